@@ -1,0 +1,82 @@
+"""The ``jobbsats`` command line.
+
+Commands live in small modules by group and are imported only when invoked (or
+listed by ``--help``), so start-up stays light. Outside plugins add commands
+through the ``register_commands`` hook; they are loaded only when one is
+installed and allowed.
+"""
+
+from __future__ import annotations
+
+import importlib
+import sys
+
+import click
+
+from jobbsats import __version__
+from jobbsats.errors import JobbsatsError
+
+COMMANDS = {
+    "run": "jobbsats.cli.run:run",
+    "validate": "jobbsats.cli.run:validate",
+    "report": "jobbsats.cli.report:report",
+    "runs": "jobbsats.cli.info:runs",
+    "plugins": "jobbsats.cli.info:plugins",
+    "examples": "jobbsats.cli.info:examples",
+    "init": "jobbsats.cli.init:init",
+}
+
+
+class JobbsatsGroup(click.Group):
+    """A group that imports built-in commands lazily and turns user errors into messages."""
+
+    def list_commands(self, ctx: click.Context) -> list[str]:
+        return sorted(set(COMMANDS) | set(self.commands))
+
+    def get_command(self, ctx: click.Context, name: str) -> click.Command | None:
+        if name in self.commands:
+            return self.commands[name]
+        target = COMMANDS.get(name)
+        if target is None:
+            return None
+        module, _, attr = target.partition(":")
+        return getattr(importlib.import_module(module), attr)
+
+    def invoke(self, ctx: click.Context):
+        try:
+            return super().invoke(ctx)
+        except JobbsatsError as exc:
+            click.echo(f"Error: {exc}", err=True)
+            ctx.exit(exc.exit_code)
+
+
+@click.group(cls=JobbsatsGroup)
+@click.version_option(__version__, prog_name="jobbsats")
+def cli() -> None:
+    """Allocate labour-market money (Strategiska jobbsatsningar) and report on it.
+
+    Rules compute allocations from a TOML scenario file into a SQLite ledger
+    (./jobbsats.db, or --db / JOBBSATS_DB); reports read the ledger. Start with
+    `jobbsats run` to run the bundled example, and `jobbsats init` to get a
+    scenario file of your own.
+    """
+
+
+def _add_plugin_commands() -> None:
+    from jobbsats.plugins import outside_entry_points
+
+    if not outside_entry_points():
+        return
+    from jobbsats.plugins import get_plugin_manager
+
+    pm, _ = get_plugin_manager()
+    pm.hook.register_commands(cli=cli)
+
+
+def main() -> None:
+    try:
+        _add_plugin_commands()
+    except JobbsatsError as exc:
+        click.echo(f"Error: {exc}", err=True)
+        sys.exit(exc.exit_code)
+    cli()

@@ -1,0 +1,63 @@
+"""``jobbsats runs``, ``jobbsats plugins`` and ``jobbsats examples``."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import click
+
+from jobbsats.cli.options import db_option
+
+
+@click.command()
+@db_option
+def runs(db: Path) -> None:
+    """List the runs recorded in the ledger, oldest first."""
+    from jobbsats.ledger import open_ledger
+    from jobbsats.ledger.view import list_runs
+
+    rows = list_runs(open_ledger(db, must_exist=True))
+    if not rows:
+        click.echo("No runs yet.")
+    for r in rows:
+        click.echo(f"{r['id']:>4}  {r['started_at']}  {r['status']:<4} {r['scenario']}  ({r['config_path']}, sha256 {r['config_sha256'][:12]})")
+
+
+@click.command()
+@click.option("--json", "as_json", is_flag=True, help="Print JSON instead of text.")
+def plugins(as_json: bool) -> None:
+    """List the loaded plugins and the rules, reports and formats each brings.
+
+    Outside plugins come from the `jobbsats` entry-point group; set
+    JOBBSATS_LOAD_PLUGINS to a comma-separated allowlist ('' for none).
+    """
+    from jobbsats.registry import get_registry
+
+    registry = get_registry()
+    listing = []
+    for info in registry.plugins:
+        provides: dict[str, list[str]] = {"rules": [], "reports": [], "formats": []}
+        for (kind, name), owner in sorted(registry.owner.items()):
+            if owner == info.name and kind in ("rule", "report", "format"):
+                provides[kind + "s"].append(name)
+        listing.append({"name": info.name, "distribution": info.distribution, "version": info.version,
+                        "builtin": info.builtin, **provides})
+    if as_json:
+        click.echo(json.dumps(listing, ensure_ascii=False, indent=2))
+        return
+    for item in listing:
+        kind = "built-in" if item["builtin"] else item["distribution"]
+        click.echo(f"{item['name']} {item['version']} ({kind})")
+        for key in ("rules", "reports", "formats"):
+            if item[key]:
+                click.echo(f"    {key}: {', '.join(item[key])}")
+
+
+@click.command()
+def examples() -> None:
+    """List the bundled example scenarios, one line each."""
+    from jobbsats import examples as bundled
+
+    for name in bundled.names():
+        click.echo(f"{name:<20} {bundled.summary(name)}")

@@ -1,0 +1,42 @@
+"""Options and helpers shared by several commands."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import click
+
+db_option = click.option(
+    "--db",
+    type=click.Path(dir_okay=False, path_type=Path),
+    envvar="JOBBSATS_DB",
+    default="jobbsats.db",
+    show_default=True,
+    help="The ledger file (also JOBBSATS_DB).",
+)
+
+
+def resolve_config(config: str | None) -> tuple[Path, str | None]:
+    """A scenario path from a path, a bundled example's name, or nothing.
+
+    Returns the path and a note to show the user about which file was chosen.
+    """
+    from jobbsats import examples
+    from jobbsats.errors import InputError, Problem
+
+    if config is None:
+        local = Path("jobbsats.toml")
+        if local.exists():
+            return local, "Using ./jobbsats.toml."
+        return examples.path_of("malmo-2024"), (
+            "No ./jobbsats.toml here; running the bundled example malmo-2024 "
+            "(`jobbsats init` writes it out for you to edit)."
+        )
+    path = Path(config)
+    if path.exists():
+        return path, None
+    example = examples.path_of(config)
+    if example is not None:
+        return example, f"Running the bundled example {config}."
+    known = ", ".join(examples.names())
+    raise InputError(config, [Problem("", f"no such file, and no bundled example of that name (examples: {known})")])

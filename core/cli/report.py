@@ -1,0 +1,60 @@
+"""``jobbsats report``."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import click
+
+from jobbsats.cli.options import db_option
+
+
+@click.command()
+@click.argument("name")
+@click.option("--format", "-f", "fmt", help="Output format: md (default), csv, json, or one a plugin adds.")
+@click.option("--output", "-o", type=click.Path(path_type=Path), help="Write to this file instead of standard output.")
+@click.option("--year", type=int, help="Only this year.")
+@click.option("--run", "run_id", type=int, help="Report on this run (default: the latest; see `jobbsats runs`).")
+@click.option("--force", is_flag=True, help="Replace the output file if it exists.")
+@db_option
+def report(name: str, fmt: str | None, output: Path | None, year: int | None, run_id: int | None, force: bool, db: Path) -> None:
+    """Produce the report NAME from the ledger (see `jobbsats plugins` for the reports).
+
+    Built in: `fordelning` (the allocation, with totals) and `beslut` (the
+    numbered decision points in Swedish). With -o and no --format, the format
+    follows the file's extension.
+    """
+    from jobbsats.errors import JobbsatsError
+    from jobbsats.files import write_atomic
+    from jobbsats.ledger import open_ledger
+    from jobbsats.ledger.view import LedgerView
+    from jobbsats.registry import get_registry
+    from jobbsats.report import ReportOptions
+
+    registry = get_registry()
+    if name not in registry.reports:
+        raise JobbsatsError(f"unknown report {name!r} (reports: {', '.join(sorted(registry.reports))})")
+    if fmt is None:
+        suffix = output.suffix.lstrip(".").lower() if output else ""
+        fmt = next((f.name for f in registry.formats.values() if f.extension == suffix), "md")
+    if fmt not in registry.formats:
+        raise JobbsatsError(f"unknown format {fmt!r} (formats: {', '.join(sorted(registry.formats))})")
+    formatter = registry.formats[fmt]
+    if formatter.binary and output is None:
+        raise JobbsatsError(f"the {fmt} format is binary; write it to a file with -o FILE")
+    view = LedgerView(open_ledger(db, must_exist=True), run_id)
+    if year is not None and year not in view.years:
+        years = ", ".join(str(y) for y in view.years)
+        raise JobbsatsError(f"run {view.run_id} has no year {year} (years: {years})")
+    try:
+        content = formatter.render(registry.reports[name].build(view, ReportOptions(year=year)))
+    except JobbsatsError:
+        raise
+    except Exception as exc:
+        owner = registry.owner[("report", name)]
+        raise JobbsatsError(f"report {name!r} (plugin {owner!r}) failed: {type(exc).__name__}: {exc}") from exc
+    if output is None:
+        click.echo(content, nl=False)
+    else:
+        write_atomic(output, content, force=force)
+        click.echo(f"Wrote {output}.", err=True)

@@ -1,0 +1,173 @@
+"""Read a scenario file into a :class:`~jobbsats.scenario.Scenario`, or fail with every problem."""
+
+from __future__ import annotations
+
+import hashlib
+import unicodedata
+from decimal import Decimal
+from pathlib import Path
+from typing import TYPE_CHECKING, Any
+
+import tomli
+
+from jobbsats.config.schema import CORE_SCHEMA, RULE_ENTRY_SCHEMA
+from jobbsats.config.validator import key_path, non_finite, validate
+from jobbsats.errors import InputError, Problem
+from jobbsats.money import kronor_to_ore
+from jobbsats.scenario import Decision, Fund, Recipient, RuleSpec, Scenario
+
+if TYPE_CHECKING:
+    from jobbsats.registry import Registry
+
+BOM = "\ufeff"
+
+
+def read_text(path: Path) -> tuple[str, bytes]:
+    """The file's text (UTF-8, a BOM allowed) and its raw bytes."""
+    try:
+        raw = path.read_bytes()
+    except FileNotFoundError:
+        raise InputError(str(path), [Problem("", "no such file")]) from None
+    except IsADirectoryError:
+        raise InputError(str(path), [Problem("", "is a folder, not a scenario file")]) from None
+    except OSError as exc:
+        raise InputError(str(path), [Problem("", f"cannot be read: {exc.strerror}")]) from None
+    try:
+        text = raw.decode("utf-8")
+    except UnicodeDecodeError as exc:
+        line = raw[: exc.start].count(b"\n") + 1
+        raise InputError(
+            str(path),
+            [Problem(f"line {line}", f"is not UTF-8 (byte 0x{raw[exc.start]:02x}); save the file as UTF-8")],
+        ) from None
+    return text.removeprefix(BOM), raw
+
+
+def parse_toml(text: str, source: str) -> dict[str, Any]:
+    """TOML with every decimal read as an exact Decimal, never a float."""
+    try:
+        return tomli.loads(text, parse_float=Decimal)
+    except tomli.TOMLDecodeError as exc:
+        raise InputError(source, [Problem("", f"not valid TOML: {exc}")]) from None
+    except RecursionError:
+        raise InputError(source, [Problem("", "not valid TOML: nested too deeply")]) from None
+
+
+def _nfc_keys(value: Any, prefix: str, problems: list[Problem]) -> Any:
+    """Normalise every key to NFC so "å" typed two ways is one name; report clashes."""
+    if isinstance(value, dict):
+        out: dict[str, Any] = {}
+        for key, item in value.items():
+            norm = unicodedata.normalize("NFC", key)
+            path = key_path(prefix, norm)
+            if norm in out:
+                problems.append(Problem(path, "appears twice (the same name written in two Unicode forms)"))
+            out[norm] = _nfc_keys(item, path, problems)
+        return out
+    if isinstance(value, list):
+        return [_nfc_keys(item, key_path(prefix, i), problems) for i, item in enumerate(value)]
+    if isinstance(value, str):
+        return unicodedata.normalize("NFC", value)
+    return value
+
+
+def _genitive(name: str) -> str:
+    return name if name[-1:] in "sxz" else name + "s"
+
+
+def load_scenario(path: str | Path, registry: Registry) -> Scenario:
+    """Load, validate and cross-check a scenario file.
+
+    Raises :class:`~jobbsats.errors.InputError` listing every problem found,
+    each with its key path, before anything touches the ledger.
+    """
+    path = Path(path)
+    source = str(path)
+    text, raw = read_text(path)
+    document = parse_toml(text, source)
+
+    problems: list[Problem] = []
+    document = _nfc_keys(document, "", problems)
+    problems += non_finite(document)
+    if problems:
+        raise InputError(source, problems)
+
+    schema = {**CORE_SCHEMA, **registry.config_schema}
+    problems += validate(document, schema)
+    for index, entry in enumerate(document.get("rules") or []):
+        if isinstance(entry, dict):
+            problems += _validate_rule_entry(entry, index, registry)
+    if problems:
+        raise InputError(source, problems)
+
+    scenario = _build(document, source, text, raw)
+    problems += _cross_check(scenario, registry)
+    if problems:
+        raise InputError(source, problems)
+    return scenario
+
+
+def _validate_rule_entry(entry: dict, index: int, registry: Registry) -> list[Problem]:
+    prefix = f"rules[{index}]"
+    name = entry.get("rule")
+    if not isinstance(name, str):
+        return validate(entry, RULE_ENTRY_SCHEMA, prefix)
+    rule = registry.rules.get(name)
+    if rule is None:
+        known = ", ".join(sorted(registry.rules)) or "none"
+        return [Problem(f"{prefix}.rule", f"unknown rule {name!r} (known rules: {known})")]
+    return validate(entry, {**RULE_ENTRY_SCHEMA, **rule.schema}, prefix)
+
+
+def _build(document: dict, source: str, text: str, raw: bytes) -> Scenario:
+    recipients = {
+        rid: Recipient(rid, r["name"], r["kind"], r.get("genitive") or _genitive(r["name"]))
+        for rid, r in document["recipients"].items()
+    }
+    funds = {
+        fid: Fund(
+            fid,
+            f["name"],
+            f.get("wording", ""),
+            {int(year): kronor_to_ore(amount) for year, amount in sorted(f["total"].items())},
+        )
+        for fid, f in document["funds"].items()
+    }
+    decision_doc = document.get("decision", {})
+    preamble = tuple(decision_doc.get("preamble", ()))
+    decision = Decision(
+        ref=decision_doc.get("ref", ""),
+        decider=decision_doc.get("decider", ""),
+        preamble=preamble,
+        closing=tuple(decision_doc.get("closing", ())),
+        first_point=decision_doc.get("first_point", len(preamble) + 1),
+    )
+    only_fund = next(iter(funds)) if len(funds) == 1 else ""
+    rules = []
+    for index, entry in enumerate(document["rules"]):
+        own = {k: v for k, v in entry.items() if k not in RULE_ENTRY_SCHEMA}
+        rules.append(RuleSpec(index, entry["rule"], entry.get("fund", only_fund), entry.get("label", ""), own))
+    core_keys = set(CORE_SCHEMA)
+    return Scenario(
+        source=source,
+        sha256=hashlib.sha256(raw).hexdigest(),
+        text=text,
+        name=document["scenario"]["name"],
+        decision=decision,
+        recipients=recipients,
+        funds=funds,
+        rules=rules,
+        extra={k: v for k, v in document.items() if k not in core_keys},
+    )
+
+
+def _cross_check(scenario: Scenario, registry: Registry) -> list[Problem]:
+    problems: list[Problem] = []
+    for spec in scenario.rules:
+        if not spec.fund:
+            problems.append(Problem(f"{spec.path}.fund", "is required when the file has more than one fund"))
+        elif spec.fund not in scenario.funds:
+            known = ", ".join(scenario.funds)
+            problems.append(Problem(f"{spec.path}.fund", f"unknown fund {spec.fund!r} (funds: {known})"))
+        problems += registry.rules[spec.rule].check(spec, scenario)
+    return problems

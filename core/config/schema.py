@@ -1,0 +1,68 @@
+"""The core part of the scenario file's schema; rules and plugins add theirs."""
+
+from __future__ import annotations
+
+from jobbsats.scenario import RECIPIENT_KINDS
+
+TEXT = {"type": "string", "empty": False}
+MONEY = {"type": ["integer", "decimal", "string"], "check_with": "money"}
+
+CORE_SCHEMA: dict = {
+    "scenario": {
+        "type": "dict",
+        "required": True,
+        "schema": {"name": {**TEXT, "required": True}, "description": {"type": "string"}},
+    },
+    "decision": {
+        "type": "dict",
+        "schema": {
+            "ref": TEXT,
+            "decider": TEXT,
+            "preamble": {"type": "list", "schema": TEXT},
+            "closing": {"type": "list", "schema": TEXT},
+            "first_point": {"type": "integer", "min": 1},
+        },
+    },
+    "recipients": {
+        "type": "dict",
+        "required": True,
+        "empty": False,
+        "keysrules": TEXT,
+        "valuesrules": {
+            "type": "dict",
+            "schema": {
+                "name": {**TEXT, "required": True},
+                "kind": {"type": "string", "required": True, "allowed": list(RECIPIENT_KINDS)},
+                "genitive": TEXT,
+            },
+        },
+    },
+    "funds": {
+        "type": "dict",
+        "required": True,
+        "empty": False,
+        "keysrules": TEXT,
+        "valuesrules": {
+            "type": "dict",
+            "schema": {
+                "name": {**TEXT, "required": True},
+                "wording": TEXT,
+                "total": {
+                    "type": "dict",
+                    "required": True,
+                    "empty": False,
+                    "keysrules": {"type": "string", "check_with": "year"},
+                    "valuesrules": MONEY,
+                },
+            },
+        },
+    },
+    "rules": {"type": "list", "required": True, "empty": False, "schema": {"type": "dict"}},
+}
+
+# Keys every [[rules]] entry has; a rule's own schema adds the rest.
+RULE_ENTRY_SCHEMA: dict = {
+    "rule": {**TEXT, "required": True},
+    "fund": TEXT,
+    "label": TEXT,
+}

@@ -1,0 +1,105 @@
+"""A Cerberus validator with exact-number types and flat key-path errors."""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterator
+from decimal import Decimal
+from typing import Any
+
+import cerberus
+from cerberus import TypeDefinition
+
+from jobbsats.errors import Problem
+from jobbsats.money import AmountError, kronor_to_ore, parse_percent
+
+_IDENT = re.compile(r"^[^\s.\[\]\"']+$")
+
+
+class Validator(cerberus.Validator):
+    """Cerberus, made strict about numbers.
+
+    ``true`` is not an integer here (Cerberus counts ``bool`` as ``int``), TOML
+    decimals arrive as :class:`~decimal.Decimal` and have their own type, and
+    ``money`` values must convert to whole öre.
+    """
+
+    types_mapping = cerberus.Validator.types_mapping.copy()
+    types_mapping["integer"] = TypeDefinition("integer", (int,), (bool,))
+    types_mapping["decimal"] = TypeDefinition("decimal", (Decimal, int), (bool,))
+    types_mapping["number"] = TypeDefinition("number", (Decimal, int), (bool,))
+
+    def _check_with_money(self, field: str, value: Any) -> None:
+        try:
+            ore = kronor_to_ore(value)
+        except AmountError as exc:
+            self._error(field, str(exc))
+            return
+        if ore < 0:
+            self._error(field, "must not be negative")
+
+    def _check_with_percent(self, field: str, value: Any) -> None:
+        try:
+            parse_percent(value)
+        except AmountError as exc:
+            self._error(field, str(exc))
+
+    def _check_with_years(self, field: str, value: Any) -> None:
+        from jobbsats.rule import years_of
+
+        try:
+            years_of(value)
+        except ValueError as exc:
+            self._error(field, str(exc))
+
+    def _check_with_year(self, field: str, value: Any) -> None:
+        if not (isinstance(value, str) and re.fullmatch(r"\d{4}", value)):
+            self._error(field, f"{value!r} is not a year (four digits, e.g. 2024)")
+
+
+def key_path(prefix: str, key: object) -> str:
+    if isinstance(key, int):
+        return f"{prefix}[{key}]"
+    text = str(key)
+    if not _IDENT.match(text):
+        text = f'"{text}"'
+        return f"{prefix}[{text}]" if prefix else text
+    return f"{prefix}.{text}" if prefix else text
+
+
+def _flatten(tree: dict, prefix: str) -> Iterator[Problem]:
+    for key, items in tree.items():
+        path = key_path(prefix, key)
+        for item in items:
+            if isinstance(item, dict):
+                yield from _flatten(item, path)
+            else:
+                yield Problem(path, _reword(str(item)))
+
+
+def _reword(message: str) -> str:
+    if message == "unknown field":
+        return "unknown key (is it misspelt?)"
+    if message == "required field":
+        return "is required but missing"
+    return message
+
+
+def validate(document: dict, schema: dict, prefix: str = "") -> list[Problem]:
+    """Validate ``document`` against ``schema``; every problem, with its key path."""
+    validator = Validator(schema, allow_unknown=False)
+    if validator.validate(document):
+        return []
+    return sorted(_flatten(validator.errors, prefix), key=lambda p: p.path)
+
+
+def non_finite(value: Any, prefix: str = "") -> Iterator[Problem]:
+    """Every ``nan`` or ``inf`` anywhere in the document, which no field accepts."""
+    if isinstance(value, Decimal) and not value.is_finite():
+        yield Problem(prefix, f"{value} is not allowed; write a finite number")
+    elif isinstance(value, dict):
+        for k, v in value.items():
+            yield from non_finite(v, key_path(prefix, k))
+    elif isinstance(value, list):
+        for i, v in enumerate(value):
+            yield from non_finite(v, key_path(prefix, i))

@@ -1,0 +1,135 @@
+"""Run the scenario's rules, year by year, into a checked plan of allocations.
+
+Everything here is pure: nothing touches the ledger until the whole plan has
+been computed and checked, so a rule that fails halfway leaves no trace.
+"""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from dataclasses import dataclass, field
+
+from jobbsats.errors import InputError, PluginError, Problem
+from jobbsats.money import MAX_ORE, format_kr
+from jobbsats.registry import Registry
+from jobbsats.rule import ACTIONS, Allocation, RuleContext, RuleResult
+from jobbsats.scenario import RuleSpec, Scenario
+
+
+@dataclass(frozen=True)
+class PlannedAllocation:
+    year: int
+    fund: str
+    rule: str
+    rule_index: int
+    rule_label: str
+    point: int
+    allocation: Allocation
+
+
+@dataclass
+class Plan:
+    scenario: Scenario
+    allocations: list[PlannedAllocation] = field(default_factory=list)
+    unallocated: dict[tuple[str, int], int] = field(default_factory=dict)
+    plugins_used: set[str] = field(default_factory=set)
+
+
+def compute(scenario: Scenario, registry: Registry) -> Plan:
+    """Apply every rule in file order for every year that has a total.
+
+    Raises :class:`InputError` for problems the rules report (all together) and
+    :class:`PluginError` when a rule raises or returns something malformed.
+    """
+    plan = Plan(scenario)
+    problems: list[Problem] = []
+    found: list[tuple[int, int, Allocation, RuleSpec]] = []
+    for year in scenario.years:
+        available = {fid: f.totals[year] for fid, f in scenario.funds.items() if year in f.totals}
+        for spec in scenario.rules:
+            if spec.fund not in available:
+                continue
+            rule = registry.rules[spec.rule]
+            owner = registry.owner[("rule", spec.rule)]
+            plan.plugins_used.add(owner)
+            context = RuleContext(scenario, spec, scenario.funds[spec.fund], year, available[spec.fund])
+            try:
+                result = rule.allocate(context)
+            except Exception as exc:
+                raise PluginError(
+                    f"rule {spec.rule!r} (plugin {owner!r}) failed at {spec.path} for {year}: "
+                    f"{type(exc).__name__}: {exc}\nNothing was written to the ledger."
+                ) from exc
+            _check_shape(result, spec, owner, scenario)
+            if result.problems:
+                problems += result.problems
+                continue
+            taken = sum(a.amount_ore for a in result.allocations if a.via is None)
+            if taken > available[spec.fund]:
+                problems.append(
+                    Problem(
+                        spec.path,
+                        f"allocates {format_kr(taken, ' ')} kr for {year}, more than the "
+                        f"{format_kr(available[spec.fund], ' ')} kr left in fund {spec.fund!r}",
+                    )
+                )
+                continue
+            problems += _check_pass_through(result.allocations, spec, year)
+            available[spec.fund] -= taken
+            found += [(year, spec.index, a, spec) for a in result.allocations]
+        for fid, left in available.items():
+            plan.unallocated[(fid, year)] = left
+    if problems:
+        raise InputError(scenario.source, problems)
+
+    first_seen: dict[str, tuple[int, int]] = {}
+    for order, (_year, rule_index, alloc, _spec) in enumerate(found):
+        first_seen.setdefault(alloc.source, (rule_index, order))
+    sources = sorted(first_seen, key=first_seen.__getitem__)
+    points = {src: scenario.decision.first_point + i for i, src in enumerate(sources)}
+    plan.allocations = [
+        PlannedAllocation(year, spec.fund, spec.rule, rule_index, spec.label or spec.rule, points[a.source], a)
+        for year, rule_index, a, spec in found
+    ]
+    return plan
+
+
+def _check_shape(result: object, spec: RuleSpec, owner: str, scenario: Scenario) -> None:
+    """Refuse a malformed answer from a rule plugin, naming it."""
+
+    def fail(what: str) -> PluginError:
+        return PluginError(f"rule {spec.rule!r} (plugin {owner!r}) at {spec.path} {what}; nothing was written")
+
+    if not isinstance(result, RuleResult):
+        raise fail(f"returned {type(result).__name__}, not a RuleResult")
+    for a in result.allocations:
+        if not isinstance(a, Allocation):
+            raise fail(f"returned {type(a).__name__} among its allocations, not an Allocation")
+        if isinstance(a.amount_ore, bool) or not isinstance(a.amount_ore, int):
+            raise fail(f"returned an amount of type {type(a.amount_ore).__name__}; money must be integer öre")
+        if not 0 <= a.amount_ore <= MAX_ORE:
+            raise fail(f"returned the amount {a.amount_ore} öre, outside 0..{MAX_ORE}")
+        for rid in (a.to, a.via):
+            if rid is not None and rid not in scenario.recipients:
+                raise fail(f"allocated to unknown recipient {rid!r}")
+        if a.action not in ACTIONS:
+            raise fail(f"used the action {a.action!r} (known: {', '.join(ACTIONS)})")
+    for p in result.problems:
+        if not isinstance(p, Problem):
+            raise fail(f"returned {type(p).__name__} among its problems, not a Problem")
+
+
+def _check_pass_through(allocations: list[Allocation], spec: RuleSpec, year: int) -> list[Problem]:
+    """Money passed on by a recipient must come out of what it got from this rule."""
+    received: dict[str, int] = defaultdict(int)
+    passed: dict[str, int] = defaultdict(int)
+    for a in allocations:
+        if a.via is None:
+            received[a.to] += a.amount_ore
+        else:
+            passed[a.via] += a.amount_ore
+    return [
+        Problem(spec.path, f"{via!r} passes on {format_kr(out, ' ')} kr in {year} but receives only {format_kr(received[via], ' ')} kr")
+        for via, out in passed.items()
+        if out > received[via]
+    ]

@@ -1,0 +1,54 @@
+"""Errors that reach the user as one clear message, never as a traceback."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+
+@dataclass(frozen=True)
+class Problem:
+    """One thing wrong with the input: where it is and what is wrong.
+
+    ``path`` is a key path into the scenario file such as ``rules[1].key.GVN``
+    (list indexes count from 0, as in the file's order of ``[[rules]]``).
+    """
+
+    path: str
+    message: str
+
+    def render(self) -> str:
+        return f"{self.path}: {self.message}" if self.path else self.message
+
+
+class JobbsatsError(Exception):
+    """A user-facing error. The CLI prints it and exits non-zero."""
+
+    exit_code = 1
+
+
+class InputError(JobbsatsError):
+    """One or more problems in an input file, reported together."""
+
+    def __init__(self, source: str, problems: list[Problem]):
+        self.source = source
+        self.problems = list(problems)
+        super().__init__(self.render())
+
+    def render(self) -> str:
+        if len(self.problems) == 1:
+            return f"{self.source}: {self.problems[0].render()}"
+        lines = [f"{self.source}: {len(self.problems)} problems:"]
+        lines += [f"  - {p.render()}" for p in self.problems]
+        return "\n".join(lines)
+
+
+class PluginError(JobbsatsError):
+    """A plugin failed to load, register or run."""
+
+    exit_code = 3
+
+
+class LedgerError(JobbsatsError):
+    """The ledger cannot be opened or written."""
+
+    exit_code = 4

@@ -1,0 +1,27 @@
+"""Scenario files shipped with jobbsats, runnable by name."""
+
+from __future__ import annotations
+
+from importlib.resources import files
+from pathlib import Path
+
+
+def _folder() -> Path:
+    return Path(str(files(__name__)))
+
+
+def names() -> list[str]:
+    return sorted(p.stem for p in _folder().glob("*.toml"))
+
+
+def path_of(name: str) -> Path | None:
+    candidate = _folder() / f"{name}.toml"
+    return candidate if name in names() else None
+
+
+def summary(name: str) -> str:
+    """The example's first comment line, without the ``#``."""
+    for line in path_of(name).read_text(encoding="utf-8").splitlines():
+        if line.startswith("#"):
+            return line.lstrip("# ").strip()
+    return ""

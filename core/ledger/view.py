@@ -1,0 +1,158 @@
+"""A read-only view of one run of the ledger, for reports.
+
+Reports get Python objects from here and never write SQL themselves, so the
+schema can evolve without breaking a department's plugin.
+"""
+
+from __future__ import annotations
+
+import json
+from dataclasses import dataclass
+from functools import cached_property
+
+from sqlite_utils import Database
+
+from jobbsats.errors import LedgerError
+from jobbsats.scenario import Decision, Recipient
+
+
+@dataclass(frozen=True)
+class RunInfo:
+    id: int
+    started_at: str
+    user: str
+    scenario: str
+    config_path: str
+    config_sha256: str
+    decision: Decision
+    versions: dict
+
+
+@dataclass(frozen=True)
+class FundInfo:
+    id: str
+    name: str
+    wording: str
+
+
+@dataclass(frozen=True)
+class AllocationRow:
+    """One allocation of the run, with its recipients resolved."""
+
+    year: int
+    fund: FundInfo
+    to: Recipient
+    via: Recipient | None
+    amount_ore: int
+    rule: str
+    rule_label: str
+    source: str
+    label: str
+    action: str
+    point: int
+    decision_ref: str
+    recurring: tuple[int, int] | None
+    agreements: tuple[str, ...]
+    text: str | None
+
+
+@dataclass(frozen=True)
+class FundYear:
+    fund: FundInfo
+    year: int
+    total_ore: int
+    unallocated_ore: int
+
+
+def list_runs(db: Database) -> list[dict]:
+    if not db["runs"].exists():
+        return []
+    return list(db.query("select id, started_at, user, scenario, config_path, config_sha256, status from runs order by id"))
+
+
+def latest_run_id(db: Database) -> int:
+    row = next(db.query("select max(id) as id from runs"), None) if db["runs"].exists() else None
+    if not row or row["id"] is None:
+        raise LedgerError("the ledger has no runs yet; run `jobbsats run` first")
+    return int(row["id"])
+
+
+class LedgerView:
+    """One run of the ledger: its allocations, the funds' totals and its decision."""
+
+    def __init__(self, db: Database, run_id: int | None = None):
+        self._db = db
+        self.run_id = latest_run_id(db) if run_id is None else run_id
+        rows = list(db.query("select * from runs where id = ?", [self.run_id]))
+        if not rows:
+            raise LedgerError(f"there is no run {self.run_id} in the ledger (see `jobbsats runs`)")
+        r = rows[0]
+        self.run = RunInfo(
+            id=r["id"],
+            started_at=r["started_at"],
+            user=r["user"] or "",
+            scenario=r["scenario"],
+            config_path=r["config_path"],
+            config_sha256=r["config_sha256"],
+            decision=_decision(json.loads(r["decision_json"] or "{}")),
+            versions=json.loads(r["versions_json"] or "{}"),
+        )
+
+    @cached_property
+    def recipients(self) -> dict[str, Recipient]:
+        return {r["id"]: Recipient(r["id"], r["name"], r["kind"], r["genitive"]) for r in self._db["recipients"].rows}
+
+    @cached_property
+    def funds(self) -> dict[str, FundInfo]:
+        return {f["id"]: FundInfo(f["id"], f["name"], f["wording"]) for f in self._db["funds"].rows}
+
+    @cached_property
+    def fund_years(self) -> list[FundYear]:
+        sql = "select * from fund_totals where run_id = ? order by year, fund_id"
+        return [
+            FundYear(self.funds[r["fund_id"]], r["year"], r["total_ore"], r["unallocated_ore"])
+            for r in self._db.query(sql, [self.run_id])
+        ]
+
+    @property
+    def years(self) -> list[int]:
+        return sorted({fy.year for fy in self.fund_years})
+
+    def allocations(self, year: int | None = None) -> list[AllocationRow]:
+        sql = "select * from allocations where run_id = ?"
+        params: list = [self.run_id]
+        if year is not None:
+            sql += " and year = ?"
+            params.append(year)
+        sql += " order by seq"
+        return [self._row(r) for r in self._db.query(sql, params)]
+
+    def _row(self, r: dict) -> AllocationRow:
+        recurring = (r["recurring_from"], r["recurring_to"]) if r["recurring_from"] is not None else None
+        return AllocationRow(
+            year=r["year"],
+            fund=self.funds[r["fund_id"]],
+            to=self.recipients[r["to_id"]],
+            via=self.recipients[r["from_id"]] if r["from_id"] else None,
+            amount_ore=r["amount_ore"],
+            rule=r["rule"],
+            rule_label=r["rule_label"] or r["rule"],
+            source=r["source"],
+            label=r["label"] or "",
+            action=r["action"],
+            point=r["point"],
+            decision_ref=r["decision_ref"] or "",
+            recurring=recurring,
+            agreements=tuple(json.loads(r["agreements"] or "[]")),
+            text=r["text"],
+        )
+
+
+def _decision(d: dict) -> Decision:
+    return Decision(
+        ref=d.get("ref", ""),
+        decider=d.get("decider", ""),
+        preamble=tuple(d.get("preamble", ())),
+        closing=tuple(d.get("closing", ())),
+        first_point=d.get("first_point", 1),
+    )

@@ -1,0 +1,105 @@
+"""Writing a computed plan as one run: all of it lands or none of it."""
+
+from __future__ import annotations
+
+import dataclasses
+import datetime
+import getpass
+import json
+import sqlite3
+from pathlib import Path
+
+from sqlite_utils import Database
+
+from jobbsats import __version__
+from jobbsats.engine import Plan
+from jobbsats.errors import LedgerError
+from jobbsats.ledger.db import migrate
+
+
+def _user() -> str:
+    try:
+        return getpass.getuser()
+    except Exception:  # no login name in some containers
+        return ""
+
+
+def record_run(db: Database, plan: Plan, versions: dict[str, str], path: Path) -> int:
+    """Write the plan inside one ``BEGIN IMMEDIATE`` transaction; return the run id.
+
+    Schema migrations run inside the same transaction, so a failed first run
+    leaves no half-made ledger behind.
+    """
+    scenario = plan.scenario
+    conn = db.conn
+    try:
+        conn.execute("BEGIN IMMEDIATE")
+    except sqlite3.OperationalError as exc:
+        raise LedgerError(f"{path}: the ledger is busy or locked ({exc}); try again") from exc
+    try:
+        migrate(db)
+        db["recipients"].upsert_all(
+            [dataclasses.asdict(r) for r in scenario.recipients.values()], pk="id"
+        )
+        db["funds"].upsert_all(
+            [{"id": f.id, "name": f.name, "wording": f.wording, "unit": "SEK"} for f in scenario.funds.values()],
+            pk="id",
+        )
+        runs = db["runs"]
+        runs.insert(
+            {
+                "started_at": datetime.datetime.now(datetime.timezone.utc).isoformat(timespec="seconds"),
+                "user": _user(),
+                "scenario": scenario.name,
+                "config_path": scenario.source,
+                "config_sha256": scenario.sha256,
+                "config_text": scenario.text,
+                "decision_json": json.dumps(dataclasses.asdict(scenario.decision), ensure_ascii=False),
+                "versions_json": json.dumps({"jobbsats": __version__, "plugins": versions}, ensure_ascii=False),
+                "status": "ok",
+            }
+        )
+        run_id = runs.last_pk
+        db["fund_totals"].insert_all(
+            {
+                "run_id": run_id,
+                "fund_id": fid,
+                "year": year,
+                "total_ore": total,
+                "unallocated_ore": plan.unallocated[(fid, year)],
+            }
+            for fid, fund in scenario.funds.items()
+            for year, total in fund.totals.items()
+        )
+        db["allocations"].insert_all(
+            {
+                "run_id": run_id,
+                "seq": seq,
+                "year": p.year,
+                "fund_id": p.fund,
+                "from_id": p.allocation.via,
+                "to_id": p.allocation.to,
+                "amount_ore": p.allocation.amount_ore,
+                "rule": p.rule,
+                "rule_index": p.rule_index,
+                "rule_label": p.rule_label,
+                "source": p.allocation.source,
+                "label": p.allocation.label,
+                "action": p.allocation.action,
+                "decision_ref": scenario.decision.ref,
+                "point": p.point,
+                "recurring_from": p.allocation.recurring[0] if p.allocation.recurring else None,
+                "recurring_to": p.allocation.recurring[1] if p.allocation.recurring else None,
+                "agreements": json.dumps(list(p.allocation.agreements), ensure_ascii=False),
+                "text": p.allocation.text,
+            }
+            for seq, p in enumerate(plan.allocations)
+        )
+        conn.execute("COMMIT")
+    except BaseException as exc:
+        if conn.in_transaction:
+            conn.execute("ROLLBACK")
+        if isinstance(exc, sqlite3.Error):
+            raise LedgerError(f"{path}: nothing was written: {exc}") from exc
+        raise
+    return int(run_id)

@@ -1,0 +1,137 @@
+"""Exact money: integer öre in, integer öre out, never ``float``.
+
+Amounts in a scenario file are kronor. They may be written as a TOML integer
+(``9_000_000``), a TOML decimal (read as :class:`~decimal.Decimal`, never as a
+float) or a string in Swedish or plain notation (``"13 056 000"``,
+``"1 234,50 kr"``, ``"25,6 mnkr"``). Anything that is not a whole number of öre
+is refused rather than rounded.
+"""
+
+from __future__ import annotations
+
+import re
+from decimal import Decimal, InvalidOperation
+from fractions import Fraction
+
+ORE_PER_KRONA = 100
+NBSP = "\u00a0"
+
+# Upper bound that keeps every sum of a year's rows inside SQLite's signed 64-bit integers.
+MAX_ORE = 2**62
+
+_SCALES = {"": 1, "kr": 1, "kronor": 1, "sek": 1, "tkr": 1_000, "mnkr": 1_000_000, "mkr": 1_000_000}
+_SPACES = re.compile(r"[\s\u00a0\u202f\u2009]+")
+_NUMBER = re.compile(r"^([+-]?)(\d+)(?:[.,](\d+))?$")
+
+
+class AmountError(ValueError):
+    """A value that is not an exact amount of money."""
+
+
+def to_decimal(value: object) -> Decimal:
+    """Read a number written in the file as an exact Decimal (no float ever)."""
+    if isinstance(value, bool):
+        raise AmountError("must be a number, not true/false")
+    if isinstance(value, int):
+        return Decimal(value)
+    if isinstance(value, Decimal):
+        if not value.is_finite():
+            raise AmountError(f"must be a finite number, not {value}")
+        return value
+    if isinstance(value, str):
+        return parse_number(value)[0]
+    if isinstance(value, float):
+        raise AmountError("must be an exact number; floats are refused")
+    raise AmountError(f"must be a number, not {type(value).__name__}")
+
+
+def parse_number(text: str) -> tuple[Decimal, str]:
+    """Parse ``"13 056 000"``, ``"33,33"`` or ``"25,6 mnkr"`` into (number, unit word).
+
+    Spaces, non-breaking spaces and thin spaces group thousands; a comma or a
+    point is the decimal separator (never a thousands separator, which would be
+    ambiguous).
+    """
+    raw = text.strip()
+    unit = ""
+    match = re.search(r"([A-Za-zåäöÅÄÖ%]+)$", raw)
+    if match:
+        unit = match.group(1).lower()
+        raw = raw[: match.start()].strip()
+    digits = _SPACES.sub("", raw)
+    m = _NUMBER.match(digits)
+    if not m:
+        raise AmountError(f"{text!r} is not a number")
+    sign, whole, frac = m.groups()
+    value = Decimal(f"{sign}{whole}.{frac or '0'}")
+    return value, unit
+
+
+def kronor_to_ore(value: object) -> int:
+    """Convert an amount in kronor (int, Decimal or text) into integer öre, exactly."""
+    if isinstance(value, str):
+        number, unit = parse_number(value)
+        if unit not in _SCALES:
+            raise AmountError(f"{value!r}: unknown unit {unit!r} (use kr, tkr or mnkr)")
+        number *= _SCALES[unit]
+    else:
+        number = to_decimal(value)
+    try:
+        ore = number * ORE_PER_KRONA
+        if ore != ore.to_integral_value():
+            raise AmountError(f"{value!r} is not a whole number of öre")
+    except InvalidOperation as exc:  # pragma: no cover - Decimal context overflow
+        raise AmountError(f"{value!r} is too large") from exc
+    result = int(ore)
+    if abs(result) > MAX_ORE:
+        raise AmountError(f"{value!r} is larger than jobbsats can store exactly")
+    return result
+
+
+def group_thousands(digits: str, sep: str = NBSP) -> str:
+    head = len(digits) % 3 or 3
+    parts = [digits[:head]] + [digits[i : i + 3] for i in range(head, len(digits), 3)]
+    return sep.join(parts)
+
+
+def format_kr(ore: int, sep: str = NBSP) -> str:
+    """Swedish format in kronor: ``13 056 000`` or ``1 234,50`` (öre only when present).
+
+    Thousands are grouped with a non-breaking space by default so a number never
+    breaks across lines in a decision paper; pass ``sep=" "`` for plain text.
+    """
+    if isinstance(ore, bool) or not isinstance(ore, int):
+        raise TypeError(f"money must be integer öre, got {type(ore).__name__}")
+    sign = "-" if ore < 0 else ""
+    kronor, rest = divmod(abs(ore), ORE_PER_KRONA)
+    text = sign + group_thousands(str(kronor), sep)
+    if rest:
+        text += f",{rest:02d}"
+    return text
+
+
+def format_percent(value: Fraction | Decimal, sep: str = NBSP) -> str:
+    """Swedish percent: ``51 %``, ``33,33 %`` (decimal comma)."""
+    number = Decimal(value.numerator) / Decimal(value.denominator) if isinstance(value, Fraction) else value
+    text = format(number.normalize(), "f")
+    return text.replace(".", ",") + sep + "%"
+
+
+def parse_percent(value: object) -> Fraction:
+    """A percentage as an exact fraction of 100: ``51``, ``33.33``, ``"33,33 %"``, ``"1/3"``."""
+    if isinstance(value, str) and "/" in value:
+        num, _, den = value.replace("%", "").partition("/")
+        try:
+            result = Fraction(int(num.strip()), int(den.strip())) * 100
+        except (ValueError, ZeroDivisionError):
+            raise AmountError(f"{value!r} is not a fraction like 1/3") from None
+    elif isinstance(value, str):
+        number, unit = parse_number(value)
+        if unit not in ("", "%"):
+            raise AmountError(f"{value!r} is not a percentage")
+        result = Fraction(number)
+    else:
+        result = Fraction(to_decimal(value))
+    if result < 0:
+        raise AmountError("must not be negative")
+    return result

@@ -1,0 +1,119 @@
+"""Finding and loading plugins.
+
+The plugin manager is built by :func:`get_plugin_manager` on first use, never
+as an import side effect. Built-in rules, reports and formats are registered
+as ordinary plugins; outside plugins come from the ``jobbsats`` entry-point
+group, filtered by the ``JOBBSATS_LOAD_PLUGINS`` allowlist.
+"""
+
+from __future__ import annotations
+
+import importlib
+import os
+from dataclasses import dataclass
+from importlib.metadata import EntryPoint, entry_points
+
+import pluggy
+
+from jobbsats import __version__, hookspecs
+from jobbsats.errors import PluginError
+
+ENTRY_POINT_GROUP = "jobbsats"
+ALLOWLIST_ENV = "JOBBSATS_LOAD_PLUGINS"
+BUILTIN_MODULES = ("jobbsats.rules", "jobbsats.reports", "jobbsats.reports.formats")
+
+
+@dataclass(frozen=True)
+class PluginInfo:
+    name: str
+    distribution: str
+    version: str
+    builtin: bool
+
+
+def allowlist() -> set[str] | None:
+    """Names from ``JOBBSATS_LOAD_PLUGINS``: None when unset (load all), empty set for none."""
+    raw = os.environ.get(ALLOWLIST_ENV)
+    if raw is None:
+        return None
+    return {name.strip() for name in raw.split(",") if name.strip()}
+
+
+def outside_entry_points() -> list[EntryPoint]:
+    """The installed ``jobbsats`` entry points the allowlist lets through."""
+    allowed = allowlist()
+    found = list(entry_points(group=ENTRY_POINT_GROUP))
+    if allowed is None:
+        return found
+    missing = allowed - {ep.name for ep in found}
+    if missing:
+        raise PluginError(
+            f"{ALLOWLIST_ENV} names {', '.join(sorted(missing))}, but no such plugin is installed "
+            f"(installed: {', '.join(sorted(ep.name for ep in found)) or 'none'})"
+        )
+    return [ep for ep in found if ep.name in allowed]
+
+
+def how_to_disable(name: str, distribution: str) -> str:
+    return (
+        f"To run without it, set {ALLOWLIST_ENV} to the plugins you want "
+        f"({ALLOWLIST_ENV}='' for none), or `pip uninstall {distribution}`."
+    )
+
+
+def _distribution(ep: EntryPoint) -> tuple[str, str]:
+    dist = ep.dist
+    return (dist.name, dist.version) if dist is not None else (ep.name, "unknown")
+
+
+def build_plugin_manager() -> tuple[pluggy.PluginManager, list[PluginInfo]]:
+    """A fresh plugin manager with the built-ins and the allowed outside plugins."""
+    pm = pluggy.PluginManager(ENTRY_POINT_GROUP)
+    pm.add_hookspecs(hookspecs)
+    infos = []
+    for module in BUILTIN_MODULES:
+        pm.register(importlib.import_module(module), name=module)
+        infos.append(PluginInfo(module, "jobbsats", __version__, True))
+    for ep in outside_entry_points():
+        dist, version = _distribution(ep)
+        try:
+            plugin = ep.load()
+        except Exception as exc:  # a broken plugin must not show a traceback
+            raise PluginError(
+                f"plugin {ep.name!r} (from {dist} {version}) failed to load: "
+                f"{type(exc).__name__}: {exc}\n{how_to_disable(ep.name, dist)}"
+            ) from exc
+        if pm.is_registered(plugin) or pm.has_plugin(ep.name):
+            raise PluginError(f"plugin {ep.name!r} (from {dist}) is registered twice")
+        try:
+            pm.register(plugin, name=ep.name)
+        except pluggy.PluginValidationError as exc:
+            raise PluginError(f"plugin {ep.name!r} (from {dist}): {exc}\n{how_to_disable(ep.name, dist)}") from exc
+        infos.append(PluginInfo(ep.name, dist, version, False))
+    try:
+        pm.check_pending()
+    except pluggy.PluginValidationError as exc:
+        name = pm.get_name(exc.plugin) or "?"
+        dist = next((i.distribution for i in infos if i.name == name), name)
+        raise PluginError(f"plugin {name!r}: {exc}\n{how_to_disable(name, dist)}") from exc
+    return pm, infos
+
+
+_cached: tuple[pluggy.PluginManager, list[PluginInfo]] | None = None
+
+
+def get_plugin_manager() -> tuple[pluggy.PluginManager, list[PluginInfo]]:
+    """The process's plugin manager, built on first use."""
+    global _cached
+    if _cached is None:
+        _cached = build_plugin_manager()
+    return _cached
+
+
+def reset() -> None:
+    """Forget the cached plugin manager and registry (tests, and after installing a plugin)."""
+    global _cached
+    _cached = None
+    from jobbsats import registry
+
+    registry.reset()

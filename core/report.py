@@ -1,0 +1,96 @@
+"""What a report plugin and an output format are.
+
+A report turns the ledger into a :class:`Document`: titled tables of rows plus
+paragraphs of text. It never sees SQL nor a file format. An output format turns
+any document into a file's contents. So a department writes a report once and
+gets Markdown, CSV and JSON (and whatever formats other plugins add) for free.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from typing import TYPE_CHECKING, Any, Protocol, runtime_checkable
+
+if TYPE_CHECKING:
+    from jobbsats.ledger.view import LedgerView
+
+COLUMN_KINDS = ("text", "money", "int", "year", "percent")
+
+
+@dataclass(frozen=True)
+class Column:
+    """A column of a table.
+
+    :param key: the field name in each row; a ``money`` column's key ends in
+        ``_ore`` and its values are integer öre
+    :param title: the heading people read (Swedish in reports for decision papers)
+    :param kind: ``text``, ``money``, ``int``, ``year`` or ``percent``
+    """
+
+    key: str
+    title: str
+    kind: str = "text"
+
+    def __post_init__(self) -> None:
+        if self.kind not in COLUMN_KINDS:
+            raise ValueError(f"column {self.key!r}: unknown kind {self.kind!r}")
+        if self.kind == "money" and not self.key.endswith("_ore"):
+            raise ValueError(f"money column {self.key!r} must have a key ending in _ore")
+
+
+@dataclass
+class Table:
+    """Rows with the same columns, and optional total rows that follow them.
+
+    ``numbered`` asks text formats to show the rows as a numbered list of the
+    ``text`` column (decision points) instead of a grid.
+    """
+
+    name: str
+    title: str
+    columns: list[Column]
+    rows: list[dict[str, Any]] = field(default_factory=list)
+    totals: list[dict[str, Any]] = field(default_factory=list)
+    numbered: bool = False
+
+
+@dataclass
+class Document:
+    """What a report produces: a title, paragraphs of text and tables."""
+
+    report: str
+    title: str
+    tables: list[Table] = field(default_factory=list)
+    paragraphs: list[str] = field(default_factory=list)
+
+
+@dataclass(frozen=True)
+class ReportOptions:
+    """What the user asked for on the command line."""
+
+    year: int | None = None
+
+
+@runtime_checkable
+class Report(Protocol):
+    """The interface of a report plugin."""
+
+    name: str
+    description: str
+
+    def build(self, ledger: LedgerView, options: ReportOptions) -> Document:
+        """Read what you need from ``ledger`` (one run of it) and return a document."""
+        ...
+
+
+@runtime_checkable
+class OutputFormat(Protocol):
+    """The interface of an output format (``md``, ``csv``, ``json``, ...)."""
+
+    name: str
+    extension: str
+    binary: bool
+
+    def render(self, document: Document) -> str | bytes:
+        """The whole file's contents for ``document`` (``bytes`` when ``binary``)."""
+        ...

@@ -1,0 +1,125 @@
+"""What a rule plugin is, and what it gives back.
+
+A rule is a pure computation: given its own entry of the scenario file and the
+money an earlier rule left in the fund for one year, it returns allocations and
+problems (errors are values, as in beancount's plugins). The core checks what
+every rule returns before anything is written, and runs the rules in the order
+the scenario file lists them.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+from typing import Any, Protocol, runtime_checkable
+
+from jobbsats.errors import Problem
+from jobbsats.scenario import Fund, RuleSpec, Scenario
+
+ACTIONS = ("tilldelar", "överför", "beviljar")
+
+
+@dataclass(frozen=True)
+class Allocation:
+    """One amount to one recipient, for one year.
+
+    :param to: the recipient's id, as in ``[recipients]``
+    :param amount_ore: integer öre, never negative
+    :param source: the key path of the config line it comes from (``rules[0].lines[1]``);
+        allocations from the same line share a decision point across years
+    :param label: what the money is for ("Ung i sommar"); empty means the fund's own purpose
+    :param action: the verb of the decision point: ``tilldelar``, ``överför`` or ``beviljar``
+    :param via: ``None`` when the money comes straight from the fund; otherwise
+        the recipient that passes on part of what it got (a grant out of its ram)
+    :param recurring: ``(first, last)`` when the line is decided "årligen" over those years
+    :param agreements: agreement case numbers the payment follows (``STK-2023-1150``)
+    :param text: a custom wording for the decision point (``string.Template`` with
+        ``$decider $recipient $amount $years $purpose $wording $fund $agreements $via``)
+    """
+
+    to: str
+    amount_ore: int
+    source: str
+    label: str = ""
+    action: str = "tilldelar"
+    via: str | None = None
+    recurring: tuple[int, int] | None = None
+    agreements: tuple[str, ...] = ()
+    text: str | None = None
+
+
+@dataclass(frozen=True)
+class RuleContext:
+    """What a rule sees for one year of one fund."""
+
+    scenario: Scenario
+    spec: RuleSpec
+    fund: Fund
+    year: int
+    available_ore: int  # the fund's total for the year less what earlier rules took
+
+
+@dataclass
+class RuleResult:
+    """A rule's answer: allocations, and problems that stop the run."""
+
+    allocations: list[Allocation] = field(default_factory=list)
+    problems: list[Problem] = field(default_factory=list)
+
+
+@runtime_checkable
+class Rule(Protocol):
+    """The interface of an allocation rule.
+
+    ``name`` is what a scenario writes as ``rule = "..."``; ``schema`` is the
+    Cerberus schema of the keys the rule adds to its ``[[rules]]`` entry (the core
+    already knows ``rule``, ``fund`` and ``label``).
+    """
+
+    name: str
+    description: str
+    schema: dict[str, Any]
+
+    def check(self, spec: RuleSpec, scenario: Scenario) -> list[Problem]:
+        """Static checks once per scenario (unknown recipients, keys not summing to 100 %...).
+
+        Paths in the returned problems are full key paths (start from ``spec.path``).
+        """
+        ...
+
+    def allocate(self, context: RuleContext) -> RuleResult:
+        """Allocate from ``context.available_ore`` for ``context.year``."""
+        ...
+
+
+_SPAN = re.compile(r"^\s*(\d{4})\s*(?:[-\u2013]\s*(\d{4})\s*)?$")
+
+
+def years_of(value: Any) -> list[int] | None:
+    """Read ``years`` from a line: 2024, "2024-2026", "2024 - 2026" or [2024, 2025]; None if not given.
+
+    Raises :class:`ValueError` with a readable reason for anything else.
+    """
+    if value is None:
+        return None
+    if isinstance(value, bool):
+        raise ValueError("must be a year or a span of years, not true/false")
+    if isinstance(value, int):
+        years = [value]
+    elif isinstance(value, list):
+        if not value or not all(isinstance(v, int) and not isinstance(v, bool) for v in value):
+            raise ValueError("must be a non-empty list of years")
+        years = sorted(set(value))
+    elif isinstance(value, str) and (m := _SPAN.match(value)):
+        first, last = int(m.group(1)), int(m.group(2) or m.group(1))
+        if last < first:
+            raise ValueError(f"{value!r}: the span ends before it starts")
+        years = list(range(first, last + 1))
+    else:
+        raise ValueError(f"{value!r} is not a year or a span like \"2024-2026\"")
+    if not all(1900 <= y <= 2200 for y in years):
+        raise ValueError(f"{value!r}: years must be between 1900 and 2200")
+    return years
+
+
+YEARS_SCHEMA = {"type": ["integer", "string", "list"], "check_with": "years"}

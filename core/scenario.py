@@ -1,0 +1,76 @@
+"""The validated scenario: what a configuration file says, as plain data."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from typing import Any
+
+RECIPIENT_KINDS = ("nämnd", "extern", "projekt")
+
+
+@dataclass(frozen=True)
+class Recipient:
+    """A board, an outside organisation or a project that money goes to."""
+
+    id: str
+    name: str
+    kind: str
+    genitive: str
+
+    @property
+    def title(self) -> str:
+        """The name as it starts a table cell: first letter upper case."""
+        return self.name[:1].upper() + self.name[1:]
+
+
+@dataclass(frozen=True)
+class Fund:
+    """A pot of money with a decided total per year, in öre."""
+
+    id: str
+    name: str
+    wording: str
+    totals: dict[int, int]
+
+
+@dataclass(frozen=True)
+class RuleSpec:
+    """One ``[[rules]]`` entry: which rule, on which fund, with its own keys."""
+
+    index: int
+    rule: str
+    fund: str
+    label: str
+    config: dict[str, Any]
+
+    @property
+    def path(self) -> str:
+        return f"rules[{self.index}]"
+
+
+@dataclass(frozen=True)
+class Decision:
+    """How the decision paper words and numbers its points."""
+
+    ref: str
+    decider: str
+    preamble: tuple[str, ...] = ()
+    closing: tuple[str, ...] = ()
+    first_point: int = 1
+
+
+@dataclass
+class Scenario:
+    source: str
+    sha256: str
+    text: str
+    name: str
+    decision: Decision
+    recipients: dict[str, Recipient]
+    funds: dict[str, Fund]
+    rules: list[RuleSpec]
+    extra: dict[str, Any] = field(default_factory=dict)
+
+    @property
+    def years(self) -> list[int]:
+        return sorted({y for f in self.funds.values() for y in f.totals})

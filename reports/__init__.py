@@ -1,0 +1,12 @@
+"""The built-in reports, registered through the same hook as any plugin."""
+
+from jobbsats.hookspecs import hookimpl
+
+
+@hookimpl
+def register_reports(register):
+    from jobbsats.reports.beslut import Beslut
+    from jobbsats.reports.fordelning import Fordelning
+
+    register(Fordelning())
+    register(Beslut())

@@ -1,0 +1,78 @@
+"""``beslut``: the numbered "Förslag till beslut" points, worded in Swedish.
+
+Every word that is about a particular city comes from the scenario file: the
+decider ("Kommunstyrelsen"), the recipients' names and genitives, the fund's
+name and wording ("från kommunstyrelsens anslag till förfogande inom
+finansiering"). Only Swedish grammar lives here. A line can bring its own
+wording with ``text`` (a ``string.Template``).
+"""
+
+from __future__ import annotations
+
+from string import Template
+
+from jobbsats.ledger.view import AllocationRow, LedgerView
+from jobbsats.money import format_kr
+from jobbsats.report import Column, Document, ReportOptions, Table
+
+
+def _years(a: AllocationRow) -> str:
+    return f"{a.recurring[0]} - {a.recurring[1]}" if a.recurring else str(a.year)
+
+
+def point_text(a: AllocationRow, decider: str) -> str:
+    """The sentence of one decision point (plain spaces, as in the papers)."""
+    amount = format_kr(a.amount_ore, " ")
+    years = ("årligen " if a.recurring else "") + _years(a)
+    source = a.fund.wording if a.via is None else f"med finansiering från {a.via.genitive} ram"
+    agreements = ", ".join(a.agreements)
+    if a.text:
+        text = Template(a.text).safe_substitute(
+            decider=decider, recipient=a.to.name, amount=amount, years=years, purpose=a.label,
+            wording=source, fund=a.fund.name, agreements=agreements, via=a.via.name if a.via else "",
+        )
+    elif a.action == "överför":
+        text = f"{decider} överför {amount} kronor {years} {source} till {a.to.name}."
+    elif a.action == "beviljar":
+        terms = f" i enlighet med ingångna avtal ({agreements})" if agreements else ""
+        recurring = " årligen" if a.recurring else ""
+        text = f"{decider} beviljar {a.to.name} {amount} kronor{recurring}{terms} {_years(a)} {source}."
+    elif a.label:
+        text = f"{decider} tilldelar {a.to.name} {amount} kronor {years} för {a.label} {source}."
+    else:
+        text = f"{decider} tilldelar {a.to.name} {amount} kronor {years} {source} för {a.fund.name}."
+    return " ".join(text.split())
+
+
+class Beslut:
+    name = "beslut"
+    description = "Förslag till beslut: de numrerade beslutspunkterna i svensk text."
+
+    def build(self, ledger: LedgerView, options: ReportOptions) -> Document:
+        year = options.year if options.year is not None else (ledger.years[0] if ledger.years else None)
+        decision = ledger.run.decision
+        decider = decision.decider or "Nämnden"
+        table = Table(
+            name="beslut",
+            title="Förslag till beslut",
+            columns=[
+                Column("point", "Punkt", "int"),
+                Column("text", "Text"),
+                Column("recipient", "Mottagare"),
+                Column("amount_ore", "Belopp (kr)", "money"),
+            ],
+            numbered=True,
+        )
+        number = 1
+        for text in decision.preamble:
+            table.rows.append({"point": number, "text": text, "recipient": "", "amount_ore": None})
+            number += 1
+        for a in sorted(ledger.allocations(year), key=lambda a: a.point):
+            table.rows.append({"point": a.point, "text": point_text(a, decider), "recipient": a.to.name,
+                               "amount_ore": a.amount_ore})
+            number = a.point + 1
+        for text in decision.closing:
+            table.rows.append({"point": number, "text": text, "recipient": "", "amount_ore": None})
+            number += 1
+        ref = f" ({decision.ref})" if decision.ref else ""
+        return Document(report=self.name, title=f"Förslag till beslut {year}{ref}", tables=[table])

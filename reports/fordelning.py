@@ -1,0 +1,102 @@
+"""``fordelning``: the allocation per year, fund, recipient and rule.
+
+Each row is money leaving the fund, so a year's rows sum to the fund's total
+(what no rule allocated is a row of its own). Money a recipient passes on (KS
+granting its 4 900 000 kr to Tillväxt Malmö och Level) is shown on the row it
+comes out of, never as a row of its own that would count it twice.
+"""
+
+from __future__ import annotations
+
+from collections import defaultdict
+
+from jobbsats.ledger.view import AllocationRow, LedgerView
+from jobbsats.money import format_kr
+from jobbsats.report import Column, Document, ReportOptions, Table
+
+UNALLOCATED = "Ej fördelat"
+
+
+def _passed_on(allocations: list[AllocationRow]) -> dict[int, list[AllocationRow]]:
+    """Map each row from the fund (by ``id``) to the rows its recipient passes on from it.
+
+    A passed-on row belongs to the fund row of the same year whose recipient it
+    comes via, preferring the one whose config line contains its own.
+    """
+    out: dict[int, list[AllocationRow]] = defaultdict(list)
+    direct = [a for a in allocations if a.via is None]
+    for child in allocations:
+        if child.via is None:
+            continue
+        parents = [p for p in direct if p.year == child.year and p.to.id == child.via.id]
+        nested = [p for p in parents if child.source.startswith(p.source)]
+        if nested or parents:
+            out[id((nested or parents)[0])].append(child)
+    return out
+
+
+class Fordelning:
+    name = "fordelning"
+    description = "Fördelning per år, fond, mottagare och regel, med summor som stämmer mot fondens total."
+
+    def build(self, ledger: LedgerView, options: ReportOptions) -> Document:
+        allocations = ledger.allocations(options.year)
+        passed_on = _passed_on(allocations)
+        table = Table(
+            name="fordelning",
+            title="Fördelning",
+            columns=[
+                Column("year", "År", "year"),
+                Column("fund", "Fond"),
+                Column("recipient", "Mottagare"),
+                Column("rule", "Regel"),
+                Column("label", "Ändamål"),
+                Column("amount_ore", "Belopp (kr)", "money"),
+                Column("passed_on_to", "Vidare till"),
+                Column("passed_on_ore", "Varav vidare (kr)", "money"),
+            ],
+        )
+        for fy in ledger.fund_years:
+            if options.year is not None and fy.year != options.year:
+                continue
+            rows = [a for a in allocations if a.year == fy.year and a.fund.id == fy.fund.id and a.via is None]
+            for a in rows:
+                onward = passed_on.get(id(a), [])
+                table.rows.append(
+                    {
+                        "year": a.year,
+                        "fund": a.fund.name,
+                        "recipient": a.to.title,
+                        "recipient_id": a.to.id,
+                        "rule": a.rule_label,
+                        "label": a.label,
+                        "amount_ore": a.amount_ore,
+                        "passed_on_to": ", ".join(o.to.name for o in onward),
+                        "passed_on_ore": sum(o.amount_ore for o in onward) if onward else None,
+                    }
+                )
+            if fy.unallocated_ore:
+                table.rows.append(
+                    {"year": fy.year, "fund": fy.fund.name, "recipient": UNALLOCATED, "recipient_id": None,
+                     "rule": "", "label": "", "amount_ore": fy.unallocated_ore, "passed_on_to": "", "passed_on_ore": None}
+                )
+            allocated = sum(a.amount_ore for a in rows) + fy.unallocated_ore
+            if allocated != fy.total_ore:
+                raise AssertionError(f"ledger run {ledger.run.id} does not reconcile for {fy.fund.id} {fy.year}")
+            table.totals.append(
+                {"year": fy.year, "fund": fy.fund.name, "recipient": f"Summa {fy.year}", "amount_ore": fy.total_ore}
+            )
+        return Document(
+            report=self.name,
+            title=f"Fördelning: {ledger.run.scenario}",
+            tables=[table],
+            paragraphs=[
+                f"Körning {ledger.run.id}, {ledger.run.started_at}, från {ledger.run.config_path}.",
+                *(
+                    f"{fy.fund.name} {fy.year}: totalt {format_kr(fy.total_ore)} kr"
+                    + (f", varav ej fördelat {format_kr(fy.unallocated_ore)} kr." if fy.unallocated_ore else ".")
+                    for fy in ledger.fund_years
+                    if options.year is None or fy.year == options.year
+                ),
+            ],
+        )

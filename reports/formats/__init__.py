@@ -1,0 +1,14 @@
+"""The built-in output formats, registered through the same hook as any plugin."""
+
+from jobbsats.hookspecs import hookimpl
+
+
+@hookimpl
+def register_formats(register):
+    from jobbsats.reports.formats.csvfile import Csv
+    from jobbsats.reports.formats.jsonfile import Json
+    from jobbsats.reports.formats.markdown import Markdown
+
+    register(Markdown())
+    register(Csv())
+    register(Json())

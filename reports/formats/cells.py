@@ -1,0 +1,32 @@
+"""How a cell's value reads, by column kind, for text formats."""
+
+from __future__ import annotations
+
+from decimal import Decimal
+from fractions import Fraction
+from typing import Any
+
+from jobbsats.money import format_kr, format_percent, group_thousands
+from jobbsats.report import Column
+
+
+def display(column: Column, value: Any) -> str:
+    """Swedish display text: money in kronor with non-breaking thousands spaces."""
+    if value is None:
+        return ""
+    if column.kind == "money":
+        return format_kr(value)
+    if column.kind == "int":
+        return ("-" if value < 0 else "") + group_thousands(str(abs(value)))
+    if column.kind == "percent":
+        return format_percent(value if isinstance(value, (Fraction, Decimal)) else Decimal(value))
+    return str(value)
+
+
+def raw(column: Column | None, value: Any) -> Any:
+    """Machine value: money stays integer öre; exact fractions become decimal strings."""
+    if isinstance(value, Fraction):
+        return str(Decimal(value.numerator) / Decimal(value.denominator))
+    if isinstance(value, Decimal):
+        return str(value)
+    return value

@@ -1,0 +1,38 @@
+"""``json``: ``{"report": name, "rows": [...]}``; money as integer öre in ``*_ore`` fields.
+
+A document with several tables puts every table's rows in ``rows``, each with a
+``table`` field naming its table; ``tables`` describes the tables' columns.
+"""
+
+from __future__ import annotations
+
+import json
+
+from jobbsats.report import Document, Table
+from jobbsats.reports.formats.cells import raw
+
+
+class Json:
+    name = "json"
+    extension = "json"
+    binary = False
+
+    def render(self, document: Document) -> str:
+        several = len(document.tables) > 1
+
+        def items(table: Table, rows: list[dict]) -> list[dict]:
+            tag = {"table": table.name} if several else {}
+            return [{**tag, **{k: raw(None, v) for k, v in row.items()}} for row in rows]
+
+        payload = {
+            "report": document.report,
+            "title": document.title,
+            "rows": [item for t in document.tables for item in items(t, t.rows)],
+            "totals": [item for t in document.tables for item in items(t, t.totals)],
+            "paragraphs": document.paragraphs,
+            "tables": [
+                {"name": t.name, "title": t.title, "columns": [{"key": c.key, "title": c.title, "kind": c.kind} for c in t.columns]}
+                for t in document.tables
+            ],
+        }
+        return json.dumps(payload, ensure_ascii=False, indent=2) + "\n"

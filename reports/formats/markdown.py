@@ -1,0 +1,46 @@
+"""``md``: Markdown for people, numbers the Swedish way (13 056 000)."""
+
+from __future__ import annotations
+
+from jobbsats.report import Document, Table
+from jobbsats.reports.formats.cells import display
+
+_RIGHT = {"money", "int", "percent"}
+
+
+def _escape(text: str) -> str:
+    return text.replace("\\", "\\\\").replace("|", "\\|").replace("\n", " ")
+
+
+def _grid(table: Table) -> list[str]:
+    cols = table.columns
+    lines = [
+        "| " + " | ".join(_escape(c.title) for c in cols) + " |",
+        "|" + "|".join("---:" if c.kind in _RIGHT else "---" for c in cols) + "|",
+    ]
+    for row in table.rows:
+        lines.append("| " + " | ".join(_escape(display(c, row.get(c.key))) for c in cols) + " |")
+    for row in table.totals:
+        cells = [display(c, row.get(c.key)) for c in cols]
+        lines.append("| " + " | ".join(f"**{_escape(x)}**" if x else "" for x in cells) + " |")
+    return lines
+
+
+def _numbered(table: Table) -> list[str]:
+    return [f"{row['point']}. {row['text']}" for row in table.rows]
+
+
+class Markdown:
+    name = "md"
+    extension = "md"
+    binary = False
+
+    def render(self, document: Document) -> str:
+        lines = [f"# {document.title}", ""]
+        for paragraph in document.paragraphs:
+            lines += [paragraph, ""]
+        for table in document.tables:
+            if len(document.tables) > 1 or not table.numbered:
+                lines += [f"## {table.title}", ""]
+            lines += (_numbered(table) if table.numbered else _grid(table)) + [""]
+        return "\n".join(lines)

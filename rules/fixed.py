@@ -1,0 +1,132 @@
+"""``fixed``: fasta belopp på ram.
+
+Named amounts to named recipients, taken off the fund before any key is
+applied. A line may hold for several years ("årligen 2024 - 2026") and may pass
+money on: KS receives 4 900 000 kr on its ram and grants it to Tillväxt Malmö
+och Level under two agreements.
+
+.. code-block:: toml
+
+    [[rules]]
+    rule = "fixed"
+    [[rules.lines]]
+    to = "KS"
+    amount = 4_900_000
+    years = "2024-2026"
+    action = "överför"
+    [[rules.lines.grants]]
+    to = "tillvaxt_level"
+    agreements = ["STK-2023-1150", "STK-2023-1149"]
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from jobbsats.config.schema import MONEY, TEXT
+from jobbsats.errors import Problem
+from jobbsats.money import format_kr, kronor_to_ore
+from jobbsats.rule import YEARS_SCHEMA, Allocation, RuleContext, RuleResult, years_of
+from jobbsats.scenario import RuleSpec, Scenario
+
+_GRANT = {
+    "to": {**TEXT, "required": True},
+    "amount": MONEY,
+    "purpose": TEXT,
+    "action": {"type": "string", "allowed": ["beviljar", "tilldelar", "överför"]},
+    "agreements": {"type": "list", "schema": TEXT},
+    "text": TEXT,
+}
+_LINE = {
+    "to": {**TEXT, "required": True},
+    "amount": {**MONEY, "required": True},
+    "years": YEARS_SCHEMA,
+    "purpose": TEXT,
+    "action": {"type": "string", "allowed": ["tilldelar", "överför"]},
+    "agreements": {"type": "list", "schema": TEXT},
+    "text": TEXT,
+    "grants": {"type": "list", "schema": {"type": "dict", "schema": _GRANT}},
+}
+
+
+def _span(years: list[int] | None) -> tuple[int, int] | None:
+    """"Årligen first - last" only for an unbroken run of more than one year."""
+    if years and len(years) > 1 and years == list(range(years[0], years[-1] + 1)):
+        return (years[0], years[-1])
+    return None
+
+
+class Fixed:
+    name = "fixed"
+    description = "Fasta belopp på ram: named amounts to named recipients, taken off the fund first."
+    schema: dict[str, Any] = {
+        "lines": {"type": "list", "required": True, "empty": False, "schema": {"type": "dict", "schema": _LINE}}
+    }
+
+    def check(self, spec: RuleSpec, scenario: Scenario) -> list[Problem]:
+        problems = []
+        for i, line in enumerate(spec.config["lines"]):
+            path = f"{spec.path}.lines[{i}]"
+            if line["to"] not in scenario.recipients:
+                problems.append(Problem(f"{path}.to", f"unknown recipient {line['to']!r}"))
+            line_ore = kronor_to_ore(line["amount"])
+            granted = 0
+            for j, grant in enumerate(line.get("grants", [])):
+                if grant["to"] not in scenario.recipients:
+                    problems.append(Problem(f"{path}.grants[{j}].to", f"unknown recipient {grant['to']!r}"))
+                granted += kronor_to_ore(grant.get("amount", line["amount"]))
+            if granted > line_ore:
+                problems.append(
+                    Problem(
+                        f"{path}.grants",
+                        f"grants {format_kr(granted, ' ')} kr, more than the line's {format_kr(line_ore, ' ')} kr",
+                    )
+                )
+        return problems
+
+    def allocate(self, context: RuleContext) -> RuleResult:
+        result = RuleResult()
+        path = context.spec.path
+        for i, line in enumerate(context.spec.config["lines"]):
+            years = years_of(line.get("years"))
+            if years is not None and context.year not in years:
+                continue
+            recurring = _span(years)
+            amount = kronor_to_ore(line["amount"])
+            source = f"{path}.lines[{i}]"
+            result.allocations.append(
+                Allocation(
+                    to=line["to"],
+                    amount_ore=amount,
+                    source=source,
+                    label=line.get("purpose", ""),
+                    action=line.get("action", "tilldelar"),
+                    recurring=recurring,
+                    agreements=tuple(line.get("agreements", ())),
+                    text=line.get("text"),
+                )
+            )
+            for j, grant in enumerate(line.get("grants", [])):
+                result.allocations.append(
+                    Allocation(
+                        to=grant["to"],
+                        amount_ore=kronor_to_ore(grant.get("amount", line["amount"])),
+                        source=f"{source}.grants[{j}]",
+                        label=grant.get("purpose", line.get("purpose", "")),
+                        action=grant.get("action", "beviljar"),
+                        via=line["to"],
+                        recurring=recurring,
+                        agreements=tuple(grant.get("agreements", ())),
+                        text=grant.get("text"),
+                    )
+                )
+        taken = sum(a.amount_ore for a in result.allocations if a.via is None)
+        if taken > context.available_ore:
+            result.problems.append(
+                Problem(
+                    f"{path}.lines",
+                    f"the fixed lines for {context.year} come to {format_kr(taken, ' ')} kr, more than the "
+                    f"{format_kr(context.available_ore, ' ')} kr left in fund {context.fund.id!r}",
+                )
+            )
+        return result

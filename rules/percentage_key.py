@@ -1,0 +1,79 @@
+"""``percentage_key``: fördelningsnyckel.
+
+Splits what earlier rules left in the fund by percentages per recipient. The
+percentages must sum to exactly 100 % (compared as exact fractions, never as
+floats) unless ``normalise = true``. Shares are rounded to ``round_to`` kronor
+(default 1 kr) by the largest-remainder method, so they always sum exactly to
+the amount split; see :mod:`jobbsats.apportion` for the tie-break.
+
+.. code-block:: toml
+
+    [[rules]]
+    rule = "percentage_key"
+    key = { ASN = 51, GVN = 27, FSN = 16, KS = 6 }
+"""
+
+from __future__ import annotations
+
+from fractions import Fraction
+from typing import Any
+
+from jobbsats.apportion import largest_remainder
+from jobbsats.config.schema import MONEY, TEXT
+from jobbsats.config.validator import key_path
+from jobbsats.errors import Problem
+from jobbsats.money import format_percent, kronor_to_ore, parse_percent
+from jobbsats.rule import Allocation, RuleContext, RuleResult
+from jobbsats.scenario import RuleSpec, Scenario
+
+
+class PercentageKey:
+    name = "percentage_key"
+    description = "Fördelningsnyckel: splits what is left in the fund by percentages that sum to 100 %."
+    schema: dict[str, Any] = {
+        "key": {
+            "type": "dict",
+            "required": True,
+            "empty": False,
+            "keysrules": TEXT,
+            "valuesrules": {"type": ["integer", "decimal", "string"], "check_with": "percent"},
+        },
+        "round_to": MONEY,
+        "normalise": {"type": "boolean"},
+        "purpose": TEXT,
+    }
+
+    def check(self, spec: RuleSpec, scenario: Scenario) -> list[Problem]:
+        problems = []
+        for rid in spec.config["key"]:
+            if rid not in scenario.recipients:
+                problems.append(Problem(key_path(f"{spec.path}.key", rid), f"unknown recipient {rid!r}"))
+        total = sum(self._weights(spec), Fraction(0))
+        if total == 0:
+            problems.append(Problem(f"{spec.path}.key", "the percentages sum to 0 %"))
+        elif total != 100 and not spec.config.get("normalise", False):
+            problems.append(
+                Problem(
+                    f"{spec.path}.key",
+                    f"the percentages sum to {format_percent(total, ' ')}, not 100 % "
+                    "(set normalise = true to scale them)",
+                )
+            )
+        if "round_to" in spec.config and kronor_to_ore(spec.config["round_to"]) <= 0:
+            problems.append(Problem(f"{spec.path}.round_to", "must be more than 0"))
+        return problems
+
+    @staticmethod
+    def _weights(spec: RuleSpec) -> list[Fraction]:
+        return [parse_percent(v) for v in spec.config["key"].values()]
+
+    def allocate(self, context: RuleContext) -> RuleResult:
+        spec = context.spec
+        unit = kronor_to_ore(spec.config.get("round_to", 1))
+        shares = largest_remainder(max(context.available_ore, 0), self._weights(spec), unit)
+        return RuleResult(
+            allocations=[
+                Allocation(to=rid, amount_ore=share, source=key_path(f"{spec.path}.key", rid), label=spec.config.get("purpose", ""))
+                for rid, share in zip(spec.config["key"], shares)
+            ]
+        )

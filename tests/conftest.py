@@ -1,0 +1,72 @@
+"""Shared fixtures: a CLI runner with a throwaway ledger and no outside plugins."""
+
+from __future__ import annotations
+
+import hashlib
+import json
+from pathlib import Path
+
+import pytest
+from click.testing import CliRunner
+
+from jobbsats import examples, plugins
+
+SEED_KEY = {"ASN": 51, "GVN": 27, "FSN": 16, "KS": 6}
+
+
+@pytest.fixture(autouse=True)
+def isolated(monkeypatch, tmp_path):
+    """Every test runs in its own folder, with a fresh plugin manager and no outside plugins."""
+    monkeypatch.chdir(tmp_path)
+    monkeypatch.setenv("JOBBSATS_LOAD_PLUGINS", "")
+    monkeypatch.delenv("JOBBSATS_DB", raising=False)
+    plugins.reset()
+    yield
+    plugins.reset()
+
+
+class Cli:
+    def __init__(self, db: Path):
+        self.db = db
+        self.runner = CliRunner()
+
+    def __call__(self, *args: str, env: dict | None = None):
+        from jobbsats.cli import cli
+
+        return self.runner.invoke(cli, [str(a) for a in args], env={"JOBBSATS_DB": str(self.db), **(env or {})})
+
+    def json_report(self, name: str, *args: str) -> dict:
+        result = self("report", name, "--format", "json", *args)
+        assert result.exit_code == 0, result.output
+        return json.loads(result.stdout)
+
+
+@pytest.fixture
+def cli(tmp_path) -> Cli:
+    return Cli(tmp_path / "ledger.db")
+
+
+@pytest.fixture
+def example_text() -> str:
+    return examples.path_of("malmo-2024").read_text(encoding="utf-8")
+
+
+@pytest.fixture
+def scenario_file(tmp_path, example_text):
+    """Write the example with some text replaced; returns the new file's path."""
+
+    def make(*replacements: tuple[str, str], name: str = "scenario.toml") -> Path:
+        text = example_text
+        for old, new in replacements:
+            assert old in text, old
+            text = text.replace(old, new)
+        path = tmp_path / name
+        path.write_text(text, encoding="utf-8")
+        return path
+
+    return make
+
+
+def file_digest(path: Path) -> str | None:
+    """sha256 of a file, or None when it does not exist (a ledger never created)."""
+    return hashlib.sha256(path.read_bytes()).hexdigest() if path.exists() else None
