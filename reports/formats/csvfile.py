@@ -1,12 +1,23 @@
-"""``csv``: raw numbers (money in integer öre), UTF-8, data rows only."""
+"""``csv``: raw numbers (money in integer öre), UTF-8, data rows only.
+
+The fields are the same as in the JSON format: the table's columns, then any
+extra machine fields the report puts in its rows (such as ``recipient_id``).
+"""
 
 from __future__ import annotations
 
 import csv
 import io
 
-from jobbsats.report import Document
+from jobbsats.report import Document, Table
 from jobbsats.reports.formats.cells import raw
+
+
+def fields(table: Table) -> list[str]:
+    keys = [c.key for c in table.columns]
+    for row in table.rows:
+        keys += [k for k in row if k not in keys]
+    return keys
 
 
 class Csv:
@@ -18,13 +29,11 @@ class Csv:
         buffer = io.StringIO()
         several = len(document.tables) > 1
         writer = csv.writer(buffer, lineterminator="\n")
-        keys_written = False
-        for table in document.tables:
-            keys = [c.key for c in table.columns]
-            if not keys_written or several:
+        for index, table in enumerate(document.tables):
+            keys = fields(table)
+            if index == 0 or several:
                 writer.writerow((["table"] if several else []) + keys)
-                keys_written = True
             for row in table.rows:
-                values = [raw(c, row.get(c.key)) for c in table.columns]
-                writer.writerow(([table.name] if several else []) + ["" if v is None else v for v in values])
+                values = ["" if row.get(k) is None else raw(None, row.get(k)) for k in keys]
+                writer.writerow(([table.name] if several else []) + values)
         return buffer.getvalue()
