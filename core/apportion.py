@@ -36,7 +36,7 @@ def largest_remainder(total: int, weights: Sequence[Fraction], unit: int = 1) ->
         raise ValueError("weights must sum to more than zero")
     quotas = [Fraction(total) * w / weight_sum for w in weights]
     shares = [(q // unit) * unit for q in quotas]
-    remainders = [q - s for q, s in zip(quotas, shares)]
+    remainders = [q - s for q, s in zip(quotas, shares, strict=True)]
     order = sorted(range(len(weights)), key=lambda i: (-remainders[i], -weights[i], i))
     left = total - sum(shares)
     whole_units, odd = divmod(left, unit)

@@ -129,7 +129,11 @@ def _check_pass_through(allocations: list[Allocation], spec: RuleSpec, year: int
         else:
             passed[a.via] += a.amount_ore
     return [
-        Problem(spec.path, f"{via!r} passes on {format_kr(out, ' ')} kr in {year} but receives only {format_kr(received[via], ' ')} kr")
+        Problem(
+            spec.path,
+            f"{via!r} passes on {format_kr(out, ' ')} kr in {year} "
+            f"but receives only {format_kr(received[via], ' ')} kr",
+        )
         for via, out in passed.items()
         if out > received[via]
     ]

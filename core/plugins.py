@@ -9,17 +9,14 @@ group, filtered by the ``JOBBSATS_LOAD_PLUGINS`` allowlist.
 from __future__ import annotations
 
 import importlib
-import os
 from dataclasses import dataclass
-from importlib.metadata import EntryPoint, entry_points
+from importlib.metadata import EntryPoint
 
 import pluggy
-
 from jobbsats import __version__, hookspecs
+from jobbsats.entrypoints import ENTRY_POINT_GROUP, how_to_disable, outside_entry_points
 from jobbsats.errors import PluginError
 
-ENTRY_POINT_GROUP = "jobbsats"
-ALLOWLIST_ENV = "JOBBSATS_LOAD_PLUGINS"
 BUILTIN_MODULES = ("jobbsats.rules", "jobbsats.reports", "jobbsats.reports.formats")
 
 
@@ -29,36 +26,6 @@ class PluginInfo:
     distribution: str
     version: str
     builtin: bool
-
-
-def allowlist() -> set[str] | None:
-    """Names from ``JOBBSATS_LOAD_PLUGINS``: None when unset (load all), empty set for none."""
-    raw = os.environ.get(ALLOWLIST_ENV)
-    if raw is None:
-        return None
-    return {name.strip() for name in raw.split(",") if name.strip()}
-
-
-def outside_entry_points() -> list[EntryPoint]:
-    """The installed ``jobbsats`` entry points the allowlist lets through."""
-    allowed = allowlist()
-    found = list(entry_points(group=ENTRY_POINT_GROUP))
-    if allowed is None:
-        return found
-    missing = allowed - {ep.name for ep in found}
-    if missing:
-        raise PluginError(
-            f"{ALLOWLIST_ENV} names {', '.join(sorted(missing))}, but no such plugin is installed "
-            f"(installed: {', '.join(sorted(ep.name for ep in found)) or 'none'})"
-        )
-    return [ep for ep in found if ep.name in allowed]
-
-
-def how_to_disable(name: str, distribution: str) -> str:
-    return (
-        f"To run without it, set {ALLOWLIST_ENV} to the plugins you want "
-        f"({ALLOWLIST_ENV}='' for none), or `pip uninstall {distribution}`."
-    )
 
 
 def _distribution(ep: EntryPoint) -> tuple[str, str]:
@@ -108,6 +75,20 @@ def get_plugin_manager() -> tuple[pluggy.PluginManager, list[PluginInfo]]:
     if _cached is None:
         _cached = build_plugin_manager()
     return _cached
+
+
+def add_plugin(plugin: object, name: str, version: str = "0") -> None:
+    """Register a plugin object by hand (tests, notebooks): as if it were installed.
+
+    Call before the registry is first used, or call :func:`jobbsats.registry.reset` after.
+    """
+    pm, infos = get_plugin_manager()
+    pm.register(plugin, name=name)
+    pm.check_pending()
+    infos.append(PluginInfo(name, name, version, False))
+    from jobbsats import registry
+
+    registry.reset()
 
 
 def reset() -> None:

@@ -51,6 +51,15 @@ class Registry:
         self.owner[(kind, name)] = plugin
 
 
+def _registrar(registry: Registry, kind: str, interface: type, plugin: str) -> Callable[[Any], None]:
+    """The ``register`` callback handed to one plugin's hook: it knows who is calling."""
+
+    def register(obj: Any) -> None:
+        registry.add(kind, interface, plugin, obj)
+
+    return register
+
+
 def _dist_of(plugins: list[PluginInfo], name: str) -> str:
     return next((p.distribution for p in plugins if p.name == name), name)
 
@@ -63,8 +72,7 @@ def build_registry() -> Registry:
     registry = Registry(plugins)
     for hook_name, (kind, interface) in _KINDS.items():
         for impl in getattr(pm.hook, hook_name).get_hookimpls():
-            register: Callable[[Any], None] = lambda obj, _p=impl.plugin_name, _k=kind, _i=interface: registry.add(_k, _i, _p, obj)
-            _call(impl, hook_name, {"register": register}, plugins)
+            _call(impl, hook_name, {"register": _registrar(registry, kind, interface, impl.plugin_name)}, plugins)
     for impl in pm.hook.config_schema.get_hookimpls():
         fragment = _call(impl, "config_schema", {}, plugins) or {}
         for key, rules in fragment.items():
@@ -72,7 +80,9 @@ def build_registry() -> Registry:
                 raise PluginError(f"plugin {impl.plugin_name!r} claims the core config key {key!r}")
             if key in registry.config_schema:
                 first = registry.owner[("config", key)]
-                raise PluginError(f"config key {key!r} is claimed by both plugin {first!r} and plugin {impl.plugin_name!r}")
+                raise PluginError(
+                    f"config key {key!r} is claimed by both plugin {first!r} and plugin {impl.plugin_name!r}"
+                )
             registry.config_schema[key] = rules
             registry.owner[("config", key)] = impl.plugin_name
     return registry

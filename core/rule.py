@@ -116,7 +116,7 @@ def years_of(value: Any) -> list[int] | None:
             raise ValueError(f"{value!r}: the span ends before it starts")
         years = list(range(first, last + 1))
     else:
-        raise ValueError(f"{value!r} is not a year or a span like \"2024-2026\"")
+        raise ValueError(f'{value!r} is not a year or a span like "2024-2026"')
     if not all(1900 <= y <= 2200 for y in years):
         raise ValueError(f"{value!r}: years must be between 1900 and 2200")
     return years

@@ -28,8 +28,15 @@ def point_text(a: AllocationRow, decider: str) -> str:
     agreements = ", ".join(a.agreements)
     if a.text:
         text = Template(a.text).safe_substitute(
-            decider=decider, recipient=a.to.name, amount=amount, years=years, purpose=a.label,
-            wording=source, fund=a.fund.name, agreements=agreements, via=a.via.name if a.via else "",
+            decider=decider,
+            recipient=a.to.name,
+            amount=amount,
+            years=years,
+            purpose=a.label,
+            wording=source,
+            fund=a.fund.name,
+            agreements=agreements,
+            via=a.via.name if a.via else "",
         )
     elif a.action == "överför":
         text = f"{decider} överför {amount} kronor {years} {source} till {a.to.name}."
@@ -68,8 +75,9 @@ class Beslut:
             table.rows.append({"point": number, "text": text, "recipient": "", "amount_ore": None})
             number += 1
         for a in sorted(ledger.allocations(year), key=lambda a: a.point):
-            table.rows.append({"point": a.point, "text": point_text(a, decider), "recipient": a.to.name,
-                               "amount_ore": a.amount_ore})
+            table.rows.append(
+                {"point": a.point, "text": point_text(a, decider), "recipient": a.to.name, "amount_ore": a.amount_ore}
+            )
             number = a.point + 1
         for text in decision.closing:
             table.rows.append({"point": number, "text": text, "recipient": "", "amount_ore": None})

@@ -77,8 +77,17 @@ class Fordelning:
                 )
             if fy.unallocated_ore:
                 table.rows.append(
-                    {"year": fy.year, "fund": fy.fund.name, "recipient": UNALLOCATED, "recipient_id": None,
-                     "rule": "", "label": "", "amount_ore": fy.unallocated_ore, "passed_on_to": "", "passed_on_ore": None}
+                    {
+                        "year": fy.year,
+                        "fund": fy.fund.name,
+                        "recipient": UNALLOCATED,
+                        "recipient_id": None,
+                        "rule": "",
+                        "label": "",
+                        "amount_ore": fy.unallocated_ore,
+                        "passed_on_to": "",
+                        "passed_on_ore": None,
+                    }
                 )
             allocated = sum(a.amount_ore for a in rows) + fy.unallocated_ore
             if allocated != fy.total_ore:

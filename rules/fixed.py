@@ -50,7 +50,7 @@ _LINE = {
 
 
 def _span(years: list[int] | None) -> tuple[int, int] | None:
-    """"Årligen first - last" only for an unbroken run of more than one year."""
+    """ "Årligen first - last" only for an unbroken run of more than one year."""
     if years and len(years) > 1 and years == list(range(years[0], years[-1] + 1)):
         return (years[0], years[-1])
     return None

@@ -73,7 +73,12 @@ class PercentageKey:
         shares = largest_remainder(max(context.available_ore, 0), self._weights(spec), unit)
         return RuleResult(
             allocations=[
-                Allocation(to=rid, amount_ore=share, source=key_path(f"{spec.path}.key", rid), label=spec.config.get("purpose", ""))
-                for rid, share in zip(spec.config["key"], shares)
+                Allocation(
+                    to=rid,
+                    amount_ore=share,
+                    source=key_path(f"{spec.path}.key", rid),
+                    label=spec.config.get("purpose", ""),
+                )
+                for rid, share in zip(spec.config["key"], shares, strict=True)
             ]
         )

@@ -12,7 +12,6 @@ import importlib
 import sys
 
 import click
-
 from jobbsats import __version__
 from jobbsats.errors import JobbsatsError
 
@@ -63,7 +62,7 @@ def cli() -> None:
 
 
 def _add_plugin_commands() -> None:
-    from jobbsats.plugins import outside_entry_points
+    from jobbsats.entrypoints import outside_entry_points
 
     if not outside_entry_points():
         return

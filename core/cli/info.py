@@ -6,7 +6,6 @@ import json
 from pathlib import Path
 
 import click
-
 from jobbsats.cli.options import db_option
 
 
@@ -21,7 +20,10 @@ def runs(db: Path) -> None:
     if not rows:
         click.echo("No runs yet.")
     for r in rows:
-        click.echo(f"{r['id']:>4}  {r['started_at']}  {r['status']:<4} {r['scenario']}  ({r['config_path']}, sha256 {r['config_sha256'][:12]})")
+        click.echo(
+            f"{r['id']:>4}  {r['started_at']}  {r['status']:<4} {r['scenario']}  "
+            f"({r['config_path']}, sha256 {r['config_sha256'][:12]})"
+        )
 
 
 @click.command()
@@ -41,8 +43,15 @@ def plugins(as_json: bool) -> None:
         for (kind, name), owner in sorted(registry.owner.items()):
             if owner == info.name and kind in ("rule", "report", "format"):
                 provides[kind + "s"].append(name)
-        listing.append({"name": info.name, "distribution": info.distribution, "version": info.version,
-                        "builtin": info.builtin, **provides})
+        listing.append(
+            {
+                "name": info.name,
+                "distribution": info.distribution,
+                "version": info.version,
+                "builtin": info.builtin,
+                **provides,
+            }
+        )
     if as_json:
         click.echo(json.dumps(listing, ensure_ascii=False, indent=2))
         return

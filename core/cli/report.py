@@ -5,7 +5,6 @@ from __future__ import annotations
 from pathlib import Path
 
 import click
-
 from jobbsats.cli.options import db_option
 
 
@@ -17,7 +16,9 @@ from jobbsats.cli.options import db_option
 @click.option("--run", "run_id", type=int, help="Report on this run (default: the latest; see `jobbsats runs`).")
 @click.option("--force", is_flag=True, help="Replace the output file if it exists.")
 @db_option
-def report(name: str, fmt: str | None, output: Path | None, year: int | None, run_id: int | None, force: bool, db: Path) -> None:
+def report(
+    name: str, fmt: str | None, output: Path | None, year: int | None, run_id: int | None, force: bool, db: Path
+) -> None:
     """Produce the report NAME from the ledger (see `jobbsats plugins` for the reports).
 
     Built in: `fordelning` (the allocation, with totals) and `beslut` (the

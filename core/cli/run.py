@@ -5,7 +5,6 @@ from __future__ import annotations
 from pathlib import Path
 
 import click
-
 from jobbsats.cli.options import db_option, resolve_config
 
 

@@ -9,7 +9,6 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 import tomli
-
 from jobbsats.config.schema import CORE_SCHEMA, RULE_ENTRY_SCHEMA
 from jobbsats.config.validator import key_path, non_finite, validate
 from jobbsats.errors import InputError, Problem

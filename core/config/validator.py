@@ -9,7 +9,6 @@ from typing import Any
 
 import cerberus
 from cerberus import TypeDefinition
-
 from jobbsats.errors import Problem
 from jobbsats.money import AmountError, kronor_to_ore, parse_percent
 

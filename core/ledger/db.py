@@ -6,9 +6,8 @@ import os
 import sqlite3
 from pathlib import Path
 
-from sqlite_utils import Database
-
 from jobbsats.errors import LedgerError
+from sqlite_utils import Database
 
 DB_ENV = "JOBBSATS_DB"
 DEFAULT_FILE = "jobbsats.db"

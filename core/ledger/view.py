@@ -10,10 +10,9 @@ import json
 from dataclasses import dataclass
 from functools import cached_property
 
-from sqlite_utils import Database
-
 from jobbsats.errors import LedgerError
 from jobbsats.scenario import Decision, Recipient
+from sqlite_utils import Database
 
 
 @dataclass(frozen=True)
@@ -67,7 +66,8 @@ class FundYear:
 def list_runs(db: Database) -> list[dict]:
     if not db["runs"].exists():
         return []
-    return list(db.query("select id, started_at, user, scenario, config_path, config_sha256, status from runs order by id"))
+    sql = "select id, started_at, user, scenario, config_path, config_sha256, status from runs order by id"
+    return list(db.query(sql))
 
 
 def latest_run_id(db: Database) -> int:

@@ -9,12 +9,11 @@ import json
 import sqlite3
 from pathlib import Path
 
-from sqlite_utils import Database
-
 from jobbsats import __version__
 from jobbsats.engine import Plan
 from jobbsats.errors import LedgerError
 from jobbsats.ledger.db import migrate
+from sqlite_utils import Database
 
 
 def _user() -> str:
@@ -38,9 +37,7 @@ def record_run(db: Database, plan: Plan, versions: dict[str, str], path: Path) -
         raise LedgerError(f"{path}: the ledger is busy or locked ({exc}); try again") from exc
     try:
         migrate(db)
-        db["recipients"].upsert_all(
-            [dataclasses.asdict(r) for r in scenario.recipients.values()], pk="id"
-        )
+        db["recipients"].upsert_all([dataclasses.asdict(r) for r in scenario.recipients.values()], pk="id")
         db["funds"].upsert_all(
             [{"id": f.id, "name": f.name, "wording": f.wording, "unit": "SEK"} for f in scenario.funds.values()],
             pk="id",
@@ -48,7 +45,7 @@ def record_run(db: Database, plan: Plan, versions: dict[str, str], path: Path) -
         runs = db["runs"]
         runs.insert(
             {
-                "started_at": datetime.datetime.now(datetime.timezone.utc).isoformat(timespec="seconds"),
+                "started_at": datetime.datetime.now(datetime.UTC).isoformat(timespec="seconds"),
                 "user": _user(),
                 "scenario": scenario.name,
                 "config_path": scenario.source,

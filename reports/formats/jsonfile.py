@@ -31,7 +31,11 @@ class Json:
             "totals": [item for t in document.tables for item in items(t, t.totals)],
             "paragraphs": document.paragraphs,
             "tables": [
-                {"name": t.name, "title": t.title, "columns": [{"key": c.key, "title": c.title, "kind": c.kind} for c in t.columns]}
+                {
+                    "name": t.name,
+                    "title": t.title,
+                    "columns": [{"key": c.key, "title": c.title, "kind": c.kind} for c in t.columns],
+                }
                 for t in document.tables
             ],
         }
