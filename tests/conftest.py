@@ -8,7 +8,6 @@ from pathlib import Path
 
 import pytest
 from click.testing import CliRunner
-
 from jobbsats import examples, plugins
 
 SEED_KEY = {"ASN": 51, "GVN": 27, "FSN": 16, "KS": 6}
@@ -70,3 +69,9 @@ def scenario_file(tmp_path, example_text):
 def file_digest(path: Path) -> str | None:
     """sha256 of a file, or None when it does not exist (a ledger never created)."""
     return hashlib.sha256(path.read_bytes()).hexdigest() if path.exists() else None
+
+
+@pytest.fixture
+def digest():
+    """The :func:`file_digest` helper, as a fixture (test modules cannot import conftest)."""
+    return file_digest

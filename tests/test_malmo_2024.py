@@ -87,8 +87,16 @@ def test_beslut_json_carries_amounts_in_ore(cli):
     assert cli("run", "--quiet").exit_code == 0
     rows = cli.json_report("beslut")["rows"]
     money = {r["point"]: r["amount_ore"] for r in rows if r["amount_ore"] is not None}
-    assert money == {2: 900_000_000, 3: 50_000_000, 4: 490_000_000, 5: 490_000_000,
-                     6: 1_305_600_000, 7: 691_200_000, 8: 409_600_000, 9: 153_600_000}
+    assert money == {
+        2: 900_000_000,
+        3: 50_000_000,
+        4: 490_000_000,
+        5: 490_000_000,
+        6: 1_305_600_000,
+        7: 691_200_000,
+        8: 409_600_000,
+        9: 153_600_000,
+    }
 
 
 def test_csv_has_raw_numbers(cli):

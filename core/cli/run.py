@@ -39,11 +39,11 @@ def run(config: str | None, db: Path, quiet: bool) -> None:
     from jobbsats.report import ReportOptions
 
     plan, registry = _plan(config)
-    ledger = open_ledger(db)
-    run_id = record_run(ledger, plan, registry.versions(plan.plugins_used), db)
+    run_id = record_run(db, plan, registry.versions(plan.plugins_used))
     click.echo(f"Run {run_id} recorded in {db}.", err=True)
     if not quiet:
-        document = registry.reports["fordelning"].build(LedgerView(ledger, run_id), ReportOptions())
+        view = LedgerView(open_ledger(db, must_exist=True), run_id)
+        document = registry.reports["fordelning"].build(view, ReportOptions())
         click.echo(registry.formats["md"].render(document), nl=False)
 
 

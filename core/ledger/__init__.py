@@ -1,5 +1,5 @@
 """The SQLite ledger: schema, writing runs, and the read-only view reports use."""
 
-from jobbsats.ledger.db import default_path, open_ledger
+from jobbsats.ledger.db import open_ledger
 
-__all__ = ["default_path", "open_ledger"]
+__all__ = ["open_ledger"]

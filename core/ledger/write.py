@@ -12,7 +12,7 @@ from pathlib import Path
 from jobbsats import __version__
 from jobbsats.engine import Plan
 from jobbsats.errors import LedgerError
-from jobbsats.ledger.db import migrate
+from jobbsats.ledger.db import migrate, open_ledger
 from sqlite_utils import Database
 
 
@@ -23,12 +23,27 @@ def _user() -> str:
         return ""
 
 
-def record_run(db: Database, plan: Plan, versions: dict[str, str], path: Path) -> int:
+def record_run(path: Path, plan: Plan, versions: dict[str, str]) -> int:
     """Write the plan inside one ``BEGIN IMMEDIATE`` transaction; return the run id.
 
-    Schema migrations run inside the same transaction, so a failed first run
-    leaves no half-made ledger behind.
+    Schema migrations run inside the same transaction, and a ledger file this
+    call created is removed again if the run fails, so a failed run leaves the
+    ledger exactly as it was, down to whether it exists.
     """
+    existed = path.exists()
+    db = open_ledger(path)
+    try:
+        return _write(db, plan, versions, path)
+    except BaseException:
+        db.close()
+        if not existed:
+            path.unlink(missing_ok=True)
+        raise
+    finally:
+        db.close()
+
+
+def _write(db: Database, plan: Plan, versions: dict[str, str], path: Path) -> int:
     scenario = plan.scenario
     conn = db.conn
     try:

@@ -1,0 +1,138 @@
+"""The SQLite ledger: schema, provenance, integer money, and all-or-nothing runs."""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import sqlite3
+
+import pytest
+import sqlite_utils
+
+from jobbsats import __version__, examples
+
+
+def test_schema_is_strict_and_migrations_are_named(cli):
+    assert cli("run", "--quiet").exit_code == 0
+    conn = sqlite3.connect(cli.db)
+    tables = dict(conn.execute("select name, sql from sqlite_master where type = 'table'").fetchall())
+    for name in ("recipients", "funds", "runs", "fund_totals", "allocations"):
+        assert tables[name].rstrip().endswith("STRICT"), name
+    assert conn.execute("select migration_set, name from _sqlite_migrations").fetchall() == [
+        ("jobbsats", "0001_initial")
+    ]
+
+
+def test_money_columns_refuse_anything_but_integers(cli):
+    assert cli("run", "--quiet").exit_code == 0
+    conn = sqlite3.connect(cli.db)
+    with pytest.raises(sqlite3.IntegrityError):
+        conn.execute("update allocations set amount_ore = 1.5 where id = 1")
+    with pytest.raises(sqlite3.IntegrityError):
+        conn.execute("update allocations set amount_ore = '100' || 'x' where id = 1")
+    types = {t for (t,) in conn.execute("select distinct typeof(amount_ore) from allocations")}
+    assert types == {"integer"}
+
+
+def test_run_records_its_provenance(cli):
+    source = examples.path_of("malmo-2024")
+    assert cli("run", "malmo-2024", "--quiet").exit_code == 0
+    run = next(sqlite_utils.Database(cli.db)["runs"].rows)
+    assert run["config_sha256"] == hashlib.sha256(source.read_bytes()).hexdigest()
+    assert run["config_text"] == source.read_text(encoding="utf-8")
+    assert run["status"] == "ok"
+    versions = json.loads(run["versions_json"])
+    assert versions == {"jobbsats": __version__, "plugins": {"jobbsats.rules": __version__}}
+    decision = json.loads(run["decision_json"])
+    assert decision["ref"] == "STK-2024-291" and decision["first_point"] == 2
+
+
+def test_allocation_rows_say_where_money_comes_from(cli):
+    assert cli("run", "--quiet").exit_code == 0
+    db = sqlite_utils.Database(cli.db)
+    rows = list(db.query("select from_id, to_id, amount_ore, point, action, agreements from allocations order by seq"))
+    assert [(r["from_id"], r["to_id"], r["amount_ore"] // 100, r["point"], r["action"]) for r in rows] == [
+        (None, "ASN", 9_000_000, 2, "tilldelar"),
+        (None, "KS", 500_000, 3, "tilldelar"),
+        (None, "KS", 4_900_000, 4, "överför"),
+        ("KS", "tillvaxt_level", 4_900_000, 5, "beviljar"),
+        (None, "ASN", 13_056_000, 6, "tilldelar"),
+        (None, "GVN", 6_912_000, 7, "tilldelar"),
+        (None, "FSN", 4_096_000, 8, "tilldelar"),
+        (None, "KS", 1_536_000, 9, "tilldelar"),
+    ]
+    assert json.loads(rows[3]["agreements"]) == ["STK-2023-1150", "STK-2023-1149"]
+
+
+def test_reports_use_the_latest_run_unless_told(cli, scenario_file):
+    assert cli("run", "--quiet").exit_code == 0
+    bigger = scenario_file(("total = { 2024 = 40_000_000 }", "total = { 2024 = 50_000_000 }"))
+    assert cli("run", bigger, "--quiet").exit_code == 0
+    latest = cli.json_report("fordelning")
+    first = cli.json_report("fordelning", "--run", "1")
+    assert latest["totals"][0]["amount_ore"] == 5_000_000_000
+    assert first["totals"][0]["amount_ore"] == 4_000_000_000
+    listing = cli("runs")
+    assert listing.exit_code == 0
+    assert [line.split()[0] for line in listing.stdout.splitlines()] == ["1", "2"]
+
+
+def test_a_failure_while_writing_leaves_the_ledger_as_it_was(cli, monkeypatch, digest):
+    assert cli("run", "--quiet").exit_code == 0
+    before = digest(cli.db)
+    original = sqlite_utils.db.Table.insert_all
+
+    def insert_then_fail(self, records, *args, **kwargs):
+        result = original(self, records, *args, **kwargs)
+        if self.name == "allocations":
+            raise sqlite3.OperationalError("disk I/O error (simulated)")
+        return result
+
+    monkeypatch.setattr(sqlite_utils.db.Table, "insert_all", insert_then_fail)
+    result = cli("run", "--quiet")
+    assert result.exit_code != 0
+    assert "nothing was written" in result.stderr
+    assert "Traceback" not in result.output
+    assert digest(cli.db) == before
+
+
+def test_a_failed_first_run_leaves_no_ledger_file(cli, monkeypatch):
+    def fail(self, records, *args, **kwargs):
+        raise sqlite3.OperationalError("database or disk is full (simulated)")
+
+    monkeypatch.setattr(sqlite_utils.db.Table, "insert_all", fail)
+    result = cli("run", "--quiet")
+    assert result.exit_code != 0 and "disk is full" in result.stderr
+    assert not cli.db.exists()
+
+
+@pytest.mark.parametrize(
+    "args, message",
+    [
+        (("report", "fordelning"), "no ledger here yet"),
+        (("runs",), "no ledger here yet"),
+    ],
+)
+def test_reading_a_missing_ledger_is_a_clear_error(cli, args, message):
+    result = cli(*args)
+    assert result.exit_code != 0
+    assert message in result.stderr and str(cli.db) in result.stderr
+    assert not cli.db.exists()
+
+
+def test_a_file_that_is_not_a_ledger(cli, digest):
+    cli.db.write_text("this is not SQLite\n" * 100)
+    before = digest(cli.db)
+    for args in (("run", "--quiet"), ("report", "fordelning"), ("runs",)):
+        result = cli(*args)
+        assert result.exit_code != 0
+        assert "not a database" in result.stderr and "Traceback" not in result.output
+    assert digest(cli.db) == before
+
+
+def test_unknown_run_and_year_are_clear_errors(cli):
+    assert cli("run", "--quiet").exit_code == 0
+    result = cli("report", "fordelning", "--run", "99")
+    assert result.exit_code != 0 and "no run 99" in result.stderr
+    result = cli("report", "fordelning", "--year", "2031")
+    assert result.exit_code != 0 and "no year 2031" in result.stderr
