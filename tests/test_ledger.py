@@ -8,7 +8,6 @@ import sqlite3
 
 import pytest
 import sqlite_utils
-
 from jobbsats import __version__, examples
 
 

@@ -5,9 +5,8 @@ from __future__ import annotations
 import sqlite3
 from pathlib import Path
 
-from sqlite_utils import Database
-
 from jobbsats.errors import LedgerError
+from sqlite_utils import Database
 
 BUSY_TIMEOUT_MS = 10_000
 
