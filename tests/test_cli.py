@@ -1,0 +1,120 @@
+"""The command line as a new user meets it."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import pytest
+from jobbsats import __version__, examples
+
+
+def test_version(cli):
+    result = cli("--version")
+    assert result.exit_code == 0 and __version__ in result.stdout
+
+
+def test_examples_lists_the_bundled_example(cli):
+    result = cli("examples")
+    assert result.exit_code == 0
+    assert result.stdout.startswith("malmo-2024")
+    assert "STK-2024-291" in result.stdout
+
+
+def test_init_writes_the_example_and_refuses_to_overwrite(cli, tmp_path):
+    target = tmp_path / "mitt" / "jobbsats.toml"
+    result = cli("init", tmp_path / "mitt")
+    assert result.exit_code == 0, result.output
+    assert target.read_bytes() == examples.path_of("malmo-2024").read_bytes()
+    target.write_text("# edited\n")
+    again = cli("init", tmp_path / "mitt")
+    assert again.exit_code != 0 and "already exists" in again.stderr
+    assert target.read_text() == "# edited\n"
+    assert cli("init", tmp_path / "mitt", "--force").exit_code == 0
+    assert "edited" not in target.read_text()
+
+
+def test_init_unknown_example(cli):
+    result = cli("init", "--example", "stockholm")
+    assert result.exit_code != 0 and "no bundled example 'stockholm'" in result.stderr
+
+
+def test_run_prefers_a_local_jobbsats_toml(cli, scenario_file):
+    scenario_file(("total = { 2024 = 40_000_000 }", "total = { 2024 = 41_000_000 }"), name="jobbsats.toml")
+    result = cli("run", "--quiet")
+    assert result.exit_code == 0, result.output
+    assert "Using ./jobbsats.toml" in result.stderr
+    assert cli.json_report("fordelning")["totals"][0]["amount_ore"] == 4_100_000_000
+
+
+def test_run_unknown_config(cli):
+    result = cli("run", "nowhere.toml")
+    assert result.exit_code != 0
+    assert "nowhere.toml" in result.stderr and "malmo-2024" in result.stderr
+    assert not cli.db.exists()
+
+
+def test_validate_checks_without_touching_the_ledger(cli, scenario_file):
+    result = cli("validate", "malmo-2024")
+    assert result.exit_code == 0, result.output
+    assert "OK" in result.stdout and "40 000 000 kr allocated" in result.stdout
+    assert not cli.db.exists()
+    bad = scenario_file(("ASN = 51", "ASN = 50"))
+    result = cli("validate", bad)
+    assert result.exit_code != 0 and "rules[1].key" in result.stderr and "99 %" in result.stderr
+
+
+def test_report_to_a_file_follows_the_extension_and_will_not_overwrite(cli, tmp_path):
+    assert cli("run", "--quiet").exit_code == 0
+    out = tmp_path / "fordelning.json"
+    result = cli("report", "fordelning", "-o", out)
+    assert result.exit_code == 0, result.output
+    assert json.loads(out.read_text(encoding="utf-8"))["report"] == "fordelning"
+    again = cli("report", "fordelning", "-o", out)
+    assert again.exit_code != 0 and "already exists" in again.stderr
+    assert cli("report", "beslut", "-o", out, "--force").exit_code == 0
+    assert json.loads(out.read_text(encoding="utf-8"))["report"] == "beslut"
+    assert [p.name for p in tmp_path.iterdir() if p.name.startswith(".")] == []  # no temp files left
+
+
+def test_report_into_a_missing_folder(cli, tmp_path):
+    assert cli("run", "--quiet").exit_code == 0
+    result = cli("report", "fordelning", "-o", tmp_path / "nope" / "x.md")
+    assert result.exit_code != 0 and "does not exist" in result.stderr
+
+
+@pytest.mark.parametrize(
+    "args, message",
+    [
+        (("report", "nosuch"), "unknown report 'nosuch'"),
+        (("report", "fordelning", "--format", "pdf"), "unknown format 'pdf'"),
+    ],
+)
+def test_report_unknown_names(cli, args, message):
+    assert cli("run", "--quiet").exit_code == 0
+    result = cli(*args)
+    assert result.exit_code != 0 and message in result.stderr
+
+
+def test_plugins_lists_the_built_ins(cli):
+    result = cli("plugins", "--json")
+    assert result.exit_code == 0
+    listing = {p["name"]: p for p in json.loads(result.stdout)}
+    assert listing["jobbsats.rules"]["rules"] == ["fixed", "percentage_key"]
+    assert listing["jobbsats.reports"]["reports"] == ["beslut", "fordelning"]
+    assert listing["jobbsats.reports.formats"]["formats"] == ["csv", "json", "md"]
+    assert all(p["builtin"] for p in listing.values())
+    text = cli("plugins").stdout
+    assert "rules: fixed, percentage_key" in text
+
+
+def test_db_option_and_environment(cli, tmp_path, monkeypatch):
+    chosen = tmp_path / "annan.db"
+    assert cli("run", "--quiet", "--db", chosen).exit_code == 0
+    assert chosen.exists() and not cli.db.exists()
+    monkeypatch.chdir(tmp_path)
+    result = cli.runner.invoke(
+        __import__("jobbsats.cli", fromlist=["cli"]).cli, ["run", "--quiet"], env={"JOBBSATS_DB": None}
+    )
+    assert result.exit_code == 0
+    assert Path(tmp_path / "jobbsats.db").exists()

@@ -1,0 +1,114 @@
+"""Decision text and tables come from the scenario file, not from constants about Malmö."""
+
+from __future__ import annotations
+
+import inspect
+import re
+
+import jobbsats.hookspecs as hookspecs
+
+OTHER_CITY = """
+[scenario]
+name = "Arbetsmarknadsmedel 2025 | Lund"
+
+[decision]
+ref = "KS 2025/17"
+decider = "Regionstyrelsen"
+
+[recipients."Nämnd för å & ä"]
+name = "arbetsmarknadsnämnden | AMN"
+kind = "nämnd"
+
+[recipients.KS]
+name = "regionstyrelsen"
+kind = "nämnd"
+
+[recipients.forening]
+name = "Föreningen <Framåt>"
+kind = "extern"
+
+[funds.am]
+name = "Arbetsmarknadsmedel"
+wording = "ur regionstyrelsens reserv"
+total = { 2025 = "1 000 001 kr" }
+
+[[rules]]
+rule = "fixed"
+[[rules.lines]]
+to = "KS"
+amount = "300 000"
+years = [2025]
+action = "överför"
+[[rules.lines.grants]]
+to = "forening"
+amount = 250_000
+agreements = ["KS 2024/99"]
+
+[[rules]]
+rule = "percentage_key"
+key = { "Nämnd för å & ä" = "1/3", KS = "2/3" }
+"""
+
+
+def test_beslut_words_another_city(cli, tmp_path):
+    path = tmp_path / "lund.toml"
+    path.write_text(OTHER_CITY, encoding="utf-8")
+    result = cli("run", path, "--quiet")
+    assert result.exit_code == 0, result.output
+    points = {r["point"]: r["text"] for r in cli.json_report("beslut")["rows"]}
+    # 700 001 kr left: a third is 233 333,67 -> 233 333 (remainder 0,67), two thirds 466 667,33 ->
+    # 466 667 (0,33); the one krona left goes to the larger remainder: the first line.
+    assert points == {
+        1: "Regionstyrelsen överför 300 000 kronor 2025 ur regionstyrelsens reserv till regionstyrelsen.",
+        2: "Regionstyrelsen beviljar Föreningen <Framåt> 250 000 kronor i enlighet med ingångna avtal (KS 2024/99) "
+        "2025 med finansiering från regionstyrelsens ram.",
+        3: "Regionstyrelsen tilldelar arbetsmarknadsnämnden | AMN 233 334 kronor 2025 ur regionstyrelsens reserv "
+        "för Arbetsmarknadsmedel.",
+        4: "Regionstyrelsen tilldelar regionstyrelsen 466 667 kronor 2025 ur regionstyrelsens reserv för "
+        "Arbetsmarknadsmedel.",
+    }
+    assert "Malmö" not in str(points) and "kommunstyrelsen" not in str(points)
+
+
+def test_markdown_escapes_hostile_names(cli, tmp_path):
+    path = tmp_path / "lund.toml"
+    path.write_text(OTHER_CITY, encoding="utf-8")
+    out = cli("run", path).stdout
+    rows = [line for line in out.splitlines() if line.startswith("| 2025")]
+    assert len(rows) == 3
+    for line in rows:
+        # Every row keeps its 8 cells: an escaped pipe in a name must not split a cell.
+        assert len(re.split(r"(?<!\\)\|", line.strip())) == 8 + 2
+    assert "Arbetsmarknadsnämnden \\| AMN" in out
+
+
+def test_custom_wording_template(cli, scenario_file):
+    path = scenario_file(
+        (
+            'purpose = "Ung i sommar"\n\n[[rules.lines]]\nto = "KS"',
+            'purpose = "Ung i sommar"\ntext = "$decider anvisar $recipient $amount kronor $years för $purpose."'
+            '\n\n[[rules.lines]]\nto = "KS"',
+        )
+    )
+    assert cli("run", path, "--quiet").exit_code == 0
+    points = {r["point"]: r["text"] for r in cli.json_report("beslut")["rows"]}
+    assert (
+        points[2]
+        == "Kommunstyrelsen anvisar arbetsmarknads- och socialnämnden 9 000 000 kronor årligen 2024 - 2026 för Ung i sommar."
+    )
+
+
+def test_every_hook_is_documented_with_an_example():
+    specs = [f for name, f in inspect.getmembers(hookspecs, inspect.isfunction) if hasattr(f, "jobbsats_spec")]
+    assert {f.__name__ for f in specs} >= {
+        "register_rules",
+        "register_reports",
+        "register_formats",
+        "register_commands",
+        "config_schema",
+    }
+    for spec in specs:
+        doc = inspect.getdoc(spec) or ""
+        assert "Example::" in doc and "@jobbsats.hookimpl" in doc, spec.__name__
+        for param in inspect.signature(spec).parameters:
+            assert f":param {param}:" in doc, (spec.__name__, param)
