@@ -118,3 +118,14 @@ def test_db_option_and_environment(cli, tmp_path, monkeypatch):
     )
     assert result.exit_code == 0
     assert Path(tmp_path / "jobbsats.db").exists()
+
+
+def test_problems_in_several_rules_come_together(cli, scenario_file):
+    # A misspelt key in two fixed lines and a key summing to 99 % in the next rule: one message, all three.
+    path = scenario_file(('purpose = "Ung i sommar"', 'purpse = "Ung i sommar"'), ("ASN = 51", "ASN = 50"))
+    result = cli("validate", path)
+    assert result.exit_code != 0
+    assert "3 problems" in result.stderr
+    assert "rules[0].lines[0].purpse: unknown key" in result.stderr
+    assert "rules[0].lines[1].purpse: unknown key" in result.stderr
+    assert "rules[1].key: the percentages sum to 99 %" in result.stderr

@@ -93,13 +93,19 @@ def load_scenario(path: str | Path, registry: Registry) -> Scenario:
 
     schema = {**CORE_SCHEMA, **registry.config_schema}
     problems += validate(document, schema)
+    valid_rules = []
     for index, entry in enumerate(document.get("rules") or []):
         if isinstance(entry, dict):
-            problems += _validate_rule_entry(entry, index, registry)
-    if problems:
+            entry_problems = _validate_rule_entry(entry, index, registry)
+            problems += entry_problems
+            if not entry_problems:
+                valid_rules.append((index, entry))
+    if any(not p.path.startswith("rules[") for p in problems):
         raise InputError(source, problems)
 
-    scenario = _build(document, source, text, raw)
+    # The rest of the file is sound, so the rule entries that are well-formed can
+    # be cross-checked now, and the user sees those problems in the same message.
+    scenario = _build(document, valid_rules, source, text, raw)
     problems += _cross_check(scenario, registry)
     if problems:
         raise InputError(source, problems)
@@ -118,7 +124,7 @@ def _validate_rule_entry(entry: dict, index: int, registry: Registry) -> list[Pr
     return validate(entry, {**RULE_ENTRY_SCHEMA, **rule.schema}, prefix)
 
 
-def _build(document: dict, source: str, text: str, raw: bytes) -> Scenario:
+def _build(document: dict, rule_entries: list[tuple[int, dict]], source: str, text: str, raw: bytes) -> Scenario:
     recipients = {
         rid: Recipient(rid, r["name"], r["kind"], r.get("genitive") or _genitive(r["name"]))
         for rid, r in document["recipients"].items()
@@ -143,7 +149,7 @@ def _build(document: dict, source: str, text: str, raw: bytes) -> Scenario:
     )
     only_fund = next(iter(funds)) if len(funds) == 1 else ""
     rules = []
-    for index, entry in enumerate(document["rules"]):
+    for index, entry in rule_entries:
         own = {k: v for k, v in entry.items() if k not in RULE_ENTRY_SCHEMA}
         rules.append(RuleSpec(index, entry["rule"], entry.get("fund", only_fund), entry.get("label", ""), own))
     core_keys = set(CORE_SCHEMA)

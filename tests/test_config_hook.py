@@ -1,0 +1,60 @@
+"""Plugins bring their own config sections; the core validates the whole file in one pass."""
+
+from __future__ import annotations
+
+import jobbsats
+import pytest
+from jobbsats.config import load_scenario
+from jobbsats.errors import InputError, PluginError
+from jobbsats.plugins import add_plugin
+from jobbsats.registry import get_registry
+
+
+class AsfSection:
+    @jobbsats.hookimpl
+    def config_schema(self):
+        return {"asf": {"type": "dict", "schema": {"threshold": {"type": "integer", "min": 1}}}}
+
+
+class AlsoAsf:
+    @jobbsats.hookimpl
+    def config_schema(self):
+        return {"asf": {"type": "dict"}}
+
+
+def write(tmp_path, example_text, extra: str):
+    path = tmp_path / "s.toml"
+    path.write_text(example_text + "\n" + extra, encoding="utf-8")
+    return path
+
+
+def test_a_plugin_section_is_validated_with_the_rest(tmp_path, example_text):
+    add_plugin(AsfSection(), "jobbsats-asf")
+    good = load_scenario(write(tmp_path, example_text, "[asf]\nthreshold = 5\n"), get_registry())
+    assert good.extra == {"asf": {"threshold": 5}}
+    bad = write(tmp_path, example_text.replace("ASN = 51", "ASN = 50"), "[asf]\nthreshhold = 5\n")
+    with pytest.raises(InputError) as caught:
+        load_scenario(bad, get_registry())
+    assert [p.path for p in caught.value.problems] == ["asf.threshhold"]
+
+
+def test_without_the_plugin_its_section_is_an_unknown_key(tmp_path, example_text):
+    with pytest.raises(InputError) as caught:
+        load_scenario(write(tmp_path, example_text, "[asf]\nthreshold = 5\n"), get_registry())
+    assert [p.path for p in caught.value.problems] == ["asf"]
+    assert "unknown key" in caught.value.problems[0].message
+
+
+def test_true_is_not_an_integer_in_a_plugin_section_either(tmp_path, example_text):
+    add_plugin(AsfSection(), "jobbsats-asf")
+    with pytest.raises(InputError) as caught:
+        load_scenario(write(tmp_path, example_text, "[asf]\nthreshold = true\n"), get_registry())
+    assert [p.path for p in caught.value.problems] == ["asf.threshold"]
+
+
+def test_two_plugins_claiming_one_section(tmp_path):
+    add_plugin(AsfSection(), "first-plugin")
+    add_plugin(AlsoAsf(), "second-plugin")
+    with pytest.raises(PluginError) as caught:
+        get_registry()
+    assert "first-plugin" in str(caught.value) and "second-plugin" in str(caught.value)
