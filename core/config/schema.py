@@ -7,6 +7,18 @@ from jobbsats.scenario import RECIPIENT_KINDS
 TEXT = {"type": "string", "empty": False}
 MONEY = {"type": ["integer", "decimal", "string"], "check_with": "money"}
 
+
+def tables_by_id(fields: dict) -> dict:
+    """A required, non-empty set of ``[section.ID]`` tables, each with ``fields``."""
+    return {
+        "type": "dict",
+        "required": True,
+        "empty": False,
+        "keysrules": TEXT,
+        "valuesrules": {"type": "dict", "schema": fields},
+    }
+
+
 CORE_SCHEMA: dict = {
     "scenario": {
         "type": "dict",
@@ -23,40 +35,26 @@ CORE_SCHEMA: dict = {
             "first_point": {"type": "integer", "min": 1},
         },
     },
-    "recipients": {
-        "type": "dict",
-        "required": True,
-        "empty": False,
-        "keysrules": TEXT,
-        "valuesrules": {
-            "type": "dict",
-            "schema": {
-                "name": {**TEXT, "required": True},
-                "kind": {"type": "string", "required": True, "allowed": list(RECIPIENT_KINDS)},
-                "genitive": TEXT,
+    "recipients": tables_by_id(
+        {
+            "name": {**TEXT, "required": True},
+            "kind": {"type": "string", "required": True, "allowed": list(RECIPIENT_KINDS)},
+            "genitive": TEXT,
+        }
+    ),
+    "funds": tables_by_id(
+        {
+            "name": {**TEXT, "required": True},
+            "wording": TEXT,
+            "total": {
+                "type": "dict",
+                "required": True,
+                "empty": False,
+                "keysrules": {"type": "string", "check_with": "year"},
+                "valuesrules": MONEY,
             },
-        },
-    },
-    "funds": {
-        "type": "dict",
-        "required": True,
-        "empty": False,
-        "keysrules": TEXT,
-        "valuesrules": {
-            "type": "dict",
-            "schema": {
-                "name": {**TEXT, "required": True},
-                "wording": TEXT,
-                "total": {
-                    "type": "dict",
-                    "required": True,
-                    "empty": False,
-                    "keysrules": {"type": "string", "check_with": "year"},
-                    "valuesrules": MONEY,
-                },
-            },
-        },
-    },
+        }
+    ),
     "rules": {"type": "list", "required": True, "empty": False, "schema": {"type": "dict"}},
 }
 
