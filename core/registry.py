@@ -34,6 +34,9 @@ class Registry:
         """Plugin name -> version, for every plugin (or those in ``used``)."""
         return {p.name: p.version for p in self.plugins if used is None or p.name in used}
 
+    def is_builtin(self, plugin: str) -> bool:
+        return any(p.builtin for p in self.plugins if p.name == plugin)
+
     def add(self, kind: str, interface: type, plugin: str, obj: Any) -> None:
         name = getattr(obj, "name", None)
         if not isinstance(name, str) or not name.strip():

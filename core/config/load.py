@@ -9,9 +9,10 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 import tomli
+from cerberus import SchemaError
 from jobbsats.config.schema import CORE_SCHEMA, RULE_ENTRY_SCHEMA
 from jobbsats.config.validator import key_path, non_finite, validate
-from jobbsats.errors import InputError, Problem
+from jobbsats.errors import InputError, PluginError, Problem
 from jobbsats.money import kronor_to_ore
 from jobbsats.scenario import Decision, Fund, Recipient, RuleSpec, Scenario
 
@@ -91,8 +92,7 @@ def load_scenario(path: str | Path, registry: Registry) -> Scenario:
     if problems:
         raise InputError(source, problems)
 
-    schema = {**CORE_SCHEMA, **registry.config_schema}
-    problems += validate(document, schema)
+    problems += _validate_core(document, registry)
     valid_rules = []
     for index, entry in enumerate(document.get("rules") or []):
         if isinstance(entry, dict):
@@ -112,16 +112,30 @@ def load_scenario(path: str | Path, registry: Registry) -> Scenario:
     return scenario
 
 
+def _validate_core(document: dict, registry: Registry) -> list[Problem]:
+    if not registry.config_schema:
+        return validate(document, CORE_SCHEMA, trusted=True)
+    try:
+        return validate(document, {**CORE_SCHEMA, **registry.config_schema})
+    except SchemaError as exc:
+        owners = ", ".join(sorted({registry.owner[("config", key)] for key in registry.config_schema}))
+        raise PluginError(f"the config schema from plugin(s) {owners} is not a valid Cerberus schema: {exc}") from exc
+
+
 def _validate_rule_entry(entry: dict, index: int, registry: Registry) -> list[Problem]:
     prefix = f"rules[{index}]"
     name = entry.get("rule")
     if not isinstance(name, str):
-        return validate(entry, RULE_ENTRY_SCHEMA, prefix)
+        return validate(entry, RULE_ENTRY_SCHEMA, prefix, trusted=True)
     rule = registry.rules.get(name)
     if rule is None:
         known = ", ".join(sorted(registry.rules)) or "none"
         return [Problem(f"{prefix}.rule", f"unknown rule {name!r} (known rules: {known})")]
-    return validate(entry, {**RULE_ENTRY_SCHEMA, **rule.schema}, prefix)
+    owner = registry.owner[("rule", name)]
+    try:
+        return validate(entry, {**RULE_ENTRY_SCHEMA, **rule.schema}, prefix, trusted=registry.is_builtin(owner))
+    except SchemaError as exc:
+        raise PluginError(f"rule {name!r} (plugin {owner!r}) has a schema Cerberus refuses: {exc}") from exc
 
 
 def _build(document: dict, rule_entries: list[tuple[int, dict]], source: str, text: str, raw: bytes) -> Scenario:

@@ -1,0 +1,192 @@
+"""Start-up time of the ``jobbsats`` command, measured against bare imports of its dependencies.
+
+Run it with the interpreter jobbsats is installed in::
+
+    python benchmarks/startup.py                # 30 rounds, prints a table, exits 0
+    python benchmarks/startup.py --rounds 50    # more rounds, steadier medians
+    python benchmarks/startup.py --check        # exits 1 when a target is missed (for CI)
+
+Targets (ratio of medians, jobbsats / baseline):
+
+* ``jobbsats --help``  <= 2   x  ``python -c "import click"``
+* ``jobbsats run --quiet`` on the bundled example, into a fresh ledger each time,
+  with ``JOBBSATS_LOAD_PLUGINS`` unset  <= 1.5  x
+  ``python -c "import click, pluggy, sqlite_utils, cerberus, tomli"``
+
+Every command is a new process of the same interpreter (``sys.executable``). The
+commands are interleaved: each round runs every command once, in an order that
+rotates from round to round, so that machine noise falls on both sides of a ratio
+alike. Only the standard library and the installed jobbsats are used.
+"""
+
+from __future__ import annotations
+
+import argparse
+import os
+import shutil
+import statistics
+import subprocess
+import sys
+import tempfile
+import time
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from pathlib import Path
+
+# jobbsats is run through its console script, the file next to sys.executable that
+# users run (`jobbsats ...`), executed by sys.executable itself so that both sides of
+# every ratio use the very same interpreter. It is the same as
+# `python -c "from jobbsats.cli import main; main()"` plus reading a three-line script.
+BIN = Path(sys.executable).parent
+SCRIPT_NAME = "jobbsats.exe" if os.name == "nt" else "jobbsats"
+
+
+def jobbsats_command() -> list[str]:
+    script = BIN / SCRIPT_NAME
+    if script.is_file() and os.name != "nt":
+        return [sys.executable, str(script)]
+    # No console script here (not installed by pip, or Windows' .exe launcher): the same entry point.
+    return [sys.executable, "-c", "from jobbsats.cli import main; main()"]
+
+
+@dataclass
+class Command:
+    """One command to time; ``prepare`` runs before each timing, outside of it."""
+
+    label: str
+    argv: list[str]
+    prepare: Callable[[], list[str]] | None = None
+    times: list[float] = field(default_factory=list)
+
+    def argv_for_round(self) -> list[str]:
+        return self.argv + (self.prepare() if self.prepare else [])
+
+
+@dataclass
+class Comparison:
+    subject: Command
+    baseline: Command
+    target: float
+
+
+def environment() -> dict[str, str]:
+    env = dict(os.environ)
+    env.pop("JOBBSATS_LOAD_PLUGINS", None)  # the default: outside plugins are looked for
+    env.pop("JOBBSATS_DB", None)
+    env.pop("PYTHONPROFILEIMPORTTIME", None)
+    env.pop("PYTHONDONTWRITEBYTECODE", None)  # compare with .pyc files available, as users run it
+    return env
+
+
+def time_once(argv: list[str], env: dict[str, str], cwd: str) -> float:
+    start = time.perf_counter()
+    proc = subprocess.run(argv, env=env, cwd=cwd, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)
+    elapsed = time.perf_counter() - start
+    if proc.returncode != 0:
+        sys.exit(f"failed ({proc.returncode}): {' '.join(argv)}\n{proc.stderr.decode(errors='replace')}")
+    return elapsed
+
+
+def build(workdir: Path) -> list[Comparison]:
+    jobbsats = jobbsats_command()
+    counter = iter(range(1_000_000))
+
+    def fresh_ledger() -> list[str]:
+        db = workdir / f"ledger-{next(counter)}.db"
+        return ["--db", str(db)]
+
+    py = [sys.executable, "-c"]
+    return [
+        Comparison(
+            Command("jobbsats --help", jobbsats + ["--help"]),
+            Command("import click", py + ["import click"]),
+            2.0,
+        ),
+        Comparison(
+            Command("jobbsats run --quiet", jobbsats + ["run", "malmo-2024", "--quiet"], fresh_ledger),
+            Command(
+                "import click, pluggy, sqlite_utils, cerberus, tomli",
+                py + ["import click, pluggy, sqlite_utils, cerberus, tomli"],
+            ),
+            1.5,
+        ),
+    ]
+
+
+def measure(comparisons: list[Comparison], rounds: int, workdir: Path) -> None:
+    env = environment()
+    commands = [c for comp in comparisons for c in (comp.subject, comp.baseline)]
+    for command in commands:  # warm-up, untimed: .pyc files, the page cache
+        time_once(command.argv_for_round(), env, str(workdir))
+    for r in range(rounds):
+        shift = r % len(commands)
+        for command in commands[shift:] + commands[:shift]:
+            command.times.append(time_once(command.argv_for_round(), env, str(workdir)))
+        if sys.stderr.isatty():
+            print(f"\rround {r + 1}/{rounds}", end="", file=sys.stderr, flush=True)
+    if sys.stderr.isatty():
+        print(file=sys.stderr)
+
+
+def ms(seconds: float) -> str:
+    return f"{seconds * 1000:.1f}"
+
+
+def report(comparisons: list[Comparison]) -> bool:
+    """Print the table; True when every target is met."""
+    header = ("command", "median ms", "min ms", "baseline median ms", "baseline min ms", "ratio", "target", "result")
+    rows = []
+    ok = True
+    for comp in comparisons:
+        subject, base = comp.subject, comp.baseline
+        ratio = statistics.median(subject.times) / statistics.median(base.times)
+        passed = ratio <= comp.target
+        ok &= passed
+        rows.append(
+            (
+                subject.label,
+                ms(statistics.median(subject.times)),
+                ms(min(subject.times)),
+                ms(statistics.median(base.times)),
+                ms(min(base.times)),
+                f"{ratio:.3f}",
+                f"<= {comp.target:g}",
+                "PASS" if passed else "FAIL",
+            )
+        )
+    widths = [max(len(row[i]) for row in [header, *rows]) for i in range(len(header))]
+    for row in [header, *rows]:
+        cells = [
+            cell.ljust(w) if i == 0 else cell.rjust(w) for i, (cell, w) in enumerate(zip(row, widths, strict=True))
+        ]
+        print("  ".join(cells))
+    print()
+    for comp in comparisons:
+        print(f"baseline of {comp.subject.label}: python -c {comp.baseline.label!r}")
+    return ok
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    parser.add_argument("--rounds", type=int, default=30, help="rounds of interleaved runs (default 30)")
+    parser.add_argument("--check", action="store_true", help="exit 1 when a target is missed")
+    args = parser.parse_args(argv)
+    if args.rounds < 1:
+        parser.error("--rounds must be at least 1")
+
+    workdir = Path(tempfile.mkdtemp(prefix="jobbsats-startup-"))
+    try:
+        comparisons = build(workdir)
+        print(
+            f"python {sys.version.split()[0]} ({sys.executable}), {args.rounds} rounds; "
+            f"jobbsats = {' '.join(jobbsats_command())}"
+        )
+        measure(comparisons, args.rounds, workdir)
+    finally:
+        shutil.rmtree(workdir, ignore_errors=True)
+    ok = report(comparisons)
+    return 1 if args.check and not ok else 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,204 @@
+"""Start-up stays light: what the command line imports, checked in fresh processes.
+
+Not timing tests (see benchmarks/startup.py for those): each test runs the real
+``main()`` in a subprocess and looks at ``sys.modules`` afterwards.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import re
+import subprocess
+import sys
+from importlib.metadata import entry_points
+from pathlib import Path
+
+import pytest
+
+REPO = Path(__file__).resolve().parents[1]
+MARK = "@@jobbsats-startup-modules@@"
+# The source folders (package-dir of jobbsats, jobbsats.rules, jobbsats.reports):
+# importable by these names from the repository root, but they must only ever be
+# imported as jobbsats.*; under a bare name they would be second copies of the modules.
+BARE = ("core", "rules", "reports")
+
+# Runs main() as `jobbsats ARGS...`, then prints what it imported (and whether the
+# bare source-folder names could have been imported from here) after a marker line.
+PROBE = f"""
+import importlib.util, json, sys
+sys.argv = ["jobbsats", *sys.argv[1:]]
+from jobbsats.cli import main
+try:
+    main()
+    code = 0
+except SystemExit as exc:
+    code = exc.code
+modules = sorted(sys.modules)
+findable = sorted(n for n in {BARE!r} if importlib.util.find_spec(n) is not None)
+sys.stdout.flush()
+print()
+print({MARK!r} + json.dumps({{"code": code, "modules": modules, "findable": findable}}))
+"""
+
+# What `jobbsats --help` (and any `--help`) has no need of.
+HEAVY = (
+    "pluggy",
+    "sqlite3",
+    "_sqlite3",
+    "sqlite_utils",
+    "cerberus",
+    "tomli",
+    "jobbsats.plugins",
+    "jobbsats.registry",
+    "jobbsats.rules",
+    "jobbsats.reports",
+    "jobbsats.ledger",
+)
+# What a full `jobbsats run` does need: the positive control for the listing.
+NEEDED_BY_RUN = (
+    "click",
+    "pluggy",
+    "sqlite3",
+    "sqlite_utils",
+    "cerberus",
+    "tomli",
+    "jobbsats.plugins",
+    "jobbsats.registry",
+    "jobbsats.rules",
+    "jobbsats.reports",
+    "jobbsats.ledger",
+)
+UNSET = None
+
+
+def outside_plugins_installed() -> bool:
+    return bool(list(entry_points(group="jobbsats")))
+
+
+def environment(load_plugins: str | None) -> dict[str, str]:
+    env = dict(os.environ)
+    env.pop("JOBBSATS_DB", None)
+    env.pop("PYTHONPROFILEIMPORTTIME", None)
+    env["COLUMNS"] = "80"
+    if load_plugins is UNSET:
+        env.pop("JOBBSATS_LOAD_PLUGINS", None)
+    else:
+        env["JOBBSATS_LOAD_PLUGINS"] = load_plugins
+    return env
+
+
+def probe(*args: str, load_plugins: str | None = "") -> tuple[subprocess.CompletedProcess, dict]:
+    """Run ``jobbsats ARGS`` in a fresh interpreter from the repository root.
+
+    The root is where the bare names ``core``, ``rules`` and ``reports`` resolve
+    (``-c`` puts the working directory first on sys.path), so importing one by
+    mistake would succeed there and show up in the listing.
+    """
+    proc = subprocess.run(
+        [sys.executable, "-c", PROBE, *args],
+        cwd=REPO,
+        env=environment(load_plugins),
+        capture_output=True,
+        text=True,
+        timeout=120,
+    )
+    head, sep, tail = proc.stdout.rpartition(MARK)
+    assert sep, f"no module listing from jobbsats {' '.join(args)}\nstdout:\n{proc.stdout}\nstderr:\n{proc.stderr}"
+    proc.stdout = head[:-1]  # without the newline the probe printed before its marker
+    return proc, json.loads(tail)
+
+
+def heavy_in(modules: list[str]) -> list[str]:
+    return [m for m in modules if any(m == h or m.startswith(h + ".") for h in HEAVY)]
+
+
+def bare_in(modules: list[str]) -> list[str]:
+    return [m for m in modules if m.split(".")[0] in BARE]
+
+
+@pytest.fixture(params=["JOBBSATS_LOAD_PLUGINS unset", "JOBBSATS_LOAD_PLUGINS=''"])
+def load_plugins(request) -> str | None:
+    if request.param.endswith("unset"):
+        if outside_plugins_installed():
+            pytest.skip("outside plugins are installed: they would load, and may import anything")
+        return UNSET
+    return ""
+
+
+def test_the_probe_can_see_the_bare_names():
+    """The bare-name checks below mean something: from the root, those names are importable."""
+    _, out = probe("--version")
+    assert out["findable"] == sorted(BARE)
+
+
+@pytest.mark.parametrize("args", [["--help"], ["--version"]], ids=" ".join)
+def test_help_and_version_import_nothing_heavy(args, load_plugins):
+    proc, out = probe(*args, load_plugins=load_plugins)
+    assert out["code"] == 0, proc.stderr
+    assert "jobbsats.cli" in out["modules"] and "click" in out["modules"]
+    assert heavy_in(out["modules"]) == []
+    assert bare_in(out["modules"]) == []
+    assert proc.stdout.strip()
+
+
+def test_run_imports_what_it_needs_and_no_bare_names(tmp_path, load_plugins):
+    db = tmp_path / "ledger.db"
+    proc, out = probe("run", "malmo-2024", "--quiet", "--db", str(db), load_plugins=load_plugins)
+    assert out["code"] == 0, proc.stderr
+    assert db.exists()
+    assert "Run 1 recorded" in proc.stderr
+    missing = [m for m in NEEDED_BY_RUN if m not in out["modules"]]
+    assert missing == [], "the module listing misses what a run must import"
+    assert bare_in(out["modules"]) == []
+
+
+def listed_commands(help_text: str) -> list[str]:
+    """Command names from the ``Commands:`` section of click's help."""
+    _, found, section = help_text.partition("\nCommands:\n")
+    assert found, help_text
+    names = []
+    for line in section.splitlines():
+        if not line.strip():
+            break
+        match = re.match(r"^  (\S+)(\s|$)", line)  # wrapped descriptions are indented deeper
+        if match:
+            names.append(match.group(1))
+    return names
+
+
+@pytest.fixture(scope="module")
+def commands() -> list[str]:
+    proc, out = probe("--help")
+    assert out["code"] == 0, proc.stderr
+    return listed_commands(proc.stdout)
+
+
+def test_help_lists_every_built_in_command(commands):
+    from jobbsats.cli import COMMANDS
+
+    assert set(COMMANDS) <= set(commands)
+    assert len(commands) == len(set(commands))
+
+
+def test_every_command_has_help(commands):
+    failures = []
+    for name in commands:
+        proc, out = probe(name, "--help")
+        usage, _, description = proc.stdout.partition("\n")
+        problems = []
+        if out["code"] != 0:
+            problems.append(f"exit {out['code']}")
+        if not usage.startswith(f"Usage: jobbsats {name} "):
+            problems.append(f"usage line {usage!r}")
+        if not description.strip():
+            problems.append("no help text")
+        if proc.stderr.strip():
+            problems.append(f"stderr {proc.stderr.strip()!r}")
+        if heavy := heavy_in(out["modules"]):
+            problems.append(f"imports {heavy}")
+        if bare := bare_in(out["modules"]):
+            problems.append(f"imports bare {bare}")
+        if problems:
+            failures.append(f"jobbsats {name} --help: {'; '.join(problems)}")
+    assert failures == []
