@@ -19,6 +19,7 @@ import pluggy
 
 if TYPE_CHECKING:
     import click
+
     from jobbsats.report import OutputFormat, Report
     from jobbsats.rule import Rule
 

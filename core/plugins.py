@@ -13,6 +13,7 @@ from dataclasses import dataclass
 from importlib.metadata import EntryPoint
 
 import pluggy
+
 from jobbsats import __version__, hookspecs
 from jobbsats.entrypoints import ENTRY_POINT_GROUP, how_to_disable, outside_entry_points
 from jobbsats.errors import PluginError

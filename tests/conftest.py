@@ -8,6 +8,7 @@ from pathlib import Path
 
 import pytest
 from click.testing import CliRunner
+
 from jobbsats import examples, plugins
 
 SEED_KEY = {"ASN": 51, "GVN": 27, "FSN": 16, "KS": 6}

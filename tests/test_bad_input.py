@@ -20,8 +20,9 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
 
-import jobbsats
 import pytest
+
+import jobbsats
 from jobbsats.plugins import add_plugin
 from jobbsats.rule import Allocation, RuleContext, RuleResult
 

@@ -2,8 +2,9 @@
 
 from __future__ import annotations
 
-import jobbsats
 import pytest
+
+import jobbsats
 from jobbsats.config import load_scenario
 from jobbsats.errors import InputError, PluginError
 from jobbsats.plugins import add_plugin

@@ -8,6 +8,7 @@ import sqlite3
 
 import pytest
 import sqlite_utils
+
 from jobbsats import __version__, examples
 
 

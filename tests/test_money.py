@@ -8,6 +8,7 @@ from fractions import Fraction
 import pytest
 from hypothesis import given
 from hypothesis import strategies as st
+
 from jobbsats.apportion import largest_remainder
 from jobbsats.money import AmountError, format_kr, format_percent, kronor_to_ore, parse_percent
 

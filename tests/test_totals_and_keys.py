@@ -7,6 +7,7 @@ from fractions import Fraction
 import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
+
 from jobbsats.config import load_scenario
 from jobbsats.engine import compute
 from jobbsats.registry import get_registry

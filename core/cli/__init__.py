@@ -12,6 +12,7 @@ import importlib
 import sys
 
 import click
+
 from jobbsats import __version__
 from jobbsats.errors import JobbsatsError
 

@@ -6,6 +6,7 @@ import json
 from pathlib import Path
 
 import click
+
 from jobbsats.cli.options import db_option
 
 

@@ -5,6 +5,7 @@ from __future__ import annotations
 from pathlib import Path
 
 import click
+
 from jobbsats.cli.options import db_option, resolve_config
 
 

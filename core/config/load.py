@@ -10,6 +10,7 @@ from typing import TYPE_CHECKING, Any
 
 import tomli
 from cerberus import SchemaError
+
 from jobbsats.config.schema import CORE_SCHEMA, RULE_ENTRY_SCHEMA
 from jobbsats.config.validator import key_path, non_finite, validate
 from jobbsats.errors import InputError, PluginError, Problem

@@ -11,6 +11,7 @@ import cerberus
 from cerberus import TypeDefinition
 from cerberus.schema import DefinitionSchema
 from cerberus.utils import mapping_hash
+
 from jobbsats.errors import Problem
 from jobbsats.money import AmountError, kronor_to_ore, parse_percent
 

@@ -5,8 +5,9 @@ from __future__ import annotations
 import sqlite3
 from pathlib import Path
 
-from jobbsats.errors import LedgerError
 from sqlite_utils import Database
+
+from jobbsats.errors import LedgerError
 
 BUSY_TIMEOUT_MS = 10_000
 

@@ -10,9 +10,10 @@ import json
 from dataclasses import dataclass
 from functools import cached_property
 
+from sqlite_utils import Database
+
 from jobbsats.errors import LedgerError
 from jobbsats.scenario import Decision, Recipient
-from sqlite_utils import Database
 
 
 @dataclass(frozen=True)

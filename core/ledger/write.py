@@ -9,11 +9,12 @@ import json
 import sqlite3
 from pathlib import Path
 
+from sqlite_utils import Database
+
 from jobbsats import __version__
 from jobbsats.engine import Plan
 from jobbsats.errors import LedgerError
 from jobbsats.ledger.db import migrate, open_ledger
-from sqlite_utils import Database
 
 
 def _user() -> str:
