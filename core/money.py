@@ -10,7 +10,7 @@ is refused rather than rounded.
 from __future__ import annotations
 
 import re
-from decimal import Decimal, InvalidOperation
+from decimal import Decimal
 from fractions import Fraction
 
 ORE_PER_KRONA = 100
@@ -28,21 +28,42 @@ class AmountError(ValueError):
     """A value that is not an exact amount of money."""
 
 
+# Numbers are refused by their order of magnitude before any arithmetic, so a
+# hostile "1e999999999" can neither hang the exact arithmetic nor overflow it.
+MAX_MAGNITUDE = 18
+MIN_MAGNITUDE = -18
+
+
+def _shown(value: object) -> str:
+    return repr(value) if isinstance(value, str) else str(value)
+
+
 def to_decimal(value: object) -> Decimal:
-    """Read a number written in the file as an exact Decimal (no float ever)."""
+    """Read a number written in the file as a finite Decimal (no float ever)."""
     if isinstance(value, bool):
         raise AmountError("must be a number, not true/false")
     if isinstance(value, int):
-        return Decimal(value)
-    if isinstance(value, Decimal):
-        if not value.is_finite():
-            raise AmountError(f"must be a finite number, not {value}")
-        return value
-    if isinstance(value, str):
-        return parse_number(value)[0]
-    if isinstance(value, float):
+        number = Decimal(value)
+    elif isinstance(value, Decimal):
+        number = value
+    elif isinstance(value, str):
+        number = parse_number(value)[0]
+    elif isinstance(value, float):
         raise AmountError("must be an exact number; floats are refused")
-    raise AmountError(f"must be a number, not {type(value).__name__}")
+    else:
+        raise AmountError(f"must be a number, not {type(value).__name__}")
+    if not number.is_finite():
+        raise AmountError(f"must be a finite number, not {number}")
+    if number and number.adjusted() > MAX_MAGNITUDE:
+        raise AmountError(f"{_shown(value)} is too large")
+    if number and number.adjusted() < MIN_MAGNITUDE:
+        raise AmountError(f"{_shown(value)} is too small to mean anything here")
+    return number
+
+
+def to_fraction(value: object) -> Fraction:
+    """The number written, as an exact fraction (see :func:`to_decimal`)."""
+    return Fraction(to_decimal(value))
 
 
 def parse_number(text: str) -> tuple[Decimal, str]:
@@ -69,23 +90,18 @@ def parse_number(text: str) -> tuple[Decimal, str]:
 
 def kronor_to_ore(value: object) -> int:
     """Convert an amount in kronor (int, Decimal or text) into integer öre, exactly."""
+    scale = 1
     if isinstance(value, str):
-        number, unit = parse_number(value)
+        _, unit = parse_number(value)
         if unit not in _SCALES:
             raise AmountError(f"{value!r}: unknown unit {unit!r} (use kr, tkr or mnkr)")
-        number *= _SCALES[unit]
-    else:
-        number = to_decimal(value)
-    try:
-        ore = number * ORE_PER_KRONA
-        if ore != ore.to_integral_value():
-            raise AmountError(f"{value!r} is not a whole number of öre")
-    except InvalidOperation as exc:  # pragma: no cover - Decimal context overflow
-        raise AmountError(f"{value!r} is too large") from exc
-    result = int(ore)
-    if abs(result) > MAX_ORE:
-        raise AmountError(f"{value!r} is larger than jobbsats can store exactly")
-    return result
+        scale = _SCALES[unit]
+    ore = to_fraction(value) * scale * ORE_PER_KRONA
+    if ore.denominator != 1:
+        raise AmountError(f"{_shown(value)} is not a whole number of öre")
+    if abs(ore) > MAX_ORE:
+        raise AmountError(f"{_shown(value)} is larger than jobbsats can store exactly")
+    return int(ore)
 
 
 def group_thousands(digits: str, sep: str = NBSP) -> str:
@@ -126,12 +142,12 @@ def parse_percent(value: object) -> Fraction:
         except (ValueError, ZeroDivisionError):
             raise AmountError(f"{value!r} is not a fraction like 1/3") from None
     elif isinstance(value, str):
-        number, unit = parse_number(value)
+        _, unit = parse_number(value)
         if unit not in ("", "%"):
             raise AmountError(f"{value!r} is not a percentage")
-        result = Fraction(number)
+        result = to_fraction(value)
     else:
-        result = Fraction(to_decimal(value))
+        result = to_fraction(value)
     if result < 0:
         raise AmountError("must not be negative")
     return result

@@ -122,4 +122,4 @@ def years_of(value: Any) -> list[int] | None:
     return years
 
 
-YEARS_SCHEMA = {"type": ["integer", "string", "list"], "check_with": "years"}
+YEARS_SCHEMA = {"check_with": "years"}

@@ -19,7 +19,7 @@ from fractions import Fraction
 from typing import Any
 
 from jobbsats.apportion import largest_remainder
-from jobbsats.config.schema import MONEY, TEXT
+from jobbsats.config.schema import MONEY, PERCENT, TEXT
 from jobbsats.config.validator import key_path
 from jobbsats.errors import Problem
 from jobbsats.money import format_percent, kronor_to_ore, parse_percent
@@ -36,7 +36,7 @@ class PercentageKey:
             "required": True,
             "empty": False,
             "keysrules": TEXT,
-            "valuesrules": {"type": ["integer", "decimal", "string"], "check_with": "percent"},
+            "valuesrules": PERCENT,
         },
         "round_to": MONEY,
         "normalise": {"type": "boolean"},

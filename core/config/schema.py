@@ -5,7 +5,10 @@ from __future__ import annotations
 from jobbsats.scenario import RECIPIENT_KINDS
 
 TEXT = {"type": "string", "empty": False}
-MONEY = {"type": ["integer", "decimal", "string"], "check_with": "money"}
+# Numbers are checked by their converters alone, whose messages say more than a
+# type error would ("must be a number, not true/false", "not a whole number of öre").
+MONEY = {"check_with": "money"}
+PERCENT = {"check_with": "percent"}
 
 
 def tables_by_id(fields: dict) -> dict:

@@ -8,7 +8,7 @@ from decimal import Decimal
 from typing import Any
 
 import cerberus
-from cerberus import TypeDefinition
+from cerberus import TypeDefinition, errors
 from cerberus.schema import DefinitionSchema
 from cerberus.utils import mapping_hash
 
@@ -76,15 +76,56 @@ def _flatten(tree: dict, prefix: str) -> Iterator[Problem]:
             if isinstance(item, dict):
                 yield from _flatten(item, path)
             else:
-                yield Problem(path, _reword(str(item)))
+                yield Problem(path, str(item))
 
 
-def _reword(message: str) -> str:
-    if message == "unknown field":
-        return "unknown key (is it misspelt?)"
-    if message == "required field":
-        return "is required but missing"
-    return message
+_TYPE_WORDS = {
+    "integer": "a whole number",
+    "decimal": "a number",
+    "number": "a number",
+    "string": "text in quotes",
+    "dict": "a table",
+    "list": "a list",
+    "boolean": "true or false",
+}
+
+
+def _what(value: Any) -> str:
+    if isinstance(value, bool):
+        return "true/false"
+    if isinstance(value, int):
+        return "a whole number"
+    if isinstance(value, Decimal):
+        return "a decimal number"
+    if isinstance(value, str):
+        return "text"
+    if isinstance(value, dict):
+        return "a table"
+    if isinstance(value, list):
+        return "a list"
+    return "a date or time" if hasattr(value, "isoformat") else type(value).__name__
+
+
+class Messages(errors.BasicErrorHandler):
+    """Cerberus's messages, worded for people editing a scenario file."""
+
+    messages = {
+        **errors.BasicErrorHandler.messages,
+        errors.REQUIRED_FIELD.code: "is required but missing",
+        errors.UNKNOWN_FIELD.code: "unknown key (is it misspelt?)",
+        errors.EMPTY_NOT_ALLOWED.code: "must not be empty",
+        errors.MIN_VALUE.code: "must be at least {constraint}",
+        errors.MAX_VALUE.code: "must be at most {constraint}",
+    }
+
+    def _format_message(self, field: Any, error: Any) -> str:
+        if error.code == errors.BAD_TYPE.code:
+            wanted = error.constraint if isinstance(error.constraint, list) else [error.constraint]
+            words = " or ".join(_TYPE_WORDS.get(t, t) for t in wanted)
+            return f"must be {words}, not {_what(error.value)}"
+        if error.code == errors.UNALLOWED_VALUE.code:
+            return f"{error.value!r} is not allowed (choose one of: {', '.join(map(str, error.constraint))})"
+        return super()._format_message(field, error)
 
 
 def _skip_schema_check(schema: dict) -> None:
@@ -114,7 +155,7 @@ def validate(document: dict, schema: dict, prefix: str = "", *, trusted: bool = 
     """
     if trusted:
         _skip_schema_check(schema)
-    validator = Validator(schema, allow_unknown=False)
+    validator = Validator(schema, allow_unknown=False, error_handler=Messages)
     if validator.validate(document):
         return []
     return sorted(_flatten(validator.errors, prefix), key=lambda p: p.path)
