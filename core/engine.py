@@ -7,6 +7,7 @@ been computed and checked, so a rule that fails halfway leaves no trace.
 from __future__ import annotations
 
 from collections import defaultdict
+from collections.abc import Callable
 from dataclasses import dataclass, field
 
 from jobbsats.errors import InputError, PluginError, Problem
@@ -35,14 +36,16 @@ class Plan:
     plugins_used: set[str] = field(default_factory=set)
 
 
-def compute(scenario: Scenario, registry: Registry) -> Plan:
+def compute(scenario: Scenario, registry: Registry, problems: list[Problem] | None = None) -> Plan:
     """Apply every rule in file order for every year that has a total.
 
-    Raises :class:`InputError` for problems the rules report (all together) and
-    :class:`PluginError` when a rule raises or returns something malformed.
+    Raises :class:`InputError` for the problems the rules report, together with
+    any ``problems`` found while loading (see :func:`jobbsats.config.load.check_scenario`),
+    and :class:`PluginError` when a rule raises, returns something malformed or
+    takes more than the fund has left.
     """
     plan = Plan(scenario)
-    problems: list[Problem] = []
+    problems = list(problems or [])
     found: list[tuple[int, int, Allocation, RuleSpec]] = []
     for year in scenario.years:
         available = {fid: f.totals[year] for fid, f in scenario.funds.items() if year in f.totals}
@@ -53,27 +56,22 @@ def compute(scenario: Scenario, registry: Registry) -> Plan:
             owner = registry.owner[("rule", spec.rule)]
             plan.plugins_used.add(owner)
             context = RuleContext(scenario, spec, scenario.funds[spec.fund], year, available[spec.fund])
+            fail = _blame(scenario, spec, owner)
             try:
                 result = rule.allocate(context)
             except Exception as exc:
-                raise PluginError(
-                    f"rule {spec.rule!r} (plugin {owner!r}) failed at {spec.path} for {year}: "
-                    f"{type(exc).__name__}: {exc}\nNothing was written to the ledger."
-                ) from exc
-            _check_shape(result, spec, owner, scenario)
+                raise fail(f"failed for {year}: {type(exc).__name__}: {exc}") from exc
+            _check_shape(result, scenario, fail)
             if result.problems:
                 problems += result.problems
                 continue
             taken = sum(a.amount_ore for a in result.allocations if a.via is None)
             if taken > available[spec.fund]:
-                problems.append(
-                    Problem(
-                        spec.path,
-                        f"allocates {format_kr(taken, ' ')} kr for {year}, more than the "
-                        f"{format_kr(available[spec.fund], ' ')} kr left in fund {spec.fund!r}",
-                    )
+                # A rule must report overspending as a Problem itself; taking it is a bug.
+                raise fail(
+                    f"allocated {format_kr(taken, ' ')} kr for {year}, more than the "
+                    f"{format_kr(available[spec.fund], ' ')} kr left in fund {spec.fund!r}"
                 )
-                continue
             problems += _check_pass_through(result.allocations, spec, year)
             available[spec.fund] -= taken
             found += [(year, spec.index, a, spec) for a in result.allocations]
@@ -94,11 +92,20 @@ def compute(scenario: Scenario, registry: Registry) -> Plan:
     return plan
 
 
-def _check_shape(result: object, spec: RuleSpec, owner: str, scenario: Scenario) -> None:
-    """Refuse a malformed answer from a rule plugin, naming it."""
+def _blame(scenario: Scenario, spec: RuleSpec, owner: str) -> Callable[[str], PluginError]:
+    """An error naming the file, the rule entry, the rule and the plugin that brought it."""
 
     def fail(what: str) -> PluginError:
-        return PluginError(f"rule {spec.rule!r} (plugin {owner!r}) at {spec.path} {what}; nothing was written")
+        return PluginError(
+            f"{scenario.source}: {spec.path}: rule {spec.rule!r} (plugin {owner!r}) {what}. "
+            "Nothing was written to the ledger."
+        )
+
+    return fail
+
+
+def _check_shape(result: object, scenario: Scenario, fail: Callable[[str], PluginError]) -> None:
+    """Refuse a malformed answer from a rule plugin, naming it."""
 
     if not isinstance(result, RuleResult):
         raise fail(f"returned {type(result).__name__}, not a RuleResult")

@@ -84,8 +84,13 @@ def add_plugin(plugin: object, name: str, version: str = "0") -> None:
     Call before the registry is first used, or call :func:`jobbsats.registry.reset` after.
     """
     pm, infos = get_plugin_manager()
-    pm.register(plugin, name=name)
-    pm.check_pending()
+    try:
+        pm.register(plugin, name=name)
+        pm.check_pending()
+    except (ValueError, pluggy.PluginValidationError) as exc:
+        if pm.is_registered(plugin):
+            pm.unregister(plugin)
+        raise PluginError(f"plugin {name!r}: {exc}") from exc
     infos.append(PluginInfo(name, name, version, False))
     from jobbsats import registry
 

@@ -10,7 +10,7 @@ from jobbsats.cli.options import db_option, resolve_config
 
 
 def _plan(config: str | None):
-    from jobbsats.config import load_scenario
+    from jobbsats.config.load import check_scenario
     from jobbsats.engine import compute
     from jobbsats.registry import get_registry
 
@@ -18,8 +18,8 @@ def _plan(config: str | None):
     if note:
         click.echo(note, err=True)
     registry = get_registry()
-    scenario = load_scenario(path, registry)
-    return compute(scenario, registry), registry
+    scenario, problems = check_scenario(path, registry)
+    return compute(scenario, registry, problems), registry
 
 
 @click.command()

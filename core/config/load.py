@@ -82,6 +82,19 @@ def load_scenario(path: str | Path, registry: Registry) -> Scenario:
     Raises :class:`~jobbsats.errors.InputError` listing every problem found,
     each with its key path, before anything touches the ledger.
     """
+    scenario, problems = check_scenario(path, registry)
+    if problems:
+        raise InputError(scenario.source, problems)
+    return scenario
+
+
+def check_scenario(path: str | Path, registry: Registry) -> tuple[Scenario, list[Problem]]:
+    """Like :func:`load_scenario`, but problems confined to ``[[rules]]`` entries are returned.
+
+    The entries with problems are left out of the scenario, so the rest can
+    still be computed and every problem reported in one message. Problems
+    anywhere else still raise :class:`~jobbsats.errors.InputError`.
+    """
     path = Path(path)
     source = str(path)
     text, raw = read_text(path)
@@ -107,10 +120,14 @@ def load_scenario(path: str | Path, registry: Registry) -> Scenario:
     # The rest of the file is sound, so the rule entries that are well-formed can
     # be cross-checked now, and the user sees those problems in the same message.
     scenario = _build(document, valid_rules, source, text, raw)
-    problems += _cross_check(scenario, registry)
-    if problems:
-        raise InputError(source, problems)
-    return scenario
+    sound = []
+    for spec in scenario.rules:
+        found = _cross_check(spec, scenario, registry)
+        problems += found
+        if not found:
+            sound.append(spec)
+    scenario.rules = sound
+    return scenario, problems
 
 
 def _validate_core(document: dict, registry: Registry) -> list[Problem]:
@@ -181,13 +198,24 @@ def _build(document: dict, rule_entries: list[tuple[int, dict]], source: str, te
     )
 
 
-def _cross_check(scenario: Scenario, registry: Registry) -> list[Problem]:
+def _cross_check(spec: RuleSpec, scenario: Scenario, registry: Registry) -> list[Problem]:
     problems: list[Problem] = []
-    for spec in scenario.rules:
-        if not spec.fund:
-            problems.append(Problem(f"{spec.path}.fund", "is required when the file has more than one fund"))
-        elif spec.fund not in scenario.funds:
-            known = ", ".join(scenario.funds)
-            problems.append(Problem(f"{spec.path}.fund", f"unknown fund {spec.fund!r} (funds: {known})"))
-        problems += registry.rules[spec.rule].check(spec, scenario)
-    return problems
+    if not spec.fund:
+        problems.append(Problem(f"{spec.path}.fund", "is required when the file has more than one fund"))
+    elif spec.fund not in scenario.funds:
+        known = ", ".join(scenario.funds)
+        problems.append(Problem(f"{spec.path}.fund", f"unknown fund {spec.fund!r} (funds: {known})"))
+    return problems + _run_check(spec, scenario, registry)
+
+
+def _run_check(spec: RuleSpec, scenario: Scenario, registry: Registry) -> list[Problem]:
+    """A rule's own static check, guarded: a plugin's bug is named, never a traceback."""
+    owner = registry.owner[("rule", spec.rule)]
+    where = f"{scenario.source}: {spec.path}: rule {spec.rule!r} (plugin {owner!r})"
+    try:
+        found = registry.rules[spec.rule].check(spec, scenario)
+    except Exception as exc:
+        raise PluginError(f"{where} failed in check(): {type(exc).__name__}: {exc}") from exc
+    if not isinstance(found, list) or not all(isinstance(p, Problem) for p in found):
+        raise PluginError(f"{where}: check() must return a list of Problem, not {type(found).__name__}")
+    return found
