@@ -7,9 +7,12 @@ Kept apart from :mod:`jobbsats.plugins` so that the command line can ask
 from __future__ import annotations
 
 import os
-from importlib.metadata import EntryPoint, entry_points
+from typing import TYPE_CHECKING
 
 from jobbsats.errors import PluginError
+
+if TYPE_CHECKING:
+    from importlib.metadata import EntryPoint
 
 ENTRY_POINT_GROUP = "jobbsats"
 ALLOWLIST_ENV = "JOBBSATS_LOAD_PLUGINS"
@@ -26,6 +29,10 @@ def allowlist() -> set[str] | None:
 def outside_entry_points() -> list[EntryPoint]:
     """The installed ``jobbsats`` entry points the allowlist lets through."""
     allowed = allowlist()
+    if allowed == set():
+        return []  # no outside plugins wanted: skip the scan of every installed package
+    from importlib.metadata import entry_points
+
     found = list(entry_points(group=ENTRY_POINT_GROUP))
     if allowed is None:
         return found

@@ -3,7 +3,8 @@
 A plugin is a module (or object) with functions decorated ``@jobbsats.hookimpl``
 whose names are the hooks below, exposed through the ``jobbsats`` entry-point
 group. Built-in rules, reports and formats are registered through these same
-hooks (see :mod:`jobbsats.builtins`).
+hooks, by the modules ``jobbsats.rules``, ``jobbsats.reports`` and
+``jobbsats.reports.formats``.
 
 Each ``register_*`` hook receives a ``register`` callback. Call it once per
 thing you provide; the host checks the name, refuses duplicates and remembers

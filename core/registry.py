@@ -11,6 +11,13 @@ from jobbsats.plugins import PluginInfo, get_plugin_manager, how_to_disable
 from jobbsats.report import OutputFormat, Report
 from jobbsats.rule import Rule
 
+# What each kind of object must have; listed so a plugin author is told exactly what is missing.
+_MEMBERS = {
+    "rule": ("name", "description", "schema", "check", "allocate"),
+    "report": ("name", "description", "build"),
+    "format": ("name", "extension", "binary", "render"),
+}
+
 _KINDS: dict[str, tuple[str, type]] = {
     "register_rules": ("rule", Rule),
     "register_reports": ("report", Report),
@@ -41,15 +48,17 @@ class Registry:
         name = getattr(obj, "name", None)
         if not isinstance(name, str) or not name.strip():
             raise PluginError(f"plugin {plugin!r} registered a {kind} without a name")
-        if not isinstance(obj, interface):
+        hint = how_to_disable(plugin, _dist_of(self.plugins, plugin))
+        missing = [m for m in _MEMBERS[kind] if not hasattr(obj, m)]
+        if missing or not isinstance(obj, interface):
             raise PluginError(
-                f"plugin {plugin!r} registered {kind} {name!r}, which lacks what a {kind} needs "
-                f"(see {interface.__module__}.{interface.__name__})"
+                f"plugin {plugin!r} registered {kind} {name!r}, which lacks {', '.join(missing) or 'a member'} "
+                f"(see {interface.__module__}.{interface.__name__})\n{hint}"
             )
         table = self.table(kind)
         if name in table:
             first = self.owner[(kind, name)]
-            raise PluginError(f"{kind} {name!r} is registered by both plugin {first!r} and plugin {plugin!r}")
+            raise PluginError(f"{kind} {name!r} is registered by both plugin {first!r} and plugin {plugin!r}\n{hint}")
         table[name] = obj
         self.owner[(kind, name)] = plugin
 

@@ -59,3 +59,30 @@ def test_two_plugins_claiming_one_section(tmp_path):
     with pytest.raises(PluginError) as caught:
         get_registry()
     assert "first-plugin" in str(caught.value) and "second-plugin" in str(caught.value)
+
+
+class HalfARule:
+    name = "half"
+    description = "Has no check() nor allocate()."
+    schema: dict = {}
+
+
+class BringsHalfARule:
+    @jobbsats.hookimpl
+    def register_rules(self, register):
+        register(HalfARule())
+
+
+def test_a_rule_missing_members_is_told_which(tmp_path):
+    add_plugin(BringsHalfARule(), "half-plugin")
+    with pytest.raises(PluginError) as caught:
+        get_registry()
+    assert "lacks check, allocate" in str(caught.value)
+    assert "JOBBSATS_LOAD_PLUGINS" in str(caught.value)
+
+
+def test_unknown_rule_hints_at_the_allowlist(tmp_path, example_text):
+    path = write(tmp_path, example_text.replace('rule = "percentage_key"', 'rule = "even_split"'), "")
+    with pytest.raises(InputError) as caught:
+        load_scenario(path, get_registry())
+    assert "JOBBSATS_LOAD_PLUGINS='' may leave out the plugin" in str(caught.value)

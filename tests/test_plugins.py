@@ -525,6 +525,16 @@ def test_plugin_failing_at_import_stops_every_command_and_leaves_the_ledger(jobb
     assert digest(ledger) == before
 
 
+def test_help_and_version_still_work_with_a_broken_plugin(jobbsats):
+    # The way out of a broken plugin must be findable from the command itself.
+    for args in (("--help",), ("--version",)):
+        result = jobbsats(*args, on=(EVEN, BROKEN))
+        assert result.code == 0, args
+        assert result.err.startswith("Warning: outside plugins not loaded: plugin 'broken'")
+        assert "JOBBSATS_LOAD_PLUGINS" in result.err
+    assert "run" in jobbsats("--help", on=(EVEN, BROKEN)).out
+
+
 def test_misspelt_hook_fails_loudly_naming_the_plugin(jobbsats):
     result = jobbsats("plugins", on=(EVEN, MISSPELT))
     assert result.code == 3

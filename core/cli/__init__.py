@@ -77,6 +77,10 @@ def main() -> None:
     try:
         _add_plugin_commands()
     except JobbsatsError as exc:
-        click.echo(f"Error: {exc}", err=True)
-        sys.exit(exc.exit_code)
+        # Help and the version must still work, so a user can find the way out.
+        if set(sys.argv[1:]) & {"--help", "-h", "--version"} or len(sys.argv) == 1:
+            click.echo(f"Warning: outside plugins not loaded: {exc}", err=True)
+        else:
+            click.echo(f"Error: {exc}", err=True)
+            sys.exit(exc.exit_code)
     cli()

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import hashlib
+import os
 import unicodedata
 from decimal import Decimal
 from pathlib import Path
@@ -13,6 +14,7 @@ from cerberus import SchemaError
 
 from jobbsats.config.schema import CORE_SCHEMA, RULE_ENTRY_SCHEMA
 from jobbsats.config.validator import key_path, non_finite, validate
+from jobbsats.entrypoints import ALLOWLIST_ENV
 from jobbsats.errors import InputError, PluginError, Problem
 from jobbsats.money import kronor_to_ore
 from jobbsats.scenario import Decision, Fund, Recipient, RuleSpec, Scenario
@@ -148,7 +150,10 @@ def _validate_rule_entry(entry: dict, index: int, registry: Registry) -> list[Pr
     rule = registry.rules.get(name)
     if rule is None:
         known = ", ".join(sorted(registry.rules)) or "none"
-        return [Problem(f"{prefix}.rule", f"unknown rule {name!r} (known rules: {known})")]
+        hint = ""
+        if os.environ.get(ALLOWLIST_ENV) is not None:
+            hint = f"; {ALLOWLIST_ENV}={os.environ[ALLOWLIST_ENV]!r} may leave out the plugin that brings it"
+        return [Problem(f"{prefix}.rule", f"unknown rule {name!r} (known rules: {known}){hint}")]
     owner = registry.owner[("rule", name)]
     try:
         return validate(entry, {**RULE_ENTRY_SCHEMA, **rule.schema}, prefix, trusted=registry.is_builtin(owner))
