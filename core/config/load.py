@@ -117,6 +117,15 @@ def check_scenario(path: str | Path, registry: Registry) -> tuple[Scenario, list
             if not entry_problems:
                 valid_rules.append((index, entry))
     if any(not p.path.startswith("rules[") for p in problems):
+        # The rules cannot be computed, but they can still be checked against the
+        # recipients and funds that are named, so those problems come in the same message.
+        sketch = _sketch(document, valid_rules, source, text, raw)
+        if sketch is not None:
+            for spec in sketch.rules:
+                try:
+                    problems += _cross_check(spec, sketch, registry)
+                except PluginError:
+                    pass  # a plugin's check may need a sound file; the problems above come first
         raise InputError(source, problems)
 
     # The rest of the file is sound, so the rule entries that are well-formed can
@@ -201,6 +210,26 @@ def _build(document: dict, rule_entries: list[tuple[int, dict]], source: str, te
         rules=rules,
         extra={k: v for k, v in document.items() if k not in core_keys},
     )
+
+
+def _sketch(
+    document: dict, rule_entries: list[tuple[int, dict]], source: str, text: str, raw: bytes
+) -> Scenario | None:
+    """The scenario as far as its names go (ids of recipients and funds, no amounts), or None."""
+    tables = [document.get("recipients"), document.get("funds")]
+    if not all(isinstance(t, dict) and all(isinstance(v, dict) for v in t.values()) for t in tables):
+        return None
+    sketched = {
+        **document,
+        "scenario": {"name": ""},
+        "decision": {},
+        "recipients": {
+            rid: {"name": str(r.get("name", rid)), "kind": str(r.get("kind", ""))}
+            for rid, r in document["recipients"].items()
+        },
+        "funds": {fid: {"name": str(f.get("name", fid)), "total": {}} for fid, f in document["funds"].items()},
+    }
+    return _build(sketched, rule_entries, source, text, raw)
 
 
 def _cross_check(spec: RuleSpec, scenario: Scenario, registry: Registry) -> list[Problem]:
