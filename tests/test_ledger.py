@@ -136,3 +136,53 @@ def test_unknown_run_and_year_are_clear_errors(cli):
     assert result.exit_code != 0 and "no run 99" in result.stderr
     result = cli("report", "fordelning", "--year", "2031")
     assert result.exit_code != 0 and "no year 2031" in result.stderr
+
+
+def test_a_later_run_does_not_rewrite_an_earlier_runs_reports(cli, scenario_file):
+    assert cli("run", "--quiet").exit_code == 0
+    first = cli.json_report("beslut", "--run", "1")
+    renamed = scenario_file(
+        ('name = "funktionsstödsnämnden"', 'name = "nya nämnden"'),
+        ('wording = "från kommunstyrelsens anslag', 'wording = "ur en annan pott'),
+    )
+    assert cli("run", renamed, "--quiet").exit_code == 0
+    assert cli.json_report("beslut", "--run", "1") == first
+    latest = {r["point"]: r["text"] for r in cli.json_report("beslut")["rows"]}
+    assert latest[8].startswith("Kommunstyrelsen tilldelar nya nämnden 4 096 000 kronor 2024 ur en annan pott")
+
+
+@pytest.mark.parametrize("args", [("runs",), ("report", "beslut"), ("report", "fordelning", "--run", "1")])
+def test_reading_never_writes_to_a_database_that_is_not_a_ledger(cli, digest, args):
+    conn = sqlite3.connect(cli.db)
+    conn.execute("create table customers (id integer primary key, name text)")
+    conn.commit()
+    conn.close()
+    before = digest(cli.db)
+    result = cli(*args)
+    assert result.exit_code == 4
+    assert "not a jobbsats ledger" in result.stderr
+    assert digest(cli.db) == before
+
+
+def test_reading_an_empty_database_writes_nothing(cli, digest):
+    cli.db.touch()
+    result = cli("runs")
+    assert result.exit_code == 4 and "empty database" in result.stderr
+    assert cli.db.stat().st_size == 0
+
+
+def test_a_run_refuses_a_database_that_is_not_a_ledger(cli, digest):
+    conn = sqlite3.connect(cli.db)
+    conn.execute("create table customers (id integer primary key, name text)")
+    conn.commit()
+    conn.close()
+    before = digest(cli.db)
+    result = cli("run", "--quiet")
+    assert result.exit_code == 4 and "not a jobbsats ledger" in result.stderr
+    assert digest(cli.db) == before
+
+
+def test_a_run_may_start_a_ledger_in_an_empty_file(cli):
+    cli.db.touch()
+    assert cli("run", "--quiet").exit_code == 0
+    assert cli("runs").exit_code == 0

@@ -1,8 +1,10 @@
-"""The ledger's schema, as named migrations applied on every open.
+"""The ledger's schema, as named migrations applied on every write.
 
 Money columns are INTEGER öre in STRICT tables, so SQLite itself refuses a
-REAL or TEXT amount. Add a new migration for every change; never edit one that
-has shipped.
+REAL or TEXT amount. Recipients and funds are kept per run, as the run's
+scenario named them, so a later run that renames a board never rewrites an
+earlier run's reports. Add a new migration for every change; never edit one
+that has shipped.
 """
 
 from __future__ import annotations
@@ -11,78 +13,83 @@ from sqlite_utils import Database
 from sqlite_utils.migrations import Migrations
 
 migrations = Migrations("jobbsats")
+MIGRATION_SET = migrations.name
+
+# Plain SQL: composite foreign keys and CHECK constraints say more than a dict of types could.
+_INITIAL = """
+CREATE TABLE runs (
+    id INTEGER PRIMARY KEY,
+    started_at TEXT NOT NULL,
+    user TEXT NOT NULL,
+    scenario TEXT NOT NULL,
+    config_path TEXT NOT NULL,
+    config_sha256 TEXT NOT NULL,
+    config_text TEXT NOT NULL,
+    decision_json TEXT NOT NULL,
+    versions_json TEXT NOT NULL,
+    status TEXT NOT NULL
+) STRICT;
+
+CREATE TABLE recipients (
+    run_id INTEGER NOT NULL REFERENCES runs(id),
+    id TEXT NOT NULL,
+    name TEXT NOT NULL,
+    kind TEXT NOT NULL CHECK (kind IN ('nämnd', 'extern', 'projekt')),
+    genitive TEXT NOT NULL,
+    PRIMARY KEY (run_id, id)
+) STRICT;
+
+CREATE TABLE funds (
+    run_id INTEGER NOT NULL REFERENCES runs(id),
+    id TEXT NOT NULL,
+    name TEXT NOT NULL,
+    wording TEXT NOT NULL,
+    unit TEXT NOT NULL DEFAULT 'SEK',
+    PRIMARY KEY (run_id, id)
+) STRICT;
+
+CREATE TABLE fund_totals (
+    run_id INTEGER NOT NULL,
+    fund_id TEXT NOT NULL,
+    year INTEGER NOT NULL,
+    total_ore INTEGER NOT NULL CHECK (total_ore >= 0),
+    unallocated_ore INTEGER NOT NULL CHECK (unallocated_ore >= 0),
+    PRIMARY KEY (run_id, fund_id, year),
+    FOREIGN KEY (run_id, fund_id) REFERENCES funds(run_id, id)
+) STRICT;
+
+CREATE TABLE allocations (
+    id INTEGER PRIMARY KEY,
+    run_id INTEGER NOT NULL REFERENCES runs(id),
+    seq INTEGER NOT NULL,
+    year INTEGER NOT NULL,
+    fund_id TEXT NOT NULL,
+    from_id TEXT,
+    to_id TEXT NOT NULL,
+    amount_ore INTEGER NOT NULL CHECK (amount_ore >= 0),
+    rule TEXT NOT NULL,
+    rule_index INTEGER NOT NULL,
+    rule_label TEXT NOT NULL,
+    source TEXT NOT NULL,
+    label TEXT NOT NULL,
+    action TEXT NOT NULL,
+    decision_ref TEXT NOT NULL,
+    point INTEGER NOT NULL,
+    recurring_from INTEGER,
+    recurring_to INTEGER,
+    agreements TEXT NOT NULL,
+    text TEXT,
+    FOREIGN KEY (run_id, fund_id) REFERENCES funds(run_id, id),
+    FOREIGN KEY (run_id, to_id) REFERENCES recipients(run_id, id),
+    FOREIGN KEY (run_id, from_id) REFERENCES recipients(run_id, id)
+) STRICT;
+
+CREATE INDEX allocations_run_year ON allocations(run_id, year);
+"""
 
 
 @migrations(name="0001_initial")
 def initial(db: Database) -> None:
-    db["recipients"].create(
-        {"id": str, "name": str, "kind": str, "genitive": str},
-        pk="id",
-        not_null={"name", "kind", "genitive"},
-        strict=True,
-    )
-    db["funds"].create(
-        {"id": str, "name": str, "wording": str, "unit": str},
-        pk="id",
-        not_null={"name", "wording", "unit"},
-        defaults={"unit": "SEK"},
-        strict=True,
-    )
-    db["runs"].create(
-        {
-            "id": int,
-            "started_at": str,
-            "user": str,
-            "scenario": str,
-            "config_path": str,
-            "config_sha256": str,
-            "config_text": str,
-            "decision_json": str,
-            "versions_json": str,
-            "status": str,
-        },
-        pk="id",
-        not_null={"started_at", "scenario", "config_path", "config_sha256", "status"},
-        strict=True,
-    )
-    db["fund_totals"].create(
-        {"run_id": int, "fund_id": str, "year": int, "total_ore": int, "unallocated_ore": int},
-        pk=("run_id", "fund_id", "year"),
-        foreign_keys=[("run_id", "runs", "id"), ("fund_id", "funds", "id")],
-        not_null={"total_ore", "unallocated_ore"},
-        strict=True,
-    )
-    db["allocations"].create(
-        {
-            "id": int,
-            "run_id": int,
-            "seq": int,
-            "year": int,
-            "fund_id": str,
-            "from_id": str,
-            "to_id": str,
-            "amount_ore": int,
-            "rule": str,
-            "rule_index": int,
-            "rule_label": str,
-            "source": str,
-            "label": str,
-            "action": str,
-            "decision_ref": str,
-            "point": int,
-            "recurring_from": int,
-            "recurring_to": int,
-            "agreements": str,
-            "text": str,
-        },
-        pk="id",
-        foreign_keys=[
-            ("run_id", "runs", "id"),
-            ("fund_id", "funds", "id"),
-            ("from_id", "recipients", "id"),
-            ("to_id", "recipients", "id"),
-        ],
-        not_null={"run_id", "seq", "year", "fund_id", "to_id", "amount_ore", "rule", "source", "action"},
-        strict=True,
-    )
-    db["allocations"].create_index(["run_id", "year"])
+    for statement in _INITIAL.split(";"):
+        if statement.strip():
+            db.execute(statement)

@@ -74,8 +74,12 @@ def list_runs(db: Database) -> list[dict]:
 def latest_run_id(db: Database) -> int:
     row = next(db.query("select max(id) as id from runs"), None) if db["runs"].exists() else None
     if not row or row["id"] is None:
-        raise LedgerError("the ledger has no runs yet; run `jobbsats run` first")
+        raise LedgerError(f"{_file_of(db)}: the ledger has no runs yet; run `jobbsats run` first")
     return int(row["id"])
+
+
+def _file_of(db: Database) -> str:
+    return next((row[2] for row in db.execute("PRAGMA database_list") if row[1] == "main"), "the ledger")
 
 
 class LedgerView:
@@ -101,11 +105,13 @@ class LedgerView:
 
     @cached_property
     def recipients(self) -> dict[str, Recipient]:
-        return {r["id"]: Recipient(r["id"], r["name"], r["kind"], r["genitive"]) for r in self._db["recipients"].rows}
+        rows = self._db.query("select * from recipients where run_id = ?", [self.run_id])
+        return {r["id"]: Recipient(r["id"], r["name"], r["kind"], r["genitive"]) for r in rows}
 
     @cached_property
     def funds(self) -> dict[str, FundInfo]:
-        return {f["id"]: FundInfo(f["id"], f["name"], f["wording"]) for f in self._db["funds"].rows}
+        rows = self._db.query("select * from funds where run_id = ?", [self.run_id])
+        return {f["id"]: FundInfo(f["id"], f["name"], f["wording"]) for f in rows}
 
     @cached_property
     def fund_years(self) -> list[FundYear]:

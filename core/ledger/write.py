@@ -14,7 +14,7 @@ from sqlite_utils import Database
 from jobbsats import __version__
 from jobbsats.engine import Plan
 from jobbsats.errors import LedgerError
-from jobbsats.ledger.db import migrate, open_ledger
+from jobbsats.ledger.db import migrate, open_ledger, require_ledger
 
 
 def _user() -> str:
@@ -52,12 +52,8 @@ def _write(db: Database, plan: Plan, versions: dict[str, str], path: Path) -> in
     except sqlite3.OperationalError as exc:
         raise LedgerError(f"{path}: the ledger is busy or locked ({exc}); try again") from exc
     try:
+        require_ledger(db, path, allow_empty=True)
         migrate(db)
-        db["recipients"].upsert_all([dataclasses.asdict(r) for r in scenario.recipients.values()], pk="id")
-        db["funds"].upsert_all(
-            [{"id": f.id, "name": f.name, "wording": f.wording, "unit": "SEK"} for f in scenario.funds.values()],
-            pk="id",
-        )
         runs = db["runs"]
         runs.insert(
             {
@@ -73,6 +69,11 @@ def _write(db: Database, plan: Plan, versions: dict[str, str], path: Path) -> in
             }
         )
         run_id = runs.last_pk
+        db["recipients"].insert_all({"run_id": run_id, **dataclasses.asdict(r)} for r in scenario.recipients.values())
+        db["funds"].insert_all(
+            {"run_id": run_id, "id": f.id, "name": f.name, "wording": f.wording, "unit": "SEK"}
+            for f in scenario.funds.values()
+        )
         db["fund_totals"].insert_all(
             {
                 "run_id": run_id,
@@ -112,7 +113,7 @@ def _write(db: Database, plan: Plan, versions: dict[str, str], path: Path) -> in
     except BaseException as exc:
         if conn.in_transaction:
             conn.execute("ROLLBACK")
-        if isinstance(exc, sqlite3.Error):
+        if isinstance(exc, sqlite3.DatabaseError):
             raise LedgerError(f"{path}: nothing was written: {exc}") from exc
         raise
     return int(run_id)
