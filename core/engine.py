@@ -74,22 +74,34 @@ def compute(scenario: Scenario, registry: Registry, problems: list[Problem] | No
                 )
             problems += _check_pass_through(result.allocations, spec, year)
             available[spec.fund] -= taken
-            found += [(year, spec.index, a, spec) for a in result.allocations]
+            # An allocation of 0 kr decides nothing: it gets no row and no decision point.
+            found += [(year, spec.index, a, spec) for a in result.allocations if a.amount_ore]
         for fid, left in available.items():
             plan.unallocated[(fid, year)] = left
     if problems:
         raise InputError(scenario.source, problems)
 
-    first_seen: dict[str, tuple[int, int]] = {}
-    for order, (_year, rule_index, alloc, _spec) in enumerate(found):
-        first_seen.setdefault(alloc.source, (rule_index, order))
-    sources = sorted(first_seen, key=first_seen.__getitem__)
-    points = {src: scenario.decision.first_point + i for i, src in enumerate(sources)}
+    points = _number_points(found, scenario.decision.first_point)
     plan.allocations = [
-        PlannedAllocation(year, spec.fund, spec.rule, rule_index, spec.label or spec.rule, points[a.source], a)
+        PlannedAllocation(year, spec.fund, spec.rule, rule_index, spec.label or spec.rule, points[(year, a.source)], a)
         for year, rule_index, a, spec in found
     ]
     return plan
+
+
+def _number_points(found: list[tuple[int, int, Allocation, RuleSpec]], first: int) -> dict[tuple[int, str], int]:
+    """Each year's decision is numbered on its own, from ``first``, without gaps.
+
+    Within a year the points follow the file: rule by rule, in the order each
+    rule returned its allocations.
+    """
+    points: dict[tuple[int, str], int] = {}
+    per_year: dict[int, int] = defaultdict(lambda: first)
+    for year, _rule_index, alloc, _spec in found:
+        if (year, alloc.source) not in points:
+            points[(year, alloc.source)] = per_year[year]
+            per_year[year] += 1
+    return points
 
 
 def _blame(scenario: Scenario, spec: RuleSpec, owner: str) -> Callable[[str], PluginError]:

@@ -53,16 +53,26 @@ def point_text(a: AllocationRow, decider: str) -> str:
 
 class Beslut:
     name = "beslut"
-    description = "Förslag till beslut: de numrerade beslutspunkterna i svensk text."
+    description = "Förslag till beslut: de numrerade beslutspunkterna i svensk text, per år."
 
     def build(self, ledger: LedgerView, options: ReportOptions) -> Document:
-        year = options.year if options.year is not None else (ledger.years[0] if ledger.years else None)
+        decision = ledger.run.decision
+        ref = f" ({decision.ref})" if decision.ref else ""
+        years = [options.year] if options.year is not None else ledger.years
+        tables = [self._year(ledger, year, ref) for year in years]
+        title = tables[0].title if len(tables) == 1 else f"Förslag till beslut{ref}"
+        return Document(report=self.name, title=title, tables=tables)
+
+    @staticmethod
+    def _year(ledger: LedgerView, year: int, ref: str) -> Table:
+        """One year's decision: the preamble, the computed points, then the closing points."""
         decision = ledger.run.decision
         decider = decision.decider or "Nämnden"
         table = Table(
-            name="beslut",
-            title="Förslag till beslut",
+            name=f"beslut_{year}",
+            title=f"Förslag till beslut {year}{ref}",
             columns=[
+                Column("year", "År", "year"),
                 Column("point", "Punkt", "int"),
                 Column("text", "Text"),
                 Column("recipient", "Mottagare"),
@@ -70,17 +80,18 @@ class Beslut:
             ],
             numbered=True,
         )
-        number = 1
-        for text in decision.preamble:
-            table.rows.append({"point": number, "text": text, "recipient": "", "amount_ore": None})
-            number += 1
-        for a in sorted(ledger.allocations(year), key=lambda a: a.point):
+
+        def add(point: int, text: str, recipient: str = "", amount: int | None = None) -> None:
             table.rows.append(
-                {"point": a.point, "text": point_text(a, decider), "recipient": a.to.name, "amount_ore": a.amount_ore}
+                {"year": year, "point": point, "text": text, "recipient": recipient, "amount_ore": amount}
             )
+
+        for number, text in enumerate(decision.preamble, start=1):
+            add(number, text)
+        number = len(decision.preamble) + 1
+        for a in sorted(ledger.allocations(year), key=lambda a: a.point):
+            add(a.point, point_text(a, decider), a.to.name, a.amount_ore)
             number = a.point + 1
-        for text in decision.closing:
-            table.rows.append({"point": number, "text": text, "recipient": "", "amount_ore": None})
-            number += 1
-        ref = f" ({decision.ref})" if decision.ref else ""
-        return Document(report=self.name, title=f"Förslag till beslut {year}{ref}", tables=[table])
+        for offset, text in enumerate(decision.closing):
+            add(number + offset, text)
+        return table

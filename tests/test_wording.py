@@ -112,3 +112,42 @@ def test_every_hook_is_documented_with_an_example():
         assert "Example::" in doc and "@jobbsats.hookimpl" in doc, spec.__name__
         for param in inspect.signature(spec).parameters:
             assert f":param {param}:" in doc, (spec.__name__, param)
+
+
+def test_beslut_numbers_each_year_on_its_own_and_shows_every_year(cli, scenario_file):
+    # 2025 has a total too; the 9 000 000 kr line runs 2024-2026 and the 500 000 kr line is moved
+    # to 2024 only, so 2025's points are: ASN 9 000 000, KS 4 900 000 (överför), its grant, then the key.
+    path = scenario_file(
+        ("total = { 2024 = 40_000_000 }", "total = { 2024 = 40_000_000, 2025 = 30_000_000 }"),
+        ('amount = 500_000\nyears = "2024-2026"', "amount = 500_000\nyears = 2024"),
+    )
+    assert cli("run", path, "--quiet").exit_code == 0
+    rows = cli.json_report("beslut")["rows"]
+    by_year = {}
+    for r in rows:
+        by_year.setdefault(r["year"], []).append((r["point"], r["amount_ore"]))
+    # 2025: 30 000 000 - 9 000 000 - 4 900 000 = 16 100 000 kr by 51/27/16/6 = 8 211 000 / 4 347 000 /
+    # 2 576 000 / 966 000 kr; the preamble is point 1 and the three closing points follow.
+    assert by_year[2025] == [
+        (1, None),
+        (2, 900_000_000),
+        (3, 490_000_000),
+        (4, 490_000_000),
+        (5, 821_100_000),
+        (6, 434_700_000),
+        (7, 257_600_000),
+        (8, 96_600_000),
+        (9, None),
+        (10, None),
+        (11, None),
+    ]
+    assert [p for p, _ in by_year[2024]] == list(range(1, 13))
+    md = cli("report", "beslut").stdout
+    assert "## Förslag till beslut 2024 (STK-2024-291)" in md and "## Förslag till beslut 2025 (STK-2024-291)" in md
+
+
+def test_first_point_must_come_after_the_preamble(cli, scenario_file):
+    path = scenario_file(('decider = "Kommunstyrelsen"', 'decider = "Kommunstyrelsen"\nfirst_point = 1'))
+    result = cli("validate", path)
+    assert result.exit_code == 1
+    assert "decision.first_point: must be at least 2" in result.stderr

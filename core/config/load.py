@@ -131,6 +131,14 @@ def check_scenario(path: str | Path, registry: Registry) -> tuple[Scenario, list
     # The rest of the file is sound, so the rule entries that are well-formed can
     # be cross-checked now, and the user sees those problems in the same message.
     scenario = _build(document, valid_rules, source, text, raw)
+    if scenario.decision.first_point <= len(scenario.decision.preamble):
+        problems.append(
+            Problem(
+                "decision.first_point",
+                f"must be at least {len(scenario.decision.preamble) + 1}: "
+                f"the preamble already has points 1 to {len(scenario.decision.preamble)}",
+            )
+        )
     sound = []
     for spec in scenario.rules:
         found = _cross_check(spec, scenario, registry)
