@@ -130,3 +130,59 @@ def test_problems_in_several_rules_come_together(cli, scenario_file):
     assert "rules[0].lines[0].purpse: unknown key" in result.stderr
     assert "rules[0].lines[1].purpse: unknown key" in result.stderr
     assert "rules[1].key: the percentages sum to 99 %" in result.stderr
+
+
+def test_report_format_is_case_insensitive_and_dash_is_standard_output(cli, tmp_path):
+    assert cli("run", "--quiet").exit_code == 0
+    result = cli("report", "fordelning", "-f", "JSON", "-o", "-")
+    assert result.exit_code == 0 and json.loads(result.stdout)["report"] == "fordelning"
+    assert not (tmp_path / "-").exists()
+
+
+def test_output_files_get_ordinary_permissions(cli, tmp_path):
+    import os
+    import stat
+
+    assert cli("run", "--quiet").exit_code == 0
+    old = os.umask(0o022)
+    try:
+        out = tmp_path / "f.md"
+        assert cli("report", "fordelning", "-o", out).exit_code == 0
+        assert stat.S_IMODE(out.stat().st_mode) == 0o644
+    finally:
+        os.umask(old)
+
+
+def test_output_never_replaces_links_or_special_files(cli, tmp_path):
+    import os
+
+    assert cli("run", "--quiet").exit_code == 0
+    target = tmp_path / "target.md"
+    target.write_text("keep\n")
+    link = tmp_path / "link.md"
+    link.symlink_to(target)
+    fifo = tmp_path / "pipe"
+    os.mkfifo(fifo)
+    for path, says in ((link, "symbolic link"), (fifo, "not a regular file"), (tmp_path, "is a folder")):
+        result = cli("report", "fordelning", "-o", path, "--force")
+        assert result.exit_code != 0 and says in result.stderr, (path, result.stderr)
+    assert link.is_symlink() and target.read_text() == "keep\n"
+
+
+def test_output_into_a_folder_that_cannot_be_written(cli, tmp_path):
+    import os
+
+    if os.geteuid() == 0:
+        pytest.skip("root writes anywhere")
+    assert cli("run", "--quiet").exit_code == 0
+    locked = tmp_path / "locked"
+    locked.mkdir(mode=0o555)
+    result = cli("report", "fordelning", "-o", locked / "x.md")
+    assert result.exit_code != 0 and "cannot write: Permission denied" in result.stderr
+
+
+def test_output_below_a_file(cli, tmp_path):
+    assert cli("run", "--quiet").exit_code == 0
+    (tmp_path / "good.toml").write_text("x")
+    result = cli("report", "fordelning", "-o", tmp_path / "good.toml" / "x.md")
+    assert result.exit_code != 0 and "is not a folder" in result.stderr

@@ -12,7 +12,7 @@ from jobbsats.cli.options import db_option
 @click.command()
 @click.argument("name")
 @click.option("--format", "-f", "fmt", help="Output format: md (default), csv, json, or one a plugin adds.")
-@click.option("--output", "-o", type=click.Path(path_type=Path), help="Write to this file instead of standard output.")
+@click.option("--output", "-o", type=click.Path(path_type=Path), help="Write to this file (- for standard output).")
 @click.option("--year", type=int, help="Only this year.")
 @click.option("--run", "run_id", type=int, help="Report on this run (default: the latest; see `jobbsats runs`).")
 @click.option("--force", is_flag=True, help="Replace the output file if it exists.")
@@ -34,6 +34,10 @@ def report(
     from jobbsats.report import ReportOptions
 
     registry = get_registry()
+    if output is not None and str(output) == "-":
+        output = None  # the usual spelling of standard output
+    if fmt is not None:
+        fmt = fmt.lower()
     if name not in registry.reports:
         raise JobbsatsError(f"unknown report {name!r} (reports: {', '.join(sorted(registry.reports))})")
     if fmt is None:

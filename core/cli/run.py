@@ -49,11 +49,12 @@ def run(config: str | None, db: Path, quiet: bool) -> None:
 
 
 @click.command()
-@click.argument("config")
-def validate(config: str) -> None:
+@click.argument("config", required=False)
+def validate(config: str | None) -> None:
     """Check a scenario file and compute it, without touching the ledger.
 
-    Reports every problem together, each with the file and key path.
+    CONFIG is found as for `jobbsats run`. Reports every problem together, each
+    with the file and key path.
     """
     from jobbsats.money import format_kr
 
