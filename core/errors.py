@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass
 
 
@@ -20,6 +21,28 @@ class Problem:
         return f"{self.path}: {self.message}" if self.path else self.message
 
 
+def describe(value: object) -> str:
+    """What kind of value a person wrote, in words: for messages such as "must be a number, not a table"."""
+    if isinstance(value, bool):
+        return "true/false"
+    if isinstance(value, int):
+        return "a whole number"
+    if isinstance(value, str):
+        return "text"
+    if isinstance(value, dict):
+        return "a table"
+    if isinstance(value, list):
+        return "a list"
+    if type(value).__name__ == "Decimal":
+        return "a decimal number"
+    return "a date or time" if hasattr(value, "isoformat") else type(value).__name__
+
+
+def _natural(path: str) -> list:
+    """Sort key that puts rules[2] before rules[10], so problems come in file order."""
+    return [int(part) if part.isdigit() else part for part in re.split(r"(\d+)", path)]
+
+
 class JobbsatsError(Exception):
     """A user-facing error. The CLI prints it and exits non-zero."""
 
@@ -31,7 +54,7 @@ class InputError(JobbsatsError):
 
     def __init__(self, source: str, problems: list[Problem]):
         self.source = source
-        self.problems = list(problems)
+        self.problems = sorted(problems, key=lambda p: _natural(p.path))
         super().__init__(self.render())
 
     def render(self) -> str:

@@ -13,6 +13,8 @@ import re
 from decimal import Decimal
 from fractions import Fraction
 
+from jobbsats.errors import describe
+
 ORE_PER_KRONA = 100
 NBSP = "\u00a0"
 
@@ -51,7 +53,7 @@ def to_decimal(value: object) -> Decimal:
     elif isinstance(value, float):
         raise AmountError("must be an exact number; floats are refused")
     else:
-        raise AmountError(f"must be a number, not {type(value).__name__}")
+        raise AmountError(f"must be a number, not {describe(value)}")
     if not number.is_finite():
         raise AmountError(f"must be a finite number, not {number}")
     if number and number.adjusted() > MAX_MAGNITUDE:
@@ -88,10 +90,23 @@ def parse_number(text: str) -> tuple[Decimal, str]:
     return value, unit
 
 
+# "9,000" or "9.000": nine thousand written the English or German way, or nine kronor?
+_AMBIGUOUS = re.compile(r"^[+-]?\d{1,3}[.,]\d{3}$")
+
+
 def kronor_to_ore(value: object) -> int:
-    """Convert an amount in kronor (int, Decimal or text) into integer öre, exactly."""
+    """Convert an amount in kronor (int, Decimal or text) into integer öre, exactly.
+
+    Text with one separator followed by exactly three digits ("9,000") is
+    refused: it is nine thousand to some readers and nine kronor to others.
+    """
     scale = 1
     if isinstance(value, str):
+        number_part = re.sub(r"[A-Za-zåäöÅÄÖ%]+$", "", value.strip()).strip()
+        if _AMBIGUOUS.match(number_part):
+            raise AmountError(
+                f'{value!r} is ambiguous: write thousands with a space ("9 000") and öre with two decimals ("9,00")'
+            )
         _, unit = parse_number(value)
         if unit not in _SCALES:
             raise AmountError(f"{value!r}: unknown unit {unit!r} (use kr, tkr or mnkr)")

@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass, field
+from string import Template
 from typing import Any, Protocol, runtime_checkable
 
 from jobbsats.errors import Problem
@@ -46,6 +47,29 @@ class Allocation:
     recurring: tuple[int, int] | None = None
     agreements: tuple[str, ...] = ()
     text: str | None = None
+
+
+# The placeholders a custom decision text (``text = "..."``) may use.
+TEXT_FIELDS = ("decider", "recipient", "amount", "years", "purpose", "wording", "fund", "agreements", "via")
+
+
+def check_text(text: str, path: str) -> list[Problem]:
+    """A custom wording must use known placeholders only, so no "$typo" reaches a decision paper."""
+    try:
+        Template(text).substitute(dict.fromkeys(TEXT_FIELDS, ""))
+    except KeyError as exc:
+        known = ", ".join(f"${f}" for f in TEXT_FIELDS)
+        return [Problem(path, f"unknown placeholder ${exc.args[0]} (known: {known})")]
+    except ValueError:
+        return [Problem(path, "has a $ that starts no placeholder (write $$ for a dollar sign)")]
+    return []
+
+
+def unknown_recipient(rid: str, path: str, scenario: Scenario) -> Problem:
+    """The problem for a recipient id the scenario does not define, listing the ones it does."""
+    known = sorted(scenario.recipients)
+    listed = ", ".join(known[:20]) + (", ..." if len(known) > 20 else "")
+    return Problem(path, f"unknown recipient {rid!r} (recipients: {listed})")
 
 
 @dataclass(frozen=True)

@@ -27,7 +27,7 @@ def point_text(a: AllocationRow, decider: str) -> str:
     source = a.fund.wording if a.via is None else f"med finansiering från {a.via.genitive} ram"
     agreements = ", ".join(a.agreements)
     if a.text:
-        text = Template(a.text).safe_substitute(
+        text = Template(a.text).substitute(
             decider=decider,
             recipient=a.to.name,
             amount=amount,

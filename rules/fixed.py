@@ -26,7 +26,15 @@ from typing import Any
 from jobbsats.config.schema import MONEY, TEXT
 from jobbsats.errors import Problem
 from jobbsats.money import format_kr, kronor_to_ore
-from jobbsats.rule import YEARS_SCHEMA, Allocation, RuleContext, RuleResult, years_of
+from jobbsats.rule import (
+    YEARS_SCHEMA,
+    Allocation,
+    RuleContext,
+    RuleResult,
+    check_text,
+    unknown_recipient,
+    years_of,
+)
 from jobbsats.scenario import RuleSpec, Scenario
 
 _GRANT = {
@@ -65,15 +73,26 @@ class Fixed:
 
     def check(self, spec: RuleSpec, scenario: Scenario) -> list[Problem]:
         problems = []
+        fund = scenario.funds.get(spec.fund)
         for i, line in enumerate(spec.config["lines"]):
             path = f"{spec.path}.lines[{i}]"
             if line["to"] not in scenario.recipients:
-                problems.append(Problem(f"{path}.to", f"unknown recipient {line['to']!r}"))
+                problems.append(unknown_recipient(line["to"], f"{path}.to", scenario))
+            years = years_of(line.get("years"))
+            if fund is not None and fund.totals and years and not set(years) & set(fund.totals):
+                with_total = ", ".join(str(y) for y in sorted(fund.totals))
+                problems.append(
+                    Problem(f"{path}.years", f"none of these years has a total in fund {fund.id!r} ({with_total})")
+                )
+            if "text" in line:
+                problems += check_text(line["text"], f"{path}.text")
             line_ore = kronor_to_ore(line["amount"])
             granted = 0
             for j, grant in enumerate(line.get("grants", [])):
                 if grant["to"] not in scenario.recipients:
-                    problems.append(Problem(f"{path}.grants[{j}].to", f"unknown recipient {grant['to']!r}"))
+                    problems.append(unknown_recipient(grant["to"], f"{path}.grants[{j}].to", scenario))
+                if "text" in grant:
+                    problems += check_text(grant["text"], f"{path}.grants[{j}].text")
                 granted += kronor_to_ore(grant.get("amount", line["amount"]))
             if granted > line_ore:
                 problems.append(

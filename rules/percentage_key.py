@@ -23,7 +23,7 @@ from jobbsats.config.schema import MONEY, PERCENT, TEXT
 from jobbsats.config.validator import key_path
 from jobbsats.errors import Problem
 from jobbsats.money import format_percent, kronor_to_ore, parse_percent
-from jobbsats.rule import Allocation, RuleContext, RuleResult
+from jobbsats.rule import Allocation, RuleContext, RuleResult, unknown_recipient
 from jobbsats.scenario import RuleSpec, Scenario
 
 
@@ -47,7 +47,7 @@ class PercentageKey:
         problems = []
         for rid in spec.config["key"]:
             if rid not in scenario.recipients:
-                problems.append(Problem(key_path(f"{spec.path}.key", rid), f"unknown recipient {rid!r}"))
+                problems.append(unknown_recipient(rid, key_path(f"{spec.path}.key", rid), scenario))
         total = sum(self._weights(spec), Fraction(0))
         if total == 0:
             problems.append(Problem(f"{spec.path}.key", "the percentages sum to 0 %"))

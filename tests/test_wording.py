@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
+import csv
 import inspect
+import io
 import re
 
 import jobbsats.hookspecs as hookspecs
@@ -151,3 +153,33 @@ def test_first_point_must_come_after_the_preamble(cli, scenario_file):
     result = cli("validate", path)
     assert result.exit_code == 1
     assert "decision.first_point: must be at least 2" in result.stderr
+
+
+def test_csv_keeps_formula_like_names_as_text(cli, scenario_file):
+    path = scenario_file(('name = "Tillväxt Malmö och Level"', 'name = "=HYPERLINK(\\"http://x\\",\\"klick\\")"'))
+    assert cli("run", path, "--quiet").exit_code == 0
+    rows = list(csv.DictReader(io.StringIO(cli("report", "fordelning", "-f", "csv").stdout)))
+    onward = [r["passed_on_to"] for r in rows if r["passed_on_to"]]
+    assert onward == ['\'=HYPERLINK("http://x","klick")']
+    assert all(not r["amount_ore"].startswith("'") for r in rows)
+
+
+def test_custom_wording_with_an_unknown_placeholder_is_refused(cli, scenario_file):
+    path = scenario_file(
+        ('purpose = "Tillväxt Malmö & Level"', 'purpose = "Tillväxt Malmö & Level"\ntext = "$decider ger ${typo}."')
+    )
+    result = cli("validate", path)
+    assert result.exit_code == 1
+    assert "rules[0].lines[2].text: unknown placeholder $typo (known: $decider" in result.stderr
+
+
+def test_a_fixed_line_whose_years_all_lack_a_total(cli, scenario_file):
+    path = scenario_file(('amount = 500_000\nyears = "2024-2026"', 'amount = 500_000\nyears = "2030-2031"'))
+    result = cli("validate", path)
+    assert result.exit_code == 1
+    assert "rules[0].lines[1].years: none of these years has a total in fund 'sjs' (2024)" in result.stderr
+
+
+def test_unknown_recipient_lists_the_known_ones(cli, scenario_file):
+    result = cli("validate", scenario_file(("ASN = 51", "asn = 51")))
+    assert "rules[1].key.asn: unknown recipient 'asn' (recipients: ASN, FSN, GVN, KS, tillvaxt_level)" in result.stderr

@@ -16,7 +16,8 @@ from jobbsats.config.schema import CORE_SCHEMA, RULE_ENTRY_SCHEMA
 from jobbsats.config.validator import key_path, non_finite, validate
 from jobbsats.entrypoints import ALLOWLIST_ENV
 from jobbsats.errors import InputError, PluginError, Problem
-from jobbsats.money import kronor_to_ore
+from jobbsats.money import AmountError, kronor_to_ore
+from jobbsats.rule import years_of
 from jobbsats.scenario import Decision, Fund, Recipient, RuleSpec, Scenario
 
 if TYPE_CHECKING:
@@ -235,9 +236,24 @@ def _sketch(
             rid: {"name": str(r.get("name", rid)), "kind": str(r.get("kind", ""))}
             for rid, r in document["recipients"].items()
         },
-        "funds": {fid: {"name": str(f.get("name", fid)), "total": {}} for fid, f in document["funds"].items()},
+        "funds": {
+            fid: {"name": str(f.get("name", fid)), "total": _readable_totals(f.get("total"))}
+            for fid, f in document["funds"].items()
+        },
     }
     return _build(sketched, rule_entries, source, text, raw)
+
+
+def _readable_totals(total: Any) -> dict:
+    """The year totals that can be read, for a sketch of a file with problems elsewhere."""
+    readable = {}
+    for year, amount in (total or {}).items() if isinstance(total, dict) else ():
+        try:
+            if years_of(int(year)) and kronor_to_ore(amount) >= 0:
+                readable[year] = amount
+        except (ValueError, AmountError):
+            continue
+    return readable
 
 
 def _cross_check(spec: RuleSpec, scenario: Scenario, registry: Registry) -> list[Problem]:

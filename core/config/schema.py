@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from jobbsats.scenario import RECIPIENT_KINDS
 
-TEXT = {"type": "string", "empty": False}
+TEXT = {"type": "string", "empty": False, "check_with": "not_blank"}
 # Numbers are checked by their converters alone, whose messages say more than a
 # type error would ("must be a number, not true/false", "not a whole number of öre").
 MONEY = {"check_with": "money"}

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 import re
 from collections.abc import Iterator
 from decimal import Decimal
@@ -12,7 +13,7 @@ from cerberus import TypeDefinition, errors
 from cerberus.schema import DefinitionSchema
 from cerberus.utils import mapping_hash
 
-from jobbsats.errors import Problem
+from jobbsats.errors import Problem, describe
 from jobbsats.money import AmountError, kronor_to_ore, parse_percent
 
 _IDENT = re.compile(r"^[^\s.\[\]\"']+$")
@@ -54,6 +55,10 @@ class Validator(cerberus.Validator):
         except ValueError as exc:
             self._error(field, str(exc))
 
+    def _check_with_not_blank(self, field: str, value: Any) -> None:
+        if isinstance(value, str) and not value.strip():
+            self._error(field, "must not be blank")
+
     def _check_with_year(self, field: str, value: Any) -> None:
         if not (isinstance(value, str) and re.fullmatch(r"\d{4}", value)):
             self._error(field, f"{value!r} is not a year (four digits, e.g. 2024)")
@@ -64,8 +69,8 @@ def key_path(prefix: str, key: object) -> str:
         return f"{prefix}[{key}]"
     text = str(key)
     if not _IDENT.match(text):
-        text = f'"{text}"'
-        return f"{prefix}[{text}]" if prefix else text
+        quoted = json.dumps(text, ensure_ascii=False)  # quotes and newlines stay readable and unambiguous
+        return f"{prefix}[{quoted}]" if prefix else quoted
     return f"{prefix}.{text}" if prefix else text
 
 
@@ -90,22 +95,6 @@ _TYPE_WORDS = {
 }
 
 
-def _what(value: Any) -> str:
-    if isinstance(value, bool):
-        return "true/false"
-    if isinstance(value, int):
-        return "a whole number"
-    if isinstance(value, Decimal):
-        return "a decimal number"
-    if isinstance(value, str):
-        return "text"
-    if isinstance(value, dict):
-        return "a table"
-    if isinstance(value, list):
-        return "a list"
-    return "a date or time" if hasattr(value, "isoformat") else type(value).__name__
-
-
 class Messages(errors.BasicErrorHandler):
     """Cerberus's messages, worded for people editing a scenario file."""
 
@@ -122,7 +111,7 @@ class Messages(errors.BasicErrorHandler):
         if error.code == errors.BAD_TYPE.code:
             wanted = error.constraint if isinstance(error.constraint, list) else [error.constraint]
             words = " or ".join(_TYPE_WORDS.get(t, t) for t in wanted)
-            return f"must be {words}, not {_what(error.value)}"
+            return f"must be {words}, not {describe(error.value)}"
         if error.code == errors.UNALLOWED_VALUE.code:
             return f"{error.value!r} is not allowed (choose one of: {', '.join(map(str, error.constraint))})"
         return super()._format_message(field, error)

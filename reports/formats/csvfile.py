@@ -2,6 +2,9 @@
 
 The fields are the same as in the JSON format: the table's columns, then any
 extra machine fields the report puts in its rows (such as ``recipient_id``).
+Text that a spreadsheet would run as a formula (it begins with ``=``, ``+``,
+``-``, ``@``, a tab or a carriage return) gets a leading ``'``, so a recipient
+named ``=HYPERLINK(...)`` stays text when the file is opened in Excel.
 """
 
 from __future__ import annotations
@@ -11,6 +14,17 @@ import io
 
 from jobbsats.report import Document, Table
 from jobbsats.reports.formats.cells import raw
+
+_FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
+
+
+def cell(value: object) -> object:
+    if value is None:
+        return ""
+    value = raw(None, value)
+    if isinstance(value, str) and value.startswith(_FORMULA_START):
+        return "'" + value
+    return value
 
 
 def fields(table: Table) -> list[str]:
@@ -34,6 +48,6 @@ class Csv:
             if index == 0 or several:
                 writer.writerow((["table"] if several else []) + keys)
             for row in table.rows:
-                values = ["" if row.get(k) is None else raw(None, row.get(k)) for k in keys]
+                values = [cell(row.get(k)) for k in keys]
                 writer.writerow(([table.name] if several else []) + values)
         return buffer.getvalue()
