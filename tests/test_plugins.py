@@ -29,7 +29,7 @@ from pathlib import Path
 
 import pytest
 
-from jobbsats import plugins
+from jobbsats import examples, plugins
 from jobbsats.errors import PluginError
 from jobbsats.hookspecs import hookimpl
 from jobbsats.report import Column, Document, Table
@@ -45,6 +45,7 @@ PER = "jobbsats_per_recipient"
 BROKEN = "jobbsats_broken"
 MISSPELT = "jobbsats_misspelt"
 DUPE = "jobbsats_dupe_rule"
+HELLO = "jobbsats_hello"
 
 FENCE = r"\n```[\w-]*\n(?P<body>.*?)^```$"
 FILE_BLOCK = re.compile(r"^<!-- file: (?P<path>\S+) -->" + FENCE, re.M | re.S)
@@ -166,6 +167,29 @@ TEST_PACKAGES = {
             register(AnotherEvenSplit())
         """,
     ),
+    **_package(
+        "jobbsats-hello",
+        "hello",
+        HELLO,
+        """        import click
+
+        import jobbsats
+
+
+        @jobbsats.hookimpl
+        def register_commands(cli):
+            @cli.command()
+            @click.argument("name")
+            def hello(name):
+                "Greet NAME (a command from a plugin)."
+                click.echo(f"Hej {name}!")
+
+
+        @jobbsats.hookimpl
+        def config_schema():
+            return {"hello": {"type": "dict", "schema": {"greeting": {"type": "string"}}}}
+        """,
+    ),
 }
 
 
@@ -231,7 +255,7 @@ def site(tmp_path_factory) -> Site:
             for row in csv.reader(record):
                 (dest / row[0]).parent.mkdir(parents=True, exist_ok=True)
                 shutil.move(staging / row[0], dest / row[0])
-    assert sorted(p.name for p in root.iterdir()) == sorted([BROKEN, DUPE, EVEN, MISSPELT, PER])
+    assert sorted(p.name for p in root.iterdir()) == sorted([BROKEN, DUPE, EVEN, HELLO, MISSPELT, PER])
     return Site(root, sources)
 
 
@@ -650,3 +674,19 @@ def test_add_plugin_failure_leaves_the_manager_usable():
     from jobbsats.registry import get_registry
 
     assert "fine" in get_registry().rules
+
+
+def test_a_plugin_adds_a_command_and_a_config_section(jobbsats, tmp_path):
+    result = jobbsats("hello", "Malmö", on=(HELLO,))
+    assert (result.code, result.out) == (0, "Hej Malmö!\n")
+    assert "Greet NAME" in jobbsats("--help", on=(HELLO,)).out
+    assert jobbsats("hello", "x", on=(HELLO,), allow="").code == 2  # no such command without the plugin
+
+    example = examples.path_of("malmo-2024").read_text(encoding="utf-8")
+    good = tmp_path / "good.toml"
+    good.write_text(example + '\n[hello]\ngreeting = "Hej"\n', encoding="utf-8")
+    assert jobbsats("validate", good, on=(HELLO,)).code == 0
+    bad = tmp_path / "bad.toml"
+    bad.write_text(example + '\n[hello]\ngreting = "Hej"\n', encoding="utf-8")
+    result = jobbsats("validate", bad, on=(HELLO,))
+    assert result.code == 1 and "hello.greting: unknown key" in result.err
