@@ -31,26 +31,29 @@ class PlannedAllocation:
 @dataclass
 class Plan:
     scenario: Scenario
+    years: list[int]
     allocations: list[PlannedAllocation] = field(default_factory=list)
     unallocated: dict[tuple[str, int], int] = field(default_factory=dict)
     plugins_used: set[str] = field(default_factory=set)
 
 
-def compute(scenario: Scenario, registry: Registry, problems: list[Problem] | None = None) -> Plan:
+def compute(
+    scenario: Scenario, registry: Registry, problems: list[Problem] | None = None, only_year: int | None = None
+) -> Plan:
     """Apply every rule in file order for every year that has a total.
 
     Raises :class:`InputError` for the problems the rules report, together with
     any ``problems`` found while loading (see :func:`jobbsats.config.load.check_scenario`),
     and :class:`PluginError` when a rule raises, returns something malformed or
-    takes more than the fund has left.
+    takes more than the fund has left. With ``only_year``, only that year is computed.
     """
-    plan = Plan(scenario)
+    plan = Plan(scenario, years=[only_year] if only_year is not None else scenario.years)
     problems = list(problems or [])
     found: list[tuple[int, int, Allocation, RuleSpec]] = []
-    for year in scenario.years:
+    for year in plan.years:
         available = {fid: f.totals[year] for fid, f in scenario.funds.items() if year in f.totals}
         for spec in scenario.rules:
-            if spec.fund not in available:
+            if spec.fund not in available or (spec.years and year not in spec.years):
                 continue
             rule = registry.rules[spec.rule]
             owner = registry.owner[("rule", spec.rule)]

@@ -43,7 +43,10 @@ class Table:
     """Rows with the same columns, and optional total rows that follow them.
 
     ``numbered`` asks text formats to show the rows as a numbered list of the
-    ``text`` column (decision points) instead of a grid.
+    ``text`` column (decision points) instead of a grid. ``derived`` marks a
+    table that only rearranges other tables' rows for people to read (years
+    side by side): machine formats (CSV, JSON) leave it out, so every row they
+    hold is counted once.
     """
 
     name: str
@@ -52,6 +55,7 @@ class Table:
     rows: list[dict[str, Any]] = field(default_factory=list)
     totals: list[dict[str, Any]] = field(default_factory=list)
     numbered: bool = False
+    derived: bool = False
 
 
 @dataclass
@@ -62,6 +66,11 @@ class Document:
     title: str
     tables: list[Table] = field(default_factory=list)
     paragraphs: list[str] = field(default_factory=list)
+
+    @property
+    def data_tables(self) -> list[Table]:
+        """The tables that hold data of their own (not ``derived``): what machine formats write."""
+        return [t for t in self.tables if not t.derived]
 
 
 @dataclass(frozen=True)

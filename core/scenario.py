@@ -25,12 +25,17 @@ class Recipient:
 
 @dataclass(frozen=True)
 class Fund:
-    """A pot of money with a decided total per year, in öre."""
+    """A pot of money with a total per year, in öre.
+
+    ``assumed`` maps the years whose total no decision gives (an assumption
+    for planning) to a note saying so; reports mark those years.
+    """
 
     id: str
     name: str
     wording: str
     totals: dict[int, int]
+    assumed: dict[int, str] = field(default_factory=dict)
 
 
 @dataclass(frozen=True)
@@ -42,6 +47,7 @@ class RuleSpec:
     fund: str
     label: str
     config: dict[str, Any]
+    years: tuple[int, ...] | None = None  # None: every year of the fund
 
     @property
     def path(self) -> str:
@@ -70,7 +76,11 @@ class Scenario:
     funds: dict[str, Fund]
     rules: list[RuleSpec]
     extra: dict[str, Any] = field(default_factory=dict)
+    period: tuple[int, ...] | None = None  # [scenario].years, when given
 
     @property
     def years(self) -> list[int]:
+        """The scenario's years: its period, or else every year some fund has a total for."""
+        if self.period:
+            return list(self.period)
         return sorted({y for f in self.funds.values() for y in f.totals})

@@ -58,10 +58,20 @@ class Beslut:
     def build(self, ledger: LedgerView, options: ReportOptions) -> Document:
         decision = ledger.run.decision
         ref = f" ({decision.ref})" if decision.ref else ""
-        years = [options.year] if options.year is not None else ledger.years
+        years = [options.year] if options.year is not None else ledger.decided_years
+        years = [y for y in years if y in ledger.decided_years]  # no decision on a total not decided
         tables = [self._year(ledger, year, ref) for year in years]
         title = tables[0].title if len(tables) == 1 else f"Förslag till beslut{ref}"
-        return Document(report=self.name, title=title, tables=tables)
+        if not tables:
+            return Document(report=self.name, title=title, paragraphs=[f"Totalen för {options.year} är ej beslutad."])
+        notes = [
+            f"Beloppen för {fy.year} bygger på en antagen total för {fy.fund.name}"
+            + (f" ({fy.note})" if fy.note else "")
+            + ", inte på ett beslut."
+            for fy in ledger.fund_years
+            if fy.assumed and fy.year in years
+        ]
+        return Document(report=self.name, title=title, tables=tables, paragraphs=notes)
 
     @staticmethod
     def _year(ledger: LedgerView, year: int, ref: str) -> Table:

@@ -10,11 +10,12 @@ from __future__ import annotations
 
 from collections import defaultdict
 
-from jobbsats.ledger.view import AllocationRow, LedgerView
+from jobbsats.ledger.view import AllocationRow, FundYear, LedgerView
 from jobbsats.money import format_kr
 from jobbsats.report import Column, Document, ReportOptions, Table
 
 UNALLOCATED = "Ej fördelat"
+NOT_DECIDED = "ej beslutat"
 
 
 def _passed_on(allocations: list[AllocationRow]) -> dict[int, list[AllocationRow]]:
@@ -40,6 +41,24 @@ class Fordelning:
     description = "Fördelning per år, fond, mottagare och regel, med summor som stämmer mot fondens total."
 
     def build(self, ledger: LedgerView, options: ReportOptions) -> Document:
+        fund_years = [fy for fy in ledger.fund_years if options.year is None or fy.year == options.year]
+        detail = self._detail(ledger, options, fund_years)
+        tables = [detail]
+        if len({fy.year for fy in fund_years}) > 1:
+            tables.insert(0, self._side_by_side(fund_years, detail))
+        return Document(
+            report=self.name,
+            title=f"Fördelning: {ledger.run.scenario}",
+            tables=tables,
+            paragraphs=[
+                f"Körning {ledger.run.id}, {ledger.run.started_at}, från {ledger.run.config_path}.",
+                *(_total_sentence(fy) for fy in fund_years),
+            ],
+        )
+
+    @staticmethod
+    def _detail(ledger: LedgerView, options: ReportOptions, fund_years: list[FundYear]) -> Table:
+        """One row per allocation from a fund, per decided year, with the year's total."""
         allocations = ledger.allocations(options.year)
         passed_on = _passed_on(allocations)
         table = Table(
@@ -56,8 +75,8 @@ class Fordelning:
                 Column("passed_on_ore", "Varav vidare (kr)", "money"),
             ],
         )
-        for fy in ledger.fund_years:
-            if options.year is not None and fy.year != options.year:
+        for fy in fund_years:
+            if not fy.decided:
                 continue
             rows = [a for a in allocations if a.year == fy.year and a.fund.id == fy.fund.id and a.via is None]
             for a in rows:
@@ -89,23 +108,62 @@ class Fordelning:
                         "passed_on_ore": None,
                     }
                 )
-            allocated = sum(a.amount_ore for a in rows) + fy.unallocated_ore
+            allocated = sum(a.amount_ore for a in rows) + (fy.unallocated_ore or 0)
             if allocated != fy.total_ore:
                 raise AssertionError(f"ledger run {ledger.run.id} does not reconcile for {fy.fund.id} {fy.year}")
             table.totals.append(
                 {"year": fy.year, "fund": fy.fund.name, "recipient": f"Summa {fy.year}", "amount_ore": fy.total_ore}
             )
-        return Document(
-            report=self.name,
-            title=f"Fördelning: {ledger.run.scenario}",
-            tables=[table],
-            paragraphs=[
-                f"Körning {ledger.run.id}, {ledger.run.started_at}, från {ledger.run.config_path}.",
-                *(
-                    f"{fy.fund.name} {fy.year}: totalt {format_kr(fy.total_ore)} kr"
-                    + (f", varav ej fördelat {format_kr(fy.unallocated_ore)} kr." if fy.unallocated_ore else ".")
-                    for fy in ledger.fund_years
-                    if options.year is None or fy.year == options.year
-                ),
-            ],
-        )
+        return table
+
+    @staticmethod
+    def _side_by_side(fund_years: list[FundYear], detail: Table) -> Table:
+        """The years as columns: what each line gives per year, "ej beslutat" where no total is set."""
+        years = sorted({fy.year for fy in fund_years})
+        decided = {y for y in years if any(fy.decided for fy in fund_years if fy.year == y)}
+        assumed = {fy.year for fy in fund_years if fy.assumed}
+
+        def key(year: int) -> str:
+            return f"amount_{year}_ore" if year in decided else f"amount_{year}"
+
+        columns = [
+            Column("fund", "Fond"),
+            Column("recipient", "Mottagare"),
+            Column("rule", "Regel"),
+            Column("label", "Ändamål"),
+        ]
+        for year in years:
+            title = f"{year} (kr)" + (" *" if year in assumed else "")
+            columns.append(Column(key(year), title, "money" if year in decided else "text"))
+        table = Table(name="oversikt", title="Översikt per år", columns=columns, derived=True)
+        lines: dict[tuple, dict] = {}
+        for row in detail.rows:
+            line = (row["fund"], row["recipient"], row["rule"], row["label"])
+            if line not in lines:
+                lines[line] = {
+                    "fund": row["fund"],
+                    "recipient": row["recipient"],
+                    "recipient_id": row["recipient_id"],
+                    "rule": row["rule"],
+                    "label": row["label"],
+                }
+                lines[line].update({key(y): None if y in decided else NOT_DECIDED for y in years})
+            lines[line][key(row["year"])] = (lines[line][key(row["year"])] or 0) + row["amount_ore"]
+        table.rows = list(lines.values())
+        for fund in dict.fromkeys(fy.fund for fy in fund_years):
+            total = {"fund": fund.name, "recipient": "Summa"}
+            for fy in (fy for fy in fund_years if fy.fund == fund):
+                total[key(fy.year)] = fy.total_ore if fy.decided else NOT_DECIDED
+            table.totals.append(total)
+        return table
+
+
+def _total_sentence(fy: FundYear) -> str:
+    if not fy.decided:
+        return f"{fy.fund.name} {fy.year}: totalen är ej beslutad."
+    text = f"{fy.fund.name} {fy.year}: totalt {format_kr(fy.total_ore)} kr"
+    if fy.unallocated_ore:
+        text += f", varav ej fördelat {format_kr(fy.unallocated_ore)} kr"
+    if fy.assumed:
+        text += " (*antagen total, inte beslutad" + (f": {fy.note}" if fy.note else "") + ")"
+    return text + "."

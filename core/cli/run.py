@@ -8,10 +8,15 @@ import click
 
 from jobbsats.cli.options import db_option, resolve_config
 
+year_option = click.option(
+    "--year", type=int, help="Only this year of the scenario (default: every year with a total)."
+)
 
-def _plan(config: str | None):
+
+def _plan(config: str | None, year: int | None = None):
     from jobbsats.config.load import check_scenario
     from jobbsats.engine import compute
+    from jobbsats.errors import InputError, Problem
     from jobbsats.registry import get_registry
 
     path, note = resolve_config(config)
@@ -19,14 +24,20 @@ def _plan(config: str | None):
         click.echo(note, err=True)
     registry = get_registry()
     scenario, problems = check_scenario(path, registry)
-    return compute(scenario, registry, problems), registry
+    if year is not None and year not in scenario.years:
+        years = ", ".join(str(y) for y in scenario.years)
+        raise InputError(
+            scenario.source, [*problems, Problem("--year", f"{year} is not a year of the scenario ({years})")]
+        )
+    return compute(scenario, registry, problems, only_year=year), registry
 
 
 @click.command()
 @click.argument("config", required=False)
 @db_option
+@year_option
 @click.option("--quiet", "-q", is_flag=True, help="Do not print the allocation afterwards.")
-def run(config: str | None, db: Path, quiet: bool) -> None:
+def run(config: str | None, db: Path, year: int | None, quiet: bool) -> None:
     """Run a scenario's rules and record the allocation in the ledger.
 
     CONFIG is a scenario file or the name of a bundled example (see `jobbsats
@@ -39,7 +50,7 @@ def run(config: str | None, db: Path, quiet: bool) -> None:
     from jobbsats.ledger.write import record_run
     from jobbsats.report import ReportOptions
 
-    plan, registry = _plan(config)
+    plan, registry = _plan(config, year)
     run_id = record_run(db, plan, registry.versions(plan.plugins_used))
     click.echo(f"Run {run_id} recorded in {db}.", err=True)
     if not quiet:
@@ -50,7 +61,8 @@ def run(config: str | None, db: Path, quiet: bool) -> None:
 
 @click.command()
 @click.argument("config", required=False)
-def validate(config: str | None) -> None:
+@year_option
+def validate(config: str | None, year: int | None) -> None:
     """Check a scenario file and compute it, without touching the ledger.
 
     CONFIG is found as for `jobbsats run`. Reports every problem together, each
@@ -58,9 +70,9 @@ def validate(config: str | None) -> None:
     """
     from jobbsats.money import format_kr
 
-    plan, _ = _plan(config)
+    plan, _ = _plan(config, year)
     scenario = plan.scenario
-    years = ", ".join(str(y) for y in scenario.years)
+    years = ", ".join(str(y) for y in plan.years)
     allocated = sum(p.allocation.amount_ore for p in plan.allocations if p.allocation.via is None)
     click.echo(
         f"{scenario.source}: OK. {len(scenario.rules)} rules, years {years}, "

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import dataclasses
 import hashlib
 import os
 import unicodedata
@@ -140,6 +141,7 @@ def check_scenario(path: str | Path, registry: Registry) -> tuple[Scenario, list
                 f"the preamble already has points 1 to {len(scenario.decision.preamble)}",
             )
         )
+    problems += _check_period(scenario)
     sound = []
     for spec in scenario.rules:
         found = _cross_check(spec, scenario, registry)
@@ -184,15 +186,15 @@ def _build(document: dict, rule_entries: list[tuple[int, dict]], source: str, te
         rid: Recipient(rid, r["name"], r["kind"], r.get("genitive") or _genitive(r["name"]))
         for rid, r in document["recipients"].items()
     }
-    funds = {
-        fid: Fund(
-            fid,
-            f["name"],
-            f.get("wording", ""),
-            {int(year): kronor_to_ore(amount) for year, amount in sorted(f["total"].items())},
-        )
-        for fid, f in document["funds"].items()
-    }
+    funds = {}
+    for fid, f in document["funds"].items():
+        totals, assumed = {}, {}
+        for year, value in sorted(f["total"].items()):
+            amount = value["amount"] if isinstance(value, dict) else value
+            totals[int(year)] = kronor_to_ore(amount)
+            if isinstance(value, dict) and value.get("assumed"):
+                assumed[int(year)] = value.get("note", "")
+        funds[fid] = Fund(fid, f["name"], f.get("wording", ""), totals, assumed)
     decision_doc = document.get("decision", {})
     preamble = tuple(decision_doc.get("preamble", ()))
     decision = Decision(
@@ -206,7 +208,9 @@ def _build(document: dict, rule_entries: list[tuple[int, dict]], source: str, te
     rules = []
     for index, entry in rule_entries:
         own = {k: v for k, v in entry.items() if k not in RULE_ENTRY_SCHEMA}
-        rules.append(RuleSpec(index, entry["rule"], entry.get("fund", only_fund), entry.get("label", ""), own))
+        years = years_of(entry.get("years"))
+        spec = RuleSpec(index, entry["rule"], entry.get("fund", only_fund), entry.get("label", ""), own)
+        rules.append(dataclasses.replace(spec, years=tuple(years)) if years else spec)
     core_keys = set(CORE_SCHEMA)
     return Scenario(
         source=source,
@@ -218,6 +222,7 @@ def _build(document: dict, rule_entries: list[tuple[int, dict]], source: str, te
         funds=funds,
         rules=rules,
         extra={k: v for k, v in document.items() if k not in core_keys},
+        period=tuple(years_of(document["scenario"].get("years")) or ()) or None,
     )
 
 
@@ -244,10 +249,30 @@ def _sketch(
     return _build(sketched, rule_entries, source, text, raw)
 
 
+def _check_period(scenario: Scenario) -> list[Problem]:
+    """Totals must fall inside ``[scenario].years`` when the scenario names its years."""
+    if not scenario.period:
+        return []
+    span = _years_text(scenario.period)
+    return [
+        Problem(f"funds.{fund.id}.total.{year}", f"{year} is outside the scenario's years ({span})")
+        for fund in scenario.funds.values()
+        for year in fund.totals
+        if year not in scenario.period
+    ]
+
+
+def _years_text(years: tuple[int, ...] | list[int]) -> str:
+    if len(years) > 1 and list(years) == list(range(years[0], years[-1] + 1)):
+        return f"{years[0]}-{years[-1]}"
+    return ", ".join(str(y) for y in years)
+
+
 def _readable_totals(total: Any) -> dict:
     """The year totals that can be read, for a sketch of a file with problems elsewhere."""
     readable = {}
-    for year, amount in (total or {}).items() if isinstance(total, dict) else ():
+    for year, value in (total or {}).items() if isinstance(total, dict) else ():
+        amount = value.get("amount") if isinstance(value, dict) else value
         try:
             if years_of(int(year)) and kronor_to_ore(amount) >= 0:
                 readable[year] = amount
@@ -258,6 +283,15 @@ def _readable_totals(total: Any) -> dict:
 
 def _cross_check(spec: RuleSpec, scenario: Scenario, registry: Registry) -> list[Problem]:
     problems: list[Problem] = []
+    outside = [y for y in spec.years or () if y not in scenario.years]
+    if outside and scenario.years:
+        problems.append(
+            Problem(
+                f"{spec.path}.years",
+                f"{_years_text(outside)} {'is' if len(outside) == 1 else 'are'} outside the scenario's years "
+                f"({_years_text(scenario.years)})",
+            )
+        )
     if not spec.fund:
         problems.append(Problem(f"{spec.path}.fund", "is required when the file has more than one fund"))
     elif spec.fund not in scenario.funds:

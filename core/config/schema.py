@@ -26,7 +26,12 @@ CORE_SCHEMA: dict = {
     "scenario": {
         "type": "dict",
         "required": True,
-        "schema": {"name": {**TEXT, "required": True}, "description": {"type": "string"}},
+        "schema": {
+            "name": {**TEXT, "required": True},
+            "description": {"type": "string"},
+            # The years the scenario covers (a mandate period); a year without a total is "not decided".
+            "years": {"check_with": "years"},
+        },
     },
     "decision": {
         "type": "dict",
@@ -54,7 +59,7 @@ CORE_SCHEMA: dict = {
                 "required": True,
                 "empty": False,
                 "keysrules": {"type": "string", "check_with": "year"},
-                "valuesrules": MONEY,
+                "valuesrules": {"check_with": "total"},
             },
         }
     ),
@@ -66,4 +71,6 @@ RULE_ENTRY_SCHEMA: dict = {
     "rule": {**TEXT, "required": True},
     "fund": TEXT,
     "label": TEXT,
+    # Only these years (a key that changes from 2026 is two entries); default every year.
+    "years": {"check_with": "years"},
 }

@@ -33,13 +33,26 @@ class Validator(cerberus.Validator):
     types_mapping["number"] = TypeDefinition("number", (Decimal, int), (bool,))
 
     def _check_with_money(self, field: str, value: Any) -> None:
-        try:
-            ore = kronor_to_ore(value)
-        except AmountError as exc:
-            self._error(field, str(exc))
+        problem = money_problem(value)
+        if problem:
+            self._error(field, problem)
+
+    def _check_with_total(self, field: str, value: Any) -> None:
+        """A year's total: an amount, or ``{ amount = ..., assumed = true, note = "..." }``."""
+        if not isinstance(value, dict):
+            self._check_with_money(field, value)
             return
-        if ore < 0:
-            self._error(field, "must not be negative")
+        unknown = sorted(set(value) - {"amount", "assumed", "note"})
+        if unknown:
+            self._error(field, f"unknown key {unknown[0]!r} (a total takes amount, assumed and note)")
+        if "amount" not in value:
+            self._error(field, "needs an amount")
+        elif problem := money_problem(value["amount"]):
+            self._error(field, f"amount {problem}")
+        if not isinstance(value.get("assumed", False), bool):
+            self._error(field, "assumed must be true or false")
+        if not isinstance(value.get("note", ""), str):
+            self._error(field, "note must be text in quotes")
 
     def _check_with_percent(self, field: str, value: Any) -> None:
         try:
@@ -62,6 +75,15 @@ class Validator(cerberus.Validator):
     def _check_with_year(self, field: str, value: Any) -> None:
         if not (isinstance(value, str) and re.fullmatch(r"\d{4}", value)):
             self._error(field, f"{value!r} is not a year (four digits, e.g. 2024)")
+
+
+def money_problem(value: Any) -> str | None:
+    """Why ``value`` is not an amount of money the file may hold, or None."""
+    try:
+        ore = kronor_to_ore(value)
+    except AmountError as exc:
+        return str(exc)
+    return "must not be negative" if ore < 0 else None
 
 
 def key_path(prefix: str, key: object) -> str:

@@ -48,12 +48,16 @@ CREATE TABLE funds (
     PRIMARY KEY (run_id, id)
 ) STRICT;
 
+-- One row per fund and year of the run. A year the scenario covers but no
+-- decision has set yet has a NULL total: "not decided", never 0.
 CREATE TABLE fund_totals (
     run_id INTEGER NOT NULL,
     fund_id TEXT NOT NULL,
     year INTEGER NOT NULL,
-    total_ore INTEGER NOT NULL CHECK (total_ore >= 0),
-    unallocated_ore INTEGER NOT NULL CHECK (unallocated_ore >= 0),
+    total_ore INTEGER CHECK (total_ore >= 0),
+    unallocated_ore INTEGER CHECK (unallocated_ore >= 0),
+    assumed INTEGER NOT NULL DEFAULT 0 CHECK (assumed IN (0, 1)),
+    note TEXT NOT NULL DEFAULT '',
     PRIMARY KEY (run_id, fund_id, year),
     FOREIGN KEY (run_id, fund_id) REFERENCES funds(run_id, id)
 ) STRICT;

@@ -58,10 +58,18 @@ class AllocationRow:
 
 @dataclass(frozen=True)
 class FundYear:
+    """A fund's total for one year of the run; ``total_ore`` is None while not decided."""
+
     fund: FundInfo
     year: int
-    total_ore: int
-    unallocated_ore: int
+    total_ore: int | None
+    unallocated_ore: int | None
+    assumed: bool = False
+    note: str = ""
+
+    @property
+    def decided(self) -> bool:
+        return self.total_ore is not None
 
 
 def list_runs(db: Database) -> list[dict]:
@@ -117,13 +125,26 @@ class LedgerView:
     def fund_years(self) -> list[FundYear]:
         sql = "select * from fund_totals where run_id = ? order by year, fund_id"
         return [
-            FundYear(self.funds[r["fund_id"]], r["year"], r["total_ore"], r["unallocated_ore"])
+            FundYear(
+                self.funds[r["fund_id"]],
+                r["year"],
+                r["total_ore"],
+                r["unallocated_ore"],
+                bool(r["assumed"]),
+                r["note"],
+            )
             for r in self._db.query(sql, [self.run_id])
         ]
 
     @property
     def years(self) -> list[int]:
+        """Every year of the run, decided or not."""
         return sorted({fy.year for fy in self.fund_years})
+
+    @property
+    def decided_years(self) -> list[int]:
+        """The years of the run that some fund has a total for."""
+        return sorted({fy.year for fy in self.fund_years if fy.decided})
 
     def allocations(self, year: int | None = None) -> list[AllocationRow]:
         sql = "select * from allocations where run_id = ?"

@@ -79,11 +79,13 @@ def _write(db: Database, plan: Plan, versions: dict[str, str], path: Path) -> in
                 "run_id": run_id,
                 "fund_id": fid,
                 "year": year,
-                "total_ore": total,
-                "unallocated_ore": plan.unallocated[(fid, year)],
+                "total_ore": fund.totals.get(year),
+                "unallocated_ore": plan.unallocated.get((fid, year)),
+                "assumed": int(year in fund.assumed),
+                "note": fund.assumed.get(year, ""),
             }
             for fid, fund in scenario.funds.items()
-            for year, total in fund.totals.items()
+            for year in plan.years
         )
         db["allocations"].insert_all(
             {

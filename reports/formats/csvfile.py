@@ -41,9 +41,9 @@ class Csv:
 
     def render(self, document: Document) -> str:
         buffer = io.StringIO()
-        several = len(document.tables) > 1
+        several = len(document.data_tables) > 1
         writer = csv.writer(buffer, lineterminator="\n")
-        for index, table in enumerate(document.tables):
+        for index, table in enumerate(document.data_tables):
             keys = fields(table)
             if index == 0 or several:
                 writer.writerow((["table"] if several else []) + keys)

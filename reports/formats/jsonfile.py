@@ -18,7 +18,7 @@ class Json:
     binary = False
 
     def render(self, document: Document) -> str:
-        several = len(document.tables) > 1
+        several = len(document.data_tables) > 1
 
         def items(table: Table, rows: list[dict]) -> list[dict]:
             tag = {"table": table.name} if several else {}
@@ -27,8 +27,8 @@ class Json:
         payload = {
             "report": document.report,
             "title": document.title,
-            "rows": [item for t in document.tables for item in items(t, t.rows)],
-            "totals": [item for t in document.tables for item in items(t, t.totals)],
+            "rows": [item for t in document.data_tables for item in items(t, t.rows)],
+            "totals": [item for t in document.data_tables for item in items(t, t.totals)],
             "paragraphs": document.paragraphs,
             "tables": [
                 {
@@ -36,7 +36,7 @@ class Json:
                     "title": t.title,
                     "columns": [{"key": c.key, "title": c.title, "kind": c.kind} for c in t.columns],
                 }
-                for t in document.tables
+                for t in document.data_tables
             ],
         }
         return json.dumps(payload, ensure_ascii=False, indent=2) + "\n"

@@ -1,0 +1,119 @@
+"""A scenario over a mandate period: totals per year, assumed totals, years not decided."""
+
+from __future__ import annotations
+
+import pytest
+
+from jobbsats import examples
+
+KR = 100
+PERIOD = examples.path_of("malmo-2024-2026")
+TOTALS = """[funds.sjs.total]
+2024 = 40_000_000
+2025 = { amount = 40_000_000, assumed = true, note = "samma som 2024 i väntan på KF:s budget" }
+2026 = { amount = 40_000_000, assumed = true, note = "samma som 2024 i väntan på KF:s budget" }"""
+KEY_RULE = """label = "Fördelningsnyckel"
+key = { ASN = 51, GVN = 27, FSN = 16, KS = 6 }"""
+
+# Seed 000: fixed lines 9 000 000 (ASN), 500 000 and 4 900 000 (KS), then 25 600 000 by the key.
+SEED_YEAR = [
+    ("ASN", 9_000_000), ("KS", 500_000), ("KS", 4_900_000),
+    ("ASN", 13_056_000), ("GVN", 6_912_000), ("FSN", 4_096_000), ("KS", 1_536_000),
+]  # fmt: skip
+
+
+def period_file(tmp_path, *replacements):
+    text = PERIOD.read_text(encoding="utf-8")
+    for old, new in replacements:
+        assert old in text, old
+        text = text.replace(old, new)
+    path = tmp_path / "period.toml"
+    path.write_text(text, encoding="utf-8")
+    return path
+
+
+def per_year(rows):
+    out = {}
+    for r in rows:
+        out.setdefault(r["year"], []).append((r["recipient_id"], r["amount_ore"] // KR))
+    return out
+
+
+def test_the_period_repeats_2024_and_marks_the_assumed_years(cli):
+    result = cli("run", "malmo-2024-2026")
+    assert result.exit_code == 0, result.output
+    assert per_year(cli.json_report("fordelning")["rows"]) == {2024: SEED_YEAR, 2025: SEED_YEAR, 2026: SEED_YEAR}
+    out = result.stdout.replace("\u00a0", " ")
+    assert "| 2024 (kr) | 2025 (kr) * | 2026 (kr) * |" in out  # the years side by side
+    assert "2025: totalt 40 000 000 kr (*antagen total, inte beslutad: samma som 2024" in out
+    beslut = cli("report", "beslut")
+    assert "Beloppen för 2026 bygger på en antagen total för Strategiska jobbsatsningar" in beslut.stdout
+
+
+def test_a_year_without_a_total_is_not_decided_never_zero(cli, tmp_path):
+    # 2025 assumed at 38 000 000: 38 000 000 - 14 400 000 = 23 600 000 by 51/27/16/6 =
+    # 12 036 000 / 6 372 000 / 3 776 000 / 1 416 000. 2026 has no total at all.
+    path = period_file(
+        tmp_path,
+        (TOTALS, '[funds.sjs.total]\n2024 = 40_000_000\n2025 = { amount = "38 mnkr", assumed = true }'),
+    )
+    result = cli("run", path)
+    assert result.exit_code == 0, result.output
+    rows = per_year(cli.json_report("fordelning")["rows"])
+    assert sorted(rows) == [2024, 2025]
+    assert rows[2025][3:] == [("ASN", 12_036_000), ("GVN", 6_372_000), ("FSN", 3_776_000), ("KS", 1_416_000)]
+    overview = [line for line in result.stdout.splitlines() if line.startswith("| Strategiska")]
+    assert overview and all(line.rstrip(" |").endswith("ej beslutat") for line in overview)
+    assert "| 2026 (kr) |" in result.stdout
+    assert "Strategiska jobbsatsningar 2026: totalen är ej beslutad." in result.stdout
+    assert "ej beslutad" in cli("report", "beslut", "--year", "2026").stdout
+
+
+def test_run_one_year(cli):
+    assert cli("run", "malmo-2024-2026", "--year", "2025", "--quiet").exit_code == 0
+    assert per_year(cli.json_report("fordelning")["rows"]) == {2025: SEED_YEAR}
+    result = cli("run", "malmo-2024-2026", "--year", "2030")
+    assert result.exit_code == 1
+    assert "--year: 2030 is not a year of the scenario (2024, 2025, 2026)" in result.stderr
+
+
+def test_a_key_that_changes_from_a_year(cli, tmp_path):
+    # From 2026 ASN 50 % and GVN 28 %: 25 600 000 kr gives 12 800 000 / 7 168 000 / 4 096 000 / 1 536 000.
+    path = period_file(
+        tmp_path,
+        (
+            KEY_RULE,
+            KEY_RULE + '\nyears = "2024-2025"\n\n[[rules]]\nrule = "percentage_key"\nlabel = "Fördelningsnyckel"\n'
+            "years = 2026\nkey = { ASN = 50, GVN = 28, FSN = 16, KS = 6 }",
+        ),
+    )
+    assert cli("run", path, "--quiet").exit_code == 0, cli("validate", path).output
+    rows = per_year(cli.json_report("fordelning")["rows"])
+    assert rows[2025] == SEED_YEAR
+    assert rows[2026][3:] == [("ASN", 12_800_000), ("GVN", 7_168_000), ("FSN", 4_096_000), ("KS", 1_536_000)]
+
+
+@pytest.mark.parametrize(
+    "old, new, message",
+    [
+        (
+            "2024 = 40_000_000\n",
+            "2024 = 40_000_000\n2027 = 1_000\n",
+            "funds.sjs.total.2027: 2027 is outside the scenario's years (2024-2026)",
+        ),
+        (KEY_RULE, KEY_RULE + "\nyears = 2027", "rules[1].years: 2027 is outside the scenario's years (2024-2026)"),
+        (
+            "2025 = { amount = 40_000_000, assumed = true,",
+            "2025 = { amont = 40_000_000, assumed = true,",
+            "funds.sjs.total.2025: unknown key 'amont'",
+        ),
+        ("assumed = true, note", "assumed = 1, note", "funds.sjs.total.2025: assumed must be true or false"),
+    ],
+)
+def test_period_mistakes(cli, tmp_path, digest, old, new, message):
+    assert cli("run", "--quiet").exit_code == 0
+    before = digest(cli.db)
+    result = cli("run", period_file(tmp_path, (old, new)))
+    assert result.exit_code == 1
+    assert message in result.stderr
+    assert digest(cli.db) == before
