@@ -38,7 +38,7 @@ def describe(value: object) -> str:
     return "a date or time" if hasattr(value, "isoformat") else type(value).__name__
 
 
-def _natural(path: str) -> list:
+def natural_key(path: str) -> list:
     """Sort key that puts rules[2] before rules[10], so problems come in file order."""
     return [int(part) if part.isdigit() else part for part in re.split(r"(\d+)", path)]
 
@@ -54,7 +54,7 @@ class InputError(JobbsatsError):
 
     def __init__(self, source: str, problems: list[Problem]):
         self.source = source
-        self.problems = sorted(problems, key=lambda p: _natural(p.path))
+        self.problems = sorted(problems, key=lambda p: natural_key(p.path))
         super().__init__(self.render())
 
     def render(self) -> str:

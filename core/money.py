@@ -141,6 +141,24 @@ def format_kr(ore: int, sep: str = NBSP) -> str:
     return text
 
 
+# How a report may state amounts: kronor, thousands (tkr) or millions (mnkr).
+SHOWN_IN = {"kr": 1, "tkr": 1_000, "mnkr": 1_000_000}
+
+
+def format_amount(ore: int, shown_in: str = "kr", sep: str = NBSP) -> str:
+    """Swedish format in kr, tkr or mnkr: ``9 796`` tkr; decimals only when the amount needs them."""
+    if shown_in == "kr":
+        return format_kr(ore, sep)
+    value = Fraction(ore, ORE_PER_KRONA * SHOWN_IN[shown_in])
+    sign = "-" if value < 0 else ""
+    whole, rest = divmod(abs(value), 1)
+    text = sign + group_thousands(str(int(whole)), sep)
+    if rest:
+        digits = Decimal(rest.numerator) / Decimal(rest.denominator)
+        text += "," + format(digits, "f").split(".")[1][:8].rstrip("0")
+    return text
+
+
 def format_percent(value: Fraction | Decimal, sep: str = NBSP) -> str:
     """Swedish percent: ``51 %``, ``33,33 %`` (decimal comma)."""
     number = Decimal(value.numerator) / Decimal(value.denominator) if isinstance(value, Fraction) else value

@@ -30,6 +30,7 @@ class Column:
     key: str
     title: str
     kind: str = "text"
+    shown_in: str = "kr"  # a money column's unit in text formats: kr, tkr or mnkr
 
     def __post_init__(self) -> None:
         if self.kind not in COLUMN_KINDS:

@@ -36,6 +36,7 @@ class Fund:
     wording: str
     totals: dict[int, int]
     assumed: dict[int, str] = field(default_factory=dict)
+    shown_in: str = "kr"  # reports state its amounts in kr, tkr or mnkr
 
 
 @dataclass(frozen=True)

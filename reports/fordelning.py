@@ -10,8 +10,9 @@ from __future__ import annotations
 
 from collections import defaultdict
 
+from jobbsats.errors import natural_key
 from jobbsats.ledger.view import AllocationRow, FundYear, LedgerView
-from jobbsats.money import format_kr
+from jobbsats.money import format_amount
 from jobbsats.report import Column, Document, ReportOptions, Table
 
 UNALLOCATED = "Ej fördelat"
@@ -42,10 +43,12 @@ class Fordelning:
 
     def build(self, ledger: LedgerView, options: ReportOptions) -> Document:
         fund_years = [fy for fy in ledger.fund_years if options.year is None or fy.year == options.year]
-        detail = self._detail(ledger, options, fund_years)
+        units = {fy.fund.shown_in for fy in fund_years}
+        unit = units.pop() if len(units) == 1 else "kr"  # funds shown in different units: plain kronor
+        detail = self._detail(ledger, options, fund_years, unit)
         tables = [detail]
         if len({fy.year for fy in fund_years}) > 1:
-            tables.insert(0, self._side_by_side(fund_years, detail))
+            tables.insert(0, self._side_by_side(fund_years, detail, unit))
         return Document(
             report=self.name,
             title=f"Fördelning: {ledger.run.scenario}",
@@ -57,7 +60,7 @@ class Fordelning:
         )
 
     @staticmethod
-    def _detail(ledger: LedgerView, options: ReportOptions, fund_years: list[FundYear]) -> Table:
+    def _detail(ledger: LedgerView, options: ReportOptions, fund_years: list[FundYear], unit: str) -> Table:
         """One row per allocation from a fund, per decided year, with the year's total."""
         allocations = ledger.allocations(options.year)
         passed_on = _passed_on(allocations)
@@ -70,9 +73,9 @@ class Fordelning:
                 Column("recipient", "Mottagare"),
                 Column("rule", "Regel"),
                 Column("label", "Ändamål"),
-                Column("amount_ore", "Belopp (kr)", "money"),
+                Column("amount_ore", f"Belopp ({unit})", "money", unit),
                 Column("passed_on_to", "Vidare till"),
-                Column("passed_on_ore", "Varav vidare (kr)", "money"),
+                Column("passed_on_ore", f"Varav vidare ({unit})", "money", unit),
             ],
         )
         for fy in fund_years:
@@ -87,6 +90,7 @@ class Fordelning:
                         "fund": a.fund.name,
                         "recipient": a.to.title,
                         "recipient_id": a.to.id,
+                        "source": a.source,
                         "rule": a.rule_label,
                         "label": a.label,
                         "amount_ore": a.amount_ore,
@@ -101,6 +105,7 @@ class Fordelning:
                         "fund": fy.fund.name,
                         "recipient": UNALLOCATED,
                         "recipient_id": None,
+                        "source": None,
                         "rule": "",
                         "label": "",
                         "amount_ore": fy.unallocated_ore,
@@ -117,7 +122,7 @@ class Fordelning:
         return table
 
     @staticmethod
-    def _side_by_side(fund_years: list[FundYear], detail: Table) -> Table:
+    def _side_by_side(fund_years: list[FundYear], detail: Table, unit: str) -> Table:
         """The years as columns: what each line gives per year, "ej beslutat" where no total is set."""
         years = sorted({fy.year for fy in fund_years})
         decided = {y for y in years if any(fy.decided for fy in fund_years if fy.year == y)}
@@ -133,8 +138,8 @@ class Fordelning:
             Column("label", "Ändamål"),
         ]
         for year in years:
-            title = f"{year} (kr)" + (" *" if year in assumed else "")
-            columns.append(Column(key(year), title, "money" if year in decided else "text"))
+            title = f"{year} ({unit})" + (" *" if year in assumed else "")
+            columns.append(Column(key(year), title, "money" if year in decided else "text", unit))
         table = Table(name="oversikt", title="Översikt per år", columns=columns, derived=True)
         lines: dict[tuple, dict] = {}
         for row in detail.rows:
@@ -149,7 +154,12 @@ class Fordelning:
                 }
                 lines[line].update({key(y): None if y in decided else NOT_DECIDED for y in years})
             lines[line][key(row["year"])] = (lines[line][key(row["year"])] or 0) + row["amount_ore"]
-        table.rows = list(lines.values())
+        # In file order: by the config line each first came from; what is left unallocated last.
+        first_source = {}
+        for row in detail.rows:
+            line = (row["fund"], row["recipient"], row["rule"], row["label"])
+            first_source.setdefault(line, natural_key(row["source"] or "~"))
+        table.rows = [lines[line] for line in sorted(lines, key=lambda line: first_source[line])]
         for fund in dict.fromkeys(fy.fund for fy in fund_years):
             total = {"fund": fund.name, "recipient": "Summa"}
             for fy in (fy for fy in fund_years if fy.fund == fund):
@@ -161,9 +171,10 @@ class Fordelning:
 def _total_sentence(fy: FundYear) -> str:
     if not fy.decided:
         return f"{fy.fund.name} {fy.year}: totalen är ej beslutad."
-    text = f"{fy.fund.name} {fy.year}: totalt {format_kr(fy.total_ore)} kr"
+    unit = fy.fund.shown_in
+    text = f"{fy.fund.name} {fy.year}: totalt {format_amount(fy.total_ore, unit)} {unit}"
     if fy.unallocated_ore:
-        text += f", varav ej fördelat {format_kr(fy.unallocated_ore)} kr"
+        text += f", varav ej fördelat {format_amount(fy.unallocated_ore, unit)} {unit}"
     if fy.assumed:
         text += " (*antagen total, inte beslutad" + (f": {fy.note}" if fy.note else "") + ")"
     return text + "."

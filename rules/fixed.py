@@ -47,7 +47,8 @@ _GRANT = {
 }
 _LINE = {
     "to": {**TEXT, "required": True},
-    "amount": {**MONEY, "required": True},
+    # One amount for every year of the line, or a table of amounts by year (the years then follow).
+    "amount": {"check_with": "money_by_year", "required": True},
     "years": YEARS_SCHEMA,
     "purpose": TEXT,
     "action": {"type": "string", "allowed": ["tilldelar", "överför"]},
@@ -55,6 +56,18 @@ _LINE = {
     "text": TEXT,
     "grants": {"type": "list", "schema": {"type": "dict", "schema": _GRANT}},
 }
+
+
+def _line_years(line: dict) -> list[int] | None:
+    """The line's years: from ``years``, or the keys of an amount table; None for every year."""
+    if isinstance(line["amount"], dict):
+        return sorted(int(year) for year in line["amount"])
+    return years_of(line.get("years"))
+
+
+def _line_amount(line: dict, year: int) -> int:
+    amount = line["amount"]
+    return kronor_to_ore(amount[str(year)] if isinstance(amount, dict) else amount)
 
 
 def _span(years: list[int] | None) -> tuple[int, int] | None:
@@ -78,7 +91,9 @@ class Fixed:
             path = f"{spec.path}.lines[{i}]"
             if line["to"] not in scenario.recipients:
                 problems.append(unknown_recipient(line["to"], f"{path}.to", scenario))
-            years = years_of(line.get("years"))
+            if isinstance(line["amount"], dict) and "years" in line:
+                problems.append(Problem(f"{path}.years", "cannot go with amounts by year: those give the years"))
+            years = _line_years(line)
             if fund is not None and fund.totals and years and not set(years) & set(fund.totals):
                 with_total = ", ".join(str(y) for y in sorted(fund.totals))
                 problems.append(
@@ -86,14 +101,15 @@ class Fixed:
                 )
             if "text" in line:
                 problems += check_text(line["text"], f"{path}.text")
-            line_ore = kronor_to_ore(line["amount"])
+            amounts = line["amount"].values() if isinstance(line["amount"], dict) else [line["amount"]]
+            line_ore = min(kronor_to_ore(a) for a in amounts)  # the grants must fit in every year
             granted = 0
             for j, grant in enumerate(line.get("grants", [])):
                 if grant["to"] not in scenario.recipients:
                     problems.append(unknown_recipient(grant["to"], f"{path}.grants[{j}].to", scenario))
                 if "text" in grant:
                     problems += check_text(grant["text"], f"{path}.grants[{j}].text")
-                granted += kronor_to_ore(grant.get("amount", line["amount"]))
+                granted += kronor_to_ore(grant["amount"]) if "amount" in grant else line_ore
             if granted > line_ore:
                 problems.append(
                     Problem(
@@ -107,11 +123,12 @@ class Fixed:
         result = RuleResult()
         path = context.spec.path
         for i, line in enumerate(context.spec.config["lines"]):
-            years = years_of(line.get("years"))
+            years = _line_years(line)
             if years is not None and context.year not in years:
                 continue
-            recurring = _span(years)
-            amount = kronor_to_ore(line["amount"])
+            # Different amounts by year are decided year by year, never "årligen".
+            recurring = None if isinstance(line["amount"], dict) else _span(years)
+            amount = _line_amount(line, context.year)
             source = f"{path}.lines[{i}]"
             result.allocations.append(
                 Allocation(
@@ -129,7 +146,7 @@ class Fixed:
                 result.allocations.append(
                     Allocation(
                         to=grant["to"],
-                        amount_ore=kronor_to_ore(grant.get("amount", line["amount"])),
+                        amount_ore=kronor_to_ore(grant["amount"]) if "amount" in grant else amount,
                         source=f"{source}.grants[{j}]",
                         label=grant.get("purpose", line.get("purpose", "")),
                         action=grant.get("action", "beviljar"),

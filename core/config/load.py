@@ -194,7 +194,7 @@ def _build(document: dict, rule_entries: list[tuple[int, dict]], source: str, te
             totals[int(year)] = kronor_to_ore(amount)
             if isinstance(value, dict) and value.get("assumed"):
                 assumed[int(year)] = value.get("note", "")
-        funds[fid] = Fund(fid, f["name"], f.get("wording", ""), totals, assumed)
+        funds[fid] = Fund(fid, f["name"], f.get("wording", ""), totals, assumed, f.get("shown_in", "kr"))
     decision_doc = document.get("decision", {})
     preamble = tuple(decision_doc.get("preamble", ()))
     decision = Decision(

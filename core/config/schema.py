@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from jobbsats.money import SHOWN_IN
 from jobbsats.scenario import RECIPIENT_KINDS
 
 TEXT = {"type": "string", "empty": False, "check_with": "not_blank"}
@@ -54,6 +55,7 @@ CORE_SCHEMA: dict = {
         {
             "name": {**TEXT, "required": True},
             "wording": TEXT,
+            "shown_in": {"type": "string", "allowed": list(SHOWN_IN)},
             "total": {
                 "type": "dict",
                 "required": True,

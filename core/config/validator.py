@@ -37,6 +37,19 @@ class Validator(cerberus.Validator):
         if problem:
             self._error(field, problem)
 
+    def _check_with_money_by_year(self, field: str, value: Any) -> None:
+        """An amount, or a table of amounts by year: ``{ 2020 = "3 796 tkr", 2021 = "20 594 tkr" }``."""
+        if not isinstance(value, dict):
+            self._check_with_money(field, value)
+            return
+        if not value:
+            self._error(field, "must not be an empty table")
+        for year, amount in value.items():
+            if not re.fullmatch(r"\d{4}", year):
+                self._error(field, f"{year!r} is not a year (four digits, e.g. 2024)")
+            elif problem := money_problem(amount):
+                self._error(field, f"{year}: {problem}")
+
     def _check_with_total(self, field: str, value: Any) -> None:
         """A year's total: an amount, or ``{ amount = ..., assumed = true, note = "..." }``."""
         if not isinstance(value, dict):

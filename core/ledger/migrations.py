@@ -45,6 +45,7 @@ CREATE TABLE funds (
     name TEXT NOT NULL,
     wording TEXT NOT NULL,
     unit TEXT NOT NULL DEFAULT 'SEK',
+    shown_in TEXT NOT NULL DEFAULT 'kr' CHECK (shown_in IN ('kr', 'tkr', 'mnkr')),
     PRIMARY KEY (run_id, id)
 ) STRICT;
 

@@ -33,6 +33,7 @@ class FundInfo:
     id: str
     name: str
     wording: str
+    shown_in: str = "kr"
 
 
 @dataclass(frozen=True)
@@ -119,7 +120,7 @@ class LedgerView:
     @cached_property
     def funds(self) -> dict[str, FundInfo]:
         rows = self._db.query("select * from funds where run_id = ?", [self.run_id])
-        return {f["id"]: FundInfo(f["id"], f["name"], f["wording"]) for f in rows}
+        return {f["id"]: FundInfo(f["id"], f["name"], f["wording"], f["shown_in"]) for f in rows}
 
     @cached_property
     def fund_years(self) -> list[FundYear]:

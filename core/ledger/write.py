@@ -71,7 +71,7 @@ def _write(db: Database, plan: Plan, versions: dict[str, str], path: Path) -> in
         run_id = runs.last_pk
         db["recipients"].insert_all({"run_id": run_id, **dataclasses.asdict(r)} for r in scenario.recipients.values())
         db["funds"].insert_all(
-            {"run_id": run_id, "id": f.id, "name": f.name, "wording": f.wording, "unit": "SEK"}
+            {"run_id": run_id, "id": f.id, "name": f.name, "wording": f.wording, "unit": "SEK", "shown_in": f.shown_in}
             for f in scenario.funds.values()
         )
         db["fund_totals"].insert_all(

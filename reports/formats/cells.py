@@ -6,7 +6,7 @@ from decimal import Decimal
 from fractions import Fraction
 from typing import Any
 
-from jobbsats.money import format_kr, format_percent, group_thousands
+from jobbsats.money import format_amount, format_percent, group_thousands
 from jobbsats.report import Column
 
 
@@ -15,7 +15,7 @@ def display(column: Column, value: Any) -> str:
     if value is None:
         return ""
     if column.kind == "money":
-        return format_kr(value)
+        return format_amount(value, column.shown_in)
     if column.kind == "int":
         return ("-" if value < 0 else "") + group_thousands(str(abs(value)))
     if column.kind == "percent":
