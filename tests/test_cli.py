@@ -18,8 +18,9 @@ def test_version(cli):
 def test_examples_lists_the_bundled_example(cli):
     result = cli("examples")
     assert result.exit_code == 0
-    assert result.stdout.startswith("malmo-2024")
-    assert "STK-2024-291" in result.stdout
+    listed = {line.split()[0]: line for line in result.stdout.splitlines()}
+    assert set(listed) == {"malmo-2024", "malmo-2024-2026", "kostnader-2020-2021"}
+    assert "STK-2024-291" in listed["malmo-2024"] and "Table 3" in listed["kostnader-2020-2021"]
 
 
 def test_init_writes_the_example_and_refuses_to_overwrite(cli, tmp_path):
