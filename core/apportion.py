@@ -1,4 +1,4 @@
-"""Split an amount by weights so that the shares sum to it exactly.
+"""Split an amount by weights: exactly (largest remainder), or line by line.
 
 The method is largest remainder (Hamilton): every share first gets its exact
 quota rounded down to a multiple of the rounding unit; the units left over go,
@@ -15,6 +15,7 @@ unit of its exact quota.
 
 from __future__ import annotations
 
+import math
 from collections.abc import Sequence
 from fractions import Fraction
 
@@ -47,3 +48,24 @@ def largest_remainder(total: int, weights: Sequence[Fraction], unit: int = 1) ->
         # len(weights) whole units are handed out and order[whole_units] exists.
         shares[order[whole_units]] += odd
     return [int(s) for s in shares]
+
+
+def per_line(total: int, weights: Sequence[Fraction], unit: int = 1) -> list[int]:
+    """Round each share on its own to the nearest unit, halves up, as papers often do by hand.
+
+    The shares need not sum to ``total``: the caller must report the difference
+    (``sum(shares) - total``) rather than absorb it. Each share is within half a
+    unit of its exact quota.
+    """
+    if total < 0:
+        raise ValueError("cannot split a negative amount")
+    if unit < 1:
+        raise ValueError("rounding unit must be at least 1")
+    weight_sum = sum(weights, Fraction(0))
+    if weight_sum <= 0:
+        raise ValueError("weights must sum to more than zero")
+    shares = []
+    for weight in weights:
+        units = Fraction(total) * weight / weight_sum / unit
+        shares.append(math.floor(units + Fraction(1, 2)) * unit)  # halves go up
+    return shares

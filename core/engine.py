@@ -28,12 +28,25 @@ class PlannedAllocation:
     allocation: Allocation
 
 
+@dataclass(frozen=True)
+class RoundingDifference:
+    """What a rule's per-line rounding added to (or took from) the amount it split."""
+
+    fund: str
+    year: int
+    rule_index: int
+    rule_label: str
+    split_ore: int
+    difference_ore: int
+
+
 @dataclass
 class Plan:
     scenario: Scenario
     years: list[int]
     allocations: list[PlannedAllocation] = field(default_factory=list)
     unallocated: dict[tuple[str, int], int] = field(default_factory=dict)
+    differences: list[RoundingDifference] = field(default_factory=list)
     plugins_used: set[str] = field(default_factory=set)
 
 
@@ -69,14 +82,26 @@ def compute(
                 problems += result.problems
                 continue
             taken = sum(a.amount_ore for a in result.allocations if a.via is None)
-            if taken > available[spec.fund]:
+            difference = result.rounding_difference_ore
+            if difference and taken - difference != result.split_ore:
+                raise fail(
+                    f"declared a rounding difference of {difference} öre on {result.split_ore} öre split, "
+                    f"but its allocations add up to {taken} öre"
+                )
+            consumed = taken - difference  # per-line rounding may give a little more or less than it split
+            if consumed > available[spec.fund]:
                 # A rule must report overspending as a Problem itself; taking it is a bug.
                 raise fail(
-                    f"allocated {format_kr(taken, ' ')} kr for {year}, more than the "
+                    f"allocated {format_kr(consumed, ' ')} kr for {year}, more than the "
                     f"{format_kr(available[spec.fund], ' ')} kr left in fund {spec.fund!r}"
                 )
             problems += _check_pass_through(result.allocations, spec, year)
-            available[spec.fund] -= taken
+            available[spec.fund] -= consumed
+            if difference:
+                label = spec.label or spec.rule
+                plan.differences.append(
+                    RoundingDifference(spec.fund, year, spec.index, label, result.split_ore, difference)
+                )
             # An allocation of 0 kr decides nothing: it gets no row and no decision point.
             found += [(year, spec.index, a, spec) for a in result.allocations if a.amount_ore]
         for fid, left in available.items():

@@ -91,7 +91,7 @@ def parse_number(text: str) -> tuple[Decimal, str]:
 
 
 # "9,000" or "9.000": nine thousand written the English or German way, or nine kronor?
-_AMBIGUOUS = re.compile(r"^[+-]?\d{1,3}[.,]\d{3}$")
+_AMBIGUOUS = re.compile(r"^[+-]?[1-9]\d{0,2}[.,]\d{3}$")  # "0,005" is no thousand
 
 
 def kronor_to_ore(value: object) -> int:

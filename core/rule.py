@@ -85,10 +85,19 @@ class RuleContext:
 
 @dataclass
 class RuleResult:
-    """A rule's answer: allocations, and problems that stop the run."""
+    """A rule's answer: allocations, and problems that stop the run.
+
+    A rule that rounds line by line (as papers often do by hand) declares what
+    its rounding added: ``split_ore`` is the amount it split and
+    ``rounding_difference_ore`` what its allocations add up to beyond it
+    (negative when they fall short). The core records and reports the
+    difference instead of refusing the run or absorbing it silently.
+    """
 
     allocations: list[Allocation] = field(default_factory=list)
     problems: list[Problem] = field(default_factory=list)
+    split_ore: int = 0
+    rounding_difference_ore: int = 0
 
 
 @runtime_checkable

@@ -11,7 +11,7 @@ from __future__ import annotations
 from collections import defaultdict
 
 from jobbsats.errors import natural_key
-from jobbsats.ledger.view import AllocationRow, FundYear, LedgerView
+from jobbsats.ledger.view import AllocationRow, Difference, FundYear, LedgerView
 from jobbsats.money import format_amount
 from jobbsats.report import Column, Document, ReportOptions, Table
 
@@ -56,6 +56,11 @@ class Fordelning:
             paragraphs=[
                 f"Körning {ledger.run.id}, {ledger.run.started_at}, från {ledger.run.config_path}.",
                 *(_total_sentence(fy) for fy in fund_years),
+                *(
+                    _difference_sentence(d)
+                    for d in ledger.rounding_differences
+                    if options.year is None or d.year == options.year
+                ),
             ],
         )
 
@@ -114,11 +119,23 @@ class Fordelning:
                     }
                 )
             allocated = sum(a.amount_ore for a in rows) + (fy.unallocated_ore or 0)
-            if allocated != fy.total_ore:
+            difference = sum(
+                d.difference_ore for d in ledger.rounding_differences if (d.fund.id, d.year) == (fy.fund.id, fy.year)
+            )
+            if allocated - difference != fy.total_ore:
                 raise AssertionError(f"ledger run {ledger.run.id} does not reconcile for {fy.fund.id} {fy.year}")
             table.totals.append(
-                {"year": fy.year, "fund": fy.fund.name, "recipient": f"Summa {fy.year}", "amount_ore": fy.total_ore}
+                {"year": fy.year, "fund": fy.fund.name, "recipient": f"Summa {fy.year}", "amount_ore": allocated}
             )
+            if difference:
+                table.totals.append(
+                    {
+                        "year": fy.year,
+                        "fund": fy.fund.name,
+                        "recipient": f"Varav avrundningsdifferens mot totalen {format_amount(fy.total_ore, unit)}",
+                        "amount_ore": difference,
+                    }
+                )
         return table
 
     @staticmethod
@@ -160,12 +177,24 @@ class Fordelning:
             line = (row["fund"], row["recipient"], row["rule"], row["label"])
             first_source.setdefault(line, natural_key(row["source"] or "~"))
         table.rows = [lines[line] for line in sorted(lines, key=lambda line: first_source[line])]
+        sums = {(t["fund"], t["year"]): t["amount_ore"] for t in detail.totals if t["recipient"].startswith("Summa")}
         for fund in dict.fromkeys(fy.fund for fy in fund_years):
             total = {"fund": fund.name, "recipient": "Summa"}
             for fy in (fy for fy in fund_years if fy.fund == fund):
-                total[key(fy.year)] = fy.total_ore if fy.decided else NOT_DECIDED
+                total[key(fy.year)] = sums[(fund.name, fy.year)] if fy.decided else NOT_DECIDED
             table.totals.append(total)
         return table
+
+
+def _difference_sentence(d: Difference) -> str:
+    unit = d.fund.shown_in
+    rows = format_amount(d.split_ore + d.difference_ore, unit)
+    more = "mer" if d.difference_ore > 0 else "mindre"
+    return (
+        f"Avrundning per rad ({d.rule_label}, {d.year}): raderna summerar till {rows} {unit}, "
+        f"{format_amount(abs(d.difference_ore), unit)} {unit} {more} än de "
+        f"{format_amount(d.split_ore, unit)} {unit} som fördelades."
+    )
 
 
 def _total_sentence(fy: FundYear) -> str:

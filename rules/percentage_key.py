@@ -18,7 +18,7 @@ from __future__ import annotations
 from fractions import Fraction
 from typing import Any
 
-from jobbsats.apportion import largest_remainder
+from jobbsats.apportion import largest_remainder, per_line
 from jobbsats.config.schema import MONEY, PERCENT, TEXT
 from jobbsats.config.validator import key_path
 from jobbsats.errors import Problem
@@ -39,6 +39,7 @@ class PercentageKey:
             "valuesrules": PERCENT,
         },
         "round_to": MONEY,
+        "rounding": {"type": "string", "allowed": ["largest_remainder", "per_line"]},
         "normalise": {"type": "boolean"},
         "purpose": TEXT,
     }
@@ -70,8 +71,14 @@ class PercentageKey:
     def allocate(self, context: RuleContext) -> RuleResult:
         spec = context.spec
         unit = kronor_to_ore(spec.config.get("round_to", 1))
-        shares = largest_remainder(max(context.available_ore, 0), self._weights(spec), unit)
+        amount = max(context.available_ore, 0)
+        if spec.config.get("rounding") == "per_line":
+            shares = per_line(amount, self._weights(spec), unit)
+        else:
+            shares = largest_remainder(amount, self._weights(spec), unit)
         return RuleResult(
+            split_ore=amount,
+            rounding_difference_ore=sum(shares) - amount,
             allocations=[
                 Allocation(
                     to=rid,
@@ -80,5 +87,5 @@ class PercentageKey:
                     label=spec.config.get("purpose", ""),
                 )
                 for rid, share in zip(spec.config["key"], shares, strict=True)
-            ]
+            ],
         )

@@ -9,7 +9,7 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from jobbsats.apportion import largest_remainder
+from jobbsats.apportion import largest_remainder, per_line
 from jobbsats.money import AmountError, format_kr, format_percent, kronor_to_ore, parse_percent
 
 NBSP = "\u00a0"
@@ -134,3 +134,22 @@ def test_largest_remainder_does_not_depend_on_listing_order_for_distinct_weights
     shares = largest_remainder(total, [Fraction(w) for w in weights], 100)
     shuffled = largest_remainder(total, [Fraction(weights[i]) for i in order], 100)
     assert shuffled == [shares[i] for i in order]
+
+
+@given(
+    total=st.integers(min_value=0, max_value=10**15),
+    weights=st.lists(st.integers(min_value=0, max_value=10_000), min_size=1, max_size=30).filter(any),
+    unit=st.sampled_from([1, 100, 100_000]),
+)
+def test_per_line_stays_within_half_a_unit_of_each_quota(total, weights, unit):
+    fractions = [Fraction(w) for w in weights]
+    shares = per_line(total, fractions, unit)
+    weight_sum = sum(fractions)
+    for share, weight in zip(shares, fractions, strict=True):
+        assert share % unit == 0
+        assert abs(share - Fraction(total) * weight / weight_sum) <= Fraction(unit, 2)
+
+
+def test_per_line_rounds_halves_up():
+    # 3 kr by 1:1 is 1,50 kr each: both round up to 2 kr (4 kr, one more than split).
+    assert per_line(300, [Fraction(1), Fraction(1)], 100) == [200, 200]

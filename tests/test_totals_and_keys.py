@@ -82,3 +82,35 @@ def test_any_total_and_integer_key(tmp_path, example_text, total_kr, cuts):
     for a in keyed:
         assert abs(a.amount_ore - Fraction(left) * weights[a.to] / 100) <= 100
     assert plan.unallocated[("sjs", 2024)] == 0
+
+
+def test_per_line_rounding_reports_its_difference(cli, scenario_file):
+    # 14 400 010 kr leaves 10 kr for the key. Rounded line by line: 5,1 -> 5, 2,7 -> 3, 1,6 -> 2,
+    # 0,6 -> 1, which is 11 kr: one krona more than was split, and it is shown, not absorbed.
+    path = scenario_file(
+        (SEED_TOTAL, "total = { 2024 = 14_400_010 }"), (SEED_KEY, SEED_KEY + '\nrounding = "per_line"')
+    )
+    result = cli("run", path)
+    assert result.exit_code == 0, result.output
+    report = cli.json_report("fordelning")
+    keyed = {r["recipient_id"]: r["amount_ore"] for r in report["rows"] if r["rule"] == "Fördelningsnyckel"}
+    assert keyed == {"ASN": 500, "GVN": 300, "FSN": 200, "KS": 100}
+    assert [(t["recipient"], t["amount_ore"]) for t in report["totals"]] == [
+        ("Summa 2024", 1_440_001_100),
+        ("Varav avrundningsdifferens mot totalen 14\u00a0400\u00a0010", 100),
+    ]
+    out = result.stdout.replace("\u00a0", " ")
+    assert "raderna summerar till 11 kr, 1 kr mer än de 10 kr som fördelades" in out
+
+
+def test_per_line_rounding_can_fall_short(cli, scenario_file):
+    # 100 kr in thirds, each rounded on its own: 33 + 33 + 33 = 99 kr, one krona short.
+    path = scenario_file(
+        (SEED_TOTAL, "total = { 2024 = 14_400_100 }"),
+        (SEED_KEY, 'key = { ASN = "1/3", GVN = "1/3", FSN = "1/3" }\nrounding = "per_line"'),
+    )
+    assert cli("run", path, "--quiet").exit_code == 0
+    report = cli.json_report("fordelning")
+    assert [r["amount_ore"] for r in report["rows"] if r["rule"] == "Fördelningsnyckel"] == [3_300, 3_300, 3_300]
+    assert report["totals"][1]["amount_ore"] == -100
+    assert "1 kr mindre än de 100 kr" in cli("report", "fordelning").stdout.replace("\u00a0", " ")

@@ -90,6 +90,20 @@ CREATE TABLE allocations (
 ) STRICT;
 
 CREATE INDEX allocations_run_year ON allocations(run_id, year);
+
+-- A rule that rounds line by line records what the rounding added to (or, when
+-- negative, took from) the amount it split, so reports show it.
+CREATE TABLE rounding_differences (
+    run_id INTEGER NOT NULL,
+    fund_id TEXT NOT NULL,
+    year INTEGER NOT NULL,
+    rule_index INTEGER NOT NULL,
+    rule_label TEXT NOT NULL,
+    split_ore INTEGER NOT NULL,
+    difference_ore INTEGER NOT NULL,
+    PRIMARY KEY (run_id, fund_id, year, rule_index),
+    FOREIGN KEY (run_id, fund_id) REFERENCES funds(run_id, id)
+) STRICT;
 """
 
 

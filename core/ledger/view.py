@@ -91,6 +91,17 @@ def _file_of(db: Database) -> str:
     return next((row[2] for row in db.execute("PRAGMA database_list") if row[1] == "main"), "the ledger")
 
 
+@dataclass(frozen=True)
+class Difference:
+    """A rule's per-line rounding in one fund and year: its rows add up to ``split_ore + difference_ore``."""
+
+    fund: FundInfo
+    year: int
+    rule_label: str
+    split_ore: int
+    difference_ore: int
+
+
 class LedgerView:
     """One run of the ledger: its allocations, the funds' totals and its decision."""
 
@@ -134,6 +145,14 @@ class LedgerView:
                 bool(r["assumed"]),
                 r["note"],
             )
+            for r in self._db.query(sql, [self.run_id])
+        ]
+
+    @cached_property
+    def rounding_differences(self) -> list[Difference]:
+        sql = "select * from rounding_differences where run_id = ? order by year, fund_id, rule_index"
+        return [
+            Difference(self.funds[r["fund_id"]], r["year"], r["rule_label"], r["split_ore"], r["difference_ore"])
             for r in self._db.query(sql, [self.run_id])
         ]
 

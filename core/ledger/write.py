@@ -111,6 +111,18 @@ def _write(db: Database, plan: Plan, versions: dict[str, str], path: Path) -> in
             }
             for seq, p in enumerate(plan.allocations)
         )
+        db["rounding_differences"].insert_all(
+            {
+                "run_id": run_id,
+                "fund_id": d.fund,
+                "year": d.year,
+                "rule_index": d.rule_index,
+                "rule_label": d.rule_label,
+                "split_ore": d.split_ore,
+                "difference_ore": d.difference_ore,
+            }
+            for d in plan.differences
+        )
         conn.execute("COMMIT")
     except BaseException as exc:
         if conn.in_transaction:
