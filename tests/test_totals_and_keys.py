@@ -114,3 +114,37 @@ def test_per_line_rounding_can_fall_short(cli, scenario_file):
     assert [r["amount_ore"] for r in report["rows"] if r["rule"] == "Fördelningsnyckel"] == [3_300, 3_300, 3_300]
     assert report["totals"][1]["amount_ore"] == -100
     assert "1 kr mindre än de 100 kr" in cli("report", "fordelning").stdout.replace("\u00a0", " ")
+
+
+@settings(max_examples=60, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
+@given(
+    total_kr=st.integers(min_value=FIXED_KR, max_value=10**12),
+    thousandths=st.lists(st.integers(min_value=0, max_value=100_000), min_size=3, max_size=3),
+    weights=st.booleans(),
+    unit_kr=st.sampled_from([1, 1000]),
+)
+def test_three_decimal_percentages_and_head_counts(tmp_path, example_text, total_kr, thousandths, weights, unit_kr):
+    # Four recipients: either percentages with three decimals that sum to exactly 100,000 %
+    # ("33,333 %"), or head counts normalised by their sum.
+    cuts = sorted(thousandths)
+    parts = [b - a for a, b in zip([0, *cuts], [*cuts, 100_000], strict=True)]
+    if weights:
+        key = ", ".join(f"{r} = {p}" for r, p in zip(("ASN", "GVN", "FSN", "KS"), parts, strict=True))
+        key = f"key = {{ {key} }}\nnormalise = true"
+    else:
+        written = [f'"{p // 1000},{p % 1000:03d} %"' for p in parts]
+        key = "key = { " + ", ".join(f"{r} = {w}" for r, w in zip(("ASN", "GVN", "FSN", "KS"), written, strict=True))
+        key += " }"
+    text = example_text.replace(SEED_TOTAL, f"total = {{ 2024 = {total_kr} }}").replace(
+        SEED_KEY, f"{key}\nround_to = {unit_kr}"
+    )
+    path = tmp_path / "any.toml"
+    path.write_text(text, encoding="utf-8")
+    plan = compute(load_scenario(path, get_registry()), get_registry())
+    keyed = {p.allocation.to: p.allocation.amount_ore for p in plan.allocations if p.rule == "percentage_key"}
+    left = (total_kr - FIXED_KR) * 100
+    assert sum(keyed.values()) == left
+    unit = unit_kr * 100
+    for rid, part in zip(("ASN", "GVN", "FSN", "KS"), parts, strict=True):
+        exact = Fraction(left) * part / 100_000
+        assert abs(keyed.get(rid, 0) - exact) < unit
