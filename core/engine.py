@@ -13,7 +13,7 @@ from dataclasses import dataclass, field
 from jobbsats.errors import InputError, PluginError, Problem
 from jobbsats.money import MAX_ORE, format_kr
 from jobbsats.registry import Registry
-from jobbsats.rule import ACTIONS, Allocation, RuleContext, RuleResult
+from jobbsats.rule import ACTIONS, Allocation, RuleContext, RuleResult, check_text
 from jobbsats.scenario import RuleSpec, Scenario
 
 
@@ -62,7 +62,7 @@ def compute(
     """
     plan = Plan(scenario, years=[only_year] if only_year is not None else scenario.years)
     problems = list(problems or [])
-    found: list[tuple[int, int, Allocation, RuleSpec]] = []
+    found: list[tuple[int, RuleSpec, Allocation]] = []
     for year in plan.years:
         available = {fid: f.totals[year] for fid, f in scenario.funds.items() if year in f.totals}
         for spec in scenario.rules:
@@ -77,7 +77,7 @@ def compute(
                 result = rule.allocate(context)
             except Exception as exc:
                 raise fail(f"failed for {year}: {type(exc).__name__}: {exc}") from exc
-            _check_shape(result, scenario, fail)
+            _check_shape(result, scenario, available[spec.fund], fail)
             if result.problems:
                 problems += result.problems
                 continue
@@ -98,12 +98,11 @@ def compute(
             problems += _check_pass_through(result.allocations, spec, year)
             available[spec.fund] -= consumed
             if difference:
-                label = spec.label or spec.rule
                 plan.differences.append(
-                    RoundingDifference(spec.fund, year, spec.index, label, result.split_ore, difference)
+                    RoundingDifference(spec.fund, year, spec.index, spec.title, result.split_ore, difference)
                 )
             # An allocation of 0 kr decides nothing: it gets no row and no decision point.
-            found += [(year, spec.index, a, spec) for a in result.allocations if a.amount_ore]
+            found += [(year, spec, a) for a in result.allocations if a.amount_ore]
         for fid, left in available.items():
             plan.unallocated[(fid, year)] = left
     if problems:
@@ -111,13 +110,13 @@ def compute(
 
     points = _number_points(found, scenario.decision.first_point)
     plan.allocations = [
-        PlannedAllocation(year, spec.fund, spec.rule, rule_index, spec.label or spec.rule, points[(year, a.source)], a)
-        for year, rule_index, a, spec in found
+        PlannedAllocation(year, spec.fund, spec.rule, spec.index, spec.title, points[(year, a.source)], a)
+        for year, spec, a in found
     ]
     return plan
 
 
-def _number_points(found: list[tuple[int, int, Allocation, RuleSpec]], first: int) -> dict[tuple[int, str], int]:
+def _number_points(found: list[tuple[int, RuleSpec, Allocation]], first: int) -> dict[tuple[int, str], int]:
     """Each year's decision is numbered on its own, from ``first``, without gaps.
 
     Within a year the points follow the file: rule by rule, in the order each
@@ -125,10 +124,9 @@ def _number_points(found: list[tuple[int, int, Allocation, RuleSpec]], first: in
     """
     points: dict[tuple[int, str], int] = {}
     per_year: dict[int, int] = defaultdict(lambda: first)
-    for year, _rule_index, alloc, _spec in found:
-        if (year, alloc.source) not in points:
-            points[(year, alloc.source)] = per_year[year]
-            per_year[year] += 1
+    for year, _spec, alloc in found:
+        points[(year, alloc.source)] = per_year[year]
+        per_year[year] += 1
     return points
 
 
@@ -144,14 +142,28 @@ def _blame(scenario: Scenario, spec: RuleSpec, owner: str) -> Callable[[str], Pl
     return fail
 
 
-def _check_shape(result: object, scenario: Scenario, fail: Callable[[str], PluginError]) -> None:
+def _check_shape(result: object, scenario: Scenario, available: int, fail: Callable[[str], PluginError]) -> None:
     """Refuse a malformed answer from a rule plugin, naming it."""
 
     if not isinstance(result, RuleResult):
         raise fail(f"returned {type(result).__name__}, not a RuleResult")
+    if not isinstance(result.allocations, list) or not isinstance(result.problems, list):
+        raise fail("must return its allocations and problems as lists")
+    sources = set()
     for a in result.allocations:
         if not isinstance(a, Allocation):
             raise fail(f"returned {type(a).__name__} among its allocations, not an Allocation")
+        texts = {"source": a.source, "label": a.label}
+        for name, value in texts.items():
+            if not isinstance(value, str):
+                raise fail(f"returned an allocation whose {name} is {type(value).__name__}, not text")
+        if not isinstance(a.agreements, tuple) or not all(isinstance(x, str) for x in a.agreements):
+            raise fail("returned an allocation whose agreements are not a tuple of text")
+        if a.text is not None and (not isinstance(a.text, str) or check_text(a.text, a.source)):
+            raise fail(f"returned an allocation with a text template that is not valid: {a.text!r}")
+        if a.source in sources:
+            raise fail(f"returned two allocations from the same source {a.source!r} (each is one decision point)")
+        sources.add(a.source)
         if isinstance(a.amount_ore, bool) or not isinstance(a.amount_ore, int):
             raise fail(f"returned an amount of type {type(a.amount_ore).__name__}; money must be integer öre")
         if not 0 <= a.amount_ore <= MAX_ORE:
@@ -164,6 +176,27 @@ def _check_shape(result: object, scenario: Scenario, fail: Callable[[str], Plugi
     for p in result.problems:
         if not isinstance(p, Problem):
             raise fail(f"returned {type(p).__name__} among its problems, not a Problem")
+    _check_rounding(result, available, fail)
+
+
+def _check_rounding(result: RuleResult, available: int, fail: Callable[[str], PluginError]) -> None:
+    """A declared per-line rounding difference must be one a real rounding could make."""
+    numbers = (result.split_ore, result.rounding_difference_ore, result.rounding_unit_ore)
+    if any(isinstance(n, bool) or not isinstance(n, int) for n in numbers):
+        raise fail("declared its split, rounding difference and rounding unit with values that are not integers")
+    if not result.rounding_difference_ore:
+        return
+    if not 0 <= result.split_ore <= available:
+        raise fail(f"declared that it split {result.split_ore} öre, outside 0..{available} (what was left)")
+    if result.rounding_unit_ore <= 0:
+        raise fail("declared a rounding difference without the rounding unit that made it")
+    # Each line rounded on its own is off by at most half a unit.
+    bound = len(result.allocations) * result.rounding_unit_ore // 2
+    if abs(result.rounding_difference_ore) > bound:
+        raise fail(
+            f"declared a rounding difference of {result.rounding_difference_ore} öre, more than "
+            f"{len(result.allocations)} lines rounded to {result.rounding_unit_ore} öre can make"
+        )
 
 
 def _check_pass_through(allocations: list[Allocation], spec: RuleSpec, year: int) -> list[Problem]:

@@ -111,5 +111,5 @@ def config_schema() -> dict[str, Any] | None:
 
         @jobbsats.hookimpl
         def config_schema():
-            return {"asf": {"type": "dict", "schema": {"threshold": {"type": "int"}}}}
+            return {"asf": {"type": "dict", "schema": {"threshold": {"type": "integer"}}}}
     """

@@ -81,7 +81,14 @@ def parse_number(text: str) -> tuple[Decimal, str]:
     if match:
         unit = match.group(1).lower()
         raw = raw[: match.start()].strip()
-    digits = _SPACES.sub("", raw)
+    groups = _SPACES.split(raw)
+    if len(groups) > 1 and not (
+        re.fullmatch(r"[+-]?\d{1,3}", groups[0])
+        and all(re.fullmatch(r"\d{3}", g) for g in groups[1:-1])
+        and re.fullmatch(r"\d{3}(?:[.,]\d+)?", groups[-1])
+    ):
+        raise AmountError(f'{text!r}: digits between spaces must come in groups of three, as in "13 056 000"')
+    digits = "".join(groups)
     m = _NUMBER.match(digits)
     if not m:
         raise AmountError(f"{text!r} is not a number")

@@ -6,8 +6,9 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import Any
 
+from jobbsats.entrypoints import how_to_disable
 from jobbsats.errors import PluginError
-from jobbsats.plugins import PluginInfo, get_plugin_manager, how_to_disable
+from jobbsats.plugins import PluginInfo, get_plugin_manager
 from jobbsats.report import OutputFormat, Report
 from jobbsats.rule import Rule
 
@@ -87,6 +88,11 @@ def build_registry() -> Registry:
             _call(impl, hook_name, {"register": _registrar(registry, kind, interface, impl.plugin_name)}, plugins)
     for impl in pm.hook.config_schema.get_hookimpls():
         fragment = _call(impl, "config_schema", {}, plugins) or {}
+        if not isinstance(fragment, dict):
+            raise PluginError(
+                f"plugin {impl.plugin_name!r}: config_schema() must return a dict of sections, "
+                f"not {type(fragment).__name__}"
+            )
         for key, rules in fragment.items():
             if key in CORE_SCHEMA:
                 raise PluginError(f"plugin {impl.plugin_name!r} claims the core config key {key!r}")

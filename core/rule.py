@@ -27,7 +27,7 @@ class Allocation:
     :param to: the recipient's id, as in ``[recipients]``
     :param amount_ore: integer öre, never negative
     :param source: the key path of the config line it comes from (``rules[0].lines[1]``);
-        allocations from the same line share a decision point across years
+        one allocation per source and year, each its own decision point
     :param label: what the money is for ("Ung i sommar"); empty means the fund's own purpose
     :param action: the verb of the decision point: ``tilldelar``, ``överför`` or ``beviljar``
     :param via: ``None`` when the money comes straight from the fund; otherwise
@@ -90,14 +90,17 @@ class RuleResult:
     A rule that rounds line by line (as papers often do by hand) declares what
     its rounding added: ``split_ore`` is the amount it split and
     ``rounding_difference_ore`` what its allocations add up to beyond it
-    (negative when they fall short). The core records and reports the
-    difference instead of refusing the run or absorbing it silently.
+    (negative when they fall short), and ``rounding_unit_ore`` the unit it
+    rounded each line to. The core checks that the difference is one such
+    rounding can make, then records and reports it instead of refusing the run
+    or absorbing it silently.
     """
 
     allocations: list[Allocation] = field(default_factory=list)
     problems: list[Problem] = field(default_factory=list)
     split_ore: int = 0
     rounding_difference_ore: int = 0
+    rounding_unit_ore: int = 0  # the unit each line was rounded to; bounds the difference
 
 
 @runtime_checkable

@@ -54,6 +54,11 @@ class RuleSpec:
     def path(self) -> str:
         return f"rules[{self.index}]"
 
+    @property
+    def title(self) -> str:
+        """How reports name the entry: its label, or else the rule's name."""
+        return self.label or self.rule
+
 
 @dataclass(frozen=True)
 class Decision:

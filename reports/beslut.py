@@ -63,7 +63,8 @@ class Beslut:
         tables = [self._year(ledger, year, ref) for year in years]
         title = tables[0].title if len(tables) == 1 else f"Förslag till beslut{ref}"
         if not tables:
-            return Document(report=self.name, title=title, paragraphs=[f"Totalen för {options.year} är ej beslutad."])
+            undecided = options.year if options.year is not None else "året"
+            return Document(report=self.name, title=title, paragraphs=[f"Totalen för {undecided} är ej beslutad."])
         notes = [
             f"Beloppen för {fy.year} bygger på en antagen total för {fy.fund.name}"
             + (f" ({fy.note})" if fy.note else "")

@@ -10,7 +10,7 @@ from __future__ import annotations
 
 from collections import defaultdict
 
-from jobbsats.errors import natural_key
+from jobbsats.errors import LedgerError, natural_key
 from jobbsats.ledger.view import AllocationRow, Difference, FundYear, LedgerView
 from jobbsats.money import format_amount
 from jobbsats.report import Column, Document, ReportOptions, Table
@@ -93,6 +93,7 @@ class Fordelning:
                     {
                         "year": a.year,
                         "fund": a.fund.name,
+                        "fund_id": a.fund.id,
                         "recipient": a.to.title,
                         "recipient_id": a.to.id,
                         "source": a.source,
@@ -108,6 +109,7 @@ class Fordelning:
                     {
                         "year": fy.year,
                         "fund": fy.fund.name,
+                        "fund_id": fy.fund.id,
                         "recipient": UNALLOCATED,
                         "recipient_id": None,
                         "source": None,
@@ -123,15 +125,22 @@ class Fordelning:
                 d.difference_ore for d in ledger.rounding_differences if (d.fund.id, d.year) == (fy.fund.id, fy.year)
             )
             if allocated - difference != fy.total_ore:
-                raise AssertionError(f"ledger run {ledger.run.id} does not reconcile for {fy.fund.id} {fy.year}")
+                raise LedgerError(f"run {ledger.run.id} does not reconcile for fund {fy.fund.id!r} {fy.year}")
             table.totals.append(
-                {"year": fy.year, "fund": fy.fund.name, "recipient": f"Summa {fy.year}", "amount_ore": allocated}
+                {
+                    "year": fy.year,
+                    "fund": fy.fund.name,
+                    "fund_id": fy.fund.id,
+                    "recipient": f"Summa {fy.year}",
+                    "amount_ore": allocated,
+                }
             )
             if difference:
                 table.totals.append(
                     {
                         "year": fy.year,
                         "fund": fy.fund.name,
+                        "fund_id": fy.fund.id,
                         "recipient": f"Varav avrundningsdifferens mot totalen {format_amount(fy.total_ore, unit)}",
                         "amount_ore": difference,
                     }
@@ -160,7 +169,7 @@ class Fordelning:
         table = Table(name="oversikt", title="Översikt per år", columns=columns, derived=True)
         lines: dict[tuple, dict] = {}
         for row in detail.rows:
-            line = (row["fund"], row["recipient"], row["rule"], row["label"])
+            line = (row["fund_id"], row["recipient"], row["rule"], row["label"])
             if line not in lines:
                 lines[line] = {
                     "fund": row["fund"],
@@ -174,14 +183,14 @@ class Fordelning:
         # In file order: by the config line each first came from; what is left unallocated last.
         first_source = {}
         for row in detail.rows:
-            line = (row["fund"], row["recipient"], row["rule"], row["label"])
+            line = (row["fund_id"], row["recipient"], row["rule"], row["label"])
             first_source.setdefault(line, natural_key(row["source"] or "~"))
         table.rows = [lines[line] for line in sorted(lines, key=lambda line: first_source[line])]
-        sums = {(t["fund"], t["year"]): t["amount_ore"] for t in detail.totals if t["recipient"].startswith("Summa")}
+        sums = {(t["fund_id"], t["year"]): t["amount_ore"] for t in detail.totals if t["recipient"].startswith("Summa")}
         for fund in dict.fromkeys(fy.fund for fy in fund_years):
-            total = {"fund": fund.name, "recipient": "Summa"}
+            total = {"fund": fund.name, "fund_id": fund.id, "recipient": "Summa"}
             for fy in (fy for fy in fund_years if fy.fund == fund):
-                total[key(fy.year)] = sums[(fund.name, fy.year)] if fy.decided else NOT_DECIDED
+                total[key(fy.year)] = sums[(fund.id, fy.year)] if fy.decided else NOT_DECIDED
             table.totals.append(total)
         return table
 

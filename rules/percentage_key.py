@@ -3,8 +3,9 @@
 Splits what earlier rules left in the fund by percentages per recipient. The
 percentages must sum to exactly 100 % (compared as exact fractions, never as
 floats) unless ``normalise = true``. Shares are rounded to ``round_to`` kronor
-(default 1 kr) by the largest-remainder method, so they always sum exactly to
-the amount split; see :mod:`jobbsats.apportion` for the tie-break.
+(default 1 kr) by the largest-remainder method, so they sum exactly to the
+amount split (see :mod:`jobbsats.apportion` for the tie-break), or with
+``rounding = "per_line"`` each on its own, reporting the difference.
 
 .. code-block:: toml
 
@@ -71,7 +72,7 @@ class PercentageKey:
     def allocate(self, context: RuleContext) -> RuleResult:
         spec = context.spec
         unit = kronor_to_ore(spec.config.get("round_to", 1))
-        amount = max(context.available_ore, 0)
+        amount = context.available_ore
         if spec.config.get("rounding") == "per_line":
             shares = per_line(amount, self._weights(spec), unit)
         else:
@@ -79,6 +80,7 @@ class PercentageKey:
         return RuleResult(
             split_ore=amount,
             rounding_difference_ore=sum(shares) - amount,
+            rounding_unit_ore=unit,
             allocations=[
                 Allocation(
                     to=rid,

@@ -136,6 +136,10 @@ CASES = [
     bad("fund-year-not-a-year", "funds.sjs.total.24", "is not a year", (TOTAL, "total = { 24 = 40_000_000 }")),
     # Rules.
     bad("unknown-rule", "rules[1].rule", "unknown rule 'procent'", (KEY_RULE, 'rule = "procent"')),
+    bad("misspelt-rule-key", "rules[1].rule", "is required but missing", (KEY_RULE, 'rulle = "percentage_key"')),
+    bad("year-0999", "funds.sjs.total.0999", "between 1900 and 2200", (TOTAL, "total = { 0999 = 100 }")),
+    bad("first-point-huge", "decision.first_point", "must be at most 10000",
+        ('decider = "Kommunstyrelsen"', 'decider = "Kommunstyrelsen"\nfirst_point = 9223372036854775807')),
     # Amounts beyond Decimal's default context (28 digits, exponent within ±999 999) stay exact
     # or are refused; they are never rounded, underflow to 0 or overflow into a traceback.
     bad("fraction-of-an-ore-past-28-digits", "rules[0].lines[1].amount", "not a whole number of öre",
@@ -381,6 +385,45 @@ def test_a_rule_plugin_that_raises_halfway(cli, ledger, scenario_file):
             lambda c: RuleResult([Allocation("XSN", 1, c.spec.path)]), "unknown recipient 'XSN'", id="unknown-recipient"
         ),
         pytest.param(lambda c: None, "not a RuleResult", id="no-result"),
+        pytest.param(
+            lambda c: RuleResult(Allocation("FSN", 1, f"{c.spec.path}.{i}") for i in range(2)),
+            "as lists",
+            id="generator-of-allocations",
+        ),
+        pytest.param(
+            lambda c: RuleResult([Allocation("FSN", 1, c.spec.path, label=None)]), "label is NoneType", id="label-none"
+        ),
+        pytest.param(
+            lambda c: RuleResult([Allocation("FSN", 1, c.spec.path, text="$mottagare")]),
+            "text template that is not valid",
+            id="bad-text-template",
+        ),
+        pytest.param(
+            lambda c: RuleResult([Allocation("FSN", 1, c.spec.path), Allocation("KS", 1, c.spec.path)]),
+            "same source",
+            id="one-source-twice",
+        ),
+        pytest.param(
+            # Money out of nothing: "split" a negative amount and call the gap a rounding difference.
+            lambda c: RuleResult(
+                [Allocation("FSN", 100, c.spec.path)],
+                split_ore=-100,
+                rounding_difference_ore=200,
+                rounding_unit_ore=100,
+            ),
+            "outside 0..",
+            id="negative-split",
+        ),
+        pytest.param(
+            lambda c: RuleResult(
+                [Allocation("FSN", 10_000_00, c.spec.path)],
+                split_ore=0,
+                rounding_difference_ore=10_000_00,
+                rounding_unit_ore=100,
+            ),
+            "more than 1 lines rounded to 100 öre can make",
+            id="difference-too-large",
+        ),
     ],
 )
 def test_a_malformed_answer_from_a_rule_plugin_names_the_plugin(answer, says, cli, ledger, scenario_file):

@@ -187,3 +187,34 @@ def test_output_below_a_file(cli, tmp_path):
     (tmp_path / "good.toml").write_text("x")
     result = cli("report", "fordelning", "-o", tmp_path / "good.toml" / "x.md")
     assert result.exit_code != 0 and "is not a folder" in result.stderr
+
+
+def test_report_on_a_run_that_does_not_exist(cli):
+    assert cli("run", "--quiet").exit_code == 0
+    result = cli("report", "fordelning", "--run", "99")
+    assert result.exit_code == 1
+    assert f"{cli.db}: there is no run 99" in result.stderr
+
+
+def test_a_failing_format_is_named(cli):
+    import jobbsats
+    from jobbsats.plugins import add_plugin
+
+    class Broken:
+        name = "broken"
+        extension = "brk"
+        binary = False
+
+        def render(self, document):
+            raise RuntimeError("format bug")
+
+    class BrokenFormat:
+        @jobbsats.hookimpl
+        def register_formats(self, register):
+            register(Broken())
+
+    add_plugin(BrokenFormat(), "broken-format")
+    assert cli("run", "--quiet").exit_code == 0
+    result = cli("report", "fordelning", "-f", "broken")
+    assert result.exit_code == 3
+    assert "format 'broken' (plugin 'broken-format') failed: RuntimeError: format bug" in result.stderr

@@ -186,3 +186,20 @@ def test_a_run_may_start_a_ledger_in_an_empty_file(cli):
     cli.db.touch()
     assert cli("run", "--quiet").exit_code == 0
     assert cli("runs").exit_code == 0
+
+
+def test_a_failed_first_run_keeps_a_ledger_another_process_wrote(tmp_path):
+    # Between our look at the file and our failure, another run may have created and filled it.
+    from jobbsats.ledger.write import _remove_if_empty
+
+    theirs = tmp_path / "theirs.db"
+    conn = sqlite3.connect(theirs)
+    conn.execute("create table runs (id integer primary key)")
+    conn.commit()
+    conn.close()
+    _remove_if_empty(theirs)
+    assert theirs.exists()
+    ours = tmp_path / "ours.db"
+    sqlite3.connect(ours).close()
+    _remove_if_empty(ours)
+    assert not ours.exists()

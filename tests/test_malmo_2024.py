@@ -65,7 +65,13 @@ def test_fordelning_json_sums_to_the_fund(cli):
     passed = [r for r in rows_2024 if r["passed_on_to"]]
     assert [(r["passed_on_to"], r["passed_on_ore"]) for r in passed] == [("Tillväxt Malmö och Level", 4_900_000 * KR)]
     assert report["totals"] == [
-        {"year": 2024, "fund": "Strategiska jobbsatsningar", "recipient": "Summa 2024", "amount_ore": 4_000_000_000}
+        {
+            "year": 2024,
+            "fund": "Strategiska jobbsatsningar",
+            "fund_id": "sjs",
+            "recipient": "Summa 2024",
+            "amount_ore": 4_000_000_000,
+        }
     ]
 
 

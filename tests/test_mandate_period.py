@@ -117,3 +117,51 @@ def test_period_mistakes(cli, tmp_path, digest, old, new, message):
     assert result.exit_code == 1
     assert message in result.stderr
     assert digest(cli.db) == before
+
+
+def test_run_a_year_without_a_total_is_refused(cli, tmp_path):
+    path = period_file(tmp_path, (TOTALS, "[funds.sjs.total]\n2024 = 40_000_000"))
+    result = cli("run", path, "--year", "2026")
+    assert result.exit_code == 1
+    assert "--year: 2026 has no total in any fund: nothing to allocate" in result.stderr
+    assert not cli.db.exists()
+
+
+def test_funds_with_the_same_name_stay_apart(cli, tmp_path):
+    # Two funds called "Fond": 100 kr to A and 50 kr to B in 2024, the same in 2025. The overview
+    # must not add one fund's lines or totals to the other's.
+    text = """
+[scenario]
+name = "Två fonder"
+[recipients.A]
+name = "a"
+kind = "nämnd"
+[recipients.B]
+name = "b"
+kind = "nämnd"
+[funds.f1]
+name = "Fond"
+total = { 2024 = 100, 2025 = 100 }
+[funds.f2]
+name = "Fond"
+total = { 2024 = 50, 2025 = 50 }
+[[rules]]
+rule = "percentage_key"
+fund = "f1"
+key = { A = 100 }
+[[rules]]
+rule = "percentage_key"
+fund = "f2"
+key = { B = 100 }
+"""
+    path = tmp_path / "two.toml"
+    path.write_text(text, encoding="utf-8")
+    result = cli("run", path)
+    assert result.exit_code == 0, result.output
+    lines = [line for line in result.stdout.splitlines() if line.startswith(("| Fond |", "| **Fond"))][1:]
+    assert lines == [
+        "| Fond | A | percentage_key |  | 100 | 100 |",
+        "| Fond | B | percentage_key |  | 50 | 50 |",
+        "| **Fond** | **Summa** |  |  | **100** | **100** |",
+        "| **Fond** | **Summa** |  |  | **50** | **50** |",
+    ]

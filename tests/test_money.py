@@ -153,3 +153,9 @@ def test_per_line_stays_within_half_a_unit_of_each_quota(total, weights, unit):
 def test_per_line_rounds_halves_up():
     # 3 kr by 1:1 is 1,50 kr each: both round up to 2 kr (4 kr, one more than split).
     assert per_line(300, [Fraction(1), Fraction(1)], 100) == [200, 200]
+
+
+@pytest.mark.parametrize("written", ["13 056 00", "9 0000 000", "1 000,000 0", "12 34"])
+def test_space_groups_must_be_thousands(written):
+    with pytest.raises(AmountError, match="groups of three"):
+        kronor_to_ore(written)

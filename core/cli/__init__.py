@@ -78,7 +78,7 @@ def main() -> None:
         _add_plugin_commands()
     except JobbsatsError as exc:
         # Help and the version must still work, so a user can find the way out.
-        if set(sys.argv[1:]) & {"--help", "-h", "--version"} or len(sys.argv) == 1:
+        if set(sys.argv[1:]) & {"--help", "--version"} or len(sys.argv) == 1:
             click.echo(f"Warning: outside plugins not loaded: {exc}", err=True)
         else:
             click.echo(f"Error: {exc}", err=True)

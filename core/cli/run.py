@@ -29,6 +29,10 @@ def _plan(config: str | None, year: int | None = None):
         raise InputError(
             scenario.source, [*problems, Problem("--year", f"{year} is not a year of the scenario ({years})")]
         )
+    if year is not None and not any(year in fund.totals for fund in scenario.funds.values()):
+        raise InputError(
+            scenario.source, [*problems, Problem("--year", f"{year} has no total in any fund: nothing to allocate")]
+        )
     return compute(scenario, registry, problems, only_year=year), registry
 
 

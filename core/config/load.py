@@ -93,11 +93,12 @@ def load_scenario(path: str | Path, registry: Registry) -> Scenario:
 
 
 def check_scenario(path: str | Path, registry: Registry) -> tuple[Scenario, list[Problem]]:
-    """Like :func:`load_scenario`, but problems confined to ``[[rules]]`` entries are returned.
+    """Like :func:`load_scenario`, but returns the problems of a file whose shape is sound.
 
-    The entries with problems are left out of the scenario, so the rest can
-    still be computed and every problem reported in one message. Problems
-    anywhere else still raise :class:`~jobbsats.errors.InputError`.
+    Rule entries with problems are left out of the scenario, so the rest can
+    still be computed and every problem reported in one message. A file whose
+    core sections are malformed raises :class:`~jobbsats.errors.InputError`
+    (with the rule problems that could be found too).
     """
     path = Path(path)
     source = str(path)
@@ -166,7 +167,8 @@ def _validate_rule_entry(entry: dict, index: int, registry: Registry) -> list[Pr
     prefix = f"rules[{index}]"
     name = entry.get("rule")
     if not isinstance(name, str):
-        return validate(entry, RULE_ENTRY_SCHEMA, prefix, trusted=True)
+        # Without a rule its other keys cannot be judged: report the rule alone.
+        return [p for p in validate(entry, RULE_ENTRY_SCHEMA, prefix, trusted=True) if p.path == f"{prefix}.rule"]
     rule = registry.rules.get(name)
     if rule is None:
         known = ", ".join(sorted(registry.rules)) or "none"
@@ -235,7 +237,7 @@ def _sketch(
         return None
     sketched = {
         **document,
-        "scenario": {"name": ""},
+        "scenario": {"name": "", "years": _readable_years(document.get("scenario"))},
         "decision": {},
         "recipients": {
             rid: {"name": str(r.get("name", rid)), "kind": str(r.get("kind", ""))}
@@ -266,6 +268,14 @@ def _years_text(years: tuple[int, ...] | list[int]) -> str:
     if len(years) > 1 and list(years) == list(range(years[0], years[-1] + 1)):
         return f"{years[0]}-{years[-1]}"
     return ", ".join(str(y) for y in years)
+
+
+def _readable_years(section: Any) -> Any:
+    """``[scenario].years`` if it can be read, for a sketch of a file with problems elsewhere."""
+    try:
+        return section["years"] if years_of(section.get("years")) else None
+    except (AttributeError, ValueError):
+        return None
 
 
 def _readable_totals(total: Any) -> dict:

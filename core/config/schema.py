@@ -41,7 +41,7 @@ CORE_SCHEMA: dict = {
             "decider": TEXT,
             "preamble": {"type": "list", "schema": TEXT},
             "closing": {"type": "list", "schema": TEXT},
-            "first_point": {"type": "integer", "min": 1},
+            "first_point": {"type": "integer", "min": 1, "max": 10_000},
         },
     },
     "recipients": tables_by_id(

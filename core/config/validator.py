@@ -45,8 +45,8 @@ class Validator(cerberus.Validator):
         if not value:
             self._error(field, "must not be an empty table")
         for year, amount in value.items():
-            if not re.fullmatch(r"\d{4}", year):
-                self._error(field, f"{year!r} is not a year (four digits, e.g. 2024)")
+            if problem := year_key_problem(year):
+                self._error(field, problem)
             elif problem := money_problem(amount):
                 self._error(field, f"{year}: {problem}")
 
@@ -86,8 +86,21 @@ class Validator(cerberus.Validator):
             self._error(field, "must not be blank")
 
     def _check_with_year(self, field: str, value: Any) -> None:
-        if not (isinstance(value, str) and re.fullmatch(r"\d{4}", value)):
-            self._error(field, f"{value!r} is not a year (four digits, e.g. 2024)")
+        if problem := year_key_problem(value):
+            self._error(field, problem)
+
+
+def year_key_problem(key: Any) -> str | None:
+    """Why a table key is not a year such as "2024", or None."""
+    from jobbsats.rule import years_of
+
+    if not (isinstance(key, str) and re.fullmatch(r"\d{4}", key)):
+        return f"{key!r} is not a year (four digits, e.g. 2024)"
+    try:
+        years_of(int(key))
+    except ValueError as exc:
+        return str(exc)
+    return None
 
 
 def money_problem(value: Any) -> str | None:

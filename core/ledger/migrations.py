@@ -1,4 +1,4 @@
-"""The ledger's schema, as named migrations applied on every write.
+"""The ledger's schema, as named migrations applied when a run is written (and on reading an older ledger).
 
 Money columns are INTEGER öre in STRICT tables, so SQLite itself refuses a
 REAL or TEXT amount. Recipients and funds are kept per run, as the run's
@@ -59,6 +59,7 @@ CREATE TABLE fund_totals (
     unallocated_ore INTEGER CHECK (unallocated_ore >= 0),
     assumed INTEGER NOT NULL DEFAULT 0 CHECK (assumed IN (0, 1)),
     note TEXT NOT NULL DEFAULT '',
+    CHECK ((total_ore IS NULL) = (unallocated_ore IS NULL)),
     PRIMARY KEY (run_id, fund_id, year),
     FOREIGN KEY (run_id, fund_id) REFERENCES funds(run_id, id)
 ) STRICT;
@@ -109,6 +110,8 @@ CREATE TABLE rounding_differences (
 
 @migrations(name="0001_initial")
 def initial(db: Database) -> None:
+    # Statement by statement: executescript() would COMMIT the run's open transaction.
+    # (So no ";" inside the SQL's strings or comments.)
     for statement in _INITIAL.split(";"):
         if statement.strip():
             db.execute(statement)

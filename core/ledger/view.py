@@ -12,7 +12,7 @@ from functools import cached_property
 
 from sqlite_utils import Database
 
-from jobbsats.errors import LedgerError
+from jobbsats.errors import JobbsatsError, LedgerError
 from jobbsats.scenario import Decision, Recipient
 
 
@@ -110,7 +110,7 @@ class LedgerView:
         self.run_id = latest_run_id(db) if run_id is None else run_id
         rows = list(db.query("select * from runs where id = ?", [self.run_id]))
         if not rows:
-            raise LedgerError(f"there is no run {self.run_id} in the ledger (see `jobbsats runs`)")
+            raise JobbsatsError(f"{_file_of(db)}: there is no run {self.run_id} in the ledger (see `jobbsats runs`)")
         r = rows[0]
         self.run = RunInfo(
             id=r["id"],

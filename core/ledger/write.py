@@ -38,10 +38,22 @@ def record_run(path: Path, plan: Plan, versions: dict[str, str]) -> int:
     except BaseException:
         db.close()
         if not existed:
-            path.unlink(missing_ok=True)
+            _remove_if_empty(path)
         raise
     finally:
         db.close()
+
+
+def _remove_if_empty(path: Path) -> None:
+    """Remove a ledger file this run created, unless another process has written to it meanwhile."""
+    try:
+        with sqlite3.connect(str(path)) as conn:
+            empty = conn.execute("select count(*) from sqlite_master").fetchone()[0] == 0
+        conn.close()
+    except sqlite3.DatabaseError:
+        return
+    if empty:
+        path.unlink(missing_ok=True)
 
 
 def _write(db: Database, plan: Plan, versions: dict[str, str], path: Path) -> int:

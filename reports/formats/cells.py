@@ -23,7 +23,7 @@ def display(column: Column, value: Any) -> str:
     return str(value)
 
 
-def raw(column: Column | None, value: Any) -> Any:
+def raw(value: Any) -> Any:
     """Machine value: money stays integer öre; exact fractions become decimal strings."""
     if isinstance(value, Fraction):
         return str(Decimal(value.numerator) / Decimal(value.denominator))

@@ -21,7 +21,7 @@ _FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
 def cell(value: object) -> object:
     if value is None:
         return ""
-    value = raw(None, value)
+    value = raw(value)
     if isinstance(value, str) and value.startswith(_FORMULA_START):
         return "'" + value
     return value

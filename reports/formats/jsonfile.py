@@ -22,7 +22,7 @@ class Json:
 
         def items(table: Table, rows: list[dict]) -> list[dict]:
             tag = {"table": table.name} if several else {}
-            return [{**tag, **{k: raw(None, v) for k, v in row.items()}} for row in rows]
+            return [{**tag, **{k: raw(v) for k, v in row.items()}} for row in rows]
 
         payload = {
             "report": document.report,
