@@ -203,3 +203,14 @@ def test_a_failed_first_run_keeps_a_ledger_another_process_wrote(tmp_path):
     sqlite3.connect(ours).close()
     _remove_if_empty(ours)
     assert not ours.exists()
+
+
+# The first release's schema. A ledger records that 0001 ran, so changing its SQL would leave
+# every existing ledger with the old tables: change the schema with a new migration instead.
+SHIPPED_0001_SHA256 = "5fa1f332be4fa05b8c5444a66b64f31a2f577e1cd4339d35cdcecc979ebf595b"
+
+
+def test_the_shipped_migration_is_never_edited():
+    from jobbsats.ledger.migrations import _INITIAL
+
+    assert hashlib.sha256(_INITIAL.encode()).hexdigest() == SHIPPED_0001_SHA256
