@@ -28,14 +28,7 @@ def largest_remainder(total: int, weights: Sequence[Fraction], unit: int = 1) ->
     :param unit: the rounding unit in the same integer scale (100 = whole kronor)
     :returns: shares in the order of ``weights``; ``sum(shares) == total``
     """
-    if total < 0:
-        raise ValueError("cannot split a negative amount")
-    if unit < 1:
-        raise ValueError("rounding unit must be at least 1")
-    weight_sum = sum(weights, Fraction(0))
-    if weight_sum <= 0:
-        raise ValueError("weights must sum to more than zero")
-    quotas = [Fraction(total) * w / weight_sum for w in weights]
+    quotas = _quotas(total, weights, unit)
     shares = [(q // unit) * unit for q in quotas]
     remainders = [q - s for q, s in zip(quotas, shares, strict=True)]
     order = sorted(range(len(weights)), key=lambda i: (-remainders[i], -weights[i], i))
@@ -57,6 +50,11 @@ def per_line(total: int, weights: Sequence[Fraction], unit: int = 1) -> list[int
     (``sum(shares) - total``) rather than absorb it. Each share is within half a
     unit of its exact quota.
     """
+    return [math.floor(q / unit + Fraction(1, 2)) * unit for q in _quotas(total, weights, unit)]  # halves go up
+
+
+def _quotas(total: int, weights: Sequence[Fraction], unit: int) -> list[Fraction]:
+    """Each weight's exact share of ``total``, after checking the arguments make sense."""
     if total < 0:
         raise ValueError("cannot split a negative amount")
     if unit < 1:
@@ -64,8 +62,4 @@ def per_line(total: int, weights: Sequence[Fraction], unit: int = 1) -> list[int
     weight_sum = sum(weights, Fraction(0))
     if weight_sum <= 0:
         raise ValueError("weights must sum to more than zero")
-    shares = []
-    for weight in weights:
-        units = Fraction(total) * weight / weight_sum / unit
-        shares.append(math.floor(units + Fraction(1, 2)) * unit)  # halves go up
-    return shares
+    return [Fraction(total) * w / weight_sum for w in weights]
