@@ -143,8 +143,10 @@ def years_of(value: Any) -> list[int] | None:
     if isinstance(value, int):
         years = [value]
     elif isinstance(value, list):
-        if not value or not all(isinstance(v, int) and not isinstance(v, bool) for v in value):
-            raise ValueError("must be a non-empty list of years")
+        if not value:
+            raise ValueError("must not be an empty list")
+        if not all(isinstance(v, int) and not isinstance(v, bool) for v in value):
+            raise ValueError("must be a list of years written as whole numbers, such as [2024, 2025]")
         years = sorted(set(value))
     elif isinstance(value, str) and (m := _SPAN.match(value)):
         first, last = int(m.group(1)), int(m.group(2) or m.group(1))
@@ -152,7 +154,8 @@ def years_of(value: Any) -> list[int] | None:
             raise ValueError(f"{value!r}: the span ends before it starts")
         years = list(range(first, last + 1))
     else:
-        raise ValueError(f'{value!r} is not a year or a span like "2024-2026"')
+        shown = repr(value) if isinstance(value, str) else str(value)
+        raise ValueError(f'{shown} is not a year or a span like "2024-2026"')
     if not all(1900 <= y <= 2200 for y in years):
         raise ValueError(f"{value!r}: years must be between 1900 and 2200")
     return years

@@ -9,6 +9,7 @@ wording with ``text`` (a ``string.Template``).
 
 from __future__ import annotations
 
+import re
 from string import Template
 
 from jobbsats.ledger.view import AllocationRow, LedgerView
@@ -48,7 +49,8 @@ def point_text(a: AllocationRow, decider: str) -> str:
         text = f"{decider} tilldelar {a.to.name} {amount} kronor {years} för {a.label} {source}."
     else:
         text = f"{decider} tilldelar {a.to.name} {amount} kronor {years} {source} för {a.fund.name}."
-    return " ".join(text.split())
+    # An empty wording or purpose leaves doubled spaces, or one before the full stop.
+    return re.sub(r"\s+([.,])", r"\1", " ".join(text.split()))
 
 
 class Beslut:
@@ -58,13 +60,16 @@ class Beslut:
     def build(self, ledger: LedgerView, options: ReportOptions) -> Document:
         decision = ledger.run.decision
         ref = f" ({decision.ref})" if decision.ref else ""
-        years = [options.year] if options.year is not None else ledger.decided_years
-        years = [y for y in years if y in ledger.decided_years]  # no decision on a total not decided
+        asked = [options.year] if options.year is not None else ledger.years
+        years = [y for y in asked if y in ledger.decided_years]  # no decision on a total not decided
         tables = [self._year(ledger, year, ref) for year in years]
-        title = tables[0].title if len(tables) == 1 else f"Förslag till beslut{ref}"
-        if not tables:
-            undecided = options.year if options.year is not None else "året"
-            return Document(report=self.name, title=title, paragraphs=[f"Totalen för {undecided} är ej beslutad."])
+        if len(tables) == 1:
+            title = tables[0].title
+        elif options.year is not None:
+            title = f"Förslag till beslut {options.year}{ref}"
+        else:
+            title = f"Förslag till beslut{ref}"
+        undecided = [f"Totalen för {y} är ej beslutad: inga beslutspunkter." for y in asked if y not in years]
         notes = [
             f"Beloppen för {fy.year} bygger på en antagen total för {fy.fund.name}"
             + (f" ({fy.note})" if fy.note else "")
@@ -72,7 +77,7 @@ class Beslut:
             for fy in ledger.fund_years
             if fy.assumed and fy.year in years
         ]
-        return Document(report=self.name, title=title, tables=tables, paragraphs=notes)
+        return Document(report=self.name, title=title, tables=tables, paragraphs=undecided + notes)
 
     @staticmethod
     def _year(ledger: LedgerView, year: int, ref: str) -> Table:

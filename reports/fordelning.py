@@ -8,9 +8,10 @@ comes out of, never as a row of its own that would count it twice.
 
 from __future__ import annotations
 
+import re
 from collections import defaultdict
 
-from jobbsats.errors import LedgerError, natural_key
+from jobbsats.errors import LedgerError
 from jobbsats.ledger.view import AllocationRow, Difference, FundYear, LedgerView
 from jobbsats.money import format_amount
 from jobbsats.report import Column, Document, ReportOptions, Table
@@ -133,6 +134,7 @@ class Fordelning:
                     "fund_id": fy.fund.id,
                     "recipient": f"Summa {fy.year}",
                     "amount_ore": allocated,
+                    "fund_total_ore": fy.total_ore,
                 }
             )
             if difference:
@@ -141,8 +143,9 @@ class Fordelning:
                         "year": fy.year,
                         "fund": fy.fund.name,
                         "fund_id": fy.fund.id,
-                        "recipient": f"Varav avrundningsdifferens mot totalen {format_amount(fy.total_ore, unit)}",
+                        "recipient": f"Avrundningsdifferens (totalen är {format_amount(fy.total_ore, unit)})",
                         "amount_ore": difference,
+                        "rounding_difference": True,
                     }
                 )
         return table
@@ -178,14 +181,16 @@ class Fordelning:
                     "rule": row["rule"],
                     "label": row["label"],
                 }
-                lines[line].update({key(y): None if y in decided else NOT_DECIDED for y in years})
+                fund_decided = {fy.year for fy in fund_years if fy.fund.id == row["fund_id"] and fy.decided}
+                lines[line].update({key(y): None if y in fund_decided else NOT_DECIDED for y in years})
             lines[line][key(row["year"])] = (lines[line][key(row["year"])] or 0) + row["amount_ore"]
-        # In file order: by the config line each first came from; what is left unallocated last.
-        first_source = {}
-        for row in detail.rows:
+        # In file order: by rule, then as the rule first gave the line; what is left unallocated last.
+        first_seen = {}
+        for seen, row in enumerate(detail.rows):
             line = (row["fund_id"], row["recipient"], row["rule"], row["label"])
-            first_source.setdefault(line, natural_key(row["source"] or "~"))
-        table.rows = [lines[line] for line in sorted(lines, key=lambda line: first_source[line])]
+            rule = re.match(r"rules\[(\d+)\]", row["source"] or "")
+            first_seen.setdefault(line, (int(rule.group(1)) if rule else float("inf"), seen))
+        table.rows = [lines[line] for line in sorted(lines, key=lambda line: first_seen[line])]
         sums = {(t["fund_id"], t["year"]): t["amount_ore"] for t in detail.totals if t["recipient"].startswith("Summa")}
         for fund in dict.fromkeys(fy.fund for fy in fund_years):
             total = {"fund": fund.name, "fund_id": fund.id, "recipient": "Summa"}

@@ -71,6 +71,7 @@ def test_fordelning_json_sums_to_the_fund(cli):
             "fund_id": "sjs",
             "recipient": "Summa 2024",
             "amount_ore": 4_000_000_000,
+            "fund_total_ore": 4_000_000_000,
         }
     ]
 

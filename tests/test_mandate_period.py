@@ -165,3 +165,73 @@ key = { B = 100 }
         "| **Fond** | **Summa** |  |  | **100** | **100** |",
         "| **Fond** | **Summa** |  |  | **50** | **50** |",
     ]
+
+
+TWO_FUNDS_UNEVEN = """
+[scenario]
+name = "Ojämna fonder"
+[recipients.A]
+name = "a"
+kind = "nämnd"
+[funds.f1]
+name = "Fond 1"
+total = { 2020 = 100, 2021 = 100 }
+[funds.f2]
+name = "Fond 2"
+total = { 2021 = 50 }
+[[rules]]
+rule = "fixed"
+fund = "f1"
+[[rules.lines]]
+to = "A"
+amount = 100
+"""
+
+
+def test_a_fund_without_a_total_in_another_funds_year(cli, tmp_path):
+    # f2 has no total for 2020 although f1 has: its 2020 cell says "ej beslutat" (it used to crash
+    # the Markdown after the run was recorded).
+    path = tmp_path / "uneven.toml"
+    path.write_text(TWO_FUNDS_UNEVEN, encoding="utf-8")
+    result = cli("run", path)
+    assert result.exit_code == 0, result.output
+    assert "| Fond 2 | Ej fördelat |  |  | ej beslutat | 50 |" in result.stdout
+    assert "| **Fond 2** | **Summa** |  |  | **ej beslutat** | **50** |" in result.stdout
+    assert cli("report", "fordelning").exit_code == 0
+
+
+def test_years_a_rule_or_line_names_must_exist(cli, tmp_path):
+    cases = [
+        # A rule whose years all lack a total never runs: an error, as for a fixed line.
+        ((TOTALS, "[funds.sjs.total]\n2024 = 40_000_000\n2026 = 40_000_000"), (KEY_RULE, KEY_RULE + "\nyears = 2025"),
+         "rules[1].years: none of these years has a total in fund 'sjs' (2024, 2026)"),
+        # Years outside [scenario].years are typos, on lines as on totals and rules.
+        (('amount = 9_000_000\nyears = "2024-2026"', 'amount = 9_000_000\nyears = "2023-2027"'), None,
+         "rules[0].lines[0].years: 2023, 2027 are outside the scenario's years (2024-2026)"),
+        (('amount = 9_000_000\nyears = "2024-2026"', 'amount = { 2024 = 9_000_000, 2019 = 1 }'), None,
+         "rules[0].lines[0].amount: 2019 is outside the scenario's years (2024-2026)"),
+    ]  # fmt: skip
+    for first, second, message in cases:
+        path = period_file(tmp_path, first, *([second] if second else []))
+        result = cli("validate", path)
+        assert result.exit_code == 1 and message in result.stderr, (message, result.stderr)
+
+
+def test_beslut_says_which_years_are_not_decided(cli, tmp_path):
+    path = period_file(tmp_path, (TOTALS, "[funds.sjs.total]\n2024 = 40_000_000\n2026 = 40_000_000"))
+    assert cli("run", path, "--quiet").exit_code == 0
+    out = cli("report", "beslut").stdout
+    assert "Totalen för 2025 är ej beslutad: inga beslutspunkter." in out
+    assert "## Förslag till beslut 2024" in out and "## Förslag till beslut 2026" in out
+    one = cli("report", "beslut", "--year", "2025").stdout
+    assert one.startswith("# Förslag till beslut 2025 (STK-2024-291)")
+
+
+def test_no_space_before_the_full_stop_without_a_wording(cli):
+    assert cli("run", "kostnader-2020-2021", "--quiet").exit_code == 0
+    texts = [r["text"] for r in cli.json_report("beslut")["rows"]]
+    assert (
+        "Arbetsmarknads- och socialnämnden tilldelar arbetsmarknads- och socialförvaltningen 450 000 kronor 2020 för Förstärkning personal EBB."
+        in texts
+    )
+    assert not any(" ." in t for t in texts)

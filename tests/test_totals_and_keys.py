@@ -97,8 +97,10 @@ def test_per_line_rounding_reports_its_difference(cli, scenario_file):
     assert keyed == {"ASN": 500, "GVN": 300, "FSN": 200, "KS": 100}
     assert [(t["recipient"], t["amount_ore"]) for t in report["totals"]] == [
         ("Summa 2024", 1_440_001_100),
-        ("Varav avrundningsdifferens mot totalen 14\u00a0400\u00a0010", 100),
+        ("Avrundningsdifferens (totalen är 14\u00a0400\u00a0010)", 100),
     ]
+    assert report["totals"][0]["fund_total_ore"] == 1_440_001_000
+    assert report["totals"][1]["rounding_difference"] is True
     out = result.stdout.replace("\u00a0", " ")
     assert "raderna summerar till 11 kr, 1 kr mer än de 10 kr som fördelades" in out
 

@@ -40,3 +40,16 @@ def resolve_config(config: str | None) -> tuple[Path, str | None]:
         return example, f"Running the bundled example {config}."
     known = ", ".join(examples.names())
     raise InputError(config, [Problem("", f"no such file, and no bundled example of that name (examples: {known})")])
+
+
+def guarded(step, kind: str, name: str, registry):
+    """Run a report's build or a format's render; a failure names the plugin that brought it."""
+    from jobbsats.errors import JobbsatsError, PluginError
+
+    try:
+        return step()
+    except JobbsatsError:
+        raise
+    except Exception as exc:
+        owner = registry.owner[(kind, name)]
+        raise PluginError(f"{kind} {name!r} (plugin {owner!r}) failed: {type(exc).__name__}: {exc}") from exc

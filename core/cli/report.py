@@ -6,7 +6,7 @@ from pathlib import Path
 
 import click
 
-from jobbsats.cli.options import db_option
+from jobbsats.cli.options import db_option, guarded
 
 
 @click.command()
@@ -52,23 +52,10 @@ def report(
     if year is not None and year not in view.years:
         years = ", ".join(str(y) for y in view.years)
         raise JobbsatsError(f"run {view.run_id} has no year {year} (years: {years})")
-    document = _guarded(lambda: registry.reports[name].build(view, ReportOptions(year=year)), "report", name, registry)
-    content = _guarded(lambda: formatter.render(document), "format", fmt, registry)
+    document = guarded(lambda: registry.reports[name].build(view, ReportOptions(year=year)), "report", name, registry)
+    content = guarded(lambda: formatter.render(document), "format", fmt, registry)
     if output is None:
         click.echo(content, nl=False)
     else:
         write_atomic(output, content, force=force)
         click.echo(f"Wrote {output}.", err=True)
-
-
-def _guarded(step, kind: str, name: str, registry):
-    """Run a report's build or a format's render; a failure names the plugin that brought it."""
-    from jobbsats.errors import JobbsatsError, PluginError
-
-    try:
-        return step()
-    except JobbsatsError:
-        raise
-    except Exception as exc:
-        owner = registry.owner[(kind, name)]
-        raise PluginError(f"{kind} {name!r} (plugin {owner!r}) failed: {type(exc).__name__}: {exc}") from exc

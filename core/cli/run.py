@@ -6,7 +6,7 @@ from pathlib import Path
 
 import click
 
-from jobbsats.cli.options import db_option, resolve_config
+from jobbsats.cli.options import db_option, guarded, resolve_config
 
 year_option = click.option(
     "--year", type=int, help="Only this year of the scenario (default: every year with a total)."
@@ -58,9 +58,11 @@ def run(config: str | None, db: Path, year: int | None, quiet: bool) -> None:
     run_id = record_run(db, plan, registry.versions(plan.plugins_used))
     click.echo(f"Run {run_id} recorded in {db}.", err=True)
     if not quiet:
+        # The run is recorded by now: a report that fails says so as a plugin error, not a traceback.
         view = LedgerView(open_ledger(db, must_exist=True), run_id)
-        document = registry.reports["fordelning"].build(view, ReportOptions())
-        click.echo(registry.formats["md"].render(document), nl=False)
+        build = registry.reports["fordelning"].build
+        document = guarded(lambda: build(view, ReportOptions()), "report", "fordelning", registry)
+        click.echo(guarded(lambda: registry.formats["md"].render(document), "format", "md", registry), nl=False)
 
 
 @click.command()

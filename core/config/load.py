@@ -264,6 +264,12 @@ def _check_period(scenario: Scenario) -> list[Problem]:
     ]
 
 
+def outside_problem(path: str, outside: list[int], scenario: Scenario) -> Problem:
+    """Years a key names that the scenario does not cover (a typo, most likely)."""
+    verb = "is" if len(outside) == 1 else "are"
+    return Problem(path, f"{_years_text(outside)} {verb} outside the scenario's years ({_years_text(scenario.years)})")
+
+
 def _years_text(years: tuple[int, ...] | list[int]) -> str:
     if len(years) > 1 and list(years) == list(range(years[0], years[-1] + 1)):
         return f"{years[0]}-{years[-1]}"
@@ -294,13 +300,13 @@ def _readable_totals(total: Any) -> dict:
 def _cross_check(spec: RuleSpec, scenario: Scenario, registry: Registry) -> list[Problem]:
     problems: list[Problem] = []
     outside = [y for y in spec.years or () if y not in scenario.years]
+    fund = scenario.funds.get(spec.fund)
     if outside and scenario.years:
+        problems.append(outside_problem(f"{spec.path}.years", outside, scenario))
+    elif spec.years and fund is not None and fund.totals and not set(spec.years) & set(fund.totals):
+        with_total = ", ".join(str(y) for y in sorted(fund.totals))
         problems.append(
-            Problem(
-                f"{spec.path}.years",
-                f"{_years_text(outside)} {'is' if len(outside) == 1 else 'are'} outside the scenario's years "
-                f"({_years_text(scenario.years)})",
-            )
+            Problem(f"{spec.path}.years", f"none of these years has a total in fund {fund.id!r} ({with_total})")
         )
     if not spec.fund:
         problems.append(Problem(f"{spec.path}.fund", "is required when the file has more than one fund"))

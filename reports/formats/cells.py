@@ -14,6 +14,8 @@ def display(column: Column, value: Any) -> str:
     """Swedish display text: money in kronor with non-breaking thousands spaces."""
     if value is None:
         return ""
+    if isinstance(value, str):  # a word in a number column, such as "ej beslutat"
+        return value
     if column.kind == "money":
         return format_amount(value, column.shown_in)
     if column.kind == "int":
