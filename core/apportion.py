@@ -43,7 +43,7 @@ def largest_remainder(total: int, weights: Sequence[Fraction], unit: int = 1) ->
     return [int(s) for s in shares]
 
 
-def per_line(total: int, weights: Sequence[Fraction], unit: int = 1) -> list[int]:
+def per_line(total: int | Fraction, weights: Sequence[Fraction], unit: int = 1) -> list[int]:
     """Round each share on its own to the nearest unit, halves up, as papers often do by hand.
 
     The shares need not sum to ``total``: the caller must report the difference
@@ -53,7 +53,7 @@ def per_line(total: int, weights: Sequence[Fraction], unit: int = 1) -> list[int
     return [math.floor(q / unit + Fraction(1, 2)) * unit for q in _quotas(total, weights, unit)]  # halves go up
 
 
-def _quotas(total: int, weights: Sequence[Fraction], unit: int) -> list[Fraction]:
+def _quotas(total: int | Fraction, weights: Sequence[Fraction], unit: int) -> list[Fraction]:
     """Each weight's exact share of ``total``, after checking the arguments make sense."""
     if total < 0:
         raise ValueError("cannot split a negative amount")

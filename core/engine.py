@@ -11,7 +11,7 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 
 from jobbsats.errors import InputError, PluginError, Problem
-from jobbsats.money import MAX_ORE, format_kr
+from jobbsats.money import MAX_ORE, format_units
 from jobbsats.registry import Registry
 from jobbsats.rule import ACTIONS, Allocation, RuleContext, RuleResult, check_text
 from jobbsats.scenario import RuleSpec, Scenario
@@ -36,8 +36,8 @@ class RoundingDifference:
     year: int
     rule_index: int
     rule_label: str
-    split_ore: int
-    difference_ore: int
+    split: int
+    difference: int
 
 
 @dataclass
@@ -81,28 +81,29 @@ def compute(
             if result.problems:
                 problems += result.problems
                 continue
-            taken = sum(a.amount_ore for a in result.allocations if a.via is None)
-            difference = result.rounding_difference_ore
-            if difference and taken - difference != result.split_ore:
+            taken = sum(a.amount for a in result.allocations if a.via is None)
+            unit = scenario.funds[spec.fund].unit
+            difference = result.rounding_difference
+            if difference and taken - difference != result.split:
                 raise fail(
-                    f"declared a rounding difference of {difference} öre on {result.split_ore} öre split, "
+                    f"declared a rounding difference of {difference} öre on {result.split} öre split, "
                     f"but its allocations add up to {taken} öre"
                 )
             consumed = taken - difference  # per-line rounding may give a little more or less than it split
             if consumed > available[spec.fund]:
                 # A rule must report overspending as a Problem itself; taking it is a bug.
                 raise fail(
-                    f"allocated {format_kr(consumed, ' ')} kr for {year}, more than the "
-                    f"{format_kr(available[spec.fund], ' ')} kr left in fund {spec.fund!r}"
+                    f"allocated {format_units(consumed, unit, ' ')} for {year}, more than the "
+                    f"{format_units(available[spec.fund], unit, ' ')} left in fund {spec.fund!r}"
                 )
-            problems += _check_pass_through(result.allocations, spec, year)
+            problems += _check_pass_through(result.allocations, spec, year, unit)
             available[spec.fund] -= consumed
             if difference:
                 plan.differences.append(
-                    RoundingDifference(spec.fund, year, spec.index, spec.title, result.split_ore, difference)
+                    RoundingDifference(spec.fund, year, spec.index, spec.title, result.split, difference)
                 )
             # An allocation of 0 kr decides nothing: it gets no row and no decision point.
-            found += [(year, spec, a) for a in result.allocations if a.amount_ore]
+            found += [(year, spec, a) for a in result.allocations if a.amount]
         for fid, left in available.items():
             plan.unallocated[(fid, year)] = left
     if problems:
@@ -164,10 +165,10 @@ def _check_shape(result: object, scenario: Scenario, available: int, fail: Calla
         if a.source in sources:
             raise fail(f"returned two allocations from the same source {a.source!r} (each is one decision point)")
         sources.add(a.source)
-        if isinstance(a.amount_ore, bool) or not isinstance(a.amount_ore, int):
-            raise fail(f"returned an amount of type {type(a.amount_ore).__name__}; money must be integer öre")
-        if not 0 <= a.amount_ore <= MAX_ORE:
-            raise fail(f"returned the amount {a.amount_ore} öre, outside 0..{MAX_ORE}")
+        if isinstance(a.amount, bool) or not isinstance(a.amount, int):
+            raise fail(f"returned an amount of type {type(a.amount).__name__}; money must be integer öre")
+        if not 0 <= a.amount <= MAX_ORE:
+            raise fail(f"returned the amount {a.amount} öre, outside 0..{MAX_ORE}")
         for rid in (a.to, a.via):
             if rid is not None and rid not in scenario.recipients:
                 raise fail(f"allocated to unknown recipient {rid!r}")
@@ -181,38 +182,38 @@ def _check_shape(result: object, scenario: Scenario, available: int, fail: Calla
 
 def _check_rounding(result: RuleResult, available: int, fail: Callable[[str], PluginError]) -> None:
     """A declared per-line rounding difference must be one a real rounding could make."""
-    numbers = (result.split_ore, result.rounding_difference_ore, result.rounding_unit_ore)
+    numbers = (result.split, result.rounding_difference, result.rounding_unit)
     if any(isinstance(n, bool) or not isinstance(n, int) for n in numbers):
         raise fail("declared its split, rounding difference and rounding unit with values that are not integers")
-    if not result.rounding_difference_ore:
+    if not result.rounding_difference:
         return
-    if not 0 <= result.split_ore <= available:
-        raise fail(f"declared that it split {result.split_ore} öre, outside 0..{available} (what was left)")
-    if result.rounding_unit_ore <= 0:
+    if not 0 <= result.split <= available:
+        raise fail(f"declared that it split {result.split} öre, outside 0..{available} (what was left)")
+    if result.rounding_unit <= 0:
         raise fail("declared a rounding difference without the rounding unit that made it")
     # Each line rounded on its own is off by at most half a unit.
-    bound = len(result.allocations) * result.rounding_unit_ore // 2
-    if abs(result.rounding_difference_ore) > bound:
+    bound = len(result.allocations) * result.rounding_unit // 2
+    if abs(result.rounding_difference) > bound:
         raise fail(
-            f"declared a rounding difference of {result.rounding_difference_ore} öre, more than "
-            f"{len(result.allocations)} lines rounded to {result.rounding_unit_ore} öre can make"
+            f"declared a rounding difference of {result.rounding_difference} öre, more than "
+            f"{len(result.allocations)} lines rounded to {result.rounding_unit} öre can make"
         )
 
 
-def _check_pass_through(allocations: list[Allocation], spec: RuleSpec, year: int) -> list[Problem]:
+def _check_pass_through(allocations: list[Allocation], spec: RuleSpec, year: int, unit: str) -> list[Problem]:
     """Money passed on by a recipient must come out of what it got from this rule."""
     received: dict[str, int] = defaultdict(int)
     passed: dict[str, int] = defaultdict(int)
     for a in allocations:
         if a.via is None:
-            received[a.to] += a.amount_ore
+            received[a.to] += a.amount
         else:
-            passed[a.via] += a.amount_ore
+            passed[a.via] += a.amount
     return [
         Problem(
             spec.path,
-            f"{via!r} passes on {format_kr(out, ' ')} kr in {year} "
-            f"but receives only {format_kr(received[via], ' ')} kr",
+            f"{via!r} passes on {format_units(out, unit, ' ')} in {year} "
+            f"but receives only {format_units(received[via], unit, ' ')}",
         )
         for via, out in passed.items()
         if out > received[via]

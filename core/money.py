@@ -191,3 +191,26 @@ def parse_percent(value: object) -> Fraction:
     if result < 0:
         raise AmountError("must not be negative")
     return result
+
+
+# A fund counts kronor (kept in öre) or some other whole thing, such as "platser".
+KRONOR = "kr"
+
+
+def to_units(value: object, unit: str = KRONOR) -> int:
+    """An amount written in the file as the integer the ledger keeps: öre for kronor, else whole units."""
+    if unit == KRONOR:
+        return kronor_to_ore(value)
+    number = to_fraction(value)
+    if number.denominator != 1:
+        raise AmountError(f"{_shown(value)} is not a whole number of {unit}")
+    if abs(number) > MAX_ORE:
+        raise AmountError(f"{_shown(value)} is larger than jobbsats can store exactly")
+    return int(number)
+
+
+def format_units(amount: int, unit: str = KRONOR, sep: str = NBSP) -> str:
+    """An amount with its unit, the Swedish way: ``13 056 000 kr`` or ``1 516 platser``."""
+    if unit == KRONOR:
+        return f"{format_kr(amount, sep)} kr"
+    return f"{'-' if amount < 0 else ''}{group_thousands(str(abs(amount)), sep)} {unit}"

@@ -25,7 +25,7 @@ class Allocation:
     """One amount to one recipient, for one year.
 
     :param to: the recipient's id, as in ``[recipients]``
-    :param amount_ore: integer öre, never negative
+    :param amount: integer öre, never negative
     :param source: the key path of the config line it comes from (``rules[0].lines[1]``);
         one allocation per source and year, each its own decision point
     :param label: what the money is for ("Ung i sommar"); empty means the fund's own purpose
@@ -39,7 +39,7 @@ class Allocation:
     """
 
     to: str
-    amount_ore: int
+    amount: int
     source: str
     label: str = ""
     action: str = "tilldelar"
@@ -80,7 +80,7 @@ class RuleContext:
     spec: RuleSpec
     fund: Fund
     year: int
-    available_ore: int  # the fund's total for the year less what earlier rules took
+    available: int  # the fund's total for the year less what earlier rules took
 
 
 @dataclass
@@ -88,9 +88,9 @@ class RuleResult:
     """A rule's answer: allocations, and problems that stop the run.
 
     A rule that rounds line by line (as papers often do by hand) declares what
-    its rounding added: ``split_ore`` is the amount it split and
-    ``rounding_difference_ore`` what its allocations add up to beyond it
-    (negative when they fall short), and ``rounding_unit_ore`` the unit it
+    its rounding added: ``split`` is the amount it split and
+    ``rounding_difference`` what its allocations add up to beyond it
+    (negative when they fall short), and ``rounding_unit`` the unit it
     rounded each line to. The core checks that the difference is one such
     rounding can make, then records and reports it instead of refusing the run
     or absorbing it silently.
@@ -98,9 +98,9 @@ class RuleResult:
 
     allocations: list[Allocation] = field(default_factory=list)
     problems: list[Problem] = field(default_factory=list)
-    split_ore: int = 0
-    rounding_difference_ore: int = 0
-    rounding_unit_ore: int = 0  # the unit each line was rounded to; bounds the difference
+    split: int = 0
+    rounding_difference: int = 0
+    rounding_unit: int = 0  # the unit each line was rounded to; bounds the difference
 
 
 @runtime_checkable
@@ -124,7 +124,7 @@ class Rule(Protocol):
         ...
 
     def allocate(self, context: RuleContext) -> RuleResult:
-        """Allocate from ``context.available_ore`` for ``context.year``."""
+        """Allocate from ``context.available`` for ``context.year``."""
         ...
 
 

@@ -37,6 +37,7 @@ class Fund:
     totals: dict[int, int]
     assumed: dict[int, str] = field(default_factory=dict)
     shown_in: str = "kr"  # reports state its amounts in kr, tkr or mnkr
+    unit: str = "kr"  # kr (amounts in öre), or what it counts in whole units: "platser"
 
 
 @dataclass(frozen=True)

@@ -13,7 +13,7 @@ import re
 from string import Template
 
 from jobbsats.ledger.view import AllocationRow, LedgerView
-from jobbsats.money import format_kr
+from jobbsats.money import KRONOR, format_kr, group_thousands
 from jobbsats.report import Column, Document, ReportOptions, Table
 
 
@@ -23,7 +23,13 @@ def _years(a: AllocationRow) -> str:
 
 def point_text(a: AllocationRow, decider: str) -> str:
     """The sentence of one decision point (plain spaces, as in the papers)."""
-    amount = format_kr(a.amount_ore, " ")
+    # "9 000 000 kronor", or "133 platser" for a fund that counts something else.
+    if a.fund.unit == KRONOR:
+        number = format_kr(a.amount, " ")
+        amount = f"{number} kronor"
+    else:
+        number = group_thousands(str(a.amount), " ")
+        amount = f"{number} {a.fund.unit}"
     years = ("årligen " if a.recurring else "") + _years(a)
     source = a.fund.wording if a.via is None else f"med finansiering från {a.via.genitive} ram"
     agreements = ", ".join(a.agreements)
@@ -31,7 +37,7 @@ def point_text(a: AllocationRow, decider: str) -> str:
         text = Template(a.text).substitute(
             decider=decider,
             recipient=a.to.name,
-            amount=amount,
+            amount=number,
             years=years,
             purpose=a.label,
             wording=source,
@@ -40,15 +46,15 @@ def point_text(a: AllocationRow, decider: str) -> str:
             via=a.via.name if a.via else "",
         )
     elif a.action == "överför":
-        text = f"{decider} överför {amount} kronor {years} {source} till {a.to.name}."
+        text = f"{decider} överför {amount} {years} {source} till {a.to.name}."
     elif a.action == "beviljar":
         terms = f" i enlighet med ingångna avtal ({agreements})" if agreements else ""
         recurring = " årligen" if a.recurring else ""
-        text = f"{decider} beviljar {a.to.name} {amount} kronor{recurring}{terms} {_years(a)} {source}."
+        text = f"{decider} beviljar {a.to.name} {amount}{recurring}{terms} {_years(a)} {source}."
     elif a.label:
-        text = f"{decider} tilldelar {a.to.name} {amount} kronor {years} för {a.label} {source}."
+        text = f"{decider} tilldelar {a.to.name} {amount} {years} för {a.label} {source}."
     else:
-        text = f"{decider} tilldelar {a.to.name} {amount} kronor {years} {source} för {a.fund.name}."
+        text = f"{decider} tilldelar {a.to.name} {amount} {years} {source} för {a.fund.name}."
     # An empty wording or purpose leaves doubled spaces, or one before the full stop.
     return re.sub(r"\s+([.,])", r"\1", " ".join(text.split()))
 
@@ -93,20 +99,32 @@ class Beslut:
                 Column("text", "Text"),
                 Column("recipient", "Mottagare"),
                 Column("amount_ore", "Belopp (kr)", "money"),
+                Column("quantity", "Antal", "int"),
+                Column("unit", "Enhet"),
             ],
             numbered=True,
         )
 
-        def add(point: int, text: str, recipient: str = "", amount: int | None = None) -> None:
+        def add(point: int, text: str, recipient: str = "", a: AllocationRow | None = None) -> None:
+            # Money goes in the öre column; a fund that counts places fills quantity and unit instead.
+            money = a is not None and a.fund.unit == KRONOR
             table.rows.append(
-                {"year": year, "point": point, "text": text, "recipient": recipient, "amount_ore": amount}
+                {
+                    "year": year,
+                    "point": point,
+                    "text": text,
+                    "recipient": recipient,
+                    "amount_ore": a.amount if money else None,
+                    "quantity": a.amount if a is not None and not money else None,
+                    "unit": a.fund.unit if a is not None else "",
+                }
             )
 
         for number, text in enumerate(decision.preamble, start=1):
             add(number, text)
         number = len(decision.preamble) + 1
         for a in sorted(ledger.allocations(year), key=lambda a: a.point):
-            add(a.point, point_text(a, decider), a.to.name, a.amount_ore)
+            add(a.point, point_text(a, decider), a.to.name, a)
             number = a.point + 1
         for offset, text in enumerate(decision.closing):
             add(number + offset, text)

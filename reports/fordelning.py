@@ -8,16 +8,70 @@ comes out of, never as a row of its own that would count it twice.
 
 from __future__ import annotations
 
+import dataclasses
 import re
 from collections import defaultdict
+from dataclasses import dataclass
 
 from jobbsats.errors import LedgerError
-from jobbsats.ledger.view import AllocationRow, Difference, FundYear, LedgerView
-from jobbsats.money import format_amount
+from jobbsats.ledger.view import AllocationRow, Difference, FundInfo, FundYear, LedgerView
+from jobbsats.money import KRONOR, format_amount, format_units, group_thousands
 from jobbsats.report import Column, Document, ReportOptions, Table
 
 UNALLOCATED = "Ej fördelat"
 NOT_DECIDED = "ej beslutat"
+
+
+@dataclass
+class Amounts:
+    """How one set of tables states amounts: money in ``*_ore`` fields shown in kr, tkr or mnkr,
+    or whole units (platser) in plain fields."""
+
+    unit: str
+    fund_years: list[FundYear]
+    suffix: str = ""
+
+    @property
+    def money(self) -> bool:
+        return self.unit == KRONOR
+
+    @property
+    def shown(self) -> str:
+        if not self.money:
+            return self.unit
+        shown = {fy.fund.shown_in for fy in self.fund_years}
+        return shown.pop() if len(shown) == 1 else KRONOR  # funds shown in different units: plain kronor
+
+    def _field(self, name: str) -> str:
+        return f"{name}_ore" if self.money else name
+
+    key = property(lambda self: self._field("amount"))
+    passed_key = property(lambda self: self._field("passed_on"))
+    total_key = property(lambda self: self._field("fund_total"))
+
+    def year_key(self, year: int) -> str:
+        return self._field(f"amount_{year}")
+
+    @property
+    def title_suffix(self) -> str:
+        return f" ({self.unit})" if self.suffix else ""
+
+    def column(self, key: str, title: str) -> Column:
+        if self.money:
+            return Column(key, f"{title} ({self.shown})", "money", self.shown)
+        return Column(key, f"{title.replace('Belopp', 'Antal')} ({self.unit})", "int")
+
+    def text(self, amount: int) -> str:
+        if self.money:
+            return format_amount(amount, self.shown)
+        return ("-" if amount < 0 else "") + group_thousands(str(abs(amount)))
+
+
+def in_words(amount: int, fund: FundInfo) -> str:
+    """``9 796 tkr`` or ``1 516 platser``: an amount as the fund's reports state it."""
+    if fund.unit == KRONOR:
+        return f"{format_amount(amount, fund.shown_in)} {fund.shown_in}"
+    return format_units(amount, fund.unit)
 
 
 def _passed_on(allocations: list[AllocationRow]) -> dict[int, list[AllocationRow]]:
@@ -44,12 +98,17 @@ class Fordelning:
 
     def build(self, ledger: LedgerView, options: ReportOptions) -> Document:
         fund_years = [fy for fy in ledger.fund_years if options.year is None or fy.year == options.year]
-        units = {fy.fund.shown_in for fy in fund_years}
-        unit = units.pop() if len(units) == 1 else "kr"  # funds shown in different units: plain kronor
-        detail = self._detail(ledger, options, fund_years, unit)
-        tables = [detail]
-        if len({fy.year for fy in fund_years}) > 1:
-            tables.insert(0, self._side_by_side(fund_years, detail, unit))
+        # Kronor and places never share a column: one set of tables per unit the funds count in.
+        by_unit: dict[str, list[FundYear]] = {}
+        for fy in fund_years:
+            by_unit.setdefault(fy.fund.unit, []).append(fy)
+        tables = []
+        for unit, group in by_unit.items():
+            amounts = Amounts(unit, group, suffix=f"_{unit}" if len(by_unit) > 1 else "")
+            detail = self._detail(ledger, options, group, amounts)
+            if len({fy.year for fy in group}) > 1:
+                tables.append(self._side_by_side(group, detail, amounts))
+            tables.append(detail)
         return Document(
             report=self.name,
             title=f"Fördelning: {ledger.run.scenario}",
@@ -66,22 +125,22 @@ class Fordelning:
         )
 
     @staticmethod
-    def _detail(ledger: LedgerView, options: ReportOptions, fund_years: list[FundYear], unit: str) -> Table:
+    def _detail(ledger: LedgerView, options: ReportOptions, fund_years: list[FundYear], amounts: Amounts) -> Table:
         """One row per allocation from a fund, per decided year, with the year's total."""
         allocations = ledger.allocations(options.year)
         passed_on = _passed_on(allocations)
         table = Table(
-            name="fordelning",
-            title="Fördelning",
+            name="fordelning" + amounts.suffix,
+            title="Fördelning" + amounts.title_suffix,
             columns=[
                 Column("year", "År", "year"),
                 Column("fund", "Fond"),
                 Column("recipient", "Mottagare"),
                 Column("rule", "Regel"),
                 Column("label", "Ändamål"),
-                Column("amount_ore", f"Belopp ({unit})", "money", unit),
+                amounts.column(amounts.key, "Belopp"),
                 Column("passed_on_to", "Vidare till"),
-                Column("passed_on_ore", f"Varav vidare ({unit})", "money", unit),
+                amounts.column(amounts.passed_key, "Varav vidare"),
             ],
         )
         for fy in fund_years:
@@ -100,12 +159,12 @@ class Fordelning:
                         "source": a.source,
                         "rule": a.rule_label,
                         "label": a.label,
-                        "amount_ore": a.amount_ore,
+                        amounts.key: a.amount,
                         "passed_on_to": ", ".join(o.to.name for o in onward),
-                        "passed_on_ore": sum(o.amount_ore for o in onward) if onward else None,
+                        amounts.passed_key: sum(o.amount for o in onward) if onward else None,
                     }
                 )
-            if fy.unallocated_ore:
+            if fy.unallocated:
                 table.rows.append(
                     {
                         "year": fy.year,
@@ -116,16 +175,16 @@ class Fordelning:
                         "source": None,
                         "rule": "",
                         "label": "",
-                        "amount_ore": fy.unallocated_ore,
+                        amounts.key: fy.unallocated,
                         "passed_on_to": "",
-                        "passed_on_ore": None,
+                        amounts.passed_key: None,
                     }
                 )
-            allocated = sum(a.amount_ore for a in rows) + (fy.unallocated_ore or 0)
+            allocated = sum(a.amount for a in rows) + (fy.unallocated or 0)
             difference = sum(
-                d.difference_ore for d in ledger.rounding_differences if (d.fund.id, d.year) == (fy.fund.id, fy.year)
+                d.difference for d in ledger.rounding_differences if (d.fund.id, d.year) == (fy.fund.id, fy.year)
             )
-            if allocated - difference != fy.total_ore:
+            if allocated - difference != fy.total:
                 raise LedgerError(f"run {ledger.run.id} does not reconcile for fund {fy.fund.id!r} {fy.year}")
             table.totals.append(
                 {
@@ -133,8 +192,8 @@ class Fordelning:
                     "fund": fy.fund.name,
                     "fund_id": fy.fund.id,
                     "recipient": f"Summa {fy.year}",
-                    "amount_ore": allocated,
-                    "fund_total_ore": fy.total_ore,
+                    amounts.key: allocated,
+                    amounts.total_key: fy.total,
                 }
             )
             if difference:
@@ -143,22 +202,22 @@ class Fordelning:
                         "year": fy.year,
                         "fund": fy.fund.name,
                         "fund_id": fy.fund.id,
-                        "recipient": f"Avrundningsdifferens (totalen är {format_amount(fy.total_ore, unit)})",
-                        "amount_ore": difference,
+                        "recipient": f"Avrundningsdifferens (totalen är {amounts.text(fy.total)})",
+                        amounts.key: difference,
                         "rounding_difference": True,
                     }
                 )
         return table
 
     @staticmethod
-    def _side_by_side(fund_years: list[FundYear], detail: Table, unit: str) -> Table:
+    def _side_by_side(fund_years: list[FundYear], detail: Table, amounts: Amounts) -> Table:
         """The years as columns: what each line gives per year, "ej beslutat" where no total is set."""
         years = sorted({fy.year for fy in fund_years})
         decided = {y for y in years if any(fy.decided for fy in fund_years if fy.year == y)}
         assumed = {fy.year for fy in fund_years if fy.assumed}
 
         def key(year: int) -> str:
-            return f"amount_{year}_ore" if year in decided else f"amount_{year}"
+            return amounts.year_key(year) if year in decided else f"amount_{year}"
 
         columns = [
             Column("fund", "Fond"),
@@ -167,8 +226,13 @@ class Fordelning:
             Column("label", "Ändamål"),
         ]
         for year in years:
-            title = f"{year} ({unit})" + (" *" if year in assumed else "")
-            columns.append(Column(key(year), title, "money" if year in decided else "text", unit))
+            # A year no fund has a total for holds the words "ej beslutat", so it is a text column.
+            column = (
+                amounts.column(key(year), str(year))
+                if year in decided
+                else Column(key(year), f"{year} ({amounts.shown})")
+            )
+            columns.append(dataclasses.replace(column, title=column.title + " *") if year in assumed else column)
         table = Table(name="oversikt", title="Översikt per år", columns=columns, derived=True)
         lines: dict[tuple, dict] = {}
         for row in detail.rows:
@@ -183,7 +247,7 @@ class Fordelning:
                 }
                 fund_decided = {fy.year for fy in fund_years if fy.fund.id == row["fund_id"] and fy.decided}
                 lines[line].update({key(y): None if y in fund_decided else NOT_DECIDED for y in years})
-            lines[line][key(row["year"])] = (lines[line][key(row["year"])] or 0) + row["amount_ore"]
+            lines[line][key(row["year"])] = (lines[line][key(row["year"])] or 0) + row[amounts.key]
         # In file order: by rule, then as the rule first gave the line; what is left unallocated last.
         first_seen = {}
         for seen, row in enumerate(detail.rows):
@@ -191,7 +255,7 @@ class Fordelning:
             rule = re.match(r"rules\[(\d+)\]", row["source"] or "")
             first_seen.setdefault(line, (int(rule.group(1)) if rule else float("inf"), seen))
         table.rows = [lines[line] for line in sorted(lines, key=lambda line: first_seen[line])]
-        sums = {(t["fund_id"], t["year"]): t["amount_ore"] for t in detail.totals if t["recipient"].startswith("Summa")}
+        sums = {(t["fund_id"], t["year"]): t[amounts.key] for t in detail.totals if t["recipient"].startswith("Summa")}
         for fund in dict.fromkeys(fy.fund for fy in fund_years):
             total = {"fund": fund.name, "fund_id": fund.id, "recipient": "Summa"}
             for fy in (fy for fy in fund_years if fy.fund == fund):
@@ -201,23 +265,20 @@ class Fordelning:
 
 
 def _difference_sentence(d: Difference) -> str:
-    unit = d.fund.shown_in
-    rows = format_amount(d.split_ore + d.difference_ore, unit)
-    more = "mer" if d.difference_ore > 0 else "mindre"
+    more = "mer" if d.difference > 0 else "mindre"
     return (
-        f"Avrundning per rad ({d.rule_label}, {d.year}): raderna summerar till {rows} {unit}, "
-        f"{format_amount(abs(d.difference_ore), unit)} {unit} {more} än de "
-        f"{format_amount(d.split_ore, unit)} {unit} som fördelades."
+        f"Avrundning per rad ({d.rule_label}, {d.year}): "
+        f"raderna summerar till {in_words(d.split + d.difference, d.fund)}, "
+        f"{in_words(abs(d.difference), d.fund)} {more} än de {in_words(d.split, d.fund)} som fördelades."
     )
 
 
 def _total_sentence(fy: FundYear) -> str:
     if not fy.decided:
         return f"{fy.fund.name} {fy.year}: totalen är ej beslutad."
-    unit = fy.fund.shown_in
-    text = f"{fy.fund.name} {fy.year}: totalt {format_amount(fy.total_ore, unit)} {unit}"
-    if fy.unallocated_ore:
-        text += f", varav ej fördelat {format_amount(fy.unallocated_ore, unit)} {unit}"
+    text = f"{fy.fund.name} {fy.year}: totalt {in_words(fy.total, fy.fund)}"
+    if fy.unallocated:
+        text += f", varav ej fördelat {in_words(fy.unallocated, fy.fund)}"
     if fy.assumed:
         text += " (*antagen total, inte beslutad" + (f": {fy.note}" if fy.note else "") + ")"
     return text + "."

@@ -7,6 +7,8 @@ from jobbsats.hookspecs import hookimpl
 def register_rules(register):
     from jobbsats.rules.fixed import Fixed
     from jobbsats.rules.percentage_key import PercentageKey
+    from jobbsats.rules.rate import Rate
 
     register(Fixed())
     register(PercentageKey())
+    register(Rate())

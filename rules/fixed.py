@@ -26,7 +26,7 @@ from typing import Any
 from jobbsats.config.load import outside_problem
 from jobbsats.config.schema import MONEY, TEXT
 from jobbsats.errors import Problem
-from jobbsats.money import format_kr, kronor_to_ore
+from jobbsats.money import KRONOR, AmountError, format_units, to_units
 from jobbsats.rule import (
     YEARS_SCHEMA,
     Allocation,
@@ -66,9 +66,9 @@ def _line_years(line: dict) -> list[int] | None:
     return years_of(line.get("years"))
 
 
-def _line_amount(line: dict, year: int) -> int:
+def _line_amount(line: dict, year: int, unit: str) -> int:
     amount = line["amount"]
-    return kronor_to_ore(amount[str(year)] if isinstance(amount, dict) else amount)
+    return to_units(amount[str(year)] if isinstance(amount, dict) else amount, unit)
 
 
 def _span(years: list[int] | None) -> tuple[int, int] | None:
@@ -88,6 +88,7 @@ class Fixed:
     def check(self, spec: RuleSpec, scenario: Scenario) -> list[Problem]:
         problems = []
         fund = scenario.funds.get(spec.fund)
+        unit = fund.unit if fund is not None else KRONOR
         for i, line in enumerate(spec.config["lines"]):
             path = f"{spec.path}.lines[{i}]"
             if line["to"] not in scenario.recipients:
@@ -107,19 +108,26 @@ class Fixed:
             if "text" in line:
                 problems += check_text(line["text"], f"{path}.text")
             amounts = line["amount"].values() if isinstance(line["amount"], dict) else [line["amount"]]
-            line_ore = min(kronor_to_ore(a) for a in amounts)  # the grants must fit in every year
-            granted = 0
+            try:
+                smallest = min(to_units(a, unit) for a in amounts)  # the grants must fit in every year
+                granted = sum(
+                    to_units(grant["amount"], unit) if "amount" in grant else smallest
+                    for grant in line.get("grants", [])
+                )
+            except AmountError as exc:  # kronor were checked by the schema; whole units are checked here
+                problems.append(Problem(f"{path}.amount", str(exc)))
+                continue
             for j, grant in enumerate(line.get("grants", [])):
                 if grant["to"] not in scenario.recipients:
                     problems.append(unknown_recipient(grant["to"], f"{path}.grants[{j}].to", scenario))
                 if "text" in grant:
                     problems += check_text(grant["text"], f"{path}.grants[{j}].text")
-                granted += kronor_to_ore(grant["amount"]) if "amount" in grant else line_ore
-            if granted > line_ore:
+            if granted > smallest:
                 problems.append(
                     Problem(
                         f"{path}.grants",
-                        f"grants {format_kr(granted, ' ')} kr, more than the line's {format_kr(line_ore, ' ')} kr",
+                        f"grants {format_units(granted, unit, ' ')}, "
+                        f"more than the line's {format_units(smallest, unit, ' ')}",
                     )
                 )
         return problems
@@ -133,12 +141,12 @@ class Fixed:
                 continue
             # Different amounts by year are decided year by year, never "årligen".
             recurring = None if isinstance(line["amount"], dict) else _span(years)
-            amount = _line_amount(line, context.year)
+            amount = _line_amount(line, context.year, context.fund.unit)
             source = f"{path}.lines[{i}]"
             result.allocations.append(
                 Allocation(
                     to=line["to"],
-                    amount_ore=amount,
+                    amount=amount,
                     source=source,
                     label=line.get("purpose", ""),
                     action=line.get("action", "tilldelar"),
@@ -151,7 +159,7 @@ class Fixed:
                 result.allocations.append(
                     Allocation(
                         to=grant["to"],
-                        amount_ore=kronor_to_ore(grant["amount"]) if "amount" in grant else amount,
+                        amount=to_units(grant["amount"], context.fund.unit) if "amount" in grant else amount,
                         source=f"{source}.grants[{j}]",
                         label=grant.get("purpose", line.get("purpose", "")),
                         action=grant.get("action", "beviljar"),
@@ -161,13 +169,14 @@ class Fixed:
                         text=grant.get("text"),
                     )
                 )
-        taken = sum(a.amount_ore for a in result.allocations if a.via is None)
-        if taken > context.available_ore:
+        taken = sum(a.amount for a in result.allocations if a.via is None)
+        if taken > context.available:
             result.problems.append(
                 Problem(
                     f"{path}.lines",
-                    f"the fixed lines for {context.year} come to {format_kr(taken, ' ')} kr, more than the "
-                    f"{format_kr(context.available_ore, ' ')} kr left in fund {context.fund.id!r}",
+                    f"the fixed lines for {context.year} come to {format_units(taken, context.fund.unit, ' ')}, "
+                    f"more than the {format_units(context.available, context.fund.unit, ' ')} left in fund "
+                    f"{context.fund.id!r}",
                 )
             )
         return result

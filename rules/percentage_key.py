@@ -23,7 +23,7 @@ from jobbsats.apportion import largest_remainder, per_line
 from jobbsats.config.schema import MONEY, PERCENT, TEXT
 from jobbsats.config.validator import key_path
 from jobbsats.errors import Problem
-from jobbsats.money import format_percent, kronor_to_ore, parse_percent
+from jobbsats.money import KRONOR, AmountError, format_percent, parse_percent, to_units
 from jobbsats.rule import Allocation, RuleContext, RuleResult, unknown_recipient
 from jobbsats.scenario import RuleSpec, Scenario
 
@@ -61,8 +61,12 @@ class PercentageKey:
                     "(set normalise = true to scale them)",
                 )
             )
-        if "round_to" in spec.config and kronor_to_ore(spec.config["round_to"]) <= 0:
-            problems.append(Problem(f"{spec.path}.round_to", "must be more than 0"))
+        fund = scenario.funds.get(spec.fund)
+        try:
+            if to_units(spec.config.get("round_to", 1), fund.unit if fund else KRONOR) <= 0:
+                problems.append(Problem(f"{spec.path}.round_to", "must be more than 0"))
+        except AmountError as exc:  # kronor were checked by the schema; whole units are checked here
+            problems.append(Problem(f"{spec.path}.round_to", str(exc)))
         return problems
 
     @staticmethod
@@ -71,20 +75,20 @@ class PercentageKey:
 
     def allocate(self, context: RuleContext) -> RuleResult:
         spec = context.spec
-        unit = kronor_to_ore(spec.config.get("round_to", 1))
-        amount = context.available_ore
+        unit = to_units(spec.config.get("round_to", 1), context.fund.unit)
+        amount = context.available
         if spec.config.get("rounding") == "per_line":
             shares = per_line(amount, self._weights(spec), unit)
         else:
             shares = largest_remainder(amount, self._weights(spec), unit)
         return RuleResult(
-            split_ore=amount,
-            rounding_difference_ore=sum(shares) - amount,
-            rounding_unit_ore=unit,
+            split=amount,
+            rounding_difference=sum(shares) - amount,
+            rounding_unit=unit,
             allocations=[
                 Allocation(
                     to=rid,
-                    amount_ore=share,
+                    amount=share,
                     source=key_path(f"{spec.path}.key", rid),
                     label=spec.config.get("purpose", ""),
                 )

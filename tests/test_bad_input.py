@@ -407,9 +407,9 @@ def test_a_rule_plugin_that_raises_halfway(cli, ledger, scenario_file):
             # Money out of nothing: "split" a negative amount and call the gap a rounding difference.
             lambda c: RuleResult(
                 [Allocation("FSN", 100, c.spec.path)],
-                split_ore=-100,
-                rounding_difference_ore=200,
-                rounding_unit_ore=100,
+                split=-100,
+                rounding_difference=200,
+                rounding_unit=100,
             ),
             "outside 0..",
             id="negative-split",
@@ -417,9 +417,9 @@ def test_a_rule_plugin_that_raises_halfway(cli, ledger, scenario_file):
         pytest.param(
             lambda c: RuleResult(
                 [Allocation("FSN", 10_000_00, c.spec.path)],
-                split_ore=0,
-                rounding_difference_ore=10_000_00,
-                rounding_unit_ore=100,
+                split=0,
+                rounding_difference=10_000_00,
+                rounding_unit=100,
             ),
             "more than 1 lines rounded to 100 öre can make",
             id="difference-too-large",
@@ -435,7 +435,7 @@ def test_a_malformed_answer_from_a_rule_plugin_names_the_plugin(answer, says, cl
 
 def test_a_rule_plugin_that_allocates_more_than_is_left(cli, ledger, scenario_file):
     # 40 000 000 less the fixed lines' 14 400 000 leaves 25 600 000 kr for rules[1]; it takes one öre more.
-    install(PluginRule(lambda c: RuleResult([Allocation("FSN", c.available_ore + 1, c.spec.path)])))
+    install(PluginRule(lambda c: RuleResult([Allocation("FSN", c.available + 1, c.spec.path)])))
     source = two_year_scenario(scenario_file)
     result = cli("run", source)
     # Overspending is the plugin's bug (a rule reports a shortfall as a Problem), so it is named.

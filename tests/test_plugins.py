@@ -319,7 +319,7 @@ def test_plugins_lists_the_example_plugins(jobbsats):
     assert "per_recipient 0.1.0 (jobbsats-per-recipient)\n    reports: per_recipient\n" in text.out
 
     found = listing(jobbsats("plugins", "--json"))
-    assert found["jobbsats.rules"]["rules"] == ["fixed", "percentage_key"]
+    assert found["jobbsats.rules"]["rules"] == ["fixed", "percentage_key", "rate"]
     even, per = found["even_split"], found["per_recipient"]
     assert normalised(even.pop("distribution")) == "jobbsats-even-split"
     assert normalised(per.pop("distribution")) == "jobbsats-per-recipient"
@@ -490,7 +490,7 @@ def test_empty_allowlist_loads_no_outside_plugin(jobbsats, scenario, tmp_path):
 
     result = jobbsats("run", scenario(), allow="")
     assert result.code == 1
-    assert "rules[1].rule: unknown rule 'even_split' (known rules: fixed, percentage_key)" in result.err
+    assert "rules[1].rule: unknown rule 'even_split' (known rules: fixed, percentage_key, rate)" in result.err
     assert "Traceback" not in result.err
     assert not (tmp_path / "ledger.db").exists()
 
@@ -578,15 +578,15 @@ class NamedRule:
     description = "A test rule."
     schema: dict = {}
 
-    def __init__(self, name: str, amount_ore=0):
+    def __init__(self, name: str, amount=0):
         self.name = name
-        self.amount_ore = amount_ore
+        self.amount = amount
 
     def check(self, spec, scenario):
         return []
 
     def allocate(self, context):
-        return RuleResult(allocations=[Allocation(to="ASN", amount_ore=self.amount_ore, source=context.spec.path)])
+        return RuleResult(allocations=[Allocation(to="ASN", amount=self.amount, source=context.spec.path)])
 
 
 class NamedReport:
@@ -650,7 +650,7 @@ def test_a_plugin_report_named_like_a_builtin(cli):
 
 def test_the_core_refuses_a_float_amount_from_a_rule(cli, tmp_path):
     """CONTRIBUTING promises: a float amount is refused, naming the rule and plugin, nothing written."""
-    plugins.add_plugin(RulePlugin(NamedRule("floaty", amount_ore=100.0)), "floaty_plugin")
+    plugins.add_plugin(RulePlugin(NamedRule("floaty", amount=100.0)), "floaty_plugin")
     path = tmp_path / "floaty.toml"
     path.write_text(
         scenario_text(('rule = "even_split"', 'rule = "floaty"'), ('to = ["ASN", "GVN", "FSN"]', "")), encoding="utf-8"

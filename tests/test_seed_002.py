@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import pytest
+
 from jobbsats.money import format_amount
 
 TKR = 100_000  # öre per thousand kronor
@@ -40,3 +42,79 @@ def test_amounts_shown_in_tkr_and_mnkr():
     assert format_amount(123_456, "tkr", " ") == "1,23456"
     assert format_amount(2_560_000_000, "mnkr", " ") == "25,6"
     assert format_amount(-50_000, "tkr", " ") == "-0,5"
+
+
+# Table 1, "Antal anställda och fördelning av platser", copied from the paper: förvaltning,
+# head count (april 2020) and "5,7 % av antal anställda per förvaltning".
+TABLE_1 = {
+    "STR": (11, 1), "SBK": (217, 12), "SERV": (1_652, 94), "FGK": (469, 27), "FRI": (399, 23),
+    "MF": (183, 10), "STK": (332, 19), "KF": (597, 34), "GVF": (1_584, 90), "GSF": (6_095, 347),
+    "FSKF": (4_683, 267), "HVOF": (5_318, 303), "ASF": (2_331, 133), "FSF": (2_719, 155),
+}  # fmt: skip
+
+
+def test_table_1_places_rounded_per_line(cli):
+    result = cli("run", "platser-2020")
+    assert result.exit_code == 0, result.output
+    report = cli.json_report("fordelning")
+    assert {r["recipient_id"]: r["amount"] for r in report["rows"]} == {k: v[1] for k, v in TABLE_1.items()}
+    assert "amount_ore" not in report["rows"][0]  # places are not money
+    # The rows make 1 515; the paper's total (5,7 % of 26 590 = 1 515,63) says 1 516.
+    assert [(t["recipient"], t["amount"]) for t in report["totals"]] == [
+        ("Summa 2020", 1_515),
+        ("Avrundningsdifferens (totalen är 1\u00a0516)", -1),
+    ]
+    out = result.stdout.replace("\u00a0", " ")
+    assert "raderna summerar till 1 515 platser, 1 platser mindre än de 1 516 platser som fördelades" in out
+    points = cli.json_report("beslut")["rows"]
+    assert (
+        points[-1]["text"]
+        == "Kommunstyrelsen tilldelar funktionsstödsförvaltningen 155 platser 2020 för Arbetsmarknadsanställningar."
+    )
+    assert (points[-1]["quantity"], points[-1]["unit"], points[-1]["amount_ore"]) == (155, "platser", None)
+
+
+def test_table_1_by_largest_remainder_makes_1516(cli, tmp_path):
+    from fractions import Fraction
+
+    from jobbsats import examples
+
+    text = examples.path_of("platser-2020").read_text(encoding="utf-8")
+    path = tmp_path / "lr.toml"
+    path.write_text(text.replace('rounding = "per_line"', 'rounding = "largest_remainder"'), encoding="utf-8")
+    assert cli("run", path, "--quiet").exit_code == 0
+    report = cli.json_report("fordelning")
+    places = {r["recipient_id"]: r["amount"] for r in report["rows"]}
+    assert sum(places.values()) == 1_516
+    assert len(report["totals"]) == 1  # no difference to report
+    heads = sum(v[0] for v in TABLE_1.values())
+    for rid, (count, _) in TABLE_1.items():
+        assert abs(places[rid] - Fraction(1_516 * count, heads)) < 1
+    assert sum(v[1] for v in TABLE_1.values()) == 1_515  # the paper's rows, for comparison
+
+
+@pytest.mark.parametrize(
+    "old, new, message",
+    [
+        ("total = { 2020 = 1516 }", 'total = { 2020 = "1 516,5" }', "funds.platser.total.2020: '1 516,5' is not a whole number of platser"),
+        ("total = { 2020 = 1516 }", "total = { 2020 = 1000 }", "rules[0]: the rate gives 1 516 platser for 2020, more than the 1 000 platser left"),
+        ("STR = 11,", "STR = -11,", "rules[0].base.STR: must not be negative"),
+        ("STR = 11,", "XYZ = 11,", "rules[0].base.XYZ: unknown recipient 'XYZ'"),
+        ('rate = "5,7 %"', 'rate = "5,7 kr"', "rules[0].rate: '5,7 kr' is not a percentage"),
+        ('rounding = "per_line"', 'rounding = "per_line"\nround_to = "0,5"', "rules[0].round_to: '0,5' is not a whole number of platser"),
+    ],
+)  # fmt: skip
+def test_places_mistakes(cli, tmp_path, digest, old, new, message):
+    from jobbsats import examples
+
+    assert cli("run", "--quiet").exit_code == 0
+    before = digest(cli.db)
+    text = examples.path_of("platser-2020").read_text(encoding="utf-8")
+    assert old in text
+    path = tmp_path / "bad.toml"
+    path.write_text(text.replace(old, new), encoding="utf-8")
+    result = cli("run", path)
+    assert result.exit_code == 1
+    assert message in result.stderr.replace("\u00a0", " ")
+    assert "Traceback" not in result.output
+    assert digest(cli.db) == before

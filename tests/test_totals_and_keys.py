@@ -78,9 +78,9 @@ def test_any_total_and_integer_key(tmp_path, example_text, total_kr, cuts):
     plan = compute(load_scenario(path, get_registry()), get_registry())
     keyed = [p.allocation for p in plan.allocations if p.rule == "percentage_key"]
     left = (total_kr - FIXED_KR) * 100
-    assert sum(a.amount_ore for a in keyed) == left
+    assert sum(a.amount for a in keyed) == left
     for a in keyed:
-        assert abs(a.amount_ore - Fraction(left) * weights[a.to] / 100) <= 100
+        assert abs(a.amount - Fraction(left) * weights[a.to] / 100) <= 100
     assert plan.unallocated[("sjs", 2024)] == 0
 
 
@@ -143,7 +143,7 @@ def test_three_decimal_percentages_and_head_counts(tmp_path, example_text, total
     path = tmp_path / "any.toml"
     path.write_text(text, encoding="utf-8")
     plan = compute(load_scenario(path, get_registry()), get_registry())
-    keyed = {p.allocation.to: p.allocation.amount_ore for p in plan.allocations if p.rule == "percentage_key"}
+    keyed = {p.allocation.to: p.allocation.amount for p in plan.allocations if p.rule == "percentage_key"}
     left = (total_kr - FIXED_KR) * 100
     assert sum(keyed.values()) == left
     unit = unit_kr * 100

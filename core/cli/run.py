@@ -79,7 +79,7 @@ def validate(config: str | None, year: int | None) -> None:
     plan, _ = _plan(config, year)
     scenario = plan.scenario
     years = ", ".join(str(y) for y in plan.years)
-    allocated = sum(p.allocation.amount_ore for p in plan.allocations if p.allocation.via is None)
+    allocated = sum(p.allocation.amount for p in plan.allocations if p.allocation.via is None)
     click.echo(
         f"{scenario.source}: OK. {len(scenario.rules)} rules, years {years}, "
         f"{len(plan.allocations)} allocations, {format_kr(allocated, ' ')} kr allocated."

@@ -56,6 +56,8 @@ CORE_SCHEMA: dict = {
             "name": {**TEXT, "required": True},
             "wording": TEXT,
             "shown_in": {"type": "string", "allowed": list(SHOWN_IN)},
+            # What the fund counts: "kr" (the default), or whole things such as "platser".
+            "unit": TEXT,
             "total": {
                 "type": "dict",
                 "required": True,

@@ -1,10 +1,10 @@
 """The ledger's schema, as named migrations applied when a run is written (and on reading an older ledger).
 
-Money columns are INTEGER öre in STRICT tables, so SQLite itself refuses a
-REAL or TEXT amount. Recipients and funds are kept per run, as the run's
-scenario named them, so a later run that renames a board never rewrites an
-earlier run's reports. Add a new migration for every change; never edit one
-that has shipped.
+Amounts are INTEGER in STRICT tables, so SQLite itself refuses a REAL or
+TEXT amount: öre for a fund whose unit is kr, whole units (platser) otherwise.
+Recipients and funds are kept per run, as the run's scenario named them, so a
+later run that renames a board never rewrites an earlier run's reports. Add a
+new migration for every change; never edit one that has shipped.
 """
 
 from __future__ import annotations
@@ -44,7 +44,7 @@ CREATE TABLE funds (
     id TEXT NOT NULL,
     name TEXT NOT NULL,
     wording TEXT NOT NULL,
-    unit TEXT NOT NULL DEFAULT 'SEK',
+    unit TEXT NOT NULL DEFAULT 'kr',
     shown_in TEXT NOT NULL DEFAULT 'kr' CHECK (shown_in IN ('kr', 'tkr', 'mnkr')),
     PRIMARY KEY (run_id, id)
 ) STRICT;
@@ -55,11 +55,11 @@ CREATE TABLE fund_totals (
     run_id INTEGER NOT NULL,
     fund_id TEXT NOT NULL,
     year INTEGER NOT NULL,
-    total_ore INTEGER CHECK (total_ore >= 0),
-    unallocated_ore INTEGER CHECK (unallocated_ore >= 0),
+    total INTEGER CHECK (total >= 0),
+    unallocated INTEGER CHECK (unallocated >= 0),
     assumed INTEGER NOT NULL DEFAULT 0 CHECK (assumed IN (0, 1)),
     note TEXT NOT NULL DEFAULT '',
-    CHECK ((total_ore IS NULL) = (unallocated_ore IS NULL)),
+    CHECK ((total IS NULL) = (unallocated IS NULL)),
     PRIMARY KEY (run_id, fund_id, year),
     FOREIGN KEY (run_id, fund_id) REFERENCES funds(run_id, id)
 ) STRICT;
@@ -72,7 +72,7 @@ CREATE TABLE allocations (
     fund_id TEXT NOT NULL,
     from_id TEXT,
     to_id TEXT NOT NULL,
-    amount_ore INTEGER NOT NULL CHECK (amount_ore >= 0),
+    amount INTEGER NOT NULL CHECK (amount >= 0),
     rule TEXT NOT NULL,
     rule_index INTEGER NOT NULL,
     rule_label TEXT NOT NULL,
@@ -100,8 +100,8 @@ CREATE TABLE rounding_differences (
     year INTEGER NOT NULL,
     rule_index INTEGER NOT NULL,
     rule_label TEXT NOT NULL,
-    split_ore INTEGER NOT NULL,
-    difference_ore INTEGER NOT NULL,
+    split INTEGER NOT NULL,
+    difference INTEGER NOT NULL,
     PRIMARY KEY (run_id, fund_id, year, rule_index),
     FOREIGN KEY (run_id, fund_id) REFERENCES funds(run_id, id)
 ) STRICT;

@@ -34,6 +34,7 @@ class FundInfo:
     name: str
     wording: str
     shown_in: str = "kr"
+    unit: str = "kr"  # kr: amounts in öre; otherwise whole units of this
 
 
 @dataclass(frozen=True)
@@ -44,7 +45,7 @@ class AllocationRow:
     fund: FundInfo
     to: Recipient
     via: Recipient | None
-    amount_ore: int
+    amount: int
     rule: str
     rule_label: str
     source: str
@@ -59,18 +60,18 @@ class AllocationRow:
 
 @dataclass(frozen=True)
 class FundYear:
-    """A fund's total for one year of the run; ``total_ore`` is None while not decided."""
+    """A fund's total for one year of the run; ``total`` is None while not decided."""
 
     fund: FundInfo
     year: int
-    total_ore: int | None
-    unallocated_ore: int | None
+    total: int | None
+    unallocated: int | None
     assumed: bool = False
     note: str = ""
 
     @property
     def decided(self) -> bool:
-        return self.total_ore is not None
+        return self.total is not None
 
 
 def list_runs(db: Database) -> list[dict]:
@@ -93,13 +94,13 @@ def _file_of(db: Database) -> str:
 
 @dataclass(frozen=True)
 class Difference:
-    """A rule's per-line rounding in one fund and year: its rows add up to ``split_ore + difference_ore``."""
+    """A rule's per-line rounding in one fund and year: its rows add up to ``split + difference``."""
 
     fund: FundInfo
     year: int
     rule_label: str
-    split_ore: int
-    difference_ore: int
+    split: int
+    difference: int
 
 
 class LedgerView:
@@ -131,7 +132,7 @@ class LedgerView:
     @cached_property
     def funds(self) -> dict[str, FundInfo]:
         rows = self._db.query("select * from funds where run_id = ?", [self.run_id])
-        return {f["id"]: FundInfo(f["id"], f["name"], f["wording"], f["shown_in"]) for f in rows}
+        return {f["id"]: FundInfo(f["id"], f["name"], f["wording"], f["shown_in"], f["unit"]) for f in rows}
 
     @cached_property
     def fund_years(self) -> list[FundYear]:
@@ -140,8 +141,8 @@ class LedgerView:
             FundYear(
                 self.funds[r["fund_id"]],
                 r["year"],
-                r["total_ore"],
-                r["unallocated_ore"],
+                r["total"],
+                r["unallocated"],
                 bool(r["assumed"]),
                 r["note"],
             )
@@ -152,7 +153,7 @@ class LedgerView:
     def rounding_differences(self) -> list[Difference]:
         sql = "select * from rounding_differences where run_id = ? order by year, fund_id, rule_index"
         return [
-            Difference(self.funds[r["fund_id"]], r["year"], r["rule_label"], r["split_ore"], r["difference_ore"])
+            Difference(self.funds[r["fund_id"]], r["year"], r["rule_label"], r["split"], r["difference"])
             for r in self._db.query(sql, [self.run_id])
         ]
 
@@ -182,7 +183,7 @@ class LedgerView:
             fund=self.funds[r["fund_id"]],
             to=self.recipients[r["to_id"]],
             via=self.recipients[r["from_id"]] if r["from_id"] else None,
-            amount_ore=r["amount_ore"],
+            amount=r["amount"],
             rule=r["rule"],
             rule_label=r["rule_label"] or r["rule"],
             source=r["source"],

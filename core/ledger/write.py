@@ -83,7 +83,7 @@ def _write(db: Database, plan: Plan, versions: dict[str, str], path: Path) -> in
         run_id = runs.last_pk
         db["recipients"].insert_all({"run_id": run_id, **dataclasses.asdict(r)} for r in scenario.recipients.values())
         db["funds"].insert_all(
-            {"run_id": run_id, "id": f.id, "name": f.name, "wording": f.wording, "unit": "SEK", "shown_in": f.shown_in}
+            {"run_id": run_id, "id": f.id, "name": f.name, "wording": f.wording, "unit": f.unit, "shown_in": f.shown_in}
             for f in scenario.funds.values()
         )
         db["fund_totals"].insert_all(
@@ -91,8 +91,8 @@ def _write(db: Database, plan: Plan, versions: dict[str, str], path: Path) -> in
                 "run_id": run_id,
                 "fund_id": fid,
                 "year": year,
-                "total_ore": fund.totals.get(year),
-                "unallocated_ore": plan.unallocated.get((fid, year)),
+                "total": fund.totals.get(year),
+                "unallocated": plan.unallocated.get((fid, year)),
                 "assumed": int(year in fund.assumed),
                 "note": fund.assumed.get(year, ""),
             }
@@ -107,7 +107,7 @@ def _write(db: Database, plan: Plan, versions: dict[str, str], path: Path) -> in
                 "fund_id": p.fund,
                 "from_id": p.allocation.via,
                 "to_id": p.allocation.to,
-                "amount_ore": p.allocation.amount_ore,
+                "amount": p.allocation.amount,
                 "rule": p.rule,
                 "rule_index": p.rule_index,
                 "rule_label": p.rule_label,
@@ -130,8 +130,8 @@ def _write(db: Database, plan: Plan, versions: dict[str, str], path: Path) -> in
                 "year": d.year,
                 "rule_index": d.rule_index,
                 "rule_label": d.rule_label,
-                "split_ore": d.split_ore,
-                "difference_ore": d.difference_ore,
+                "split": d.split,
+                "difference": d.difference,
             }
             for d in plan.differences
         )
