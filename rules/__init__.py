@@ -8,7 +8,9 @@ def register_rules(register):
     from jobbsats.rules.fixed import Fixed
     from jobbsats.rules.percentage_key import PercentageKey
     from jobbsats.rules.rate import Rate
+    from jobbsats.rules.unit_cost import UnitCost
 
     register(Fixed())
     register(PercentageKey())
     register(Rate())
+    register(UnitCost())

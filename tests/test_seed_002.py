@@ -118,3 +118,56 @@ def test_places_mistakes(cli, tmp_path, digest, old, new, message):
     assert message in result.stderr.replace("\u00a0", " ")
     assert "Traceback" not in result.output
     assert digest(cli.db) == before
+
+
+# Table 2, "Lönekostnader-arbetsmarknadsanställningar volym", copied from the paper: per volume,
+# the yearly wage cost of UVA (5 270 kr/month), OSA (7 300) and NYS (14 500), and their sum.
+TABLE_2 = {
+    10: (632_400, 876_000, 1_740_000, 3_248_400),
+    20: (1_264_800, 1_752_000, 3_480_000, 6_496_800),
+    30: (1_897_200, 2_628_000, 5_220_000, 9_745_200),
+    40: (2_529_600, 3_504_000, 6_960_000, 12_993_600),
+    50: (3_162_000, 4_380_000, 8_700_000, 16_242_000),
+    100: (6_324_000, 8_760_000, 17_400_000, 32_484_000),
+    200: (12_648_000, 17_520_000, 34_800_000, 64_968_000),
+    300: (18_972_000, 26_280_000, 52_200_000, 97_452_000),
+}
+KR = 100
+
+
+def test_table_2_wage_cost_per_volume(cli):
+    result = cli("run", "lonekostnad-2020")
+    assert result.exit_code == 0, result.output
+    report = cli.json_report("fordelning")
+    found = {}
+    for r in report["rows"]:
+        volume = int(r["fund_id"].removeprefix("volym_"))
+        found.setdefault(volume, []).append(r["amount_ore"] // KR)
+    sums = {int(t["fund_id"].removeprefix("volym_")): t["amount_ore"] // KR for t in report["totals"]}
+    assert {v: (*lines, sums[v]) for v, lines in found.items()} == TABLE_2
+    assert [r["label"] for r in report["rows"][:3]] == [
+        "Utvecklingsanställning (UVA)", "Offentligt skyddad anställning (OSA)", "Nystartsjobb (NYS)",
+    ]  # fmt: skip
+    assert "Ej fördelat" not in result.stdout  # the lines fill each volume's total exactly
+
+
+@pytest.mark.parametrize(
+    "old, new, message",
+    [
+        ('total = { 2020 = "3 248 400" }', 'total = { 2020 = "3 248 399" }', "rules[0]: the costs for 2020 come to 3 248 400 kr, more than the 3 248 399 kr left"),
+        ("monthly_cost = 5_270, volume = 10 }", "monthly_cost = 5_270, volume = 0.0001 }", "rules[0].kinds[0].volume: volume times cost is not a whole number of öre"),
+        ('to = "ASF"\nmonths = 12\nkinds = [\n    { name = "Utvecklingsanställning (UVA)", monthly_cost = 5_270, volume = 10 }', 'to = "XSF"\nmonths = 12\nkinds = [\n    { name = "Utvecklingsanställning (UVA)", monthly_cost = 5_270, volume = 10 }', "rules[0].to: unknown recipient 'XSF'"),
+        ("monthly_cost = 5_270, volume = 10 }", "monthly_cost = 5_270, volume = -10 }", "rules[0].kinds[0].volume: must not be negative"),
+    ],
+)  # fmt: skip
+def test_wage_cost_mistakes(cli, tmp_path, old, new, message):
+    from jobbsats import examples
+
+    text = examples.path_of("lonekostnad-2020").read_text(encoding="utf-8")
+    assert old in text
+    path = tmp_path / "bad.toml"
+    path.write_text(text.replace(old, new, 1), encoding="utf-8")
+    result = cli("run", path)
+    assert result.exit_code == 1
+    assert message in result.stderr.replace("\u00a0", " ")
+    assert not cli.db.exists()

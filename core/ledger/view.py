@@ -136,7 +136,9 @@ class LedgerView:
 
     @cached_property
     def fund_years(self) -> list[FundYear]:
-        sql = "select * from fund_totals where run_id = ? order by year, fund_id"
+        # In the order the scenario lists its funds (the order they were written in).
+        sql = """select t.* from fund_totals t join funds f on f.run_id = t.run_id and f.id = t.fund_id
+                 where t.run_id = ? order by t.year, f.rowid"""
         return [
             FundYear(
                 self.funds[r["fund_id"]],
