@@ -171,3 +171,12 @@ def test_wage_cost_mistakes(cli, tmp_path, old, new, message):
     assert result.exit_code == 1
     assert message in result.stderr.replace("\u00a0", " ")
     assert not cli.db.exists()
+
+
+def test_the_run_itself_reports_a_rounding_difference(cli):
+    result = cli("run", "platser-2020", "--quiet")
+    assert result.exit_code == 0
+    assert (
+        "Note: rules[0] (5,7 % av antal anställda) rounded per line in 2020: its rows make 1 515 platser "
+        "against the total of 1 516 platser (-1); fordelning shows it." in result.stderr
+    )

@@ -52,11 +52,20 @@ def run(config: str | None, db: Path, year: int | None, quiet: bool) -> None:
     from jobbsats.ledger import open_ledger
     from jobbsats.ledger.view import LedgerView
     from jobbsats.ledger.write import record_run
+    from jobbsats.money import format_units
     from jobbsats.report import ReportOptions
 
     plan, registry = _plan(config, year)
     run_id = record_run(db, plan, registry.versions(plan.plugins_used))
     click.echo(f"Run {run_id} recorded in {db}.", err=True)
+    for d in plan.differences:
+        unit = plan.scenario.funds[d.fund].unit
+        click.echo(
+            f"Note: rules[{d.rule_index}] ({d.rule_label}) rounded per line in {d.year}: its rows make "
+            f"{format_units(d.split + d.difference, unit, ' ')} against the total of "
+            f"{format_units(d.split, unit, ' ')} ({d.difference:+d}); fordelning shows it.",
+            err=True,
+        )
     if not quiet:
         # The run is recorded by now: a report that fails says so as a plugin error, not a traceback.
         view = LedgerView(open_ledger(db, must_exist=True), run_id)
