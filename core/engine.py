@@ -97,6 +97,8 @@ def compute(
                     f"{format_units(available[spec.fund], unit, ' ')} left in fund {spec.fund!r}"
                 )
             problems += _check_pass_through(result.allocations, spec, year, unit)
+            # A rule uses up what it split; rows rounded above or below that are its declared,
+            # reported difference (bounded by half a unit a line), never taken from later rules.
             available[spec.fund] -= consumed
             if difference:
                 plan.differences.append(

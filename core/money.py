@@ -173,14 +173,18 @@ def format_percent(value: Fraction | Decimal, sep: str = NBSP) -> str:
     return text.replace(".", ",") + sep + "%"
 
 
+def _fraction_text(value: str) -> Fraction:
+    num, _, den = value.replace("%", "").partition("/")
+    try:
+        return Fraction(int(num.strip()), int(den.strip()))
+    except (ValueError, ZeroDivisionError):
+        raise AmountError(f"{value!r} is not a fraction like 1/3") from None
+
+
 def parse_percent(value: object) -> Fraction:
-    """A percentage as an exact fraction of 100: ``51``, ``33.33``, ``"33,33 %"``, ``"1/3"``."""
+    """A percentage as an exact fraction of 100: ``51``, ``33.33``, ``"33,33 %"``, ``"1/3"`` (a third of the whole)."""
     if isinstance(value, str) and "/" in value:
-        num, _, den = value.replace("%", "").partition("/")
-        try:
-            result = Fraction(int(num.strip()), int(den.strip())) * 100
-        except (ValueError, ZeroDivisionError):
-            raise AmountError(f"{value!r} is not a fraction like 1/3") from None
+        result = _fraction_text(value) * 100
     elif isinstance(value, str):
         _, unit = parse_number(value)
         if unit not in ("", "%"):
@@ -193,14 +197,35 @@ def parse_percent(value: object) -> Fraction:
     return result
 
 
+def parse_quantity(value: object) -> Fraction:
+    """A plain non-negative number, exactly: a head count, a volume (``"0,5"``), a fraction (``"1/3"``)."""
+    if isinstance(value, str) and "/" in value and "%" not in value:
+        result = _fraction_text(value)
+    else:
+        if isinstance(value, str) and parse_number(value)[1]:
+            raise AmountError(f"{value!r}: write a plain number here, without a unit")
+        result = to_fraction(value)
+    if result < 0:
+        raise AmountError("must not be negative")
+    return result
+
+
 # A fund counts kronor (kept in öre) or some other whole thing, such as "platser".
 KRONOR = "kr"
+KRONOR_WORDS = {"kr", "kronor", "sek"}  # all mean a fund in kronor
 
 
 def to_units(value: object, unit: str = KRONOR) -> int:
-    """An amount written in the file as the integer the ledger keeps: öre for kronor, else whole units."""
+    """An amount written in the file as the integer the ledger keeps: öre for kronor, else whole units.
+
+    Text for a fund that counts things may name its unit ("1 516 platser") but no other.
+    """
     if unit == KRONOR:
         return kronor_to_ore(value)
+    if isinstance(value, str):
+        word = parse_number(value)[1]
+        if word and word != unit.lower():
+            raise AmountError(f"{value!r}: this fund counts {unit}, not {word}")
     number = to_fraction(value)
     if number.denominator != 1:
         raise AmountError(f"{_shown(value)} is not a whole number of {unit}")

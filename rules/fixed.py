@@ -110,13 +110,15 @@ class Fixed:
             amounts = line["amount"].values() if isinstance(line["amount"], dict) else [line["amount"]]
             try:
                 smallest = min(to_units(a, unit) for a in amounts)  # the grants must fit in every year
-                granted = sum(
-                    to_units(grant["amount"], unit) if "amount" in grant else smallest
-                    for grant in line.get("grants", [])
-                )
             except AmountError as exc:  # kronor were checked by the schema; whole units are checked here
                 problems.append(Problem(f"{path}.amount", str(exc)))
                 continue
+            granted = 0
+            for j, grant in enumerate(line.get("grants", [])):
+                try:
+                    granted += to_units(grant["amount"], unit) if "amount" in grant else smallest
+                except AmountError as exc:
+                    problems.append(Problem(f"{path}.grants[{j}].amount", str(exc)))
             for j, grant in enumerate(line.get("grants", [])):
                 if grant["to"] not in scenario.recipients:
                     problems.append(unknown_recipient(grant["to"], f"{path}.grants[{j}].to", scenario))

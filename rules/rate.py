@@ -24,10 +24,10 @@ from fractions import Fraction
 from typing import Any
 
 from jobbsats.apportion import largest_remainder, per_line
-from jobbsats.config.schema import MONEY, PERCENT, TEXT
+from jobbsats.config.schema import MONEY, PERCENT, QUANTITY, TEXT
 from jobbsats.config.validator import key_path
 from jobbsats.errors import Problem
-from jobbsats.money import KRONOR, AmountError, format_units, parse_percent, to_units
+from jobbsats.money import KRONOR, AmountError, format_units, parse_percent, parse_quantity, to_units
 from jobbsats.rule import Allocation, RuleContext, RuleResult, unknown_recipient
 from jobbsats.scenario import RuleSpec, Scenario
 
@@ -37,7 +37,7 @@ class Rate:
     description = "A rate of a base per recipient (5,7 % of the head count), rounded per line or as a whole."
     schema: dict[str, Any] = {
         "rate": {**PERCENT, "required": True},
-        "base": {"type": "dict", "required": True, "empty": False, "keysrules": TEXT, "valuesrules": PERCENT},
+        "base": {"type": "dict", "required": True, "empty": False, "keysrules": TEXT, "valuesrules": QUANTITY},
         "rounding": {"type": "string", "allowed": ["largest_remainder", "per_line"]},
         "round_to": MONEY,
         "purpose": TEXT,
@@ -60,8 +60,7 @@ class Rate:
 
     @staticmethod
     def _bases(spec: RuleSpec) -> list[Fraction]:
-        # parse_percent reads any exact non-negative number; a base is a plain count or amount.
-        return [parse_percent(v) for v in spec.config["base"].values()]
+        return [parse_quantity(v) for v in spec.config["base"].values()]
 
     def allocate(self, context: RuleContext) -> RuleResult:
         spec, unit_name = context.spec, context.fund.unit

@@ -21,17 +21,16 @@ from __future__ import annotations
 
 from typing import Any
 
-from jobbsats.config.schema import MONEY, PERCENT, TEXT
+from jobbsats.config.schema import MONEY, QUANTITY, TEXT
 from jobbsats.errors import Problem
-from jobbsats.money import KRONOR, format_units, kronor_to_ore, parse_percent
+from jobbsats.money import KRONOR, format_units, kronor_to_ore, parse_quantity
 from jobbsats.rule import Allocation, RuleContext, RuleResult, unknown_recipient
 from jobbsats.scenario import RuleSpec, Scenario
 
 _KIND = {
     "name": {**TEXT, "required": True},
     "monthly_cost": {**MONEY, "required": True},
-    # A number of people or posts; parse_percent reads any exact non-negative number.
-    "volume": {**PERCENT, "required": True},
+    "volume": {**QUANTITY, "required": True},  # people or posts; "0,5" for half-time
 }
 
 
@@ -61,7 +60,7 @@ class UnitCost:
 
     @staticmethod
     def _cost(kind: dict, months: int):
-        return parse_percent(kind["volume"]) * kronor_to_ore(kind["monthly_cost"]) * months
+        return parse_quantity(kind["volume"]) * kronor_to_ore(kind["monthly_cost"]) * months
 
     def allocate(self, context: RuleContext) -> RuleResult:
         spec = context.spec

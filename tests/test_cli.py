@@ -59,7 +59,7 @@ def test_run_unknown_config(cli):
 def test_validate_checks_without_touching_the_ledger(cli, scenario_file):
     result = cli("validate", "malmo-2024")
     assert result.exit_code == 0, result.output
-    assert "OK" in result.stdout and "40 000 000 kr allocated" in result.stdout
+    assert "OK" in result.stdout and "8 allocations: Strategiska jobbsatsningar 40 000 000 kr." in result.stdout
     assert not cli.db.exists()
     bad = scenario_file(("ASN = 51", "ASN = 50"))
     result = cli("validate", bad)

@@ -178,5 +178,95 @@ def test_the_run_itself_reports_a_rounding_difference(cli):
     assert result.exit_code == 0
     assert (
         "Note: rules[0] (5,7 % av antal anställda) rounded per line in 2020: its rows make 1 515 platser "
-        "against the total of 1 516 platser (-1); fordelning shows it." in result.stderr
+        "against the total of 1 516 platser (-1 platser); fordelning shows it." in result.stderr
     )
+
+
+PLACES = """
+[scenario]
+name = "Platser"
+[recipients.A]
+name = "a"
+kind = "nämnd"
+[recipients.B]
+name = "b"
+kind = "nämnd"
+[funds.p]
+name = "Platser"
+unit = "platser"
+total = { 2020 = "100 platser" }
+[[rules]]
+rule = "fixed"
+[[rules.lines]]
+to = "A"
+amount = 10
+[[rules.lines.grants]]
+to = "B"
+amount = 4
+"""
+
+
+@pytest.mark.parametrize(
+    "old, new, message",
+    [
+        ("amount = 10", 'amount = "10 tkr"', "rules[0].lines[0].amount: '10 tkr': this fund counts platser, not tkr"),
+        ('total = { 2020 = "100 platser" }', 'total = { 2020 = "100 kr" }', "funds.p.total.2020: '100 kr': this fund counts platser, not kr"),
+        ("amount = 4", 'amount = "0,5"', "rules[0].lines[0].grants[0].amount: '0,5' is not a whole number of platser"),
+        ('unit = "platser"', 'unit = "tkr"', 'funds.p.unit: a fund in kronor has unit = "kr"; to state it in tkr, write shown_in = "tkr"'),
+        ('unit = "platser"', 'unit = "platser"\nshown_in = "tkr"', "funds.p.shown_in: is for funds in kronor; fund 'p' counts platser"),
+    ],
+)  # fmt: skip
+def test_a_fund_that_counts_places_takes_no_money_words(cli, tmp_path, old, new, message):
+    path = tmp_path / "p.toml"
+    assert old in PLACES
+    path.write_text(PLACES.replace(old, new), encoding="utf-8")
+    result = cli("validate", path)
+    assert result.exit_code == 1
+    assert message in result.stderr
+
+
+def test_places_and_kronor_words(cli, tmp_path):
+    path = tmp_path / "p.toml"
+    path.write_text(PLACES, encoding="utf-8")
+    result = cli("validate", path)
+    assert result.exit_code == 0, result.output
+    assert "2 allocations: Platser 10 platser." in result.stdout.replace("\u00a0", " ")
+    # unit = "kronor" is a fund in kronor: amounts in öre, money fields.
+    path.write_text(
+        PLACES.replace('unit = "platser"', 'unit = "kronor"').replace("100 platser", "100 kr"), encoding="utf-8"
+    )
+    assert cli("run", path, "--quiet").exit_code == 0
+    rows = cli.json_report("fordelning")["rows"]
+    assert [(r["recipient_id"], r["amount_ore"]) for r in rows] == [("A", 1_000), (None, 9_000)]
+
+
+def test_bases_and_volumes_are_plain_numbers(cli, tmp_path):
+    # 10 % of a base of 1/2 (kronor) is 0,05 kr; a volume of "1/3" NYS at 14 500 kr for 6 months is
+    # 29 000 kr; "50 %" is no volume.
+    text = """
+[scenario]
+name = "Bråk"
+[recipients.A]
+name = "a"
+kind = "nämnd"
+[funds.f]
+name = "Fond"
+total = { 2020 = 100_000 }
+[[rules]]
+rule = "rate"
+rate = 10
+round_to = "0,01"
+base = { A = "1/2" }
+[[rules]]
+rule = "unit_cost"
+to = "A"
+months = 6
+kinds = [{ name = "NYS", monthly_cost = 14_500, volume = "1/3" }]
+"""
+    path = tmp_path / "f.toml"
+    path.write_text(text, encoding="utf-8")
+    assert cli("run", path, "--quiet").exit_code == 0
+    assert [r["amount_ore"] for r in cli.json_report("fordelning")["rows"]][:2] == [5, 2_900_000]
+    path.write_text(text.replace('volume = "1/3"', 'volume = "50 %"'), encoding="utf-8")
+    result = cli("validate", path)
+    assert result.exit_code == 1 and "rules[1].kinds[0].volume: '50 %': write a plain number here" in result.stderr

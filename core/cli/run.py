@@ -60,10 +60,12 @@ def run(config: str | None, db: Path, year: int | None, quiet: bool) -> None:
     click.echo(f"Run {run_id} recorded in {db}.", err=True)
     for d in plan.differences:
         unit = plan.scenario.funds[d.fund].unit
+        sign = "+" if d.difference > 0 else "-"
         click.echo(
             f"Note: rules[{d.rule_index}] ({d.rule_label}) rounded per line in {d.year}: its rows make "
             f"{format_units(d.split + d.difference, unit, ' ')} against the total of "
-            f"{format_units(d.split, unit, ' ')} ({d.difference:+d}); fordelning shows it.",
+            f"{format_units(d.split, unit, ' ')} ({sign}{format_units(abs(d.difference), unit, ' ')}); "
+            "fordelning shows it.",
             err=True,
         )
     if not quiet:
@@ -83,13 +85,23 @@ def validate(config: str | None, year: int | None) -> None:
     CONFIG is found as for `jobbsats run`. Reports every problem together, each
     with the file and key path.
     """
-    from jobbsats.money import format_kr
+    from jobbsats.money import format_units
 
     plan, _ = _plan(config, year)
     scenario = plan.scenario
     years = ", ".join(str(y) for y in plan.years)
-    allocated = sum(p.allocation.amount for p in plan.allocations if p.allocation.via is None)
+    per_fund = []
+    for fid, fund in scenario.funds.items():
+        given = sum(p.allocation.amount for p in plan.allocations if p.fund == fid and p.allocation.via is None)
+        per_fund.append(f"{fund.name} {format_units(given, fund.unit, ' ')}")
     click.echo(
         f"{scenario.source}: OK. {len(scenario.rules)} rules, years {years}, "
-        f"{len(plan.allocations)} allocations, {format_kr(allocated, ' ')} kr allocated."
+        f"{len(plan.allocations)} allocations: {'; '.join(per_fund)}."
     )
+    for d in plan.differences:
+        unit = scenario.funds[d.fund].unit
+        click.echo(
+            f"Note: rules[{d.rule_index}] rounded per line in {d.year}: its rows make "
+            f"{format_units(d.split + d.difference, unit, ' ')} "
+            f"against the total of {format_units(d.split, unit, ' ')}."
+        )

@@ -17,7 +17,7 @@ from jobbsats.config.schema import CORE_SCHEMA, RULE_ENTRY_SCHEMA
 from jobbsats.config.validator import key_path, non_finite, validate
 from jobbsats.entrypoints import ALLOWLIST_ENV
 from jobbsats.errors import InputError, PluginError, Problem
-from jobbsats.money import KRONOR, AmountError, kronor_to_ore, to_units
+from jobbsats.money import KRONOR, KRONOR_WORDS, AmountError, kronor_to_ore, to_units
 from jobbsats.rule import years_of
 from jobbsats.scenario import Decision, Fund, Recipient, RuleSpec, Scenario
 
@@ -119,7 +119,6 @@ def check_scenario(path: str | Path, registry: Registry) -> tuple[Scenario, list
             problems += entry_problems
             if not entry_problems:
                 valid_rules.append((index, entry))
-    problems += _check_counted_totals(document)
     if any(not p.path.startswith("rules[") for p in problems):
         # The rules cannot be computed, but they can still be checked against the
         # recipients and funds that are named, so those problems come in the same message.
@@ -144,6 +143,11 @@ def check_scenario(path: str | Path, registry: Registry) -> tuple[Scenario, list
             )
         )
     problems += _check_period(scenario)
+    problems += [
+        Problem(f"funds.{f.id}.shown_in", f"is for funds in kronor; fund {f.id!r} counts {f.unit}")
+        for f in scenario.funds.values()
+        if f.unit != KRONOR and f.shown_in != KRONOR
+    ]
     sound = []
     for spec in scenario.rules:
         found = _cross_check(spec, scenario, registry)
@@ -192,7 +196,8 @@ def _build(document: dict, rule_entries: list[tuple[int, dict]], source: str, te
     funds = {}
     for fid, f in document["funds"].items():
         totals, assumed = {}, {}
-        unit = f.get("unit", KRONOR)
+        unit = f.get("unit", KRONOR).lower()
+        unit = KRONOR if unit in KRONOR_WORDS else unit
         for year, value in sorted(f["total"].items()):
             amount = value["amount"] if isinstance(value, dict) else value
             totals[int(year)] = to_units(amount, unit)
@@ -276,22 +281,6 @@ def _years_text(years: tuple[int, ...] | list[int]) -> str:
     if len(years) > 1 and list(years) == list(range(years[0], years[-1] + 1)):
         return f"{years[0]}-{years[-1]}"
     return ", ".join(str(y) for y in years)
-
-
-def _check_counted_totals(document: dict) -> list[Problem]:
-    """A fund that counts whole things (unit = "platser") has whole totals; kronor were checked by the schema."""
-    problems = []
-    for fid, fund in (document.get("funds") or {}).items():
-        unit = fund.get("unit", KRONOR) if isinstance(fund, dict) else KRONOR
-        if unit == KRONOR or not isinstance(fund.get("total"), dict):
-            continue
-        for year, value in fund["total"].items():
-            amount = value.get("amount") if isinstance(value, dict) else value
-            try:
-                to_units(amount, unit)
-            except AmountError as exc:
-                problems.append(Problem(key_path(f"funds.{fid}.total", year), str(exc)))
-    return problems
 
 
 def _readable_years(section: Any) -> Any:

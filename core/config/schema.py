@@ -10,6 +10,7 @@ TEXT = {"type": "string", "empty": False, "check_with": "not_blank"}
 # type error would ("must be a number, not true/false", "not a whole number of öre").
 MONEY = {"check_with": "money"}
 PERCENT = {"check_with": "percent"}
+QUANTITY = {"check_with": "quantity"}  # a plain number: a head count, a volume
 
 
 def tables_by_id(fields: dict) -> dict:
@@ -57,7 +58,7 @@ CORE_SCHEMA: dict = {
             "wording": TEXT,
             "shown_in": {"type": "string", "allowed": list(SHOWN_IN)},
             # What the fund counts: "kr" (the default), or whole things such as "platser".
-            "unit": TEXT,
+            "unit": {"check_with": "unit"},
             "total": {
                 "type": "dict",
                 "required": True,

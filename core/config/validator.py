@@ -14,7 +14,15 @@ from cerberus.schema import DefinitionSchema
 from cerberus.utils import mapping_hash
 
 from jobbsats.errors import Problem, describe
-from jobbsats.money import AmountError, kronor_to_ore, parse_percent
+from jobbsats.money import (
+    KRONOR,
+    KRONOR_WORDS,
+    AmountError,
+    kronor_to_ore,
+    parse_percent,
+    parse_quantity,
+    to_units,
+)
 
 _IDENT = re.compile(r"^[^\s.\[\]\"']+$")
 
@@ -50,18 +58,39 @@ class Validator(cerberus.Validator):
             elif problem := money_problem(amount):
                 self._error(field, f"{year}: {problem}")
 
+    def _fund_unit(self) -> str:
+        """The unit of the fund whose ``total`` is being checked (kr unless it says otherwise)."""
+        path = tuple(self.document_path)
+        try:
+            unit = self.root_document["funds"][path[1]].get("unit", KRONOR) if path[:1] == ("funds",) else KRONOR
+        except (KeyError, IndexError, TypeError, AttributeError):
+            return KRONOR
+        return KRONOR if not isinstance(unit, str) or unit.lower() in KRONOR_WORDS else unit.lower()
+
+    def _check_total_amount(self, field: str, value: Any, prefix: str = "") -> None:
+        unit = self._fund_unit()
+        if unit == KRONOR:
+            problem = money_problem(value)
+        else:
+            try:
+                problem = "must not be negative" if to_units(value, unit) < 0 else None
+            except AmountError as exc:
+                problem = str(exc)
+        if problem:
+            self._error(field, prefix + problem)
+
     def _check_with_total(self, field: str, value: Any) -> None:
         """A year's total: an amount, or ``{ amount = ..., assumed = true, note = "..." }``."""
         if not isinstance(value, dict):
-            self._check_with_money(field, value)
+            self._check_total_amount(field, value)
             return
         unknown = sorted(set(value) - {"amount", "assumed", "note"})
         if unknown:
             self._error(field, f"unknown key {unknown[0]!r} (a total takes amount, assumed and note)")
         if "amount" not in value:
             self._error(field, "needs an amount")
-        elif problem := money_problem(value["amount"]):
-            self._error(field, f"amount {problem}")
+        else:
+            self._check_total_amount(field, value["amount"], "amount ")
         if not isinstance(value.get("assumed", False), bool):
             self._error(field, "assumed must be true or false")
         if not isinstance(value.get("note", ""), str):
@@ -72,6 +101,18 @@ class Validator(cerberus.Validator):
             parse_percent(value)
         except AmountError as exc:
             self._error(field, str(exc))
+
+    def _check_with_quantity(self, field: str, value: Any) -> None:
+        try:
+            parse_quantity(value)
+        except AmountError as exc:
+            self._error(field, str(exc))
+
+    def _check_with_unit(self, field: str, value: Any) -> None:
+        if not isinstance(value, str) or not re.fullmatch(r"[A-Za-zåäöÅÄÖ]+", value):
+            self._error(field, 'must be one word, such as "kr" or "platser"')
+        elif value.lower() in ("tkr", "mnkr", "mkr", "öre"):
+            self._error(field, f'a fund in kronor has unit = "kr"; to state it in {value}, write shown_in = "{value}"')
 
     def _check_with_years(self, field: str, value: Any) -> None:
         from jobbsats.rule import years_of
