@@ -2,8 +2,11 @@
 
 from __future__ import annotations
 
+import json
 import re
 from dataclasses import dataclass
+
+_IDENT = re.compile(r"^[^\s.\[\]\"']+$")
 
 
 @dataclass(frozen=True)
@@ -36,6 +39,16 @@ def describe(value: object) -> str:
     if type(value).__name__ == "Decimal":
         return "a decimal number"
     return "a date or time" if hasattr(value, "isoformat") else type(value).__name__
+
+
+def key_path(prefix: str, key: object) -> str:
+    if isinstance(key, int):
+        return f"{prefix}[{key}]"
+    text = str(key)
+    if not _IDENT.match(text):
+        quoted = json.dumps(text, ensure_ascii=False)  # quotes and newlines stay readable and unambiguous
+        return f"{prefix}[{quoted}]" if prefix else quoted
+    return f"{prefix}.{text}" if prefix else text
 
 
 def natural_key(path: str) -> list:

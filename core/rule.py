@@ -14,7 +14,8 @@ from dataclasses import dataclass, field
 from string import Template
 from typing import Any, Protocol, runtime_checkable
 
-from jobbsats.errors import Problem
+from jobbsats.errors import Problem, key_path
+from jobbsats.money import AmountError, to_units
 from jobbsats.scenario import Fund, RuleSpec, Scenario
 
 ACTIONS = ("tilldelar", "överför", "beviljar")
@@ -162,3 +163,37 @@ def years_of(value: Any) -> list[int] | None:
 
 
 YEARS_SCHEMA = {"check_with": "years"}
+
+
+# The keys of a rule that rounds: to what unit, and how (see jobbsats.apportion).
+ROUNDING_SCHEMA = {
+    "round_to": {"check_with": "money"},
+    "rounding": {"type": "string", "allowed": ["largest_remainder", "per_line"]},
+}
+
+
+def rounding_unit(spec: RuleSpec, fund: Fund) -> int:
+    """``round_to`` in the fund's integer unit (öre, or whole places); default one krona or one place."""
+    return to_units(spec.config.get("round_to", 1), fund.unit)
+
+
+def rounding_problems(spec: RuleSpec, scenario: Scenario) -> list[Problem]:
+    """``round_to`` must be a whole, positive number of the fund's unit."""
+    fund = scenario.funds.get(spec.fund)
+    if fund is None:
+        return []
+    try:
+        if rounding_unit(spec, fund) <= 0:
+            return [Problem(f"{spec.path}.round_to", "must be more than 0")]
+    except AmountError as exc:  # kronor were checked by the schema; whole units are checked here
+        return [Problem(f"{spec.path}.round_to", str(exc))]
+    return []
+
+
+def unknown_recipients(spec: RuleSpec, key: str, scenario: Scenario) -> list[Problem]:
+    """A problem for every id in the table ``key`` of the rule's entry that is not a recipient."""
+    return [
+        unknown_recipient(rid, key_path(f"{spec.path}.{key}", rid), scenario)
+        for rid in spec.config[key]
+        if rid not in scenario.recipients
+    ]

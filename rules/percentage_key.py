@@ -20,11 +20,18 @@ from fractions import Fraction
 from typing import Any
 
 from jobbsats.apportion import largest_remainder, per_line
-from jobbsats.config.schema import MONEY, PERCENT, TEXT
-from jobbsats.config.validator import key_path
-from jobbsats.errors import Problem
-from jobbsats.money import KRONOR, AmountError, format_percent, parse_percent, to_units
-from jobbsats.rule import Allocation, RuleContext, RuleResult, unknown_recipient
+from jobbsats.config.schema import PERCENT, TEXT
+from jobbsats.errors import Problem, key_path
+from jobbsats.money import format_percent, parse_percent
+from jobbsats.rule import (
+    ROUNDING_SCHEMA,
+    Allocation,
+    RuleContext,
+    RuleResult,
+    rounding_problems,
+    rounding_unit,
+    unknown_recipients,
+)
 from jobbsats.scenario import RuleSpec, Scenario
 
 
@@ -39,17 +46,13 @@ class PercentageKey:
             "keysrules": TEXT,
             "valuesrules": PERCENT,
         },
-        "round_to": MONEY,
-        "rounding": {"type": "string", "allowed": ["largest_remainder", "per_line"]},
+        **ROUNDING_SCHEMA,
         "normalise": {"type": "boolean"},
         "purpose": TEXT,
     }
 
     def check(self, spec: RuleSpec, scenario: Scenario) -> list[Problem]:
-        problems = []
-        for rid in spec.config["key"]:
-            if rid not in scenario.recipients:
-                problems.append(unknown_recipient(rid, key_path(f"{spec.path}.key", rid), scenario))
+        problems = unknown_recipients(spec, "key", scenario)
         total = sum(self._weights(spec), Fraction(0))
         if total == 0:
             problems.append(Problem(f"{spec.path}.key", "the percentages sum to 0 %"))
@@ -61,13 +64,7 @@ class PercentageKey:
                     "(set normalise = true to scale them)",
                 )
             )
-        fund = scenario.funds.get(spec.fund)
-        try:
-            if to_units(spec.config.get("round_to", 1), fund.unit if fund else KRONOR) <= 0:
-                problems.append(Problem(f"{spec.path}.round_to", "must be more than 0"))
-        except AmountError as exc:  # kronor were checked by the schema; whole units are checked here
-            problems.append(Problem(f"{spec.path}.round_to", str(exc)))
-        return problems
+        return problems + rounding_problems(spec, scenario)
 
     @staticmethod
     def _weights(spec: RuleSpec) -> list[Fraction]:
@@ -75,7 +72,7 @@ class PercentageKey:
 
     def allocate(self, context: RuleContext) -> RuleResult:
         spec = context.spec
-        unit = to_units(spec.config.get("round_to", 1), context.fund.unit)
+        unit = rounding_unit(spec, context.fund)
         amount = context.available
         if spec.config.get("rounding") == "per_line":
             shares = per_line(amount, self._weights(spec), unit)

@@ -24,11 +24,18 @@ from fractions import Fraction
 from typing import Any
 
 from jobbsats.apportion import largest_remainder, per_line
-from jobbsats.config.schema import MONEY, PERCENT, QUANTITY, TEXT
-from jobbsats.config.validator import key_path
-from jobbsats.errors import Problem
-from jobbsats.money import KRONOR, AmountError, format_units, parse_percent, parse_quantity, to_units
-from jobbsats.rule import Allocation, RuleContext, RuleResult, unknown_recipient
+from jobbsats.config.schema import PERCENT, QUANTITY, TEXT
+from jobbsats.errors import Problem, key_path
+from jobbsats.money import format_units, parse_percent, parse_quantity, to_units
+from jobbsats.rule import (
+    ROUNDING_SCHEMA,
+    Allocation,
+    RuleContext,
+    RuleResult,
+    rounding_problems,
+    rounding_unit,
+    unknown_recipients,
+)
 from jobbsats.scenario import RuleSpec, Scenario
 
 
@@ -38,25 +45,15 @@ class Rate:
     schema: dict[str, Any] = {
         "rate": {**PERCENT, "required": True},
         "base": {"type": "dict", "required": True, "empty": False, "keysrules": TEXT, "valuesrules": QUANTITY},
-        "rounding": {"type": "string", "allowed": ["largest_remainder", "per_line"]},
-        "round_to": MONEY,
+        **ROUNDING_SCHEMA,
         "purpose": TEXT,
     }
 
     def check(self, spec: RuleSpec, scenario: Scenario) -> list[Problem]:
-        problems = []
-        for rid in spec.config["base"]:
-            if rid not in scenario.recipients:
-                problems.append(unknown_recipient(rid, key_path(f"{spec.path}.base", rid), scenario))
+        problems = unknown_recipients(spec, "base", scenario)
         if sum(self._bases(spec), Fraction(0)) == 0:
             problems.append(Problem(f"{spec.path}.base", "the bases sum to 0: there is nothing to take a rate of"))
-        fund = scenario.funds.get(spec.fund)
-        try:
-            if to_units(spec.config.get("round_to", 1), fund.unit if fund else KRONOR) <= 0:
-                problems.append(Problem(f"{spec.path}.round_to", "must be more than 0"))
-        except AmountError as exc:
-            problems.append(Problem(f"{spec.path}.round_to", str(exc)))
-        return problems
+        return problems + rounding_problems(spec, scenario)
 
     @staticmethod
     def _bases(spec: RuleSpec) -> list[Fraction]:
@@ -64,7 +61,7 @@ class Rate:
 
     def allocate(self, context: RuleContext) -> RuleResult:
         spec, unit_name = context.spec, context.fund.unit
-        unit = to_units(spec.config.get("round_to", 1), unit_name)
+        unit = rounding_unit(spec, context.fund)
         scale = to_units(1, unit_name)  # a base in kronor counts in öre, like the fund
         rate = parse_percent(spec.config["rate"]) / 100
         bases = self._bases(spec)

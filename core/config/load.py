@@ -14,9 +14,9 @@ import tomli
 from cerberus import SchemaError
 
 from jobbsats.config.schema import CORE_SCHEMA, RULE_ENTRY_SCHEMA
-from jobbsats.config.validator import key_path, non_finite, validate
+from jobbsats.config.validator import non_finite, validate
 from jobbsats.entrypoints import ALLOWLIST_ENV
-from jobbsats.errors import InputError, PluginError, Problem
+from jobbsats.errors import InputError, PluginError, Problem, key_path
 from jobbsats.money import KRONOR, KRONOR_WORDS, AmountError, kronor_to_ore, to_units
 from jobbsats.rule import years_of
 from jobbsats.scenario import Decision, Fund, Recipient, RuleSpec, Scenario

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import json
 import re
 from collections.abc import Iterator
 from decimal import Decimal
@@ -13,7 +12,7 @@ from cerberus import TypeDefinition, errors
 from cerberus.schema import DefinitionSchema
 from cerberus.utils import mapping_hash
 
-from jobbsats.errors import Problem, describe
+from jobbsats.errors import Problem, describe, key_path
 from jobbsats.money import (
     KRONOR,
     KRONOR_WORDS,
@@ -23,8 +22,6 @@ from jobbsats.money import (
     parse_quantity,
     to_units,
 )
-
-_IDENT = re.compile(r"^[^\s.\[\]\"']+$")
 
 
 class Validator(cerberus.Validator):
@@ -151,16 +148,6 @@ def money_problem(value: Any) -> str | None:
     except AmountError as exc:
         return str(exc)
     return "must not be negative" if ore < 0 else None
-
-
-def key_path(prefix: str, key: object) -> str:
-    if isinstance(key, int):
-        return f"{prefix}[{key}]"
-    text = str(key)
-    if not _IDENT.match(text):
-        quoted = json.dumps(text, ensure_ascii=False)  # quotes and newlines stay readable and unambiguous
-        return f"{prefix}[{quoted}]" if prefix else quoted
-    return f"{prefix}.{text}" if prefix else text
 
 
 def _flatten(tree: dict, prefix: str) -> Iterator[Problem]:
