@@ -197,3 +197,22 @@ def unknown_recipients(spec: RuleSpec, key: str, scenario: Scenario) -> list[Pro
         for rid in spec.config[key]
         if rid not in scenario.recipients
     ]
+
+
+def shares_result(spec: RuleSpec, key: str, shares: list[int], split: int, unit: int) -> RuleResult:
+    """The result of a rule that gave each id of its table ``key`` a share of ``split``.
+
+    Each share is an allocation from the config line of its id; any difference
+    between the shares and ``split`` (per-line rounding) is declared with it.
+    """
+    return RuleResult(
+        allocations=[
+            Allocation(
+                to=rid, amount=share, source=key_path(f"{spec.path}.{key}", rid), label=spec.config.get("purpose", "")
+            )
+            for rid, share in zip(spec.config[key], shares, strict=True)
+        ],
+        split=split,
+        rounding_difference=sum(shares) - split,
+        rounding_unit=unit,
+    )

@@ -21,15 +21,15 @@ from typing import Any
 
 from jobbsats.apportion import largest_remainder, per_line
 from jobbsats.config.schema import PERCENT, TEXT
-from jobbsats.errors import Problem, key_path
+from jobbsats.errors import Problem
 from jobbsats.money import format_percent, parse_percent
 from jobbsats.rule import (
     ROUNDING_SCHEMA,
-    Allocation,
     RuleContext,
     RuleResult,
     rounding_problems,
     rounding_unit,
+    shares_result,
     unknown_recipients,
 )
 from jobbsats.scenario import RuleSpec, Scenario
@@ -78,17 +78,4 @@ class PercentageKey:
             shares = per_line(amount, self._weights(spec), unit)
         else:
             shares = largest_remainder(amount, self._weights(spec), unit)
-        return RuleResult(
-            split=amount,
-            rounding_difference=sum(shares) - amount,
-            rounding_unit=unit,
-            allocations=[
-                Allocation(
-                    to=rid,
-                    amount=share,
-                    source=key_path(f"{spec.path}.key", rid),
-                    label=spec.config.get("purpose", ""),
-                )
-                for rid, share in zip(spec.config["key"], shares, strict=True)
-            ],
-        )
+        return shares_result(spec, "key", shares, amount, unit)

@@ -25,15 +25,15 @@ from typing import Any
 
 from jobbsats.apportion import largest_remainder, per_line
 from jobbsats.config.schema import PERCENT, QUANTITY, TEXT
-from jobbsats.errors import Problem, key_path
+from jobbsats.errors import Problem
 from jobbsats.money import format_units, parse_percent, parse_quantity, to_units
 from jobbsats.rule import (
     ROUNDING_SCHEMA,
-    Allocation,
     RuleContext,
     RuleResult,
     rounding_problems,
     rounding_unit,
+    shares_result,
     unknown_recipients,
 )
 from jobbsats.scenario import RuleSpec, Scenario
@@ -81,17 +81,4 @@ class Rate:
             shares = per_line(exact, bases, unit)
         else:
             shares = largest_remainder(total, bases, unit)
-        return RuleResult(
-            allocations=[
-                Allocation(
-                    to=rid,
-                    amount=share,
-                    source=key_path(f"{spec.path}.base", rid),
-                    label=spec.config.get("purpose", ""),
-                )
-                for rid, share in zip(spec.config["base"], shares, strict=True)
-            ],
-            split=total,
-            rounding_difference=sum(shares) - total,
-            rounding_unit=unit,
-        )
+        return shares_result(spec, "base", shares, total, unit)
