@@ -11,7 +11,7 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 
 from jobbsats.errors import InputError, PluginError, Problem
-from jobbsats.money import MAX_ORE, format_units
+from jobbsats.money import KRONOR, MAX_ORE, format_units
 from jobbsats.registry import Registry
 from jobbsats.rule import ACTIONS, Allocation, RuleContext, RuleResult, check_text
 from jobbsats.scenario import RuleSpec, Scenario
@@ -77,18 +77,13 @@ def compute(
                 result = rule.allocate(context)
             except Exception as exc:
                 raise fail(f"failed for {year}: {type(exc).__name__}: {exc}") from exc
-            _check_shape(result, scenario, available[spec.fund], fail)
+            unit = scenario.funds[spec.fund].unit
+            _check_shape(result, scenario, available[spec.fund], unit, fail)
             if result.problems:
                 problems += result.problems
                 continue
             taken = sum(a.amount for a in result.allocations if a.via is None)
-            unit = scenario.funds[spec.fund].unit
             difference = result.rounding_difference
-            if difference and taken - difference != result.split:
-                raise fail(
-                    f"declared a rounding difference of {difference} öre on {result.split} öre split, "
-                    f"but its allocations add up to {taken} öre"
-                )
             consumed = taken - difference  # per-line rounding may give a little more or less than it split
             if consumed > available[spec.fund]:
                 # A rule must report overspending as a Problem itself; taking it is a bug.
@@ -145,7 +140,14 @@ def _blame(scenario: Scenario, spec: RuleSpec, owner: str) -> Callable[[str], Pl
     return fail
 
 
-def _check_shape(result: object, scenario: Scenario, available: int, fail: Callable[[str], PluginError]) -> None:
+def _smallest(unit: str) -> str:
+    """The ledger's integer unit for a fund: öre for kronor, else the thing it counts."""
+    return "öre" if unit == KRONOR else unit
+
+
+def _check_shape(
+    result: object, scenario: Scenario, available: int, unit: str, fail: Callable[[str], PluginError]
+) -> None:
     """Refuse a malformed answer from a rule plugin, naming it."""
 
     if not isinstance(result, RuleResult):
@@ -168,9 +170,9 @@ def _check_shape(result: object, scenario: Scenario, available: int, fail: Calla
             raise fail(f"returned two allocations from the same source {a.source!r} (each is one decision point)")
         sources.add(a.source)
         if isinstance(a.amount, bool) or not isinstance(a.amount, int):
-            raise fail(f"returned an amount of type {type(a.amount).__name__}; money must be integer öre")
+            raise fail(f"returned an amount of type {type(a.amount).__name__}; amounts are integer {_smallest(unit)}")
         if not 0 <= a.amount <= MAX_ORE:
-            raise fail(f"returned the amount {a.amount} öre, outside 0..{MAX_ORE}")
+            raise fail(f"returned the amount {a.amount} {_smallest(unit)}, outside 0..{MAX_ORE}")
         for rid in (a.to, a.via):
             if rid is not None and rid not in scenario.recipients:
                 raise fail(f"allocated to unknown recipient {rid!r}")
@@ -179,26 +181,33 @@ def _check_shape(result: object, scenario: Scenario, available: int, fail: Calla
     for p in result.problems:
         if not isinstance(p, Problem):
             raise fail(f"returned {type(p).__name__} among its problems, not a Problem")
-    _check_rounding(result, available, fail)
+    _check_rounding(result, available, _smallest(unit), fail)
 
 
-def _check_rounding(result: RuleResult, available: int, fail: Callable[[str], PluginError]) -> None:
+def _check_rounding(result: RuleResult, available: int, smallest: str, fail: Callable[[str], PluginError]) -> None:
     """A declared per-line rounding difference must be one a real rounding could make."""
     numbers = (result.split, result.rounding_difference, result.rounding_unit)
     if any(isinstance(n, bool) or not isinstance(n, int) for n in numbers):
         raise fail("declared its split, rounding difference and rounding unit with values that are not integers")
-    if not result.rounding_difference:
+    difference = result.rounding_difference
+    if not difference:
         return
     if not 0 <= result.split <= available:
-        raise fail(f"declared that it split {result.split} öre, outside 0..{available} (what was left)")
+        raise fail(f"declared that it split {result.split} {smallest}, outside 0..{available} (what was left)")
+    taken = sum(a.amount for a in result.allocations if a.via is None)
+    if taken - difference != result.split:
+        raise fail(
+            f"declared a rounding difference of {difference} {smallest} on {result.split} split, "
+            f"but its allocations add up to {taken}"
+        )
     if result.rounding_unit <= 0:
         raise fail("declared a rounding difference without the rounding unit that made it")
     # Each line rounded on its own is off by at most half a unit.
     bound = len(result.allocations) * result.rounding_unit // 2
-    if abs(result.rounding_difference) > bound:
+    if abs(difference) > bound:
         raise fail(
-            f"declared a rounding difference of {result.rounding_difference} öre, more than "
-            f"{len(result.allocations)} lines rounded to {result.rounding_unit} öre can make"
+            f"declared a rounding difference of {difference} {smallest}, more than "
+            f"{len(result.allocations)} lines rounded to {result.rounding_unit} {smallest} can make"
         )
 
 

@@ -660,7 +660,7 @@ def test_the_core_refuses_a_float_amount_from_a_rule(cli, tmp_path):
     result = cli("run", path)
     assert result.exit_code == 3
     assert "rules[1]: rule 'floaty' (plugin 'floaty_plugin')" in result.stderr
-    assert "money must be integer öre" in result.stderr
+    assert "amounts are integer öre" in result.stderr
     assert not cli.db.exists()
 
 
