@@ -1,6 +1,7 @@
-"""Exact money: integer öre in, integer öre out, never ``float``.
+"""Exact amounts: integer öre (or whole places) in, integers out, never ``float``.
 
-Amounts in a scenario file are kronor. They may be written as a TOML integer
+Amounts in a scenario file are kronor, or whole units of what a fund counts
+(:func:`to_units`). They may be written as a TOML integer
 (``9_000_000``), a TOML decimal (read as :class:`~decimal.Decimal`, never as a
 float) or a string in Swedish or plain notation (``"13 056 000"``,
 ``"1 234,50 kr"``, ``"25,6 mnkr"``). Anything that is not a whole number of öre
@@ -22,6 +23,7 @@ NBSP = "\u00a0"
 MAX_ORE = 2**62
 
 _SCALES = {"": 1, "kr": 1, "kronor": 1, "sek": 1, "tkr": 1_000, "mnkr": 1_000_000, "mkr": 1_000_000}
+_UNIT_WORD = re.compile(r"([A-Za-zåäöÅÄÖ%]+)$")
 _SPACES = re.compile(r"[\s\u00a0\u202f\u2009]+")
 _NUMBER = re.compile(r"^([+-]?)(\d+)(?:[.,](\d+))?$")
 
@@ -68,6 +70,15 @@ def to_fraction(value: object) -> Fraction:
     return Fraction(to_decimal(value))
 
 
+def _split_unit(text: str) -> tuple[str, str]:
+    """``"25,6 mnkr"`` -> (``"25,6"``, ``"mnkr"``): the number's text and its unit word, lower case."""
+    raw = text.strip()
+    match = _UNIT_WORD.search(raw)
+    if not match:
+        return raw, ""
+    return raw[: match.start()].strip(), match.group(1).lower()
+
+
 def parse_number(text: str) -> tuple[Decimal, str]:
     """Parse ``"13 056 000"``, ``"33,33"`` or ``"25,6 mnkr"`` into (number, unit word).
 
@@ -75,12 +86,7 @@ def parse_number(text: str) -> tuple[Decimal, str]:
     point is the decimal separator (never a thousands separator, which would be
     ambiguous).
     """
-    raw = text.strip()
-    unit = ""
-    match = re.search(r"([A-Za-zåäöÅÄÖ%]+)$", raw)
-    if match:
-        unit = match.group(1).lower()
-        raw = raw[: match.start()].strip()
+    raw, unit = _split_unit(text)
     groups = _SPACES.split(raw)
     if len(groups) > 1 and not (
         re.fullmatch(r"[+-]?\d{1,3}", groups[0])
@@ -109,12 +115,11 @@ def kronor_to_ore(value: object) -> int:
     """
     scale = 1
     if isinstance(value, str):
-        number_part = re.sub(r"[A-Za-zåäöÅÄÖ%]+$", "", value.strip()).strip()
+        number_part, unit = _split_unit(value)
         if _AMBIGUOUS.match(number_part):
             raise AmountError(
                 f'{value!r} is ambiguous: write thousands with a space ("9 000") and öre with two decimals ("9,00")'
             )
-        _, unit = parse_number(value)
         if unit not in _SCALES:
             raise AmountError(f"{value!r}: unknown unit {unit!r} (use kr, tkr or mnkr)")
         scale = _SCALES[unit]
@@ -212,7 +217,14 @@ def parse_quantity(value: object) -> Fraction:
 
 # A fund counts kronor (kept in öre) or some other whole thing, such as "platser".
 KRONOR = "kr"
-KRONOR_WORDS = {"kr", "kronor", "sek"}  # all mean a fund in kronor
+
+
+def fund_unit(word: object) -> str:
+    """A fund's ``unit`` as written, normalised: ``"kr"`` for any word for kronor, else the word in lower case."""
+    if not isinstance(word, str):
+        return KRONOR
+    word = word.lower()
+    return KRONOR if _SCALES.get(word) == 1 else word
 
 
 def to_units(value: object, unit: str = KRONOR) -> int:
@@ -223,7 +235,7 @@ def to_units(value: object, unit: str = KRONOR) -> int:
     if unit == KRONOR:
         return kronor_to_ore(value)
     if isinstance(value, str):
-        word = parse_number(value)[1]
+        word = _split_unit(value)[1]
         if word and word != unit.lower():
             raise AmountError(f"{value!r}: this fund counts {unit}, not {word}")
     number = to_fraction(value)
@@ -234,8 +246,13 @@ def to_units(value: object, unit: str = KRONOR) -> int:
     return int(number)
 
 
+def format_count(amount: int, sep: str = NBSP) -> str:
+    """A whole number the Swedish way: ``1 516``, ``-1``."""
+    return ("-" if amount < 0 else "") + group_thousands(str(abs(amount)), sep)
+
+
 def format_units(amount: int, unit: str = KRONOR, sep: str = NBSP) -> str:
     """An amount with its unit, the Swedish way: ``13 056 000 kr`` or ``1 516 platser``."""
     if unit == KRONOR:
         return f"{format_kr(amount, sep)} kr"
-    return f"{'-' if amount < 0 else ''}{group_thousands(str(abs(amount)), sep)} {unit}"
+    return f"{format_count(amount, sep)} {unit}"

@@ -13,7 +13,7 @@ import re
 from string import Template
 
 from jobbsats.ledger.view import AllocationRow, LedgerView
-from jobbsats.money import KRONOR, format_kr, group_thousands
+from jobbsats.money import KRONOR, format_count, format_kr
 from jobbsats.report import Column, Document, ReportOptions, Table
 
 
@@ -28,7 +28,7 @@ def point_text(a: AllocationRow, decider: str) -> str:
         number = format_kr(a.amount, " ")
         amount = f"{number} kronor"
     else:
-        number = group_thousands(str(a.amount), " ")
+        number = format_count(a.amount, " ")
         amount = f"{number} {a.fund.unit}"
     years = ("årligen " if a.recurring else "") + _years(a)
     source = a.fund.wording if a.via is None else f"med finansiering från {a.via.genitive} ram"

@@ -15,7 +15,7 @@ from dataclasses import dataclass
 
 from jobbsats.errors import LedgerError
 from jobbsats.ledger.view import AllocationRow, Difference, FundInfo, FundYear, LedgerView
-from jobbsats.money import KRONOR, format_amount, format_units, group_thousands
+from jobbsats.money import KRONOR, format_amount, format_count, format_units
 from jobbsats.report import Column, Document, ReportOptions, Table
 
 UNALLOCATED = "Ej fördelat"
@@ -64,7 +64,7 @@ class Amounts:
     def text(self, amount: int) -> str:
         if self.money:
             return format_amount(amount, self.shown)
-        return ("-" if amount < 0 else "") + group_thousands(str(abs(amount)))
+        return format_count(amount)
 
 
 def in_words(amount: int, fund: FundInfo) -> str:

@@ -17,7 +17,7 @@ from jobbsats.config.schema import CORE_SCHEMA, RULE_ENTRY_SCHEMA
 from jobbsats.config.validator import non_finite, validate
 from jobbsats.entrypoints import ALLOWLIST_ENV
 from jobbsats.errors import InputError, PluginError, Problem, key_path
-from jobbsats.money import KRONOR, KRONOR_WORDS, AmountError, kronor_to_ore, to_units
+from jobbsats.money import KRONOR, AmountError, fund_unit, to_units
 from jobbsats.rule import years_of
 from jobbsats.scenario import Decision, Fund, Recipient, RuleSpec, Scenario
 
@@ -196,8 +196,7 @@ def _build(document: dict, rule_entries: list[tuple[int, dict]], source: str, te
     funds = {}
     for fid, f in document["funds"].items():
         totals, assumed = {}, {}
-        unit = f.get("unit", KRONOR).lower()
-        unit = KRONOR if unit in KRONOR_WORDS else unit
+        unit = fund_unit(f.get("unit", KRONOR))
         for year, value in sorted(f["total"].items()):
             amount = value["amount"] if isinstance(value, dict) else value
             totals[int(year)] = to_units(amount, unit)
@@ -251,7 +250,11 @@ def _sketch(
             for rid, r in document["recipients"].items()
         },
         "funds": {
-            fid: {"name": str(f.get("name", fid)), "total": _readable_totals(f.get("total"))}
+            fid: {
+                "name": str(f.get("name", fid)),
+                "unit": fund_unit(f.get("unit")),
+                "total": _readable_totals(f.get("total"), fund_unit(f.get("unit"))),
+            }
             for fid, f in document["funds"].items()
         },
     }
@@ -291,13 +294,13 @@ def _readable_years(section: Any) -> Any:
         return None
 
 
-def _readable_totals(total: Any) -> dict:
+def _readable_totals(total: Any, unit: str) -> dict:
     """The year totals that can be read, for a sketch of a file with problems elsewhere."""
     readable = {}
     for year, value in (total or {}).items() if isinstance(total, dict) else ():
         amount = value.get("amount") if isinstance(value, dict) else value
         try:
-            if years_of(int(year)) and kronor_to_ore(amount) >= 0:
+            if years_of(int(year)) and to_units(amount, unit) >= 0:
                 readable[year] = amount
         except (ValueError, AmountError):
             continue

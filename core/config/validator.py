@@ -15,8 +15,8 @@ from cerberus.utils import mapping_hash
 from jobbsats.errors import Problem, describe, key_path
 from jobbsats.money import (
     KRONOR,
-    KRONOR_WORDS,
     AmountError,
+    fund_unit,
     kronor_to_ore,
     parse_percent,
     parse_quantity,
@@ -59,10 +59,9 @@ class Validator(cerberus.Validator):
         """The unit of the fund whose ``total`` is being checked (kr unless it says otherwise)."""
         path = tuple(self.document_path)
         try:
-            unit = self.root_document["funds"][path[1]].get("unit", KRONOR) if path[:1] == ("funds",) else KRONOR
+            return fund_unit(self.root_document["funds"][path[1]].get("unit")) if path[:1] == ("funds",) else KRONOR
         except (KeyError, IndexError, TypeError, AttributeError):
             return KRONOR
-        return KRONOR if not isinstance(unit, str) or unit.lower() in KRONOR_WORDS else unit.lower()
 
     def _check_total_amount(self, field: str, value: Any, prefix: str = "") -> None:
         unit = self._fund_unit()

@@ -6,7 +6,7 @@ from decimal import Decimal
 from fractions import Fraction
 from typing import Any
 
-from jobbsats.money import format_amount, format_percent, group_thousands
+from jobbsats.money import format_amount, format_count, format_percent
 from jobbsats.report import Column
 
 
@@ -19,7 +19,7 @@ def display(column: Column, value: Any) -> str:
     if column.kind == "money":
         return format_amount(value, column.shown_in)
     if column.kind == "int":
-        return ("-" if value < 0 else "") + group_thousands(str(abs(value)))
+        return format_count(value)
     if column.kind == "percent":
         return format_percent(value if isinstance(value, (Fraction, Decimal)) else Decimal(value))
     return str(value)
