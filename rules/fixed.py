@@ -23,7 +23,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from jobbsats.config.load import outside_problem
+from jobbsats.config.load import years_problems
 from jobbsats.config.schema import MONEY, TEXT
 from jobbsats.errors import Problem
 from jobbsats.money import KRONOR, AmountError, format_units, to_units
@@ -96,15 +96,8 @@ class Fixed:
             if isinstance(line["amount"], dict) and "years" in line:
                 problems.append(Problem(f"{path}.years", "cannot go with amounts by year: those give the years"))
             years = _line_years(line)
-            outside = [y for y in years or () if scenario.period and y not in scenario.period]
-            if outside:
-                where = f"{path}.amount" if isinstance(line["amount"], dict) else f"{path}.years"
-                problems.append(outside_problem(where, outside, scenario))
-            elif fund is not None and fund.totals and years and not set(years) & set(fund.totals):
-                with_total = ", ".join(str(y) for y in sorted(fund.totals))
-                problems.append(
-                    Problem(f"{path}.years", f"none of these years has a total in fund {fund.id!r} ({with_total})")
-                )
+            where = f"{path}.amount" if isinstance(line["amount"], dict) else f"{path}.years"
+            problems += years_problems(where, years, fund, scenario)
             if "text" in line:
                 problems += check_text(line["text"], f"{path}.text")
             amounts = line["amount"].values() if isinstance(line["amount"], dict) else [line["amount"]]

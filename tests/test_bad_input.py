@@ -96,7 +96,7 @@ CASES = [
         (KEY, "key = { ASN = 2331, GVN = -1584 }\nnormalise = true")),
     bad("round-to-half-an-ore", "rules[1].round_to", "not a whole number of öre", (KEY, KEY + '\nround_to = "0,005"')),
     bad("unknown-rounding", "rules[1].rounding", "'per_row' is not allowed", (KEY, KEY + '\nrounding = "per_row"')),
-    bad("rule-year-outside-the-scenario", "rules[1].years", "2030 is outside the scenario's years (2024)",
+    bad("rule-year-without-a-total", "rules[1].years", "none of these years has a total in fund 'sjs' (2024)",
         (KEY, KEY + "\nyears = 2030")),
     # Amounts.
     bad("fixed-lines-larger-than-fund", "rules[0].lines", "come to 14 400 000 kr, more than the 10 000 000 kr",

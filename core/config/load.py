@@ -6,6 +6,7 @@ import dataclasses
 import hashlib
 import os
 import unicodedata
+from collections.abc import Sequence
 from decimal import Decimal
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
@@ -274,10 +275,23 @@ def _check_period(scenario: Scenario) -> list[Problem]:
     ]
 
 
-def outside_problem(path: str, outside: list[int], scenario: Scenario) -> Problem:
-    """Years a key names that the scenario does not cover (a typo, most likely)."""
-    verb = "is" if len(outside) == 1 else "are"
-    return Problem(path, f"{_years_text(outside)} {verb} outside the scenario's years ({_years_text(scenario.years)})")
+def years_problems(path: str, years: Sequence[int] | None, fund: Fund | None, scenario: Scenario) -> list[Problem]:
+    """The years a key names must lie in ``[scenario].years`` (when given), and one must have a total.
+
+    A year outside the period is most likely a typo; a line or rule whose years
+    all lack a total would silently do nothing.
+    """
+    if not years:
+        return []
+    outside = [y for y in years if scenario.period and y not in scenario.period]
+    if outside:
+        verb = "is" if len(outside) == 1 else "are"
+        span = _years_text(scenario.period)
+        return [Problem(path, f"{_years_text(outside)} {verb} outside the scenario's years ({span})")]
+    if fund is not None and fund.totals and not set(years) & set(fund.totals):
+        with_total = ", ".join(str(y) for y in sorted(fund.totals))
+        return [Problem(path, f"none of these years has a total in fund {fund.id!r} ({with_total})")]
+    return []
 
 
 def _years_text(years: tuple[int, ...] | list[int]) -> str:
@@ -309,15 +323,7 @@ def _readable_totals(total: Any, unit: str) -> dict:
 
 def _cross_check(spec: RuleSpec, scenario: Scenario, registry: Registry) -> list[Problem]:
     problems: list[Problem] = []
-    outside = [y for y in spec.years or () if y not in scenario.years]
-    fund = scenario.funds.get(spec.fund)
-    if outside and scenario.years:
-        problems.append(outside_problem(f"{spec.path}.years", outside, scenario))
-    elif spec.years and fund is not None and fund.totals and not set(spec.years) & set(fund.totals):
-        with_total = ", ".join(str(y) for y in sorted(fund.totals))
-        problems.append(
-            Problem(f"{spec.path}.years", f"none of these years has a total in fund {fund.id!r} ({with_total})")
-        )
+    problems += years_problems(f"{spec.path}.years", spec.years, scenario.funds.get(spec.fund), scenario)
     if not spec.fund:
         problems.append(Problem(f"{spec.path}.fund", "is required when the file has more than one fund"))
     elif spec.fund not in scenario.funds:
