@@ -56,10 +56,11 @@ class Amounts:
     def title_suffix(self) -> str:
         return f" ({self.unit})" if self.suffix else ""
 
-    def column(self, key: str, title: str) -> Column:
+    def column(self, key: str, title: str, count_title: str | None = None) -> Column:
+        """A column of amounts: money shown in kr/tkr/mnkr, or a count of the unit (titled ``count_title``)."""
         if self.money:
             return Column(key, f"{title} ({self.shown})", "money", self.shown)
-        return Column(key, f"{title.replace('Belopp', 'Antal')} ({self.unit})", "int")
+        return Column(key, f"{count_title or title} ({self.unit})", "int")
 
     def text(self, amount: int) -> str:
         if self.money:
@@ -138,7 +139,7 @@ class Fordelning:
                 Column("recipient", "Mottagare"),
                 Column("rule", "Regel"),
                 Column("label", "Ändamål"),
-                amounts.column(amounts.key, "Belopp"),
+                amounts.column(amounts.key, "Belopp", "Antal"),
                 Column("passed_on_to", "Vidare till"),
                 amounts.column(amounts.passed_key, "Varav vidare"),
             ],
@@ -255,7 +256,7 @@ class Fordelning:
             rule = re.match(r"rules\[(\d+)\]", row["source"] or "")
             first_seen.setdefault(line, (int(rule.group(1)) if rule else float("inf"), seen))
         table.rows = [lines[line] for line in sorted(lines, key=lambda line: first_seen[line])]
-        sums = {(t["fund_id"], t["year"]): t[amounts.key] for t in detail.totals if t["recipient"].startswith("Summa")}
+        sums = {(t["fund_id"], t["year"]): t[amounts.key] for t in detail.totals if amounts.total_key in t}
         for fund in dict.fromkeys(fy.fund for fy in fund_years):
             total = {"fund": fund.name, "fund_id": fund.id, "recipient": "Summa"}
             for fy in (fy for fy in fund_years if fy.fund == fund):
