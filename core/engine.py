@@ -13,7 +13,7 @@ from dataclasses import dataclass, field
 from jobbsats.errors import InputError, PluginError, Problem
 from jobbsats.money import KRONOR, MAX_ORE, format_units
 from jobbsats.registry import Registry
-from jobbsats.rule import ACTIONS, Allocation, RuleContext, RuleResult, check_text
+from jobbsats.rule import ACTIONS, Allocation, ProjectPeriod, Rule, RuleContext, RuleResult, check_text, uses_fund
 from jobbsats.scenario import RuleSpec, Scenario
 
 
@@ -48,6 +48,10 @@ class Plan:
     unallocated: dict[tuple[str, int], int] = field(default_factory=dict)
     differences: list[RoundingDifference] = field(default_factory=list)
     plugins_used: set[str] = field(default_factory=set)
+    # Each project's financing lines by month, from the rules that follow projects; keyed by
+    # (project, line, year, month). Also which rule entry periodised each project.
+    periods: dict[tuple[str, int, int, int], int] = field(default_factory=dict)
+    periodised_by: dict[str, RuleSpec] = field(default_factory=dict)
 
 
 def compute(
@@ -66,17 +70,20 @@ def compute(
     for year in plan.years:
         available = {fid: f.totals[year] for fid, f in scenario.funds.items() if year in f.totals}
         for spec in scenario.rules:
-            if spec.fund not in available or (spec.years and year not in spec.years):
-                continue
             rule = registry.rules[spec.rule]
+            follows_projects = not uses_fund(rule)
+            if (spec.fund not in available and not follows_projects) or (spec.years and year not in spec.years):
+                continue
             owner = registry.owner[("rule", spec.rule)]
             plan.plugins_used.add(owner)
-            context = RuleContext(scenario, spec, scenario.funds[spec.fund], year, available[spec.fund])
             fail = _blame(scenario, spec, owner)
-            try:
-                result = rule.allocate(context)
-            except Exception as exc:
-                raise fail(f"failed for {year}: {type(exc).__name__}: {exc}") from exc
+            if follows_projects:
+                result = _call(rule, RuleContext(scenario, spec, None, year, 0), fail)
+                problems += _take_periods(result, spec, year, plan, fail)
+                continue
+            result = _call(
+                rule, RuleContext(scenario, spec, scenario.funds[spec.fund], year, available[spec.fund]), fail
+            )
             unit = scenario.funds[spec.fund].unit
             _check_shape(result, scenario, available[spec.fund], unit, fail)
             if result.problems:
@@ -105,6 +112,7 @@ def compute(
             plan.unallocated[(fid, year)] = left
     if problems:
         raise InputError(scenario.source, problems)
+    _check_conservation(plan, registry)
 
     points = _number_points(found, scenario.decision.first_point)
     plan.allocations = [
@@ -112,6 +120,74 @@ def compute(
         for year, spec, a in found
     ]
     return plan
+
+
+def _call(rule: Rule, context: RuleContext, fail: Callable[[str], PluginError]) -> RuleResult:
+    try:
+        return rule.allocate(context)
+    except Exception as exc:
+        raise fail(f"failed for {context.year}: {type(exc).__name__}: {exc}") from exc
+
+
+def _take_periods(
+    result: object, spec: RuleSpec, year: int, plan: Plan, fail: Callable[[str], PluginError]
+) -> list[Problem]:
+    """Check a project rule's answer for one year and add its months to the plan; return its problems."""
+    scenario, periods = plan.scenario, plan.periods
+    if not isinstance(result, RuleResult):
+        raise fail(f"returned {type(result).__name__}, not a RuleResult")
+    if not isinstance(result.periods, list) or not isinstance(result.problems, list):
+        raise fail("must return its periods and problems as lists")
+    if result.allocations:
+        raise fail("follows projects (uses_fund = False) but returned allocations, which need a fund")
+    for p in result.problems:
+        if not isinstance(p, Problem):
+            raise fail(f"returned {type(p).__name__} among its problems, not a Problem")
+    for piece in result.periods:
+        if not isinstance(piece, ProjectPeriod):
+            raise fail(f"returned {type(piece).__name__} among its periods, not a ProjectPeriod")
+        project = scenario.projects.get(piece.project) if isinstance(piece.project, str) else None
+        if project is None:
+            raise fail(f"returned a period for unknown project {piece.project!r}")
+        numbers = (piece.line, piece.year, piece.month, piece.amount)
+        if any(isinstance(n, bool) or not isinstance(n, int) for n in numbers):
+            raise fail(
+                f"returned a period of project {piece.project!r} whose line, year, month or amount is no integer"
+            )
+        if not 0 <= piece.line < len(project.financing):
+            raise fail(f"returned a period for line {piece.line} of project {piece.project!r}, which has no such line")
+        first, last = (project.start.year, project.start.month), (project.end.year, project.end.month)
+        if piece.year != year or not 1 <= piece.month <= 12 or not first <= (piece.year, piece.month) <= last:
+            raise fail(
+                f"returned a period {piece.year}-{piece.month:02d} for project {piece.project!r} when asked for "
+                f"{year}; the project runs {project.start} to {project.end}"
+            )
+        if not 0 <= piece.amount <= MAX_ORE:
+            raise fail(f"returned the amount {piece.amount} öre for project {piece.project!r}, outside 0..{MAX_ORE}")
+        key = (piece.project, piece.line, piece.year, piece.month)
+        if key in periods:
+            raise fail(f"returned project {piece.project!r} line {piece.line} for {year}-{piece.month:02d} twice")
+        periods[key] = piece.amount
+        plan.periodised_by[piece.project] = spec
+    return result.problems
+
+
+def _check_conservation(plan: Plan, registry: Registry) -> None:
+    """Every periodised line whose whole period was computed must add up to its amount, to the öre."""
+    sums: dict[tuple[str, int], int] = defaultdict(int)
+    for (project, line, _year, _month), amount in plan.periods.items():
+        sums[(project, line)] += amount
+    for (project_id, index), total in sums.items():
+        project = plan.scenario.projects[project_id]
+        if not set(project.years) <= set(plan.years):
+            continue  # only part of the period was computed (--year)
+        line = project.financing[index]
+        if total != line.amount:
+            spec = plan.periodised_by[project_id]
+            raise _blame(plan.scenario, spec, registry.owner[("rule", spec.rule)])(
+                f"spread line {index} of project {project_id!r} into months that add up to {total} öre, "
+                f"not its amount of {line.amount} öre"
+            )
 
 
 def _number_points(found: list[tuple[int, RuleSpec, Allocation]], first: int) -> dict[tuple[int, str], int]:

@@ -79,6 +79,7 @@ class ReportOptions:
     """What the user asked for on the command line."""
 
     year: int | None = None
+    quarters: bool = False  # break years into calendar quarters, where a report can
 
 
 @runtime_checkable

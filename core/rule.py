@@ -74,14 +74,32 @@ def unknown_recipient(rid: str, path: str, scenario: Scenario) -> Problem:
 
 
 @dataclass(frozen=True)
+class ProjectPeriod:
+    """The part of a project's financing line that falls in one calendar month.
+
+    :param project: the project's id, as in ``[projects]``
+    :param line: the index of the line in the project's ``financing`` list
+    :param year: the calendar year, which must be the context's year
+    :param month: 1-12
+    :param amount: integer öre, never negative; a line's months add up to its amount
+    """
+
+    project: str
+    line: int
+    year: int
+    month: int
+    amount: int
+
+
+@dataclass(frozen=True)
 class RuleContext:
-    """What a rule sees for one year of one fund."""
+    """What a rule sees for one year of one fund (``fund`` is None for a rule that follows projects)."""
 
     scenario: Scenario
     spec: RuleSpec
-    fund: Fund
+    fund: Fund | None
     year: int
-    available: int  # the fund's total for the year less what earlier rules took
+    available: int  # the fund's total for the year less what earlier rules took (0 without a fund)
 
 
 @dataclass
@@ -99,6 +117,7 @@ class RuleResult:
 
     allocations: list[Allocation] = field(default_factory=list)
     problems: list[Problem] = field(default_factory=list)
+    periods: list[ProjectPeriod] = field(default_factory=list)  # a project rule's months for this year
     split: int = 0
     rounding_difference: int = 0
     rounding_unit: int = 0  # the unit each line was rounded to; bounds the difference
@@ -111,6 +130,11 @@ class Rule(Protocol):
     ``name`` is what a scenario writes as ``rule = "..."``; ``schema`` is the
     Cerberus schema of the keys the rule adds to its ``[[rules]]`` entry (the core
     already knows ``rule``, ``fund`` and ``label``).
+
+    A rule that follows projects instead of drawing from a fund sets
+    ``uses_fund = False``: it is then called once for every year of the
+    scenario, with ``context.fund`` None, and answers with ``periods``
+    (see :class:`ProjectPeriod`) instead of allocations.
     """
 
     name: str
@@ -127,6 +151,11 @@ class Rule(Protocol):
     def allocate(self, context: RuleContext) -> RuleResult:
         """Allocate from ``context.available`` for ``context.year``."""
         ...
+
+
+def uses_fund(rule: object) -> bool:
+    """Whether a rule draws from a fund (the default) or follows projects (``uses_fund = False``)."""
+    return getattr(rule, "uses_fund", True) is not False
 
 
 _SPAN = re.compile(r"^\s*(\d{4})\s*(?:[-\u2013]\s*(\d{4})\s*)?$")

@@ -3,7 +3,10 @@
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from typing import Any
+from typing import TYPE_CHECKING, Any
+
+if TYPE_CHECKING:
+    from jobbsats.projects import Financier, Project
 
 RECIPIENT_KINDS = ("nämnd", "extern", "projekt")
 
@@ -84,10 +87,14 @@ class Scenario:
     rules: list[RuleSpec]
     extra: dict[str, Any] = field(default_factory=dict)
     period: tuple[int, ...] | None = None  # [scenario].years, when given
+    financiers: dict[str, Financier] = field(default_factory=dict)
+    projects: dict[str, Project] = field(default_factory=dict)
 
     @property
     def years(self) -> list[int]:
-        """The scenario's years: its period, or else every year some fund has a total for."""
+        """The scenario's years: its period, or else every year a fund has a total for or a project runs in."""
         if self.period:
             return list(self.period)
-        return sorted({y for f in self.funds.values() for y in f.totals})
+        years = {y for f in self.funds.values() for y in f.totals}
+        years.update(y for p in self.projects.values() for y in p.years)
+        return sorted(years)

@@ -7,6 +7,8 @@ from jobbsats.hookspecs import hookimpl
 def register_reports(register):
     from jobbsats.reports.beslut import Beslut
     from jobbsats.reports.fordelning import Fordelning
+    from jobbsats.reports.projekt import Projekt
 
     register(Fordelning())
     register(Beslut())
+    register(Projekt())

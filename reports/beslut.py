@@ -76,6 +76,8 @@ class Beslut:
         else:
             title = f"Förslag till beslut{ref}"
         undecided = [f"Totalen för {y} är ej beslutad: inga beslutspunkter." for y in asked if y not in years]
+        if not ledger.fund_years:
+            undecided = ["Körningen fördelar ingen fond: inga beslutspunkter."]
         notes = [
             f"Beloppen för {fy.year} bygger på en antagen total för {fy.fund.name}"
             + (f" ({fy.note})" if fy.note else "")

@@ -116,6 +116,7 @@ class Fordelning:
             tables=tables,
             paragraphs=[
                 f"Körning {ledger.run.id}, {ledger.run.started_at}, från {ledger.run.config_path}.",
+                *([] if ledger.fund_years else ["Körningen fördelar ingen fond (se rapporten projekt)."]),
                 *(_total_sentence(fy) for fy in fund_years),
                 *(
                     _difference_sentence(d)

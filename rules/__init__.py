@@ -5,11 +5,13 @@ from jobbsats.hookspecs import hookimpl
 
 @hookimpl
 def register_rules(register):
+    from jobbsats.rules.cofinancing import Cofinancing
     from jobbsats.rules.fixed import Fixed
     from jobbsats.rules.percentage_key import PercentageKey
     from jobbsats.rules.rate import Rate
     from jobbsats.rules.unit_cost import UnitCost
 
+    register(Cofinancing())
     register(Fixed())
     register(PercentageKey())
     register(Rate())

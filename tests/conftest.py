@@ -52,11 +52,11 @@ def example_text() -> str:
 
 
 @pytest.fixture
-def scenario_file(tmp_path, example_text):
-    """Write the example with some text replaced; returns the new file's path."""
+def example_file(tmp_path):
+    """Write a bundled example (by name) with some text replaced; returns the new file's path."""
 
-    def make(*replacements: tuple[str, str], name: str = "scenario.toml") -> Path:
-        text = example_text
+    def make(example: str, *replacements: tuple[str, str], name: str = "scenario.toml") -> Path:
+        text = examples.path_of(example).read_text(encoding="utf-8")
         for old, new in replacements:
             assert old in text, old
             text = text.replace(old, new)
@@ -65,6 +65,12 @@ def scenario_file(tmp_path, example_text):
         return path
 
     return make
+
+
+@pytest.fixture
+def scenario_file(example_file):
+    """Write the malmo-2024 example with some text replaced; returns the new file's path."""
+    return lambda *replacements, name="scenario.toml": example_file("malmo-2024", *replacements, name=name)
 
 
 def file_digest(path: Path) -> str | None:

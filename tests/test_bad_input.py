@@ -127,7 +127,7 @@ CASES = [
     bad("grant-larger-than-line", "rules[0].lines[2].grants", "more than the line's 4 900 000 kr",
         (GRANT_TO, GRANT_TO + "\namount = 5_000_000")),
     # Funds and years.
-    bad("no-funds-table", "funds", "is required but missing", (FUND_TABLE, "")),
+    bad("no-funds-table", "funds", "is required: a scenario needs a fund to allocate or a project to follow", (FUND_TABLE, "")),
     bad("rule-names-unknown-fund", "rules[1].fund", "unknown fund 'nope'", (KEY_RULE, KEY_RULE + '\nfund = "nope"')),
     bad("two-funds-and-no-fund-named", "rules[0].fund", "more than one fund",
         (FUND_TABLE, FUND_TABLE + '\n[funds.other]\nname = "Annat"\ntotal = { 2024 = 1_000 }\n')),

@@ -19,7 +19,14 @@ def test_examples_lists_the_bundled_example(cli):
     result = cli("examples")
     assert result.exit_code == 0
     listed = {line.split()[0]: line for line in result.stdout.splitlines()}
-    assert set(listed) == {"malmo-2024", "malmo-2024-2026", "kostnader-2020-2021", "platser-2020", "lonekostnad-2020"}
+    assert set(listed) == {
+        "malmo-2024",
+        "malmo-2024-2026",
+        "kostnader-2020-2021",
+        "platser-2020",
+        "lonekostnad-2020",
+        "malmokraften-2020",
+    }
     assert "STK-2024-291" in listed["malmo-2024"] and "Table 3" in listed["kostnader-2020-2021"]
 
 
@@ -102,12 +109,12 @@ def test_plugins_lists_the_built_ins(cli):
     result = cli("plugins", "--json")
     assert result.exit_code == 0
     listing = {p["name"]: p for p in json.loads(result.stdout)}
-    assert listing["jobbsats.rules"]["rules"] == ["fixed", "percentage_key", "rate", "unit_cost"]
-    assert listing["jobbsats.reports"]["reports"] == ["beslut", "fordelning"]
+    assert listing["jobbsats.rules"]["rules"] == ["cofinancing", "fixed", "percentage_key", "rate", "unit_cost"]
+    assert listing["jobbsats.reports"]["reports"] == ["beslut", "fordelning", "projekt"]
     assert listing["jobbsats.reports.formats"]["formats"] == ["csv", "json", "md"]
     assert all(p["builtin"] for p in listing.values())
     text = cli("plugins").stdout
-    assert "rules: fixed, percentage_key, rate, unit_cost" in text
+    assert "rules: cofinancing, fixed, percentage_key, rate, unit_cost" in text
 
 
 def test_db_option_and_environment(cli, tmp_path, monkeypatch):

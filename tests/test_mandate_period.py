@@ -22,14 +22,8 @@ SEED_YEAR = [
 ]  # fmt: skip
 
 
-def period_file(tmp_path, *replacements):
-    text = PERIOD.read_text(encoding="utf-8")
-    for old, new in replacements:
-        assert old in text, old
-        text = text.replace(old, new)
-    path = tmp_path / "period.toml"
-    path.write_text(text, encoding="utf-8")
-    return path
+def period_file(example_file, *replacements):
+    return example_file("malmo-2024-2026", *replacements, name="period.toml")
 
 
 def per_year(rows):
@@ -50,11 +44,11 @@ def test_the_period_repeats_2024_and_marks_the_assumed_years(cli):
     assert "Beloppen för 2026 bygger på en antagen total för Strategiska jobbsatsningar" in beslut.stdout
 
 
-def test_a_year_without_a_total_is_not_decided_never_zero(cli, tmp_path):
+def test_a_year_without_a_total_is_not_decided_never_zero(cli, example_file):
     # 2025 assumed at 38 000 000: 38 000 000 - 14 400 000 = 23 600 000 by 51/27/16/6 =
     # 12 036 000 / 6 372 000 / 3 776 000 / 1 416 000. 2026 has no total at all.
     path = period_file(
-        tmp_path,
+        example_file,
         (TOTALS, '[funds.sjs.total]\n2024 = 40_000_000\n2025 = { amount = "38 mnkr", assumed = true }'),
     )
     result = cli("run", path)
@@ -77,10 +71,10 @@ def test_run_one_year(cli):
     assert "--year: 2030 is not a year of the scenario (2024, 2025, 2026)" in result.stderr
 
 
-def test_a_key_that_changes_from_a_year(cli, tmp_path):
+def test_a_key_that_changes_from_a_year(cli, example_file):
     # From 2026 ASN 50 % and GVN 28 %: 25 600 000 kr gives 12 800 000 / 7 168 000 / 4 096 000 / 1 536 000.
     path = period_file(
-        tmp_path,
+        example_file,
         (
             KEY_RULE,
             KEY_RULE + '\nyears = "2024-2025"\n\n[[rules]]\nrule = "percentage_key"\nlabel = "Fördelningsnyckel"\n'
@@ -110,20 +104,20 @@ def test_a_key_that_changes_from_a_year(cli, tmp_path):
         ("assumed = true, note", "assumed = 1, note", "funds.sjs.total.2025: assumed must be true or false"),
     ],
 )
-def test_period_mistakes(cli, tmp_path, digest, old, new, message):
+def test_period_mistakes(cli, tmp_path, digest, old, new, message, example_file):
     assert cli("run", "--quiet").exit_code == 0
     before = digest(cli.db)
-    result = cli("run", period_file(tmp_path, (old, new)))
+    result = cli("run", period_file(example_file, (old, new)))
     assert result.exit_code == 1
     assert message in result.stderr
     assert digest(cli.db) == before
 
 
-def test_run_a_year_without_a_total_is_refused(cli, tmp_path):
-    path = period_file(tmp_path, (TOTALS, "[funds.sjs.total]\n2024 = 40_000_000"))
+def test_run_a_year_without_a_total_is_refused(cli, tmp_path, example_file):
+    path = period_file(example_file, (TOTALS, "[funds.sjs.total]\n2024 = 40_000_000"))
     result = cli("run", path, "--year", "2026")
     assert result.exit_code == 1
-    assert "--year: 2026 has no total in any fund: nothing to allocate" in result.stderr
+    assert "--year: 2026 has no total in any fund and no project: nothing to compute" in result.stderr
     assert not cli.db.exists()
 
 
@@ -200,7 +194,7 @@ def test_a_fund_without_a_total_in_another_funds_year(cli, tmp_path):
     assert cli("report", "fordelning").exit_code == 0
 
 
-def test_years_a_rule_or_line_names_must_exist(cli, tmp_path):
+def test_years_a_rule_or_line_names_must_exist(cli, tmp_path, example_file):
     cases = [
         # A rule whose years all lack a total never runs: an error, as for a fixed line.
         ((TOTALS, "[funds.sjs.total]\n2024 = 40_000_000\n2026 = 40_000_000"), (KEY_RULE, KEY_RULE + "\nyears = 2025"),
@@ -212,13 +206,13 @@ def test_years_a_rule_or_line_names_must_exist(cli, tmp_path):
          "rules[0].lines[0].amount: 2019 is outside the scenario's years (2024-2026)"),
     ]  # fmt: skip
     for first, second, message in cases:
-        path = period_file(tmp_path, first, *([second] if second else []))
+        path = period_file(example_file, first, *([second] if second else []))
         result = cli("validate", path)
         assert result.exit_code == 1 and message in result.stderr, (message, result.stderr)
 
 
-def test_beslut_says_which_years_are_not_decided(cli, tmp_path):
-    path = period_file(tmp_path, (TOTALS, "[funds.sjs.total]\n2024 = 40_000_000\n2026 = 40_000_000"))
+def test_beslut_says_which_years_are_not_decided(cli, tmp_path, example_file):
+    path = period_file(example_file, (TOTALS, "[funds.sjs.total]\n2024 = 40_000_000\n2026 = 40_000_000"))
     assert cli("run", path, "--quiet").exit_code == 0
     out = cli("report", "beslut").stdout
     assert "Totalen för 2025 är ej beslutad: inga beslutspunkter." in out

@@ -30,7 +30,15 @@ def test_every_built_in_schema_passes_cerberus_own_check():
         Validator.clear_caches()
         Validator(schema)  # raises SchemaError if Cerberus finds the schema itself wrong
         names.append(name)
-    assert names == ["core", "rule entry", "rule fixed", "rule percentage_key", "rule rate", "rule unit_cost"]
+    assert names == [
+        "core",
+        "rule entry",
+        "rule cofinancing",
+        "rule fixed",
+        "rule percentage_key",
+        "rule rate",
+        "rule unit_cost",
+    ]
 
 
 def test_cerberus_does_check_an_untrusted_schema():

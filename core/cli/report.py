@@ -14,16 +14,25 @@ from jobbsats.cli.options import db_option, guarded
 @click.option("--format", "-f", "fmt", help="Output format: md (default), csv, json, or one a plugin adds.")
 @click.option("--output", "-o", type=click.Path(path_type=Path), help="Write to this file (- for standard output).")
 @click.option("--year", type=int, help="Only this year.")
+@click.option("--quarters", is_flag=True, help="Break years into quarters (reports that can, such as projekt).")
 @click.option("--run", "run_id", type=int, help="Report on this run (default: the latest; see `jobbsats runs`).")
 @click.option("--force", is_flag=True, help="Replace the output file if it exists.")
 @db_option
 def report(
-    name: str, fmt: str | None, output: Path | None, year: int | None, run_id: int | None, force: bool, db: Path
+    name: str,
+    fmt: str | None,
+    output: Path | None,
+    year: int | None,
+    quarters: bool,
+    run_id: int | None,
+    force: bool,
+    db: Path,
 ) -> None:
     """Produce the report NAME from the ledger (see `jobbsats plugins` for the reports).
 
-    Built in: `fordelning` (the allocation, with totals) and `beslut` (the
-    numbered decision points in Swedish). With -o and no --format, the format
+    Built in: `fordelning` (the allocation, with totals), `beslut` (the
+    numbered decision points in Swedish) and `projekt` (co-financed projects
+    per financier and year or quarter). With -o and no --format, the format
     follows the file's extension.
     """
     from jobbsats.errors import JobbsatsError
@@ -49,10 +58,16 @@ def report(
     if formatter.binary and output is None:
         raise JobbsatsError(f"the {fmt} format is binary; write it to a file with -o FILE")
     view = LedgerView(open_ledger(db, must_exist=True), run_id)
-    if year is not None and year not in view.years:
-        years = ", ".join(str(y) for y in view.years)
+    all_years = sorted(set(view.years) | set(view.project_years))
+    if year is not None and year not in all_years:
+        years = ", ".join(str(y) for y in all_years)
         raise JobbsatsError(f"run {view.run_id} has no year {year} (years: {years})")
-    document = guarded(lambda: registry.reports[name].build(view, ReportOptions(year=year)), "report", name, registry)
+    document = guarded(
+        lambda: registry.reports[name].build(view, ReportOptions(year=year, quarters=quarters)),
+        "report",
+        name,
+        registry,
+    )
     content = guarded(lambda: formatter.render(document), "format", fmt, registry)
     if output is None:
         click.echo(content, nl=False)

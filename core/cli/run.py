@@ -29,9 +29,11 @@ def _plan(config: str | None, year: int | None = None):
         raise InputError(
             scenario.source, [*problems, Problem("--year", f"{year} is not a year of the scenario ({years})")]
         )
-    if year is not None and not any(year in fund.totals for fund in scenario.funds.values()):
+    in_projects = any(year in p.years for p in scenario.projects.values())
+    if year is not None and not in_projects and not any(year in fund.totals for fund in scenario.funds.values()):
         raise InputError(
-            scenario.source, [*problems, Problem("--year", f"{year} has no total in any fund: nothing to allocate")]
+            scenario.source,
+            [*problems, Problem("--year", f"{year} has no total in any fund and no project: nothing to compute")],
         )
     return compute(scenario, registry, problems, only_year=year), registry
 
@@ -47,7 +49,8 @@ def run(config: str | None, db: Path, year: int | None, quiet: bool) -> None:
     CONFIG is a scenario file or the name of a bundled example (see `jobbsats
     examples`). Without it, ./jobbsats.toml is used if present, else the bundled
     example malmo-2024. The run is one transaction: all of it is recorded, or
-    nothing. Prints the `fordelning` report afterwards.
+    nothing. Prints the `fordelning` report afterwards (and `projekt` when the
+    scenario has projects).
     """
     from jobbsats.ledger import open_ledger
     from jobbsats.ledger.view import LedgerView
@@ -71,9 +74,14 @@ def run(config: str | None, db: Path, year: int | None, quiet: bool) -> None:
     if not quiet:
         # The run is recorded by now: a report that fails says so as a plugin error, not a traceback.
         view = LedgerView(open_ledger(db, must_exist=True), run_id)
-        build = registry.reports["fordelning"].build
-        document = guarded(lambda: build(view, ReportOptions()), "report", "fordelning", registry)
-        click.echo(guarded(lambda: registry.formats["md"].render(document), "format", "md", registry), nl=False)
+        shown = [
+            name for name, has in (("fordelning", plan.scenario.funds), ("projekt", plan.scenario.projects)) if has
+        ]
+        for number, name in enumerate(shown):
+            build = registry.reports[name].build
+            document = guarded(lambda build=build: build(view, ReportOptions()), "report", name, registry)
+            text = guarded(lambda d=document: registry.formats["md"].render(d), "format", "md", registry)
+            click.echo(("\n" if number else "") + text, nl=False)
 
 
 @click.command()
@@ -94,10 +102,11 @@ def validate(config: str | None, year: int | None) -> None:
     for fid, fund in scenario.funds.items():
         given = sum(p.allocation.amount for p in plan.allocations if p.fund == fid and p.allocation.via is None)
         per_fund.append(f"{fund.name} {format_units(given, fund.unit, ' ')}")
-    click.echo(
-        f"{scenario.source}: OK. {len(scenario.rules)} rules, years {years}, "
-        f"{len(plan.allocations)} allocations: {'; '.join(per_fund)}."
-    )
+    parts = [f"{len(plan.allocations)} allocations: {'; '.join(per_fund)}"] if scenario.funds else []
+    if scenario.projects:
+        periodised = len(plan.periodised_by)
+        parts.append(f"{len(scenario.projects)} projects, {periodised} of them periodised")
+    click.echo(f"{scenario.source}: OK. {len(scenario.rules)} rules, years {years}, {'; '.join(parts)}.")
     for d in plan.differences:
         unit = scenario.funds[d.fund].unit
         click.echo(

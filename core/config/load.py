@@ -14,12 +14,13 @@ from typing import TYPE_CHECKING, Any
 import tomli
 from cerberus import SchemaError
 
+from jobbsats.config.projects import read_financiers, read_projects
 from jobbsats.config.schema import CORE_SCHEMA, RULE_ENTRY_SCHEMA
 from jobbsats.config.validator import non_finite, validate
 from jobbsats.entrypoints import ALLOWLIST_ENV
 from jobbsats.errors import InputError, PluginError, Problem, key_path
 from jobbsats.money import KRONOR, AmountError, fund_unit, to_units
-from jobbsats.rule import years_of
+from jobbsats.rule import uses_fund, years_of
 from jobbsats.scenario import Decision, Fund, Recipient, RuleSpec, Scenario
 
 if TYPE_CHECKING:
@@ -113,6 +114,8 @@ def check_scenario(path: str | Path, registry: Registry) -> tuple[Scenario, list
         raise InputError(source, problems)
 
     problems += _validate_core(document, registry)
+    if not document.get("funds") and not document.get("projects") and not any(p.path == "funds" for p in problems):
+        problems.append(Problem("funds", "is required: a scenario needs a fund to allocate or a project to follow"))
     valid_rules = []
     for index, entry in enumerate(document.get("rules") or []):
         if isinstance(entry, dict):
@@ -135,6 +138,10 @@ def check_scenario(path: str | Path, registry: Registry) -> tuple[Scenario, list
     # The rest of the file is sound, so the rule entries that are well-formed can
     # be cross-checked now, and the user sees those problems in the same message.
     scenario = _build(document, valid_rules, source, text, raw)
+    scenario.financiers, found = read_financiers(document, scenario.recipients)
+    problems += found
+    scenario.projects, found = read_projects(document, scenario.financiers, scenario.period)
+    problems += found
     if scenario.decision.first_point <= len(scenario.decision.preamble):
         problems.append(
             Problem(
@@ -195,7 +202,7 @@ def _build(document: dict, rule_entries: list[tuple[int, dict]], source: str, te
         for rid, r in document["recipients"].items()
     }
     funds = {}
-    for fid, f in document["funds"].items():
+    for fid, f in document.get("funds", {}).items():
         totals, assumed = {}, {}
         unit = fund_unit(f.get("unit", KRONOR))
         for year, value in sorted(f["total"].items()):
@@ -239,7 +246,7 @@ def _sketch(
     document: dict, rule_entries: list[tuple[int, dict]], source: str, text: str, raw: bytes
 ) -> Scenario | None:
     """The scenario as far as its names go (ids of recipients and funds, no amounts), or None."""
-    tables = [document.get("recipients"), document.get("funds")]
+    tables = [document.get("recipients"), document.get("funds", {})]
     if not all(isinstance(t, dict) and all(isinstance(v, dict) for v in t.values()) for t in tables):
         return None
     sketched = {
@@ -256,7 +263,7 @@ def _sketch(
                 "unit": fund_unit(f.get("unit")),
                 "total": _readable_totals(f.get("total"), fund_unit(f.get("unit"))),
             }
-            for fid, f in document["funds"].items()
+            for fid, f in document.get("funds", {}).items()
         },
     }
     return _build(sketched, rule_entries, source, text, raw)
@@ -324,7 +331,11 @@ def _readable_totals(total: Any, unit: str) -> dict:
 def _cross_check(spec: RuleSpec, scenario: Scenario, registry: Registry) -> list[Problem]:
     problems: list[Problem] = []
     problems += years_problems(f"{spec.path}.years", spec.years, scenario.funds.get(spec.fund), scenario)
-    if not spec.fund:
+    if not uses_fund(registry.rules[spec.rule]):
+        pass  # it follows projects, not a fund: whatever fund the entry names is not its business
+    elif not scenario.funds:
+        problems.append(Problem(f"{spec.path}.fund", f"rule {spec.rule!r} draws from a fund, and the file has none"))
+    elif not spec.fund:
         problems.append(Problem(f"{spec.path}.fund", "is required when the file has more than one fund"))
     elif spec.fund not in scenario.funds:
         known = ", ".join(scenario.funds)

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from jobbsats.money import SHOWN_IN
+from jobbsats.projects import STATUSES
 from jobbsats.scenario import RECIPIENT_KINDS
 
 TEXT = {"type": "string", "empty": False, "check_with": "not_blank"}
@@ -11,13 +12,15 @@ TEXT = {"type": "string", "empty": False, "check_with": "not_blank"}
 MONEY = {"check_with": "money"}
 PERCENT = {"check_with": "percent"}
 QUANTITY = {"check_with": "quantity"}  # a plain number: a head count, a volume
+SHARE = {"check_with": "share"}  # a percentage of a whole, at most 100 %
+DATE = {"check_with": "date"}  # a TOML date (2020-01-01) or the same as text
 
 
-def tables_by_id(fields: dict) -> dict:
-    """A required, non-empty set of ``[section.ID]`` tables, each with ``fields``."""
+def tables_by_id(fields: dict, required: bool = True) -> dict:
+    """A non-empty set of ``[section.ID]`` tables, each with ``fields``."""
     return {
         "type": "dict",
-        "required": True,
+        "required": required,
         "empty": False,
         "keysrules": TEXT,
         "valuesrules": {"type": "dict", "schema": fields},
@@ -52,6 +55,7 @@ CORE_SCHEMA: dict = {
             "genitive": TEXT,
         }
     ),
+    # A scenario of projects alone needs no fund; a rule that draws from one does (load.py checks).
     "funds": tables_by_id(
         {
             "name": {**TEXT, "required": True},
@@ -66,7 +70,49 @@ CORE_SCHEMA: dict = {
                 "keysrules": {"type": "string", "check_with": "year"},
                 "valuesrules": {"check_with": "total"},
             },
-        }
+        },
+        required=False,
+    ),
+    # Who pays into projects besides the recipients (which can pay too): ESF, Finsam...
+    "financiers": tables_by_id(
+        {
+            "name": {**TEXT, "required": True},
+            "max_share": SHARE,  # the most of a project's budget it may pay, where a rule of its says so
+            "programmes": tables_by_id({"name": {**TEXT, "required": True}, "max_share": SHARE}, required=False),
+        },
+        required=False,
+    ),
+    "projects": tables_by_id(
+        {
+            "name": {**TEXT, "required": True},
+            "case": TEXT,  # diarienummer, such as ASN-2019-12911
+            "owner": TEXT,  # may be outside the city: Arbetsförmedlingen
+            "participants": {"type": "list", "schema": TEXT},
+            "start": {**DATE, "required": True},
+            "end": {**DATE, "required": True},
+            "total": MONEY,
+            "financing": {
+                "type": "list",
+                "required": True,
+                "empty": False,
+                "schema": {
+                    "type": "dict",
+                    "schema": {
+                        "financier": {**TEXT, "required": True},
+                        "programme": TEXT,
+                        "amount": MONEY,
+                        "share": SHARE,
+                        "status": {"type": "string", "required": True, "allowed": list(STATUSES)},
+                        "decided": DATE,
+                        "reference": TEXT,
+                        "condition": TEXT,  # the financier whose grant this line depends on
+                        "in_kind": {"type": "boolean"},
+                        "note": TEXT,
+                    },
+                },
+            },
+        },
+        required=False,
     ),
     "rules": {"type": "list", "required": True, "empty": False, "schema": {"type": "dict"}},
 }

@@ -98,6 +98,23 @@ class Validator(cerberus.Validator):
         except AmountError as exc:
             self._error(field, str(exc))
 
+    def _check_with_share(self, field: str, value: Any) -> None:
+        try:
+            share = parse_percent(value)
+        except AmountError as exc:
+            self._error(field, str(exc))
+            return
+        if share > 100:
+            self._error(field, "must be at most 100 %")
+
+    def _check_with_date(self, field: str, value: Any) -> None:
+        from jobbsats.config.projects import to_date
+
+        try:
+            to_date(value)
+        except ValueError as exc:
+            self._error(field, str(exc))
+
     def _check_with_quantity(self, field: str, value: Any) -> None:
         try:
             parse_quantity(value)

@@ -108,10 +108,78 @@ CREATE TABLE rounding_differences (
 """
 
 
-@migrations(name="0001_initial")
-def initial(db: Database) -> None:
+def _execute_each(db: Database, sql: str) -> None:
     # Statement by statement: executescript() would COMMIT the run's open transaction.
     # (So no ";" inside the SQL's strings or comments.)
-    for statement in _INITIAL.split(";"):
+    for statement in sql.split(";"):
         if statement.strip():
             db.execute(statement)
+
+
+@migrations(name="0001_initial")
+def initial(db: Database) -> None:
+    _execute_each(db, _INITIAL)
+
+
+# Co-financed projects. Financiers, projects and their financing plans are kept
+# per run, like recipients and funds; a line's state is what its statuses meant
+# for the budget when the run was made, with the reason in words.
+_PROJECTS = """
+CREATE TABLE financiers (
+    run_id INTEGER NOT NULL REFERENCES runs(id),
+    id TEXT NOT NULL,
+    name TEXT NOT NULL,
+    PRIMARY KEY (run_id, id)
+) STRICT;
+
+CREATE TABLE projects (
+    run_id INTEGER NOT NULL REFERENCES runs(id),
+    id TEXT NOT NULL,
+    name TEXT NOT NULL,
+    case_ref TEXT NOT NULL,
+    owner TEXT NOT NULL,
+    participants TEXT NOT NULL,
+    start_date TEXT NOT NULL,
+    end_date TEXT NOT NULL CHECK (end_date >= start_date),
+    total INTEGER CHECK (total >= 0),
+    periodised_by TEXT,
+    PRIMARY KEY (run_id, id)
+) STRICT;
+
+CREATE TABLE project_financing (
+    run_id INTEGER NOT NULL,
+    project_id TEXT NOT NULL,
+    line INTEGER NOT NULL,
+    financier_id TEXT NOT NULL,
+    programme TEXT NOT NULL,
+    amount INTEGER NOT NULL CHECK (amount >= 0),
+    share TEXT NOT NULL,
+    in_kind INTEGER NOT NULL CHECK (in_kind IN (0, 1)),
+    status TEXT NOT NULL CHECK (status IN ('ansökt', 'beviljad', 'avslag', 'återkallad')),
+    decided TEXT,
+    reference TEXT NOT NULL,
+    condition TEXT NOT NULL,
+    state TEXT NOT NULL CHECK (state IN ('budget', 'villkorad', 'ansökt', 'utgår')),
+    reason TEXT NOT NULL,
+    note TEXT NOT NULL,
+    PRIMARY KEY (run_id, project_id, line),
+    FOREIGN KEY (run_id, project_id) REFERENCES projects(run_id, id),
+    FOREIGN KEY (run_id, financier_id) REFERENCES financiers(run_id, id)
+) STRICT;
+
+CREATE TABLE project_periods (
+    run_id INTEGER NOT NULL,
+    project_id TEXT NOT NULL,
+    line INTEGER NOT NULL,
+    year INTEGER NOT NULL,
+    month INTEGER NOT NULL CHECK (month BETWEEN 1 AND 12),
+    amount INTEGER NOT NULL CHECK (amount >= 0),
+    PRIMARY KEY (run_id, project_id, line, year, month),
+    FOREIGN KEY (run_id, project_id, line) REFERENCES project_financing(run_id, project_id, line)
+) STRICT;
+"""
+
+
+@migrations(name="0002_projects")
+def projects(db: Database) -> None:
+    _execute_each(db, _PROJECTS)

@@ -103,6 +103,43 @@ class Difference:
     difference: int
 
 
+@dataclass(frozen=True)
+class FinancingRow:
+    """One financing line of a project, as the run recorded it; ``months`` maps (year, month) to öre."""
+
+    line: int
+    financier: str
+    financier_name: str
+    programme: str
+    amount: int
+    share: str
+    in_kind: bool
+    status: str
+    decided: str
+    reference: str
+    condition: str
+    state: str  # budget, villkorad, ansökt or utgår (see jobbsats.projects)
+    reason: str
+    note: str
+    months: dict[tuple[int, int], int]
+
+
+@dataclass(frozen=True)
+class ProjectRow:
+    """A project of the run with its financing plan; ``periodised_by`` is month, day or None (not periodised)."""
+
+    id: str
+    name: str
+    case: str
+    owner: str
+    participants: tuple[str, ...]
+    start: str
+    end: str
+    total: int | None
+    periodised_by: str | None
+    financing: tuple[FinancingRow, ...]
+
+
 class LedgerView:
     """One run of the ledger: its allocations, the funds' totals and its decision."""
 
@@ -159,10 +196,60 @@ class LedgerView:
             for r in self._db.query(sql, [self.run_id])
         ]
 
+    @cached_property
+    def projects(self) -> list[ProjectRow]:
+        """The run's projects in file order, each with its financing lines and their months."""
+        months: dict[tuple[str, int], dict[tuple[int, int], int]] = {}
+        for r in self._db.query("select * from project_periods where run_id = ? order by year, month", [self.run_id]):
+            months.setdefault((r["project_id"], r["line"]), {})[(r["year"], r["month"])] = r["amount"]
+        names = {r["id"]: r["name"] for r in self._db.query("select * from financiers where run_id = ?", [self.run_id])}
+        lines: dict[str, list[FinancingRow]] = {}
+        sql = "select * from project_financing where run_id = ? order by rowid"
+        for r in self._db.query(sql, [self.run_id]):
+            lines.setdefault(r["project_id"], []).append(
+                FinancingRow(
+                    line=r["line"],
+                    financier=r["financier_id"],
+                    financier_name=names.get(r["financier_id"], r["financier_id"]),
+                    programme=r["programme"],
+                    amount=r["amount"],
+                    share=r["share"],
+                    in_kind=bool(r["in_kind"]),
+                    status=r["status"],
+                    decided=r["decided"] or "",
+                    reference=r["reference"],
+                    condition=r["condition"],
+                    state=r["state"],
+                    reason=r["reason"],
+                    note=r["note"],
+                    months=months.get((r["project_id"], r["line"]), {}),
+                )
+            )
+        return [
+            ProjectRow(
+                id=r["id"],
+                name=r["name"],
+                case=r["case_ref"],
+                owner=r["owner"],
+                participants=tuple(json.loads(r["participants"])),
+                start=r["start_date"],
+                end=r["end_date"],
+                total=r["total"],
+                periodised_by=r["periodised_by"],
+                financing=tuple(lines.get(r["id"], ())),
+            )
+            for r in self._db.query("select * from projects where run_id = ? order by rowid", [self.run_id])
+        ]
+
     @property
     def years(self) -> list[int]:
-        """Every year of the run, decided or not."""
+        """Every year of the run's funds, decided or not."""
         return sorted({fy.year for fy in self.fund_years})
+
+    @property
+    def project_years(self) -> list[int]:
+        """Every year some project of the run runs in."""
+        return sorted({y for p in self.projects for y in range(int(p.start[:4]), int(p.end[:4]) + 1)})
 
     @property
     def decided_years(self) -> list[int]:

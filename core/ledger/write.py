@@ -15,6 +15,7 @@ from jobbsats import __version__
 from jobbsats.engine import Plan
 from jobbsats.errors import LedgerError
 from jobbsats.ledger.db import migrate, open_ledger, require_ledger
+from jobbsats.projects import line_states
 
 
 def _user() -> str:
@@ -135,6 +136,7 @@ def _write(db: Database, plan: Plan, versions: dict[str, str], path: Path) -> in
             }
             for d in plan.differences
         )
+        _write_projects(db, plan, run_id)
         conn.execute("COMMIT")
     except BaseException as exc:
         if conn.in_transaction:
@@ -143,3 +145,51 @@ def _write(db: Database, plan: Plan, versions: dict[str, str], path: Path) -> in
             raise LedgerError(f"{path}: nothing was written: {exc}") from exc
         raise
     return int(run_id)
+
+
+def _write_projects(db: Database, plan: Plan, run_id: int) -> None:
+    scenario = plan.scenario
+    if not scenario.projects:
+        return
+    db["financiers"].insert_all({"run_id": run_id, "id": f.id, "name": f.name} for f in scenario.financiers.values())
+    for project in scenario.projects.values():
+        spec = plan.periodised_by.get(project.id)
+        db["projects"].insert(
+            {
+                "run_id": run_id,
+                "id": project.id,
+                "name": project.name,
+                "case_ref": project.case,
+                "owner": project.owner,
+                "participants": json.dumps(list(project.participants), ensure_ascii=False),
+                "start_date": project.start.isoformat(),
+                "end_date": project.end.isoformat(),
+                "total": project.total,
+                "periodised_by": spec.config.get("by", "month") if spec else None,
+            }
+        )
+        states = line_states(project, {f.id: f.name for f in scenario.financiers.values()})
+        db["project_financing"].insert_all(
+            {
+                "run_id": run_id,
+                "project_id": project.id,
+                "line": line.index,
+                "financier_id": line.financier,
+                "programme": line.programme,
+                "amount": line.amount,
+                "share": line.share,
+                "in_kind": int(line.in_kind),
+                "status": line.status,
+                "decided": line.decided.isoformat() if line.decided else None,
+                "reference": line.reference,
+                "condition": line.condition,
+                "state": states[line.index].state,
+                "reason": states[line.index].reason,
+                "note": line.note,
+            }
+            for line in project.financing
+        )
+    db["project_periods"].insert_all(
+        {"run_id": run_id, "project_id": pid, "line": line, "year": year, "month": month, "amount": amount}
+        for (pid, line, year, month), amount in sorted(plan.periods.items())
+    )

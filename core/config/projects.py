@@ -1,0 +1,235 @@
+"""The ``[financiers]`` and ``[projects]`` sections: read them, and check a financing plan adds up.
+
+Shares and amounts are exact: a share is a fraction of the project's budget
+(the stated ``total``, else the sum of every line, cash and in kind). A line
+that gives only a share gets its amount by the largest-remainder method among
+such lines, so the shares' öre never go missing.
+"""
+
+from __future__ import annotations
+
+import datetime
+from fractions import Fraction
+from typing import Any
+
+from jobbsats.apportion import largest_remainder
+from jobbsats.errors import Problem
+from jobbsats.money import format_kr, format_percent, kronor_to_ore, parse_percent, to_decimal
+from jobbsats.projects import Financier, FinancingLine, Programme, Project, condition_loops
+from jobbsats.scenario import Recipient
+
+_HUNDRED = Fraction(100)
+
+
+def to_date(value: Any) -> datetime.date:
+    """A TOML date (``2020-01-01``) or the same written as text; ValueError with a reason otherwise."""
+    if isinstance(value, datetime.datetime):
+        raise ValueError("must be a date without a time of day, such as 2020-01-01")
+    if isinstance(value, datetime.date):
+        return value
+    if isinstance(value, str):
+        try:
+            return datetime.date.fromisoformat(value.strip())
+        except ValueError:
+            raise ValueError(f"{value!r} is not a date written as YYYY-MM-DD (such as 2020-01-01)") from None
+    raise ValueError("must be a date written as YYYY-MM-DD, such as 2020-01-01")
+
+
+def read_financiers(document: dict, recipients: dict[str, Recipient]) -> tuple[dict[str, Financier], list[Problem]]:
+    """``[financiers]`` plus every recipient, since a board can pay its part of a project too."""
+    financiers = {rid: Financier(rid, r.title) for rid, r in recipients.items()}
+    problems = []
+    for fid, f in (document.get("financiers") or {}).items():
+        if fid in recipients:
+            problems.append(
+                Problem(f"financiers.{fid}", f"{fid!r} is a recipient already; give the financier another id")
+            )
+            continue
+        programmes = {pid: Programme(pid, p["name"], _max_share(p)) for pid, p in (f.get("programmes") or {}).items()}
+        financiers[fid] = Financier(fid, f["name"], _max_share(f), programmes)
+    return financiers, problems
+
+
+def _max_share(table: dict) -> Fraction | None:
+    return parse_percent(table["max_share"]) / _HUNDRED if "max_share" in table else None
+
+
+def read_projects(
+    document: dict, financiers: dict[str, Financier], period: tuple[int, ...] | None
+) -> tuple[dict[str, Project], list[Problem]]:
+    """Every ``[projects.ID]``, with the problems of its dates and financing plan."""
+    projects, problems = {}, []
+    for pid, p in (document.get("projects") or {}).items():
+        path = f"projects.{pid}"
+        start, end = to_date(p["start"]), to_date(p["end"])
+        if end < start:
+            problems.append(Problem(f"{path}.end", f"{end} is before the project's start ({start})"))
+        elif period and not (period[0] <= start.year and end.year <= period[-1]):
+            span = f"{period[0]}-{period[-1]}" if len(period) > 1 else str(period[0])
+            field = "start" if start.year < period[0] else "end"
+            problems.append(
+                Problem(f"{path}.{field}", f"the project runs {start} to {end}, outside the scenario's years ({span})")
+            )
+        total = kronor_to_ore(p["total"]) if "total" in p else None
+        lines, found = _lines(p["financing"], total, f"{path}.financing", financiers)
+        problems += found
+        project = Project(
+            id=pid,
+            name=p["name"],
+            start=start,
+            end=end,
+            financing=tuple(lines),
+            case=p.get("case", ""),
+            owner=p.get("owner", ""),
+            participants=tuple(p.get("participants", ())),
+            total=total,
+        )
+        if not found:
+            found = _check_plan(project, p["financing"], financiers, f"{path}.financing")
+        if not any(x.path.startswith(path + ".") for x in problems) and not found:
+            projects[pid] = project  # a project with problems is left out, so nothing computes with it
+        problems += found
+    return projects, problems
+
+
+def _lines(
+    entries: list[dict], total: int | None, path: str, financiers: dict[str, Financier]
+) -> tuple[list[FinancingLine], list[Problem]]:
+    """The financing lines, with amounts for lines that give only a share."""
+    problems = []
+    share_only = [i for i, e in enumerate(entries) if "amount" not in e and "share" in e]
+    amounts = {i: kronor_to_ore(e["amount"]) for i, e in enumerate(entries) if "amount" in e}
+    for i, e in enumerate(entries):
+        if "amount" not in e and "share" not in e:
+            problems.append(Problem(f"{path}[{i}]", "needs an amount or a share"))
+    if share_only and total is None:
+        problems += [
+            Problem(f"{path}[{i}].share", "a share needs the project's total (add total = ... to the project)")
+            for i in share_only
+        ]
+    elif share_only:
+        shares = [parse_percent(entries[i]["share"]) / _HUNDRED for i in share_only]
+        exact = sum(shares) * total
+        if exact > total:
+            problems.append(Problem(path, f"the shares add up to {format_percent(sum(shares) * 100)}, more than 100 %"))
+        else:
+            split = int((exact * 2 + 1) // 2)  # the shares' sum, rounded half up to the öre
+            amounts.update(zip(share_only, largest_remainder(split, shares), strict=True))
+    lines = []
+    for i, e in enumerate(entries):
+        where = f"{path}[{i}]"
+        if e["financier"] not in financiers:
+            known = ", ".join(sorted(financiers))
+            problems.append(
+                Problem(f"{where}.financier", f"unknown financier {e['financier']!r} (financiers: {known})")
+            )
+        try:
+            decided = to_date(e["decided"]) if "decided" in e else None
+        except ValueError as exc:
+            problems.append(Problem(f"{where}.decided", str(exc)))
+            decided = None
+        lines.append(
+            FinancingLine(
+                index=i,
+                financier=e["financier"],
+                amount=amounts.get(i, 0),
+                status=e["status"],
+                share=_written(e["share"]) if "share" in e else "",
+                programme=e.get("programme", ""),
+                in_kind=e.get("in_kind", False),
+                decided=decided,
+                reference=e.get("reference", ""),
+                condition=e.get("condition", ""),
+                note=e.get("note", ""),
+            )
+        )
+    return lines, problems
+
+
+def _written(share: Any) -> str:
+    return format_percent(parse_percent(share), " ") if not (isinstance(share, str) and "/" in share) else share
+
+
+def _tolerance(share: Any) -> Fraction:
+    """How far from the exact share a written one may be: half a unit of its last decimal (0 for "1/3")."""
+    if isinstance(share, str) and "/" in share:
+        return Fraction(0)
+    exponent = to_decimal(share).as_tuple().exponent
+    places = -exponent if isinstance(exponent, int) and exponent < 0 else 0
+    return Fraction(1, 2 * 10**places) / _HUNDRED
+
+
+def _check_plan(project: Project, entries: list[dict], financiers: dict[str, Financier], path: str) -> list[Problem]:
+    """Cross-checks of a financing plan whose lines could all be read."""
+    problems = []
+    base = project.budget_total
+    kr = lambda ore: f"{format_kr(ore, ' ')} kr"  # noqa: E731
+    if project.total is not None:
+        lines_sum = sum(line.amount for line in project.financing)
+        if lines_sum != project.total:
+            problems.append(
+                Problem(
+                    path,
+                    f"the financing lines add up to {kr(lines_sum)}, not the project's total of {kr(project.total)}",
+                )
+            )
+    by_financier = {line.financier for line in project.financing}
+    for line, entry in zip(project.financing, entries, strict=True):
+        where = f"{path}[{line.index}]"
+        financier = financiers.get(line.financier)
+        if financier is None:
+            continue
+        if line.programme and line.programme not in financier.programmes:
+            known = ", ".join(sorted(financier.programmes)) or "none"
+            problems.append(
+                Problem(
+                    f"{where}.programme", f"{financier.id!r} has no programme {line.programme!r} (programmes: {known})"
+                )
+            )
+            continue
+        actual = Fraction(line.amount, base) if base else Fraction(0)
+        if "amount" in entry and "share" in entry and base:
+            written = parse_percent(entry["share"]) / _HUNDRED
+            if abs(written - actual) > max(_tolerance(entry["share"]), Fraction(1, 2 * base)):
+                problems.append(
+                    Problem(
+                        f"{where}.share",
+                        f"{_written(entry['share'])} of {kr(base)} is not the amount {kr(line.amount)} "
+                        f"(that is {_rounded_percent(actual)})",
+                    )
+                )
+        limit, limit_of = financier.max_share, financier.name
+        if line.programme:
+            programme = financier.programmes[line.programme]
+            if programme.max_share is not None:
+                limit, limit_of = programme.max_share, f"{financier.name}, {programme.name}"
+        if limit is not None and actual > limit:
+            problems.append(
+                Problem(
+                    f"{where}.amount" if "amount" in entry else f"{where}.share",
+                    f"{kr(line.amount)} is {_rounded_percent(actual)} of the project's {kr(base)}, "
+                    f"above the {format_percent(limit * 100, ' ')} that {limit_of} may pay",
+                )
+            )
+        if line.condition:
+            if line.condition == line.financier:
+                problems.append(Problem(f"{where}.condition", "a line cannot depend on its own financier's grant"))
+            elif line.condition not in by_financier:
+                names = ", ".join(sorted(by_financier))
+                problems.append(
+                    Problem(
+                        f"{where}.condition",
+                        f"{line.condition!r} does not finance this project (its financiers: {names})",
+                    )
+                )
+    loops = set(condition_loops(project)) - {
+        line.index for line in project.financing if line.condition == line.financier
+    }
+    problems += [Problem(f"{path}[{i}].condition", "the conditions go round in a loop") for i in sorted(loops)]
+    return problems
+
+
+def _rounded_percent(value: Fraction) -> str:
+    """A share as a percentage with two decimals, for messages."""
+    hundredths = (value * 10_000 * 2 + 1) // 2
+    return format_percent(Fraction(int(hundredths), 100), " ")

@@ -1,0 +1,168 @@
+"""Co-financed projects: who pays what, on which decision, and what that leaves in the budget.
+
+A project (Malmökraften, ASN-2019-12911) runs between two dates and is paid
+by several financiers: ESF, Finsam, the city's own boards, some of it in kind
+(staff time). Each financing line has a grant status. A line may be
+conditional on another financier's grant ("under förutsättning att ESF
+beviljar medel"); :func:`line_states` works out, from the statuses alone,
+what each line means for the budget.
+"""
+
+from __future__ import annotations
+
+import datetime
+from dataclasses import dataclass, field
+from fractions import Fraction
+
+# A grant's status, as the decision papers write it.
+STATUSES = ("ansökt", "beviljad", "avslag", "återkallad")
+GRANTED, REFUSED = "beviljad", ("avslag", "återkallad")
+
+# What a line means for the budget, worked out from the statuses.
+BUDGET = "budget"  # granted, and whatever it depends on is granted: it counts
+CONDITIONAL = "villkorad"  # granted on a condition that is still pending
+APPLIED = "ansökt"  # not decided yet
+DROPPED = "utgår"  # refused or withdrawn, or the grant it depended on was
+STATES = (BUDGET, CONDITIONAL, APPLIED, DROPPED)
+
+
+@dataclass(frozen=True)
+class Programme:
+    """A financier's programme area, with the highest share of a project it may pay (None: no limit given)."""
+
+    id: str
+    name: str
+    max_share: Fraction | None = None  # a fraction of 1, not of 100
+
+
+@dataclass(frozen=True)
+class Financier:
+    """Someone who pays into projects: ESF, Finsam, or one of the scenario's recipients (a board)."""
+
+    id: str
+    name: str
+    max_share: Fraction | None = None
+    programmes: dict[str, Programme] = field(default_factory=dict)
+
+
+@dataclass(frozen=True)
+class FinancingLine:
+    """One financier's part of a project: an amount in öre (worked out from a share when only that is given)."""
+
+    index: int
+    financier: str
+    amount: int
+    status: str
+    share: str = ""  # the share as the file wrote it ("63,77 %"), for reports; empty when not given
+    programme: str = ""
+    in_kind: bool = False  # staff time or other value that is not cash: kept apart in totals
+    decided: datetime.date | None = None
+    reference: str = ""
+    condition: str = ""  # the financier whose grant this line depends on
+    note: str = ""
+
+
+@dataclass(frozen=True)
+class Project:
+    """A project with its period (both dates inclusive) and financing plan."""
+
+    id: str
+    name: str
+    start: datetime.date
+    end: datetime.date
+    financing: tuple[FinancingLine, ...]
+    case: str = ""
+    owner: str = ""
+    participants: tuple[str, ...] = ()
+    total: int | None = None  # the project's budget when the file states it; else the lines' sum
+
+    @property
+    def budget_total(self) -> int:
+        """What shares are shares of: the stated total, or every line's amount (cash and in kind)."""
+        return self.total if self.total is not None else sum(line.amount for line in self.financing)
+
+    @property
+    def years(self) -> list[int]:
+        return list(range(self.start.year, self.end.year + 1))
+
+
+@dataclass(frozen=True)
+class LineState:
+    """What a financing line means for the budget, and why (Swedish, for reports)."""
+
+    state: str
+    reason: str = ""
+
+
+def line_states(project: Project, names: dict[str, str]) -> dict[int, LineState]:
+    """Each line's state, by line index. ``names`` maps financier ids to names for the reasons.
+
+    A line's own status decides first: refused or withdrawn lines drop out, and
+    lines still applied for do not count yet. A granted line that depends on
+    another financier's grant counts once every line of that financier counts,
+    is conditional while any of them is pending, and drops out if any of them
+    drops out. Conditions must not form a loop (the config check refuses one).
+    """
+    by_financier: dict[str, list[FinancingLine]] = {}
+    for line in project.financing:
+        by_financier.setdefault(line.financier, []).append(line)
+    states: dict[int, LineState] = {}
+
+    def state_of(line: FinancingLine, seen: frozenset[int]) -> LineState:
+        if line.index in states:
+            return states[line.index]
+        if line.status in REFUSED:
+            result = LineState(DROPPED, _decided(line.status, line))
+        elif line.status != GRANTED:
+            result = LineState(APPLIED)
+        elif not line.condition or line.index in seen:
+            result = LineState(BUDGET)
+        else:
+            others = [state_of(o, seen | {line.index}) for o in by_financier.get(line.condition, [])]
+            name = names.get(line.condition, line.condition)
+            failed = [
+                o for o in by_financier.get(line.condition, []) if state_of(o, seen | {line.index}).state == DROPPED
+            ]
+            if failed:
+                result = LineState(
+                    DROPPED,
+                    f"villkoret att {name} beviljar medel uppfylls inte ({_decided(failed[0].status, failed[0])})",
+                )
+            elif all(o.state == BUDGET for o in others):
+                result = LineState(BUDGET)
+            else:
+                result = LineState(CONDITIONAL, f"under förutsättning att {name} beviljar medel")
+        states[line.index] = result
+        return result
+
+    for line in project.financing:
+        state_of(line, frozenset())
+    return states
+
+
+def _decided(status: str, line: FinancingLine) -> str:
+    """ "avslag 2020-03-12, ESF-2020-17" from a line's status, date and reference."""
+    details = [str(line.decided)] if line.decided else []
+    details += [line.reference] if line.reference else []
+    return status + (" " + ", ".join(details) if details else "")
+
+
+def condition_loops(project: Project) -> list[int]:
+    """Indexes of lines whose conditions lead back to their own financier."""
+    depends: dict[str, set[str]] = {}
+    for line in project.financing:
+        if line.condition:
+            depends.setdefault(line.financier, set()).add(line.condition)
+
+    def reaches(start: str, goal: str) -> bool:
+        stack, seen = [start], set()
+        while stack:
+            current = stack.pop()
+            if current == goal:
+                return True
+            if current not in seen:
+                seen.add(current)
+                stack.extend(depends.get(current, ()))
+        return False
+
+    return [line.index for line in project.financing if line.condition and reaches(line.condition, line.financier)]

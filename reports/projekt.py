@@ -1,0 +1,189 @@
+"""``projekt``: co-financed projects per financier and year (or quarter), with what counts as budget.
+
+Every financing line is shown with its amount per period, its grant status
+and what that means for the budget: ``budget`` (granted, conditions met),
+``villkorad`` (granted on a condition still pending), ``ansökt`` (not decided)
+or ``utgår`` (refused, withdrawn, or its condition failed, with the reason).
+Contributions in kind (staff time) are totalled apart from cash. Each project
+gets a Swedish summary paragraph for the follow-up paper.
+"""
+
+from __future__ import annotations
+
+from collections import defaultdict
+
+from jobbsats.ledger.view import FinancingRow, LedgerView, ProjectRow
+from jobbsats.money import format_kr
+from jobbsats.periods import quarter_of
+from jobbsats.projects import APPLIED, BUDGET, CONDITIONAL, DROPPED
+from jobbsats.report import Column, Document, ReportOptions, Table
+
+STATE_WORDS = {BUDGET: "i budget", CONDITIONAL: "villkorad", APPLIED: "ansökt", DROPPED: "utgår"}
+CASH, IN_KIND = "kontant", "i annat än pengar"
+WEIGHING_WORDS = {"month": "lika mycket varje månad", "day": "lika mycket varje dag"}
+
+
+def _kr(ore: int) -> str:
+    return f"{format_kr(ore)}\u00a0kr"
+
+
+def _kind(line: FinancingRow) -> str:
+    return IN_KIND if line.in_kind else CASH
+
+
+def _periods(line: FinancingRow, options: ReportOptions) -> dict[tuple[int, int | None], int]:
+    """The line's amounts per (year, quarter), the quarter None unless ``options.quarters``."""
+    out: dict[tuple[int, int | None], int] = defaultdict(int)
+    for (year, month), amount in sorted(line.months.items()):
+        if options.year is None or year == options.year:
+            out[(year, quarter_of(month) if options.quarters else None)] += amount
+    return out
+
+
+class Projekt:
+    name = "projekt"
+    description = "Medfinansierade projekt: belopp per finansiär och år eller kvartal, status och villkor."
+
+    def build(self, ledger: LedgerView, options: ReportOptions) -> Document:
+        projects = ledger.projects
+        paragraphs = [f"Körning {ledger.run.id}, {ledger.run.started_at}, från {ledger.run.config_path}."]
+        if not projects:
+            paragraphs.append("Körningen har inga projekt.")
+        tables = []
+        for project in projects:
+            paragraphs.append(summary(project))
+            tables.append(self._table(project, options))
+            if options.year is None and not options.quarters:
+                tables.append(self._by_year(project))
+        return Document(report=self.name, title=f"Projekt: {ledger.run.scenario}", tables=tables, paragraphs=paragraphs)
+
+    @staticmethod
+    def _table(project: ProjectRow, options: ReportOptions) -> Table:
+        table = Table(
+            name=f"projekt_{project.id}",
+            title=f"{project.name}: finansiering per finansiär och {'kvartal' if options.quarters else 'år'}",
+            columns=[
+                Column("project", "Projekt"),
+                Column("financier", "Finansiär"),
+                Column("year", "År", "year"),
+                *([Column("quarter", "Kvartal", "int")] if options.quarters else []),
+                Column("amount_ore", "Belopp (kr)", "money"),
+                Column("kind", "Slag"),
+                Column("status", "Status"),
+                Column("state", "Budget"),
+                Column("reason", "Villkor eller skäl"),
+            ],
+        )
+        per_state: dict[tuple[str, str], int] = defaultdict(int)
+        per_line = []
+        for line in project.financing:
+            periods = _periods(line, options)
+            if not line.months:  # not periodised: one row for the whole project period
+                periods = {(None, None): line.amount}
+            for (year, quarter), amount in periods.items():
+                table.rows.append(
+                    {
+                        "project": project.id,
+                        "financier": line.financier_name,
+                        "year": year,
+                        **({"quarter": quarter} if options.quarters else {}),
+                        "amount_ore": amount,
+                        "kind": _kind(line),
+                        "status": line.status,
+                        "state": STATE_WORDS[line.state],
+                        "reason": line.reason,
+                    }
+                )
+                per_state[(line.state, _kind(line))] += amount
+            per_line.append((line, sum(periods.values())))
+        for line, amount in per_line:
+            table.totals.append(
+                {"financier": f"Summa {line.financier_name}", "amount_ore": amount, "kind": _kind(line)}
+            )
+        for state in (BUDGET, CONDITIONAL, APPLIED, DROPPED):
+            for kind in (CASH, IN_KIND):
+                if (state, kind) in per_state:
+                    table.totals.append(
+                        {
+                            "financier": f"Summa {STATE_WORDS[state]}, {kind}",
+                            "amount_ore": per_state[(state, kind)],
+                            "kind": kind,
+                            "state": STATE_WORDS[state],
+                        }
+                    )
+        return table
+
+    @staticmethod
+    def _by_year(project: ProjectRow) -> Table:
+        """Financiers down, years across: the per-year totals people read (derived from the table above)."""
+        years = sorted({y for line in project.financing for (y, _m) in line.months})
+        table = Table(
+            name=f"projekt_{project.id}_per_ar",
+            title=f"{project.name}: per år",
+            columns=[
+                Column("financier", "Finansiär"),
+                Column("state", "Budget"),
+                *(Column(f"amount_{y}_ore", str(y), "money") for y in years),
+                Column("amount_ore", "Totalt (kr)", "money"),
+            ],
+            derived=True,
+        )
+        sums: dict[str, dict[str, int]] = defaultdict(lambda: defaultdict(int))
+        for line in project.financing:
+            row = {"financier": line.financier_name, "state": STATE_WORDS[line.state], "amount_ore": line.amount}
+            for (year, _month), amount in line.months.items():
+                row[f"amount_{year}_ore"] = row.get(f"amount_{year}_ore", 0) + amount
+            if line.in_kind:
+                row["financier"] += f" ({IN_KIND})"
+            table.rows.append(row)
+            if line.state != DROPPED:
+                group = "Summa " + (f"{STATE_WORDS[line.state]}, {_kind(line)}")
+                for key, value in row.items():
+                    if key.endswith("_ore"):
+                        sums[group][key] += value
+        for group in sorted(sums, key=lambda g: [w in g for w in STATE_WORDS.values()].index(True)):
+            table.totals.append({"financier": group, **sums[group]})
+        return table
+
+
+def _names(lines: list[FinancingRow]) -> str:
+    parts = [f"{line.financier_name} {_kr(line.amount)}" + (f" {IN_KIND}" if line.in_kind else "") for line in lines]
+    return parts[0] if len(parts) == 1 else ", ".join(parts[:-1]) + " och " + parts[-1]
+
+
+def summary(project: ProjectRow) -> str:
+    """A Swedish paragraph on the project: who, when, how it is financed and what counts."""
+    head = project.name + (f" ({project.case})" if project.case else "")
+    who = f" drivs av {project.owner}" if project.owner else " pågår"
+    others = [p for p in project.participants if p != project.owner]
+    together = ""
+    if others:
+        together = " tillsammans med " + (
+            others[0] if len(others) == 1 else ", ".join(others[:-1]) + " och " + others[-1]
+        )
+    cash = sum(line.amount for line in project.financing if not line.in_kind)
+    kind = sum(line.amount for line in project.financing if line.in_kind)
+    sentences = [f"{head}{who} {project.start} – {project.end}{together}."]
+    plan = f"Finansieringsplanen omfattar {_kr(cash)} i kontanta medel"
+    sentences.append(plan + (f" och {_kr(kind)} {IN_KIND}." if kind else "."))
+    by_state: dict[str, list[FinancingRow]] = defaultdict(list)
+    for line in project.financing:
+        by_state[line.state].append(line)
+    budget_cash = sum(line.amount for line in by_state[BUDGET] if not line.in_kind)
+    sentences.append(
+        f"Beviljat och i budget: {_kr(budget_cash)} kontant"
+        + (f", {_names(by_state[BUDGET])}." if by_state[BUDGET] else ".")
+    )
+    if by_state[APPLIED]:
+        sentences.append(f"Ansökt men inte beslutat: {_names(by_state[APPLIED])}.")
+    for line in by_state[CONDITIONAL]:
+        sentences.append(f"Villkorat: {_names([line])}, {line.reason}.")
+    for line in by_state[DROPPED]:
+        sentences.append(f"Utgår ur budgeten: {_names([line])} ({line.reason}).")
+    if project.periodised_by:
+        sentences.append(
+            f"Beloppen är periodiserade per månad, {WEIGHING_WORDS[project.periodised_by]} av projektperioden."
+        )
+    else:
+        sentences.append("Beloppen är inte periodiserade (ingen regel cofinancing i scenariot).")
+    return " ".join(sentences)

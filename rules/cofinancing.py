@@ -1,0 +1,81 @@
+"""``cofinancing``: periodises co-financed projects (ESF, Finsam, the city's own part).
+
+Spreads every financing line of the scenario's ``[projects]`` over the
+project's period into calendar months, exactly (see :mod:`jobbsats.periods`):
+by ``month`` (every month weighs the same; a month the period covers in part
+weighs its share of days) or by ``day``. Quarters and years are sums of
+months, each within one öre of its exact share, and a line's months add up to
+its amount.
+
+It takes no money from a fund: ESF's and Finsam's money never passes through
+the city's funds. What each line means for the budget (granted, conditional on
+another grant, applied for, dropped) follows from the statuses in the
+financing plan and is recorded with the run.
+
+.. code-block:: toml
+
+    [[rules]]
+    rule = "cofinancing"
+    by = "month"                   # or "day"; default "month"
+    projects = ["malmokraften"]    # default: every project in the file
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from jobbsats.config.schema import TEXT
+from jobbsats.errors import Problem
+from jobbsats.periods import WEIGHINGS, periodise
+from jobbsats.rule import ProjectPeriod, RuleContext, RuleResult
+from jobbsats.scenario import RuleSpec, Scenario
+
+
+class Cofinancing:
+    name = "cofinancing"
+    description = "Medfinansierade projekt: spreads each financier's part over the project period, month by month."
+    uses_fund = False
+    schema: dict[str, Any] = {
+        "by": {"type": "string", "allowed": list(WEIGHINGS)},
+        "projects": {"type": "list", "empty": False, "schema": TEXT},
+    }
+
+    def check(self, spec: RuleSpec, scenario: Scenario) -> list[Problem]:
+        problems = []
+        named = spec.config.get("projects")
+        for i, pid in enumerate(named or []):
+            if pid not in scenario.projects:
+                known = ", ".join(sorted(scenario.projects)) or "none"
+                problems.append(Problem(f"{spec.path}.projects[{i}]", f"unknown project {pid!r} (projects: {known})"))
+            elif named.index(pid) != i:
+                problems.append(Problem(f"{spec.path}.projects[{i}]", f"names {pid!r} twice"))
+        if not named and not scenario.projects:
+            problems.append(Problem(spec.path, "the file has no [projects] to periodise"))
+        # One entry per project: two would spread the same money twice.
+        mine = set(self._projects(spec, scenario))
+        for other in scenario.rules:
+            if other.index < spec.index and other.rule == self.name:
+                twice = sorted(mine & set(self._projects(other, scenario)))
+                if twice:
+                    problems.append(Problem(spec.path, f"project {twice[0]!r} is periodised by {other.path} already"))
+        return problems
+
+    @staticmethod
+    def _projects(spec: RuleSpec, scenario: Scenario) -> list[str]:
+        named = spec.config.get("projects")
+        return [p for p in named if p in scenario.projects] if named else list(scenario.projects)
+
+    def allocate(self, context: RuleContext) -> RuleResult:
+        by = context.spec.config.get("by", "month")
+        periods = []
+        for pid in self._projects(context.spec, context.scenario):
+            project = context.scenario.projects[pid]
+            if context.year not in project.years:
+                continue
+            for line in project.financing:
+                periods += [
+                    ProjectPeriod(pid, line.index, piece.year, piece.month, piece.amount)
+                    for piece in periodise(line.amount, project.start, project.end, by)
+                    if piece.year == context.year
+                ]
+        return RuleResult(periods=periods)

@@ -1,0 +1,280 @@
+"""Issue 4: co-financed projects (Malmökraften, seed 001), the cofinancing rule and the projekt report.
+
+Expected figures are worked out by hand from the seed: ESF 44 000 000 kr and
+Finsam 25 000 000 kr over 2020-01-01 to 2022-06-30, i.e. 30 months (12 + 12 + 6)
+or 912 days (366 + 365 + 181).
+"""
+
+from __future__ import annotations
+
+import sqlite3
+from collections import defaultdict
+from fractions import Fraction
+
+import pytest
+
+import jobbsats
+from jobbsats.plugins import add_plugin
+from jobbsats.rule import ProjectPeriod, RuleContext, RuleResult
+
+KR = 100
+ESF, FINSAM, ASN = "Europeiska socialfonden (ESF)", "Finsam Malmö", "Arbetsmarknads- och socialnämnden"
+ESF_STATUS = 'financier = "esf"\namount = "44 000 000 kr"\nstatus = "ansökt"'
+
+
+@pytest.fixture
+def project_file(example_file):
+    """The bundled malmokraften-2020 example with some text replaced."""
+    return lambda *replacements: example_file("malmokraften-2020", *replacements, name="projekt.toml")
+
+
+def per_year(report: dict) -> dict[str, dict[int, int]]:
+    out: dict[str, dict[int, int]] = defaultdict(dict)
+    for row in report["rows"]:
+        out[row["financier"]][row["year"]] = row["amount_ore"]
+    return dict(out)
+
+
+def rows_of(report: dict, financier: str) -> list[dict]:
+    return [row for row in report["rows"] if row["financier"] == financier]
+
+
+def test_the_example_periodised_by_month_gives_the_seeds_years(cli):
+    assert cli("run", "malmokraften-2020", "--quiet").exit_code == 0
+    years = per_year(cli.json_report("projekt"))
+    assert years[ESF] == {2020: 17_600_000 * KR, 2021: 17_600_000 * KR, 2022: 8_800_000 * KR}
+    assert years[FINSAM] == {2020: 10_000_000 * KR, 2021: 10_000_000 * KR, 2022: 5_000_000 * KR}
+
+
+def test_quarters_sum_to_the_years(cli):
+    assert cli("run", "malmokraften-2020", "--quiet").exit_code == 0
+    report = cli.json_report("projekt", "--quarters")
+    quarters = {(r["financier"], r["year"], r["quarter"]): r["amount_ore"] for r in report["rows"]}
+    # 30 equal months: a quarter of ESF is 3/30 of 44 000 000 = 4 400 000 kr, of Finsam 2 500 000 kr.
+    for year, count in ((2020, 4), (2021, 4), (2022, 2)):
+        assert [quarters[(ESF, year, q)] for q in range(1, count + 1)] == [4_400_000 * KR] * count
+        assert [quarters[(FINSAM, year, q)] for q in range(1, count + 1)] == [2_500_000 * KR] * count
+    assert (ESF, 2022, 3) not in quarters  # the project ends 2022-06-30
+    yearly = per_year(cli.json_report("projekt"))
+    for (financier, year, _q), amount in quarters.items():
+        yearly[financier][year] -= amount
+    assert all(v == 0 for years in yearly.values() for v in years.values())
+
+
+def test_by_day_every_year_is_within_one_ore_of_its_days(cli, project_file):
+    path = project_file(('by = "month"', 'by = "day"'))
+    assert cli("run", path, "--quiet").exit_code == 0
+    years = per_year(cli.json_report("projekt"))
+    for name, amount in ((ESF, 44_000_000 * KR), (FINSAM, 25_000_000 * KR)):
+        for year, days in ((2020, 366), (2021, 365), (2022, 181)):
+            assert abs(years[name][year] - Fraction(amount * days, 912)) <= 1
+        assert sum(years[name].values()) == amount
+    # 44 000 000 * 366 / 912 = 17 657 894,736... kr
+    assert years[ESF][2020] == 1_765_789_474
+
+
+def test_the_ledger_holds_every_month_and_they_add_up(cli):
+    assert cli("run", "malmokraften-2020", "--quiet").exit_code == 0
+    conn = sqlite3.connect(cli.db)
+    rows = conn.execute(
+        "select line, count(*), sum(amount) from project_periods group by line order by line"
+    ).fetchall()
+    assert rows == [(0, 30, 44_000_000 * KR), (1, 30, 25_000_000 * KR), (2, 30, 150_000 * KR)]
+    months = conn.execute("select min(year * 100 + month), max(year * 100 + month) from project_periods").fetchone()
+    assert months == (202001, 202206)
+
+
+def state_of(cli, financier: str) -> set[str]:
+    return {row["state"] for row in rows_of(cli.json_report("projekt"), financier)}
+
+
+def test_with_esf_applied_for_the_departments_part_is_conditional(cli):
+    result = cli("run", "malmokraften-2020")
+    assert result.exit_code == 0
+    assert state_of(cli, ASN) == {"villkorad"}
+    assert state_of(cli, ESF) == {"ansökt"}
+    rows = rows_of(cli.json_report("projekt"), ASN)
+    assert {r["reason"] for r in rows} == {f"under förutsättning att {ESF} beviljar medel"}
+    assert {r["kind"] for r in rows} == {"i annat än pengar"}
+    assert f"Villkorat: {ASN} 150\u00a0000\u00a0kr i annat än pengar" in result.stdout
+    assert "Beviljat och i budget: 0\u00a0kr kontant." in result.stdout
+
+
+def totals(report: dict) -> dict[str, int]:
+    return {t["financier"]: t["amount_ore"] for t in report["totals"]}
+
+
+def test_with_esf_granted_the_departments_part_counts(cli, project_file):
+    granted = ESF_STATUS.replace('"ansökt"', '"beviljad"\ndecided = 2020-02-14\nreference = "ESF-2020-0042"')
+    assert cli("run", project_file((ESF_STATUS, granted)), "--quiet").exit_code == 0
+    assert state_of(cli, ASN) == {"i budget"}
+    assert state_of(cli, ESF) == {"i budget"}
+    report = cli.json_report("projekt")
+    sums = totals(report)
+    # Cash in the budget is ESF alone (Finsam is still applied for); the staff time stays apart.
+    assert sums["Summa i budget, kontant"] == 44_000_000 * KR
+    assert sums["Summa i budget, i annat än pengar"] == 150_000 * KR
+    assert sums["Summa ansökt, kontant"] == 25_000_000 * KR
+    assert "Summa villkorad, i annat än pengar" not in sums
+
+
+def test_with_esf_refused_the_departments_part_drops_out_and_the_report_says_why(cli, project_file):
+    refused = ESF_STATUS.replace('"ansökt"', '"avslag"\ndecided = 2020-03-12\nreference = "ESF-2020-0042"')
+    result = cli("run", project_file((ESF_STATUS, refused)))
+    assert result.exit_code == 0
+    assert state_of(cli, ASN) == {"utgår"}
+    assert state_of(cli, ESF) == {"utgår"}
+    reason = {r["reason"] for r in rows_of(cli.json_report("projekt"), ASN)}
+    assert reason == {f"villkoret att {ESF} beviljar medel uppfylls inte (avslag 2020-03-12, ESF-2020-0042)"}
+    sums = totals(cli.json_report("projekt"))
+    assert not any(name.startswith("Summa i budget") or name.startswith("Summa villkorad") for name in sums)
+    assert sums["Summa utgår, kontant"] == 44_000_000 * KR
+    assert sums["Summa utgår, i annat än pengar"] == 150_000 * KR
+    assert f"Utgår ur budgeten: {ASN} 150\u00a0000\u00a0kr i annat än pengar (villkoret att" in result.stdout
+
+
+def test_a_withdrawn_grant_drops_the_line_itself(cli, project_file):
+    withdrawn = ESF_STATUS.replace('"ansökt"', '"återkallad"\ndecided = 2021-05-01')
+    assert cli("run", project_file((ESF_STATUS, withdrawn)), "--quiet").exit_code == 0
+    reasons = {r["reason"] for r in rows_of(cli.json_report("projekt"), ESF)}
+    assert reasons == {"återkallad 2021-05-01"}
+    assert state_of(cli, ASN) == {"utgår"}
+
+
+def test_a_chain_of_conditions_follows_the_first_grant(cli, project_file):
+    """Finsam pays only if the department takes part, which it does only if ESF pays: still pending."""
+    finsam = 'financier = "finsam"\namount = "25 000 000 kr"\nstatus = "ansökt"'
+    chained = 'financier = "finsam"\namount = "25 000 000 kr"\nstatus = "beviljad"\ncondition = "ASN"'
+    assert cli("run", project_file((finsam, chained)), "--quiet").exit_code == 0
+    assert state_of(cli, FINSAM) == {"villkorad"}
+
+
+def test_one_year_only(cli):
+    assert cli("run", "malmokraften-2020", "--year", "2021", "--quiet").exit_code == 0
+    years = per_year(cli.json_report("projekt"))
+    assert years[ESF] == {2021: 17_600_000 * KR}
+
+
+def test_validate_counts_the_projects(cli):
+    result = cli("validate", "malmokraften-2020")
+    assert result.exit_code == 0, result.output
+    assert "1 projects, 1 of them periodised" in result.stdout
+
+
+def test_shares_are_checked_against_a_programmes_maximum(cli, project_file):
+    """Rates are data: the same 44 000 000 kr passes under a 65 % programme and fails under 60 %."""
+    programme = '[financiers.esf.programmes.po1]\nname = "Programområde 1"\nmax_share = "{}"\n\n[financiers.finsam]'
+    line = ESF_STATUS.replace('financier = "esf"', 'financier = "esf"\nprogramme = "po1"')
+    # 44 000 000 of 69 150 000 kr is 63,63 %.
+    ok = project_file(("[financiers.finsam]", programme.format("65 %")), (ESF_STATUS, line))
+    assert cli("run", ok, "--quiet").exit_code == 0
+    too_much = project_file(("[financiers.finsam]", programme.format("60 %")), (ESF_STATUS, line))
+    result = cli("run", too_much, "--quiet")
+    assert result.exit_code == 1
+    assert "projects.malmokraften.financing[0].amount: 44 000 000 kr is 63,63 % of the project's 69 150 000 kr" in (
+        result.stderr
+    )
+    assert "above the 60 % that Europeiska socialfonden (ESF), Programområde 1 may pay" in result.stderr
+
+
+def test_a_fund_scenario_is_unchanged_by_projects(cli):
+    """The 2024 example runs as before and prints no projekt report."""
+    result = cli("run")
+    assert result.exit_code == 0
+    assert "# Projekt" not in result.stdout
+    assert "13\u00a0056\u00a0000" in result.stdout
+
+
+# A project rule from a plugin is checked like any rule: what it returns never reaches the ledger unchecked.
+
+
+class PeriodRule:
+    name = "plug_periods"
+    description = "A project rule for testing how the host treats its answers."
+    schema: dict = {}
+    uses_fund = False
+
+    def __init__(self, answer):
+        self.answer = answer
+
+    def check(self, spec, scenario):
+        return []
+
+    def allocate(self, context: RuleContext):
+        return self.answer(context)
+
+
+class Plugin:
+    def __init__(self, rule):
+        self.rule = rule
+
+    @jobbsats.hookimpl
+    def register_rules(self, register):
+        register(self.rule)
+
+
+def whole_line_in_first_month(context: RuleContext) -> RuleResult:
+    """Books each line in January of the project's first year (a valid periodisation)."""
+    project = context.scenario.projects["malmokraften"]
+    if context.year != project.start.year:
+        return RuleResult()
+    return RuleResult(periods=[ProjectPeriod("malmokraften", ln.index, 2020, 1, ln.amount) for ln in project.financing])
+
+
+def test_a_plugin_project_rule_that_behaves(cli, project_file):
+    add_plugin(Plugin(PeriodRule(whole_line_in_first_month)), "test-plugin")
+    path = project_file(('rule = "cofinancing"\nby = "month"', 'rule = "plug_periods"'))
+    assert cli("run", path, "--quiet").exit_code == 0
+    assert per_year(cli.json_report("projekt"))[ESF] == {2020: 44_000_000 * KR}
+
+
+def short_by_one_ore(context):
+    result = whole_line_in_first_month(context)
+    return RuleResult(periods=[ProjectPeriod(p.project, p.line, p.year, p.month, p.amount - 1) for p in result.periods])
+
+
+@pytest.mark.parametrize(
+    ("answer", "says"),
+    [
+        (short_by_one_ore, "spread line 0 of project 'malmokraften' into months that add up to 4399999999 öre"),
+        (lambda c: RuleResult(periods=[ProjectPeriod("nope", 0, c.year, 1, 1)]), "unknown project 'nope'"),
+        (lambda c: RuleResult(periods=[ProjectPeriod("malmokraften", 7, c.year, 1, 1)]), "has no such line"),
+        (
+            lambda c: RuleResult(periods=[ProjectPeriod("malmokraften", 0, 2019, 12, 1)]),
+            "returned a period 2019-12 for project 'malmokraften' when asked for 2020",
+        ),
+        (lambda c: RuleResult(periods=[ProjectPeriod("malmokraften", 0, c.year, 1, 1.5)]), "no integer"),
+        (lambda c: RuleResult(periods=[ProjectPeriod("malmokraften", 0, c.year, 1, -5)]), "outside 0.."),
+        (lambda c: RuleResult(periods=[{"project": "malmokraften"}]), "not a ProjectPeriod"),
+        (
+            lambda c: RuleResult(periods=[ProjectPeriod("malmokraften", 0, c.year, 1, 1)] * 2),
+            "line 0 for 2020-01 twice",
+        ),
+    ],
+)
+def test_a_malformed_project_rule_answer_is_refused_and_nothing_is_written(answer, says, cli, project_file, digest):
+    assert cli("run", "--quiet").exit_code == 0  # an earlier good run
+    before = digest(cli.db)
+    add_plugin(Plugin(PeriodRule(answer)), "test-plugin")
+    path = project_file(('rule = "cofinancing"\nby = "month"', 'rule = "plug_periods"'))
+    result = cli("run", path, "--quiet")
+    assert result.exit_code == 3, result.output
+    assert says in result.stderr
+    assert "rules[0]: rule 'plug_periods' (plugin 'test-plugin')" in result.stderr
+    assert "Traceback" not in result.output
+    assert digest(cli.db) == before
+
+
+def test_the_fund_reports_say_a_project_run_allocates_no_fund(cli):
+    assert cli("run", "malmokraften-2020", "--quiet").exit_code == 0
+    fordelning = cli("report", "fordelning")
+    assert fordelning.exit_code == 0
+    assert "Körningen fördelar ingen fond (se rapporten projekt)." in fordelning.stdout
+    beslut = cli("report", "beslut")
+    assert beslut.exit_code == 0
+    assert "Körningen fördelar ingen fond: inga beslutspunkter." in beslut.stdout
+    assert "2020" not in beslut.stdout
+    assert cli("report", "projekt", "--year", "2022").exit_code == 0
+    missing = cli("report", "projekt", "--year", "2023")
+    assert missing.exit_code == 1
+    assert "has no year 2023 (years: 2020, 2021, 2022)" in missing.stderr
