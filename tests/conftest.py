@@ -82,3 +82,23 @@ def file_digest(path: Path) -> str | None:
 def digest():
     """The :func:`file_digest` helper, as a fixture (test modules cannot import conftest)."""
     return file_digest
+
+
+class Ledger:
+    """The ledger file and any SQLite side files (-journal, -wal) next to it, watched for change."""
+
+    def __init__(self, db: Path):
+        self.db = db
+        self.before = self.state()
+
+    def state(self) -> tuple[str | None, list[str]]:
+        return file_digest(self.db), sorted(p.name for p in self.db.parent.glob(self.db.name + "*"))
+
+    def assert_unchanged(self) -> None:
+        assert self.state() == self.before, "the ledger changed (or appeared) after a refused run"
+
+
+@pytest.fixture
+def watch_ledger(cli):
+    """Start watching the CLI's ledger now; ``.assert_unchanged()`` later checks nothing changed."""
+    return lambda: Ledger(cli.db)

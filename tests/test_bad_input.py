@@ -171,27 +171,13 @@ def write_case(case: Bad, tmp_path: Path, scenario_file, example_text: str) -> P
     return scenario_file(*case.edits)
 
 
-class Ledger:
-    """The ledger file and any SQLite side files (-journal, -wal) next to it, watched for change."""
-
-    def __init__(self, db: Path, digest):
-        self.db, self.digest = db, digest
-        self.before = self.state()
-
-    def state(self) -> tuple[str | None, list[str]]:
-        return self.digest(self.db), sorted(p.name for p in self.db.parent.glob(self.db.name + "*"))
-
-    def assert_unchanged(self) -> None:
-        assert self.state() == self.before, "the ledger changed (or appeared) after a refused run"
-
-
 @pytest.fixture(params=["no-ledger-yet", "ledger-with-a-good-run"])
-def ledger(request, cli, digest) -> Ledger:
+def ledger(request, cli, watch_ledger):
     if request.param == "ledger-with-a-good-run":
         first = cli("run", "--quiet")
         assert first.exit_code == 0, first.output
         assert cli.db.exists()
-    return Ledger(cli.db, digest)
+    return watch_ledger()
 
 
 def assert_refused(result, *, names: list[str]) -> None:

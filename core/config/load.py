@@ -129,6 +129,8 @@ def check_scenario(path: str | Path, registry: Registry) -> tuple[Scenario, list
         sketch = _sketch(document, valid_rules, source, text, raw)
         if sketch is not None:
             for spec in sketch.rules:
+                if not uses_fund(registry.rules[spec.rule]):
+                    continue  # the sketch has no projects to check a project rule against
                 try:
                     problems += _cross_check(spec, sketch, registry)
                 except PluginError:
@@ -142,6 +144,8 @@ def check_scenario(path: str | Path, registry: Registry) -> tuple[Scenario, list
     problems += found
     scenario.projects, found = read_projects(document, scenario.financiers, scenario.period)
     problems += found
+    # Projects with problems are left out; a rule that follows projects would only add noise about them.
+    projects_sound = not any(p.path.startswith(("projects.", "financiers.")) for p in problems)
     if scenario.decision.first_point <= len(scenario.decision.preamble):
         problems.append(
             Problem(
@@ -158,6 +162,8 @@ def check_scenario(path: str | Path, registry: Registry) -> tuple[Scenario, list
     ]
     sound = []
     for spec in scenario.rules:
+        if not projects_sound and not uses_fund(registry.rules[spec.rule]):
+            continue
         found = _cross_check(spec, scenario, registry)
         problems += found
         if not found:

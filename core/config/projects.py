@@ -9,6 +9,7 @@ such lines, so the shares' öre never go missing.
 from __future__ import annotations
 
 import datetime
+import re
 from fractions import Fraction
 from typing import Any
 
@@ -66,13 +67,12 @@ def read_projects(
             problems.append(Problem(f"{path}.end", f"{end} is before the project's start ({start})"))
         elif period and not (period[0] <= start.year and end.year <= period[-1]):
             span = f"{period[0]}-{period[-1]}" if len(period) > 1 else str(period[0])
-            field = "start" if start.year < period[0] else "end"
+            field = "end" if period[0] <= start.year <= period[-1] else "start"
             problems.append(
                 Problem(f"{path}.{field}", f"the project runs {start} to {end}, outside the scenario's years ({span})")
             )
         total = kronor_to_ore(p["total"]) if "total" in p else None
         lines, found = _lines(p["financing"], total, f"{path}.financing", financiers)
-        problems += found
         project = Project(
             id=pid,
             name=p["name"],
@@ -111,7 +111,9 @@ def _lines(
         shares = [parse_percent(entries[i]["share"]) / _HUNDRED for i in share_only]
         exact = sum(shares) * total
         if exact > total:
-            problems.append(Problem(path, f"the shares add up to {format_percent(sum(shares) * 100)}, more than 100 %"))
+            problems.append(
+                Problem(path, f"the shares add up to {format_percent(sum(shares) * 100, ' ')}, more than 100 %")
+            )
         else:
             split = int((exact * 2 + 1) // 2)  # the shares' sum, rounded half up to the öre
             amounts.update(zip(share_only, largest_remainder(split, shares), strict=True))
@@ -154,8 +156,12 @@ def _tolerance(share: Any) -> Fraction:
     """How far from the exact share a written one may be: half a unit of its last decimal (0 for "1/3")."""
     if isinstance(share, str) and "/" in share:
         return Fraction(0)
-    exponent = to_decimal(share).as_tuple().exponent
-    places = -exponent if isinstance(exponent, int) and exponent < 0 else 0
+    if isinstance(share, str):
+        number = share.replace("%", "").strip()
+        places = len(re.split(r"[.,]", number)[1]) if re.search(r"[.,]", number) else 0
+    else:
+        exponent = to_decimal(share).as_tuple().exponent
+        places = -exponent if isinstance(exponent, int) and exponent < 0 else 0
     return Fraction(1, 2 * 10**places) / _HUNDRED
 
 
