@@ -108,35 +108,35 @@ def line_states(project: Project, names: dict[str, str]) -> dict[int, LineState]
         by_financier.setdefault(line.financier, []).append(line)
     states: dict[int, LineState] = {}
 
-    def state_of(line: FinancingLine, seen: frozenset[int]) -> LineState:
+    def state_of(line: FinancingLine) -> LineState:
         if line.index in states:
             return states[line.index]
+        name = names.get(line.condition, line.condition)
+        pending = LineState(CONDITIONAL, f"under förutsättning att {name} beviljar medel")
         if line.status in REFUSED:
             result = LineState(DROPPED, _decided(line.status, line))
         elif line.status != GRANTED:
             result = LineState(APPLIED)
-        elif not line.condition or line.index in seen:
+        elif not line.condition:
             result = LineState(BUDGET)
         else:
-            others = [state_of(o, seen | {line.index}) for o in by_financier.get(line.condition, [])]
-            name = names.get(line.condition, line.condition)
-            failed = [
-                o for o in by_financier.get(line.condition, []) if state_of(o, seen | {line.index}).state == DROPPED
-            ]
+            states[line.index] = pending  # ends the recursion should conditions ever loop
+            others = [(o, state_of(o)) for o in by_financier.get(line.condition, [])]
+            failed = [(o, state) for o, state in others if state.state == DROPPED]
             if failed:
-                result = LineState(
-                    DROPPED,
-                    f"villkoret att {name} beviljar medel uppfylls inte ({_decided(failed[0].status, failed[0])})",
-                )
-            elif all(o.state == BUDGET for o in others):
+                other, state = failed[0]
+                # Quote the refusal itself, or, down a chain, why that line dropped out.
+                why = _decided(other.status, other) if other.status in REFUSED else state.reason
+                result = LineState(DROPPED, f"villkoret att {name} beviljar medel uppfylls inte ({why})")
+            elif all(state.state == BUDGET for _, state in others):
                 result = LineState(BUDGET)
             else:
-                result = LineState(CONDITIONAL, f"under förutsättning att {name} beviljar medel")
+                result = pending
         states[line.index] = result
         return result
 
     for line in project.financing:
-        state_of(line, frozenset())
+        state_of(line)
     return states
 
 

@@ -278,3 +278,16 @@ def test_the_fund_reports_say_a_project_run_allocates_no_fund(cli):
     missing = cli("report", "projekt", "--year", "2023")
     assert missing.exit_code == 1
     assert "has no year 2023 (years: 2020, 2021, 2022)" in missing.stderr
+
+
+def test_down_a_chain_the_reason_is_the_first_refusal(cli, project_file):
+    """Finsam depends on the department, which depends on ESF; ESF is refused: both drop out, naming it."""
+    finsam = 'financier = "finsam"\namount = "25 000 000 kr"\nstatus = "ansökt"'
+    chained = 'financier = "finsam"\namount = "25 000 000 kr"\nstatus = "beviljad"\ncondition = "ASN"'
+    refused = ESF_STATUS.replace('"ansökt"', '"avslag"\ndecided = 2020-03-12')
+    assert cli("run", project_file((finsam, chained), (ESF_STATUS, refused)), "--quiet").exit_code == 0
+    reasons = {r["reason"] for r in rows_of(cli.json_report("projekt"), FINSAM)}
+    assert reasons == {
+        f"villkoret att {ASN} beviljar medel uppfylls inte "
+        f"(villkoret att {ESF} beviljar medel uppfylls inte (avslag 2020-03-12))"
+    }

@@ -15,7 +15,7 @@ from typing import Any
 
 from jobbsats.apportion import largest_remainder
 from jobbsats.errors import Problem
-from jobbsats.money import format_kr, format_percent, kronor_to_ore, parse_percent, to_decimal
+from jobbsats.money import KRONOR, format_percent, format_units, kronor_to_ore, parse_percent, to_decimal
 from jobbsats.projects import Financier, FinancingLine, Programme, Project, condition_loops
 from jobbsats.scenario import Recipient
 
@@ -169,14 +169,13 @@ def _check_plan(project: Project, entries: list[dict], financiers: dict[str, Fin
     """Cross-checks of a financing plan whose lines could all be read."""
     problems = []
     base = project.budget_total
-    kr = lambda ore: f"{format_kr(ore, ' ')} kr"  # noqa: E731
     if project.total is not None:
         lines_sum = sum(line.amount for line in project.financing)
         if lines_sum != project.total:
             problems.append(
                 Problem(
                     path,
-                    f"the financing lines add up to {kr(lines_sum)}, not the project's total of {kr(project.total)}",
+                    f"the financing lines add up to {_kr(lines_sum)}, not the project's total of {_kr(project.total)}",
                 )
             )
     by_financier = {line.financier for line in project.financing}
@@ -200,7 +199,7 @@ def _check_plan(project: Project, entries: list[dict], financiers: dict[str, Fin
                 problems.append(
                     Problem(
                         f"{where}.share",
-                        f"{_written(entry['share'])} of {kr(base)} is not the amount {kr(line.amount)} "
+                        f"{_written(entry['share'])} of {_kr(base)} is not the amount {_kr(line.amount)} "
                         f"(that is {_rounded_percent(actual)})",
                     )
                 )
@@ -213,7 +212,7 @@ def _check_plan(project: Project, entries: list[dict], financiers: dict[str, Fin
             problems.append(
                 Problem(
                     f"{where}.amount" if "amount" in entry else f"{where}.share",
-                    f"{kr(line.amount)} is {_rounded_percent(actual)} of the project's {kr(base)}, "
+                    f"{_kr(line.amount)} is {_rounded_percent(actual)} of the project's {_kr(base)}, "
                     f"above the {format_percent(limit * 100, ' ')} that {limit_of} may pay",
                 )
             )
@@ -233,6 +232,10 @@ def _check_plan(project: Project, entries: list[dict], financiers: dict[str, Fin
     }
     problems += [Problem(f"{path}[{i}].condition", "the conditions go round in a loop") for i in sorted(loops)]
     return problems
+
+
+def _kr(ore: int) -> str:
+    return format_units(ore, KRONOR, " ")
 
 
 def _rounded_percent(value: Fraction) -> str:
