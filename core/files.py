@@ -54,3 +54,14 @@ def write_atomic(path: Path, data: str | bytes, *, force: bool = False) -> None:
         if tmp and os.path.exists(tmp):
             os.unlink(tmp)
         raise
+
+
+# A spreadsheet runs a cell that starts with one of these as a formula (CSV injection).
+FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
+
+
+def not_a_formula(value: object) -> object:
+    """Text a spreadsheet would run as a formula, made plain text with a leading ``'``; anything else as it is."""
+    if isinstance(value, str) and value.startswith(FORMULA_START):
+        return "'" + value
+    return value

@@ -89,6 +89,14 @@ class Scenario:
     period: tuple[int, ...] | None = None  # [scenario].years, when given
     financiers: dict[str, Financier] = field(default_factory=dict)
     projects: dict[str, Project] = field(default_factory=dict)
+    utfall: dict[str, Any] = field(default_factory=dict)  # the [utfall] section: how booked rows are read and mapped
+
+    @property
+    def fund_years(self) -> list[int]:
+        """The years the funds cover: the period, or else every year some fund has a total for."""
+        if self.period:
+            return list(self.period)
+        return sorted({y for f in self.funds.values() for y in f.totals})
 
     @property
     def years(self) -> list[int]:

@@ -5,10 +5,12 @@ from jobbsats.hookspecs import hookimpl
 
 @hookimpl
 def register_reports(register):
+    from jobbsats.reports.aterrapportering import Aterrapportering
     from jobbsats.reports.beslut import Beslut
     from jobbsats.reports.fordelning import Fordelning
     from jobbsats.reports.projekt import Projekt
 
     register(Fordelning())
+    register(Aterrapportering())
     register(Beslut())
     register(Projekt())

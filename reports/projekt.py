@@ -45,25 +45,35 @@ class Projekt:
     description = "Medfinansierade projekt: belopp per finansiär och år eller kvartal, status och villkor."
 
     def build(self, ledger: LedgerView, options: ReportOptions) -> Document:
-        projects = ledger.projects
         paragraphs = [f"Körning {ledger.run.id}, {ledger.run.started_at}, från {ledger.run.config_path}."]
-        if not projects:
+        if not ledger.projects:
             paragraphs.append("Körningen har inga projekt.")
-        tables = []
-        for project in projects:
+        table = self._table(options)
+        by_year = []
+        for project in ledger.projects:
+            if options.year is not None and not _runs_in(project, options.year):
+                paragraphs.append(f"{project.name} pågår inte {options.year}.")
+                continue
             paragraphs.append(summary(project))
-            tables.append(self._table(project, options))
-            if options.year is None and not options.quarters:
-                tables.append(self._by_year(project))
-        return Document(report=self.name, title=f"Projekt: {ledger.run.scenario}", tables=tables, paragraphs=paragraphs)
+            self._add(table, project, options)
+            if options.year is None:
+                by_year.append(self._by_year(project))
+        return Document(
+            report=self.name,
+            title=f"Projekt: {ledger.run.scenario}",
+            tables=[table, *by_year] if ledger.projects else [],
+            paragraphs=paragraphs,
+        )
 
     @staticmethod
-    def _table(project: ProjectRow, options: ReportOptions) -> Table:
-        table = Table(
-            name=f"projekt_{project.id}",
-            title=f"{project.name}: finansiering per finansiär och {'kvartal' if options.quarters else 'år'}",
+    def _table(options: ReportOptions) -> Table:
+        """One table for every project, so CSV and JSON have the same columns however many projects there are."""
+        return Table(
+            name="projekt",
+            title=f"Finansiering per projekt, finansiär och {'kvartal' if options.quarters else 'år'}",
             columns=[
                 Column("project", "Projekt"),
+                Column("financier_id", "Finansiär-id"),
                 Column("financier", "Finansiär"),
                 Column("year", "År", "year"),
                 *([Column("quarter", "Kvartal", "int")] if options.quarters else []),
@@ -74,8 +84,12 @@ class Projekt:
                 Column("reason", "Villkor eller skäl"),
             ],
         )
+
+    @staticmethod
+    def _add(table: Table, project: ProjectRow, options: ReportOptions) -> None:
+        """The project's rows, then its totals per financier and per budget state (cash apart from in kind)."""
         per_state: dict[tuple[str, str], int] = defaultdict(int)
-        per_line = []
+        per_financier: dict[str, tuple[str, int]] = {}
         for line in project.financing:
             periods = _periods(line, options)
             if not line.months:  # not periodised: one row for the whole project period
@@ -84,6 +98,7 @@ class Projekt:
                 table.rows.append(
                     {
                         "project": project.id,
+                        "financier_id": line.financier,
                         "financier": line.financier_name,
                         "year": year,
                         **({"quarter": quarter} if options.quarters else {}),
@@ -95,23 +110,24 @@ class Projekt:
                     }
                 )
                 per_state[(line.state, _kind(line))] += amount
-            per_line.append((line, sum(periods.values())))
-        for line, amount in per_line:
+            name, so_far = per_financier.get(line.financier, (line.financier_name, 0))
+            per_financier[line.financier] = (name, so_far + sum(periods.values()))
+        for fid, (name, amount) in per_financier.items():
             table.totals.append(
-                {"financier": f"Summa {line.financier_name}", "amount_ore": amount, "kind": _kind(line)}
+                {"project": project.id, "financier_id": fid, "financier": f"Summa {name}", "amount_ore": amount}
             )
         for state in (BUDGET, CONDITIONAL, APPLIED, DROPPED):
             for kind in (CASH, IN_KIND):
                 if (state, kind) in per_state:
                     table.totals.append(
                         {
+                            "project": project.id,
                             "financier": f"Summa {STATE_WORDS[state]}, {kind}",
                             "amount_ore": per_state[(state, kind)],
                             "kind": kind,
                             "state": STATE_WORDS[state],
                         }
                     )
-        return table
 
     @staticmethod
     def _by_year(project: ProjectRow) -> Table:
@@ -130,20 +146,26 @@ class Projekt:
         )
         sums: dict[str, dict[str, int]] = defaultdict(lambda: defaultdict(int))
         for line in project.financing:
-            row = {"financier": line.financier_name, "state": STATE_WORDS[line.state], "amount_ore": line.amount}
+            row = {"financier": line.financier_name, "state": STATE_WORDS[line.state]}
             for (year, _month), amount in line.months.items():
                 row[f"amount_{year}_ore"] = row.get(f"amount_{year}_ore", 0) + amount
+            # The years shown: a run of one year (--year) holds only that year's months.
+            row["amount_ore"] = sum(line.months.values()) if line.months else line.amount
             if line.in_kind:
                 row["financier"] += f" ({IN_KIND})"
             table.rows.append(row)
             if line.state != DROPPED:
-                group = "Summa " + (f"{STATE_WORDS[line.state]}, {_kind(line)}")
+                group = f"Summa {STATE_WORDS[line.state]}, {_kind(line)}"
                 for key, value in row.items():
                     if key.endswith("_ore"):
                         sums[group][key] += value
         for group in sorted(sums, key=lambda g: [w in g for w in STATE_WORDS.values()].index(True)):
             table.totals.append({"financier": group, **sums[group]})
         return table
+
+
+def _runs_in(project: ProjectRow, year: int) -> bool:
+    return int(project.start[:4]) <= year <= int(project.end[:4])
 
 
 def _names(lines: list[FinancingRow]) -> str:
@@ -169,17 +191,23 @@ def summary(project: ProjectRow) -> str:
     by_state: dict[str, list[FinancingRow]] = defaultdict(list)
     for line in project.financing:
         by_state[line.state].append(line)
-    budget_cash = sum(line.amount for line in by_state[BUDGET] if not line.in_kind)
-    sentences.append(
-        f"Beviljat och i budget: {_kr(budget_cash)} kontant"
-        + (f", {_names(by_state[BUDGET])}." if by_state[BUDGET] else ".")
-    )
+    if by_state[BUDGET]:
+        budget_cash = sum(line.amount for line in by_state[BUDGET] if not line.in_kind)
+        sentences.append(f"Beviljat och i budget: {_kr(budget_cash)} kontant, {_names(by_state[BUDGET])}.")
+    else:
+        sentences.append("Inget av finansieringen är ännu beviljat och i budget.")
     if by_state[APPLIED]:
         sentences.append(f"Ansökt men inte beslutat: {_names(by_state[APPLIED])}.")
-    for line in by_state[CONDITIONAL]:
-        sentences.append(f"Villkorat: {_names([line])}, {line.reason}.")
-    for line in by_state[DROPPED]:
-        sentences.append(f"Utgår ur budgeten: {_names([line])} ({line.reason}).")
+    for label, state in (("Villkorat", CONDITIONAL), ("Utgår ur budgeten", DROPPED)):
+        by_reason: dict[str, list[FinancingRow]] = defaultdict(list)
+        for line in by_state[state]:
+            by_reason[line.reason].append(line)
+        for reason, lines in by_reason.items():
+            sentences.append(
+                f"{label}: {_names(lines)}, {reason}."
+                if state == CONDITIONAL
+                else f"{label}: {_names(lines)} ({reason})."
+            )
     if project.periodised_by:
         sentences.append(
             f"Beloppen är periodiserade per månad, {WEIGHING_WORDS[project.periodised_by]} av projektperioden."

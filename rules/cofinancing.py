@@ -22,11 +22,13 @@ financing plan and is recorded with the run.
 
 from __future__ import annotations
 
+from datetime import date
+from functools import lru_cache
 from typing import Any
 
 from jobbsats.config.schema import TEXT
 from jobbsats.errors import Problem
-from jobbsats.periods import WEIGHINGS, periodise
+from jobbsats.periods import WEIGHINGS, MonthPiece, periodise
 from jobbsats.rule import ProjectPeriod, RuleContext, RuleResult
 from jobbsats.scenario import RuleSpec, Scenario
 
@@ -75,7 +77,15 @@ class Cofinancing:
             for line in project.financing:
                 periods += [
                     ProjectPeriod(pid, line.index, piece.year, piece.month, piece.amount)
-                    for piece in periodise(line.amount, project.start, project.end, by)
-                    if piece.year == context.year
+                    for piece in _months_by_year(line.amount, project.start, project.end, by).get(context.year, ())
                 ]
         return RuleResult(periods=periods)
+
+
+@lru_cache(maxsize=1024)
+def _months_by_year(amount: int, start: date, end: date, by: str) -> dict[int, tuple[MonthPiece, ...]]:
+    """A line's months grouped by year, computed once: the rule is asked year by year."""
+    grouped: dict[int, list[MonthPiece]] = {}
+    for piece in periodise(amount, start, end, by):
+        grouped.setdefault(piece.year, []).append(piece)
+    return {year: tuple(pieces) for year, pieces in grouped.items()}

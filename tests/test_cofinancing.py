@@ -97,7 +97,7 @@ def test_with_esf_applied_for_the_departments_part_is_conditional(cli):
     assert {r["reason"] for r in rows} == {f"under förutsättning att {ESF} beviljar medel"}
     assert {r["kind"] for r in rows} == {"i annat än pengar"}
     assert f"Villkorat: {ASN} 150\u00a0000\u00a0kr i annat än pengar" in result.stdout
-    assert "Beviljat och i budget: 0\u00a0kr kontant." in result.stdout
+    assert "Inget av finansieringen är ännu beviljat och i budget." in result.stdout
 
 
 def totals(report: dict) -> dict[str, int]:
@@ -291,3 +291,95 @@ def test_down_a_chain_the_reason_is_the_first_refusal(cli, project_file):
         f"villkoret att {ASN} beviljar medel uppfylls inte "
         f"(villkoret att {ESF} beviljar medel uppfylls inte (avslag 2020-03-12))"
     }
+
+
+def test_a_share_at_the_cap_is_held_to_the_share_written_not_its_rounded_ore(cli, tmp_path):
+    """60 % of 100,01 kr is 60,006 kr: the odd öre may fall on that line, which still pays the 60 % written."""
+    text = """
+[scenario]
+name = "Tak"
+[recipients.A]
+name = "a"
+kind = "nämnd"
+[financiers.esf]
+name = "ESF"
+max_share = "60 %"
+[projects.p]
+name = "P"
+start = 2024-01-01
+end = 2024-12-31
+total = "100,01"
+[[projects.p.financing]]
+financier = "esf"
+share = "60 %"
+status = "beviljad"
+[[projects.p.financing]]
+financier = "A"
+share = "40 %"
+status = "beviljad"
+[[rules]]
+rule = "cofinancing"
+"""
+    path = tmp_path / "tak.toml"
+    path.write_text(text, encoding="utf-8")
+    assert cli("run", path, "--quiet").exit_code == 0, cli("validate", path).output
+    amounts = {r["financier_id"]: r["amount_ore"] for r in cli.json_report("projekt")["rows"]}
+    assert amounts == {"esf": 6001, "A": 4000}  # 6000,6 and 4000,4 öre: the odd öre to the larger remainder
+    over = path.read_text(encoding="utf-8").replace('\nshare = "60 %"', '\nshare = "61 %"').replace("40 %", "39 %")
+    path.write_text(over, encoding="utf-8")
+    result = cli("run", path, "--quiet")
+    assert result.exit_code == 1
+    assert "61,01 kr is 61 % of the project's 100,01 kr, above the 60 % that ESF may pay" in result.stderr
+
+
+def test_one_year_of_a_project_shows_that_year_and_says_which_projects_do_not_run(cli, example_file):
+    second = """
+[projects.senare]
+name = "Senare projekt"
+start = 2022-01-01
+end = 2022-03-31
+[[projects.senare.financing]]
+financier = "finsam"
+amount = "300 000 kr"
+status = "beviljad"
+
+[[rules]]"""
+    path = example_file("malmokraften-2020", ("\n[[rules]]", second))
+    assert cli("run", path, "--quiet").exit_code == 0
+    report = cli.json_report("projekt", "--year", "2021")
+    assert {r["project"] for r in report["rows"]} == {"malmokraften"}
+    assert "Senare projekt pågår inte 2021." in report["paragraphs"]
+    # Every project in one table: the same columns for CSV however many projects there are.
+    all_years = cli.json_report("projekt")
+    assert [t["name"] for t in all_years["tables"]] == ["projekt"]
+    assert sum(r["amount_ore"] for r in all_years["rows"] if r["project"] == "senare") == 300_000 * KR
+
+
+def test_a_financier_with_two_lines_gets_one_total(cli, project_file):
+    finsam = 'financier = "finsam"\namount = "25 000 000 kr"\nstatus = "ansökt"'
+    two = f'{finsam}\n\n[[projects.malmokraften.financing]]\nfinancier = "finsam"\namount = "1 000 000 kr"\nstatus = "avslag"'
+    assert cli("run", project_file((finsam, two)), "--quiet").exit_code == 0
+    finsam_totals = [t for t in cli.json_report("projekt")["totals"] if t.get("financier_id") == "finsam"]
+    assert [t["amount_ore"] for t in finsam_totals] == [26_000_000 * KR]
+
+
+def test_run_for_one_year_totals_only_that_year(cli):
+    result = cli("run", "malmokraften-2020", "--year", "2021")
+    assert result.exit_code == 0
+    esf = next(line for line in result.stdout.splitlines() if line.startswith(f"| {ESF} |"))
+    cells = [c.strip() for c in esf.strip("|").split("|")]
+    assert cells[2:] == ["17\u00a0600\u00a0000", "17\u00a0600\u00a0000"]  # 2021, and the total of what is shown
+
+
+def test_a_project_scenario_records_no_fund_years(cli, example_file):
+    """A fund file without [scenario].years plus a project running later: no 'ej beslutat' years appear."""
+    assert cli("run", "malmokraften-2020", "--quiet").exit_code == 0
+    conn = sqlite3.connect(cli.db)
+    assert conn.execute("select count(*) from fund_totals").fetchone() == (0,)
+
+
+def test_an_output_file_whose_extension_no_format_writes_is_refused(cli):
+    assert cli("run", "malmokraften-2020", "--quiet").exit_code == 0
+    result = cli("report", "projekt", "-o", "ut.xlsx")
+    assert result.exit_code == 1
+    assert "ut.xlsx: no format writes .xlsx files" in result.stderr

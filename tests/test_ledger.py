@@ -17,11 +17,12 @@ def test_schema_is_strict_and_migrations_are_named(cli):
     conn = sqlite3.connect(cli.db)
     tables = dict(conn.execute("select name, sql from sqlite_master where type = 'table'").fetchall())
     names = ("recipients", "funds", "runs", "fund_totals", "allocations", "projects", "project_financing")
-    for name in (*names, "project_periods", "financiers"):
+    for name in (*names, "project_periods", "financiers", "import_batches", "batch_supersedes", "utfall"):
         assert tables[name].rstrip().endswith("STRICT"), name
     assert conn.execute("select migration_set, name from _sqlite_migrations").fetchall() == [
         ("jobbsats", "0001_initial"),
         ("jobbsats", "0002_projects"),
+        ("jobbsats", "0003_utfall"),
     ]
 
 

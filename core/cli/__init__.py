@@ -20,6 +20,7 @@ COMMANDS = {
     "run": "jobbsats.cli.run:run",
     "validate": "jobbsats.cli.run:validate",
     "report": "jobbsats.cli.report:report",
+    "import": "jobbsats.cli.imports:import_group",
     "runs": "jobbsats.cli.info:runs",
     "plugins": "jobbsats.cli.info:plugins",
     "examples": "jobbsats.cli.info:examples",

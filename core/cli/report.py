@@ -51,7 +51,10 @@ def report(
         raise JobbsatsError(f"unknown report {name!r} (reports: {', '.join(sorted(registry.reports))})")
     if fmt is None:
         suffix = output.suffix.lstrip(".").lower() if output else ""
-        fmt = next((f.name for f in registry.formats.values() if f.extension == suffix), "md")
+        fmt = next((f.name for f in registry.formats.values() if f.extension == suffix), None if suffix else "md")
+        if fmt is None:
+            known = ", ".join(sorted(registry.formats))
+            raise JobbsatsError(f"{output}: no format writes .{suffix} files (formats: {known}); pass --format")
     if fmt not in registry.formats:
         raise JobbsatsError(f"unknown format {fmt!r} (formats: {', '.join(sorted(registry.formats))})")
     formatter = registry.formats[fmt]

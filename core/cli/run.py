@@ -93,11 +93,12 @@ def validate(config: str | None, year: int | None) -> None:
     CONFIG is found as for `jobbsats run`. Reports every problem together, each
     with the file and key path.
     """
+    from jobbsats.config.load import years_text
     from jobbsats.money import format_units
 
     plan, _ = _plan(config, year)
     scenario = plan.scenario
-    years = ", ".join(str(y) for y in plan.years)
+    years = years_text(plan.years)
     per_fund = []
     for fid, fund in scenario.funds.items():
         given = sum(p.allocation.amount for p in plan.allocations if p.fund == fid and p.allocation.via is None)

@@ -16,6 +16,7 @@ from cerberus import SchemaError
 
 from jobbsats.config.projects import read_financiers, read_projects
 from jobbsats.config.schema import CORE_SCHEMA, RULE_ENTRY_SCHEMA
+from jobbsats.config.utfall import check_utfall
 from jobbsats.config.validator import non_finite, validate
 from jobbsats.entrypoints import ALLOWLIST_ENV
 from jobbsats.errors import InputError, PluginError, Problem, key_path
@@ -155,6 +156,7 @@ def check_scenario(path: str | Path, registry: Registry) -> tuple[Scenario, list
             )
         )
     problems += _check_period(scenario)
+    problems += check_utfall(document.get("utfall", {}), scenario)
     problems += [
         Problem(f"funds.{f.id}.shown_in", f"is for funds in kronor; fund {f.id!r} counts {f.unit}")
         for f in scenario.funds.values()
@@ -197,9 +199,17 @@ def _validate_rule_entry(entry: dict, index: int, registry: Registry) -> list[Pr
         return [Problem(f"{prefix}.rule", f"unknown rule {name!r} (known rules: {known}){hint}")]
     owner = registry.owner[("rule", name)]
     try:
-        return validate(entry, {**RULE_ENTRY_SCHEMA, **rule.schema}, prefix, trusted=registry.is_builtin(owner))
+        found = validate(entry, {**RULE_ENTRY_SCHEMA, **rule.schema}, prefix, trusted=registry.is_builtin(owner))
     except SchemaError as exc:
         raise PluginError(f"rule {name!r} (plugin {owner!r}) has a schema Cerberus refuses: {exc}") from exc
+    if not uses_fund(rule):
+        # It follows whole projects: a fund or a part of the years would mean nothing to it.
+        found += [
+            Problem(f"{prefix}.{key}", f"rule {name!r} follows projects over their whole period; leave {key} out")
+            for key in ("fund", "years")
+            if key in entry
+        ]
+    return found
 
 
 def _build(document: dict, rule_entries: list[tuple[int, dict]], source: str, text: str, raw: bytes) -> Scenario:
@@ -245,6 +255,7 @@ def _build(document: dict, rule_entries: list[tuple[int, dict]], source: str, te
         rules=rules,
         extra={k: v for k, v in document.items() if k not in core_keys},
         period=tuple(years_of(document["scenario"].get("years")) or ()) or None,
+        utfall=document.get("utfall", {}),
     )
 
 
@@ -279,7 +290,7 @@ def _check_period(scenario: Scenario) -> list[Problem]:
     """Totals must fall inside ``[scenario].years`` when the scenario names its years."""
     if not scenario.period:
         return []
-    span = _years_text(scenario.period)
+    span = years_text(scenario.period)
     return [
         Problem(f"funds.{fund.id}.total.{year}", f"{year} is outside the scenario's years ({span})")
         for fund in scenario.funds.values()
@@ -299,15 +310,16 @@ def years_problems(path: str, years: Sequence[int] | None, fund: Fund | None, sc
     outside = [y for y in years if scenario.period and y not in scenario.period]
     if outside:
         verb = "is" if len(outside) == 1 else "are"
-        span = _years_text(scenario.period)
-        return [Problem(path, f"{_years_text(outside)} {verb} outside the scenario's years ({span})")]
+        span = years_text(scenario.period)
+        return [Problem(path, f"{years_text(outside)} {verb} outside the scenario's years ({span})")]
     if fund is not None and fund.totals and not set(years) & set(fund.totals):
         with_total = ", ".join(str(y) for y in sorted(fund.totals))
         return [Problem(path, f"none of these years has a total in fund {fund.id!r} ({with_total})")]
     return []
 
 
-def _years_text(years: tuple[int, ...] | list[int]) -> str:
+def years_text(years: tuple[int, ...] | list[int]) -> str:
+    """``2024-2026`` for an unbroken span of years, else ``2024, 2026``."""
     if len(years) > 1 and list(years) == list(range(years[0], years[-1] + 1)):
         return f"{years[0]}-{years[-1]}"
     return ", ".join(str(y) for y in years)

@@ -29,10 +29,13 @@ def to_date(value: Any) -> datetime.date:
     if isinstance(value, datetime.date):
         return value
     if isinstance(value, str):
+        text = value.strip()
+        if not re.fullmatch(r"\d{4}-\d{2}-\d{2}", text):
+            raise ValueError(f"{value!r} is not a date written as YYYY-MM-DD (such as 2020-01-01)")
         try:
-            return datetime.date.fromisoformat(value.strip())
+            return datetime.date.fromisoformat(text)
         except ValueError:
-            raise ValueError(f"{value!r} is not a date written as YYYY-MM-DD (such as 2020-01-01)") from None
+            raise ValueError(f"{value!r} is not a real date") from None
     raise ValueError("must be a date written as YYYY-MM-DD, such as 2020-01-01")
 
 
@@ -112,7 +115,7 @@ def _lines(
         exact = sum(shares) * total
         if exact > total:
             problems.append(
-                Problem(path, f"the shares add up to {format_percent(sum(shares) * 100, ' ')}, more than 100 %")
+                Problem(path, f"the shares add up to {_rounded_percent(sum(shares))}, more than 100 %")
             )
         else:
             split = int((exact * 2 + 1) // 2)  # the shares' sum, rounded half up to the öre
@@ -208,11 +211,13 @@ def _check_plan(project: Project, entries: list[dict], financiers: dict[str, Fin
             programme = financier.programmes[line.programme]
             if programme.max_share is not None:
                 limit, limit_of = programme.max_share, f"{financier.name}, {programme.name}"
-        if limit is not None and actual > limit:
+        # A line given as a share is held to the share written, not to the öre its rounding gave it.
+        paid = actual if "amount" in entry else parse_percent(entry["share"]) / _HUNDRED
+        if limit is not None and paid > limit:
             problems.append(
                 Problem(
                     f"{where}.amount" if "amount" in entry else f"{where}.share",
-                    f"{_kr(line.amount)} is {_rounded_percent(actual)} of the project's {_kr(base)}, "
+                    f"{_kr(line.amount)} is {_rounded_percent(paid, limit)} of the project's {_kr(base)}, "
                     f"above the {format_percent(limit * 100, ' ')} that {limit_of} may pay",
                 )
             )
@@ -238,7 +243,11 @@ def _kr(ore: int) -> str:
     return format_units(ore, KRONOR, " ")
 
 
-def _rounded_percent(value: Fraction) -> str:
-    """A share as a percentage with two decimals, for messages."""
-    hundredths = (value * 10_000 * 2 + 1) // 2
-    return format_percent(Fraction(int(hundredths), 100), " ")
+def _rounded_percent(value: Fraction, apart_from: Fraction | None = None) -> str:
+    """A share as a percentage with two decimals for messages, or more where two would make it equal ``apart_from``."""
+    for places in range(2, 9):
+        scale = 10 ** (places + 2)
+        rounded = Fraction(int((value * scale * 2 + 1) // 2), 10**places)
+        if apart_from is None or rounded != apart_from * 100:
+            break
+    return format_percent(rounded, " ")

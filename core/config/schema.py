@@ -14,6 +14,8 @@ PERCENT = {"check_with": "percent"}
 QUANTITY = {"check_with": "quantity"}  # a plain number: a head count, a volume
 SHARE = {"check_with": "share"}  # a percentage of a whole, at most 100 %
 DATE = {"check_with": "date"}  # a TOML date (2020-01-01) or the same as text
+# An accounting code in quotes, a prefix ending in * ("31*"), or a list of them.
+CODES = {"type": ["string", "list"], "empty": False, "schema": TEXT}
 
 
 def tables_by_id(fields: dict, required: bool = True) -> dict:
@@ -115,6 +117,44 @@ CORE_SCHEMA: dict = {
         required=False,
     ),
     "rules": {"type": "list", "required": True, "empty": False, "schema": {"type": "dict"}},
+    # How booked utfall is read and whose money each row is (see jobbsats.utfall.mapping).
+    "utfall": {
+        "type": "dict",
+        "schema": {
+            "columns": {
+                "type": "dict",
+                "schema": {
+                    field: {**TEXT, "required": field in ("date", "amount")}
+                    for field in ("date", "amount", "account", "ansvar", "verksamhet", "project", "text")
+                },
+            },
+            "delimiter": {"type": "string", "allowed": [";", ",", "\t"]},
+            "decimal": {"type": "string", "allowed": [",", "."]},
+            "sie_dimensions": {
+                "type": "dict",
+                "schema": {f: {"type": "integer", "min": 1} for f in ("ansvar", "verksamhet", "project")},
+            },
+            "accounts": CODES,
+            "ansvar": {"type": "dict", "keysrules": {**TEXT, "regex": r"[^*]+\*?"}, "valuesrules": TEXT},
+            "map": {
+                "type": "list",
+                "schema": {
+                    "type": "dict",
+                    "schema": {
+                        "match": {
+                            "type": "dict",
+                            "required": True,
+                            "empty": False,
+                            "schema": {f: CODES for f in ("account", "ansvar", "verksamhet", "project")},
+                        },
+                        "fund": TEXT,
+                        "project": TEXT,
+                        "recipient": TEXT,
+                    },
+                },
+            },
+        },
+    },
 }
 
 # Keys every [[rules]] entry has; a rule's own schema adds the rest.

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import re
+import unicodedata
 from collections.abc import Iterator
 from decimal import Decimal
 from typing import Any
@@ -138,6 +139,9 @@ class Validator(cerberus.Validator):
     def _check_with_not_blank(self, field: str, value: Any) -> None:
         if isinstance(value, str) and not value.strip():
             self._error(field, "must not be blank")
+        elif isinstance(value, str) and any(unicodedata.category(c) == "Cc" for c in value):
+            # A newline in a name would start a new line, or a heading, in every report.
+            self._error(field, "must be one line, without newlines, tabs or other control characters")
 
     def _check_with_year(self, field: str, value: Any) -> None:
         if problem := year_key_problem(value):

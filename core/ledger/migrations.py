@@ -183,3 +183,67 @@ CREATE TABLE project_periods (
 @migrations(name="0002_projects")
 def projects(db: Database) -> None:
     _execute_each(db, _PROJECTS)
+
+
+# Booked utfall, imported in batches. A batch is never edited: importing a
+# corrected file adds a batch that supersedes the old one, and reports read
+# only batches nobody supersedes. Rows keep their codes as booked and the
+# recipient, fund and project the mapping gave them (fund and project NULL
+# for the recipient's other money).
+_UTFALL = """
+CREATE TABLE import_batches (
+    id INTEGER PRIMARY KEY,
+    kind TEXT NOT NULL CHECK (kind IN ('utfall')),
+    started_at TEXT NOT NULL,
+    user TEXT NOT NULL,
+    file_path TEXT NOT NULL,
+    file_name TEXT NOT NULL,
+    file_sha256 TEXT NOT NULL,
+    file_size INTEGER NOT NULL,
+    format TEXT NOT NULL CHECK (format IN ('csv', 'sie4')),
+    encoding TEXT NOT NULL,
+    config_path TEXT NOT NULL,
+    config_sha256 TEXT NOT NULL,
+    versions_json TEXT NOT NULL,
+    rows_read INTEGER NOT NULL,
+    control_total INTEGER NOT NULL,
+    fund_rows INTEGER NOT NULL,
+    fund_total INTEGER NOT NULL,
+    other_rows INTEGER NOT NULL,
+    other_total INTEGER NOT NULL,
+    unmatched_rows INTEGER NOT NULL,
+    unmatched_total INTEGER NOT NULL,
+    rejected_rows INTEGER NOT NULL,
+    rejects_path TEXT
+) STRICT;
+
+CREATE TABLE batch_supersedes (
+    batch_id INTEGER NOT NULL REFERENCES import_batches(id),
+    superseded_id INTEGER NOT NULL REFERENCES import_batches(id),
+    PRIMARY KEY (batch_id, superseded_id)
+) STRICT;
+
+CREATE TABLE utfall (
+    batch_id INTEGER NOT NULL REFERENCES import_batches(id),
+    line INTEGER NOT NULL,
+    date TEXT NOT NULL,
+    year INTEGER NOT NULL,
+    month INTEGER NOT NULL CHECK (month BETWEEN 1 AND 12),
+    account TEXT NOT NULL,
+    ansvar TEXT NOT NULL,
+    verksamhet TEXT NOT NULL,
+    project_code TEXT NOT NULL,
+    recipient_id TEXT NOT NULL,
+    fund_id TEXT,
+    project_id TEXT,
+    amount INTEGER NOT NULL,
+    text TEXT NOT NULL
+) STRICT;
+
+CREATE INDEX utfall_batch_year ON utfall(batch_id, year, recipient_id)
+"""
+
+
+@migrations(name="0003_utfall")
+def utfall(db: Database) -> None:
+    _execute_each(db, _UTFALL)

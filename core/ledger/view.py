@@ -140,6 +140,34 @@ class ProjectRow:
     financing: tuple[FinancingRow, ...]
 
 
+@dataclass(frozen=True)
+class UtfallSum:
+    """Booked utfall summed per year (and quarter), recipient, fund and project, from the current batches.
+
+    ``fund`` and ``project`` are None for a recipient's other money.
+    """
+
+    year: int
+    quarter: int | None
+    recipient: str
+    fund: str | None
+    project: str | None
+    amount: int
+    rows: int
+
+
+@dataclass(frozen=True)
+class BatchInfo:
+    id: int
+    started_at: str
+    file_path: str
+    file_sha256: str
+    format: str
+    rows_read: int
+    control_total: int
+    superseded_by: int | None
+
+
 class LedgerView:
     """One run of the ledger: its allocations, the funds' totals and its decision."""
 
@@ -240,6 +268,38 @@ class LedgerView:
             )
             for r in self._db.query("select * from projects where run_id = ? order by rowid", [self.run_id])
         ]
+
+    @cached_property
+    def batches(self) -> list[BatchInfo]:
+        """Every import batch in the ledger, oldest first, with the batch that supersedes it (if any)."""
+        sql = """select b.*, (select max(s.batch_id) from batch_supersedes s where s.superseded_id = b.id) as by_id
+                 from import_batches b order by b.id"""
+        return [
+            BatchInfo(
+                r["id"],
+                r["started_at"],
+                r["file_path"],
+                r["file_sha256"],
+                r["format"],
+                r["rows_read"],
+                r["control_total"],
+                r["by_id"],
+            )
+            for r in self._db.query(sql)
+        ]
+
+    def utfall(self, year: int | None = None, quarters: bool = False) -> list[UtfallSum]:
+        """Utfall of the batches no later batch supersedes, summed in SQL (one GROUP BY over the rows)."""
+        quarter = "(month + 2) / 3" if quarters else "null"
+        sql = f"""select year, {quarter} as quarter, recipient_id, fund_id, project_id,
+                         sum(amount) as amount, count(*) as n
+                  from utfall
+                  where batch_id not in (select superseded_id from batch_supersedes)
+                  {"and year = ?" if year is not None else ""}
+                  group by year, quarter, recipient_id, fund_id, project_id
+                  order by year, quarter, recipient_id"""
+        params = [year] if year is not None else []
+        return [UtfallSum(r[0], r[1], r[2], r[3], r[4], r[5], r[6]) for r in self._db.execute(sql, params).fetchall()]
 
     @property
     def years(self) -> list[int]:

@@ -7,6 +7,8 @@ import datetime
 import getpass
 import json
 import sqlite3
+from collections.abc import Iterator
+from contextlib import contextmanager
 from pathlib import Path
 
 from sqlite_utils import Database
@@ -18,7 +20,8 @@ from jobbsats.ledger.db import migrate, open_ledger, require_ledger
 from jobbsats.projects import line_states
 
 
-def _user() -> str:
+def user() -> str:
+    """Who is running jobbsats, as the ledger records it ("" where the system knows no login name)."""
     try:
         return getpass.getuser()
     except Exception:  # no login name in some containers
@@ -26,23 +29,45 @@ def _user() -> str:
 
 
 def record_run(path: Path, plan: Plan, versions: dict[str, str]) -> int:
-    """Write the plan inside one ``BEGIN IMMEDIATE`` transaction; return the run id.
+    """Write the plan as one run, all of it or nothing (see :func:`transaction`); return the run id."""
+    with transaction(path) as db:
+        return _write(db, plan, versions)
 
-    Schema migrations run inside the same transaction, and a ledger file this
-    call created is removed again if the run fails, so a failed run leaves the
-    ledger exactly as it was, down to whether it exists.
+
+@contextmanager
+def transaction(path: Path) -> Iterator[Database]:
+    """The ledger at ``path`` inside one ``BEGIN IMMEDIATE`` transaction, committed when the block ends.
+
+    Schema migrations run inside the same transaction. If the block raises,
+    everything is rolled back, and a ledger file this call created is removed
+    again, so a failed write leaves the ledger exactly as it was, down to
+    whether it exists.
     """
     existed = path.exists()
     db = open_ledger(path)
+    conn = db.conn
+    done = False
     try:
-        return _write(db, plan, versions, path)
-    except BaseException:
-        db.close()
-        if not existed:
-            _remove_if_empty(path)
-        raise
+        try:
+            conn.execute("BEGIN IMMEDIATE")
+        except sqlite3.OperationalError as exc:
+            raise LedgerError(f"{path}: the ledger is busy or locked ({exc}); try again") from exc
+        try:
+            require_ledger(db, path, allow_empty=True)
+            migrate(db)
+            yield db
+            conn.execute("COMMIT")
+            done = True
+        except BaseException as exc:
+            if conn.in_transaction:
+                conn.execute("ROLLBACK")
+            if isinstance(exc, sqlite3.DatabaseError):
+                raise LedgerError(f"{path}: nothing was written: {exc}") from exc
+            raise
     finally:
         db.close()
+        if not done and not existed:
+            _remove_if_empty(path)
 
 
 def _remove_if_empty(path: Path) -> None:
@@ -57,93 +82,79 @@ def _remove_if_empty(path: Path) -> None:
         path.unlink(missing_ok=True)
 
 
-def _write(db: Database, plan: Plan, versions: dict[str, str], path: Path) -> int:
+def _write(db: Database, plan: Plan, versions: dict[str, str]) -> int:
     scenario = plan.scenario
-    conn = db.conn
-    try:
-        conn.execute("BEGIN IMMEDIATE")
-    except sqlite3.OperationalError as exc:
-        raise LedgerError(f"{path}: the ledger is busy or locked ({exc}); try again") from exc
-    try:
-        require_ledger(db, path, allow_empty=True)
-        migrate(db)
-        runs = db["runs"]
-        runs.insert(
-            {
-                "started_at": datetime.datetime.now(datetime.UTC).isoformat(timespec="seconds"),
-                "user": _user(),
-                "scenario": scenario.name,
-                "config_path": scenario.source,
-                "config_sha256": scenario.sha256,
-                "config_text": scenario.text,
-                "decision_json": json.dumps(dataclasses.asdict(scenario.decision), ensure_ascii=False),
-                "versions_json": json.dumps({"jobbsats": __version__, "plugins": versions}, ensure_ascii=False),
-                "status": "ok",
-            }
-        )
-        run_id = runs.last_pk
-        db["recipients"].insert_all({"run_id": run_id, **dataclasses.asdict(r)} for r in scenario.recipients.values())
-        db["funds"].insert_all(
-            {"run_id": run_id, "id": f.id, "name": f.name, "wording": f.wording, "unit": f.unit, "shown_in": f.shown_in}
-            for f in scenario.funds.values()
-        )
-        db["fund_totals"].insert_all(
-            {
-                "run_id": run_id,
-                "fund_id": fid,
-                "year": year,
-                "total": fund.totals.get(year),
-                "unallocated": plan.unallocated.get((fid, year)),
-                "assumed": int(year in fund.assumed),
-                "note": fund.assumed.get(year, ""),
-            }
-            for fid, fund in scenario.funds.items()
-            for year in plan.years
-        )
-        db["allocations"].insert_all(
-            {
-                "run_id": run_id,
-                "seq": seq,
-                "year": p.year,
-                "fund_id": p.fund,
-                "from_id": p.allocation.via,
-                "to_id": p.allocation.to,
-                "amount": p.allocation.amount,
-                "rule": p.rule,
-                "rule_index": p.rule_index,
-                "rule_label": p.rule_label,
-                "source": p.allocation.source,
-                "label": p.allocation.label,
-                "action": p.allocation.action,
-                "decision_ref": scenario.decision.ref,
-                "point": p.point,
-                "recurring_from": p.allocation.recurring[0] if p.allocation.recurring else None,
-                "recurring_to": p.allocation.recurring[1] if p.allocation.recurring else None,
-                "agreements": json.dumps(list(p.allocation.agreements), ensure_ascii=False),
-                "text": p.allocation.text,
-            }
-            for seq, p in enumerate(plan.allocations)
-        )
-        db["rounding_differences"].insert_all(
-            {
-                "run_id": run_id,
-                "fund_id": d.fund,
-                "year": d.year,
-                "rule_index": d.rule_index,
-                "rule_label": d.rule_label,
-                "split": d.split,
-                "difference": d.difference,
-            }
-            for d in plan.differences
-        )
-        _write_projects(db, plan, run_id)
-        conn.execute("COMMIT")
-    except BaseException as exc:
-        if conn.in_transaction:
-            conn.execute("ROLLBACK")
-        if isinstance(exc, sqlite3.DatabaseError):
-            raise LedgerError(f"{path}: nothing was written: {exc}") from exc
-        raise
+    runs = db["runs"]
+    runs.insert(
+        {
+            "started_at": datetime.datetime.now(datetime.UTC).isoformat(timespec="seconds"),
+            "user": user(),
+            "scenario": scenario.name,
+            "config_path": scenario.source,
+            "config_sha256": scenario.sha256,
+            "config_text": scenario.text,
+            "decision_json": json.dumps(dataclasses.asdict(scenario.decision), ensure_ascii=False),
+            "versions_json": json.dumps({"jobbsats": __version__, "plugins": versions}, ensure_ascii=False),
+            "status": "ok",
+        }
+    )
+    run_id = runs.last_pk
+    db["recipients"].insert_all({"run_id": run_id, **dataclasses.asdict(r)} for r in scenario.recipients.values())
+    db["funds"].insert_all(
+        {"run_id": run_id, "id": f.id, "name": f.name, "wording": f.wording, "unit": f.unit, "shown_in": f.shown_in}
+        for f in scenario.funds.values()
+    )
+    db["fund_totals"].insert_all(
+        {
+            "run_id": run_id,
+            "fund_id": fid,
+            "year": year,
+            "total": fund.totals.get(year),
+            "unallocated": plan.unallocated.get((fid, year)),
+            "assumed": int(year in fund.assumed),
+            "note": fund.assumed.get(year, ""),
+        }
+        for fid, fund in scenario.funds.items()
+        for year in plan.years
+        if year in scenario.fund_years  # a project's years are no fund's "not decided" years
+    )
+    db["allocations"].insert_all(
+        {
+            "run_id": run_id,
+            "seq": seq,
+            "year": p.year,
+            "fund_id": p.fund,
+            "from_id": p.allocation.via,
+            "to_id": p.allocation.to,
+            "amount": p.allocation.amount,
+            "rule": p.rule,
+            "rule_index": p.rule_index,
+            "rule_label": p.rule_label,
+            "source": p.allocation.source,
+            "label": p.allocation.label,
+            "action": p.allocation.action,
+            "decision_ref": scenario.decision.ref,
+            "point": p.point,
+            "recurring_from": p.allocation.recurring[0] if p.allocation.recurring else None,
+            "recurring_to": p.allocation.recurring[1] if p.allocation.recurring else None,
+            "agreements": json.dumps(list(p.allocation.agreements), ensure_ascii=False),
+            "text": p.allocation.text,
+        }
+        for seq, p in enumerate(plan.allocations)
+    )
+    db["rounding_differences"].insert_all(
+        {
+            "run_id": run_id,
+            "fund_id": d.fund,
+            "year": d.year,
+            "rule_index": d.rule_index,
+            "rule_label": d.rule_label,
+            "split": d.split,
+            "difference": d.difference,
+        }
+        for d in plan.differences
+    )
+    _write_projects(db, plan, run_id)
     return int(run_id)
 
 

@@ -12,19 +12,15 @@ from __future__ import annotations
 import csv
 import io
 
+from jobbsats.files import not_a_formula
 from jobbsats.report import Document, Table
 from jobbsats.reports.formats.cells import raw
-
-_FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
 
 
 def cell(value: object) -> object:
     if value is None:
         return ""
-    value = raw(value)
-    if isinstance(value, str) and value.startswith(_FORMULA_START):
-        return "'" + value
-    return value
+    return not_a_formula(raw(value))
 
 
 def fields(table: Table) -> list[str]:

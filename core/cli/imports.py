@@ -1,0 +1,74 @@
+"""``jobbsats import utfall``: booked actuals from the accounting system into the ledger."""
+
+from __future__ import annotations
+
+import sys
+from pathlib import Path
+
+import click
+
+from jobbsats.cli.options import db_option, resolve_config
+
+
+@click.group("import")
+def import_group() -> None:
+    """Import data into the ledger."""
+
+
+@import_group.command("utfall")
+@click.argument("file", type=click.Path(path_type=Path))
+@click.option(
+    "--config", "-c", help="Scenario file whose [utfall] section maps the rows (found as for `jobbsats run`)."
+)
+@db_option
+@click.option("--replace", is_flag=True, help="Import a file again: the new batch supersedes the earlier one.")
+@click.option(
+    "--rejects",
+    type=click.Path(dir_okay=False, path_type=Path),
+    help="Write bad rows to this CSV file and import the rest (default: a bad row stops the import).",
+)
+@click.option("--quiet", "-q", is_flag=True, help="No progress bar.")
+def utfall(file: Path, config: str | None, db: Path, replace: bool, rejects: Path | None, quiet: bool) -> None:
+    """Import booked utfall from FILE: a CSV export or a SIE 4 file.
+
+    The scenario's [utfall] section says which columns hold what (CSV), and
+    which rows are money of which recipient, fund and project. The import is
+    one batch in one transaction: all of it lands, or nothing. The same file
+    twice is refused unless --replace.
+    """
+    from jobbsats.config.load import load_scenario
+    from jobbsats.money import format_units
+    from jobbsats.registry import get_registry
+    from jobbsats.utfall.importer import import_utfall
+    from jobbsats.utfall.source import inspect
+
+    path, note = resolve_config(config)
+    if note:
+        click.echo(note, err=True)
+    scenario = load_scenario(path, get_registry())
+    source = inspect(file)
+    show = not quiet and sys.stderr.isatty()
+    with click.progressbar(length=source.size, label="Importerar utfall", file=sys.stderr, hidden=not show) as bar:
+        done = [0]
+
+        def progress(position: int) -> None:
+            bar.update(position - done[0])
+            done[0] = position
+
+        summary = import_utfall(db, source, scenario, replace=replace, rejects=rejects, progress=progress)
+
+    def kr(ore: int) -> str:
+        return format_units(ore, sep=" ")
+
+    lines = [
+        f"Batch {summary.batch_id} recorded in {db}: {summary.rows_read} rows read from {file} "
+        f"(control total {kr(summary.control_total)}).",
+        f"  {summary.fund_rows} rows of fund or project money: {kr(summary.fund_total)}",
+        f"  {summary.other_rows} rows of the recipients' other money: {kr(summary.other_total)}",
+        f"  {summary.unmatched_rows} rows matched no mapping (not imported): {kr(summary.unmatched_total)}",
+    ]
+    if summary.superseded:
+        lines.append(f"  It supersedes batch {', '.join(str(b) for b in summary.superseded)}.")
+    if summary.rejected_rows:
+        lines.append(f"  {summary.rejected_rows} bad rows were left out and written to {rejects}.")
+    click.echo("\n".join(lines), err=True)

@@ -1,0 +1,35 @@
+"""A booked row of utfall, as both readers (CSV and SIE 4) give it to the import."""
+
+from __future__ import annotations
+
+import datetime
+from dataclasses import dataclass
+
+# The codes a booked row may carry, and that the mapping in [utfall] can match on.
+CODES = ("account", "ansvar", "verksamhet", "project")
+
+
+class RowError(ValueError):
+    """A row the import cannot accept: its line in the file (from 1) and what is wrong."""
+
+    def __init__(self, line: int, message: str, raw: str = ""):
+        super().__init__(f"line {line}: {message}")
+        self.line, self.message, self.raw = line, message, raw
+
+
+@dataclass(frozen=True, slots=True)
+class Booking:
+    """One booked amount: integer öre, costs positive (a debit), on a date with its codes."""
+
+    line: int
+    date: datetime.date
+    amount: int
+    account: str = ""
+    ansvar: str = ""
+    verksamhet: str = ""
+    project: str = ""
+    text: str = ""
+
+    @property
+    def codes(self) -> tuple[str, str, str, str]:
+        return (self.account, self.ansvar, self.verksamhet, self.project)

@@ -1,0 +1,284 @@
+"""Import booked utfall into the ledger: one file, one batch, one transaction.
+
+The file is streamed (memory stays flat however many rows it has), each row
+read strictly, checked against the scenario's years and classified by the
+``[utfall]`` mapping. Rows are written in chunks inside a single
+``BEGIN IMMEDIATE`` transaction: a bad row stops the import and nothing of
+the batch remains, unless ``rejects`` is given, when bad rows go to that file
+and the rest is imported.
+"""
+
+from __future__ import annotations
+
+import csv
+import datetime
+import json
+import os
+import tempfile
+from collections.abc import Callable, Iterator
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from sqlite_utils import Database
+
+from jobbsats import __version__
+from jobbsats.errors import InputError, JobbsatsError, Problem
+from jobbsats.files import not_a_formula
+from jobbsats.ledger.write import transaction, user
+from jobbsats.scenario import Scenario
+from jobbsats.utfall.booking import Booking, RowError
+from jobbsats.utfall.csvreader import CsvReader
+from jobbsats.utfall.mapping import FUND, OTHER, Mapping
+from jobbsats.utfall.sie import SieError, SieReader
+from jobbsats.utfall.source import CSV, Source
+
+CHUNK = 20_000
+SIE_DIMENSIONS = {"ansvar": 1, "project": 6}  # kostnadsställe and projekt in SIE 4
+
+
+@dataclass
+class Summary:
+    """What an import did, for the message afterwards and the batch record."""
+
+    batch_id: int = 0
+    rows_read: int = 0
+    control_total: int = 0
+    fund_rows: int = 0
+    fund_total: int = 0
+    other_rows: int = 0
+    other_total: int = 0
+    unmatched_rows: int = 0
+    unmatched_total: int = 0
+    rejected_rows: int = 0
+    superseded: list[int] = field(default_factory=list)
+
+
+def bookings(source: Source, section: dict) -> tuple[Iterator[Booking | RowError], Callable[[], int]]:
+    """The file's rows (or row errors) and a function telling how many bytes have been read."""
+    if source.format == CSV:
+        reader = CsvReader(
+            source.path,
+            section.get("columns", {}),
+            source.encoding("cp1252"),
+            section.get("delimiter"),
+            section.get("decimal", ","),
+        )
+        return _csv_rows(reader), lambda: reader.bytes_read
+    sie = SieReader(source.path, source.encoding("cp437"))
+    dims = {**SIE_DIMENSIONS, **section.get("sie_dimensions", {})}
+    return _sie_rows(sie, dims), lambda: sie.bytes_read
+
+
+def _csv_rows(reader: CsvReader) -> Iterator[Booking | RowError]:
+    if not reader.columns:
+        raise RowError(1, "the scenario's [utfall.columns] must say which CSV columns hold the date and the amount")
+    yield from reader.rows()
+
+
+def _sie_rows(reader: SieReader, dims: dict[str, int]) -> Iterator[Booking | RowError]:
+    ansvar, verksamhet, project = (str(dims.get(k, "")) for k in ("ansvar", "verksamhet", "project"))
+    for t in reader:
+        yield Booking(
+            t.line,
+            t.date,
+            t.amount,
+            t.account,
+            t.object(ansvar) if ansvar else "",
+            t.object(verksamhet) if verksamhet else "",
+            t.object(project) if project else "",
+            t.text,
+        )
+
+
+def import_utfall(
+    db_path: Path,
+    source: Source,
+    scenario: Scenario,
+    *,
+    replace: bool = False,
+    rejects: Path | None = None,
+    progress: Callable[[int], None] | None = None,
+) -> Summary:
+    """Import ``source`` as one batch; raise :class:`InputError` (nothing written) for a bad row or a repeat."""
+    section = scenario.utfall
+    if not section:
+        raise InputError(scenario.source, [Problem("utfall", "is missing: it says how booked rows map to recipients")])
+    mapping = Mapping(section)
+    years = set(scenario.years)
+    summary = Summary()
+    rejected = _Rejects(rejects) if rejects else None
+    try:
+        with transaction(db_path) as db:
+            summary.superseded = _earlier(db, source, replace)
+            summary.batch_id = _new_batch(db, source, scenario, summary)
+            rows, bytes_read = bookings(source, section)
+            chunk: list[tuple] = []
+            insert = (
+                "insert into utfall (batch_id, line, date, year, month, account, ansvar, verksamhet, project_code, "
+                "recipient_id, fund_id, project_id, amount, text) values (?,?,?,?,?,?,?,?,?,?,?,?,?,?)"
+            )
+            batch = summary.batch_id
+            for row in _guarded(rows, source):
+                try:
+                    if isinstance(row, RowError):
+                        raise row
+                    summary.rows_read += 1
+                    summary.control_total += row.amount
+                    if row.date.year not in years:
+                        span = ", ".join(str(y) for y in sorted(years))
+                        raise RowError(row.line, f"the date {row.date} is outside the scenario's years ({span})")
+                    target = mapping.classify(row)
+                except RowError as error:
+                    if rejected is None:
+                        raise InputError(str(source.path), [Problem(f"line {error.line}", error.message)]) from None
+                    rejected.add(error)
+                    summary.rejected_rows += 1
+                    continue
+                if target.kind == FUND:
+                    summary.fund_rows += 1
+                    summary.fund_total += row.amount
+                elif target.kind == OTHER:
+                    summary.other_rows += 1
+                    summary.other_total += row.amount
+                else:
+                    summary.unmatched_rows += 1
+                    summary.unmatched_total += row.amount
+                    continue
+                d = row.date
+                chunk.append(
+                    (batch, row.line, d.isoformat(), d.year, d.month, row.account, row.ansvar, row.verksamhet,
+                     row.project, target.recipient, target.fund, target.project, row.amount, row.text)
+                )  # fmt: skip
+                if len(chunk) >= CHUNK:
+                    db.conn.executemany(insert, chunk)
+                    chunk.clear()
+                    if progress:
+                        progress(bytes_read())
+            db.conn.executemany(insert, chunk)
+            if progress:
+                progress(source.size)
+            _finish_batch(db, summary, rejects)
+        if rejected is not None:
+            rejected.keep()  # only once the batch is committed
+    finally:
+        if rejected is not None:
+            rejected.close()
+    return summary
+
+
+def _guarded(rows: Iterator[Booking | RowError], source: Source) -> Iterator[Booking | RowError]:
+    """The rows, with a structural error of the file (a SIE verification that does not balance) as InputError."""
+    try:
+        yield from rows
+    except (SieError, RowError) as exc:
+        raise InputError(str(source.path), [Problem(f"line {exc.line}", exc.message)]) from None
+    except UnicodeDecodeError as exc:
+        raise InputError(str(source.path), [Problem("", f"cannot be decoded: {exc.reason}")]) from None
+
+
+def _earlier(db: Database, source: Source, replace: bool) -> list[int]:
+    """Current batches of the same content or the same file name; refused unless ``replace`` supersedes them.
+
+    The same name with other content is most often a corrected export of the
+    same bookings: importing it beside the old one would count them twice.
+    """
+    sql = """select id, started_at, rows_read, file_sha256 from import_batches
+             where (file_sha256 = ? or file_name = ?)
+             and id not in (select superseded_id from batch_supersedes) order by id"""
+    found = list(db.query(sql, [source.sha256, source.path.name]))
+    if found and not replace:
+        first = found[0]
+        same = first["file_sha256"] == source.sha256
+        what = "this file was imported already" if same else f"a file named {source.path.name!r} was imported"
+        hint = (
+            "Pass --replace to import it again as a batch that supersedes that one"
+            if same
+            else "Pass --replace if this one corrects it (the new batch supersedes the old), "
+            "or rename the file if it holds other bookings"
+        )
+        raise InputError(
+            str(source.path),
+            [
+                Problem(
+                    "",
+                    f"{what} as batch {first['id']} ({first['started_at']}, {first['rows_read']} rows"
+                    f"{'' if same else ', other content'}); nothing was imported. {hint}",
+                )
+            ],
+        )
+    return [r["id"] for r in found]
+
+
+def _new_batch(db: Database, source: Source, scenario: Scenario, summary: Summary) -> int:
+    table = db["import_batches"]
+    table.insert(
+        {
+            "kind": "utfall",
+            "started_at": datetime.datetime.now(datetime.UTC).isoformat(timespec="seconds"),
+            "user": user(),
+            "file_path": str(source.path),
+            "file_name": source.path.name,
+            "file_sha256": source.sha256,
+            "file_size": source.size,
+            "format": source.format,
+            "encoding": source.encoding("cp1252" if source.format == CSV else "cp437"),
+            "config_path": scenario.source,
+            "config_sha256": scenario.sha256,
+            "versions_json": json.dumps({"jobbsats": __version__}),
+            **{k: 0 for k in _COUNTS},
+            "rejects_path": None,
+        }
+    )
+    batch = int(table.last_pk)
+    db["batch_supersedes"].insert_all({"batch_id": batch, "superseded_id": old} for old in summary.superseded)
+    return batch
+
+
+_COUNTS = (
+    "rows_read",
+    "control_total",
+    "fund_rows",
+    "fund_total",
+    "other_rows",
+    "other_total",
+    "unmatched_rows",
+    "unmatched_total",
+    "rejected_rows",
+)
+
+
+def _finish_batch(db: Database, summary: Summary, rejects: Path | None) -> None:
+    values = {k: getattr(summary, k) for k in _COUNTS}
+    values["rejects_path"] = str(rejects) if rejects and summary.rejected_rows else None
+    db["import_batches"].update(summary.batch_id, values)
+
+
+class _Rejects:
+    """Bad rows written to a CSV file beside the target, renamed into place only if the import lands."""
+
+    def __init__(self, target: Path):
+        if target.exists() or target.is_symlink():
+            raise JobbsatsError(f"{target}: exists already; choose another file for --rejects")
+        if not target.parent.is_dir():
+            raise JobbsatsError(f"{target}: the folder {target.parent} does not exist")
+        self.target = target
+        handle, name = tempfile.mkstemp(prefix=f".{target.name}.", dir=target.parent)
+        self.temp = Path(name)
+        self.file = os.fdopen(handle, "w", encoding="utf-8", newline="")
+        self.writer = csv.writer(self.file, delimiter=";")
+        self.writer.writerow(["rad", "fel", "innehåll"])
+        self.kept = False
+
+    def add(self, error: RowError) -> None:
+        self.writer.writerow([error.line, not_a_formula(error.message), not_a_formula(error.raw)])
+
+    def keep(self) -> None:
+        self.file.close()
+        os.replace(self.temp, self.target)
+        self.kept = True
+
+    def close(self) -> None:
+        if not self.file.closed:
+            self.file.close()
+        if not self.kept:
+            self.temp.unlink(missing_ok=True)

@@ -1,0 +1,200 @@
+"""``aterrapportering``: budget against utfall per year and recipient, for each board's årsanalys.
+
+The budget is what the run allocated to each recipient from funds in kronor
+(what it passed on to others counts with them, not with it). The utfall is
+what the current import batches booked as that fund's money; a recipient's
+other booked money is shown apart, never mixed in. Remaining is budget less
+utfall, and the share used is utfall over budget (rounded half up to a tenth
+of a percent for reading; the amounts themselves are exact).
+
+With ``--quarters`` each quarter shows its utfall and the utfall to date
+against the year's budget. When rows were mapped to projects, a table per
+project and year follows.
+"""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from decimal import Decimal
+from fractions import Fraction
+
+from jobbsats.ledger.view import LedgerView, UtfallSum
+from jobbsats.money import KRONOR, format_kr, format_percent
+from jobbsats.report import Column, Document, ReportOptions, Table
+
+
+def share(part: int, whole: int) -> Decimal | None:
+    """``part`` of ``whole`` in percent, rounded half up to one decimal; None when there is no whole."""
+    if whole <= 0:
+        return None
+    tenths = (Fraction(part * 1000, whole) * 2 + 1) // 2
+    return Decimal(int(tenths)).scaleb(-1)
+
+
+def _kr(ore: int) -> str:
+    return f"{format_kr(ore)}\u00a0kr"
+
+
+def budgets(ledger: LedgerView, year: int | None) -> dict[tuple[int, str], int]:
+    """Allocated money per (year, recipient): what it got from a kronor fund, less what it passed on."""
+    out: dict[tuple[int, str], int] = defaultdict(int)
+    for a in ledger.allocations(year):
+        if a.fund.unit != KRONOR:
+            continue
+        out[(a.year, a.to.id)] += a.amount
+        if a.via is not None:
+            out[(a.year, a.via.id)] -= a.amount
+    return dict(out)
+
+
+class Aterrapportering:
+    name = "aterrapportering"
+    description = "Återrapportering: budget, utfall, kvar och andel använd per år och mottagare."
+
+    def build(self, ledger: LedgerView, options: ReportOptions) -> Document:
+        budget = budgets(ledger, options.year)
+        sums = ledger.utfall(options.year, options.quarters)
+        fund_names = sorted({a.fund.name for a in ledger.allocations(options.year) if a.fund.unit == KRONOR})
+        fund_text = " och ".join(fund_names) or "fonden"
+        names = {rid: r.title for rid, r in ledger.recipients.items()}
+        used: dict[tuple[int, int | None, str], int] = defaultdict(int)
+        other: dict[tuple[int, int | None, str], int] = defaultdict(int)
+        for s in sums:
+            (used if s.fund is not None else other)[(s.year, s.quarter, s.recipient)] += s.amount
+        keys = sorted(
+            {(y, None, r) for (y, r) in budget} | set(used) | set(other),
+            key=lambda k: (k[0], k[1] or 0, list(names).index(k[2]) if k[2] in names else len(names), k[2]),
+        )
+        if options.quarters:
+            keys = sorted(
+                {(y, q, r) for (y, r) in budget for q in range(1, 5)} | set(used) | set(other),
+                key=lambda k: (k[0], list(names).index(k[2]) if k[2] in names else len(names), k[2], k[1] or 0),
+            )
+        table = self._table(keys, budget, used, other, names, options)
+        tables = [table, *self._projects(sums, ledger)]
+        batches = [b for b in ledger.batches if b.superseded_by is None]
+        paragraphs = [
+            f"Budget ur körning {ledger.run.id} ({ledger.run.scenario}); utfall ur "
+            + (
+                ", ".join(f"import {b.id} ({b.file_path.rsplit('/', 1)[-1]})" for b in batches)
+                if batches
+                else "ingen import (inget utfall är bokfört ännu)"
+            )
+            + "."
+        ]
+        years = sorted({k[0] for k in keys})
+        for year in years:
+            for rid in sorted({r for (y, r) in budget if y == year} | {k[2] for k in keys if k[0] == year}, key=str):
+                paragraphs.append(self._summary(year, rid, budget, used, other, names, fund_text))
+        return Document(
+            report=self.name, title=f"Återrapportering: {ledger.run.scenario}", tables=tables, paragraphs=paragraphs
+        )
+
+    @staticmethod
+    def _table(keys, budget, used, other, names, options: ReportOptions) -> Table:
+        quarters = options.quarters
+        table = Table(
+            name="aterrapportering",
+            title="Budget och utfall per år och mottagare" + (" och kvartal" if quarters else ""),
+            columns=[
+                Column("year", "År", "year"),
+                *([Column("quarter", "Kvartal", "int")] if quarters else []),
+                Column("recipient", "Mottagare"),
+                Column("budget_ore", "Budget (kr)", "money"),
+                Column("utfall_ore", "Utfall (kr)", "money"),
+                *([Column("to_date_ore", "Utfall hittills (kr)", "money")] if quarters else []),
+                Column("remaining_ore", "Kvar (kr)", "money"),
+                Column("used_percent", "Använt (%)", "percent"),
+                Column("other_ore", "Övrigt utfall (kr)", "money"),
+            ],
+        )
+        to_date: dict[tuple[int, str], int] = defaultdict(int)
+        totals: dict[str, int] = defaultdict(int)
+        for year, quarter, rid in keys:
+            spent = used.get((year, quarter, rid), 0)
+            to_date[(year, rid)] += spent
+            year_budget = budget.get((year, rid), 0)
+            so_far = to_date[(year, rid)]
+            row = {
+                "year": year,
+                "recipient_id": rid,
+                "recipient": names.get(rid, rid),
+                "budget_ore": year_budget,
+                "utfall_ore": spent,
+                "remaining_ore": year_budget - so_far,
+                "used_percent": share(so_far, year_budget),
+                "other_ore": other.get((year, quarter, rid), 0),
+            }
+            if quarters:
+                row |= {"quarter": quarter, "to_date_ore": so_far}
+            table.rows.append(row)
+            totals["utfall_ore"] += spent
+            totals["other_ore"] += row["other_ore"]
+        if not quarters:
+            total_budget = sum(budget.get((y, r), 0) for (y, _q, r) in keys)
+            table.totals.append(
+                {
+                    "recipient": "Summa",
+                    "budget_ore": total_budget,
+                    "utfall_ore": totals["utfall_ore"],
+                    "remaining_ore": total_budget - totals["utfall_ore"],
+                    "used_percent": share(totals["utfall_ore"], total_budget),
+                    "other_ore": totals["other_ore"],
+                }
+            )
+        return table
+
+    @staticmethod
+    def _projects(sums: list[UtfallSum], ledger: LedgerView) -> list[Table]:
+        """Utfall mapped to projects, per project, year and recipient."""
+        per: dict[tuple[str, int, str], int] = defaultdict(int)
+        for s in sums:
+            if s.project is not None:
+                per[(s.project, s.year, s.recipient)] += s.amount
+        if not per:
+            return []
+        names = {p.id: p.name for p in ledger.projects}
+        table = Table(
+            name="aterrapportering_projekt",
+            title="Utfall per projekt",
+            columns=[
+                Column("project", "Projekt"),
+                Column("year", "År", "year"),
+                Column("recipient", "Mottagare"),
+                Column("utfall_ore", "Utfall (kr)", "money"),
+            ],
+        )
+        recipients = {rid: r.title for rid, r in ledger.recipients.items()}
+        for (project, year, rid), amount in sorted(per.items()):
+            table.rows.append(
+                {
+                    "project": names.get(project, project),
+                    "year": year,
+                    "recipient": recipients.get(rid, rid),
+                    "utfall_ore": amount,
+                }
+            )
+        return [table]
+
+    @staticmethod
+    def _summary(year, rid, budget, used, other, names, fund_text) -> str:
+        """A paragraph for the board's årsanalys."""
+        name = names.get(rid, rid)
+        got = budget.get((year, rid), 0)
+        spent = sum(v for (y, _q, r), v in used.items() if y == year and r == rid)
+        rest = sum(v for (y, _q, r), v in other.items() if y == year and r == rid)
+        if got and spent > got:
+            text = (
+                f"{name} tilldelades {_kr(got)} ur {fund_text} {year} och har bokfört {_kr(spent)} mot satsningen, "
+                f"{_kr(spent - got)} mer än tilldelat ({format_percent(share(spent, got))})."
+            )
+        elif got:
+            text = (
+                f"{name} tilldelades {_kr(got)} ur {fund_text} {year} och har använt {_kr(spent)} "
+                f"({format_percent(share(spent, got))}); {_kr(got - spent)} återstår."
+            )
+        else:
+            text = f"{name} tilldelades inga medel ur {fund_text} {year} men har bokfört {_kr(spent)} mot satsningen."
+        if rest:
+            text += f" Därutöver har {_kr(rest)} bokförts som annat utfall, som inte räknas till satsningen."
+        return text

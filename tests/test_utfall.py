@@ -1,0 +1,256 @@
+"""Issue 5: booked utfall imported from CSV and SIE 4, and the återrapportering against the 2024 budget.
+
+The budget per board is the 2024 decision (seed 000): ASN 9 000 000 + 13 056 000 = 22 056 000 kr,
+GVN 6 912 000, FSN 4 096 000, KS 500 000 + 4 900 000 + 1 536 000 less the 4 900 000 it passes on
+= 2 036 000, and Tillväxt Malmö och Level the 4 900 000 it gets via KS; 40 000 000 in all.
+"""
+
+from __future__ import annotations
+
+import csv
+import sqlite3
+
+import pytest
+
+KR = 100
+MAPPING = """
+[utfall]
+columns = { date = "Bokföringsdatum", account = "Konto", ansvar = "Ansvar", verksamhet = "Verksamhet", amount = "Belopp", text = "Text" }
+accounts = ["4*", "5*", "6*", "7*"]
+sie_dimensions = { verksamhet = 20 }
+
+[utfall.ansvar]
+"31*" = "ASN"
+"32*" = "GVN"
+"33*" = "FSN"
+"10*" = "KS"
+
+[[utfall.map]]
+match = { verksamhet = "7150" }
+fund = "sjs"
+"""
+
+# date, account, ansvar, verksamhet, amount (öre), text
+BOOKINGS = [
+    ("2024-01-31", "5010", "3110", "7150", 1_500_000_00, "Lön jobbsatsning åäö"),
+    ("2024-03-31", "5010", "3120", "7150", 18_000_000_50, "Anställningsstöd"),
+    ("2024-02-29", "4010", "3210", "7150", 6_000_000_00, "Utbildning"),
+    ("2024-05-15", "4010", "3210", "1000", 250_000_00, "Annan verksamhet"),
+    ("2024-06-30", "5010", "3310", "7150", 4_096_000_00, "Insatser"),
+    ("2024-09-30", "5010", "1010", "7150", 2_100_000_00, "Ung i sommar"),
+    ("2024-10-01", "5010", "9999", "1000", 12_345_00, "Ej jobbsatsning"),
+    ("2024-12-31", "5010", "3110", "7150", -500_000_00, "Rättelse"),
+]
+
+
+def swedish(ore: int) -> str:
+    """Kronor the Swedish Excel way: no-break spaces between thousands, decimal comma."""
+    sign, ore = ("-" if ore < 0 else ""), abs(ore)
+    kronor, rest = divmod(ore, 100)
+    return sign + f"{kronor:,}".replace(",", "\u00a0") + f",{rest:02d}"
+
+
+def csv_text(bookings=BOOKINGS) -> str:
+    lines = ["Bokföringsdatum;Konto;Ansvar;Verksamhet;Belopp;Text"]
+    lines += [f"{d};{a};{ans};{v};{swedish(x)};{t}" for d, a, ans, v, x, t in bookings]
+    return "\r\n".join(lines) + "\r\n"
+
+
+def sie_bytes(bookings=BOOKINGS) -> bytes:
+    """The same bookings as SIE 4 (PC8): each a verification with its counter-entry on 2440."""
+    lines = [
+        "#FLAGGA 0",
+        '#PROGRAM "Test" 1.0',
+        "#FORMAT PC8",
+        "#SIETYP 4",
+        '#FNAMN "Malmö stad"',
+        '#KONTO 5010 "Lön"',
+        '#DIM 20 "Verksamhet"',
+    ]
+    for n, (d, a, ans, v, x, t) in enumerate(bookings, start=1):
+        date = d.replace("-", "")
+        kr = f"{x / 100:.2f}" if False else f"{'-' if x < 0 else ''}{abs(x) // 100}.{abs(x) % 100:02d}"
+        counter = f"{'' if x < 0 else '-'}{abs(x) // 100}.{abs(x) % 100:02d}"
+        lines += [
+            f'#VER A {n} {date} "{t}"',
+            "{",
+            f'   #TRANS {a} {{1 "{ans}" 20 "{v}"}} {kr} {date} "{t}"',
+            f"   #TRANS 2440 {{}} {counter} {date}",
+            "}",
+        ]
+    return ("\r\n".join(lines) + "\r\n").encode("cp437")
+
+
+@pytest.fixture
+def scenario(example_file):
+    return example_file("malmo-2024", ("[funds.sjs]", MAPPING + "\n[funds.sjs]"), name="utfall.toml")
+
+
+@pytest.fixture
+def booked(cli, scenario, tmp_path):
+    """The 2024 run plus the bookings imported from a Windows-1252 CSV; returns the CSV's path."""
+    assert cli("run", scenario, "--quiet").exit_code == 0
+    path = tmp_path / "utfall-2024.csv"
+    path.write_bytes(csv_text().encode("cp1252"))
+    result = cli("import", "utfall", path, "-c", scenario)
+    assert result.exit_code == 0, result.output
+    return path
+
+
+def utfall_rows(db) -> list[tuple]:
+    conn = sqlite3.connect(db)
+    return conn.execute(
+        """select date, account, ansvar, verksamhet, recipient_id, fund_id, amount, text from utfall
+           where batch_id not in (select superseded_id from batch_supersedes) order by date, amount"""
+    ).fetchall()
+
+
+def test_csv_the_swedish_excel_way_and_sie_give_the_same_utfall(cli, scenario, tmp_path, booked):
+    from_csv = utfall_rows(cli.db)
+    assert len(from_csv) == 7  # the row on ansvar 9999 is no one's: counted, not imported
+    assert ("2024-01-31", "5010", "3110", "7150", "ASN", "sjs", 1_500_000_00, "Lön jobbsatsning åäö") in from_csv
+    assert ("2024-05-15", "4010", "3210", "1000", "GVN", None, 250_000_00, "Annan verksamhet") in from_csv
+
+    other = tmp_path / "other.db"
+    assert cli("run", scenario, "--quiet", "--db", other).exit_code == 0
+    sie = tmp_path / "utfall-2024.se"
+    sie.write_bytes(sie_bytes())
+    result = cli("import", "utfall", sie, "-c", scenario, "--db", other)
+    assert result.exit_code == 0, result.output
+    assert utfall_rows(other) == from_csv
+    # 8 bookings and their 8 counter-entries on 2440; 7 imported, the 9999 row and the 8 counter-entries not.
+    assert "16 rows read" in result.stderr
+    assert "9 rows matched no mapping" in result.stderr
+
+
+def test_the_csv_may_be_utf8_with_a_bom_and_comma_separated(cli, scenario, tmp_path, booked):
+    expected = utfall_rows(cli.db)
+    text = csv_text().replace(";", ",")
+    # With commas between fields, amounts with a decimal comma are quoted, as Excel writes them.
+    for _d, _a, _ans, _v, x, _t in BOOKINGS:
+        text = text.replace("," + swedish(x).replace(";", ",") + ",", ',"' + swedish(x) + '",')
+    path = tmp_path / "utf8.csv"
+    path.write_text("\ufeff" + text, encoding="utf-8")
+    other = tmp_path / "other.db"
+    assert cli("run", scenario, "--quiet", "--db", other).exit_code == 0
+    result = cli("import", "utfall", path, "-c", scenario, "--db", other)
+    assert result.exit_code == 0, result.output
+    assert utfall_rows(other) == expected
+
+
+def test_aterrapportering_budget_utfall_remaining_and_share(cli, booked):
+    report = cli.json_report("aterrapportering")
+    rows = {r["recipient_id"]: r for r in report["rows"]}
+    # budget, utfall, remaining (öre), share used (%), other money (öre)
+    expected = {
+        "ASN": (22_056_000_00, 19_000_000_50, 3_055_999_50, "86.1", 0),  # 19 000 000,50 / 22 056 000 = 86,14 %
+        "GVN": (6_912_000_00, 6_000_000_00, 912_000_00, "86.8", 250_000_00),  # 86,81 %
+        "FSN": (4_096_000_00, 4_096_000_00, 0, "100.0", 0),
+        "KS": (2_036_000_00, 2_100_000_00, -64_000_00, "103.1", 0),  # over: 103,14 %
+        "tillvaxt_level": (4_900_000_00, 0, 4_900_000_00, "0.0", 0),
+    }
+    got = {
+        rid: (r["budget_ore"], r["utfall_ore"], r["remaining_ore"], r["used_percent"], r["other_ore"])
+        for rid, r in rows.items()
+    }
+    assert got == expected
+    [total] = report["totals"]
+    assert (total["budget_ore"], total["utfall_ore"], total["remaining_ore"]) == (
+        40_000_000_00,
+        31_196_000_50,
+        8_803_999_50,
+    )
+    assert total["used_percent"] == "78.0"  # 77,99 %
+    text = " ".join(report["paragraphs"])
+    assert (
+        "Arbetsmarknads- och socialnämnden tilldelades 22\u00a0056\u00a0000\u00a0kr ur Strategiska jobbsatsningar "
+        "2024 och har använt 19\u00a0000\u00a0000,50\u00a0kr (86,1\u00a0%); 3\u00a0055\u00a0999,50\u00a0kr återstår."
+    ) in text
+    assert "Kommunstyrelsen tilldelades 2\u00a0036\u00a0000\u00a0kr" in text
+    assert "64\u00a0000\u00a0kr mer än tilldelat" in text
+    assert "Därutöver har 250\u00a0000\u00a0kr bokförts som annat utfall" in text
+
+
+def test_aterrapportering_by_quarter_adds_up_to_the_year(cli, booked):
+    report = cli.json_report("aterrapportering", "--quarters")
+    asn = [r for r in report["rows"] if r["recipient_id"] == "ASN"]
+    assert [(r["quarter"], r["utfall_ore"]) for r in asn] == [
+        (1, 19_500_000_50),
+        (2, 0),
+        (3, 0),
+        (4, -500_000_00),
+    ]
+    assert asn[-1]["to_date_ore"] == 19_000_000_50
+
+
+def test_the_same_file_twice_is_refused_and_replace_supersedes_it(cli, scenario, booked, digest):
+    before = digest(cli.db)
+    again = cli("import", "utfall", booked, "-c", scenario)
+    assert again.exit_code == 1
+    assert "this file was imported already as batch 1" in again.stderr
+    assert "--replace" in again.stderr
+    assert digest(cli.db) == before
+
+    # A corrected export under the same name: refused too, unless it replaces the first.
+    corrected = [b if b[2] != "3310" else (*b[:4], 4_000_000_00, b[5]) for b in BOOKINGS]
+    booked.write_bytes(csv_text(corrected).encode("cp1252"))
+    assert cli("import", "utfall", booked, "-c", scenario).exit_code == 1
+    assert digest(cli.db) == before
+    replaced = cli("import", "utfall", booked, "-c", scenario, "--replace")
+    assert replaced.exit_code == 0, replaced.output
+    assert "It supersedes batch 1." in replaced.stderr
+    rows = {r["recipient_id"]: r for r in cli.json_report("aterrapportering")["rows"]}
+    assert rows["FSN"]["utfall_ore"] == 4_000_000_00  # only the newest batch counts
+    assert rows["ASN"]["utfall_ore"] == 19_000_000_50  # not twice
+
+
+BAD_ROWS = [
+    ("stray-quote", '2024-04-01;5010;3110;7150;"100,00;Trasig', "line 2: a quote opens on this line"),
+    ("too-few-fields", "2024-04-01;5010;3110;100,00;Kort", "line 2: has 5 fields; the header has 6"),
+    ("too-many-fields", "2024-04-01;5010;3110;7150;100,00;Lång;extra", "line 2: has 7 fields; the header has 6"),
+    ("not-an-amount", "2024-04-01;5010;3110;7150;12,3,4;x", "line 2: '12,3,4' is not an amount"),
+    ("no-recipient-for-fund-money", "2024-04-01;5010;9999;7150;100,00;x", "line 2: ansvar '9999' belongs to no"),
+    ("date-outside-the-scenario", "2023-12-31;5010;3110;7150;100,00;x", "line 2: the date 2023-12-31 is outside"),
+    ("no-such-date", "2024-02-30;5010;3110;7150;100,00;x", "line 2: 2024-02-30 is not a real date"),
+]
+
+
+@pytest.mark.parametrize(("bad", "says"), [pytest.param(b, s, id=i) for i, b, s in BAD_ROWS])
+def test_a_malformed_row_stops_the_import_and_leaves_the_ledger(bad, says, cli, scenario, tmp_path, digest):
+    assert cli("run", scenario, "--quiet").exit_code == 0
+    before = digest(cli.db)
+    good = csv_text().splitlines()
+    path = tmp_path / "bad.csv"
+    path.write_bytes(("\r\n".join([good[0], bad, *good[1:]]) + "\r\n").encode("cp1252"))
+    result = cli("import", "utfall", path, "-c", scenario)
+    assert result.exit_code == 1, result.output
+    assert result.stderr.startswith(f"Error: {path}: {says}"), result.stderr
+    assert "Traceback" not in result.output
+    assert digest(cli.db) == before
+
+
+def test_rejects_takes_the_bad_rows_and_imports_the_rest(cli, scenario, tmp_path):
+    assert cli("run", scenario, "--quiet").exit_code == 0
+    good = csv_text().splitlines()
+    bad = ["2024-04-01;5010;3110;7150;12,3,4;x", "2024-04-01;5010;3110;100,00;Kort"]
+    path = tmp_path / "some-bad.csv"
+    path.write_bytes(("\r\n".join([good[0], bad[0], *good[1:], bad[1]]) + "\r\n").encode("cp1252"))
+    rejects = tmp_path / "rejects.csv"
+    result = cli("import", "utfall", path, "-c", scenario, "--rejects", rejects)
+    assert result.exit_code == 0, result.output
+    assert f"2 bad rows were left out and written to {rejects}" in result.stderr
+    assert len(utfall_rows(cli.db)) == 7
+    with rejects.open(encoding="utf-8", newline="") as handle:
+        rows = list(csv.reader(handle, delimiter=";"))
+    assert rows[0] == ["rad", "fel", "innehåll"]
+    assert rows[1] == ["2", "'12,3,4' is not an amount; write it as 1 234,50", bad[0]]
+    assert rows[2] == ["11", "has 5 fields; the header has 6", bad[1]]
+    assert len(rows) == 3
+
+
+def test_a_failed_import_leaves_no_rejects_file_and_no_new_ledger(cli, scenario, tmp_path):
+    path = tmp_path / "u.csv"
+    path.write_bytes((csv_text().replace("2024-01-31", "2023-01-31")).encode("cp1252"))
+    result = cli("import", "utfall", path, "-c", scenario)
+    assert result.exit_code == 1
+    assert not cli.db.exists()
