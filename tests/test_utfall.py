@@ -19,11 +19,11 @@ columns = { date = "Bokföringsdatum", account = "Konto", ansvar = "Ansvar", ver
 accounts = ["4*", "5*", "6*", "7*"]
 sie_dimensions = { verksamhet = 20 }
 
-[utfall.ansvar]
+[utfall.ansvar]  # prefixes and exact codes
 "31*" = "ASN"
-"32*" = "GVN"
+"3210" = "GVN"
 "33*" = "FSN"
-"10*" = "KS"
+"1010" = "KS"
 
 [[utfall.map]]
 match = { verksamhet = "7150" }
@@ -254,3 +254,13 @@ def test_a_failed_import_leaves_no_rejects_file_and_no_new_ledger(cli, scenario,
     result = cli("import", "utfall", path, "-c", scenario)
     assert result.exit_code == 1
     assert not cli.db.exists()
+
+
+def test_runs_lists_the_batches_and_which_is_current(cli, scenario, booked):
+    booked.write_bytes(csv_text(BOOKINGS[:-1]).encode("cp1252"))
+    assert cli("import", "utfall", booked, "-c", scenario, "--replace").exit_code == 0
+    lines = cli("runs").stdout.splitlines()
+    assert "Import batches (utfall):" in lines
+    first, second = (line for line in lines if "utfall-2024.csv" in line)
+    assert "8 rows, control total 31 458 345,50 kr" in first and "superseded by batch 2" in first
+    assert "7 rows" in second and second.endswith("current")

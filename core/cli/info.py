@@ -13,17 +13,28 @@ from jobbsats.cli.options import db_option
 @click.command()
 @db_option
 def runs(db: Path) -> None:
-    """List the runs recorded in the ledger, oldest first."""
+    """List the runs and the import batches recorded in the ledger, oldest first."""
     from jobbsats.ledger import open_ledger
-    from jobbsats.ledger.view import list_runs
+    from jobbsats.ledger.view import list_batches, list_runs
+    from jobbsats.money import format_units
 
-    rows = list_runs(open_ledger(db, must_exist=True))
+    ledger = open_ledger(db, must_exist=True)
+    rows = list_runs(ledger)
     if not rows:
         click.echo("No runs yet.")
     for r in rows:
         click.echo(
             f"{r['id']:>4}  {r['started_at']}  {r['status']:<4} {r['scenario']}  "
             f"({r['config_path']}, sha256 {r['config_sha256'][:12]})"
+        )
+    batches = list_batches(ledger)
+    if batches:
+        click.echo("Import batches (utfall):")
+    for b in batches:
+        state = f"superseded by batch {b.superseded_by}" if b.superseded_by else "current"
+        click.echo(
+            f"{b.id:>4}  {b.started_at}  {b.format:<4} {b.file_path}  {b.rows_read} rows, control total "
+            f"{format_units(b.control_total, sep=' ')}, sha256 {b.file_sha256[:12]}, {state}"
         )
 
 

@@ -114,9 +114,7 @@ def _lines(
         shares = [parse_percent(entries[i]["share"]) / _HUNDRED for i in share_only]
         exact = sum(shares) * total
         if exact > total:
-            problems.append(
-                Problem(path, f"the shares add up to {_rounded_percent(sum(shares))}, more than 100 %")
-            )
+            problems.append(Problem(path, f"the shares add up to {_rounded_percent(sum(shares))}, more than 100 %"))
         else:
             split = int((exact * 2 + 1) // 2)  # the shares' sum, rounded half up to the öre
             amounts.update(zip(share_only, largest_remainder(split, shares), strict=True))

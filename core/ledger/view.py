@@ -81,6 +81,37 @@ def list_runs(db: Database) -> list[dict]:
     return list(db.query(sql))
 
 
+@dataclass(frozen=True)
+class BatchInfo:
+    id: int
+    started_at: str
+    file_path: str
+    file_sha256: str
+    format: str
+    rows_read: int
+    control_total: int
+    superseded_by: int | None
+
+
+def list_batches(db: Database) -> list[BatchInfo]:
+    """Every import batch in the ledger, oldest first, with the batch that supersedes it (if any)."""
+    sql = """select b.*, (select max(s.batch_id) from batch_supersedes s where s.superseded_id = b.id) as by_id
+             from import_batches b order by b.id"""
+    return [
+        BatchInfo(
+            r["id"],
+            r["started_at"],
+            r["file_path"],
+            r["file_sha256"],
+            r["format"],
+            r["rows_read"],
+            r["control_total"],
+            r["by_id"],
+        )
+        for r in db.query(sql)
+    ]
+
+
 def latest_run_id(db: Database) -> int:
     row = next(db.query("select max(id) as id from runs"), None) if db["runs"].exists() else None
     if not row or row["id"] is None:
@@ -154,18 +185,6 @@ class UtfallSum:
     project: str | None
     amount: int
     rows: int
-
-
-@dataclass(frozen=True)
-class BatchInfo:
-    id: int
-    started_at: str
-    file_path: str
-    file_sha256: str
-    format: str
-    rows_read: int
-    control_total: int
-    superseded_by: int | None
 
 
 class LedgerView:
@@ -272,21 +291,7 @@ class LedgerView:
     @cached_property
     def batches(self) -> list[BatchInfo]:
         """Every import batch in the ledger, oldest first, with the batch that supersedes it (if any)."""
-        sql = """select b.*, (select max(s.batch_id) from batch_supersedes s where s.superseded_id = b.id) as by_id
-                 from import_batches b order by b.id"""
-        return [
-            BatchInfo(
-                r["id"],
-                r["started_at"],
-                r["file_path"],
-                r["file_sha256"],
-                r["format"],
-                r["rows_read"],
-                r["control_total"],
-                r["by_id"],
-            )
-            for r in self._db.query(sql)
-        ]
+        return list_batches(self._db)
 
     def utfall(self, year: int | None = None, quarters: bool = False) -> list[UtfallSum]:
         """Utfall of the batches no later batch supersedes, summed in SQL (one GROUP BY over the rows)."""

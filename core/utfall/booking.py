@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import datetime
-from dataclasses import dataclass
+from typing import NamedTuple
 
 # The codes a booked row may carry, and that the mapping in [utfall] can match on.
 CODES = ("account", "ansvar", "verksamhet", "project")
@@ -17,9 +17,11 @@ class RowError(ValueError):
         self.line, self.message, self.raw = line, message, raw
 
 
-@dataclass(frozen=True, slots=True)
-class Booking:
-    """One booked amount: integer öre, costs positive (a debit), on a date with its codes."""
+class Booking(NamedTuple):
+    """One booked amount: integer öre, costs positive (a debit), on a date with its codes.
+
+    A named tuple rather than a dataclass: an import makes a million of them.
+    """
 
     line: int
     date: datetime.date
@@ -33,3 +35,9 @@ class Booking:
     @property
     def codes(self) -> tuple[str, str, str, str]:
         return (self.account, self.ansvar, self.verksamhet, self.project)
+
+
+# Where the codes sit in a Booking: ``booking[CODE_SLICE]`` is (account, ansvar, verksamhet, project).
+CODE_SLICE = slice(3, 7)
+if Booking._fields[CODE_SLICE] != CODES:  # pragma: no cover - a guard for whoever reorders the fields
+    raise ImportError("Booking's code fields must sit at CODE_SLICE, in the order of CODES")

@@ -28,7 +28,7 @@ from jobbsats.ledger.write import transaction, user
 from jobbsats.scenario import Scenario
 from jobbsats.utfall.booking import Booking, RowError
 from jobbsats.utfall.csvreader import CsvReader
-from jobbsats.utfall.mapping import FUND, OTHER, Mapping
+from jobbsats.utfall.mapping import FUND, OTHER, UNMATCHED, Mapping, Target
 from jobbsats.utfall.sie import SieError, SieReader
 from jobbsats.utfall.source import CSV, Source
 
@@ -53,7 +53,9 @@ class Summary:
     superseded: list[int] = field(default_factory=list)
 
 
-def bookings(source: Source, section: dict) -> tuple[Iterator[Booking | RowError], Callable[[], int]]:
+def bookings(
+    source: Source, section: dict, scenario_source: str = ""
+) -> tuple[Iterator[Booking | RowError], Callable[[], int]]:
     """The file's rows (or row errors) and a function telling how many bytes have been read."""
     if source.format == CSV:
         reader = CsvReader(
@@ -63,16 +65,15 @@ def bookings(source: Source, section: dict) -> tuple[Iterator[Booking | RowError
             section.get("delimiter"),
             section.get("decimal", ","),
         )
-        return _csv_rows(reader), lambda: reader.bytes_read
+        if not reader.columns:
+            raise InputError(
+                scenario_source,
+                [Problem("utfall.columns", "must say which CSV columns hold the date and the amount")],
+            )
+        return reader.rows(), lambda: reader.position()
     sie = SieReader(source.path, source.encoding("cp437"))
     dims = {**SIE_DIMENSIONS, **section.get("sie_dimensions", {})}
     return _sie_rows(sie, dims), lambda: sie.bytes_read
-
-
-def _csv_rows(reader: CsvReader) -> Iterator[Booking | RowError]:
-    if not reader.columns:
-        raise RowError(1, "the scenario's [utfall.columns] must say which CSV columns hold the date and the amount")
-    yield from reader.rows()
 
 
 def _sie_rows(reader: SieReader, dims: dict[str, int]) -> Iterator[Booking | RowError]:
@@ -104,59 +105,19 @@ def import_utfall(
     if not section:
         raise InputError(scenario.source, [Problem("utfall", "is missing: it says how booked rows map to recipients")])
     mapping = Mapping(section)
-    years = set(scenario.years)
     summary = Summary()
     rejected = _Rejects(rejects) if rejects else None
     try:
         with transaction(db_path) as db:
             summary.superseded = _earlier(db, source, replace)
             summary.batch_id = _new_batch(db, source, scenario, summary)
-            rows, bytes_read = bookings(source, section)
-            chunk: list[tuple] = []
-            insert = (
-                "insert into utfall (batch_id, line, date, year, month, account, ansvar, verksamhet, project_code, "
-                "recipient_id, fund_id, project_id, amount, text) values (?,?,?,?,?,?,?,?,?,?,?,?,?,?)"
-            )
-            batch = summary.batch_id
-            for row in _guarded(rows, source):
-                try:
-                    if isinstance(row, RowError):
-                        raise row
-                    summary.rows_read += 1
-                    summary.control_total += row.amount
-                    if row.date.year not in years:
-                        span = ", ".join(str(y) for y in sorted(years))
-                        raise RowError(row.line, f"the date {row.date} is outside the scenario's years ({span})")
-                    target = mapping.classify(row)
-                except RowError as error:
-                    if rejected is None:
-                        raise InputError(str(source.path), [Problem(f"line {error.line}", error.message)]) from None
-                    rejected.add(error)
-                    summary.rejected_rows += 1
-                    continue
-                if target.kind == FUND:
-                    summary.fund_rows += 1
-                    summary.fund_total += row.amount
-                elif target.kind == OTHER:
-                    summary.other_rows += 1
-                    summary.other_total += row.amount
-                else:
-                    summary.unmatched_rows += 1
-                    summary.unmatched_total += row.amount
-                    continue
-                d = row.date
-                chunk.append(
-                    (batch, row.line, d.isoformat(), d.year, d.month, row.account, row.ansvar, row.verksamhet,
-                     row.project, target.recipient, target.fund, target.project, row.amount, row.text)
-                )  # fmt: skip
-                if len(chunk) >= CHUNK:
-                    db.conn.executemany(insert, chunk)
-                    chunk.clear()
-                    if progress:
-                        progress(bytes_read())
-            db.conn.executemany(insert, chunk)
-            if progress:
-                progress(source.size)
+            rows, position = bookings(source, section, scenario.source)
+            try:
+                _load(db, rows, summary, mapping, set(scenario.years), rejected, source, position, progress)
+            except (SieError, RowError) as exc:  # the file itself is broken: a verification, a quote
+                raise InputError(str(source.path), [Problem(f"line {exc.line}", exc.message)]) from None
+            except UnicodeDecodeError as exc:
+                raise InputError(str(source.path), [Problem("", f"cannot be decoded: {exc.reason}")]) from None
             _finish_batch(db, summary, rejects)
         if rejected is not None:
             rejected.keep()  # only once the batch is committed
@@ -166,14 +127,74 @@ def import_utfall(
     return summary
 
 
-def _guarded(rows: Iterator[Booking | RowError], source: Source) -> Iterator[Booking | RowError]:
-    """The rows, with a structural error of the file (a SIE verification that does not balance) as InputError."""
-    try:
-        yield from rows
-    except (SieError, RowError) as exc:
-        raise InputError(str(source.path), [Problem(f"line {exc.line}", exc.message)]) from None
-    except UnicodeDecodeError as exc:
-        raise InputError(str(source.path), [Problem("", f"cannot be decoded: {exc.reason}")]) from None
+_INSERT = (
+    "insert into utfall (batch_id, line, date, year, month, account, ansvar, verksamhet, project_code, "
+    "recipient_id, fund_id, project_id, amount, text) values (?,?,?,?,?,?,?,?,?,?,?,?,?,?)"
+)
+
+
+def _load(
+    db: Database,
+    rows: Iterator[Booking | RowError],
+    summary: Summary,
+    mapping: Mapping,
+    years: set[int],
+    rejected: _Rejects | None,
+    source: Source,
+    position: Callable[[], int],
+    progress: Callable[[int], None] | None,
+) -> None:
+    """Check, classify and insert the rows in chunks; count what each kind of row adds up to.
+
+    The loop is kept lean (a million rows pass through it): counts per target are
+    summed into the summary once at the end.
+    """
+    batch, chunk = summary.batch_id, []
+    rows_read = control_total = 0
+    tally: dict[Target, list[int]] = {}
+    iso: dict[datetime.date, str] = {}  # a year has 366 dates at most: write each once
+    for row in rows:
+        try:
+            if isinstance(row, RowError):
+                raise row
+            rows_read += 1
+            control_total += row.amount
+            d = row.date
+            if d.year not in years:
+                span = ", ".join(str(y) for y in sorted(years))
+                raise RowError(row.line, f"the date {d} is outside the scenario's years ({span})")
+            target = mapping.classify(row)
+        except RowError as error:
+            if rejected is None:
+                raise InputError(str(source.path), [Problem(f"line {error.line}", error.message)]) from None
+            rejected.add(error)
+            summary.rejected_rows += 1
+            continue
+        counted = tally.get(target)
+        if counted is None:
+            counted = tally[target] = [0, 0]
+        counted[0] += 1
+        counted[1] += row.amount
+        if target.kind == UNMATCHED:
+            continue
+        day = iso.get(d) or iso.setdefault(d, d.isoformat())
+        chunk.append(
+            (batch, row.line, day, d.year, d.month, row.account, row.ansvar, row.verksamhet,
+             row.project, target.recipient, target.fund, target.project, row.amount, row.text)
+        )  # fmt: skip
+        if len(chunk) >= CHUNK:
+            db.conn.executemany(_INSERT, chunk)
+            chunk.clear()
+            if progress:
+                progress(position())
+    db.conn.executemany(_INSERT, chunk)
+    if progress:
+        progress(source.size)
+    summary.rows_read, summary.control_total = rows_read, control_total
+    for target, (count, amount) in tally.items():
+        kind = {FUND: "fund", OTHER: "other"}.get(target.kind, "unmatched")
+        setattr(summary, f"{kind}_rows", getattr(summary, f"{kind}_rows") + count)
+        setattr(summary, f"{kind}_total", getattr(summary, f"{kind}_total") + amount)
 
 
 def _earlier(db: Database, source: Source, replace: bool) -> list[int]:

@@ -18,9 +18,10 @@ A row then is one of:
 from __future__ import annotations
 
 from dataclasses import dataclass
+from operator import itemgetter
 from typing import Any
 
-from jobbsats.utfall.booking import CODES, Booking, RowError
+from jobbsats.utfall.booking import CODE_SLICE, CODES, Booking, RowError
 
 FUND, OTHER, UNMATCHED = "fund", "other", "unmatched"
 
@@ -37,7 +38,7 @@ class Pattern:
         return code in self.exact or (bool(code) and code.startswith(self.prefixes))
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, eq=False)  # compared by identity: each is made once per distinct row kind
 class Target:
     """What a row is: its kind (fund, other, unmatched), recipient, fund and project (ids or None)."""
 
@@ -81,36 +82,55 @@ class Mapping:
         ]
         accounts = section.get("accounts")
         self.accounts = Pattern(accounts) if accounts else None
-        self._cache: dict[tuple[str, str, str, str], Target | str] = {}
+        # Only the codes some pattern looks at decide a row: the cache is keyed by those alone.
+        used = {f for e in self.entries for f in e.match} | ({"account"} if self.accounts else set())
+        self._fields = [f for f in CODES if f in used]
+        positions = [Booking._fields.index(f) for f in self._fields]
+        self._key = itemgetter(*positions) if len(positions) > 1 else (lambda b, p=positions: tuple(b[i] for i in p))
+        self._recipients: dict[str, str | None] = {}
+        self._cache: dict[tuple, Target | str] = {}  # by the codes the patterns look at, and the recipient
+        self._seen: dict[tuple, Target | str] = {}  # by all four codes as booked
 
     def recipient_of(self, ansvar: str) -> str | None:
-        if ansvar in self.exact_ansvar:
-            return self.exact_ansvar[ansvar]
-        return next((rid for prefix, rid in self.prefix_ansvar if ansvar.startswith(prefix)), None)
+        """The recipient an ansvar code belongs to: the exact code, else the longest prefix."""
+        if ansvar in self._recipients:
+            return self._recipients[ansvar]
+        found = self.exact_ansvar.get(ansvar)
+        if found is None:
+            found = next((rid for prefix, rid in self.prefix_ansvar if ansvar.startswith(prefix)), None)
+        self._recipients[ansvar] = found
+        return found
 
     def classify(self, booking: Booking) -> Target:
         """The row's target; raises :class:`RowError` for fund money that no recipient is accountable for."""
-        key = booking.codes
-        found = self._cache.get(key)
-        if found is None:
-            found = self._cache[key] = self._classify(key)
+        # Fast path: these very codes were seen before (a slice of the named tuple).
+        found = self._seen.get(booking[CODE_SLICE])
+        if found is not None and not isinstance(found, str):
+            return found
+        found = self._seen[booking[CODE_SLICE]] = self._decide(booking)
         if isinstance(found, str):
             raise RowError(booking.line, found)
         return found
 
-    def _classify(self, key: tuple[str, str, str, str]) -> Target | str:
-        codes = dict(zip(CODES, key, strict=True))
+    def _decide(self, booking: Booking) -> Target | str:
+        key = (self._key(booking), self.recipient_of(booking.ansvar))
+        found = self._cache.get(key)
+        if found is None:
+            codes = dict(zip(self._fields, key[0], strict=True))
+            found = self._cache[key] = self._classify(codes, key[1], booking)
+        return found
+
+    def _classify(self, codes: dict[str, str], recipient: str | None, booking: Booking) -> Target | str:
         if self.accounts is not None and not self.accounts(codes["account"]):
             return Target(UNMATCHED)
-        recipient = self.recipient_of(codes["ansvar"])
         entry = next((e for e in self.entries if e.matches(codes)), None)
         if entry is None:
             return Target(OTHER, recipient) if recipient else Target(UNMATCHED)
         recipient = entry.recipient or recipient
         if recipient is None:
-            shown = ", ".join(f"{f} {codes[f]!r}" for f in CODES if codes[f])
+            shown = ", ".join(f"{f} {getattr(booking, f)!r}" for f in CODES if getattr(booking, f))
             return (
-                f"ansvar {codes['ansvar']!r} belongs to no recipient in [utfall.ansvar], but the row "
+                f"ansvar {booking.ansvar!r} belongs to no recipient in [utfall.ansvar], but the row "
                 f"({shown}) is fund or project money by utfall.map[{entry.index}]"
             )
         return Target(FUND, recipient, entry.fund, entry.project)

@@ -10,29 +10,47 @@ from __future__ import annotations
 import datetime
 import re
 
-# Thousands in groups of three separated by a space, a no-break space or a thin space, or no grouping.
-_GROUPED = r"\d{1,3}(?:[ \u00a0\u202f\u2009]\d{3})+|\d+"
+# What may stand between groups of three digits: a space, a no-break space, a narrow or a thin space.
+_SPACES = " \u00a0\u202f\u2009"
+_GROUPED = rf"\d{{1,3}}(?:[{_SPACES}]\d{{3}})+|\d+"  # in groups of three, or not grouped at all
 _PATTERNS = {
-    ",": re.compile(rf"^([-\u2212]?)({_GROUPED})(?:,(\d{{1,2}}))?$"),
-    ".": re.compile(rf"^([-\u2212]?)({_GROUPED})(?:\.(\d{{1,2}}))?$"),
+    ",": re.compile(rf"([-\u2212]?)({_GROUPED})(?:,(\d{{1,2}}))?", re.ASCII),
+    ".": re.compile(rf"([-\u2212]?)({_GROUPED})(?:\.(\d{{1,2}}))?", re.ASCII),
 }
-_SEPARATORS = str.maketrans("", "", " \u00a0\u202f\u2009")
 _ISO = re.compile(r"^(\d{4})-(\d{2})-(\d{2})$")
 _COMPACT = re.compile(r"^(\d{4})(\d{2})(\d{2})$")
 MAX_ORE = 2**62
 
 
 def parse_amount(text: str, decimal: str = ",") -> int:
-    """An amount in kronor as written in the file, as integer öre; ValueError with the reason."""
-    match = _PATTERNS[decimal].match(text.strip())
-    if not match:
+    """An amount in kronor as written in the file, as integer öre; ValueError with the reason.
+
+    The grammar (:data:`_PATTERNS`): an optional minus (``-`` or ``\u2212``),
+    digits in groups of three separated by one space each (or not grouped at
+    all), and then ``decimal`` with one or two decimals.
+    """
+    ore = amount_or_none(text.strip(), decimal)
+    if ore is None:
         other = "." if decimal == "," else ","
         hint = f' (decimals after "{decimal}", not "{other}")' if other in text else ""
         raise ValueError(f"{text!r} is not an amount{hint}; write it as 1 234,50")
-    sign, whole, frac = match.groups()
-    ore = int(whole.translate(_SEPARATORS)) * 100 + (int(frac.ljust(2, "0")) if frac else 0)
-    if ore > MAX_ORE:
+    if abs(ore) > MAX_ORE:
         raise ValueError(f"{text!r} is larger than jobbsats can store exactly")
+    return ore
+
+
+def amount_or_none(text: str, decimal: str) -> int | None:
+    """Öre for ``[-]digits[,d[d]]`` with optional single-space groups of three, else None."""
+    match = _PATTERNS[decimal].fullmatch(text)
+    if match is None:
+        return None
+    sign, whole, frac = match.groups()
+    if not whole.isdigit():
+        for space in _SPACES:
+            whole = whole.replace(space, "")
+    ore = int(whole) * 100
+    if frac:
+        ore += int(frac) * (10 if len(frac) == 1 else 1)
     return -ore if sign else ore
 
 

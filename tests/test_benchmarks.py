@@ -1,0 +1,34 @@
+"""The benchmark scripts run at a small size, so they cannot rot; their timings are not judged here.
+
+Timing targets are checked by running the scripts by hand at full size (see the
+README's Performance section): a shared CI machine is too noisy for them.
+"""
+
+from __future__ import annotations
+
+import subprocess
+import sys
+from pathlib import Path
+
+BENCHMARKS = Path(__file__).resolve().parent.parent / "benchmarks"
+
+
+def run(script: str, *args: str) -> str:
+    result = subprocess.run(
+        [sys.executable, str(BENCHMARKS / script), *args], capture_output=True, text=True, timeout=600
+    )
+    assert result.returncode == 0, result.stdout + result.stderr
+    return result.stdout
+
+
+def test_the_utfall_benchmark_runs_and_reports_its_ratios():
+    out = run("utfall.py", "--rows", "3000")
+    assert "3000 rows" in out
+    for label in ("jobbsats import utfall", "floor: executemany", "import / floor", "report / GROUP BY"):
+        assert label in out, out
+    assert "import peak memory (MB)" in out
+
+
+def test_the_startup_benchmark_runs():
+    out = run("startup.py", "--rounds", "2")
+    assert "jobbsats --help" in out and "jobbsats run --quiet" in out
