@@ -174,7 +174,7 @@ def main() -> int:
         folder = Path(tmp)
         scenario = folder / "scenario.toml"
         text = examples.path_of("malmo-2024").read_text(encoding="utf-8")
-        scenario.write_text(text.replace("[funds.sjs]", MAPPING + "\n[funds.sjs]", 1), encoding="utf-8")
+        scenario.write_text(text[: text.index("# --- Utfall")] + MAPPING, encoding="utf-8")
         csv_path = folder / "utfall-2024.csv"
         began = time.perf_counter()
         generate(csv_path, args.rows)

@@ -17,6 +17,7 @@ from __future__ import annotations
 from collections import defaultdict
 from decimal import Decimal
 from fractions import Fraction
+from pathlib import Path
 
 from jobbsats.ledger.view import LedgerView, UtfallSum
 from jobbsats.money import KRONOR, format_kr, format_percent
@@ -47,6 +48,9 @@ def budgets(ledger: LedgerView, year: int | None) -> dict[tuple[int, str], int]:
     return dict(out)
 
 
+Key = tuple[int, "int | None", str]  # (year, quarter or None, recipient id)
+
+
 class Aterrapportering:
     name = "aterrapportering"
     description = "Återrapportering: budget, utfall, kvar och andel använd per år och mottagare."
@@ -57,41 +61,34 @@ class Aterrapportering:
         fund_names = sorted({a.fund.name for a in ledger.allocations(options.year) if a.fund.unit == KRONOR})
         fund_text = " och ".join(fund_names) or "fonden"
         names = {rid: r.title for rid, r in ledger.recipients.items()}
-        used: dict[tuple[int, int | None, str], int] = defaultdict(int)
-        other: dict[tuple[int, int | None, str], int] = defaultdict(int)
+        order = {rid: i for i, rid in enumerate(names)}  # the scenario file's order
+        used: dict[Key, int] = defaultdict(int)
+        other: dict[Key, int] = defaultdict(int)
         for s in sums:
             (used if s.fund is not None else other)[(s.year, s.quarter, s.recipient)] += s.amount
-        keys = sorted(
-            {(y, None, r) for (y, r) in budget} | set(used) | set(other),
-            key=lambda k: (k[0], k[1] or 0, list(names).index(k[2]) if k[2] in names else len(names), k[2]),
+        pairs = sorted(
+            set(budget) | {(y, r) for (y, _q, r) in [*used, *other]},
+            key=lambda p: (p[0], order.get(p[1], len(order)), p[1]),
         )
-        if options.quarters:
-            keys = sorted(
-                {(y, q, r) for (y, r) in budget for q in range(1, 5)} | set(used) | set(other),
-                key=lambda k: (k[0], list(names).index(k[2]) if k[2] in names else len(names), k[2], k[1] or 0),
-            )
-        table = self._table(keys, budget, used, other, names, options)
-        tables = [table, *self._projects(sums, ledger)]
+        quarters = (1, 2, 3, 4) if options.quarters else (None,)
+        keys = [(year, q, rid) for year, rid in pairs for q in quarters]
         batches = [b for b in ledger.batches if b.superseded_by is None]
+        sources = ", ".join(f"import {b.id} ({Path(b.file_path).name})" for b in batches)
         paragraphs = [
             f"Budget ur körning {ledger.run.id} ({ledger.run.scenario}); utfall ur "
-            + (
-                ", ".join(f"import {b.id} ({b.file_path.rsplit('/', 1)[-1]})" for b in batches)
-                if batches
-                else "ingen import (inget utfall är bokfört ännu)"
-            )
+            + (sources or "ingen import (inget utfall är bokfört ännu)")
             + "."
         ]
-        years = sorted({k[0] for k in keys})
-        for year in years:
-            for rid in sorted({r for (y, r) in budget if y == year} | {k[2] for k in keys if k[0] == year}, key=str):
-                paragraphs.append(self._summary(year, rid, budget, used, other, names, fund_text))
+        paragraphs += [self._summary(year, rid, budget, used, other, names, fund_text) for year, rid in pairs]
         return Document(
-            report=self.name, title=f"Återrapportering: {ledger.run.scenario}", tables=tables, paragraphs=paragraphs
+            report=self.name,
+            title=f"Återrapportering: {ledger.run.scenario}",
+            tables=[self._table(keys, budget, used, other, names, options), *self._projects(sums, ledger)],
+            paragraphs=paragraphs,
         )
 
     @staticmethod
-    def _table(keys, budget, used, other, names, options: ReportOptions) -> Table:
+    def _table(keys: list[Key], budget, used, other, names, options: ReportOptions) -> Table:
         quarters = options.quarters
         table = Table(
             name="aterrapportering",
@@ -109,12 +106,12 @@ class Aterrapportering:
             ],
         )
         to_date: dict[tuple[int, str], int] = defaultdict(int)
-        totals: dict[str, int] = defaultdict(int)
+        # Totals per period: the whole report, or each quarter of each year.
+        totals: dict[tuple[int, int] | None, dict[str, int]] = defaultdict(lambda: defaultdict(int))
         for year, quarter, rid in keys:
             spent = used.get((year, quarter, rid), 0)
             to_date[(year, rid)] += spent
-            year_budget = budget.get((year, rid), 0)
-            so_far = to_date[(year, rid)]
+            year_budget, so_far = budget.get((year, rid), 0), to_date[(year, rid)]
             row = {
                 "year": year,
                 "recipient_id": rid,
@@ -128,20 +125,22 @@ class Aterrapportering:
             if quarters:
                 row |= {"quarter": quarter, "to_date_ore": so_far}
             table.rows.append(row)
-            totals["utfall_ore"] += spent
-            totals["other_ore"] += row["other_ore"]
-        if not quarters:
-            total_budget = sum(budget.get((y, r), 0) for (y, _q, r) in keys)
-            table.totals.append(
-                {
-                    "recipient": "Summa",
-                    "budget_ore": total_budget,
-                    "utfall_ore": totals["utfall_ore"],
-                    "remaining_ore": total_budget - totals["utfall_ore"],
-                    "used_percent": share(totals["utfall_ore"], total_budget),
-                    "other_ore": totals["other_ore"],
-                }
-            )
+            period = (year, quarter) if quarters else None
+            for field in ("budget_ore", "utfall_ore", "other_ore", "to_date_ore"):
+                totals[period][field] += row.get(field, 0)
+        for period, t in totals.items():
+            spent_so_far = t["to_date_ore"] if quarters else t["utfall_ore"]
+            total = {
+                "recipient": "Summa" if period is None else f"Summa {period[0]} kv{period[1]}",
+                "budget_ore": t["budget_ore"],
+                "utfall_ore": t["utfall_ore"],
+                "remaining_ore": t["budget_ore"] - spent_so_far,
+                "used_percent": share(spent_so_far, t["budget_ore"]),
+                "other_ore": t["other_ore"],
+            }
+            if period is not None:
+                total |= {"year": period[0], "quarter": period[1], "to_date_ore": spent_so_far}
+            table.totals.append(total)
         return table
 
     @staticmethod
@@ -183,18 +182,21 @@ class Aterrapportering:
         got = budget.get((year, rid), 0)
         spent = sum(v for (y, _q, r), v in used.items() if y == year and r == rid)
         rest = sum(v for (y, _q, r), v in other.items() if y == year and r == rid)
-        if got and spent > got:
+        given = f"{name} tilldelades {_kr(got)} ur {fund_text} {year}"
+        if not got:
+            text = f"{name} tilldelades inga medel ur {fund_text} {year} men har bokfört {_kr(spent)} mot satsningen."
+        elif spent == 0:
+            text = f"{given}; inget utfall är bokfört mot satsningen."
+        elif spent < 0:
+            text = f"{given} och har netto bokfört {_kr(spent)} mot satsningen (rättelser överstiger kostnaderna)."
+        elif spent > got:
             text = (
-                f"{name} tilldelades {_kr(got)} ur {fund_text} {year} och har bokfört {_kr(spent)} mot satsningen, "
+                f"{given} och har bokfört {_kr(spent)} mot satsningen, "
                 f"{_kr(spent - got)} mer än tilldelat ({format_percent(share(spent, got))})."
             )
-        elif got:
-            text = (
-                f"{name} tilldelades {_kr(got)} ur {fund_text} {year} och har använt {_kr(spent)} "
-                f"({format_percent(share(spent, got))}); {_kr(got - spent)} återstår."
-            )
         else:
-            text = f"{name} tilldelades inga medel ur {fund_text} {year} men har bokfört {_kr(spent)} mot satsningen."
+            used_share = format_percent(share(spent, got))
+            text = f"{given} och har använt {_kr(spent)} ({used_share}); {_kr(got - spent)} återstår."
         if rest:
             text += f" Därutöver har {_kr(rest)} bokförts som annat utfall, som inte räknas till satsningen."
         return text

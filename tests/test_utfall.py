@@ -12,6 +12,8 @@ import sqlite3
 
 import pytest
 
+from jobbsats import examples
+
 KR = 100
 MAPPING = """
 [utfall]
@@ -82,8 +84,12 @@ def sie_bytes(bookings=BOOKINGS) -> bytes:
 
 
 @pytest.fixture
-def scenario(example_file):
-    return example_file("malmo-2024", ("[funds.sjs]", MAPPING + "\n[funds.sjs]"), name="utfall.toml")
+def scenario(tmp_path):
+    """The 2024 example with this file's [utfall] mapping instead of the example's own."""
+    text = examples.path_of("malmo-2024").read_text(encoding="utf-8")
+    path = tmp_path / "utfall.toml"
+    path.write_text(text[: text.index("# --- Utfall")] + MAPPING, encoding="utf-8")
+    return path
 
 
 @pytest.fixture
@@ -94,6 +100,7 @@ def booked(cli, scenario, tmp_path):
     path.write_bytes(csv_text().encode("cp1252"))
     result = cli("import", "utfall", path, "-c", scenario)
     assert result.exit_code == 0, result.output
+    assert "Importerar" not in result.stderr  # no progress bar when stderr is not a terminal
     return path
 
 
@@ -238,13 +245,15 @@ def test_rejects_takes_the_bad_rows_and_imports_the_rest(cli, scenario, tmp_path
     rejects = tmp_path / "rejects.csv"
     result = cli("import", "utfall", path, "-c", scenario, "--rejects", rejects)
     assert result.exit_code == 0, result.output
-    assert f"2 bad rows were left out and written to {rejects}" in result.stderr
+    assert f"2 rows left out as bad and written to {rejects}" in result.stderr
+    # Every row is accounted for: 10 read = 6 fund + 1 other + 1 unmatched + 2 rejected.
+    assert "10 rows read" in result.stderr and "1 row matched no mapping" in result.stderr
     assert len(utfall_rows(cli.db)) == 7
-    with rejects.open(encoding="utf-8", newline="") as handle:
+    with rejects.open(encoding="utf-8-sig", newline="") as handle:  # with a BOM, for Excel
         rows = list(csv.reader(handle, delimiter=";"))
-    assert rows[0] == ["rad", "fel", "innehåll"]
-    assert rows[1] == ["2", "'12,3,4' is not an amount; write it as 1 234,50", bad[0]]
-    assert rows[2] == ["11", "has 5 fields; the header has 6", bad[1]]
+    assert rows[0] == ["rad", "fel", "fält i raden"]
+    assert rows[1] == ["2", "'12,3,4' is not an amount; write it as 1 234,50", *bad[0].split(";")]
+    assert rows[2] == ["11", "has 5 fields; the header has 6", *bad[1].split(";")]
     assert len(rows) == 3
 
 
@@ -264,3 +273,123 @@ def test_runs_lists_the_batches_and_which_is_current(cli, scenario, booked):
     first, second = (line for line in lines if "utfall-2024.csv" in line)
     assert "8 rows, control total 31 458 345,50 kr" in first and "superseded by batch 2" in first
     assert "7 rows" in second and second.endswith("current")
+
+
+def import_text(cli, scenario, tmp_path, text: str | bytes, *args: str):
+    path = tmp_path / "import.csv"
+    path.write_bytes(text if isinstance(text, bytes) else text.encode("cp1252"))
+    return cli("import", "utfall", path, "-c", scenario, *args), path
+
+
+def test_a_broken_quote_stops_the_import_even_with_rejects(cli, scenario, tmp_path, digest):
+    """The rows after a quote that never closes would vanish into it: never import the rest silently."""
+    assert cli("run", scenario, "--quiet").exit_code == 0
+    before = digest(cli.db)
+    good = csv_text().splitlines()
+    text = "\r\n".join([good[0], good[1], '2024-04-01;5010;3110;7150;"100,00;Trasig', *good[2:]]) + "\r\n"
+    result, path = import_text(cli, scenario, tmp_path, text, "--rejects", tmp_path / "rejects.csv")
+    assert result.exit_code == 1
+    assert f"{path}: line 3: a quote opens on this line and never closes; it hides the rows after it" in result.stderr
+    assert digest(cli.db) == before
+    assert not (tmp_path / "rejects.csv").exists()
+
+
+def test_rows_rejected_after_reading_are_written_with_their_fields(cli, scenario, tmp_path):
+    assert cli("run", scenario, "--quiet").exit_code == 0
+    good = csv_text().splitlines()
+    text = "\r\n".join([*good, "2023-12-31;5010;3110;7150;5,00;Fjolårets"]) + "\r\n"
+    result, _ = import_text(cli, scenario, tmp_path, text, "--rejects", tmp_path / "r.csv")
+    assert result.exit_code == 0, result.output
+    with (tmp_path / "r.csv").open(encoding="utf-8-sig", newline="") as handle:
+        rows = list(csv.reader(handle, delimiter=";"))
+    assert rows[1][0] == "10" and "outside the scenario's years" in rows[1][1]
+    assert rows[1][2:] == ["2023-12-31", "5010", "3110", "7150", "", "5", "Fjolårets"]
+
+
+def test_excel_rows_of_only_separators_are_skipped(cli, scenario, tmp_path, booked):
+    expected = utfall_rows(cli.db)
+    other = tmp_path / "other.db"
+    assert cli("run", scenario, "--quiet", "--db", other).exit_code == 0
+    path = tmp_path / "excel.csv"
+    path.write_bytes((csv_text() + ";;;;;\r\n;;;;;\r\n\r\n").encode("cp1252"))
+    assert cli("import", "utfall", path, "-c", scenario, "--db", other).exit_code == 0
+    assert utfall_rows(other) == expected
+
+
+@pytest.mark.parametrize(
+    ("content", "says"),
+    [
+        pytest.param(
+            "Bokföringsdatum;Konto;Ansvar;Verksamhet;Belopp;Belopp;Text\r\n",
+            "line 1: the header has the column 'Belopp' (for amount) more than once",
+            id="duplicate-column",
+        ),
+        pytest.param(
+            "Bokföringsdatum;Konto;Ansvar;Verksamhet;Belopp;Text\r\n", "holds no booked rows", id="header-only"
+        ),
+        pytest.param(
+            "Bokföringsdatum;Konto;Ansvar;Verksamhet;Belopp;Text\r\n".encode()
+            + "2024-01-31;5010;3110;7150;1,00;Lön\r\n".encode()
+            + "2024-02-01;5010;3110;7150;1,00;Lön\r\n".encode("cp1252"),
+            "line 3: line 1 is UTF-8 but this line is not (Windows-1252?); save the whole file in one encoding",
+            id="mixed-encodings",
+        ),
+        pytest.param(
+            b"\xef\xbb\xbf" + "Bokföringsdatum;Konto;Ansvar;Verksamhet;Belopp;Text\r\n".encode("cp1252"),
+            "line 1: the file starts with a UTF-8 byte order mark, but this line is not UTF-8",
+            id="bom-then-windows-1252",
+        ),
+    ],
+)
+def test_files_that_cannot_be_trusted_are_refused(content, says, cli, scenario, tmp_path, digest):
+    assert cli("run", scenario, "--quiet").exit_code == 0
+    before = digest(cli.db)
+    result, path = import_text(cli, scenario, tmp_path, content)
+    assert result.exit_code == 1, result.output
+    assert f"Error: {path}: {says}" in result.stderr
+    assert digest(cli.db) == before
+
+
+def test_a_mapping_on_a_code_the_file_does_not_carry_is_a_config_error(cli, scenario, tmp_path):
+    """SIE carries verksamhet only on the dimension [utfall].sie_dimensions names."""
+    text = scenario.read_text(encoding="utf-8").replace("sie_dimensions = { verksamhet = 20 }\n", "")
+    scenario.write_text(text, encoding="utf-8")
+    assert cli("run", scenario, "--quiet").exit_code == 0
+    sie = tmp_path / "u.se"
+    sie.write_bytes(sie_bytes())
+    result = cli("import", "utfall", sie, "-c", scenario)
+    assert result.exit_code == 1
+    assert "utfall.map[0].match.verksamhet: matches on verksamhet, but [utfall.sie_dimensions] names no dimension" in (
+        result.stderr
+    )
+
+
+def test_csv_keeps_a_negative_share_a_number(cli, scenario, tmp_path):
+    assert cli("run", scenario, "--quiet").exit_code == 0
+    result, _ = import_text(cli, scenario, tmp_path, csv_text([("2024-05-01", "5010", "3310", "7150", -4_096_00, "x")]))
+    assert result.exit_code == 0, result.output
+    out = cli("report", "aterrapportering", "-f", "csv").stdout
+    assert ",-0.1," in out  # FSN: -4 096 of 4 096 000 kr, a number a spreadsheet can add up
+    assert "'-0.1" not in out
+
+
+def test_init_writes_a_sample_export_that_the_bundled_mapping_reads(cli, tmp_path):
+    """The sample: ASN 1 250 000 + 4 100 000 + 2 730 500,50 - 150 000; GVN 3 200 000 (and 180 000 other);
+    FSN 2 048 000; KS 500 000 + 768 000; the grant 4 900 000 on account 4620 is Tillväxt Malmö och Level's."""
+    assert cli("init", tmp_path / "demo").exit_code == 0
+    config, sample = tmp_path / "demo" / "jobbsats.toml", tmp_path / "demo" / "utfall-2024.csv"
+    assert cli("run", config, "--quiet").exit_code == 0
+    result = cli("import", "utfall", sample, "-c", config)
+    assert result.exit_code == 0, result.output
+    assert "1 row matched no mapping (not imported): 35 000 kr" in result.stderr
+    rows = {r["recipient_id"]: r for r in cli.json_report("aterrapportering")["rows"]}
+    assert {rid: r["utfall_ore"] for rid, r in rows.items()} == {
+        "ASN": 7_930_500_50,
+        "GVN": 3_200_000_00,
+        "FSN": 2_048_000_00,
+        "KS": 1_268_000_00,
+        "tillvaxt_level": 4_900_000_00,
+    }
+    assert rows["GVN"]["other_ore"] == 180_000_00
+    assert rows["tillvaxt_level"]["used_percent"] == "100.0"
+    assert rows["ASN"]["used_percent"] == "36.0"  # 7 930 500,50 / 22 056 000 = 35,96 %

@@ -48,7 +48,7 @@ def utfall(file: Path, config: str | None, db: Path, replace: bool, rejects: Pat
     scenario = load_scenario(path, get_registry())
     source = inspect(file)
     show = not quiet and sys.stderr.isatty()
-    with click.progressbar(length=source.size, label="Importerar utfall", file=sys.stderr, hidden=not show) as bar:
+    with click.progressbar(length=source.size, label="Importing utfall", file=sys.stderr, hidden=not show) as bar:
         done = [0]
 
         def progress(position: int) -> None:
@@ -60,15 +60,18 @@ def utfall(file: Path, config: str | None, db: Path, replace: bool, rejects: Pat
     def kr(ore: int) -> str:
         return format_units(ore, sep=" ")
 
+    def rows(n: int) -> str:
+        return f"{n} row" if n == 1 else f"{n} rows"
+
     lines = [
-        f"Batch {summary.batch_id} recorded in {db}: {summary.rows_read} rows read from {file} "
+        f"Batch {summary.batch_id} recorded in {db}: {rows(summary.rows_read)} read from {file} "
         f"(control total {kr(summary.control_total)}).",
-        f"  {summary.fund_rows} rows of fund or project money: {kr(summary.fund_total)}",
-        f"  {summary.other_rows} rows of the recipients' other money: {kr(summary.other_total)}",
-        f"  {summary.unmatched_rows} rows matched no mapping (not imported): {kr(summary.unmatched_total)}",
+        f"  {rows(summary.fund_rows)} of fund or project money: {kr(summary.fund_total)}",
+        f"  {rows(summary.other_rows)} of the recipients' other money: {kr(summary.other_total)}",
+        f"  {rows(summary.unmatched_rows)} matched no mapping (not imported): {kr(summary.unmatched_total)}",
     ]
     if summary.superseded:
         lines.append(f"  It supersedes batch {', '.join(str(b) for b in summary.superseded)}.")
     if summary.rejected_rows:
-        lines.append(f"  {summary.rejected_rows} bad rows were left out and written to {rejects}.")
+        lines.append(f"  {rows(summary.rejected_rows)} left out as bad and written to {rejects}.")
     click.echo("\n".join(lines), err=True)

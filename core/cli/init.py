@@ -12,7 +12,11 @@ import click
 @click.option("--example", default="malmo-2024", show_default=True, help="Which bundled example to start from.")
 @click.option("--force", is_flag=True, help="Replace an existing jobbsats.toml.")
 def init(directory: Path, example: str, force: bool) -> None:
-    """Write a bundled example as DIRECTORY/jobbsats.toml, to edit and run."""
+    """Write a bundled example as DIRECTORY/jobbsats.toml, to edit and run.
+
+    An example that comes with a sample utfall export (malmo-2024) gets it
+    written beside, as utfall-YEAR.csv, to try `jobbsats import utfall` on.
+    """
     from jobbsats import examples
     from jobbsats.errors import JobbsatsError
     from jobbsats.files import write_atomic
@@ -27,3 +31,9 @@ def init(directory: Path, example: str, force: bool) -> None:
     target = directory / "jobbsats.toml"
     write_atomic(target, source.read_bytes(), force=force)
     click.echo(f"Wrote {target} from the example {example}. Edit it, then: jobbsats run {target}")
+    sample = examples.utfall_of(example)
+    if sample is not None:
+        year = example.rsplit("-", 1)[-1]
+        booked = directory / f"utfall-{year}.csv"
+        write_atomic(booked, sample.read_bytes(), force=force)
+        click.echo(f"Wrote {booked}, a sample export of booked utfall: jobbsats import utfall {booked} -c {target}")

@@ -19,6 +19,12 @@ def path_of(name: str) -> Path | None:
     return candidate if name in names() else None
 
 
+def utfall_of(name: str) -> Path | None:
+    """The sample utfall export shipped with an example (``NAME.utfall.csv``), if it has one."""
+    candidate = _folder() / f"{name}.utfall.csv"
+    return candidate if candidate.is_file() else None
+
+
 def summary(name: str) -> str:
     """The example's first comment line, without the ``#``."""
     for line in path_of(name).read_text(encoding="utf-8").splitlines():

@@ -210,7 +210,7 @@ class LedgerView:
 
     @cached_property
     def recipients(self) -> dict[str, Recipient]:
-        rows = self._db.query("select * from recipients where run_id = ?", [self.run_id])
+        rows = self._db.query("select * from recipients where run_id = ? order by rowid", [self.run_id])
         return {r["id"]: Recipient(r["id"], r["name"], r["kind"], r["genitive"]) for r in rows}
 
     @cached_property

@@ -10,11 +10,16 @@ CODES = ("account", "ansvar", "verksamhet", "project")
 
 
 class RowError(ValueError):
-    """A row the import cannot accept: its line in the file (from 1) and what is wrong."""
+    """A row the import cannot accept: its line in the file (from 1), what is wrong, and its fields.
 
-    def __init__(self, line: int, message: str, raw: str = ""):
+    ``fatal`` marks an error after which the rest of the file cannot be trusted
+    (a quote that never closes swallows the rows after it): the import stops
+    even when bad rows are to be set aside with ``--rejects``.
+    """
+
+    def __init__(self, line: int, message: str, fields: tuple[str, ...] = (), fatal: bool = False):
         super().__init__(f"line {line}: {message}")
-        self.line, self.message, self.raw = line, message, raw
+        self.line, self.message, self.fields, self.fatal = line, message, fields, fatal
 
 
 class Booking(NamedTuple):

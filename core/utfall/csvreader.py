@@ -67,11 +67,13 @@ class CsvReader:
                     end = reader.line_num + 1
                     if end != line:
                         # A quote that opens and does not close on its line swallows the lines after it.
-                        yield RowError(line, "a quote opens on this line and does not close on it (a stray quote?)")
+                        yield RowError(line, "a quote opens on this line and does not close on it", fatal=True)
                         return
+                    if not any(field.strip() for field in row):
+                        line = end + 1  # an empty line, or Excel's row of only ";;;;"
+                        continue
                     if len(row) != width:
-                        if row and row != [""]:
-                            yield RowError(line, f"has {len(row)} fields; the header has {width}", delimiter.join(row))
+                        yield RowError(line, f"has {len(row)} fields; the header has {width}", tuple(row))
                         line = end + 1
                         continue
                     try:
@@ -83,7 +85,7 @@ class CsvReader:
                         if date is None:
                             date = dates[row[i_date]] = parse_date(row[i_date])
                     except ValueError as exc:
-                        yield RowError(line, str(exc), delimiter.join(row))
+                        yield RowError(line, str(exc), tuple(row))
                         line = end + 1
                         continue
                     if all_codes:
@@ -94,15 +96,17 @@ class CsvReader:
                     yield Booking(line, date, amount, *codes)
                     line = end + 1
             except csv.Error as exc:
+                # After a broken quote the reader cannot find the next row reliably: the import stops.
                 if "unexpected end of data" in str(exc):
-                    yield RowError(line, "a quote opens on this line and never closes (a stray quote?)")
+                    yield RowError(line, "a quote opens on this line and never closes", fatal=True)
                 else:
-                    yield RowError(line, f"malformed CSV: {exc} (a stray quote?)")
-                # After a broken quote the reader cannot find the next row reliably: stop here.
+                    yield RowError(line, f"malformed CSV: {exc} (a stray quote?)", fatal=True)
 
     def _indexes(self, header: list[str]) -> dict[str, int]:
         found = {}
         for field, name in self.columns.items():
+            if header.count(name) > 1:
+                raise RowError(1, f"the header has the column {name!r} (for {field}) more than once")
             if name not in header:
                 listed = ", ".join(repr(h) for h in header)
                 raise RowError(1, f"the header has no column {name!r} for {field} (columns: {listed})")

@@ -25,8 +25,9 @@ from jobbsats import __version__
 from jobbsats.errors import InputError, JobbsatsError, Problem
 from jobbsats.files import not_a_formula
 from jobbsats.ledger.write import transaction, user
+from jobbsats.money import format_kr
 from jobbsats.scenario import Scenario
-from jobbsats.utfall.booking import Booking, RowError
+from jobbsats.utfall.booking import CODE_SLICE, Booking, RowError
 from jobbsats.utfall.csvreader import CsvReader
 from jobbsats.utfall.mapping import FUND, OTHER, UNMATCHED, Mapping, Target
 from jobbsats.utfall.sie import SieError, SieReader
@@ -104,6 +105,7 @@ def import_utfall(
     section = scenario.utfall
     if not section:
         raise InputError(scenario.source, [Problem("utfall", "is missing: it says how booked rows map to recipients")])
+    _check_fields(section, source, scenario.source)
     mapping = Mapping(section)
     summary = Summary()
     rejected = _Rejects(rejects) if rejects else None
@@ -117,7 +119,13 @@ def import_utfall(
             except (SieError, RowError) as exc:  # the file itself is broken: a verification, a quote
                 raise InputError(str(source.path), [Problem(f"line {exc.line}", exc.message)]) from None
             except UnicodeDecodeError as exc:
-                raise InputError(str(source.path), [Problem("", f"cannot be decoded: {exc.reason}")]) from None
+                byte = exc.object[exc.start : exc.start + 1].hex()
+                raise InputError(
+                    str(source.path),
+                    [Problem("", f"is not text in {exc.encoding} (byte 0x{byte}): is it a CSV export or a SIE file?")],
+                ) from None
+            if summary.rows_read == 0:
+                raise InputError(str(source.path), [Problem("", "holds no booked rows; nothing was imported")])
             _finish_batch(db, summary, rejects)
         if rejected is not None:
             rejected.keep()  # only once the batch is committed
@@ -131,6 +139,26 @@ _INSERT = (
     "insert into utfall (batch_id, line, date, year, month, account, ansvar, verksamhet, project_code, "
     "recipient_id, fund_id, project_id, amount, text) values (?,?,?,?,?,?,?,?,?,?,?,?,?,?)"
 )
+
+
+def _check_fields(section: dict, source: Source, config: str) -> None:
+    """Every code the mapping matches on must be in the file: a column of the CSV, a dimension of SIE."""
+    if source.format == CSV:
+        available = set(section.get("columns", {})) | {"date", "amount"}
+        where = "[utfall.columns] names no column"
+    else:
+        available = {"account"} | set(SIE_DIMENSIONS) | set(section.get("sie_dimensions", {}))
+        where = "[utfall.sie_dimensions] names no dimension"
+    problems = [
+        Problem(f"utfall.map[{i}].match.{field}", f"matches on {field}, but {where} for it")
+        for i, entry in enumerate(section.get("map", []))
+        for field in entry["match"]
+        if field not in available
+    ]
+    if section.get("accounts") and "account" not in available:
+        problems.append(Problem("utfall.accounts", f"filters on the account, but {where} for it"))
+    if problems:
+        raise InputError(config, problems)
 
 
 def _load(
@@ -150,24 +178,24 @@ def _load(
     summed into the summary once at the end.
     """
     batch, chunk = summary.batch_id, []
-    rows_read = control_total = 0
+    rows_read = debits = 0
     tally: dict[Target, list[int]] = {}
     iso: dict[datetime.date, str] = {}  # a year has 366 dates at most: write each once
     for row in rows:
+        rows_read += 1
         try:
             if isinstance(row, RowError):
                 raise row
-            rows_read += 1
-            control_total += row.amount
             d = row.date
             if d.year not in years:
                 span = ", ".join(str(y) for y in sorted(years))
                 raise RowError(row.line, f"the date {d} is outside the scenario's years ({span})")
             target = mapping.classify(row)
         except RowError as error:
-            if rejected is None:
-                raise InputError(str(source.path), [Problem(f"line {error.line}", error.message)]) from None
-            rejected.add(error)
+            if rejected is None or error.fatal:
+                also = "; it hides the rows after it, so nothing was imported" if error.fatal and rejected else ""
+                raise InputError(str(source.path), [Problem(f"line {error.line}", error.message + also)]) from None
+            rejected.add(error, row)
             summary.rejected_rows += 1
             continue
         counted = tally.get(target)
@@ -175,6 +203,8 @@ def _load(
             counted = tally[target] = [0, 0]
         counted[0] += 1
         counted[1] += row.amount
+        if row.amount > 0:
+            debits += row.amount
         if target.kind == UNMATCHED:
             continue
         day = iso.get(d) or iso.setdefault(d, d.isoformat())
@@ -190,7 +220,10 @@ def _load(
     db.conn.executemany(_INSERT, chunk)
     if progress:
         progress(source.size)
-    summary.rows_read, summary.control_total = rows_read, control_total
+    summary.rows_read = rows_read
+    # The control total: what the accepted rows add up to; for SIE, whose verifications
+    # balance to zero, the sum of the debits (omslutningen) instead.
+    summary.control_total = debits if source.format != CSV else sum(amount for _, amount in tally.values())
     for target, (count, amount) in tally.items():
         kind = {FUND: "fund", OTHER: "other"}.get(target.kind, "unmatched")
         setattr(summary, f"{kind}_rows", getattr(summary, f"{kind}_rows") + count)
@@ -285,13 +318,17 @@ class _Rejects:
         self.target = target
         handle, name = tempfile.mkstemp(prefix=f".{target.name}.", dir=target.parent)
         self.temp = Path(name)
-        self.file = os.fdopen(handle, "w", encoding="utf-8", newline="")
+        # With a BOM, so that Excel opens the åäö right; the row's own fields follow "rad" and "fel".
+        self.file = os.fdopen(handle, "w", encoding="utf-8-sig", newline="")
         self.writer = csv.writer(self.file, delimiter=";")
-        self.writer.writerow(["rad", "fel", "innehåll"])
+        self.writer.writerow(["rad", "fel", "fält i raden"])
         self.kept = False
 
-    def add(self, error: RowError) -> None:
-        self.writer.writerow([error.line, not_a_formula(error.message), not_a_formula(error.raw)])
+    def add(self, error: RowError, row: Booking | RowError) -> None:
+        fields = error.fields
+        if not fields and isinstance(row, Booking):  # read fine, refused later (its date, its mapping)
+            fields = (row.date.isoformat(), *row[CODE_SLICE], format_kr(row.amount, " "), row.text)
+        self.writer.writerow([error.line, not_a_formula(error.message), *map(not_a_formula, fields)])
 
     def keep(self) -> None:
         self.file.close()

@@ -4,12 +4,16 @@ from __future__ import annotations
 
 import codecs
 import hashlib
+import re
 from dataclasses import dataclass
 from pathlib import Path
 
 from jobbsats.errors import InputError, Problem
 
 CSV, SIE = "csv", "sie4"
+# Å, Ä, Ö, å, ä, ö, é and a no-break space as UTF-8: in a file that is not UTF-8 as a whole, a sign
+# that some lines were saved in UTF-8 and others in Windows-1252 (or PC8).
+_UTF8_LETTER = re.compile(rb"\xc3[\x84\x85\x96\xa4\xa5\xb6\xa9]|\xc2\xa0")
 
 
 @dataclass(frozen=True)
@@ -28,7 +32,7 @@ class Source:
 def inspect(path: Path) -> Source:
     """Read the file once: its sha256, whether it is UTF-8, and whether it is SIE (starts with a #LABEL) or CSV."""
     digest, decoder = hashlib.sha256(), codecs.getincrementaldecoder("utf-8")()
-    utf8, size, head = True, 0, b""
+    utf8, size, head, utf8_letter = True, 0, b"", False
     try:
         with path.open("rb") as handle:
             while chunk := handle.read(1 << 20):
@@ -36,6 +40,7 @@ def inspect(path: Path) -> Source:
                     head = chunk[:64]
                 digest.update(chunk)
                 size += len(chunk)
+                utf8_letter = utf8_letter or bool(_UTF8_LETTER.search(chunk))
                 if utf8:
                     try:
                         decoder.decode(chunk)
@@ -52,5 +57,25 @@ def inspect(path: Path) -> Source:
             decoder.decode(b"", final=True)
         except UnicodeDecodeError:
             utf8 = False
+    if not utf8 and (head.startswith(codecs.BOM_UTF8) or utf8_letter):
+        _mixed(path)
     kind = SIE if head.removeprefix(codecs.BOM_UTF8).lstrip().startswith(b"#") else CSV
     return Source(path, digest.hexdigest(), size, utf8, kind)
+
+
+def _mixed(path: Path) -> None:
+    """Name the lines of a file that is partly UTF-8 and partly not (read whole: only on this error)."""
+    data = path.read_bytes()
+    try:
+        data.decode("utf-8")
+    except UnicodeDecodeError as exc:
+        bad = data.count(b"\n", 0, exc.start) + 1
+    else:  # pragma: no cover - the caller has seen it is not UTF-8
+        return
+    if data.startswith(codecs.BOM_UTF8):
+        why = "the file starts with a UTF-8 byte order mark, but this line is not UTF-8"
+    else:
+        first = _UTF8_LETTER.search(data)
+        good = data.count(b"\n", 0, first.start()) + 1 if first else 0
+        why = f"line {good} is UTF-8 but this line is not (Windows-1252?)"
+    raise InputError(str(path), [Problem(f"line {bad}", f"{why}; save the whole file in one encoding")])

@@ -20,7 +20,8 @@ from jobbsats.reports.formats.cells import raw
 def cell(value: object) -> object:
     if value is None:
         return ""
-    return not_a_formula(raw(value))
+    # Only text can be a formula; a number such as -0.1 stays a number.
+    return not_a_formula(value) if isinstance(value, str) else raw(value)
 
 
 def fields(table: Table) -> list[str]:
