@@ -15,9 +15,10 @@ unit of its exact quota.
 
 from __future__ import annotations
 
-import math
 from collections.abc import Sequence
 from fractions import Fraction
+
+from jobbsats.money import round_half_up
 
 
 def largest_remainder(total: int, weights: Sequence[Fraction], unit: int = 1) -> list[int]:
@@ -50,7 +51,7 @@ def per_line(total: int | Fraction, weights: Sequence[Fraction], unit: int = 1) 
     (``sum(shares) - total``) rather than absorb it. Each share is within half a
     unit of its exact quota.
     """
-    return [math.floor(q / unit + Fraction(1, 2)) * unit for q in _quotas(total, weights, unit)]  # halves go up
+    return [round_half_up(q / unit) * unit for q in _quotas(total, weights, unit)]
 
 
 def _quotas(total: int | Fraction, weights: Sequence[Fraction], unit: int) -> list[Fraction]:

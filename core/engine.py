@@ -112,7 +112,8 @@ def compute(
             plan.unallocated[(fid, year)] = left
     if problems:
         raise InputError(scenario.source, problems)
-    _check_conservation(plan, registry)
+    if only_year is None:
+        _check_conservation(plan, registry)
 
     points = _number_points(found, scenario.decision.first_point)
     plan.allocations = [
@@ -173,15 +174,12 @@ def _take_periods(
 
 
 def _check_conservation(plan: Plan, registry: Registry) -> None:
-    """Every periodised line whose whole period was computed must add up to its amount, to the öre."""
+    """Every periodised line must add up to its amount, to the öre (every year of a project is computed)."""
     sums: dict[tuple[str, int], int] = defaultdict(int)
     for (project, line, _year, _month), amount in plan.periods.items():
         sums[(project, line)] += amount
     for (project_id, index), total in sums.items():
-        project = plan.scenario.projects[project_id]
-        if not set(project.years) <= set(plan.years):
-            continue  # only part of the period was computed (--year)
-        line = project.financing[index]
+        line = plan.scenario.projects[project_id].financing[index]
         if total != line.amount:
             spec = plan.periodised_by[project_id]
             raise _blame(plan.scenario, spec, registry.owner[("rule", spec.rule)])(

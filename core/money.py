@@ -131,6 +131,12 @@ def kronor_to_ore(value: object) -> int:
     return int(ore)
 
 
+def round_half_up(value: Fraction | int) -> int:
+    """The nearest integer, halves rounded up (towards +infinity): what "half up" means throughout jobbsats."""
+    value = Fraction(value)
+    return (value.numerator * 2 + value.denominator) // (value.denominator * 2)
+
+
 def group_thousands(digits: str, sep: str = NBSP) -> str:
     head = len(digits) % 3 or 3
     parts = [digits[:head]] + [digits[i : i + 3] for i in range(head, len(digits), 3)]

@@ -32,6 +32,8 @@ from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
 from fractions import Fraction
 
+from jobbsats.money import round_half_up
+
 WEIGHINGS = ("month", "day")
 
 
@@ -75,11 +77,6 @@ def month_weights(start: datetime.date, end: datetime.date, by: str = "month") -
     return [(y, m, Fraction(inside, length)) for y, m, inside, length in months_between(start, end)]
 
 
-def _half_up(value: Fraction) -> int:
-    """``value`` rounded to the nearest integer, halves away from zero for the non-negative values used here."""
-    return (value.numerator * 2 + value.denominator) // (value.denominator * 2)
-
-
 def periodise(amount: int, start: datetime.date, end: datetime.date, by: str = "month") -> list[MonthPiece]:
     """Spread ``amount`` (integer öre, not negative) over the months from ``start`` to ``end``, inclusive.
 
@@ -98,7 +95,7 @@ def periodise(amount: int, start: datetime.date, end: datetime.date, by: str = "
     running = Fraction(0)
     for year, month, weight in weights:
         running += weight
-        boundary = _half_up(amount * running / whole)
+        boundary = round_half_up(amount * running / whole)
         pieces.append(MonthPiece(year, month, boundary - booked))
         booked = boundary
     return pieces

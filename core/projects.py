@@ -99,9 +99,11 @@ def line_states(project: Project, names: dict[str, str]) -> dict[int, LineState]
 
     A line's own status decides first: refused or withdrawn lines drop out, and
     lines still applied for do not count yet. A granted line that depends on
-    another financier's grant counts once every line of that financier counts,
-    is conditional while any of them is pending, and drops out if any of them
-    drops out. Conditions must not form a loop (the config check refuses one).
+    another financier's grant counts once that financier has granted money to
+    the project (a line of it counts), is conditional while none of its lines
+    counts and some are still pending, and drops out when every line of it has
+    dropped out. So a refused extension does not undo a grant already made.
+    Conditions must not form a loop (the config check refuses one).
     """
     by_financier: dict[str, list[FinancingLine]] = {}
     for line in project.financing:
@@ -122,14 +124,13 @@ def line_states(project: Project, names: dict[str, str]) -> dict[int, LineState]
         else:
             states[line.index] = pending  # ends the recursion should conditions ever loop
             others = [(o, state_of(o)) for o in by_financier.get(line.condition, [])]
-            failed = [(o, state) for o, state in others if state.state == DROPPED]
-            if failed:
-                other, state = failed[0]
+            if any(state.state == BUDGET for _, state in others):
+                result = LineState(BUDGET)
+            elif others and all(state.state == DROPPED for _, state in others):
+                other, state = others[0]
                 # Quote the refusal itself, or, down a chain, why that line dropped out.
                 why = _decided(other.status, other) if other.status in REFUSED else state.reason
                 result = LineState(DROPPED, f"villkoret att {name} beviljar medel uppfylls inte ({why})")
-            elif all(state.state == BUDGET for _, state in others):
-                result = LineState(BUDGET)
             else:
                 result = pending
         states[line.index] = result

@@ -20,7 +20,7 @@ from fractions import Fraction
 from pathlib import Path
 
 from jobbsats.ledger.view import LedgerView, UtfallSum
-from jobbsats.money import KRONOR, format_kr, format_percent
+from jobbsats.money import KRONOR, format_kr, format_percent, round_half_up
 from jobbsats.report import Column, Document, ReportOptions, Table
 
 
@@ -28,8 +28,7 @@ def share(part: int, whole: int) -> Decimal | None:
     """``part`` of ``whole`` in percent, rounded half up to one decimal; None when there is no whole."""
     if whole <= 0:
         return None
-    tenths = (Fraction(part * 1000, whole) * 2 + 1) // 2
-    return Decimal(int(tenths)).scaleb(-1)
+    return Decimal(round_half_up(Fraction(part * 1000, whole))).scaleb(-1)
 
 
 def _kr(ore: int) -> str:
@@ -52,6 +51,8 @@ Key = tuple[int, "int | None", str]  # (year, quarter or None, recipient id)
 
 
 class Aterrapportering:
+    """The ``aterrapportering`` report: budget against utfall per year and recipient, for the årsanalys."""
+
     name = "aterrapportering"
     description = "Återrapportering: budget, utfall, kvar och andel använd per år och mottagare."
 
@@ -65,14 +66,17 @@ class Aterrapportering:
         used: dict[Key, int] = defaultdict(int)
         other: dict[Key, int] = defaultdict(int)
         for s in sums:
-            (used if s.fund is not None else other)[(s.year, s.quarter, s.recipient)] += s.amount
+            if s.fund is not None:
+                used[(s.year, s.quarter, s.recipient)] += s.amount
+            elif s.project is None:  # a project's money has its own table, not "other"
+                other[(s.year, s.quarter, s.recipient)] += s.amount
         pairs = sorted(
             set(budget) | {(y, r) for (y, _q, r) in [*used, *other]},
             key=lambda p: (p[0], order.get(p[1], len(order)), p[1]),
         )
         quarters = (1, 2, 3, 4) if options.quarters else (None,)
         keys = [(year, q, rid) for year, rid in pairs for q in quarters]
-        batches = [b for b in ledger.batches if b.superseded_by is None]
+        batches = [b for b in ledger.batches if b.superseded_by is None and b.scenario == ledger.run.scenario]
         sources = ", ".join(f"import {b.id} ({Path(b.file_path).name})" for b in batches)
         paragraphs = [
             f"Budget ur körning {ledger.run.id} ({ledger.run.scenario}); utfall ur "

@@ -41,6 +41,8 @@ def _periods(line: FinancingRow, options: ReportOptions) -> dict[tuple[int, int 
 
 
 class Projekt:
+    """The ``projekt`` report: every project's financing per financier and year or quarter."""
+
     name = "projekt"
     description = "Medfinansierade projekt: belopp per finansiär och år eller kvartal, status och villkor."
 

@@ -22,8 +22,10 @@ financing plan and is recorded with the run.
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from datetime import date
 from functools import lru_cache
+from types import MappingProxyType
 from typing import Any
 
 from jobbsats.config.schema import TEXT
@@ -34,6 +36,8 @@ from jobbsats.scenario import RuleSpec, Scenario
 
 
 class Cofinancing:
+    """The ``cofinancing`` rule: follows projects (no fund) and answers each year with its months."""
+
     name = "cofinancing"
     description = "Medfinansierade projekt: spreads each financier's part over the project period, month by month."
     uses_fund = False
@@ -83,9 +87,9 @@ class Cofinancing:
 
 
 @lru_cache(maxsize=1024)
-def _months_by_year(amount: int, start: date, end: date, by: str) -> dict[int, tuple[MonthPiece, ...]]:
-    """A line's months grouped by year, computed once: the rule is asked year by year."""
+def _months_by_year(amount: int, start: date, end: date, by: str) -> Mapping[int, tuple[MonthPiece, ...]]:
+    """A line's months grouped by year, computed once (the rule is asked year by year); read-only, as it is shared."""
     grouped: dict[int, list[MonthPiece]] = {}
     for piece in periodise(amount, start, end, by):
         grouped.setdefault(piece.year, []).append(piece)
-    return {year: tuple(pieces) for year, pieces in grouped.items()}
+    return MappingProxyType({year: tuple(pieces) for year, pieces in grouped.items()})

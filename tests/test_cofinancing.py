@@ -383,3 +383,38 @@ def test_an_output_file_whose_extension_no_format_writes_is_refused(cli):
     result = cli("report", "projekt", "-o", "ut.xlsx")
     assert result.exit_code == 1
     assert "ut.xlsx: no format writes .xlsx files" in result.stderr
+
+
+def test_a_refused_extension_does_not_undo_a_grant_already_made(cli, project_file):
+    """ESF granted the project and refused an extension: the department's part, conditional on ESF, counts."""
+    granted = ESF_STATUS.replace('"ansökt"', '"beviljad"')
+    extension = '\n\n[[projects.malmokraften.financing]]\nfinancier = "esf"\namount = "1 000 000 kr"\nstatus = "avslag"'
+    assert cli("run", project_file((ESF_STATUS, granted + extension)), "--quiet").exit_code == 0
+    assert state_of(cli, ASN) == {"i budget"}
+    assert state_of(cli, ESF) == {"i budget", "utgår"}
+
+
+def test_every_year_of_a_project_must_be_computed(cli, project_file):
+    """years = [2020, 2022] would leave 2021's months of every line unspread: refused, not lost."""
+    result = cli("run", project_file(('years = "2020-2022"', "years = [2020, 2022]")), "--quiet")
+    assert result.exit_code == 1
+    assert (
+        "projects.malmokraften: the project runs 2020-01-01 to 2022-06-30, "
+        "but the scenario's years (2020, 2022) leave out 2021"
+    ) in result.stderr
+
+
+def test_share_only_lines_of_zero_percent(cli, tmp_path):
+    text = (
+        '[scenario]\nname = "Noll"\n[recipients.A]\nname = "a"\nkind = "nämnd"\n[financiers.esf]\nname = "ESF"\n'
+        '[projects.p]\nname = "P"\nstart = 2024-01-01\nend = 2024-12-31\ntotal = "100 kr"\n'
+        '[[projects.p.financing]]\nfinancier = "esf"\nshare = "0 %"\nstatus = "ansökt"\n'
+        '[[projects.p.financing]]\nfinancier = "A"\namount = "100 kr"\nstatus = "beviljad"\n'
+        '[[rules]]\nrule = "cofinancing"\n'
+    )
+    path = tmp_path / "noll.toml"
+    path.write_text(text, encoding="utf-8")
+    result = cli("run", path, "--quiet")
+    assert result.exit_code == 0, result.output
+    amounts = {r["financier_id"]: r["amount_ore"] for r in cli.json_report("projekt")["rows"]}
+    assert amounts == {"esf": 0, "A": 100 * KR}

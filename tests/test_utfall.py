@@ -194,7 +194,7 @@ def test_the_same_file_twice_is_refused_and_replace_supersedes_it(cli, scenario,
     before = digest(cli.db)
     again = cli("import", "utfall", booked, "-c", scenario)
     assert again.exit_code == 1
-    assert "this file was imported already as batch 1" in again.stderr
+    assert f"the same content was imported already from {booked} as batch 1" in again.stderr
     assert "--replace" in again.stderr
     assert digest(cli.db) == before
 
@@ -339,6 +339,26 @@ def test_excel_rows_of_only_separators_are_skipped(cli, scenario, tmp_path, book
             "line 1: the file starts with a UTF-8 byte order mark, but this line is not UTF-8",
             id="bom-then-windows-1252",
         ),
+        pytest.param(
+            'Bokföringsdatum;"Konto;Ansvar\r\n'.encode("cp1252"),
+            "line 1: the header row is not valid CSV",
+            id="quote-in-the-header",
+        ),
+        pytest.param(
+            "\ufeffBokföringsdatum;Belopp\r\n".encode("utf-16-le").replace(b"\xfe\xff", b"\xff\xfe", 1),
+            'is UTF-16 (Excel\'s "Unicode text")',
+            id="utf-16",
+        ),
+        pytest.param(
+            csv_text()[:60].encode("cp1252") + b"\x81" + csv_text()[60:].encode("cp1252"),
+            "line 2: byte 0x81 is no character in Windows-1252",
+            id="not-windows-1252",
+        ),
+        pytest.param(
+            csv_text([(f"2024-01-0{n}", "5010", "3110", "7150", 2**62, "x") for n in range(1, 4)]).encode("cp1252"),
+            "its amounts add up to more than jobbsats can store",
+            id="sum-too-large",
+        ),
     ],
 )
 def test_files_that_cannot_be_trusted_are_refused(content, says, cli, scenario, tmp_path, digest):
@@ -346,6 +366,7 @@ def test_files_that_cannot_be_trusted_are_refused(content, says, cli, scenario, 
     before = digest(cli.db)
     result, path = import_text(cli, scenario, tmp_path, content)
     assert result.exit_code == 1, result.output
+    assert isinstance(result.exception, SystemExit), repr(result.exception)
     assert f"Error: {path}: {says}" in result.stderr
     assert digest(cli.db) == before
 
@@ -393,3 +414,70 @@ def test_init_writes_a_sample_export_that_the_bundled_mapping_reads(cli, tmp_pat
     assert rows["GVN"]["other_ore"] == 180_000_00
     assert rows["tillvaxt_level"]["used_percent"] == "100.0"
     assert rows["ASN"]["used_percent"] == "36.0"  # 7 930 500,50 / 22 056 000 = 35,96 %
+
+
+def test_a_run_reports_only_the_utfall_imported_for_its_own_scenario(cli, scenario, booked):
+    """The malmokraften run in the same ledger sees none of the 2024 scenario's utfall."""
+    assert cli("run", "malmokraften-2020", "--quiet").exit_code == 0
+    report = cli.json_report("aterrapportering")
+    assert report["rows"] == []
+    assert "ingen import (inget utfall är bokfört ännu)" in report["paragraphs"][0]
+    assert cli.json_report("aterrapportering", "--run", "1")["rows"]  # the 2024 run still has its own
+
+
+def test_each_refused_row_is_named_with_its_own_codes(cli, scenario, tmp_path):
+    """Rows refused for the same reason are each quoted as booked (the mapping caches verdicts, not texts)."""
+    assert cli("run", scenario, "--quiet").exit_code == 0
+    bad = [("2024-04-01", "5010", "9999", "7150", 100, "x"), ("2024-04-02", "5010", "8888", "7150", 100, "y")]
+    result, _ = import_text(cli, scenario, tmp_path, csv_text([*bad, *BOOKINGS]), "--rejects", tmp_path / "r.csv")
+    assert result.exit_code == 0, result.output
+    with (tmp_path / "r.csv").open(encoding="utf-8-sig", newline="") as handle:
+        refused = list(csv.reader(handle, delimiter=";"))[1:]
+    assert [(r[0], r[1]) for r in refused] == [
+        (
+            str(line),
+            f"ansvar '{ansvar}' belongs to no recipient in [utfall.ansvar], but the row "
+            f"(account '5010', ansvar '{ansvar}', verksamhet '7150') is fund or project money by utfall.map[0]",
+        )
+        for line, ansvar in ((2, "9999"), (3, "8888"))
+    ]
+
+
+def test_rejects_may_not_be_the_ledger_or_the_input(cli, scenario, booked, digest):
+    before = digest(cli.db)
+    for target in (cli.db, booked):
+        result = cli("import", "utfall", booked, "-c", scenario, "--replace", "--rejects", target)
+        assert result.exit_code == 1
+        assert "--rejects must be a file of its own, not the ledger nor the file imported" in result.stderr
+    assert digest(cli.db) == before
+
+
+def test_the_mapping_is_checked_with_the_scenario(cli, scenario):
+    text = scenario.read_text(encoding="utf-8")
+    text = text.replace('text = "Text" }', 'text = "Belopp" }').replace('fund = "sjs"', 'fund = "sjs"\nproject = "x"')
+    scenario.write_text(text, encoding="utf-8")
+    result = cli("validate", scenario)
+    assert result.exit_code == 1
+    assert "utfall.columns.text: 'Belopp' is the column for amount already" in result.stderr
+    assert "utfall.map[0].project: unknown project 'x' (projects: none)" in result.stderr
+
+
+def test_project_money_is_not_a_boards_other_money(cli, scenario, tmp_path):
+    """Rows mapped to a project (and no fund) go to the project table, not to 'Övrigt utfall'."""
+    text = scenario.read_text(encoding="utf-8").replace(
+        "[[utfall.map]]",
+        '[[utfall.map]]\nmatch = { verksamhet = "8800" }\nproject = "malmokraften"\n\n[[utfall.map]]',
+        1,
+    )
+    project = examples.path_of("malmokraften-2020").read_text(encoding="utf-8")
+    block = project[project.index("[financiers.esf]") : project.index("[[rules]]")]
+    scenario.write_text(text.replace("[funds.sjs]", block + "\n[funds.sjs]"), encoding="utf-8")
+    assert cli("run", scenario, "--quiet").exit_code == 0, cli("validate", scenario).output
+    rows = [("2024-05-01", "5010", "3110", "8800", 10_000_00, "Projektlön")]
+    result, _ = import_text(cli, scenario, tmp_path, csv_text(rows))
+    assert result.exit_code == 0, result.output
+    report = cli.json_report("aterrapportering")
+    asn = next(r for r in report["rows"] if r["recipient_id"] == "ASN")
+    assert (asn["utfall_ore"], asn["other_ore"]) == (0, 0)
+    [project_row] = [r for r in report["rows"] if r["table"] == "aterrapportering_projekt"]
+    assert (project_row["project"], project_row["utfall_ore"]) == ("Malmökraften 2.0", 10_000_00)

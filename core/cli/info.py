@@ -33,7 +33,7 @@ def runs(db: Path) -> None:
     for b in batches:
         state = f"superseded by batch {b.superseded_by}" if b.superseded_by else "current"
         click.echo(
-            f"{b.id:>4}  {b.started_at}  {b.format:<4} {b.file_path}  {b.rows_read} rows, control total "
+            f"{b.id:>4}  {b.started_at}  {b.format:<4} {b.scenario}  {b.file_path}  {b.rows_read} rows, control total "
             f"{format_units(b.control_total, sep=' ')}, sha256 {b.file_sha256[:12]}, {state}"
         )
 

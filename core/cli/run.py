@@ -93,7 +93,7 @@ def validate(config: str | None, year: int | None) -> None:
     CONFIG is found as for `jobbsats run`. Reports every problem together, each
     with the file and key path.
     """
-    from jobbsats.config.load import years_text
+    from jobbsats.config.years import years_text
     from jobbsats.money import format_units
 
     plan, _ = _plan(config, year)

@@ -18,6 +18,7 @@ from jobbsats.config.projects import read_financiers, read_projects
 from jobbsats.config.schema import CORE_SCHEMA, RULE_ENTRY_SCHEMA
 from jobbsats.config.utfall import check_utfall
 from jobbsats.config.validator import non_finite, validate
+from jobbsats.config.years import years_text
 from jobbsats.entrypoints import ALLOWLIST_ENV
 from jobbsats.errors import InputError, PluginError, Problem, key_path
 from jobbsats.money import KRONOR, AmountError, fund_unit, to_units
@@ -316,13 +317,6 @@ def years_problems(path: str, years: Sequence[int] | None, fund: Fund | None, sc
         with_total = ", ".join(str(y) for y in sorted(fund.totals))
         return [Problem(path, f"none of these years has a total in fund {fund.id!r} ({with_total})")]
     return []
-
-
-def years_text(years: tuple[int, ...] | list[int]) -> str:
-    """``2024-2026`` for an unbroken span of years, else ``2024, 2026``."""
-    if len(years) > 1 and list(years) == list(range(years[0], years[-1] + 1)):
-        return f"{years[0]}-{years[-1]}"
-    return ", ".join(str(y) for y in years)
 
 
 def _readable_years(section: Any) -> Any:

@@ -14,8 +14,17 @@ from fractions import Fraction
 from typing import Any
 
 from jobbsats.apportion import largest_remainder
+from jobbsats.config.years import years_text
 from jobbsats.errors import Problem
-from jobbsats.money import KRONOR, format_percent, format_units, kronor_to_ore, parse_percent, to_decimal
+from jobbsats.money import (
+    KRONOR,
+    format_percent,
+    format_units,
+    kronor_to_ore,
+    parse_percent,
+    round_half_up,
+    to_decimal,
+)
 from jobbsats.projects import Financier, FinancingLine, Programme, Project, condition_loops
 from jobbsats.scenario import Recipient
 
@@ -68,12 +77,17 @@ def read_projects(
         start, end = to_date(p["start"]), to_date(p["end"])
         if end < start:
             problems.append(Problem(f"{path}.end", f"{end} is before the project's start ({start})"))
-        elif period and not (period[0] <= start.year and end.year <= period[-1]):
-            span = f"{period[0]}-{period[-1]}" if len(period) > 1 else str(period[0])
-            field = "end" if period[0] <= start.year <= period[-1] else "start"
-            problems.append(
-                Problem(f"{path}.{field}", f"the project runs {start} to {end}, outside the scenario's years ({span})")
-            )
+        elif period and not set(range(start.year, end.year + 1)) <= set(period):
+            # Every year of the project must be computed, or its money would be spread into years never run.
+            span = years_text(period)
+            if start.year not in period or end.year not in period:
+                field = ".start" if start.year not in period else ".end"
+                what = f"the project runs {start} to {end}, outside the scenario's years ({span})"
+            else:
+                field = ""
+                missing = years_text(sorted(set(range(start.year, end.year + 1)) - set(period)))
+                what = f"the project runs {start} to {end}, but the scenario's years ({span}) leave out {missing}"
+            problems.append(Problem(f"{path}{field}", what))
         total = kronor_to_ore(p["total"]) if "total" in p else None
         lines, found = _lines(p["financing"], total, f"{path}.financing", financiers)
         project = Project(
@@ -115,9 +129,10 @@ def _lines(
         exact = sum(shares) * total
         if exact > total:
             problems.append(Problem(path, f"the shares add up to {_rounded_percent(sum(shares))}, more than 100 %"))
+        elif exact:
+            amounts.update(zip(share_only, largest_remainder(round_half_up(exact), shares), strict=True))
         else:
-            split = int((exact * 2 + 1) // 2)  # the shares' sum, rounded half up to the öre
-            amounts.update(zip(share_only, largest_remainder(split, shares), strict=True))
+            amounts.update(dict.fromkeys(share_only, 0))  # shares of 0 %
     lines = []
     for i, e in enumerate(entries):
         where = f"{path}[{i}]"
@@ -245,7 +260,7 @@ def _rounded_percent(value: Fraction, apart_from: Fraction | None = None) -> str
     """A share as a percentage with two decimals for messages, or more where two would make it equal ``apart_from``."""
     for places in range(2, 9):
         scale = 10 ** (places + 2)
-        rounded = Fraction(int((value * scale * 2 + 1) // 2), 10**places)
+        rounded = Fraction(round_half_up(value * scale), 10**places)
         if apart_from is None or rounded != apart_from * 100:
             break
     return format_percent(rounded, " ")

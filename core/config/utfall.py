@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from jobbsats.errors import Problem, key_path
+from jobbsats.money import KRONOR
 from jobbsats.rule import unknown_recipient
 from jobbsats.scenario import Scenario
 
@@ -10,6 +11,11 @@ from jobbsats.scenario import Scenario
 def check_utfall(section: dict, scenario: Scenario) -> list[Problem]:
     """Every recipient, fund and project the mapping names must exist in the file."""
     problems = []
+    columns: dict[str, str] = {}
+    for field, name in section.get("columns", {}).items():
+        if name in columns:
+            problems.append(Problem(f"utfall.columns.{field}", f"{name!r} is the column for {columns[name]} already"))
+        columns.setdefault(name, field)
     for code, rid in section.get("ansvar", {}).items():
         if rid not in scenario.recipients:
             problems.append(unknown_recipient(rid, key_path("utfall.ansvar", code), scenario))
@@ -17,9 +23,12 @@ def check_utfall(section: dict, scenario: Scenario) -> list[Problem]:
         path = f"utfall.map[{i}]"
         if "fund" not in entry and "project" not in entry:
             problems.append(Problem(path, "names neither a fund nor a project the matching rows are money of"))
-        if "fund" in entry and entry["fund"] not in scenario.funds:
+        fund = scenario.funds.get(entry.get("fund", ""))
+        if "fund" in entry and fund is None:
             known = ", ".join(scenario.funds) or "none"
             problems.append(Problem(f"{path}.fund", f"unknown fund {entry['fund']!r} (funds: {known})"))
+        elif fund is not None and fund.unit != KRONOR:
+            problems.append(Problem(f"{path}.fund", f"fund {fund.id!r} counts {fund.unit}, and utfall is kronor"))
         if "project" in entry and entry["project"] not in scenario.projects:
             known = ", ".join(scenario.projects) or "none"
             problems.append(Problem(f"{path}.project", f"unknown project {entry['project']!r} (projects: {known})"))

@@ -185,9 +185,9 @@ def projects(db: Database) -> None:
     _execute_each(db, _PROJECTS)
 
 
-# Booked utfall, imported in batches. A batch is never edited: importing a
-# corrected file adds a batch that supersedes the old one, and reports read
-# only batches nobody supersedes. Rows keep their codes as booked and the
+# Booked utfall, imported in batches, each for a scenario (by its name, as runs
+# are). A batch is never edited: importing a corrected file adds a batch that
+# supersedes the old one, and reports read only batches nobody supersedes. Rows keep their codes as booked and the
 # recipient, fund and project the mapping gave them (fund and project NULL
 # for the recipient's other money).
 _UTFALL = """
@@ -202,6 +202,7 @@ CREATE TABLE import_batches (
     file_size INTEGER NOT NULL,
     format TEXT NOT NULL CHECK (format IN ('csv', 'sie4')),
     encoding TEXT NOT NULL,
+    scenario TEXT NOT NULL,
     config_path TEXT NOT NULL,
     config_sha256 TEXT NOT NULL,
     versions_json TEXT NOT NULL,

@@ -83,7 +83,10 @@ def list_runs(db: Database) -> list[dict]:
 
 @dataclass(frozen=True)
 class BatchInfo:
+    """An import batch: what was read from which file, for which scenario, and whether a later batch replaced it."""
+
     id: int
+    scenario: str
     started_at: str
     file_path: str
     file_sha256: str
@@ -100,6 +103,7 @@ def list_batches(db: Database) -> list[BatchInfo]:
     return [
         BatchInfo(
             r["id"],
+            r["scenario"],
             r["started_at"],
             r["file_path"],
             r["file_sha256"],
@@ -294,16 +298,17 @@ class LedgerView:
         return list_batches(self._db)
 
     def utfall(self, year: int | None = None, quarters: bool = False) -> list[UtfallSum]:
-        """Utfall of the batches no later batch supersedes, summed in SQL (one GROUP BY over the rows)."""
+        """Utfall of the run's scenario from the batches no later batch supersedes, summed in one GROUP BY."""
         quarter = "(month + 2) / 3" if quarters else "null"
         sql = f"""select year, {quarter} as quarter, recipient_id, fund_id, project_id,
                          sum(amount) as amount, count(*) as n
                   from utfall
-                  where batch_id not in (select superseded_id from batch_supersedes)
+                  where batch_id in (select id from import_batches where scenario = ?)
+                  and batch_id not in (select superseded_id from batch_supersedes)
                   {"and year = ?" if year is not None else ""}
                   group by year, quarter, recipient_id, fund_id, project_id
                   order by year, quarter, recipient_id"""
-        params = [year] if year is not None else []
+        params = [self.run.scenario, *([year] if year is not None else [])]
         return [UtfallSum(r[0], r[1], r[2], r[3], r[4], r[5], r[6]) for r in self._db.execute(sql, params).fetchall()]
 
     @property

@@ -16,8 +16,9 @@ from collections.abc import Iterator
 from operator import itemgetter
 from pathlib import Path
 
+from jobbsats.money import MAX_ORE
 from jobbsats.utfall.booking import Booking, RowError
-from jobbsats.utfall.swedish import MAX_ORE, amount_or_none, parse_amount, parse_date
+from jobbsats.utfall.swedish import amount_or_none, parse_amount, parse_date
 
 FIELDS = ("date", "amount", "account", "ansvar", "verksamhet", "project", "text")
 REQUIRED = ("date", "amount")
@@ -50,7 +51,10 @@ class CsvReader:
             if not first.strip():
                 raise RowError(1, "the file is empty: expected a header row with the column names")
             delimiter = self._header(first)
-            header = next(csv.reader([first], delimiter=delimiter, strict=True))
+            try:
+                header = next(csv.reader([first], delimiter=delimiter, strict=True))
+            except csv.Error as exc:
+                raise RowError(1, f"the header row is not valid CSV ({exc}): a stray quote?") from None
             index = self._indexes([h.strip() for h in header])
             width = len(header)
             reader = csv.reader(handle, delimiter=delimiter, strict=True)

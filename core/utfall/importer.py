@@ -25,13 +25,13 @@ from jobbsats import __version__
 from jobbsats.errors import InputError, JobbsatsError, Problem
 from jobbsats.files import not_a_formula
 from jobbsats.ledger.write import transaction, user
-from jobbsats.money import format_kr
+from jobbsats.money import MAX_ORE, format_kr
 from jobbsats.scenario import Scenario
 from jobbsats.utfall.booking import CODE_SLICE, Booking, RowError
 from jobbsats.utfall.csvreader import CsvReader
 from jobbsats.utfall.mapping import FUND, OTHER, UNMATCHED, Mapping, Target
 from jobbsats.utfall.sie import SieError, SieReader
-from jobbsats.utfall.source import CSV, Source
+from jobbsats.utfall.source import CSV, Source, undecodable
 
 CHUNK = 20_000
 SIE_DIMENSIONS = {"ansvar": 1, "project": 6}  # kostnadsställe and projekt in SIE 4
@@ -62,7 +62,7 @@ def bookings(
         reader = CsvReader(
             source.path,
             section.get("columns", {}),
-            source.encoding("cp1252"),
+            source.text_encoding,
             section.get("delimiter"),
             section.get("decimal", ","),
         )
@@ -72,7 +72,7 @@ def bookings(
                 [Problem("utfall.columns", "must say which CSV columns hold the date and the amount")],
             )
         return reader.rows(), lambda: reader.position()
-    sie = SieReader(source.path, source.encoding("cp437"))
+    sie = SieReader(source.path, source.text_encoding)
     dims = {**SIE_DIMENSIONS, **section.get("sie_dimensions", {})}
     return _sie_rows(sie, dims), lambda: sie.bytes_read
 
@@ -108,10 +108,12 @@ def import_utfall(
     _check_fields(section, source, scenario.source)
     mapping = Mapping(section)
     summary = Summary()
+    if rejects is not None and rejects.resolve() in (db_path.resolve(), source.path.resolve()):
+        raise JobbsatsError(f"{rejects}: --rejects must be a file of its own, not the ledger nor the file imported")
     rejected = _Rejects(rejects) if rejects else None
     try:
         with transaction(db_path) as db:
-            summary.superseded = _earlier(db, source, replace)
+            summary.superseded = _earlier(db, source, scenario.name, replace)
             summary.batch_id = _new_batch(db, source, scenario, summary)
             rows, position = bookings(source, section, scenario.source)
             try:
@@ -119,13 +121,11 @@ def import_utfall(
             except (SieError, RowError) as exc:  # the file itself is broken: a verification, a quote
                 raise InputError(str(source.path), [Problem(f"line {exc.line}", exc.message)]) from None
             except UnicodeDecodeError as exc:
-                byte = exc.object[exc.start : exc.start + 1].hex()
-                raise InputError(
-                    str(source.path),
-                    [Problem("", f"is not text in {exc.encoding} (byte 0x{byte}): is it a CSV export or a SIE file?")],
-                ) from None
+                raise InputError(str(source.path), [undecodable(source, exc)]) from None
             if summary.rows_read == 0:
                 raise InputError(str(source.path), [Problem("", "holds no booked rows; nothing was imported")])
+            if any(abs(getattr(summary, k)) > MAX_ORE for k in _COUNTS if k.endswith("total")):
+                raise InputError(str(source.path), [Problem("", "its amounts add up to more than jobbsats can store")])
             _finish_batch(db, summary, rejects)
         if rejected is not None:
             rejected.keep()  # only once the batch is committed
@@ -225,25 +225,33 @@ def _load(
     # balance to zero, the sum of the debits (omslutningen) instead.
     summary.control_total = debits if source.format != CSV else sum(amount for _, amount in tally.values())
     for target, (count, amount) in tally.items():
-        kind = {FUND: "fund", OTHER: "other"}.get(target.kind, "unmatched")
-        setattr(summary, f"{kind}_rows", getattr(summary, f"{kind}_rows") + count)
-        setattr(summary, f"{kind}_total", getattr(summary, f"{kind}_total") + amount)
+        if target.kind == FUND:
+            summary.fund_rows, summary.fund_total = summary.fund_rows + count, summary.fund_total + amount
+        elif target.kind == OTHER:
+            summary.other_rows, summary.other_total = summary.other_rows + count, summary.other_total + amount
+        else:
+            summary.unmatched_rows += count
+            summary.unmatched_total += amount
 
 
-def _earlier(db: Database, source: Source, replace: bool) -> list[int]:
+def _earlier(db: Database, source: Source, scenario: str, replace: bool) -> list[int]:
     """Current batches of the same content or the same file name; refused unless ``replace`` supersedes them.
 
     The same name with other content is most often a corrected export of the
     same bookings: importing it beside the old one would count them twice.
     """
-    sql = """select id, started_at, rows_read, file_sha256 from import_batches
-             where (file_sha256 = ? or file_name = ?)
+    sql = """select id, started_at, rows_read, file_sha256, file_path from import_batches
+             where scenario = ? and (file_sha256 = ? or file_name = ?)
              and id not in (select superseded_id from batch_supersedes) order by id"""
-    found = list(db.query(sql, [source.sha256, source.path.name]))
+    found = list(db.query(sql, [scenario, source.sha256, source.path.name]))
     if found and not replace:
         first = found[0]
         same = first["file_sha256"] == source.sha256
-        what = "this file was imported already" if same else f"a file named {source.path.name!r} was imported"
+        what = (
+            f"the same content was imported already from {first['file_path']}"
+            if same
+            else f"a file named {source.path.name!r} was imported"
+        )
         hint = (
             "Pass --replace to import it again as a batch that supersedes that one"
             if same
@@ -275,7 +283,8 @@ def _new_batch(db: Database, source: Source, scenario: Scenario, summary: Summar
             "file_sha256": source.sha256,
             "file_size": source.size,
             "format": source.format,
-            "encoding": source.encoding("cp1252" if source.format == CSV else "cp437"),
+            "encoding": source.text_encoding,
+            "scenario": scenario.name,
             "config_path": scenario.source,
             "config_sha256": scenario.sha256,
             "versions_json": json.dumps({"jobbsats": __version__}),

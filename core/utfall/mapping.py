@@ -50,6 +50,8 @@ class Target:
 
 @dataclass(frozen=True)
 class MapEntry:
+    """One ``[[utfall.map]]`` entry: the code patterns a row must match, and whose money it then is."""
+
     index: int
     match: dict[str, Pattern]
     fund: str | None
@@ -88,8 +90,8 @@ class Mapping:
         positions = [Booking._fields.index(f) for f in self._fields]
         self._key = itemgetter(*positions) if len(positions) > 1 else (lambda b, p=positions: tuple(b[i] for i in p))
         self._recipients: dict[str, str | None] = {}
-        self._cache: dict[tuple, Target | str] = {}  # by the codes the patterns look at, and the recipient
-        self._seen: dict[tuple, Target | str] = {}  # by all four codes as booked
+        self._cache: dict[tuple, Target | MapEntry] = {}  # by the codes the patterns look at, and the recipient
+        self._seen: dict[tuple, Target | MapEntry] = {}  # by all four codes as booked
 
     def recipient_of(self, ansvar: str) -> str | None:
         """The recipient an ansvar code belongs to: the exact code, else the longest prefix."""
@@ -105,22 +107,27 @@ class Mapping:
         """The row's target; raises :class:`RowError` for fund money that no recipient is accountable for."""
         # Fast path: these very codes were seen before (a slice of the named tuple).
         found = self._seen.get(booking[CODE_SLICE])
-        if found is not None and not isinstance(found, str):
-            return found
-        found = self._seen[booking[CODE_SLICE]] = self._decide(booking)
-        if isinstance(found, str):
-            raise RowError(booking.line, found)
+        if found is None:
+            found = self._seen[booking[CODE_SLICE]] = self._decide(booking)
+        if isinstance(found, MapEntry):  # an error, worded with this row's own codes
+            shown = ", ".join(f"{f} {getattr(booking, f)!r}" for f in CODES if getattr(booking, f))
+            raise RowError(
+                booking.line,
+                f"ansvar {booking.ansvar!r} belongs to no recipient in [utfall.ansvar], but the row "
+                f"({shown}) is fund or project money by utfall.map[{found.index}]",
+            )
         return found
 
-    def _decide(self, booking: Booking) -> Target | str:
+    def _decide(self, booking: Booking) -> Target | MapEntry:
         key = (self._key(booking), self.recipient_of(booking.ansvar))
         found = self._cache.get(key)
         if found is None:
             codes = dict(zip(self._fields, key[0], strict=True))
-            found = self._cache[key] = self._classify(codes, key[1], booking)
+            found = self._cache[key] = self._classify(codes, key[1])
         return found
 
-    def _classify(self, codes: dict[str, str], recipient: str | None, booking: Booking) -> Target | str:
+    def _classify(self, codes: dict[str, str], recipient: str | None) -> Target | MapEntry:
+        """The target for these codes, or the map entry that makes them fund money no recipient answers for."""
         if self.accounts is not None and not self.accounts(codes["account"]):
             return Target(UNMATCHED)
         entry = next((e for e in self.entries if e.matches(codes)), None)
@@ -128,9 +135,5 @@ class Mapping:
             return Target(OTHER, recipient) if recipient else Target(UNMATCHED)
         recipient = entry.recipient or recipient
         if recipient is None:
-            shown = ", ".join(f"{f} {getattr(booking, f)!r}" for f in CODES if getattr(booking, f))
-            return (
-                f"ansvar {booking.ansvar!r} belongs to no recipient in [utfall.ansvar], but the row "
-                f"({shown}) is fund or project money by utfall.map[{entry.index}]"
-            )
+            return entry
         return Target(FUND, recipient, entry.fund, entry.project)

@@ -11,6 +11,7 @@ from pathlib import Path
 from jobbsats.errors import InputError, Problem
 
 CSV, SIE = "csv", "sie4"
+ENCODING_NAMES = {"utf-8-sig": "UTF-8", "cp1252": "Windows-1252", "cp437": "PC8 (code page 437)"}
 # Å, Ä, Ö, å, ä, ö, é and a no-break space as UTF-8: in a file that is not UTF-8 as a whole, a sign
 # that some lines were saved in UTF-8 and others in Windows-1252 (or PC8).
 _UTF8_LETTER = re.compile(rb"\xc3[\x84\x85\x96\xa4\xa5\xb6\xa9]|\xc2\xa0")
@@ -18,15 +19,20 @@ _UTF8_LETTER = re.compile(rb"\xc3[\x84\x85\x96\xa4\xa5\xb6\xa9]|\xc2\xa0")
 
 @dataclass(frozen=True)
 class Source:
+    """A file to import, as one pass over its bytes found it."""
+
     path: Path
     sha256: str
     size: int
     utf8: bool  # the whole file is valid UTF-8 (a BOM allowed)
     format: str  # csv or sie4
 
-    def encoding(self, fallback: str) -> str:
-        """UTF-8 (a BOM skipped) when the file is, else ``fallback``: cp1252 for CSV, cp437 (PC8) for SIE."""
-        return "utf-8-sig" if self.utf8 else fallback
+    @property
+    def text_encoding(self) -> str:
+        """UTF-8 (a BOM skipped) when the file is, else Windows-1252 for CSV and code page 437 (PC8) for SIE."""
+        if self.utf8:
+            return "utf-8-sig"
+        return "cp1252" if self.format == CSV else "cp437"
 
 
 def inspect(path: Path) -> Source:
@@ -57,6 +63,11 @@ def inspect(path: Path) -> Source:
             decoder.decode(b"", final=True)
         except UnicodeDecodeError:
             utf8 = False
+    if head.startswith((codecs.BOM_UTF16_LE, codecs.BOM_UTF16_BE)):
+        raise InputError(
+            str(path),
+            [Problem("", 'is UTF-16 (Excel\'s "Unicode text"); save it as CSV (semicolon-separated) or CSV UTF-8')],
+        )
     if not utf8 and (head.startswith(codecs.BOM_UTF8) or utf8_letter):
         _mixed(path)
     kind = SIE if head.removeprefix(codecs.BOM_UTF8).lstrip().startswith(b"#") else CSV
@@ -79,3 +90,16 @@ def _mixed(path: Path) -> None:
         good = data.count(b"\n", 0, first.start()) + 1 if first else 0
         why = f"line {good} is UTF-8 but this line is not (Windows-1252?)"
     raise InputError(str(path), [Problem(f"line {bad}", f"{why}; save the whole file in one encoding")])
+
+
+def undecodable(source: Source, error: UnicodeDecodeError) -> Problem:
+    """A byte the file's encoding has no character for, with its line (found by reading the file again)."""
+    data = source.path.read_bytes()
+    byte = error.object[error.start : error.start + 1]
+    at = data.find(byte)
+    line = data.count(b"\n", 0, at) + 1 if at >= 0 else 0
+    name = ENCODING_NAMES.get(source.text_encoding, source.text_encoding)
+    return Problem(
+        f"line {line}" if line else "",
+        f"byte 0x{byte.hex()} is no character in {name}: is this a CSV export or a SIE file?",
+    )

@@ -10,6 +10,8 @@ from __future__ import annotations
 import datetime
 import re
 
+from jobbsats.money import MAX_ORE
+
 # What may stand between groups of three digits: a space, a no-break space, a narrow or a thin space.
 _SPACES = " \u00a0\u202f\u2009"
 _GROUPED = rf"\d{{1,3}}(?:[{_SPACES}]\d{{3}})+|\d+"  # in groups of three, or not grouped at all
@@ -19,7 +21,6 @@ _PATTERNS = {
 }
 _ISO = re.compile(r"^(\d{4})-(\d{2})-(\d{2})$")
 _COMPACT = re.compile(r"^(\d{4})(\d{2})(\d{2})$")
-MAX_ORE = 2**62
 
 
 def parse_amount(text: str, decimal: str = ",") -> int:
