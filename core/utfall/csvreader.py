@@ -73,8 +73,8 @@ class CsvReader:
                         # A quote that opens and does not close on its line swallows the lines after it.
                         yield RowError(line, "a quote opens on this line and does not close on it", fatal=True)
                         return
-                    if not any(field.strip() for field in row):
-                        line = end + 1  # an empty line, or Excel's row of only ";;;;"
+                    if (len(row) != width or not row[i_amount]) and not any(f.strip() for f in row):
+                        line = end + 1  # an empty line, or Excel's row of only ";;;;" (looked for only then)
                         continue
                     if len(row) != width:
                         yield RowError(line, f"has {len(row)} fields; the header has {width}", tuple(row))

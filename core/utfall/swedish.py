@@ -47,8 +47,7 @@ def amount_or_none(text: str, decimal: str) -> int | None:
         return None
     sign, whole, frac = match.groups()
     if not whole.isdigit():
-        for space in _SPACES:
-            whole = whole.replace(space, "")
+        whole = "".join(whole.split())  # the pattern allowed only single spaces between groups
     ore = int(whole) * 100
     if frac:
         ore += int(frac) * (10 if len(frac) == 1 else 1)
