@@ -8,7 +8,9 @@ from __future__ import annotations
 
 import json
 from dataclasses import dataclass
+from decimal import Decimal
 from functools import cached_property
+from pathlib import Path
 
 from sqlite_utils import Database
 
@@ -211,6 +213,24 @@ class LedgerView:
             decision=_decision(json.loads(r["decision_json"] or "{}")),
             versions=json.loads(r["versions_json"] or "{}"),
         )
+
+    @cached_property
+    def config(self) -> dict:
+        """The run's scenario file as it was read then (TOML, decimals as Decimal), from the copy the run keeps.
+
+        A plugin keeps its own data in its own section of the scenario file
+        (declared with the ``config_schema`` hook, so it is checked when the run
+        is made) and reads it back here: ``ledger.config.get("asf", {})``.
+        """
+        import tomli
+
+        text = self._db.execute("select config_text from runs where id = ?", [self.run_id]).fetchone()[0]
+        return tomli.loads(text, parse_float=Decimal)
+
+    @property
+    def config_folder(self) -> Path:
+        """The folder (absolute) the run's scenario file was in: paths written in the file are relative to it."""
+        return Path(self.run.config_path).parent
 
     @cached_property
     def recipients(self) -> dict[str, Recipient]:

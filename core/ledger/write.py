@@ -90,7 +90,7 @@ def _write(db: Database, plan: Plan, versions: dict[str, str]) -> int:
             "started_at": datetime.datetime.now(datetime.UTC).isoformat(timespec="seconds"),
             "user": user(),
             "scenario": scenario.name,
-            "config_path": scenario.source,
+            "config_path": str(Path(scenario.source).absolute()),  # so paths in it resolve later, from anywhere
             "config_sha256": scenario.sha256,
             "config_text": scenario.text,
             "decision_json": json.dumps(dataclasses.asdict(scenario.decision), ensure_ascii=False),

@@ -285,7 +285,7 @@ def _new_batch(db: Database, source: Source, scenario: Scenario, summary: Summar
             "format": source.format,
             "encoding": source.text_encoding,
             "scenario": scenario.name,
-            "config_path": scenario.source,
+            "config_path": str(Path(scenario.source).absolute()),  # so paths in it resolve later, from anywhere
             "config_sha256": scenario.sha256,
             "versions_json": json.dumps({"jobbsats": __version__}),
             **{k: 0 for k in _COUNTS},
