@@ -59,14 +59,47 @@ class Table:
     derived: bool = False
 
 
+@dataclass(frozen=True)
+class Series:
+    """One set of bars in a chart: a name (a year, "Budget") and a value per category (integer öre)."""
+
+    name: str
+    values: tuple[int, ...]
+
+
+@dataclass(frozen=True)
+class Chart:
+    """A bar chart a report asks for, described as data: formats that can draw (html, xlsx) draw it.
+
+    :param title: what the chart shows, in the report's language
+    :param categories: the bars' labels along the axis (recipients)
+    :param series: one or more :class:`Series`, each with a value per category
+    :param unit: what the values count: ``kr`` (values in öre) or a unit such as ``platser``
+    """
+
+    title: str
+    categories: tuple[str, ...]
+    series: tuple[Series, ...]
+    unit: str = "kr"
+
+    def __post_init__(self) -> None:
+        for s in self.series:
+            if len(s.values) != len(self.categories):
+                raise ValueError(
+                    f"chart {self.title!r}: series {s.name!r} has {len(s.values)} values for "
+                    f"{len(self.categories)} categories"
+                )
+
+
 @dataclass
 class Document:
-    """What a report produces: a title, paragraphs of text and tables."""
+    """What a report produces: a title, paragraphs of text, tables, and charts for formats that draw."""
 
     report: str
     title: str
     tables: list[Table] = field(default_factory=list)
     paragraphs: list[str] = field(default_factory=list)
+    charts: list[Chart] = field(default_factory=list)
 
     @property
     def data_tables(self) -> list[Table]:

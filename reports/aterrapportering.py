@@ -21,7 +21,7 @@ from pathlib import Path
 
 from jobbsats.ledger.view import LedgerView, UtfallSum
 from jobbsats.money import KRONOR, format_kr, format_percent, round_half_up
-from jobbsats.report import Column, Document, ReportOptions, Table
+from jobbsats.report import Chart, Column, Document, ReportOptions, Series, Table
 
 
 def share(part: int, whole: int) -> Decimal | None:
@@ -35,18 +35,6 @@ def _kr(ore: int) -> str:
     return f"{format_kr(ore)}\u00a0kr"
 
 
-def budgets(ledger: LedgerView, year: int | None) -> dict[tuple[int, str], int]:
-    """Allocated money per (year, recipient): what it got from a kronor fund, less what it passed on."""
-    out: dict[tuple[int, str], int] = defaultdict(int)
-    for a in ledger.allocations(year):
-        if a.fund.unit != KRONOR:
-            continue
-        out[(a.year, a.to.id)] += a.amount
-        if a.via is not None:
-            out[(a.year, a.via.id)] -= a.amount
-    return dict(out)
-
-
 Key = tuple[int, "int | None", str]  # (year, quarter or None, recipient id)
 
 
@@ -57,7 +45,7 @@ class Aterrapportering:
     description = "Återrapportering: budget, utfall, kvar och andel använd per år och mottagare."
 
     def build(self, ledger: LedgerView, options: ReportOptions) -> Document:
-        budget = budgets(ledger, options.year)
+        budget = ledger.net_allocations(options.year)
         sums = ledger.utfall(options.year, options.quarters)
         fund_names = sorted({a.fund.name for a in ledger.allocations(options.year) if a.fund.unit == KRONOR})
         fund_text = " och ".join(fund_names) or "fonden"
@@ -89,6 +77,7 @@ class Aterrapportering:
             title=f"Återrapportering: {ledger.run.scenario}",
             tables=[self._table(keys, budget, used, other, names, options), *self._projects(sums, ledger)],
             paragraphs=paragraphs,
+            charts=[_chart(year, pairs, budget, used, names) for year in sorted({y for y, _ in pairs})],
         )
 
     @staticmethod
@@ -204,3 +193,20 @@ class Aterrapportering:
         if rest:
             text += f" Därutöver har {_kr(rest)} bokförts som annat utfall, som inte räknas till satsningen."
         return text
+
+
+def _chart(year: int, pairs, budget, used, names) -> Chart:
+    """Budget against utfall per recipient, for one year."""
+    recipients = [rid for y, rid in pairs if y == year]
+    spent = defaultdict(int)
+    for (y, _q, rid), amount in used.items():
+        if y == year:
+            spent[rid] += amount
+    return Chart(
+        title=f"Budget och utfall {year}",
+        categories=tuple(names.get(rid, rid) for rid in recipients),
+        series=(
+            Series("Budget", tuple(budget.get((year, rid), 0) for rid in recipients)),
+            Series("Utfall", tuple(spent[rid] for rid in recipients)),
+        ),
+    )

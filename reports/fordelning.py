@@ -16,7 +16,7 @@ from dataclasses import dataclass
 from jobbsats.errors import LedgerError
 from jobbsats.ledger.view import AllocationRow, Difference, FundInfo, FundYear, LedgerView
 from jobbsats.money import KRONOR, format_amount, format_count, format_units
-from jobbsats.report import Column, Document, ReportOptions, Table
+from jobbsats.report import Chart, Column, Document, ReportOptions, Series, Table
 
 UNALLOCATED = "Ej fördelat"
 NOT_DECIDED = "ej beslutat"
@@ -124,6 +124,7 @@ class Fordelning:
                     if options.year is None or d.year == options.year
                 ),
             ],
+            charts=_charts(ledger, options),
         )
 
     @staticmethod
@@ -284,3 +285,19 @@ def _total_sentence(fy: FundYear) -> str:
     if fy.assumed:
         text += " (*antagen total, inte beslutad" + (f": {fy.note}" if fy.note else "") + ")"
     return text + "."
+
+
+def _charts(ledger: LedgerView, options: ReportOptions) -> list[Chart]:
+    """The kronor each recipient ends up with, per year: what it got less what it passed on."""
+    money = ledger.net_allocations(options.year)
+    if not money:
+        return []
+    years = sorted({y for y, _ in money})
+    recipients = [rid for rid in ledger.recipients if any(money.get((y, rid)) for y in years)]
+    return [
+        Chart(
+            title="Fördelning per mottagare och år",
+            categories=tuple(ledger.recipients[rid].title for rid in recipients),
+            series=tuple(Series(str(y), tuple(money.get((y, rid), 0) for rid in recipients)) for y in years),
+        )
+    ]

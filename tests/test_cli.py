@@ -111,7 +111,7 @@ def test_plugins_lists_the_built_ins(cli):
     listing = {p["name"]: p for p in json.loads(result.stdout)}
     assert listing["jobbsats.rules"]["rules"] == ["cofinancing", "fixed", "percentage_key", "rate", "unit_cost"]
     assert listing["jobbsats.reports"]["reports"] == ["aterrapportering", "beslut", "fordelning", "projekt"]
-    assert listing["jobbsats.reports.formats"]["formats"] == ["csv", "json", "md"]
+    assert listing["jobbsats.reports.formats"]["formats"] == ["csv", "html", "json", "md", "xlsx"]
     assert all(p["builtin"] for p in listing.values())
     text = cli("plugins").stdout
     assert "rules: cofinancing, fixed, percentage_key, rate, unit_cost" in text

@@ -346,6 +346,20 @@ class LedgerView:
         """The years of the run that some fund has a total for."""
         return sorted({fy.year for fy in self.fund_years if fy.decided})
 
+    def net_allocations(self, year: int | None = None) -> dict[tuple[int, str], int]:
+        """Money in kronor per (year, recipient) as it ends up: what each got, less what it passed on to others.
+
+        Funds that count other things than kronor (platser) are left out.
+        """
+        out: dict[tuple[int, str], int] = {}
+        for a in self.allocations(year):
+            if a.fund.unit != "kr":
+                continue
+            out[(a.year, a.to.id)] = out.get((a.year, a.to.id), 0) + a.amount
+            if a.via is not None:
+                out[(a.year, a.via.id)] = out.get((a.year, a.via.id), 0) - a.amount
+        return out
+
     def allocations(self, year: int | None = None) -> list[AllocationRow]:
         sql = "select * from allocations where run_id = ?"
         params: list = [self.run_id]

@@ -6,9 +6,13 @@ from jobbsats.hookspecs import hookimpl
 @hookimpl
 def register_formats(register):
     from jobbsats.reports.formats.csvfile import Csv
+    from jobbsats.reports.formats.html import Html
     from jobbsats.reports.formats.jsonfile import Json
     from jobbsats.reports.formats.markdown import Markdown
+    from jobbsats.reports.formats.xlsx import Xlsx
 
     register(Markdown())
     register(Csv())
     register(Json())
+    register(Xlsx())
+    register(Html())

@@ -1,0 +1,132 @@
+"""The xlsx and html formats: real numbers and plain text in Excel, a safe self-contained page with its chart."""
+
+from __future__ import annotations
+
+import os
+import shutil
+import subprocess
+from decimal import Decimal
+from pathlib import Path
+
+import openpyxl
+import pytest
+
+from jobbsats.reports.formats.xlsx import sheet_names
+
+HOSTILE = '=HYPERLINK("x")'
+
+
+@pytest.fixture
+def hostile(scenario_file):
+    """The 2024 example with GVN named like a formula and FSN like markup."""
+    return scenario_file(
+        ('name = "gymnasie- och vuxenutbildningsnämnden"', f"name = '{HOSTILE}'"),
+        ('name = "funktionsstödsnämnden"', 'name = "<script>alert(1)</script> & co"'),
+    )
+
+
+def test_xlsx_amounts_are_numbers_that_add_up_to_the_json_total(cli, tmp_path, hostile):
+    assert cli("run", hostile, "--quiet").exit_code == 0
+    out = tmp_path / "f.xlsx"
+    assert cli("report", "fordelning", "-f", "xlsx", "-o", out).exit_code == 0
+    book = openpyxl.load_workbook(out)
+    assert book.sheetnames == ["Sammanfattning", "Fördelning"]
+    sheet = book["Fördelning"]
+    header = [c.value for c in sheet[1]]
+    amount = header.index("Belopp (kr)")
+    rows = list(sheet.iter_rows(min_row=2))
+    json_rows = cli.json_report("fordelning")["rows"]
+    data, totals = rows[: len(json_rows)], rows[len(json_rows) :]
+    assert all(r[amount].data_type == "n" for r in data)
+    assert sum(Decimal(str(r[amount].value)) for r in data) * 100 == sum(r["amount_ore"] for r in json_rows)
+    assert sum(r["amount_ore"] for r in json_rows) == 40_000_000 * 100
+    assert totals and all(r[amount].font.b for r in totals)  # the total rows, in bold
+    assert data[0][amount].number_format == "#,##0"
+    assert sheet.freeze_panes == "A2"
+    assert sheet[1][0].font.b
+    recipient = header.index("Mottagare")
+    [cell] = [r[recipient] for r in data if r[recipient].value == HOSTILE][:1]
+    assert cell.data_type == "s"  # text, not a formula
+
+
+def test_xlsx_is_never_written_to_the_terminal_nor_over_a_file(cli, tmp_path):
+    assert cli("run", "--quiet").exit_code == 0
+    result = cli("report", "fordelning", "-f", "xlsx")
+    assert result.exit_code == 1 and "binary; write it to a file with -o FILE" in result.stderr
+    out = tmp_path / "f.xlsx"
+    assert cli("report", "fordelning", "-o", out).exit_code == 0  # the format from the extension
+    before = out.read_bytes()
+    again = cli("report", "beslut", "-o", out)
+    assert again.exit_code != 0 and out.read_bytes() == before
+    assert cli("report", "beslut", "-o", out, "--force").exit_code == 0
+    assert openpyxl.load_workbook(out).sheetnames[1].startswith("Förslag till beslut")
+
+
+def test_sheet_names_are_what_excel_accepts():
+    names = sheet_names(["Översikt per år", "Översikt per år", "a/b:c*d?e[f]", "x" * 40, "", "ÖVERSIKT PER ÅR"])
+    assert names[:3] == ["Översikt per år", "Översikt per år (2)", "a b c d e f"]
+    assert len(names[3]) == 31 and names[4] == "Blad"
+    assert names[5] == "ÖVERSIKT PER ÅR (3)"  # Excel compares names without case
+
+
+def test_html_is_escaped_self_contained_and_has_its_chart(cli, tmp_path, hostile):
+    assert cli("run", hostile, "--quiet").exit_code == 0
+    out = tmp_path / "f.html"
+    assert cli("report", "fordelning", "-o", out).exit_code == 0
+    page = out.read_text(encoding="utf-8")
+    assert "<script>" not in page and "&lt;script&gt;alert(1)&lt;/script&gt; &amp; co" in page
+    assert page.count("<svg") == 1 and 'id="chart-1"' in page
+    assert "13\u00a0056\u00a0000" in page  # Swedish numbers in the tables
+    # Nothing is fetched: no external scripts, styles or images.
+    assert "src=" not in page and "<link" not in page and "@import" not in page
+
+
+def chromium() -> str | None:
+    return shutil.which("chromium") or shutil.which("chromium-browser")
+
+
+BROWSER_FLAGS = [
+    "--headless",
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-quic",
+    "--no-first-run",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
+]
+
+
+def test_the_html_report_renders_in_headless_chromium_with_its_chart(cli, tmp_path):
+    """.ci/run installs Chromium, so in CI this test runs; elsewhere it is skipped without one."""
+    browser = chromium()
+    if browser is None:
+        if os.environ.get("CI"):
+            pytest.fail("Chromium is missing in CI: .ci/run should have installed it")
+        pytest.skip("no Chromium here (Debian: apt-get install chromium)")
+    assert cli("run", "--quiet").exit_code == 0
+    page = tmp_path / "fordelning.html"
+    assert cli("report", "fordelning", "-o", page).exit_code == 0
+    profile = tmp_path / "profile"
+    common = [browser, *BROWSER_FLAGS, f"--user-data-dir={profile}"]
+    dom = subprocess.run(
+        [*common, "--enable-logging=stderr", "--dump-dom", page.as_uri()], capture_output=True, text=True, timeout=120
+    )
+    assert dom.returncode == 0, dom.stderr[-2000:]
+    assert '<figure class="chart" id="chart-1"' in dom.stdout and "<svg" in dom.stdout
+    assert "Fördelning per mottagare och år" in dom.stdout
+    console_errors = [line for line in dom.stderr.splitlines() if "CONSOLE" in line and "ERROR" in line]
+    assert not console_errors, console_errors
+    # A picture for people: kept with the test output.
+    shots = Path(os.environ.get("JOBBSATS_TEST_OUTPUT", Path(__file__).resolve().parent.parent / "test-output"))
+    shots.mkdir(parents=True, exist_ok=True)
+    shot = shots / "fordelning-2024.png"
+    result = subprocess.run(
+        [*common, f"--screenshot={shot}", "--window-size=1200,1800", page.as_uri()],
+        capture_output=True,
+        text=True,
+        timeout=120,
+    )
+    assert result.returncode == 0, result.stderr[-2000:]
+    assert shot.stat().st_size > 20_000  # a page with a chart, not a blank one
+    print(f"screenshot of the html report: {shot}")
