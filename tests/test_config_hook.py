@@ -87,3 +87,12 @@ def test_unknown_rule_hints_at_the_allowlist(tmp_path, example_text):
     with pytest.raises(InputError) as caught:
         load_scenario(path, get_registry())
     assert "JOBBSATS_LOAD_PLUGINS='' may leave out the plugin" in str(caught.value)
+
+
+def test_a_plugin_section_left_out_by_the_allowlist_says_so(cli, scenario_file):
+    path = scenario_file(("[funds.sjs]", "[asf]\nsuppress_below = 5\n\n[funds.sjs]"))
+    result = cli("validate", path)  # conftest sets JOBBSATS_LOAD_PLUGINS=''
+    assert result.exit_code == 1
+    assert "asf: unknown key (is it misspelt?); JOBBSATS_LOAD_PLUGINS='' may leave out the plugin that brings it" in (
+        result.stderr
+    )

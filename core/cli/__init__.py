@@ -25,6 +25,7 @@ COMMANDS = {
     "plugins": "jobbsats.cli.info:plugins",
     "examples": "jobbsats.cli.info:examples",
     "init": "jobbsats.cli.init:init",
+    "new-plugin": "jobbsats.cli.scaffold:new_plugin",
 }
 
 

@@ -1,0 +1,72 @@
+"""CONTRIBUTING.md's fifteen-minute tutorial, step by step: scaffold, install, test, run, see the report.
+
+The commands are read from the tutorial's ``<!-- tutorial -->`` block and carried out as written,
+with two changes so the test's own environment stays clean: ``pip install`` installs into a
+temporary folder (``--target``, on ``PYTHONPATH`` for the later steps) instead of the running
+environment, and the ledger is a temporary file.
+"""
+
+from __future__ import annotations
+
+import os
+import re
+import shlex
+import subprocess
+import sys
+from pathlib import Path
+
+CONTRIBUTING = Path(__file__).resolve().parents[1] / "CONTRIBUTING.md"
+NBSP = "\u00a0"
+
+
+def tutorial() -> list[list[str]]:
+    text = CONTRIBUTING.read_text(encoding="utf-8")
+    block = re.search(r"<!-- tutorial -->\n```console\n(.*?)```", text, re.S)
+    assert block, "CONTRIBUTING.md has no <!-- tutorial --> block"
+    return [shlex.split(line[2:]) for line in block[1].splitlines() if line.startswith("$ ")]
+
+
+def test_the_tutorial_steps_work_as_written(tmp_path):
+    steps = tutorial()
+    assert [s[:2] for s in steps] == [
+        ["jobbsats", "new-plugin"],
+        ["pip", "install"],
+        ["pytest", "demo"],
+        ["jobbsats", "plugins"],
+        ["jobbsats", "run"],
+        ["jobbsats", "report"],
+    ], "the tutorial changed: change this test with it"
+    site = tmp_path / "site"
+    env = {k: v for k, v in os.environ.items() if k not in ("JOBBSATS_LOAD_PLUGINS", "PYTHONPATH")}
+    env |= {"PYTHONPATH": str(site), "JOBBSATS_DB": str(tmp_path / "ledger.db"), "PYTHONUTF8": "1"}
+    outputs = []
+    for step in steps:
+        if step[0] == "jobbsats":
+            command = [sys.executable, "-c", "from jobbsats.cli import main; main()", *step[1:]]
+        elif step[0] == "pip":
+            # Not editable, and into a folder of its own: the test must not change the environment it runs in.
+            package = step[-1].split("[")[0].strip("'")
+            command = [sys.executable, "-m", "pip", "install", "-q", "--no-deps", "--no-build-isolation"]
+            command += ["--no-index", "--target", str(site), package]
+        else:
+            command = [sys.executable, "-m", "pytest", "-q", "-p", "no:cacheprovider", *step[1:]]
+        done = subprocess.run(command, cwd=tmp_path, env=env, capture_output=True, text=True, timeout=300)
+        assert done.returncode == 0, f"step {' '.join(step)!r} failed:\n{done.stdout}\n{done.stderr}"
+        outputs.append(done.stdout)
+    scaffold, _pip, tests, listing, _run, report = outputs
+    assert (tmp_path / "demo" / "jobbsats_demo.py").is_file() and "Wrote the report plugin demo" in scaffold
+    assert "2 passed" in tests
+    assert "demo 0.1.0 (jobbsats-demo)\n    reports: demo" in listing
+    # The 2024 example: ASN 9 000 000 + 13 056 000; KS keeps 500 000 + 1 536 000 of what it got.
+    assert f"| 2024 | Arbetsmarknads- och socialnämnden | 22{NBSP}056{NBSP}000 |" in report
+    assert f"| 2024 | Kommunstyrelsen | 2{NBSP}036{NBSP}000 |" in report
+    assert f"| **Summa** | **40{NBSP}000{NBSP}000** |" in report
+
+
+def test_new_plugin_refuses_a_bad_name_and_an_existing_folder(cli, tmp_path):
+    bad = cli("new-plugin", "Demo-1", "--dir", tmp_path)
+    assert bad.exit_code == 1 and "lower case letters, digits and _" in bad.stderr
+    assert cli("new-plugin", "lika", "--rule", "--dir", tmp_path).exit_code == 0
+    assert (tmp_path / "lika" / "jobbsats_lika.py").read_text(encoding="utf-8").count("class Lika") == 1
+    again = cli("new-plugin", "lika", "--dir", tmp_path)
+    assert again.exit_code == 1 and "exists already" in again.stderr
