@@ -1,0 +1,32 @@
+"""The ``[asf]`` section of the scenario file, as a Cerberus fragment the core validates with the rest."""
+
+from __future__ import annotations
+
+from jobbsats.config.schema import TEXT, tables_by_id
+
+from jobbsats_asf.indicators import INDICATORS
+
+DEFAULT_SUPPRESS_BELOW = 5
+
+PARTNER = {
+    "name": {**TEXT, "required": True},
+    "target_group": {**TEXT, "required": True},  # målgrupp
+    "purpose": {**TEXT, "required": True},  # syfte
+    "goal": {**TEXT, "required": True},  # mål, as the agreement words it
+    # Numeric goals per year, by indicator: goals = { matchning = 300, anstallda = 40 }.
+    "goals": {
+        "type": "dict",
+        "empty": False,
+        "schema": {i.key: {"type": "integer", "min": 1} for i in INDICATORS},
+    },
+}
+
+SECTION = {
+    "type": "dict",
+    "schema": {
+        "indicators": {**TEXT, "required": True},  # the CSV, relative to the scenario file
+        # At least 3: with 2, "<2" next to a shown 0 would say the count is exactly 1.
+        "suppress_below": {"type": "integer", "min": 3, "max": 1000},
+        "partners": tables_by_id(PARTNER),
+    },
+}
