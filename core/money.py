@@ -180,12 +180,13 @@ def format_amount(ore: int, shown_in: str = "kr", sep: str = NBSP) -> str:
 def format_percent(value: Fraction | Decimal, sep: str = NBSP) -> str:
     """Swedish percent: ``51 %``, ``33,33 %`` (decimal comma).
 
-    A Fraction is shown with the decimals it needs; a Decimal with the places it
-    has (``Decimal("36.0")`` is ``36,0 %``), so a column rounded to one decimal
+    A Fraction is shown with the decimals it needs, at most four (a third is
+    ``33,3333 %``, rounded half up); a Decimal with the places it has
+    (``Decimal("36.0")`` is ``36,0 %``), so a column rounded to one decimal
     reads evenly.
     """
     if isinstance(value, Fraction):
-        number = (Decimal(value.numerator) / Decimal(value.denominator)).normalize()
+        number = (Decimal(round_half_up(value * 10_000)) / 10_000).normalize()
     else:
         number = value if value.as_tuple().exponent <= 0 else value.quantize(Decimal(1))
     text = format(number, "f")

@@ -69,7 +69,7 @@ class Series:
 
 @dataclass(frozen=True)
 class Chart:
-    """A bar chart a report asks for, described as data: formats that can draw (html, xlsx) draw it.
+    """A bar chart a report asks for, described as data: formats that can draw (html) draw it.
 
     :param title: what the chart shows, in the report's language
     :param categories: the bars' labels along the axis (recipients)

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import os
+import re
 import shutil
 import subprocess
 from decimal import Decimal
@@ -64,7 +65,7 @@ def test_xlsx_is_never_written_to_the_terminal_nor_over_a_file(cli, tmp_path):
 
 def test_sheet_names_are_what_excel_accepts():
     names = sheet_names(["Översikt per år", "Översikt per år", "a/b:c*d?e[f]", "x" * 40, "", "ÖVERSIKT PER ÅR"])
-    assert names[:3] == ["Översikt per år", "Översikt per år (2)", "a b c d e f"]
+    assert names[:3] == ["Översikt per år", "Översikt per år (2)", "a - b - c - d - e - f"]
     assert len(names[3]) == 31 and names[4] == "Blad"
     assert names[5] == "ÖVERSIKT PER ÅR (3)"  # Excel compares names without case
 
@@ -130,3 +131,31 @@ def test_the_html_report_renders_in_headless_chromium_with_its_chart(cli, tmp_pa
     assert result.returncode == 0, result.stderr[-2000:]
     assert shot.stat().st_size > 20_000  # a page with a chart, not a blank one
     print(f"screenshot of the html report: {shot}")
+
+
+def test_markdown_lets_no_html_through(cli, hostile):
+    assert cli("run", hostile, "--quiet").exit_code == 0
+    text = cli("report", "fordelning").stdout
+    assert not re.search(r"(?<!\\)<script>", text) and "\\<script>alert(1)\\</script> & co" in text
+
+
+def test_csv_of_several_tables_has_one_header(cli):
+    """beslut of the mandate period: a table per year, one header line, a table column naming each row's."""
+    assert cli("run", "malmo-2024-2026", "--quiet").exit_code == 0
+    lines = cli("report", "beslut", "-f", "csv").stdout.splitlines()
+    assert lines[0].startswith("table,")
+    assert sum(1 for line in lines if line.startswith("table,")) == 1
+    assert {line.split(",")[0] for line in lines[1:]} == {"beslut_2024", "beslut_2025", "beslut_2026"}
+
+
+def test_a_percent_as_a_fraction_is_a_number_in_xlsx(tmp_path):
+    from fractions import Fraction
+
+    from jobbsats.report import Column, Document, Table
+    from jobbsats.reports.formats.xlsx import Xlsx
+
+    table = Table("t", "Andelar", [Column("share", "Andel (%)", "percent")], rows=[{"share": Fraction(100, 3)}])
+    out = tmp_path / "p.xlsx"
+    out.write_bytes(Xlsx().render(Document("t", "T", [table])))
+    cell = openpyxl.load_workbook(out)["Andelar"]["A2"]
+    assert cell.data_type == "n" and abs(cell.value - 1 / 3) < 1e-12 and cell.number_format == "0.0000%"

@@ -14,6 +14,9 @@ import shlex
 import subprocess
 import sys
 from pathlib import Path
+from types import SimpleNamespace
+
+from jobbsats.plugins import add_plugin
 
 CONTRIBUTING = Path(__file__).resolve().parents[1] / "CONTRIBUTING.md"
 NBSP = "\u00a0"
@@ -64,9 +67,50 @@ def test_the_tutorial_steps_work_as_written(tmp_path):
 
 
 def test_new_plugin_refuses_a_bad_name_and_an_existing_folder(cli, tmp_path):
-    bad = cli("new-plugin", "Demo-1", "--dir", tmp_path)
-    assert bad.exit_code == 1 and "lower case letters, digits and _" in bad.stderr
+    for name in ("Demo-1", "x_", "a__b", "1x"):
+        bad = cli("new-plugin", name, "--dir", tmp_path)
+        assert bad.exit_code == 1 and "words joined by single _" in bad.stderr, name
+    taken = cli("new-plugin", "fordelning", "--dir", tmp_path)
+    assert taken.exit_code == 1 and "'fordelning' is a report already (from jobbsats.reports)" in taken.stderr
     assert cli("new-plugin", "lika", "--rule", "--dir", tmp_path).exit_code == 0
     assert (tmp_path / "lika" / "jobbsats_lika.py").read_text(encoding="utf-8").count("class Lika") == 1
     again = cli("new-plugin", "lika", "--dir", tmp_path)
     assert again.exit_code == 1 and "exists already" in again.stderr
+
+
+def test_the_scaffolded_rule_splits_a_fund_of_places_in_whole_places(cli, tmp_path):
+    """1 516 platser in three: 506 + 505 + 505 (the rule's unit is the fund's, not öre)."""
+    assert cli("new-plugin", "lika", "--rule", "--dir", tmp_path).exit_code == 0
+    source = (tmp_path / "lika" / "jobbsats_lika.py").read_text(encoding="utf-8")
+    namespace: dict = {}
+    exec(compile(source, "jobbsats_lika.py", "exec"), namespace)  # the module as written, without installing it
+    add_plugin(SimpleNamespace(register_rules=namespace["register_rules"]), "lika")
+    text = """
+[scenario]
+name = "Platser"
+[recipients.A]
+name = "a"
+kind = "nämnd"
+[recipients.B]
+name = "b"
+kind = "nämnd"
+[recipients.C]
+name = "c"
+kind = "nämnd"
+[funds.p]
+name = "Platser"
+unit = "platser"
+total = { 2024 = 1516 }
+[[rules]]
+rule = "lika"
+to = ["A", "B", "C"]
+"""
+    path = tmp_path / "platser.toml"
+    path.write_text(text, encoding="utf-8")
+    assert cli("run", path, "--quiet").exit_code == 0
+    rows = cli.json_report("fordelning")["rows"]
+    assert [(r["recipient_id"], r["amount"]) for r in rows if r.get("recipient_id")] == [
+        ("A", 506),
+        ("B", 505),
+        ("C", 505),
+    ]

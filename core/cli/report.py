@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import os
 from pathlib import Path
 
 import click
@@ -11,7 +12,7 @@ from jobbsats.cli.options import db_option, guarded
 
 @click.command()
 @click.argument("name")
-@click.option("--format", "-f", "fmt", help="Output format: md (default), csv, json, or one a plugin adds.")
+@click.option("--format", "-f", "fmt", help="Output format: md (default), csv, json, xlsx, html, or one a plugin adds.")
 @click.option("--output", "-o", type=click.Path(path_type=Path), help="Write to this file (- for standard output).")
 @click.option("--year", type=int, help="Only this year.")
 @click.option("--quarters", is_flag=True, help="Break years into quarters (reports that can, such as projekt).")
@@ -31,10 +32,12 @@ def report(
     """Produce the report NAME from the ledger (see `jobbsats plugins` for the reports).
 
     Built in: `fordelning` (the allocation, with totals), `beslut` (the
-    numbered decision points in Swedish) and `projekt` (co-financed projects
-    per financier and year or quarter). With -o and no --format, the format
+    numbered decision points in Swedish), `projekt` (co-financed projects
+    per financier and year or quarter) and `aterrapportering` (budget against
+    booked utfall). `jobbsats plugins` lists the reports plugins add. With -o and no --format, the format
     follows the file's extension.
     """
+    from jobbsats.entrypoints import ALLOWLIST_ENV
     from jobbsats.errors import JobbsatsError
     from jobbsats.files import write_atomic
     from jobbsats.ledger import open_ledger
@@ -48,7 +51,10 @@ def report(
     if fmt is not None:
         fmt = fmt.lower()
     if name not in registry.reports:
-        raise JobbsatsError(f"unknown report {name!r} (reports: {', '.join(sorted(registry.reports))})")
+        hint = ""
+        if os.environ.get(ALLOWLIST_ENV) is not None:
+            hint = f"; {ALLOWLIST_ENV}={os.environ[ALLOWLIST_ENV]!r} may leave out the plugin that brings it"
+        raise JobbsatsError(f"unknown report {name!r} (reports: {', '.join(sorted(registry.reports))}){hint}")
     if fmt is None:
         suffix = output.suffix.lstrip(".").lower() if output else ""
         fmt = next((f.name for f in registry.formats.values() if f.extension == suffix), None if suffix else "md")

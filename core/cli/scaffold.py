@@ -7,7 +7,9 @@ from pathlib import Path
 
 import click
 
-_NAME = re.compile(r"[a-z][a-z0-9_]{0,39}")
+# Words of lower case letters and digits joined by single underscores, so the distribution name
+# (with hyphens) is a valid one: "jobbsats-x-" is not.
+_NAME = re.compile(r"[a-z][a-z0-9]*(?:_[a-z0-9]+)*")
 
 
 @click.command("new-plugin")
@@ -26,8 +28,18 @@ def new_plugin(name: str, kind: str, parent: Path) -> None:
 
     from jobbsats.errors import JobbsatsError
 
-    if not _NAME.fullmatch(name):
-        raise JobbsatsError(f"{name!r}: a plugin name is lower case letters, digits and _, starting with a letter")
+    if not _NAME.fullmatch(name) or len(name) > 40:
+        raise JobbsatsError(
+            f"{name!r}: a plugin name is lower case letters and digits, words joined by single _, "
+            "starting with a letter (at most 40 characters)"
+        )
+    from jobbsats.registry import get_registry
+
+    registry = get_registry()
+    taken = {**{n: "rule" for n in registry.rules}, **{n: "report" for n in registry.reports}}
+    if name in taken:
+        owner = registry.owner[(taken[name], name)]
+        raise JobbsatsError(f"{name!r} is a {taken[name]} already (from {owner}); two of one name cannot both load")
     folder = parent / name
     if folder.exists():
         raise JobbsatsError(f"{folder}: exists already; choose another name or folder")

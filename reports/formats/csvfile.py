@@ -1,4 +1,4 @@
-"""``csv``: raw numbers (money in integer öre), UTF-8, data rows only.
+"""``csv``: raw numbers (money in integer öre), UTF-8, data rows only, under one header line.
 
 The fields are the same as in the JSON format: the table's columns, then any
 extra machine fields the report puts in its rows (such as ``recipient_id``).
@@ -38,13 +38,16 @@ class Csv:
 
     def render(self, document: Document) -> str:
         buffer = io.StringIO()
-        several = len(document.data_tables) > 1
+        tables = document.data_tables
+        several = len(tables) > 1
+        # One header for the whole file, so it reads as one sheet: with several tables, a "table"
+        # column says which each row is of, and a field a table lacks is left empty.
+        keys: list[str] = []
+        for table in tables:
+            keys += [k for k in fields(table) if k not in keys]
         writer = csv.writer(buffer, lineterminator="\n")
-        for index, table in enumerate(document.data_tables):
-            keys = fields(table)
-            if index == 0 or several:
-                writer.writerow((["table"] if several else []) + keys)
+        writer.writerow((["table"] if several else []) + keys)
+        for table in tables:
             for row in table.rows:
-                values = [cell(row.get(k)) for k in keys]
-                writer.writerow(([table.name] if several else []) + values)
+                writer.writerow(([table.name] if several else []) + [cell(row.get(k)) for k in keys])
         return buffer.getvalue()

@@ -78,7 +78,9 @@ def draw(chart: Chart) -> Markup:
     scale = 100 if chart.unit == KRONOR else 1
     count = len(chart.series)
     width = 0.8 / max(count, 1)
-    with plt.rc_context({"svg.fonttype": "path", "font.size": 9, "svg.hashsalt": "jobbsats"}):
+    # text.parse_math off: a name with $...$ is shown as written, not typeset as mathematics.
+    settings = {"svg.fonttype": "path", "font.size": 9, "svg.hashsalt": "jobbsats", "text.parse_math": False}
+    with plt.rc_context(settings):
         fig, ax = plt.subplots(figsize=(10, 0.5 + 0.45 * max(len(chart.categories), 1) * max(count, 1) * 0.6 + 1.5))
         positions = range(len(chart.categories))
         for i, series in enumerate(chart.series):
@@ -90,7 +92,6 @@ def draw(chart: Chart) -> Markup:
         unit = "kr" if chart.unit == KRONOR else chart.unit
         ax.xaxis.set_major_formatter(FuncFormatter(lambda x, _pos: _tick(x, chart.unit)))
         ax.set_xlabel(unit)
-        ax.set_title(chart.title)
         if count > 1:
             ax.legend()
         ax.grid(axis="x", color="#dddddd")

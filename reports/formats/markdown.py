@@ -2,14 +2,26 @@
 
 from __future__ import annotations
 
+import re
+
 from jobbsats.report import Document, Table
 from jobbsats.reports.formats.cells import display
 
 _RIGHT = {"money", "int", "percent"}
 
 
+# A "<" that could open an HTML tag or comment in Markdown (``<b>``, ``</p>``, ``<!--``); "<5" cannot.
+_TAG_START = re.compile(r"<(?=[A-Za-z/!?])")
+
+
+def _text(text: str) -> str:
+    """Text as Markdown shows it literally: no HTML gets through (``<b>`` stays ``<b>``), one line."""
+    return _TAG_START.sub(r"\\<", text.replace("\\", "\\\\")).replace("\n", " ")
+
+
 def _escape(text: str) -> str:
-    return text.replace("\\", "\\\\").replace("|", "\\|").replace("\n", " ")
+    """A table cell: as :func:`_text`, and ``|`` kept from ending the cell."""
+    return _text(text).replace("|", "\\|")
 
 
 def _grid(table: Table) -> list[str]:
@@ -27,7 +39,7 @@ def _grid(table: Table) -> list[str]:
 
 
 def _numbered(table: Table) -> list[str]:
-    return [f"{row['point']}. {row['text']}" for row in table.rows]
+    return [f"{row['point']}. {_text(row['text'])}" for row in table.rows]
 
 
 class Markdown:
@@ -36,11 +48,11 @@ class Markdown:
     binary = False
 
     def render(self, document: Document) -> str:
-        lines = [f"# {document.title}", ""]
+        lines = [f"# {_text(document.title)}", ""]
         for paragraph in document.paragraphs:
-            lines += [paragraph, ""]
+            lines += [_text(paragraph), ""]
         for table in document.tables:
             if len(document.tables) > 1 or not table.numbered:
-                lines += [f"## {table.title}", ""]
+                lines += [f"## {_text(table.title)}", ""]
             lines += (_numbered(table) if table.numbered else _grid(table)) + [""]
         return "\n".join(lines)

@@ -18,13 +18,14 @@ from __future__ import annotations
 import io
 import re
 from decimal import Decimal
+from fractions import Fraction
 from typing import Any
 
 from jobbsats.money import SHOWN_IN
 from jobbsats.report import Column, Document, Table
 from jobbsats.reports.formats.cells import display
 
-_SHEET_FORBIDDEN = re.compile(r"[\[\]:*?/\\]")
+_SHEET_FORBIDDEN = re.compile(r"\s*[\[\]:*?/\\]+\s*")
 _MAX_WIDTH = 60
 
 
@@ -32,7 +33,7 @@ def sheet_names(titles: list[str]) -> list[str]:
     """Excel sheet names: at most 31 characters, none of []:*?/\\, unique (case-insensitively), not blank."""
     names: list[str] = []
     for title in titles:
-        base = _SHEET_FORBIDDEN.sub(" ", title).strip().strip("'")[:31] or "Blad"
+        base = _SHEET_FORBIDDEN.sub(" - ", title).strip(" -'")[:31].rstrip() or "Blad"
         name, n = base, 2
         while name.lower() in (x.lower() for x in names):
             suffix = f" ({n})"
@@ -97,7 +98,12 @@ def _write(sheet: Any, r: int, col: int, column: Column, value: Any, styles: _St
         code = "#,##0" + ("." + "0" * places if places else "")
         sheet.write_number(r, col, float(amount), styles.number(code, total))
     elif column.kind == "percent":
-        sheet.write_number(r, col, float(Decimal(value) / 100), styles.number("0.0%", total))
+        share = Fraction(value) / 100
+        written = value if isinstance(value, Decimal) else Decimal(share.numerator) / share.denominator * 100
+        places = min(max(0, -written.normalize().as_tuple().exponent), 4)
+        sheet.write_number(
+            r, col, float(share), styles.number("0" + ("." + "0" * places if places else "") + "%", total)
+        )
     else:  # int, year
         sheet.write_number(r, col, int(value), styles.number("#,##0" if column.kind == "int" else "0", total))
 
