@@ -23,6 +23,7 @@ def test_schema_is_strict_and_migrations_are_named(cli):
         ("jobbsats", "0001_initial"),
         ("jobbsats", "0002_projects"),
         ("jobbsats", "0003_utfall"),
+        ("jobbsats", "0004_append_only"),
     ]
 
 
@@ -217,3 +218,35 @@ def test_the_shipped_migration_is_never_edited():
     from jobbsats.ledger.migrations import _INITIAL
 
     assert hashlib.sha256(_INITIAL.encode()).hexdigest() == SHIPPED_0001_SHA256
+
+
+@pytest.mark.parametrize(
+    "statement",
+    [
+        "update allocations set amount = amount + 100",
+        "delete from allocations",
+        "update runs set scenario = 'x'",
+        "delete from fund_totals",
+        "update utfall set amount = 0",
+        "delete from utfall",
+        "update import_batches set rows_read = 1",
+        "delete from import_batches",
+    ],
+)
+def test_the_ledger_is_append_only(statement, cli, tmp_path, digest):
+    """SQLite itself refuses to change or remove a row (Bokföringslagen: corrections are new entries)."""
+    assert cli("run", "--quiet").exit_code == 0
+    booked = tmp_path / "u.csv"
+    booked.write_bytes((examples.utfall_of("malmo-2024")).read_bytes())
+    assert cli("import", "utfall", booked).exit_code == 0
+    before = digest(cli.db)
+    conn = sqlite3.connect(cli.db)
+    with pytest.raises(sqlite3.DatabaseError, match="is append-only; rows are never"):
+        conn.execute(statement)
+    conn.close()
+    assert digest(cli.db) == before
+
+
+def test_the_ledger_is_written_ahead(cli):
+    assert cli("run", "--quiet").exit_code == 0
+    assert sqlite3.connect(cli.db).execute("pragma journal_mode").fetchone() == ("wal",)

@@ -248,3 +248,41 @@ CREATE INDEX utfall_batch_year ON utfall(batch_id, year, recipient_id)
 @migrations(name="0003_utfall")
 def utfall(db: Database) -> None:
     _execute_each(db, _UTFALL)
+
+
+# The ledger is append-only (Bokföringslagen 5 kap.: corrections are new entries): SQLite itself
+# refuses to change or remove a row once written. A correction is a new run, or an import batch
+# that supersedes an earlier one. The one write after an insert is an import batch's own counts,
+# set once at the end of its transaction (its rows_read is 0 until then, and never after).
+APPEND_ONLY = (
+    "runs",
+    "recipients",
+    "funds",
+    "fund_totals",
+    "allocations",
+    "rounding_differences",
+    "financiers",
+    "projects",
+    "project_financing",
+    "project_periods",
+    "batch_supersedes",
+    "utfall",
+)
+
+
+def _refuse(action: str, table: str, when: str = "") -> str:
+    message = f"jobbsats ledger: {table} is append-only; rows are never {action}d (a correction is a new run or batch)"
+    return (
+        f"CREATE TRIGGER {table}_no_{action} BEFORE {action.upper()} ON {table} {when}"
+        f"BEGIN SELECT RAISE(ABORT, '{message}'); END"
+    )
+
+
+@migrations(name="0004_append_only")
+def append_only(db: Database) -> None:
+    # One statement each: a trigger's body holds a ";" of its own.
+    for table in APPEND_ONLY:
+        db.execute(_refuse("update", table))
+        db.execute(_refuse("delete", table))
+    db.execute(_refuse("update", "import_batches", "WHEN OLD.rows_read > 0 "))
+    db.execute(_refuse("delete", "import_batches"))

@@ -48,6 +48,11 @@ def transaction(path: Path) -> Iterator[Database]:
     conn = db.conn
     done = False
     try:
+        # Write-ahead logging: readers go on while a run is written, and a crash midway leaves the
+        # ledger as it was. It stays set in the file; outside a transaction is the only time to set it,
+        # and only on a jobbsats ledger (or a new file): never on someone else's database.
+        require_ledger(db, path, allow_empty=True)
+        conn.execute("PRAGMA journal_mode = WAL")
         try:
             conn.execute("BEGIN IMMEDIATE")
         except sqlite3.OperationalError as exc:
