@@ -36,7 +36,11 @@ class Cli:
         return self.runner.invoke(cli, [str(a) for a in args], env={"JOBBSATS_DB": str(self.db), **(env or {})})
 
     def json_report(self, name: str, *args: str) -> dict:
-        result = self("report", name, "--format", "json", *args)
+        return self.json_report_of("report", name, *args)
+
+    def json_report_of(self, command: str, *args: str) -> dict:
+        """A command that prints a document (``report NAME``, ``show``, ``diff``), as JSON."""
+        result = self(command, *args, "--format", "json")
         assert result.exit_code == 0, result.output
         return json.loads(result.stdout)
 

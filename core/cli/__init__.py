@@ -22,6 +22,8 @@ COMMANDS = {
     "report": "jobbsats.cli.report:report",
     "import": "jobbsats.cli.imports:import_group",
     "runs": "jobbsats.cli.info:runs",
+    "show": "jobbsats.cli.history:show",
+    "diff": "jobbsats.cli.history:diff",
     "plugins": "jobbsats.cli.info:plugins",
     "examples": "jobbsats.cli.info:examples",
     "init": "jobbsats.cli.init:init",
