@@ -41,10 +41,15 @@ def describe(value: object) -> str:
     return "a date or time" if hasattr(value, "isoformat") else type(value).__name__
 
 
+def shorten(text: str, limit: int = 60) -> str:
+    """A name as a message quotes it: a very long one cut short with "…", so a message stays a line."""
+    return text if len(text) <= limit else text[: limit - 1] + "…"
+
+
 def key_path(prefix: str, key: object) -> str:
     if isinstance(key, int):
         return f"{prefix}[{key}]"
-    text = str(key)
+    text = shorten(str(key))
     if not _IDENT.match(text):
         quoted = json.dumps(text, ensure_ascii=False)  # quotes and newlines stay readable and unambiguous
         return f"{prefix}[{quoted}]" if prefix else quoted

@@ -14,7 +14,7 @@ from dataclasses import dataclass, field
 from string import Template
 from typing import Any, Protocol, runtime_checkable
 
-from jobbsats.errors import Problem, key_path
+from jobbsats.errors import Problem, key_path, shorten
 from jobbsats.money import AmountError, to_units
 from jobbsats.scenario import Fund, RuleSpec, Scenario
 
@@ -70,7 +70,7 @@ def unknown_recipient(rid: str, path: str, scenario: Scenario) -> Problem:
     """The problem for a recipient id the scenario does not define, listing the ones it does."""
     known = sorted(scenario.recipients)
     listed = ", ".join(known[:20]) + (", ..." if len(known) > 20 else "")
-    return Problem(path, f"unknown recipient {rid!r} (recipients: {listed})")
+    return Problem(path, f"unknown recipient {shorten(rid)!r} (recipients: {listed})")
 
 
 @dataclass(frozen=True)

@@ -64,6 +64,8 @@ def report(
     if fmt not in registry.formats:
         raise JobbsatsError(f"unknown format {fmt!r} (formats: {', '.join(sorted(registry.formats))})")
     formatter = registry.formats[fmt]
+    if output is not None and output.resolve() == db.resolve():
+        raise JobbsatsError(f"{output}: is the ledger itself; write the report to another file")
     if formatter.binary and output is None:
         raise JobbsatsError(f"the {fmt} format is binary; write it to a file with -o FILE")
     view = LedgerView(open_ledger(db, must_exist=True), run_id)

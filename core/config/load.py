@@ -52,14 +52,32 @@ def read_text(path: Path) -> tuple[str, bytes]:
     return text.removeprefix(BOM), raw
 
 
+MAX_DEPTH = 32  # a scenario file needs five or six levels; Cerberus recurses on every one
+
+
+def _depth(value: Any) -> int:
+    """How deeply tables and lists nest in ``value`` (counted without recursion)."""
+    deepest, stack = 0, [(value, 0)]
+    while stack:
+        item, level = stack.pop()
+        deepest = max(deepest, level)
+        if level <= MAX_DEPTH:  # deeper than that is refused anyway: no need to walk it all
+            children = item.values() if isinstance(item, dict) else item if isinstance(item, list) else ()
+            stack.extend((child, level + 1) for child in children)
+    return deepest
+
+
 def parse_toml(text: str, source: str) -> dict[str, Any]:
-    """TOML with every decimal read as an exact Decimal, never a float."""
+    """TOML with every decimal read as an exact Decimal, never a float; nested at most MAX_DEPTH deep."""
     try:
-        return tomli.loads(text, parse_float=Decimal)
+        document = tomli.loads(text, parse_float=Decimal)
     except tomli.TOMLDecodeError as exc:
         raise InputError(source, [Problem("", f"not valid TOML: {exc}")]) from None
     except RecursionError:
         raise InputError(source, [Problem("", "not valid TOML: nested too deeply")]) from None
+    if _depth(document) > MAX_DEPTH:
+        raise InputError(source, [Problem("", f"tables or lists nest more than {MAX_DEPTH} levels deep")])
+    return document
 
 
 def _nfc_keys(value: Any, prefix: str, problems: list[Problem]) -> Any:

@@ -38,7 +38,7 @@ class Source:
 def inspect(path: Path) -> Source:
     """Read the file once: its sha256, whether it is UTF-8, and whether it is SIE (starts with a #LABEL) or CSV."""
     digest, decoder = hashlib.sha256(), codecs.getincrementaldecoder("utf-8")()
-    utf8, size, head, utf8_letter = True, 0, b"", False
+    utf8, size, head, utf8_letter, nul_at = True, 0, b"", False, -1
     try:
         with path.open("rb") as handle:
             while chunk := handle.read(1 << 20):
@@ -47,6 +47,8 @@ def inspect(path: Path) -> Source:
                 digest.update(chunk)
                 size += len(chunk)
                 utf8_letter = utf8_letter or bool(_UTF8_LETTER.search(chunk))
+                if nul_at < 0 and (found := chunk.find(b"\x00")) >= 0:
+                    nul_at = size - len(chunk) + found
                 if utf8:
                     try:
                         decoder.decode(chunk)
@@ -63,11 +65,12 @@ def inspect(path: Path) -> Source:
             decoder.decode(b"", final=True)
         except UnicodeDecodeError:
             utf8 = False
-    if head.startswith((codecs.BOM_UTF16_LE, codecs.BOM_UTF16_BE)):
-        raise InputError(
-            str(path),
-            [Problem("", 'is UTF-16 (Excel\'s "Unicode text"); save it as CSV (semicolon-separated) or CSV UTF-8')],
-        )
+    if not_text := _what_else(head, nul_at):
+        raise InputError(str(path), [Problem("", not_text)])
+    if nul_at >= 0:
+        with path.open("rb") as handle:
+            line = handle.read(nul_at).count(b"\n") + 1
+        raise InputError(str(path), [Problem(f"line {line}", "holds a NUL byte, which no text export has")])
     if not utf8 and (head.startswith(codecs.BOM_UTF8) or utf8_letter):
         _mixed(path)
     kind = SIE if head.removeprefix(codecs.BOM_UTF8).lstrip().startswith(b"#") else CSV
@@ -103,3 +106,14 @@ def undecodable(source: Source, error: UnicodeDecodeError) -> Problem:
         f"line {line}" if line else "",
         f"byte 0x{byte.hex()} is no character in {name}: is this a CSV export or a SIE file?",
     )
+
+
+def _what_else(head: bytes, nul_at: int) -> str:
+    """What a file that is no text export is, from its first bytes, or ""."""
+    if head.startswith((codecs.BOM_UTF16_LE, codecs.BOM_UTF16_BE)) or (0 <= nul_at < 64 and b"\x00" in head[:8]):
+        return 'is UTF-16 (Excel\'s "Unicode text"); save it as CSV (semicolon-separated) or CSV UTF-8'
+    if head.startswith(b"PK\x03\x04"):
+        return "is a zip file, such as an Excel workbook (.xlsx): save it as CSV (semicolon-separated) first"
+    if head.startswith(b"SQLite format 3\x00"):
+        return "is a SQLite database (a ledger?), not an export of booked rows"
+    return ""
