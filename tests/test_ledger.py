@@ -24,6 +24,7 @@ def test_schema_is_strict_and_migrations_are_named(cli):
         ("jobbsats", "0002_projects"),
         ("jobbsats", "0003_utfall"),
         ("jobbsats", "0004_append_only"),
+        ("jobbsats", "0005_chain"),
     ]
 
 

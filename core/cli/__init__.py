@@ -24,6 +24,7 @@ COMMANDS = {
     "runs": "jobbsats.cli.info:runs",
     "show": "jobbsats.cli.history:show",
     "diff": "jobbsats.cli.history:diff",
+    "verify": "jobbsats.cli.verify:verify",
     "plugins": "jobbsats.cli.info:plugins",
     "examples": "jobbsats.cli.info:examples",
     "init": "jobbsats.cli.init:init",

@@ -12,6 +12,8 @@ from __future__ import annotations
 from sqlite_utils import Database
 from sqlite_utils.migrations import Migrations
 
+from jobbsats.ledger.chain import RUN_TABLES, seal_run
+
 migrations = Migrations("jobbsats")
 MIGRATION_SET = migrations.name
 
@@ -254,20 +256,7 @@ def utfall(db: Database) -> None:
 # refuses to change or remove a row once written. A correction is a new run, or an import batch
 # that supersedes an earlier one. The one write after an insert is an import batch's own counts,
 # set once at the end of its transaction (its rows_read is 0 until then, and never after).
-APPEND_ONLY = (
-    "runs",
-    "recipients",
-    "funds",
-    "fund_totals",
-    "allocations",
-    "rounding_differences",
-    "financiers",
-    "projects",
-    "project_financing",
-    "project_periods",
-    "batch_supersedes",
-    "utfall",
-)
+APPEND_ONLY = ("runs", *RUN_TABLES, "batch_supersedes", "utfall")
 
 
 def _refuse(action: str, table: str, when: str = "") -> str:
@@ -286,3 +275,23 @@ def append_only(db: Database) -> None:
         db.execute(_refuse("delete", table))
     db.execute(_refuse("update", "import_batches", "WHEN OLD.rows_read > 0 "))
     db.execute(_refuse("delete", "import_batches"))
+
+
+# Tamper evidence (see jobbsats/ledger/chain.py): one entry per run, append-only like the rest.
+@migrations(name="0005_chain")
+def chain(db: Database) -> None:
+    db.execute(
+        """CREATE TABLE chain (
+            seq INTEGER PRIMARY KEY,
+            kind TEXT NOT NULL CHECK (kind IN ('run')),
+            ref INTEGER NOT NULL,
+            rows_sha256 TEXT NOT NULL,
+            tables_json TEXT NOT NULL,
+            chain_sha256 TEXT NOT NULL
+        ) STRICT"""
+    )
+    db.execute(_refuse("update", "chain"))
+    db.execute(_refuse("delete", "chain"))
+    # Runs written before the chain existed join it now, in order, as they are.
+    for (run_id,) in db.execute("select id from runs order by id").fetchall():
+        seal_run(db, run_id)

@@ -16,6 +16,7 @@ from sqlite_utils import Database
 from jobbsats import __version__
 from jobbsats.engine import Plan
 from jobbsats.errors import LedgerError
+from jobbsats.ledger.chain import seal_run
 from jobbsats.ledger.db import migrate, open_ledger, require_ledger
 from jobbsats.projects import line_states
 
@@ -160,6 +161,7 @@ def _write(db: Database, plan: Plan, versions: dict[str, str]) -> int:
         for d in plan.differences
     )
     _write_projects(db, plan, run_id)
+    seal_run(db, int(run_id))  # last: the chain covers every row the run wrote
     return int(run_id)
 
 
