@@ -6,12 +6,25 @@ from pathlib import Path
 
 import click
 
+
+def _ledger_path(ctx: click.Context, param: click.Parameter, value: Path) -> Path:
+    """Refuse a folder, naming where the path came from: --db, or JOBBSATS_DB when the user gave no --db."""
+    from jobbsats.errors import LedgerError
+
+    if value.is_dir():
+        source = ctx.get_parameter_source(param.name)
+        given = "JOBBSATS_DB" if source == click.core.ParameterSource.ENVIRONMENT else "--db"
+        raise LedgerError(f"{value}: is a folder, not a ledger file ({given} names it)")
+    return value
+
+
 db_option = click.option(
     "--db",
-    type=click.Path(dir_okay=False, path_type=Path),
+    type=click.Path(path_type=Path),
     envvar="JOBBSATS_DB",
     default="jobbsats.db",
     show_default=True,
+    callback=_ledger_path,
     help="The ledger file (also JOBBSATS_DB).",
 )
 
