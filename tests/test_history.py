@@ -59,3 +59,53 @@ def test_show_lists_the_run_rule_by_rule(cli):
     assert rows["Fördelningsnyckel"]["amount_ore"] == 25_600_000 * KR
     assert rows["Fördelningsnyckel"]["allocations"] == 4
     assert any("sha256" in p for p in report["paragraphs"])
+
+
+class Clock:
+    """Stands in for the datetime module where the ledger stamps runs and batches: the day is ours to set."""
+
+    def __init__(self, monkeypatch):
+        import datetime as real
+
+        from jobbsats.ledger import write
+        from jobbsats.utfall import importer
+
+        clock = self
+
+        class Moment(real.datetime):
+            @classmethod
+            def now(cls, tz=None):
+                return real.datetime.fromisoformat(clock.day + "T12:00:00").replace(tzinfo=real.UTC)
+
+        fake = type("datetime_module", (), {"datetime": Moment, "UTC": real.UTC, "date": real.date})
+        self.day = "2025-01-10"
+        monkeypatch.setattr(write, "datetime", fake)
+        monkeypatch.setattr(importer, "datetime", fake)
+
+
+def test_as_of_reports_the_ledger_as_it_stood_that_day(cli, monkeypatch, scenario_file, tmp_path):
+    clock = Clock(monkeypatch)
+    assert cli("run", "--quiet").exit_code == 0  # 2025-01-10: the decided key
+    booked = tmp_path / "utfall.csv"
+    booked.write_bytes(examples.utfall_of("malmo-2024").read_bytes())
+    assert cli("import", "utfall", booked).exit_code == 0  # 2025-01-10: the first export
+    clock.day = "2025-02-20"
+    changed = scenario_file((KEY, "key = { ASN = 50, GVN = 28, FSN = 16, KS = 6 }"))
+    assert cli("run", changed, "--quiet").exit_code == 0  # 2025-02-20: a changed key
+    text = booked.read_text(encoding="cp1252")
+    assert "3\u00a0200\u00a0000,00" in text  # GVN's line, no-break spaces as Excel writes them
+    text = text.replace("3\u00a0200\u00a0000,00", "3\u00a0000\u00a0000,00")
+    booked.write_text(text, encoding="cp1252")
+    assert cli("import", "utfall", booked, "-c", changed, "--replace").exit_code == 0  # a corrected export
+
+    def asn_and_gvn(*args):
+        rows = {r["recipient_id"]: r for r in cli.json_report("aterrapportering", *args)["rows"]}
+        return rows["ASN"]["budget_ore"], rows["GVN"]["utfall_ore"]
+
+    # Then: the first key (ASN 9 000 000 + 13 056 000) and GVN's first figure; now: the new key and the correction.
+    assert asn_and_gvn("--as-of", "2025-01-31") == (22_056_000 * KR, 3_200_000 * KR)
+    assert asn_and_gvn() == ((9_000_000 + 12_800_000) * KR, 3_000_000 * KR)
+    early = cli("report", "fordelning", "--as-of", "2024-12-31")
+    assert early.exit_code == 4 and "no run made on or before 2024-12-31" in early.stderr
+    both = cli("report", "fordelning", "--as-of", "2025-01-31", "--run", "1")
+    assert both.exit_code == 1 and "give --run or --as-of, not both" in both.stderr

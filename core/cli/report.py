@@ -16,6 +16,11 @@ from jobbsats.cli.options import db_option, guarded
 @click.option("--output", "-o", type=click.Path(path_type=Path), help="Write to this file (- for standard output).")
 @click.option("--year", type=int, help="Only this year.")
 @click.option("--quarters", is_flag=True, help="Break years into quarters (reports that can, such as projekt).")
+@click.option(
+    "--as-of",
+    type=click.DateTime(formats=["%Y-%m-%d"]),
+    help="Report as the ledger stood at the end of this day (UTC): its newest run then, and utfall imported by then.",
+)
 @click.option("--run", "run_id", type=int, help="Report on this run (default: the latest; see `jobbsats runs`).")
 @click.option("--force", is_flag=True, help="Replace the output file if it exists.")
 @db_option
@@ -25,6 +30,7 @@ def report(
     output: Path | None,
     year: int | None,
     quarters: bool,
+    as_of,
     run_id: int | None,
     force: bool,
     db: Path,
@@ -68,7 +74,9 @@ def report(
         raise JobbsatsError(f"{output}: is the ledger itself; write the report to another file")
     if formatter.binary and output is None:
         raise JobbsatsError(f"the {fmt} format is binary; write it to a file with -o FILE")
-    view = LedgerView(open_ledger(db, must_exist=True), run_id)
+    if as_of is not None and run_id is not None:
+        raise JobbsatsError("give --run or --as-of, not both")
+    view = LedgerView(open_ledger(db, must_exist=True), run_id, as_of.date().isoformat() if as_of else None)
     all_years = sorted(set(view.years) | set(view.project_years))
     if year is not None and year not in all_years:
         years = ", ".join(str(y) for y in all_years)

@@ -98,10 +98,17 @@ class BatchInfo:
     superseded_by: int | None
 
 
-def list_batches(db: Database) -> list[BatchInfo]:
-    """Every import batch in the ledger, oldest first, with the batch that supersedes it (if any)."""
-    sql = """select b.*, (select max(s.batch_id) from batch_supersedes s where s.superseded_id = b.id) as by_id
-             from import_batches b order by b.id"""
+def list_batches(db: Database, as_of: str | None = None) -> list[BatchInfo]:
+    """Every import batch in the ledger, oldest first, with the batch that supersedes it (if any).
+
+    With ``as_of`` (YYYY-MM-DD), as the ledger held them at the end of that day.
+    """
+    day = as_of or "9999-12-31"
+    sql = f"""select b.*, (select max(s.batch_id) from batch_supersedes s join import_batches later
+                           on later.id = s.batch_id and {_ON_OR_BEFORE.format(t="later")}
+                           where s.superseded_id = b.id) as by_id
+              from import_batches b where {_ON_OR_BEFORE.format(t="b")} order by b.id"""
+    params = {"day": day}
     return [
         BatchInfo(
             r["id"],
@@ -114,13 +121,22 @@ def list_batches(db: Database) -> list[BatchInfo]:
             r["control_total"],
             r["by_id"],
         )
-        for r in db.query(sql)
+        for r in db.query(sql, params)
     ]
 
 
-def latest_run_id(db: Database) -> int:
-    row = next(db.query("select max(id) as id from runs"), None) if db["runs"].exists() else None
+_ON_OR_BEFORE = "substr({t}.started_at, 1, 10) <= :day"
+
+
+def latest_run_id(db: Database, as_of: str | None = None) -> int:
+    """The newest run, or the newest made on or before the day ``as_of`` (YYYY-MM-DD, UTC)."""
+    sql, params = "select max(id) as id from runs", []
+    if as_of is not None:
+        sql, params = sql + " where substr(started_at, 1, 10) <= ?", [as_of]
+    row = next(db.query(sql, params), None) if db["runs"].exists() else None
     if not row or row["id"] is None:
+        if as_of is not None:
+            raise LedgerError(f"{_file_of(db)}: the ledger has no run made on or before {as_of}")
         raise LedgerError(f"{_file_of(db)}: the ledger has no runs yet; run `jobbsats run` first")
     return int(row["id"])
 
@@ -196,9 +212,15 @@ class UtfallSum:
 class LedgerView:
     """One run of the ledger: its allocations, the funds' totals and its decision."""
 
-    def __init__(self, db: Database, run_id: int | None = None):
+    def __init__(self, db: Database, run_id: int | None = None, as_of: str | None = None):
+        """One run: ``run_id``, else the newest, or the newest on or before the day ``as_of`` (YYYY-MM-DD).
+
+        With ``as_of``, utfall is read as the ledger held it at the end of that day too: batches
+        imported later, and the supersessions they made, are left out.
+        """
         self._db = db
-        self.run_id = latest_run_id(db) if run_id is None else run_id
+        self.as_of = as_of
+        self.run_id = latest_run_id(db, as_of) if run_id is None else run_id
         rows = list(db.query("select * from runs where id = ?", [self.run_id]))
         if not rows:
             raise JobbsatsError(f"{_file_of(db)}: there is no run {self.run_id} in the ledger (see `jobbsats runs`)")
@@ -314,21 +336,22 @@ class LedgerView:
 
     @cached_property
     def batches(self) -> list[BatchInfo]:
-        """Every import batch in the ledger, oldest first, with the batch that supersedes it (if any)."""
-        return list_batches(self._db)
+        """Every import batch in the ledger (up to ``as_of``), oldest first, with the batch that supersedes it."""
+        return list_batches(self._db, self.as_of)
 
     def utfall(self, year: int | None = None, quarters: bool = False) -> list[UtfallSum]:
         """Utfall of the run's scenario from the batches no later batch supersedes, summed in one GROUP BY."""
         quarter = "(month + 2) / 3" if quarters else "null"
+        current = [b.id for b in self.batches if b.superseded_by is None and b.scenario == self.run.scenario]
+        marks = ", ".join("?" * len(current)) or "null"
         sql = f"""select year, {quarter} as quarter, recipient_id, fund_id, project_id,
                          sum(amount) as amount, count(*) as n
                   from utfall
-                  where batch_id in (select id from import_batches where scenario = ?)
-                  and batch_id not in (select superseded_id from batch_supersedes)
+                  where batch_id in ({marks})
                   {"and year = ?" if year is not None else ""}
                   group by year, quarter, recipient_id, fund_id, project_id
                   order by year, quarter, recipient_id"""
-        params = [self.run.scenario, *([year] if year is not None else [])]
+        params = [*current, *([year] if year is not None else [])]
         return [UtfallSum(r[0], r[1], r[2], r[3], r[4], r[5], r[6]) for r in self._db.execute(sql, params).fetchall()]
 
     @property
