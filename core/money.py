@@ -266,8 +266,12 @@ def format_count(amount: int, sep: str = NBSP) -> str:
     return ("-" if amount < 0 else "") + group_thousands(str(abs(amount)), sep)
 
 
-def format_units(amount: int, unit: str = KRONOR, sep: str = NBSP) -> str:
-    """An amount with its unit, the Swedish way: ``13 056 000 kr`` or ``1 516 platser``."""
+def format_units(amount: int, unit: str = KRONOR, sep: str = NBSP, unit_sep: str = " ") -> str:
+    """An amount with its unit, the Swedish way: ``13 056 000 kr`` or ``1 516 platser``.
+
+    ``sep`` groups the thousands; ``unit_sep`` stands before the unit (a no-break space in running
+    Swedish text, so "kr" never starts a line).
+    """
     if unit == KRONOR:
-        return f"{format_kr(amount, sep)} kr"
-    return f"{format_count(amount, sep)} {unit}"
+        return f"{format_kr(amount, sep)}{unit_sep}kr"
+    return f"{format_count(amount, sep)}{unit_sep}{unit}"

@@ -20,7 +20,7 @@ from fractions import Fraction
 from pathlib import Path
 
 from jobbsats.ledger.view import LedgerView, UtfallSum
-from jobbsats.money import KRONOR, format_kr, format_percent, round_half_up
+from jobbsats.money import KRONOR, NBSP, format_percent, format_units, round_half_up
 from jobbsats.report import Chart, Column, Document, ReportOptions, Series, Table
 
 
@@ -32,7 +32,7 @@ def share(part: int, whole: int) -> Decimal | None:
 
 
 def _kr(ore: int) -> str:
-    return f"{format_kr(ore)}\u00a0kr"
+    return format_units(ore, unit_sep=NBSP)
 
 
 Key = tuple[int, "int | None", str]  # (year, quarter or None, recipient id)

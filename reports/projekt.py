@@ -13,9 +13,9 @@ from __future__ import annotations
 from collections import defaultdict
 
 from jobbsats.ledger.view import FinancingRow, LedgerView, ProjectRow
-from jobbsats.money import format_kr
+from jobbsats.money import NBSP, format_units
 from jobbsats.periods import quarter_of
-from jobbsats.projects import APPLIED, BUDGET, CONDITIONAL, DROPPED
+from jobbsats.projects import APPLIED, BUDGET, CONDITIONAL, DROPPED, STATES
 from jobbsats.report import Column, Document, ReportOptions, Table
 
 STATE_WORDS = {BUDGET: "i budget", CONDITIONAL: "villkorad", APPLIED: "ansökt", DROPPED: "utgår"}
@@ -24,7 +24,7 @@ WEIGHING_WORDS = {"month": "lika mycket varje månad", "day": "lika mycket varje
 
 
 def _kr(ore: int) -> str:
-    return f"{format_kr(ore)}\u00a0kr"
+    return format_units(ore, unit_sep=NBSP)
 
 
 def _kind(line: FinancingRow) -> str:
@@ -118,7 +118,7 @@ class Projekt:
             table.totals.append(
                 {"project": project.id, "financier_id": fid, "financier": f"Summa {name}", "amount_ore": amount}
             )
-        for state in (BUDGET, CONDITIONAL, APPLIED, DROPPED):
+        for state in STATES:
             for kind in (CASH, IN_KIND):
                 if (state, kind) in per_state:
                     table.totals.append(
@@ -170,9 +170,13 @@ def _runs_in(project: ProjectRow, year: int) -> bool:
     return int(project.start[:4]) <= year <= int(project.end[:4])
 
 
-def _names(lines: list[FinancingRow]) -> str:
-    parts = [f"{line.financier_name} {_kr(line.amount)}" + (f" {IN_KIND}" if line.in_kind else "") for line in lines]
+def _and(parts: list[str]) -> str:
+    """Swedish for a list: "a", "a och b", "a, b och c"."""
     return parts[0] if len(parts) == 1 else ", ".join(parts[:-1]) + " och " + parts[-1]
+
+
+def _names(lines: list[FinancingRow]) -> str:
+    return _and([f"{ln.financier_name} {_kr(ln.amount)}" + (f" {IN_KIND}" if ln.in_kind else "") for ln in lines])
 
 
 def summary(project: ProjectRow) -> str:
@@ -182,9 +186,7 @@ def summary(project: ProjectRow) -> str:
     others = [p for p in project.participants if p != project.owner]
     together = ""
     if others:
-        together = " tillsammans med " + (
-            others[0] if len(others) == 1 else ", ".join(others[:-1]) + " och " + others[-1]
-        )
+        together = " tillsammans med " + _and(others)
     cash = sum(line.amount for line in project.financing if not line.in_kind)
     kind = sum(line.amount for line in project.financing if line.in_kind)
     sentences = [f"{head}{who} {project.start} – {project.end}{together}."]
