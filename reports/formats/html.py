@@ -10,14 +10,15 @@ from __future__ import annotations
 
 import io
 from dataclasses import dataclass
-from typing import Any
-
-from markupsafe import Markup
+from typing import TYPE_CHECKING, Any
 
 from jobbsats import __version__
 from jobbsats.money import KRONOR, format_kr
 from jobbsats.report import Chart, Document, Table
 from jobbsats.reports.formats.cells import display
+
+if TYPE_CHECKING:
+    from markupsafe import Markup
 
 _RIGHT = {"money", "int", "percent"}
 
@@ -100,6 +101,8 @@ def draw(chart: Chart) -> Markup:
         buffer = io.StringIO()
         fig.savefig(buffer, format="svg", metadata={"Date": None})
         plt.close(fig)
+    from markupsafe import Markup  # Jinja2's: the SVG goes into the page as markup, not as escaped text
+
     svg = buffer.getvalue()
     return Markup(svg[svg.index("<svg") :])  # the SVG element alone, inline in the page
 
