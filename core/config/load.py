@@ -14,6 +14,7 @@ from typing import TYPE_CHECKING, Any
 import tomli
 from cerberus import SchemaError
 
+from jobbsats.config.nesting import line_too_deep
 from jobbsats.config.projects import read_financiers, read_projects
 from jobbsats.config.schema import CORE_SCHEMA, RULE_ENTRY_SCHEMA
 from jobbsats.config.utfall import check_utfall
@@ -73,10 +74,12 @@ def parse_toml(text: str, source: str) -> dict[str, Any]:
         document = tomli.loads(text, parse_float=Decimal)
     except tomli.TOMLDecodeError as exc:
         raise InputError(source, [Problem("", f"not valid TOML: {exc}")]) from None
-    except RecursionError:
-        raise InputError(source, [Problem("", "not valid TOML: nested too deeply")]) from None
-    if _depth(document) > MAX_DEPTH:
-        raise InputError(source, [Problem("", f"tables or lists nest more than {MAX_DEPTH} levels deep")])
+    except RecursionError:  # tomli's own limit (inline nesting, key parts), passed long after ours
+        document = None
+    if document is None or _depth(document) > MAX_DEPTH:
+        line = line_too_deep(text, MAX_DEPTH)
+        where = f"line {line}" if line else ""
+        raise InputError(source, [Problem(where, f"tables or lists nest more than {MAX_DEPTH} levels deep")])
     return document
 
 
