@@ -19,6 +19,9 @@ _PATTERNS = {
     ",": re.compile(rf"([-\u2212]?)({_GROUPED})(?:,(\d{{1,2}}))?", re.ASCII),
     ".": re.compile(rf"([-\u2212]?)({_GROUPED})(?:\.(\d{{1,2}}))?", re.ASCII),
 }
+# The commonest shape (two decimals, a plain minus, groups split by a space or a no-break space) is
+# checked by one pattern and read by int() itself: about half the time of the general way below.
+_TWO_DECIMALS = {d: re.compile(rf"-?(?:{_GROUPED}){re.escape(d)}\d\d", re.ASCII).fullmatch for d in ",."}
 _ISO = re.compile(r"^(\d{4})-(\d{2})-(\d{2})$")
 _COMPACT = re.compile(r"^(\d{4})(\d{2})(\d{2})$")
 
@@ -42,6 +45,11 @@ def parse_amount(text: str, decimal: str = ",") -> int:
 
 def amount_or_none(text: str, decimal: str) -> int | None:
     """Öre for ``[-]digits[,d[d]]`` with optional single-space groups of three, else None."""
+    if _TWO_DECIMALS[decimal](text) is not None:
+        try:
+            return int(text.replace("\u00a0", "").replace(" ", "").replace(decimal, ""))
+        except ValueError:  # a narrow or thin space between the groups: read the general way
+            pass
     match = _PATTERNS[decimal].fullmatch(text)
     if match is None:
         return None
