@@ -17,7 +17,7 @@ def test_schema_is_strict_and_migrations_are_named(cli):
     conn = sqlite3.connect(cli.db)
     tables = dict(conn.execute("select name, sql from sqlite_master where type = 'table'").fetchall())
     names = ("recipients", "funds", "runs", "fund_totals", "allocations", "projects", "project_financing")
-    for name in (*names, "project_periods", "financiers", "import_batches", "batch_supersedes", "utfall"):
+    for name in (*names, "project_periods", "financiers", "import_batches", "batch_supersedes", "utfall", "chain"):
         assert tables[name].rstrip().endswith("STRICT"), name
     assert conn.execute("select migration_set, name from _sqlite_migrations").fetchall() == [
         ("jobbsats", "0001_initial"),
@@ -25,6 +25,7 @@ def test_schema_is_strict_and_migrations_are_named(cli):
         ("jobbsats", "0003_utfall"),
         ("jobbsats", "0004_append_only"),
         ("jobbsats", "0005_chain"),
+        ("jobbsats", "0006_chain_batches"),
     ]
 
 

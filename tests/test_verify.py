@@ -2,9 +2,14 @@
 
 from __future__ import annotations
 
+import hashlib
+import json
+import marshal
 import sqlite3
 
 import pytest
+
+from jobbsats import __version__
 
 
 @pytest.fixture
@@ -26,7 +31,7 @@ def tamper(db, *statements: str) -> None:
 def test_an_untouched_ledger_verifies(three_runs):
     result = three_runs("verify")
     assert result.exit_code == 0, result.output
-    assert "OK, 3 runs verified" in result.stdout
+    assert "OK, 3 runs and 0 import batches verified" in result.stdout
 
 
 @pytest.mark.parametrize(
@@ -75,3 +80,170 @@ def test_a_run_that_failed_leaves_no_entry(three_runs, scenario_file):
     bad = scenario_file(("key = { ASN = 51", "key = { ASN = 52"))
     assert three_runs("run", bad, "--quiet").exit_code == 1
     assert three_runs("verify").exit_code == 0
+
+
+# --- Import batches are chained too: their own row, their supersessions and every booked row.
+
+
+@pytest.fixture
+def with_batches(cli, tmp_path):
+    """Run 1, batch 1 (the bundled sample export), run 2, then batch 2 correcting batch 1 (--replace)."""
+    assert cli("init", tmp_path / "kommun").exit_code == 0
+    config = tmp_path / "kommun" / "jobbsats.toml"
+    export = tmp_path / "kommun" / "utfall-2024.csv"
+    assert export.is_file()
+    assert cli("run", config, "--quiet").exit_code == 0
+    assert cli("import", "utfall", export, "-c", config).exit_code == 0
+    assert cli("run", config, "--quiet").exit_code == 0
+    text = export.read_bytes().replace(b"1\xa0250\xa0000,00", b"1\xa0250\xa0000,50")
+    assert text != export.read_bytes()
+    export.write_bytes(text)
+    result = cli("import", "utfall", export, "-c", config, "--replace")
+    assert result.exit_code == 0, result.output
+    assert "supersedes batch 1" in result.stderr
+    cli.config = config
+    return cli
+
+
+def test_a_ledger_with_batches_verifies_and_prints_its_last_link(with_batches):
+    result = with_batches("verify")
+    assert result.exit_code == 0, result.output
+    assert "OK, 2 runs and 2 import batches verified" in result.stdout
+    conn = sqlite3.connect(with_batches.db)
+    kinds = conn.execute("select kind, ref from chain order by seq").fetchall()
+    assert kinds == [("run", 1), ("batch", 1), ("run", 2), ("batch", 2)]  # in the order they were written
+    last = conn.execute("select chain_sha256 from chain order by seq desc limit 1").fetchone()[0]
+    assert f"Last link: {last}" in result.stdout
+
+
+@pytest.mark.parametrize(
+    ("statements", "named", "tables"),
+    [
+        (["drop trigger utfall_no_update", "update utfall set amount = amount - 1 where rowid = 3"], 1, "utfall"),
+        (
+            ["drop trigger utfall_no_update", "update utfall set recipient_id = 'GVN' where batch_id = 2 and line = 2"],
+            2,
+            "utfall",
+        ),
+        (["drop trigger utfall_no_delete", "delete from utfall where batch_id = 2 and line = 5"], 2, "utfall"),
+        (["drop trigger utfall_no_update", "update utfall set text = text || ' ' where batch_id = 1"], 1, "utfall"),
+        (
+            ["drop trigger import_batches_no_update", "update import_batches set user = 'x' where id = 2"],
+            2,
+            "import_batches",
+        ),
+        (["drop trigger batch_supersedes_no_delete", "delete from batch_supersedes"], 2, "batch_supersedes"),
+    ],
+)
+def test_a_booked_row_changed_behind_its_back_names_the_batch(statements, named, tables, with_batches):
+    tamper(with_batches.db, *statements)
+    result = with_batches("verify")
+    assert result.exit_code == 1
+    assert f"first: import batch {named}: its rows in {tables} were changed outside jobbsats" in result.stderr
+
+
+def test_a_row_moved_from_one_batch_to_another_names_both_first_the_earlier(with_batches):
+    tamper(with_batches.db, "drop trigger utfall_no_update", "update utfall set batch_id = 2 where rowid = 1")
+    result = with_batches("verify")
+    assert result.exit_code == 1
+    assert "first: import batch 1: its rows in utfall were changed" in result.stderr
+    assert "import batch 2: its rows in utfall were changed" in result.stderr
+
+
+def test_findings_come_in_the_order_things_were_written(with_batches):
+    # Run 2 was written after batch 1: a change to both names batch 1 first.
+    tamper(
+        with_batches.db,
+        "drop trigger allocations_no_update",
+        "update allocations set amount = amount + 1 where run_id = 2 and seq = 1",
+        "drop trigger utfall_no_update",
+        "update utfall set amount = 0 where batch_id = 1 and line = 4",
+    )
+    result = with_batches("verify")
+    assert result.exit_code == 1
+    assert "first: import batch 1: its rows in utfall" in result.stderr
+    assert "run 2: its rows in allocations" in result.stderr
+
+
+def test_booked_rows_added_for_a_batch_that_does_not_exist_show(with_batches):
+    conn = sqlite3.connect(with_batches.db)
+    conn.execute("pragma foreign_keys = off")
+    row = conn.execute("select * from utfall where batch_id = 1 limit 1").fetchone()
+    conn.execute(f"insert into utfall values (9, {', '.join('?' * (len(row) - 1))})", row[1:])
+    conn.commit()
+    conn.close()
+    result = with_batches("verify")
+    assert result.exit_code == 1
+    assert "utfall rows of batch 9, which is not in the ledger, were added outside jobbsats" in result.stderr
+
+
+def test_a_batch_that_failed_leaves_no_entry(with_batches, tmp_path):
+    broken = tmp_path / "trasig.csv"
+    broken.write_bytes(
+        b"Bokf\xf6ringsdatum;Konto;Ansvar;Verksamhet;Belopp;Text\r\n2024-01-31;5010;3110;7150;12,3,4;x\r\n"
+    )
+    assert with_batches("import", "utfall", broken, "-c", with_batches.config).exit_code == 1
+    assert with_batches("verify").exit_code == 0
+
+
+def test_a_batch_records_the_plugins_loaded(with_batches):
+    conn = sqlite3.connect(with_batches.db)
+    versions = json.loads(conn.execute("select versions_json from import_batches where id = 2").fetchone()[0])
+    # No outside plugin is loaded in the tests: the built-in ones, each at jobbsats's version.
+    builtin = ("jobbsats.rules", "jobbsats.reports", "jobbsats.reports.formats")
+    assert versions == {"jobbsats": __version__, "plugins": dict.fromkeys(builtin, __version__)}
+
+
+def test_the_chain_covers_the_booked_rows_as_sqlite_returns_them(with_batches):
+    """The hash the import made from its tuples equals one made from the rows read back, by an independent reading."""
+    conn = sqlite3.connect(with_batches.db)
+    for batch_id, tables_json in conn.execute("select ref, tables_json from chain where kind = 'batch'").fetchall():
+        rows = conn.execute("select * from utfall where batch_id = ? order by rowid", [batch_id]).fetchall()
+        assert len(rows) >= 8
+        # marshal version 2 of each row, concatenated (chain.py's documented canonical form)
+        expected = hashlib.sha256(b"".join(marshal.dumps(row, 2) for row in rows)).hexdigest()
+        assert json.loads(tables_json)["utfall"] == expected
+
+
+def test_batches_imported_before_the_chain_covered_them_join_it_on_upgrade(cli, tmp_path, monkeypatch):
+    """A ledger written by the release before (migrations up to 0005, batches not sealed) is brought up to date."""
+    from jobbsats.ledger import db as ledger_db
+    from jobbsats.ledger import write
+    from jobbsats.ledger.migrations import migrations
+    from jobbsats.utfall import importer
+
+    def old_migrate(db):
+        migrations.apply(db, stop_before="0006_chain_batches")
+
+    with monkeypatch.context() as old:
+        old.setattr(ledger_db, "migrate", old_migrate)
+        old.setattr(write, "migrate", old_migrate)
+        old.setattr(importer, "seal_batch", lambda *args: None)
+        assert cli("init", tmp_path / "kommun").exit_code == 0
+        config = tmp_path / "kommun" / "jobbsats.toml"
+        assert cli("run", config, "--quiet").exit_code == 0
+        assert cli("import", "utfall", tmp_path / "kommun" / "utfall-2024.csv", "-c", config).exit_code == 0
+        assert cli("run", "malmo-2024", "--quiet").exit_code == 0
+    conn = sqlite3.connect(cli.db)
+    assert conn.execute("select kind, ref from chain order by seq").fetchall() == [("run", 1), ("run", 2)]
+    before = conn.execute("select chain_sha256 from chain order by seq").fetchall()
+    conn.close()
+
+    result = cli("verify")  # opening the ledger applies 0006
+    assert result.exit_code == 0, result.output
+    assert "OK, 2 runs and 1 import batch verified" in result.stdout
+    conn = sqlite3.connect(cli.db)
+    assert conn.execute("select kind, ref from chain order by seq").fetchall() == [("run", 1), ("run", 2), ("batch", 1)]
+    assert conn.execute("select chain_sha256 from chain order by seq limit 2").fetchall() == before
+    conn.close()
+    tamper(cli.db, "drop trigger utfall_no_delete", "delete from utfall where rowid = 2")
+    result = cli("verify")
+    assert result.exit_code == 1 and "first: import batch 1: its rows in utfall were changed" in result.stderr
+
+
+def test_a_batch_whose_chain_entry_was_removed_shows(with_batches):
+    tamper(with_batches.db, "drop trigger chain_no_delete", "delete from chain where kind = 'batch' and ref = 1")
+    result = with_batches("verify")
+    assert result.exit_code == 1
+    assert "import batch 1: it is in the ledger but not in the chain" in result.stderr
+    assert "run 2: the chain is broken" in result.stderr  # the entry after it no longer follows

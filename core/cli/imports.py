@@ -45,7 +45,8 @@ def utfall(file: Path, config: str | None, db: Path, replace: bool, rejects: Pat
     path, note = resolve_config(config)
     if note:
         click.echo(note, err=True)
-    scenario = load_scenario(path, get_registry())
+    registry = get_registry()
+    scenario = load_scenario(path, registry)
     source = inspect(file)
     show = not quiet and sys.stderr.isatty()
     with click.progressbar(length=source.size, label="Importing utfall", file=sys.stderr, hidden=not show) as bar:
@@ -55,7 +56,9 @@ def utfall(file: Path, config: str | None, db: Path, replace: bool, rejects: Pat
             bar.update(position - done[0])
             done[0] = position
 
-        summary = import_utfall(db, source, scenario, replace=replace, rejects=rejects, progress=progress)
+        summary = import_utfall(
+            db, source, scenario, replace=replace, rejects=rejects, progress=progress, versions=registry.versions()
+        )
 
     def kr(ore: int) -> str:
         return format_units(ore, sep=" ")

@@ -1,21 +1,34 @@
-"""Tamper evidence: each run's rows hashed, and the hashes chained, so a change behind jobbsats's back shows.
+"""Tamper evidence: each run's and import batch's rows hashed, and the hashes chained.
 
-When a run is written, the sha256 of every row it wrote (table by table, in the
-order they were written) is stored in ``chain`` with a second hash over it and
-the previous entry's: changing, adding or removing a row of any run, or an
-entry of the chain itself, breaks the chain from there on. ``jobbsats verify``
-recomputes it and names the first run whose rows no longer match. The triggers
-(migration 0004) keep honest mistakes out; this shows what someone who drops
-them has done.
+When a run or an import batch is written, the sha256 of its rows (table by
+table) is stored in ``chain`` with a second hash over it and the previous
+entry's: changing, adding or removing a row of any run or batch, or an entry
+of the chain itself, breaks the chain from there on. ``jobbsats verify``
+recomputes it and names the first run or batch whose rows no longer match.
+The triggers (migration 0004) keep honest mistakes out; this shows what
+someone who drops them has done. It is evidence, not a seal: the hashes have
+no secret, so someone who rewrites rows and the whole chain after them is
+caught only by a copy of the chain kept elsewhere (``jobbsats verify`` prints
+the last link to keep).
 
-Import batches are not chained yet: hashing a million booked rows costs more
-than the import's time target allows (see the notes of issue 7).
+The canonical forms, fixed for good since ledgers outlive releases:
+
+* a run's rows, and a batch's own row and its supersessions: ``repr()`` of each
+  row's tuple of values as SQLite returns them (int, str, bytes or None), one
+  per line, in rowid order;
+* a batch's booked rows (up to a million): Python's ``marshal`` format version 2
+  of each row's tuple of :data:`UTFALL_COLUMNS`, concatenated in rowid order.
+  Version 2 writes no back-references, so the bytes depend on the values only,
+  and it is written in C: the import can afford it for every row.
 """
 
 from __future__ import annotations
 
 import hashlib
+import itertools
 import json
+import marshal
+from collections.abc import Iterable
 from dataclasses import dataclass
 
 from sqlite_utils import Database
@@ -33,7 +46,28 @@ RUN_TABLES = (
     "project_financing",
     "project_periods",
 )
+# A booked row as the import writes it and the hash reads it.
+UTFALL_COLUMNS = (
+    "batch_id",
+    "line",
+    "date",
+    "year",
+    "month",
+    "account",
+    "ansvar",
+    "verksamhet",
+    "project_code",
+    "recipient_id",
+    "fund_id",
+    "project_id",
+    "amount",
+    "text",
+)
 GENESIS = "0" * 64
+NO_ROWS = hashlib.sha256().hexdigest()  # a batch whose rows all matched no mapping books none
+_MARSHAL_VERSION = 2
+_LIST_HEADER = 5  # marshal's "[" and a 4-byte length before a list's items
+_SCAN = 20_000
 
 
 def run_digests(db: Database, run_id: int) -> dict[str, str]:
@@ -44,7 +78,44 @@ def run_digests(db: Database, run_id: int) -> dict[str, str]:
     return digests
 
 
-def _digest(rows) -> str:
+def batch_digests(db: Database, batch_id: int, utfall_sha256: str) -> dict[str, str]:
+    """The sha256 of the batch's own row, of its supersessions, and (given) of its booked rows."""
+    return {
+        "import_batches": _digest(db.execute("select * from import_batches where id = ?", [batch_id])),
+        "batch_supersedes": _digest(
+            db.execute("select * from batch_supersedes where batch_id = ? order by rowid", [batch_id])
+        ),
+        "utfall": utfall_sha256,
+    }
+
+
+class UtfallHasher:
+    """The running sha256 of booked rows, fed chunk by chunk as the import writes them."""
+
+    def __init__(self) -> None:
+        self._hash = hashlib.sha256()
+
+    def add(self, rows: list[tuple]) -> None:
+        """Add rows (tuples of :data:`UTFALL_COLUMNS`, in the order they are inserted)."""
+        if rows:
+            self._hash.update(memoryview(marshal.dumps(rows, _MARSHAL_VERSION))[_LIST_HEADER:])
+
+    def hexdigest(self) -> str:
+        return self._hash.hexdigest()
+
+
+def utfall_digests(db: Database) -> dict[int, str]:
+    """Every batch's booked rows hashed, by batch id, in one pass over the table."""
+    hashers: dict[int, UtfallHasher] = {}
+    cursor = db.execute(f"select {', '.join(UTFALL_COLUMNS)} from utfall order by rowid")
+    while rows := cursor.fetchmany(_SCAN):
+        for batch_id, group in itertools.groupby(rows, key=lambda row: row[0]):
+            hasher = hashers.get(batch_id) or hashers.setdefault(batch_id, UtfallHasher())
+            hasher.add(list(group))
+    return {batch_id: hasher.hexdigest() for batch_id, hasher in hashers.items()}
+
+
+def _digest(rows: Iterable) -> str:
     # Values come back from SQLite as int, str, bytes or None, so repr() is the same every time.
     hasher = hashlib.sha256()
     for row in rows:
@@ -61,15 +132,13 @@ def _link(previous: str, rows: str) -> str:
     return hashlib.sha256(f"{previous}{rows}".encode()).hexdigest()
 
 
-def seal_run(db: Database, run_id: int) -> None:
-    """Add the run to the chain; inside the run's own transaction, after its last row."""
+def _seal(db: Database, kind: str, ref: int, digests: dict[str, str]) -> None:
     last = db.execute("select chain_sha256 from chain order by seq desc limit 1").fetchone()
-    digests = run_digests(db, run_id)
     rows = _combined(digests)
     db["chain"].insert(
         {
-            "kind": "run",
-            "ref": run_id,
+            "kind": kind,
+            "ref": ref,
             "rows_sha256": rows,
             "tables_json": json.dumps(digests, sort_keys=True),  # to name the table that changed
             "chain_sha256": _link(last[0] if last else GENESIS, rows),
@@ -77,33 +146,76 @@ def seal_run(db: Database, run_id: int) -> None:
     )
 
 
+def seal_run(db: Database, run_id: int) -> None:
+    """Add the run to the chain; inside the run's own transaction, after its last row."""
+    _seal(db, "run", run_id, run_digests(db, run_id))
+
+
+def seal_batch(db: Database, batch_id: int, utfall_sha256: str) -> None:
+    """Add the import batch to the chain; inside its own transaction, once its counts are set."""
+    _seal(db, "batch", batch_id, batch_digests(db, batch_id, utfall_sha256))
+
+
 @dataclass(frozen=True)
 class Finding:
-    """Where the ledger no longer matches its chain, in words."""
+    """Where the ledger no longer matches its chain, in words; ``order`` is the chain's (what was written first)."""
 
-    ref: int
+    order: int
     message: str
 
 
-def verify(db: Database) -> tuple[int, list[Finding]]:
-    """Recompute the chain: how many runs it covers, and what no longer matches (first finding first)."""
+@dataclass(frozen=True)
+class Verified:
+    """What ``verify`` found: how many runs and batches the chain covers, its last link, and what no longer matches."""
+
+    runs: int
+    batches: int
+    last_link: str
+    findings: list[Finding]
+
+
+_NAMES = {"run": "run", "batch": "import batch"}
+
+
+def verify(db: Database) -> Verified:
+    """Recompute the chain, entry by entry (first finding first)."""
     findings: list[Finding] = []
     previous = GENESIS
-    sql = "select seq, ref, rows_sha256, tables_json, chain_sha256 from chain order by seq"
+    sql = "select seq, kind, ref, rows_sha256, tables_json, chain_sha256 from chain order by seq"
     entries = list(db.execute(sql))
-    for seq, ref, rows_sha256, tables_json, chain_sha256 in entries:
+    booked = utfall_digests(db)
+    for seq, kind, ref, rows_sha256, tables_json, chain_sha256 in entries:
+        name = f"{_NAMES.get(kind, kind)} {ref}"
         if _link(previous, rows_sha256) != chain_sha256:
-            findings.append(Finding(ref, f"run {ref}: the chain is broken at entry {seq} (an entry was changed)"))
-        digests = run_digests(db, ref)
+            findings.append(Finding(seq, f"{name}: the chain is broken at entry {seq} (an entry was changed)"))
+        if kind == "run":
+            digests = run_digests(db, ref)
+        else:
+            digests = batch_digests(db, ref, booked.get(ref, NO_ROWS))
         if _combined(digests) != rows_sha256:
             recorded = json.loads(tables_json)
             changed = [t for t, d in digests.items() if recorded.get(t) != d] or ["its entry in the chain"]
-            findings.append(Finding(ref, f"run {ref}: its rows in {', '.join(changed)} were changed outside jobbsats"))
+            findings.append(Finding(seq, f"{name}: its rows in {', '.join(changed)} were changed outside jobbsats"))
         previous = chain_sha256
-    chained = {entry[1] for entry in entries}
+    findings += _unchained(db, entries, booked, order=len(entries) + 1)
+    runs = sum(1 for e in entries if e[1] == "run")
+    return Verified(runs, len(entries) - runs, previous, sorted(findings, key=lambda f: f.order))
+
+
+def _unchained(db: Database, entries: list, booked: dict[int, str], order: int) -> list[Finding]:
+    """Runs, batches and booked rows the chain does not know: added behind jobbsats's back, or their entry removed."""
+    chained = {(kind, ref) for _, kind, ref, *_ in entries}
+    findings: list[Finding] = []
+    missing = "it is in the ledger but not in the chain (added, or its entry removed)"
+    for kind, table in (("run", "runs"), ("batch", "import_batches")):
+        findings += [
+            Finding(order, f"{_NAMES[kind]} {ref}: {missing}")
+            for (ref,) in db.execute(f"select id from {table} order by id")
+            if (kind, ref) not in chained
+        ]
+    batches = {batch_id for (batch_id,) in db.execute("select id from import_batches")}
     findings += [
-        Finding(run_id, f"run {run_id}: it is in the ledger but not in the chain (added or its entry removed)")
-        for (run_id,) in db.execute("select id from runs order by id")
-        if run_id not in chained
+        Finding(order, f"utfall rows of batch {batch_id}, which is not in the ledger, were added outside jobbsats")
+        for batch_id in sorted(set(booked) - batches, key=repr)
     ]
-    return len(entries), sorted(findings, key=lambda f: f.ref)
+    return findings

@@ -12,7 +12,7 @@ from __future__ import annotations
 from sqlite_utils import Database
 from sqlite_utils.migrations import Migrations
 
-from jobbsats.ledger.chain import RUN_TABLES, seal_run
+from jobbsats.ledger.chain import NO_ROWS, RUN_TABLES, seal_batch, seal_run, utfall_digests
 
 migrations = Migrations("jobbsats")
 MIGRATION_SET = migrations.name
@@ -295,3 +295,31 @@ def chain(db: Database) -> None:
     # Runs written before the chain existed join it now, in order, as they are.
     for (run_id,) in db.execute("select id from runs order by id").fetchall():
         seal_run(db, run_id)
+
+
+# Import batches join the chain (see jobbsats/ledger/chain.py). The kind's CHECK of 0005 named runs
+# only, and SQLite cannot change a CHECK in place: the table is built again with the entries as they
+# were (their hashes are over the rows, not the table), then batches imported before join it in order.
+_CHAIN = """CREATE TABLE {name} (
+    seq INTEGER PRIMARY KEY,
+    kind TEXT NOT NULL CHECK (kind IN ('run', 'batch')),
+    ref INTEGER NOT NULL,
+    rows_sha256 TEXT NOT NULL,
+    tables_json TEXT NOT NULL,
+    chain_sha256 TEXT NOT NULL
+) STRICT"""
+
+
+@migrations(name="0006_chain_batches")
+def chain_batches(db: Database) -> None:
+    db.execute(_CHAIN.format(name="chain_0006"))
+    db.execute("INSERT INTO chain_0006 SELECT seq, kind, ref, rows_sha256, tables_json, chain_sha256 FROM chain")
+    db.execute("DROP TRIGGER chain_no_update")
+    db.execute("DROP TRIGGER chain_no_delete")
+    db.execute("DROP TABLE chain")
+    db.execute("ALTER TABLE chain_0006 RENAME TO chain")
+    db.execute(_refuse("update", "chain"))
+    db.execute(_refuse("delete", "chain"))
+    booked = utfall_digests(db)
+    for (batch_id,) in db.execute("select id from import_batches order by id").fetchall():
+        seal_batch(db, batch_id, booked.get(batch_id, NO_ROWS))

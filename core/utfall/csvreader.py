@@ -17,7 +17,7 @@ from operator import itemgetter
 from pathlib import Path
 
 from jobbsats.money import MAX_ORE
-from jobbsats.utfall.booking import Booking, RowError
+from jobbsats.utfall.booking import RowError
 from jobbsats.utfall.swedish import amount_or_none, parse_amount, parse_date
 
 FIELDS = ("date", "amount", "account", "ansvar", "verksamhet", "project", "text")
@@ -25,7 +25,7 @@ REQUIRED = ("date", "amount")
 
 
 class CsvReader:
-    """Iterate for :class:`Booking` rows; bad rows raise :class:`RowError` (or go to ``on_error``)."""
+    """Iterate for booked rows (tuples of :class:`Booking`'s fields) or :class:`RowError` for bad rows."""
 
     def __init__(
         self,
@@ -44,8 +44,8 @@ class CsvReader:
             return self.delimiter
         return ";" if ";" in line else "\t" if "\t" in line else ","
 
-    def rows(self) -> Iterator[Booking | RowError]:
-        """Every data row as a Booking, or as a RowError for a row that cannot be read (the caller decides)."""
+    def rows(self) -> Iterator[tuple | RowError]:
+        """Every data row as a tuple of Booking's fields, or a RowError for a row that cannot be read."""
         with self.path.open("r", encoding=self.encoding, newline="") as handle:
             first = handle.readline()
             if not first.strip():
@@ -97,7 +97,7 @@ class CsvReader:
                     else:
                         got = dict(zip(present, (row[index[f]].strip() for f in present), strict=True))
                         codes = [got.get(f, "") for f in FIELDS[2:]]
-                    yield Booking(line, date, amount, *codes)
+                    yield (line, date, amount, *codes)  # a Booking's fields, as a plain tuple
                     line = end + 1
             except csv.Error as exc:
                 # After a broken quote the reader cannot find the next row reliably: the import stops.

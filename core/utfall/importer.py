@@ -24,6 +24,7 @@ from sqlite_utils import Database
 from jobbsats import __version__
 from jobbsats.errors import InputError, JobbsatsError, Problem
 from jobbsats.files import not_a_formula
+from jobbsats.ledger.chain import UTFALL_COLUMNS, UtfallHasher, seal_batch
 from jobbsats.ledger.write import transaction, user
 from jobbsats.money import MAX_ORE, format_kr
 from jobbsats.scenario import Scenario
@@ -52,6 +53,7 @@ class Summary:
     unmatched_total: int = 0
     rejected_rows: int = 0
     superseded: list[int] = field(default_factory=list)
+    utfall_sha256: str = ""  # of the rows written, for the ledger's chain
 
 
 def bookings(
@@ -100,8 +102,12 @@ def import_utfall(
     replace: bool = False,
     rejects: Path | None = None,
     progress: Callable[[int], None] | None = None,
+    versions: dict[str, str] | None = None,
 ) -> Summary:
-    """Import ``source`` as one batch; raise :class:`InputError` (nothing written) for a bad row or a repeat."""
+    """Import ``source`` as one batch; raise :class:`InputError` (nothing written) for a bad row or a repeat.
+
+    ``versions`` names the plugins loaded (name -> version), kept with the batch as the run keeps its own.
+    """
     section = scenario.utfall
     if not section:
         raise InputError(scenario.source, [Problem("utfall", "is missing: it says how booked rows map to recipients")])
@@ -114,7 +120,7 @@ def import_utfall(
     try:
         with transaction(db_path) as db:
             summary.superseded = _earlier(db, source, scenario.name, replace)
-            summary.batch_id = _new_batch(db, source, scenario, summary)
+            summary.batch_id = _new_batch(db, source, scenario, summary, versions or {})
             rows, position = bookings(source, section, scenario.source)
             try:
                 _load(db, rows, summary, mapping, set(scenario.years), rejected, source, position, progress)
@@ -127,6 +133,7 @@ def import_utfall(
             if any(abs(getattr(summary, k)) > MAX_ORE for k in _COUNTS if k.endswith("total")):
                 raise InputError(str(source.path), [Problem("", "its amounts add up to more than jobbsats can store")])
             _finish_batch(db, summary, rejects)
+            seal_batch(db, summary.batch_id, summary.utfall_sha256)
         if rejected is not None:
             rejected.keep()  # only once the batch is committed
     finally:
@@ -135,10 +142,7 @@ def import_utfall(
     return summary
 
 
-_INSERT = (
-    "insert into utfall (batch_id, line, date, year, month, account, ansvar, verksamhet, project_code, "
-    "recipient_id, fund_id, project_id, amount, text) values (?,?,?,?,?,?,?,?,?,?,?,?,?,?)"
-)
+_INSERT = f"insert into utfall ({', '.join(UTFALL_COLUMNS)}) values ({', '.join('?' * len(UTFALL_COLUMNS))})"
 
 
 def _check_fields(section: dict, source: Source, config: str) -> None:
@@ -178,6 +182,7 @@ def _load(
     summed into the summary once at the end.
     """
     batch, chunk = summary.batch_id, []
+    hasher = UtfallHasher()
     rows_read = debits = 0
     tally: dict[Target, list[int]] = {}
     iso: dict[datetime.date, str] = {}  # a year has 366 dates at most: write each once
@@ -186,10 +191,10 @@ def _load(
         try:
             if isinstance(row, RowError):
                 raise row
-            d = row.date
+            line, d, amount, account, ansvar, verksamhet, project, text = row
             if d.year not in years:
                 span = ", ".join(str(y) for y in sorted(years))
-                raise RowError(row.line, f"the date {d} is outside the scenario's years ({span})")
+                raise RowError(line, f"the date {d} is outside the scenario's years ({span})")
             target = mapping.classify(row)
         except RowError as error:
             if rejected is None or error.fatal:
@@ -202,22 +207,25 @@ def _load(
         if counted is None:
             counted = tally[target] = [0, 0]
         counted[0] += 1
-        counted[1] += row.amount
-        if row.amount > 0:
-            debits += row.amount
+        counted[1] += amount
+        if amount > 0:
+            debits += amount
         if target.kind == UNMATCHED:
             continue
         day = iso.get(d) or iso.setdefault(d, d.isoformat())
         chunk.append(
-            (batch, row.line, day, d.year, d.month, row.account, row.ansvar, row.verksamhet,
-             row.project, target.recipient, target.fund, target.project, row.amount, row.text)
+            (batch, line, day, d.year, d.month, account, ansvar, verksamhet,
+             project, target.recipient, target.fund, target.project, amount, text)
         )  # fmt: skip
         if len(chunk) >= CHUNK:
             db.conn.executemany(_INSERT, chunk)
+            hasher.add(chunk)
             chunk.clear()
             if progress:
                 progress(position())
     db.conn.executemany(_INSERT, chunk)
+    hasher.add(chunk)
+    summary.utfall_sha256 = hasher.hexdigest()
     if progress:
         progress(source.size)
     summary.rows_read = rows_read
@@ -271,7 +279,7 @@ def _earlier(db: Database, source: Source, scenario: str, replace: bool) -> list
     return [r["id"] for r in found]
 
 
-def _new_batch(db: Database, source: Source, scenario: Scenario, summary: Summary) -> int:
+def _new_batch(db: Database, source: Source, scenario: Scenario, summary: Summary, versions: dict[str, str]) -> int:
     table = db["import_batches"]
     table.insert(
         {
@@ -287,7 +295,7 @@ def _new_batch(db: Database, source: Source, scenario: Scenario, summary: Summar
             "scenario": scenario.name,
             "config_path": str(Path(scenario.source).absolute()),  # so paths in it resolve later, from anywhere
             "config_sha256": scenario.sha256,
-            "versions_json": json.dumps({"jobbsats": __version__}),
+            "versions_json": json.dumps({"jobbsats": __version__, "plugins": versions}, ensure_ascii=False),
             **{k: 0 for k in _COUNTS},
             "rejects_path": None,
         }
@@ -333,10 +341,11 @@ class _Rejects:
         self.writer.writerow(["rad", "fel", "fält i raden"])
         self.kept = False
 
-    def add(self, error: RowError, row: Booking | RowError) -> None:
+    def add(self, error: RowError, row: tuple | RowError) -> None:
         fields = error.fields
-        if not fields and isinstance(row, Booking):  # read fine, refused later (its date, its mapping)
-            fields = (row.date.isoformat(), *row[CODE_SLICE], format_kr(row.amount, " "), row.text)
+        if not fields and isinstance(row, tuple):  # read fine, refused later (its date, its mapping)
+            b = Booking._make(row)
+            fields = (b.date.isoformat(), *b[CODE_SLICE], format_kr(b.amount, " "), b.text)
         self.writer.writerow([error.line, not_a_formula(error.message), *map(not_a_formula, fields)])
 
     def keep(self) -> None:

@@ -103,13 +103,15 @@ class Mapping:
         self._recipients[ansvar] = found
         return found
 
-    def classify(self, booking: Booking) -> Target:
-        """The row's target; raises :class:`RowError` for fund money that no recipient is accountable for."""
-        # Fast path: these very codes were seen before (a slice of the named tuple).
+    def classify(self, booking: tuple) -> Target:
+        """The row's target (a :class:`Booking`, or a plain tuple of its fields); raises :class:`RowError`
+        for fund money that no recipient is accountable for."""
+        # Fast path: these very codes were seen before (a slice of the tuple).
         found = self._seen.get(booking[CODE_SLICE])
         if found is None:
-            found = self._seen[booking[CODE_SLICE]] = self._decide(booking)
+            found = self._seen[booking[CODE_SLICE]] = self._decide(Booking._make(booking))
         if isinstance(found, MapEntry):  # an error, worded with this row's own codes
+            booking = Booking._make(booking)
             shown = ", ".join(f"{f} {getattr(booking, f)!r}" for f in CODES if getattr(booking, f))
             raise RowError(
                 booking.line,
