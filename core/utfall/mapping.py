@@ -62,6 +62,9 @@ class MapEntry:
         return all(pattern(codes[field]) for field, pattern in self.match.items())
 
 
+_ANSVAR = Booking._fields.index("ansvar")
+
+
 class Mapping:
     """Classify bookings; results are cached by the row's codes, which repeat across a large file."""
 
@@ -109,7 +112,7 @@ class Mapping:
         # Fast path: these very codes were seen before (a slice of the tuple).
         found = self._seen.get(booking[CODE_SLICE])
         if found is None:
-            found = self._seen[booking[CODE_SLICE]] = self._decide(Booking._make(booking))
+            found = self._seen[booking[CODE_SLICE]] = self._decide(booking)
         if isinstance(found, MapEntry):  # an error, worded with this row's own codes
             booking = Booking._make(booking)
             shown = ", ".join(f"{f} {getattr(booking, f)!r}" for f in CODES if getattr(booking, f))
@@ -120,8 +123,8 @@ class Mapping:
             )
         return found
 
-    def _decide(self, booking: Booking) -> Target | MapEntry:
-        key = (self._key(booking), self.recipient_of(booking.ansvar))
+    def _decide(self, booking: tuple) -> Target | MapEntry:
+        key = (self._key(booking), self.recipient_of(booking[_ANSVAR]))
         found = self._cache.get(key)
         if found is None:
             codes = dict(zip(self._fields, key[0], strict=True))
