@@ -5,7 +5,10 @@ from __future__ import annotations
 import hashlib
 import json
 import marshal
+import os
 import sqlite3
+import subprocess
+import sys
 
 import pytest
 
@@ -174,7 +177,7 @@ def test_booked_rows_added_for_a_batch_that_does_not_exist_show(with_batches):
     conn.close()
     result = with_batches("verify")
     assert result.exit_code == 1
-    assert "utfall rows of batch 9, which is not in the ledger, were added outside jobbsats" in result.stderr
+    assert "utfall: 1 row was added outside jobbsats with batch_id 9, which is not in import_batches" in result.stderr
 
 
 def test_a_batch_that_failed_leaves_no_entry(with_batches, tmp_path):
@@ -247,3 +250,104 @@ def test_a_batch_whose_chain_entry_was_removed_shows(with_batches):
     assert result.exit_code == 1
     assert "import batch 1: it is in the ledger but not in the chain" in result.stderr
     assert "run 2: the chain is broken" in result.stderr  # the entry after it no longer follows
+
+
+# --- Rows planted for a run or batch not written yet: reported, and never sealed in by the next write.
+
+
+def planted(db, sql: str, *params) -> None:
+    """An insert with the sqlite3 tool: no trigger to drop, and foreign keys are off there."""
+    conn = sqlite3.connect(db)
+    conn.execute(sql, params)
+    conn.commit()
+    conn.close()
+
+
+def test_a_supersession_planted_for_the_next_batch_is_reported_and_never_sealed(with_batches, tmp_path):
+    planted(with_batches.db, "insert into batch_supersedes values (3, 2)")  # batch 3 would hide batch 2
+    result = with_batches("verify")
+    assert result.exit_code == 1
+    assert "batch_supersedes: 1 row was added outside jobbsats with batch_id 3, which is not in import_batches" in (
+        result.stderr
+    )
+    before = with_batches.db.read_bytes()
+    other = tmp_path / "december.csv"
+    other.write_bytes(b"Bokf\xf6ringsdatum;Konto;Ansvar;Verksamhet;Belopp;Text\r\n2024-12-01;5010;3110;7150;1,00;x\r\n")
+    result = with_batches("import", "utfall", other, "-c", with_batches.config)
+    assert result.exit_code == 4
+    assert "already holds rows for import batch 3 in batch_supersedes, which jobbsats did not write" in result.stderr
+    assert with_batches.db.read_bytes() == before
+
+
+def test_allocations_planted_for_the_next_run_are_reported_and_never_sealed(with_batches):
+    conn = sqlite3.connect(with_batches.db)
+    row = conn.execute("select * from allocations where run_id = 2 order by id limit 1").fetchone()
+    conn.close()
+    planted(with_batches.db, f"insert into allocations values (null, 3, {', '.join('?' * (len(row) - 2))})", *row[2:])
+    result = with_batches("verify")
+    assert result.exit_code == 1
+    assert "allocations: 1 row was added outside jobbsats with run_id 3, which is not in runs" in result.stderr
+    before = with_batches.db.read_bytes()
+    result = with_batches("run", with_batches.config, "--quiet")
+    assert result.exit_code == 4
+    assert "already holds rows for run 3 in allocations, which jobbsats did not write" in result.stderr
+    assert with_batches.db.read_bytes() == before
+
+
+def test_verify_reads_one_snapshot_while_someone_imports(with_batches, tmp_path, monkeypatch):
+    """An import that commits while verify reads is either seen whole or not at all: never tampering."""
+    from jobbsats.ledger import chain
+
+    other = tmp_path / "december.csv"
+    other.write_bytes(b"Bokf\xf6ringsdatum;Konto;Ansvar;Verksamhet;Belopp;Text\r\n2024-12-01;5010;3110;7150;1,00;x\r\n")
+    hashed = chain.utfall_digests
+    imported = []
+
+    def import_meanwhile(db):
+        # verify has read the chain by now; another process commits batch 3 before the rows are read
+        result = subprocess.run(
+            [
+                sys.executable,
+                "-c",
+                "from jobbsats.cli import main; main()",
+                "import",
+                "utfall",
+                str(other),
+                "-c",
+                str(with_batches.config),
+            ],
+            env={**os.environ, "JOBBSATS_DB": str(with_batches.db)},
+            capture_output=True,
+            text=True,
+        )
+        imported.append(result)
+        return hashed(db)
+
+    monkeypatch.setattr(chain, "utfall_digests", import_meanwhile)
+    result = with_batches("verify")
+    assert imported[0].returncode == 0, imported[0].stderr
+    assert "Batch 3 recorded" in imported[0].stderr
+    assert result.exit_code == 0, result.output
+    assert "OK, 2 runs and 2 import batches verified" in result.stdout  # the snapshot before batch 3
+    monkeypatch.undo()
+    assert "OK, 2 runs and 3 import batches verified" in with_batches("verify").stdout
+
+
+def test_an_old_ledger_whose_chain_guard_was_dropped_still_opens_and_tells(cli, tmp_path, monkeypatch):
+    from jobbsats.ledger import db as ledger_db
+    from jobbsats.ledger import write
+    from jobbsats.ledger.migrations import migrations
+
+    def old_migrate(db):
+        migrations.apply(db, stop_before="0006_chain_batches")
+
+    with monkeypatch.context() as old:
+        old.setattr(ledger_db, "migrate", old_migrate)
+        old.setattr(write, "migrate", old_migrate)
+        assert cli("run", "malmo-2024", "--quiet").exit_code == 0
+        assert cli("run", "malmo-2024", "--quiet").exit_code == 0
+    tamper(cli.db, "drop trigger chain_no_delete", "delete from chain where ref = 1")
+    result = cli("verify")
+    assert result.exit_code == 1, result.output  # not "cannot open the ledger" (exit 4)
+    assert "first: run 2: the chain is broken at entry 2" in result.stderr
+    assert "run 1: it is in the ledger but not in the chain" in result.stderr

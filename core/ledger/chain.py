@@ -33,6 +33,8 @@ from dataclasses import dataclass
 
 from sqlite_utils import Database
 
+from jobbsats.errors import LedgerError
+
 # What a run writes, in the order it writes it (besides its row in runs); the ledger's migrations
 # make these append-only too.
 RUN_TABLES = (
@@ -64,6 +66,7 @@ UTFALL_COLUMNS = (
     "text",
 )
 GENESIS = "0" * 64
+_NAMES = {"run": "run", "batch": "import batch"}
 NO_ROWS = hashlib.sha256().hexdigest()  # a batch whose rows all matched no mapping books none
 _MARSHAL_VERSION = 2
 _LIST_HEADER = 5  # marshal's "[" and a 4-byte length before a list's items
@@ -146,6 +149,27 @@ def _seal(db: Database, kind: str, ref: int, digests: dict[str, str]) -> None:
     )
 
 
+_OWN_ROWS = {"run": ("run_id", RUN_TABLES), "batch": ("batch_id", ("batch_supersedes", "utfall"))}
+
+
+def refuse_planted(db: Database, kind: str, ref: int) -> None:
+    """Refuse to write run or batch ``ref`` when rows for it are there already.
+
+    Someone added them outside jobbsats (an insert needs no trigger dropped);
+    sealing them into the new entry would make them look genuine. Called just
+    after the run's or batch's own row is inserted, inside its transaction.
+    """
+    column, tables = _OWN_ROWS[kind]
+    sql = "select exists (select 1 from {} where " + column + " = ?)"
+    found = [t for t in tables if db.execute(sql.format(t), [ref]).fetchone()[0]]
+    if found:
+        path = db.execute("pragma database_list").fetchone()[2]
+        raise LedgerError(
+            f"{path}: the ledger already holds rows for {_NAMES[kind]} {ref} in {', '.join(found)}, which "
+            "jobbsats did not write; nothing was written. Run `jobbsats verify` to see what was added"
+        )
+
+
 def seal_run(db: Database, run_id: int) -> None:
     """Add the run to the chain; inside the run's own transaction, after its last row."""
     _seal(db, "run", run_id, run_digests(db, run_id))
@@ -174,11 +198,20 @@ class Verified:
     findings: list[Finding]
 
 
-_NAMES = {"run": "run", "batch": "import batch"}
-
-
 def verify(db: Database) -> Verified:
-    """Recompute the chain, entry by entry (first finding first)."""
+    """Recompute the chain, entry by entry (first finding first), from one snapshot of the ledger.
+
+    One read transaction: a run or an import committed meanwhile by someone else is
+    either wholly seen or not at all, never half (as if added behind jobbsats's back).
+    """
+    db.conn.execute("BEGIN")
+    try:
+        return _verify(db)
+    finally:
+        db.conn.execute("ROLLBACK")
+
+
+def _verify(db: Database) -> Verified:
     findings: list[Finding] = []
     previous = GENESIS
     sql = "select seq, kind, ref, rows_sha256, tables_json, chain_sha256 from chain order by seq"
@@ -197,13 +230,13 @@ def verify(db: Database) -> Verified:
             changed = [t for t, d in digests.items() if recorded.get(t) != d] or ["its entry in the chain"]
             findings.append(Finding(seq, f"{name}: its rows in {', '.join(changed)} were changed outside jobbsats"))
         previous = chain_sha256
-    findings += _unchained(db, entries, booked, order=len(entries) + 1)
+    findings += _unchained(db, entries, order=len(entries) + 1)
     runs = sum(1 for e in entries if e[1] == "run")
     return Verified(runs, len(entries) - runs, previous, sorted(findings, key=lambda f: f.order))
 
 
-def _unchained(db: Database, entries: list, booked: dict[int, str], order: int) -> list[Finding]:
-    """Runs, batches and booked rows the chain does not know: added behind jobbsats's back, or their entry removed."""
+def _unchained(db: Database, entries: list, order: int) -> list[Finding]:
+    """Runs, batches and rows the chain does not know: added behind jobbsats's back, or their entry removed."""
     chained = {(kind, ref) for _, kind, ref, *_ in entries}
     findings: list[Finding] = []
     missing = "it is in the ledger but not in the chain (added, or its entry removed)"
@@ -213,9 +246,30 @@ def _unchained(db: Database, entries: list, booked: dict[int, str], order: int) 
             for (ref,) in db.execute(f"select id from {table} order by id")
             if (kind, ref) not in chained
         ]
-    batches = {batch_id for (batch_id,) in db.execute("select id from import_batches")}
-    findings += [
-        Finding(order, f"utfall rows of batch {batch_id}, which is not in the ledger, were added outside jobbsats")
-        for batch_id in sorted(set(booked) - batches, key=repr)
-    ]
-    return findings
+    return findings + [Finding(order, message) for message in _orphans(db)]
+
+
+def _orphans(db: Database) -> list[str]:
+    """Rows that name a run, batch or other row the ledger does not hold (SQLite's own foreign key check).
+
+    Rows planted for a run or batch not written yet, or left behind when one was
+    removed; sqlite3's command line tool does not enforce foreign keys.
+    """
+    found: dict[tuple[str, str, tuple], list[int]] = {}
+    columns: dict[tuple[str, int], list[str]] = {}
+    for table, rowid, parent, fkid in db.execute("pragma foreign_key_check").fetchall():
+        if (table, fkid) not in columns:
+            keys = [r for r in db.execute(f"pragma foreign_key_list({table})").fetchall() if r[0] == fkid]
+            columns[(table, fkid)] = [r[3] for r in sorted(keys, key=lambda r: r[1])]
+        names = columns[(table, fkid)]
+        values = db.execute(f"select {', '.join(names)} from {table} where rowid = ?", [rowid]).fetchone()
+        found.setdefault((table, parent, tuple(zip(names, values, strict=True))), []).append(rowid)
+    messages = []
+    for (table, parent, pairs), rowids in sorted(found.items(), key=lambda item: (item[0][0], item[1][0])):
+        shown = ", ".join(f"{name} {value!r}" for name, value in pairs)
+        rows = "1 row was" if len(rowids) == 1 else f"{len(rowids)} rows were"
+        listed = ", ".join(str(r) for r in rowids[:5]) + (", …" if len(rowids) > 5 else "")
+        messages.append(
+            f"{table}: {rows} added outside jobbsats with {shown}, which is not in {parent} (rowid {listed})"
+        )
+    return messages

@@ -16,7 +16,7 @@ from sqlite_utils import Database
 from jobbsats import __version__
 from jobbsats.engine import Plan
 from jobbsats.errors import LedgerError
-from jobbsats.ledger.chain import seal_run
+from jobbsats.ledger.chain import refuse_planted, seal_run
 from jobbsats.ledger.db import migrate, open_ledger, require_ledger
 from jobbsats.projects import line_states
 
@@ -105,6 +105,7 @@ def _write(db: Database, plan: Plan, versions: dict[str, str]) -> int:
         }
     )
     run_id = runs.last_pk
+    refuse_planted(db, "run", run_id)
     db["recipients"].insert_all({"run_id": run_id, **dataclasses.asdict(r)} for r in scenario.recipients.values())
     db["funds"].insert_all(
         {"run_id": run_id, "id": f.id, "name": f.name, "wording": f.wording, "unit": f.unit, "shown_in": f.shown_in}

@@ -24,7 +24,7 @@ from sqlite_utils import Database
 from jobbsats import __version__
 from jobbsats.errors import InputError, JobbsatsError, Problem
 from jobbsats.files import not_a_formula
-from jobbsats.ledger.chain import UTFALL_COLUMNS, UtfallHasher, seal_batch
+from jobbsats.ledger.chain import UTFALL_COLUMNS, UtfallHasher, refuse_planted, seal_batch
 from jobbsats.ledger.write import transaction, user
 from jobbsats.money import MAX_ORE, format_kr
 from jobbsats.scenario import Scenario
@@ -301,6 +301,7 @@ def _new_batch(db: Database, source: Source, scenario: Scenario, summary: Summar
         }
     )
     batch = int(table.last_pk)
+    refuse_planted(db, "batch", batch)
     db["batch_supersedes"].insert_all({"batch_id": batch, "superseded_id": old} for old in summary.superseded)
     return batch
 
