@@ -114,3 +114,39 @@ def test_the_line_found_is_the_first_whose_nesting_passes(documents, limit, tabl
     assert _depth(tomli.loads(text)) == max(levels)
     expected = next((i + 1 for i, level in enumerate(levels) if level > limit), None)
     assert line_too_deep(text, limit) == expected
+
+
+DEEP = "[" * 33 + "1" + "]" * 33  # a key at level 1, the innermost contents at 34
+
+
+def test_an_escaped_quote_before_two_quotes_does_not_end_a_multi_line_string():
+    # \""" is an escaped quote and two quotes of content: the string ends at the last """ on line 1
+    text = 's = """say \\"""hi"" please"""\nx = 1\n' + f"deep = {DEEP}\n" + 't = """done"""\n'
+    assert line_too_deep(text, 32) == 3
+    text = 's = """say \\"""hi"""\nx = 1\nt = """\ny = [[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[\n"""\n' + f"deep = {DEEP}\n"
+    assert line_too_deep(text, 32) == 6  # line 4 is inside t's string
+    assert _depth(tomli.loads(text)) > 32  # (the count stops once past the limit)
+
+
+def test_every_array_of_tables_on_a_header_path_adds_its_list():
+    lines = ["[[a]]", *(f"[[{'.'.join(['a'] * n)}]]" for n in range(2, 17)), "x = 1"]
+    text = "\n".join(lines) + "\n"  # 16 lists and 16 tables, then x's value at 33
+    assert _depth(tomli.loads(text)) == 33
+    assert line_too_deep(text, 32) == 17
+    text = "[[a]]\n[a.b]\n[[a.b.c]]\n[" + ".".join(["a", "b", "c"] + ["d"] * 28) + "]\n"
+    assert _depth(tomli.loads(text)) == 33
+    assert line_too_deep(text, 32) == 4
+    # the bundled examples' shape: [[rules]] > [[rules.lines]] > [[rules.lines.grants]], quoted and spaced
+    text = (
+        '[[rules]]\nrule = "fixed"\n[[ rules . "lines" ]]\n[[rules.lines.grants]]\n' + ".".join(["k"] * 27) + " = 1\n"
+    )
+    assert _depth(tomli.loads(text)) == 33
+    assert line_too_deep(text, 32) == 5
+
+
+def test_an_empty_array_or_inline_table_at_the_limit_is_not_too_deep():
+    header = "[" + ".".join(["t"] * 31) + "]"  # keys below it hold values at level 32
+    for empty in ("[]", "{}", "[ # a comment\n]", "[\n\n]"):
+        text = f"{header}\nempty = {empty}\ndeep = [1]\n"
+        assert _depth(tomli.loads(text)) == 33
+        assert line_too_deep(text, 32) == 3 + empty.count("\n")

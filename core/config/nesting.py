@@ -20,37 +20,73 @@ class _Scanner:
         self.text, self.limit = text, limit
         self.i, self.line = 0, 1
 
-    def skip_string(self) -> None:
-        """Step over the string that starts here (basic or literal, one line or several)."""
+    def skip_string(self) -> str:
+        """Step over the string that starts here (basic or literal, one line or several); return its raw content."""
         text, quote = self.text, self.text[self.i]
-        if text.startswith(quote * 3, self.i):
-            end = text.find(quote * 3, self.i + 3)
-            end = len(text) if end < 0 else end + 3
-            while text.startswith(quote, end) and end < len(text):  # up to two quotes may end the content
-                end += 1
-            self.line += text.count("\n", self.i, end)
-            self.i = end
-            return
-        i = self.i + 1
-        while i < len(text) and text[i] not in (quote, "\n"):
-            i += 2 if quote == '"' and text[i] == "\\" else 1
+        escapes = quote == '"'  # a backslash escapes the next character in basic strings only
+        many = text.startswith(quote * 3, self.i)
+        start = i = self.i + (3 if many else 1)
+        while i < len(text):
+            if escapes and text[i] == "\\":
+                i += 2
+            elif many and text.startswith(quote * 3, i):
+                end = i + 3
+                while end < len(text) and text[end] == quote and end - i < 5:  # up to two quotes end the content
+                    end += 1
+                self.line += text.count("\n", self.i, end)
+                self.i = end
+                return text[start : end - 3]
+            elif not many and text[i] in (quote, "\n"):
+                break
+            else:
+                i += 1
+        self.line += text.count("\n", self.i, i) if many else 0
         self.i = i + 1 if i < len(text) and text[i] == quote else i
+        return text[start:i]
 
-    def key_parts(self, stop: str) -> int:
-        """Read a (dotted) key up to ``stop`` and return how many parts it has; leaves i on ``stop``."""
-        parts, text = 1, self.text
+    def key_parts(self, stop: str) -> tuple[str, ...]:
+        """Read a (dotted) key up to ``stop`` and return its parts (quotes taken off); leaves i on ``stop``."""
+        parts, part, text = [], "", self.text
         while self.i < len(text) and text[self.i] not in stop and text[self.i] != "\n":
-            if text[self.i] in _QUOTES:
-                self.skip_string()
+            char = text[self.i]
+            if char in _QUOTES:
+                part += self.skip_string()
                 continue
-            if text[self.i] == ".":
-                parts += 1
+            if char == ".":
+                parts.append(part)
+                part = ""
+            elif char not in " \t":
+                part += char
             self.i += 1
-        return parts
+        return (*parts, part)
+
+    def header_level(self, path: tuple[str, ...], array: bool, arrays: set[tuple[str, ...]]) -> int:
+        """How deep a [table] or [[array of tables]] header puts its keys' container.
+
+        Every array of tables on the way adds the list's level: [a.b] under [[a]] is a[-1].b.
+        """
+        lists = sum(1 for n in range(1, len(path)) if path[:n] in arrays)
+        if array:
+            arrays.add(path)
+        return len(path) + lists + array
+
+    def closes_next(self, closer: str) -> bool:
+        """Whether the bracket opened here is closed before anything is in it (blanks and comments aside)."""
+        i, text = self.i + 1, self.text
+        while i < len(text):
+            if text[i] == "#":
+                end = text.find("\n", i)
+                i = len(text) if end < 0 else end
+            elif text[i] in " \t\r\n":
+                i += 1
+            else:
+                return text[i] == closer
+        return False
 
     def too_deep(self) -> int | None:
         text, limit = self.text, self.limit
         table = 0  # how deep the current [table] header put us
+        arrays: set[tuple[str, ...]] = set()  # the paths declared as [[arrays of tables]]
         stack: list[tuple[str, int]] = []  # open brackets, and the level their contents sit at
         expecting_key, value_level = True, 0
         while self.i < len(text):
@@ -68,7 +104,7 @@ class _Scanner:
             elif expecting_key and not stack and char == "[":
                 array = text.startswith("[[", self.i)
                 self.i += 2 if array else 1
-                table = self.key_parts("]") + array  # an array of tables adds the list's level
+                table = self.header_level(self.key_parts("]"), array, arrays)
                 if table > limit:
                     return self.line
                 end = text.find("\n", self.i)
@@ -80,14 +116,15 @@ class _Scanner:
                 self.i += 1
             elif expecting_key:
                 container = stack[-1][1] - 1 if stack else table
-                value_level = container + self.key_parts("=")
+                value_level = container + len(self.key_parts("="))
                 if value_level > limit:
                     return self.line
                 self.i += 1
                 expecting_key = False
             elif char in "[{":
                 value_level += 1
-                if value_level > limit:
+                # An empty array has nothing at the new level; an inline table's keys are checked as keys.
+                if char == "[" and value_level > limit and not self.closes_next("]"):
                     return self.line
                 stack.append((char, value_level))
                 expecting_key = char == "{"
