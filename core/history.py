@@ -9,6 +9,7 @@ from __future__ import annotations
 from collections import defaultdict
 
 from jobbsats.ledger.view import AllocationRow, LedgerView
+from jobbsats.money import KRONOR
 from jobbsats.report import Column, Document, Table
 
 # What identifies an allocation across runs: the year, the fund, who gets it (and via whom),
@@ -29,62 +30,63 @@ def show(view: LedgerView) -> Document:
         f"Scenariofil {run.config_path} (sha256 {run.config_sha256}).",
         f"jobbsats {run.versions.get('jobbsats', '?')}" + (f"; insticksprogram: {plugins}." if plugins else "."),
     ]
-    per_rule: dict[tuple[int, str, str], list[AllocationRow]] = defaultdict(list)
+    per_rule: dict[tuple[str, int, str, str], list[AllocationRow]] = defaultdict(list)
     for a in view.allocations():
-        per_rule[(a.year, a.rule_label, a.rule)].append(a)
-    table = Table(
-        name="regler",
-        title="Per regel och år",
-        columns=[
-            Column("year", "År", "year"),
-            Column("rule_label", "Regel"),
-            Column("rule", "Regeltyp"),
-            Column("allocations", "Tilldelningar", "int"),
-            Column("amount_ore", "Ur fonden (kr)", "money"),
-            Column("passed_on_ore", "Vidare (kr)", "money"),
-        ],
-    )
-    for (year, label, rule), rows in per_rule.items():
-        table.rows.append(
+        per_rule[(a.fund.unit, a.year, a.rule_label, a.rule)].append(a)
+    tables: dict[str, Table] = {}
+    for (unit, year, label, rule), rows in per_rule.items():
+        if unit not in tables:
+            kind, suffix = ("money", "_ore") if unit == KRONOR else ("int", "")
+            tables[unit] = Table(
+                name="regler" if unit == KRONOR else f"regler_{unit}",
+                title="Per regel och år" + ("" if unit == KRONOR else f" ({unit})"),
+                columns=[
+                    Column("year", "År", "year"),
+                    Column("rule_label", "Regel"),
+                    Column("rule", "Regeltyp"),
+                    Column("allocations", "Tilldelningar", "int"),
+                    Column(f"amount{suffix}", f"Ur fonden ({unit})", kind),
+                    Column(f"passed_on{suffix}", f"Vidare ({unit})", kind),
+                ],
+            )
+        suffix = "_ore" if unit == KRONOR else ""
+        tables[unit].rows.append(
             {
                 "year": year,
                 "rule_label": label,
                 "rule": rule,
                 "allocations": len(rows),
-                "amount_ore": sum(a.amount for a in rows if a.via is None),
-                "passed_on_ore": sum(a.amount for a in rows if a.via is not None),
+                f"amount{suffix}": sum(a.amount for a in rows if a.via is None),
+                f"passed_on{suffix}": sum(a.amount for a in rows if a.via is not None),
             }
         )
     for d in view.rounding_differences:
         paragraphs.append(f"Avrundning {d.year} ({d.rule_label}): {d.difference:+d} öre mot {d.split} öre fördelat.")
-    return Document(report="show", title=f"Körning {run.id}: {run.scenario}", tables=[table], paragraphs=paragraphs)
+    shown = list(tables.values())
+    return Document(report="show", title=f"Körning {run.id}: {run.scenario}", tables=shown, paragraphs=paragraphs)
 
 
 def diff(before: LedgerView, after: LedgerView) -> Document:
-    """Every allocation whose amount differs between two runs, per year, recipient and rule, with the change."""
+    """Every amount that differs between two runs: allocations per year, recipient and rule, and fund totals.
+
+    One table per unit (kronor, or places and such), since amounts of different
+    units never share a column. Money passed on from one recipient to another is
+    shown, but the sum counts only what left the funds.
+    """
     amounts: dict[Key, list[int]] = defaultdict(lambda: [0, 0])
     names = {**before.recipients, **after.recipients}
+    units = {fund.id: fund.unit for view in (before, after) for fund in view.funds.values()}
     for side, view in enumerate((before, after)):
         for a in view.allocations():
             amounts[_key(a)][side] += a.amount
-    table = Table(
-        name="skillnader",
-        title=f"Skillnader mellan körning {before.run_id} och {after.run_id}",
-        columns=[
-            Column("year", "År", "year"),
-            Column("recipient", "Mottagare"),
-            Column("via", "Via"),
-            Column("rule_label", "Regel"),
-            Column("label", "Ändamål"),
-            Column("before_ore", f"Körning {before.run_id} (kr)", "money"),
-            Column("after_ore", f"Körning {after.run_id} (kr)", "money"),
-            Column("change_ore", "Ändring (kr)", "money"),
-        ],
-    )
+    tables: dict[str, Table] = {}
     for (year, fund, to, via, rule_label, label), (was, now) in sorted(amounts.items()):
         if was == now:
             continue
-        table.rows.append(
+        unit = units.get(fund, KRONOR)
+        if unit not in tables:
+            tables[unit] = _changes_table(before.run_id, after.run_id, unit)
+        tables[unit].rows.append(
             {
                 "year": year,
                 "fund_id": fund,
@@ -93,17 +95,110 @@ def diff(before: LedgerView, after: LedgerView) -> Document:
                 "via": names[via].title if via in names else via,
                 "rule_label": rule_label,
                 "label": label,
-                "before_ore": was,
-                "after_ore": now,
-                "change_ore": now - was,
+                **_pair(unit, was, now),
             }
         )
-    if table.rows:
-        table.totals.append({"recipient": "Summa", "change_ore": sum(r["change_ore"] for r in table.rows)})
-    changed = len(table.rows)
+    changed = sum(len(t.rows) for t in tables.values())
+    for unit, table in tables.items():
+        out = [r for r in table.rows if not r["via"]]
+        if out:
+            key = "change_ore" if unit == KRONOR else "change"
+            table.totals.append({"recipient": "Summa ur fonderna", key: sum(r[key] for r in out)})
+    totals = _fund_total_changes(before, after)
     paragraphs = [
         f"Körning {before.run_id} ({before.run.scenario}, {before.run.started_at}) mot körning {after.run_id} "
-        f"({after.run.scenario}, {after.run.started_at}): "
-        + (f"{changed} belopp skiljer sig." if changed else "inga belopp skiljer sig.")
+        f"({after.run.scenario}, {after.run.started_at}): " + _what_differs(changed, len(totals))
     ]
-    return Document(report="diff", title=table.title, tables=[table], paragraphs=paragraphs)
+    if any(t.rows and any(r["via"] for r in t.rows) for t in tables.values()):
+        paragraphs.append("Belopp som en mottagare för vidare (kolumnen Via) räknas inte en gång till i summan.")
+    title = f"Skillnader mellan körning {before.run_id} och {after.run_id}"
+    shown = list(tables.values()) or [_changes_table(before.run_id, after.run_id, KRONOR)]
+    return Document(
+        report="diff", title=title, tables=[*shown, *_totals_tables(before, after, totals)], paragraphs=paragraphs
+    )
+
+
+def _what_differs(allocations: int, fund_years: int) -> str:
+    if not allocations and not fund_years:
+        return "inga belopp skiljer sig."
+    counted = "1 tilldelat belopp skiljer" if allocations == 1 else f"{allocations or 'inga'} tilldelade belopp skiljer"
+    parts = [f"{counted} sig"]
+    if fund_years:
+        parts.append(f"fondernas totaler skiljer sig för {fund_years} fond och år")
+    return "; ".join(parts) + "."
+
+
+def _pair(unit: str, was: int | None, now: int | None) -> dict:
+    """Before, after and the change, in öre fields for kronor, plain fields for other units."""
+    suffix = "_ore" if unit == KRONOR else ""
+    change = None if was is None or now is None else now - was
+    return {f"before{suffix}": was, f"after{suffix}": now, f"change{suffix}": change}
+
+
+def _value_columns(first: int, second: int, unit: str, what: str = "") -> list[Column]:
+    kind, suffix = ("money", "_ore") if unit == KRONOR else ("int", "")
+    return [
+        Column(f"before{suffix}", f"{what}Körning {first} ({unit})", kind),
+        Column(f"after{suffix}", f"{what}Körning {second} ({unit})", kind),
+        Column(f"change{suffix}", f"Ändring ({unit})", kind),
+    ]
+
+
+def _changes_table(first: int, second: int, unit: str) -> Table:
+    return Table(
+        name="skillnader" if unit == KRONOR else f"skillnader_{unit}",
+        title=f"Skillnader mellan körning {first} och {second}" + ("" if unit == KRONOR else f" ({unit})"),
+        columns=[
+            Column("year", "År", "year"),
+            Column("recipient", "Mottagare"),
+            Column("via", "Via"),
+            Column("rule_label", "Regel"),
+            Column("label", "Ändamål"),
+            *_value_columns(first, second, unit),
+        ],
+    )
+
+
+def _fund_total_changes(before: LedgerView, after: LedgerView) -> list[tuple]:
+    """(fund, year, before, after) for every fund and year whose total, unallocated or assumption differs."""
+    sides = [{(f.fund.id, f.year): f for f in view.fund_years} for view in (before, after)]
+    changes = []
+    for key in sorted(set(sides[0]) | set(sides[1])):
+        was, now = sides[0].get(key), sides[1].get(key)
+        facts = [(f.total, f.unallocated, f.assumed) if f else None for f in (was, now)]
+        if facts[0] != facts[1]:
+            changes.append((*key, was, now))
+    return changes
+
+
+def _totals_tables(before: LedgerView, after: LedgerView, changes: list[tuple]) -> list[Table]:
+    tables: dict[str, Table] = {}
+    for fund_id, year, was, now in changes:
+        fund = (now or was).fund
+        if fund.unit not in tables:
+            tables[fund.unit] = Table(
+                name="fondtotaler" if fund.unit == KRONOR else f"fondtotaler_{fund.unit}",
+                title="Fondernas totaler som skiljer sig" + ("" if fund.unit == KRONOR else f" ({fund.unit})"),
+                columns=[
+                    Column("year", "År", "year"),
+                    Column("fund", "Fond"),
+                    Column("what", "Belopp"),
+                    *_value_columns(before.run_id, after.run_id, fund.unit),
+                ],
+            )
+        for what, field in (("Total", "total"), ("Ej fördelat", "unallocated")):
+            values = [getattr(f, field) if f else None for f in (was, now)]
+            assumed = [bool(f and f.assumed) for f in (was, now)]
+            if values[0] == values[1] and (field != "total" or assumed[0] == assumed[1]):
+                continue
+            marks = (
+                " (antagen i körning "
+                + ", ".join(str(run) for run, flag in zip((before.run_id, after.run_id), assumed, strict=True) if flag)
+                + ")"
+                if field == "total" and any(assumed)
+                else ""
+            )
+            tables[fund.unit].rows.append(
+                {"year": year, "fund_id": fund_id, "fund": fund.name, "what": what + marks, **_pair(fund.unit, *values)}
+            )
+    return list(tables.values())

@@ -20,7 +20,79 @@ def test_diff_shows_exactly_the_changed_amounts(cli, scenario_file):
         ("GVN", 6_912_000 * KR, 7_168_000 * KR, 256_000 * KR),
     ]
     assert report["totals"][0]["change_ore"] == 0
-    assert "2 belopp skiljer sig." in report["paragraphs"][0]
+    assert "2 tilldelade belopp skiljer sig." in report["paragraphs"][0]
+
+
+def test_diff_sums_what_left_the_funds_not_what_was_passed_on(cli, scenario_file):
+    """KS's line passed on to Tillväxt Malmö och Level, 4 900 000 -> 5 000 000 kr: the key's 25 600 000 kr
+    becomes 25 500 000 (ASN 51 % = 13 005 000, GVN 27 % = 6 885 000, FSN 16 % = 4 080 000, KS 6 % = 1 530 000);
+    the fund is 40 000 000 kr in both runs, so what left it changed by 0."""
+    assert cli("run", "--quiet").exit_code == 0
+    text = examples.path_of("malmo-2024").read_text(encoding="utf-8")
+    assert text.count("amount = 4_900_000") == 1
+    assert cli("run", scenario_file(("amount = 4_900_000", "amount = 5_000_000")), "--quiet").exit_code == 0
+    report = cli.json_report_of("diff", "1", "2")
+    rows = {(r["recipient_id"], r["via"] != "", r["label"]): r["change_ore"] // KR for r in report["rows"]}
+    assert rows == {
+        ("ASN", False, ""): -51_000,
+        ("GVN", False, ""): -27_000,
+        ("FSN", False, ""): -16_000,
+        ("KS", False, ""): -6_000,
+        ("KS", False, "Tillväxt Malmö & Level"): 100_000,
+        ("tillvaxt_level", True, "Tillväxt Malmö & Level"): 100_000,
+    }
+    assert report["totals"] == [{"recipient": "Summa ur fonderna", "change_ore": 0}]
+    assert "6 tilldelade belopp skiljer sig." in report["paragraphs"][0]
+
+
+def test_diff_shows_a_changed_fund_total_and_what_is_left_unallocated(cli, scenario_file):
+    """40 -> 45 mnkr with every rule as before: the same allocations, 5 000 000 kr more left unallocated."""
+    assert cli("run", "--quiet").exit_code == 0
+    text = examples.path_of("malmo-2024").read_text(encoding="utf-8")
+    start, end = text.index('[[rules]]\nrule = "percentage_key"'), text.index("# --- Utfall")
+    without_key = text[:start] + text[end:]
+    first = scenario_file((text, without_key), name="a.toml")
+    second = scenario_file((text, without_key.replace("2024 = 40_000_000", "2024 = 45_000_000")), name="b.toml")
+    assert cli("run", first, "--quiet").exit_code == 0 and cli("run", second, "--quiet").exit_code == 0
+    report = cli.json_report_of("diff", "2", "3")
+    assert report["rows"] == [
+        {
+            "table": "fondtotaler",
+            "year": 2024,
+            "fund_id": "sjs",
+            "fund": "Strategiska jobbsatsningar",
+            "what": "Total",
+            "before_ore": 40_000_000 * KR,
+            "after_ore": 45_000_000 * KR,
+            "change_ore": 5_000_000 * KR,
+        },
+        {
+            "table": "fondtotaler",
+            "year": 2024,
+            "fund_id": "sjs",
+            "fund": "Strategiska jobbsatsningar",
+            "what": "Ej fördelat",
+            # 40 000 000 less ASN's 9 000 000, KS's 500 000 and the 4 900 000 passed on via KS
+            "before_ore": 25_600_000 * KR,
+            "after_ore": 30_600_000 * KR,
+            "change_ore": 5_000_000 * KR,
+        },
+    ]
+    assert (
+        "inga tilldelade belopp skiljer sig; fondernas totaler skiljer sig för 1 fond och år."
+        in (report["paragraphs"][0])
+    )
+
+
+def test_diff_of_places_keeps_places_apart_from_kronor(cli, example_file):
+    """platser-2020: SBK's base 217 -> 200 employees at 5,7 % (halves up): 12,369 -> 12 and 11,4 -> 11 places."""
+    assert cli("run", "platser-2020", "--quiet").exit_code == 0
+    assert cli("run", example_file("platser-2020", ("SBK = 217", "SBK = 200")), "--quiet").exit_code == 0
+    report = cli.json_report_of("diff", "1", "2")
+    changed = [r for r in report["rows"] if r["table"] == "skillnader_platser"]
+    assert [(r["recipient_id"], r["before"], r["after"], r["change"]) for r in changed] == [("SBK", 12, 11, -1)]
+    assert {t["name"] for t in report["tables"]} == {"skillnader_platser", "fondtotaler_platser"}
+    assert all(c["kind"] != "money" for t in report["tables"] for c in t["columns"])
 
 
 def test_diff_of_a_run_with_itself_and_an_unknown_run(cli):
@@ -59,6 +131,14 @@ def test_show_lists_the_run_rule_by_rule(cli):
     assert rows["Fördelningsnyckel"]["amount_ore"] == 25_600_000 * KR
     assert rows["Fördelningsnyckel"]["allocations"] == 4
     assert any("sha256" in p for p in report["paragraphs"])
+
+
+def test_show_counts_places_as_places(cli):
+    """platser-2020: 5,7 % of each administration's employees, 1 515 places in all (the paper's rows)."""
+    assert cli("run", "platser-2020", "--quiet").exit_code == 0
+    report = cli.json_report_of("show", "1")
+    assert [(r["allocations"], r["amount"], r["passed_on"]) for r in report["rows"]] == [(14, 1_515, 0)]
+    assert report["tables"][0]["columns"][4] == {"key": "amount", "title": "Ur fonden (platser)", "kind": "int"}
 
 
 class Clock:
