@@ -349,5 +349,108 @@ def test_an_old_ledger_whose_chain_guard_was_dropped_still_opens_and_tells(cli, 
     tamper(cli.db, "drop trigger chain_no_delete", "delete from chain where ref = 1")
     result = cli("verify")
     assert result.exit_code == 1, result.output  # not "cannot open the ledger" (exit 4)
-    assert "first: run 2: the chain is broken at entry 2" in result.stderr
+    assert "first: chain entry 1 is missing: removed outside jobbsats" in result.stderr
+    assert "run 2: the chain is broken at entry 2" in result.stderr
     assert "run 1: it is in the ledger but not in the chain" in result.stderr
+    assert "guard" not in result.stderr  # 0006 put the guard back; the chain keeps the evidence
+
+
+# --- What a new user tried on a damaged ledger: a finding each, never a traceback.
+
+
+def last_link(result) -> str:
+    return next(line for line in result.stdout.splitlines() if line.startswith("Last link: ")).split(": ")[1]
+
+
+def test_a_kept_link_is_checked_even_after_later_writes_and_a_rewritten_chain_fails(three_runs, tmp_path):
+    kept = last_link(three_runs("verify"))
+    assert three_runs("run", "malmo-2024", "--quiet").exit_code == 0
+    result = three_runs("verify", "--expect", kept)
+    assert result.exit_code == 0 and "The link kept earlier is in it." in result.stdout
+    # Someone changes run 1 and computes every hash again with jobbsats's own functions: all match...
+    from sqlite_utils import Database
+
+    from jobbsats.ledger import chain
+
+    conn = sqlite3.connect(three_runs.db)
+    conn.execute("drop trigger allocations_no_update")
+    conn.execute("drop trigger chain_no_update")
+    conn.execute("update allocations set amount = amount + 100 where run_id = 1 and seq = 1")
+    db, previous = Database(conn), chain.GENESIS
+    for seq, ref in conn.execute("select seq, ref from chain order by seq").fetchall():
+        digests = chain.run_digests(db, ref)
+        rows = chain._combined(digests)
+        previous = chain._link(previous, rows)
+        conn.execute(
+            "update chain set rows_sha256 = ?, tables_json = ?, chain_sha256 = ? where seq = ?",
+            [rows, json.dumps(digests, sort_keys=True), previous, seq],
+        )
+    conn.commit()
+    conn.close()
+    result = three_runs("verify", "--expect", kept)
+    assert result.exit_code == 1  # ...but the link kept elsewhere is no longer in the chain
+    assert f"first: the link {kept} kept earlier is not in the chain: the chain was rewritten" in result.stderr
+    assert "the guard allocations_no_update is missing" in result.stderr
+
+
+def test_an_edited_chain_entry_is_named_as_such(three_runs):
+    tamper(three_runs.db, "drop trigger chain_no_update", "update chain set tables_json = '{}' where seq = 2")
+    result = three_runs("verify")
+    assert result.exit_code == 1
+    assert "first: run 2: its entry 2 in the chain was changed outside jobbsats" in result.stderr
+
+
+def remove_run(db, run_id: int) -> None:
+    """Remove a run whole, with its entry in the chain: what someone who knows the tables could do."""
+    from jobbsats.ledger.chain import RUN_TABLES
+
+    conn = sqlite3.connect(db)
+    for table in (*RUN_TABLES, "runs", "chain"):
+        conn.execute(f"drop trigger if exists {table}_no_delete")
+    for table in reversed(RUN_TABLES):
+        conn.execute(f"delete from {table} where run_id = ?", [run_id])
+    conn.execute("delete from runs where id = ?", [run_id])
+    conn.execute("delete from chain where kind = 'run' and ref = ?", [run_id])
+    conn.commit()
+    conn.close()
+
+
+def test_a_removed_run_is_named_by_its_number(three_runs):
+    remove_run(three_runs.db, 3)
+    result = three_runs("verify")  # the last run, removed whole: only a kept link shows it (and the guards)
+    assert "run 3" not in result.stderr and "the guard runs_no_delete is missing" in result.stderr
+    assert three_runs("run", "malmo-2024", "--quiet").exit_code == 0  # a new run 3
+    remove_run(three_runs.db, 1)
+    result = three_runs("verify")
+    assert result.exit_code == 1
+    assert "first: run 1 is missing: removed outside jobbsats" in result.stderr
+    assert "chain entry 1 is missing: removed outside jobbsats" in result.stderr
+
+
+@pytest.mark.parametrize("table", ["chain", "utfall", "allocations"])
+def test_a_dropped_table_is_a_finding_not_a_traceback(three_runs, table):
+    tamper(three_runs.db, f"drop table {table}")
+    result = three_runs("verify")
+    assert result.exit_code == 1, result.output
+    assert f"first: the table {table} is missing: dropped outside jobbsats" in result.stderr
+    assert "Traceback" not in result.output
+
+
+def test_reading_a_run_with_rows_planted_for_it_says_it_is_incomplete(three_runs):
+    conn = sqlite3.connect(three_runs.db)
+    conn.execute(
+        "insert into runs select 4, started_at, user, scenario, config_path, config_sha256, config_text, "
+        "decision_json, versions_json, status from runs where id = 1"
+    )
+    row = conn.execute("select * from allocations where run_id = 1 order by id limit 1").fetchone()
+    conn.execute(f"insert into allocations values (null, 4, {', '.join('?' * (len(row) - 2))})", row[2:])
+    conn.commit()
+    conn.close()
+    for command in (["show", "4"], ["diff", "1", "4"], ["report", "fordelning", "--run", "4"]):
+        result = three_runs(*command)
+        assert result.exit_code == 4, (command, result.output)
+        assert (
+            "run 4 is incomplete: an allocation names fund 'sjs' and recipient 'ASN', which the run does not hold"
+            in (result.stderr)
+        )
+        assert "Traceback" not in result.output

@@ -198,17 +198,69 @@ class Verified:
     findings: list[Finding]
 
 
-def verify(db: Database) -> Verified:
+def verify(db: Database, expect: tuple[str, ...] = ()) -> Verified:
     """Recompute the chain, entry by entry (first finding first), from one snapshot of the ledger.
 
     One read transaction: a run or an import committed meanwhile by someone else is
     either wholly seen or not at all, never half (as if added behind jobbsats's back).
+    ``expect`` are links kept from earlier: each must still be in the chain.
     """
     db.conn.execute("BEGIN")
     try:
-        return _verify(db)
+        missing = _missing_tables(db)
+        if missing:
+            return Verified(
+                0, 0, "", [Finding(0, f"the table {t} is missing: dropped outside jobbsats") for t in missing]
+            )
+        found = _verify(db)
+        found.findings[:0] = _gaps(db) + _expected(db, expect)
+        found.findings.extend(_dropped_guards(db))  # how, after what was done
+        return found
     finally:
         db.conn.execute("ROLLBACK")
+
+
+_TABLES = ("runs", *RUN_TABLES, "import_batches", "batch_supersedes", "utfall", "chain")
+
+
+def _missing_tables(db: Database) -> list[str]:
+    present = {name for (name,) in db.execute("select name from sqlite_master where type = 'table'")}
+    return [t for t in _TABLES if t not in present]
+
+
+def _dropped_guards(db: Database) -> list[Finding]:
+    from jobbsats.ledger.migrations import GUARDS  # the migrations build on this module
+
+    present = {name for (name,) in db.execute("select name from sqlite_master where type = 'trigger'")}
+    return [
+        Finding(0, f"the guard {g} is missing (dropped outside jobbsats): rows of {table} can be {action}d")
+        for g in GUARDS
+        if g not in present
+        for table, action in [g.rsplit("_no_", 1)]
+    ]
+
+
+def _gaps(db: Database) -> list[Finding]:
+    """Runs, batches or chain entries missing from their numbering.
+
+    Ids come one after the other (a write that fails leaves no number behind): a gap is a removal.
+    """
+    findings = []
+    numbered = (("run", "runs", "id"), ("import batch", "import_batches", "id"), ("chain entry", "chain", "seq"))
+    for what, table, column in numbered:
+        ids = [i for (i,) in db.execute(f"select {column} from {table} order by {column}")]
+        gaps = sorted(set(range(1, ids[-1] + 1)) - set(ids)) if ids else []
+        findings += [Finding(0, f"{what} {n} is missing: removed outside jobbsats") for n in gaps]
+    return findings
+
+
+def _expected(db: Database, links: tuple[str, ...]) -> list[Finding]:
+    known = {link for (link,) in db.execute("select chain_sha256 from chain")}
+    return [
+        Finding(0, f"the link {link} kept earlier is not in the chain: the chain was rewritten or cut short")
+        for link in links
+        if link.strip().lower() not in known
+    ]
 
 
 def _verify(db: Database) -> Verified:
@@ -220,19 +272,29 @@ def _verify(db: Database) -> Verified:
     for seq, kind, ref, rows_sha256, tables_json, chain_sha256 in entries:
         name = f"{_NAMES.get(kind, kind)} {ref}"
         if _link(previous, rows_sha256) != chain_sha256:
-            findings.append(Finding(seq, f"{name}: the chain is broken at entry {seq} (an entry was changed)"))
+            findings.append(Finding(seq, f"{name}: the chain is broken at entry {seq} (it, or an entry before it, was changed or removed)"))
         if kind == "run":
             digests = run_digests(db, ref)
         else:
             digests = batch_digests(db, ref, booked.get(ref, NO_ROWS))
-        if _combined(digests) != rows_sha256:
-            recorded = json.loads(tables_json)
-            changed = [t for t, d in digests.items() if recorded.get(t) != d] or ["its entry in the chain"]
+        recorded = _recorded(tables_json)
+        if _combined(recorded) != rows_sha256:
+            findings.append(Finding(seq, f"{name}: its entry {seq} in the chain was changed outside jobbsats"))
+        elif _combined(digests) != rows_sha256:
+            changed = [t for t, d in digests.items() if recorded.get(t) != d]
             findings.append(Finding(seq, f"{name}: its rows in {', '.join(changed)} were changed outside jobbsats"))
         previous = chain_sha256
     findings += _unchained(db, entries, order=len(entries) + 1)
     runs = sum(1 for e in entries if e[1] == "run")
     return Verified(runs, len(entries) - runs, previous, sorted(findings, key=lambda f: f.order))
+
+
+def _recorded(tables_json: str) -> dict[str, str]:
+    try:
+        recorded = json.loads(tables_json)
+    except ValueError:
+        return {}
+    return recorded if isinstance(recorded, dict) else {}
 
 
 def _unchained(db: Database, entries: list, order: int) -> list[Finding]:

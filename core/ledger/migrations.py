@@ -257,6 +257,8 @@ def utfall(db: Database) -> None:
 # that supersedes an earlier one. The one write after an insert is an import batch's own counts,
 # set once at the end of its transaction (its rows_read is 0 until then, and never after).
 APPEND_ONLY = ("runs", *RUN_TABLES, "batch_supersedes", "utfall")
+# Every trigger that guards a table, as the migrations below name them (verify checks they are there).
+GUARDS = tuple(f"{t}_no_{a}" for t in (*APPEND_ONLY, "import_batches", "chain") for a in ("update", "delete"))
 
 
 def _refuse(action: str, table: str, when: str = "") -> str:

@@ -394,6 +394,16 @@ class LedgerView:
 
     def _row(self, r: dict) -> AllocationRow:
         recurring = (r["recurring_from"], r["recurring_to"]) if r["recurring_from"] is not None else None
+        missing = [
+            f"{what} {r[key]!r}"
+            for what, key, known in (("fund", "fund_id", self.funds), ("recipient", "to_id", self.recipients))
+            if r[key] not in known
+        ] + ([f"recipient {r['from_id']!r}"] if r["from_id"] and r["from_id"] not in self.recipients else [])
+        if missing:  # only a ledger changed behind jobbsats's back holds such a row
+            raise LedgerError(
+                f"{_file_of(self._db)}: run {self.run_id} is incomplete: an allocation names "
+                f"{' and '.join(missing)}, which the run does not hold; run `jobbsats verify`"
+            )
         return AllocationRow(
             year=r["year"],
             fund=self.funds[r["fund_id"]],
