@@ -481,3 +481,54 @@ def test_project_money_is_not_a_boards_other_money(cli, scenario, tmp_path):
     assert (asn["utfall_ore"], asn["other_ore"]) == (0, 0)
     [project_row] = [r for r in report["rows"] if r["table"] == "aterrapportering_projekt"]
     assert (project_row["project"], project_row["utfall_ore"]) == ("Malmökraften 2.0", 10_000_00)
+
+
+# --- Corrections under another file name (a new-user trial counted the same bookings twice).
+
+CORRECTED = [b if b[5] != "Rättelse" else (*b[:4], -600_000_00, b[5]) for b in BOOKINGS]  # -500 000 -> -600 000
+
+
+def test_replace_with_nothing_to_replace_is_refused(cli, scenario, booked, tmp_path, digest):
+    renamed = tmp_path / "utfall-2024-rattad.csv"
+    renamed.write_bytes(csv_text(CORRECTED).encode("cp1252"))
+    before = digest(cli.db)
+    result = cli("import", "utfall", renamed, "-c", scenario, "--replace")
+    assert result.exit_code == 1
+    assert f"{renamed}: --replace: no current batch of the scenario" in result.stderr
+    assert "--supersedes BATCH" in result.stderr
+    assert digest(cli.db) == before
+
+
+def test_supersedes_names_the_batch_a_correction_replaces_whatever_its_name(cli, scenario, booked, tmp_path):
+    renamed = tmp_path / "utfall-2024-rattad.csv"
+    renamed.write_bytes(csv_text(CORRECTED).encode("cp1252"))
+    result = cli("import", "utfall", renamed, "-c", scenario, "--supersedes", "1")
+    assert result.exit_code == 0, result.output
+    assert "It supersedes batch 1." in result.stderr
+    assert "overlap" not in result.stderr  # batch 1 is no longer current
+    rows = {r["recipient_id"]: r for r in cli.json_report("aterrapportering")["rows"]}
+    assert rows["ASN"]["utfall_ore"] == 18_900_000_50  # 1 500 000 + 18 000 000,50 - 600 000, once
+
+
+@pytest.mark.parametrize(
+    ("batch", "says"),
+    [("9", "there is no import batch 9 in the ledger"), ("1", "batch 1 is superseded already, by batch 2")],
+)
+def test_supersedes_a_batch_that_is_not_there_or_not_current_is_refused(cli, scenario, booked, tmp_path, batch, says):
+    assert cli("import", "utfall", booked, "-c", scenario, "--replace").exit_code == 0  # batch 2 supersedes 1
+    renamed = tmp_path / "utfall-2024-rattad.csv"
+    renamed.write_bytes(csv_text(CORRECTED).encode("cp1252"))
+    result = cli("import", "utfall", renamed, "-c", scenario, "--supersedes", batch)
+    assert result.exit_code == 1
+    assert f"{renamed}: --supersedes: {says}" in result.stderr
+
+
+def test_a_batch_whose_dates_overlap_a_current_one_is_imported_with_a_note(cli, scenario, booked, tmp_path):
+    june = tmp_path / "utfall-juni.csv"
+    june.write_bytes(csv_text([BOOKINGS[4]]).encode("cp1252"))  # FSN, 2024-06-30
+    result = cli("import", "utfall", june, "-c", scenario)
+    assert result.exit_code == 0, result.output
+    assert (
+        "Note: its dates (2024-06-30 to 2024-06-30) overlap current batch 1 (2024-01-31 to 2024-12-31). "
+        "If it repeats that batch's bookings they now count twice: import it with --supersedes 1 instead."
+    ) in result.stderr

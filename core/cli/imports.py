@@ -21,14 +21,33 @@ def import_group() -> None:
     "--config", "-c", help="Scenario file whose [utfall] section maps the rows (found as for `jobbsats run`)."
 )
 @db_option
-@click.option("--replace", is_flag=True, help="Import a file again: the new batch supersedes the earlier one.")
+@click.option(
+    "--replace",
+    is_flag=True,
+    help="Import a file again, or a corrected export of the same name: the new batch supersedes the earlier one.",
+)
+@click.option(
+    "--supersedes",
+    type=int,
+    multiple=True,
+    metavar="BATCH",
+    help="The new batch corrects this batch (see `jobbsats runs`), whatever its file was called (repeatable).",
+)
 @click.option(
     "--rejects",
     type=click.Path(dir_okay=False, path_type=Path),
     help="Write bad rows to this CSV file and import the rest (default: a bad row stops the import).",
 )
 @click.option("--quiet", "-q", is_flag=True, help="No progress bar.")
-def utfall(file: Path, config: str | None, db: Path, replace: bool, rejects: Path | None, quiet: bool) -> None:
+def utfall(
+    file: Path,
+    config: str | None,
+    db: Path,
+    replace: bool,
+    supersedes: tuple[int, ...],
+    rejects: Path | None,
+    quiet: bool,
+) -> None:
     """Import booked utfall from FILE: a CSV export or a SIE 4 file.
 
     The scenario's [utfall] section says which columns hold what (CSV), and
@@ -57,7 +76,14 @@ def utfall(file: Path, config: str | None, db: Path, replace: bool, rejects: Pat
             done[0] = position
 
         summary = import_utfall(
-            db, source, scenario, replace=replace, rejects=rejects, progress=progress, versions=registry.versions()
+            db,
+            source,
+            scenario,
+            replace=replace,
+            supersedes=supersedes,
+            rejects=rejects,
+            progress=progress,
+            versions=registry.versions(),
         )
 
     def kr(ore: int) -> str:
@@ -75,6 +101,11 @@ def utfall(file: Path, config: str | None, db: Path, replace: bool, rejects: Pat
     ]
     if summary.superseded:
         lines.append(f"  It supersedes batch {', '.join(str(b) for b in summary.superseded)}.")
+    for batch, first, last, mine_first, mine_last in summary.overlaps:
+        lines.append(
+            f"  Note: its dates ({mine_first} to {mine_last}) overlap current batch {batch} ({first} to {last}). "
+            f"If it repeats that batch's bookings they now count twice: import it with --supersedes {batch} instead."
+        )
     if summary.rejected_rows:
         lines.append(f"  {rows(summary.rejected_rows)} left out as bad and written to {rejects}.")
     click.echo("\n".join(lines), err=True)

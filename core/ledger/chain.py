@@ -272,7 +272,12 @@ def _verify(db: Database) -> Verified:
     for seq, kind, ref, rows_sha256, tables_json, chain_sha256 in entries:
         name = f"{_NAMES.get(kind, kind)} {ref}"
         if _link(previous, rows_sha256) != chain_sha256:
-            findings.append(Finding(seq, f"{name}: the chain is broken at entry {seq} (it, or an entry before it, was changed or removed)"))
+            findings.append(
+                Finding(
+                    seq,
+                    f"{name}: the chain is broken at entry {seq} (it, or an entry before it, was changed or removed)",
+                )
+            )
         if kind == "run":
             digests = run_digests(db, ref)
         else:

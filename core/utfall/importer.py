@@ -54,6 +54,8 @@ class Summary:
     rejected_rows: int = 0
     superseded: list[int] = field(default_factory=list)
     utfall_sha256: str = ""  # of the rows written, for the ledger's chain
+    dates: tuple[str, str] | None = None  # the first and last date of the rows written
+    overlaps: list[tuple[int, str, str, str, str]] = field(default_factory=list)  # see _overlaps
 
 
 def bookings(
@@ -100,13 +102,17 @@ def import_utfall(
     scenario: Scenario,
     *,
     replace: bool = False,
+    supersedes: tuple[int, ...] = (),
     rejects: Path | None = None,
     progress: Callable[[int], None] | None = None,
     versions: dict[str, str] | None = None,
 ) -> Summary:
     """Import ``source`` as one batch; raise :class:`InputError` (nothing written) for a bad row or a repeat.
 
-    ``versions`` names the plugins loaded (name -> version), kept with the batch as the run keeps its own.
+    ``replace`` supersedes current batches of the same content or file name (and
+    is refused when there is none); ``supersedes`` names batches the new one
+    corrects, whatever their files were called. ``versions`` names the plugins
+    loaded (name -> version), kept with the batch as the run keeps its own.
     """
     section = scenario.utfall
     if not section:
@@ -120,6 +126,9 @@ def import_utfall(
     try:
         with transaction(db_path) as db:
             summary.superseded = _earlier(db, source, scenario.name, replace)
+            summary.superseded += [
+                b for b in _named(db, source, scenario.name, supersedes) if b not in summary.superseded
+            ]
             summary.batch_id = _new_batch(db, source, scenario, summary, versions or {})
             rows, position = bookings(source, section, scenario.source)
             try:
@@ -134,6 +143,7 @@ def import_utfall(
                 raise InputError(str(source.path), [Problem("", "its amounts add up to more than jobbsats can store")])
             _finish_batch(db, summary, rejects)
             seal_batch(db, summary.batch_id, summary.utfall_sha256)
+            summary.overlaps = _overlaps(db, summary, scenario.name)
         if rejected is not None:
             rejected.keep()  # only once the batch is committed
     finally:
@@ -226,6 +236,7 @@ def _load(
     db.conn.executemany(_INSERT, chunk)
     hasher.add(chunk)
     summary.utfall_sha256 = hasher.hexdigest()
+    summary.dates = (min(iso.values()), max(iso.values())) if iso else None
     if progress:
         progress(source.size)
     summary.rows_read = rows_read
@@ -252,6 +263,18 @@ def _earlier(db: Database, source: Source, scenario: str, replace: bool) -> list
              where scenario = ? and (file_sha256 = ? or file_name = ?)
              and id not in (select superseded_id from batch_supersedes) order by id"""
     found = list(db.query(sql, [scenario, source.sha256, source.path.name]))
+    if replace and not found:
+        raise InputError(
+            str(source.path),
+            [
+                Problem(
+                    "--replace",
+                    f"no current batch of the scenario {scenario!r} has this content or the file name "
+                    f"{source.path.name!r}; nothing was imported. To correct a batch imported under another "
+                    "name, name it: --supersedes BATCH (see `jobbsats runs`)",
+                )
+            ],
+        )
     if found and not replace:
         first = found[0]
         same = first["file_sha256"] == source.sha256
@@ -277,6 +300,45 @@ def _earlier(db: Database, source: Source, scenario: str, replace: bool) -> list
             ],
         )
     return [r["id"] for r in found]
+
+
+def _named(db: Database, source: Source, scenario: str, batches: tuple[int, ...]) -> list[int]:
+    """The batches named by --supersedes, each checked: there, of this scenario, and not superseded already."""
+    problems = []
+    for batch in dict.fromkeys(batches):
+        row = db.execute(
+            "select scenario, (select batch_id from batch_supersedes where superseded_id = b.id limit 1) "
+            "from import_batches b where id = ?",
+            [batch],
+        ).fetchone()
+        if row is None:
+            problems.append(Problem("--supersedes", f"there is no import batch {batch} in the ledger"))
+        elif row[0] != scenario:
+            problems.append(
+                Problem("--supersedes", f"batch {batch} belongs to the scenario {row[0]!r}, not {scenario!r}")
+            )
+        elif row[1] is not None:
+            problems.append(Problem("--supersedes", f"batch {batch} is superseded already, by batch {row[1]}"))
+    if problems:
+        hint = "; nothing was imported (see `jobbsats runs`)"
+        raise InputError(str(source.path), [Problem(p.path, p.message + hint) for p in problems])
+    return list(dict.fromkeys(batches))
+
+
+def _overlaps(db: Database, summary: Summary, scenario: str) -> list[tuple[int, str, str, str, str]]:
+    """Other current batches of the scenario whose dates overlap the new one's: bookings counted twice?
+
+    (batch, its first and last date, the new batch's first and last date). Only a
+    hint: monthly exports do not overlap, a year-to-date export after a monthly one does.
+    """
+    mine = summary.dates
+    if mine is None:
+        return []
+    sql = """select b.id, min(u.date), max(u.date) from import_batches b join utfall u on u.batch_id = b.id
+             where b.scenario = ? and b.id != ? and b.id not in (select superseded_id from batch_supersedes)
+             group by b.id having min(u.date) <= ? and max(u.date) >= ? order by b.id"""
+    rows = db.execute(sql, [scenario, summary.batch_id, mine[1], mine[0]]).fetchall()
+    return [(batch, first, last, mine[0], mine[1]) for batch, first, last in rows]
 
 
 def _new_batch(db: Database, source: Source, scenario: Scenario, summary: Summary, versions: dict[str, str]) -> int:
