@@ -188,7 +188,12 @@ class Fordelning:
                 d.difference for d in ledger.rounding_differences if (d.fund.id, d.year) == (fy.fund.id, fy.year)
             )
             if allocated - difference != fy.total:
-                raise LedgerError(f"run {ledger.run.id} does not reconcile for fund {fy.fund.id!r} {fy.year}")
+                unit = fy.fund.unit
+                raise LedgerError(
+                    f"{ledger.file}: run {ledger.run.id} does not reconcile for fund {fy.fund.id!r} {fy.year}: its "
+                    f"rows and what is left add up to {format_units(allocated - difference, unit, ' ')} against the "
+                    f"total of {format_units(fy.total, unit, ' ')}; run `jobbsats verify`"
+                )
             table.totals.append(
                 {
                     "year": fy.year,

@@ -436,7 +436,7 @@ def test_a_dropped_table_is_a_finding_not_a_traceback(three_runs, table):
     assert "Traceback" not in result.output
 
 
-def test_reading_a_run_with_rows_planted_for_it_says_it_is_incomplete(three_runs):
+def test_a_run_added_or_changed_behind_jobbsatss_back_is_not_reported_from(three_runs):
     conn = sqlite3.connect(three_runs.db)
     conn.execute(
         "insert into runs select 4, started_at, user, scenario, config_path, config_sha256, config_text, "
@@ -446,11 +446,21 @@ def test_reading_a_run_with_rows_planted_for_it_says_it_is_incomplete(three_runs
     conn.execute(f"insert into allocations values (null, 4, {', '.join('?' * (len(row) - 2))})", row[2:])
     conn.commit()
     conn.close()
-    for command in (["show", "4"], ["diff", "1", "4"], ["report", "fordelning", "--run", "4"]):
-        result = three_runs(*command)
-        assert result.exit_code == 4, (command, result.output)
-        assert (
-            "run 4 is incomplete: an allocation names fund 'sjs' and recipient 'ASN', which the run does not hold"
-            in (result.stderr)
-        )
-        assert "Traceback" not in result.output
+    tamper(
+        three_runs.db, "drop trigger allocations_no_update", "update allocations set amount = amount + 100 where id = 2"
+    )
+    cases = {
+        4: [["show", "4"], ["diff", "2", "4"], ["report", "fordelning", "--run", "4"]],
+        1: [["report", "beslut", "--run", "1"], ["report", "aterrapportering", "--run", "1"], ["show", "1"]],
+    }
+    says = {
+        4: "run 4: it is not in the ledger's chain: it was added outside jobbsats. Run `jobbsats verify`",
+        1: "run 1: its rows no longer match the ledger's chain: they were changed outside jobbsats. Run `jobbsats",
+    }
+    for run, commands in cases.items():
+        for command in commands:
+            result = three_runs(*command)
+            assert result.exit_code == 4, (command, result.output)
+            assert f"{three_runs.db}: {says[run]}" in result.stderr
+            assert "Traceback" not in result.output
+    assert three_runs("report", "fordelning", "--run", "2").exit_code == 0  # the others read as before

@@ -180,6 +180,25 @@ def seal_batch(db: Database, batch_id: int, utfall_sha256: str) -> None:
     _seal(db, "batch", batch_id, batch_digests(db, batch_id, utfall_sha256))
 
 
+def check_run(db: Database, run_id: int) -> None:
+    """Refuse to read a run whose rows no longer match its entry in the chain (a few milliseconds).
+
+    Every report, ``show`` and ``diff`` reads through this: figures changed behind
+    jobbsats's back never reach a decision paper unremarked. (Import batches are
+    checked by ``jobbsats verify`` only: hashing a million booked rows takes seconds.)
+    """
+    entry = db.execute("select rows_sha256 from chain where kind = 'run' and ref = ?", [run_id]).fetchone()
+    digests = run_digests(db, run_id)
+    if entry is None or _combined(digests) != entry[0]:
+        path = db.execute("pragma database_list").fetchone()[2]
+        what = (
+            "it is not in the ledger's chain: it was added outside jobbsats"
+            if entry is None
+            else "its rows no longer match the ledger's chain: they were changed outside jobbsats"
+        )
+        raise LedgerError(f"{path}: run {run_id}: {what}. Run `jobbsats verify` to see what; nothing is made from it")
+
+
 @dataclass(frozen=True)
 class Finding:
     """Where the ledger no longer matches its chain, in words; ``order`` is the chain's (what was written first)."""

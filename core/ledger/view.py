@@ -15,6 +15,7 @@ from pathlib import Path
 from sqlite_utils import Database
 
 from jobbsats.errors import JobbsatsError, LedgerError
+from jobbsats.ledger.chain import check_run
 from jobbsats.scenario import Decision, Recipient
 
 
@@ -235,6 +236,12 @@ class LedgerView:
             decision=_decision(json.loads(r["decision_json"] or "{}")),
             versions=json.loads(r["versions_json"] or "{}"),
         )
+        check_run(db, self.run_id)
+
+    @property
+    def file(self) -> str:
+        """The ledger's file, for messages."""
+        return _file_of(self._db)
 
     @cached_property
     def config(self) -> dict:
