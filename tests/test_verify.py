@@ -464,3 +464,24 @@ def test_a_run_added_or_changed_behind_jobbsatss_back_is_not_reported_from(three
             assert f"{three_runs.db}: {says[run]}" in result.stderr
             assert "Traceback" not in result.output
     assert three_runs("report", "fordelning", "--run", "2").exit_code == 0  # the others read as before
+
+
+def test_backup_copies_what_the_log_still_holds_and_verifies_the_copy(three_runs, tmp_path):
+    # A reader holding a snapshot keeps the newest run in the write-ahead log, not yet in the file.
+    reader = sqlite3.connect(three_runs.db)
+    reader.execute("begin")
+    reader.execute("select count(*) from runs").fetchone()
+    assert three_runs("run", "malmo-2024", "--quiet").exit_code == 0
+    plain = tmp_path / "plain-copy.db"
+    plain.write_bytes(three_runs.db.read_bytes())  # what copying the file gives
+    assert sqlite3.connect(plain).execute("select count(*) from runs").fetchone()[0] == 3
+    target = tmp_path / "backup.db"
+    result = three_runs("backup", target)
+    reader.close()
+    assert result.exit_code == 0, result.output
+    assert "copied to" in result.stdout and "4 runs and 0 import batches, verified." in result.stdout
+    assert sqlite3.connect(target).execute("select count(*) from runs").fetchone()[0] == 4
+    assert three_runs("verify", "--db", target).exit_code == 0
+    again = three_runs("backup", target)
+    assert again.exit_code == 1 and f"{target}: exists already" in again.stderr
+    assert three_runs("backup", three_runs.db).exit_code == 1

@@ -25,6 +25,7 @@ COMMANDS = {
     "show": "jobbsats.cli.history:show",
     "diff": "jobbsats.cli.history:diff",
     "verify": "jobbsats.cli.verify:verify",
+    "backup": "jobbsats.cli.backup:backup",
     "plugins": "jobbsats.cli.info:plugins",
     "examples": "jobbsats.cli.info:examples",
     "init": "jobbsats.cli.init:init",

@@ -1,0 +1,53 @@
+"""``jobbsats backup``: a consistent copy of the ledger, safe while others read and write it."""
+
+from __future__ import annotations
+
+import os
+import tempfile
+from pathlib import Path
+
+import click
+
+from jobbsats.cli.options import db_option
+
+
+@click.command()
+@click.argument("target", type=click.Path(path_type=Path))
+@db_option
+def backup(target: Path, db: Path) -> None:
+    """Copy the ledger to TARGET, a new file: one snapshot, whatever is written meanwhile.
+
+    Copying the file itself can miss the newest runs (they may still be in the
+    ledger's write-ahead log beside it). The copy is then verified, and its last
+    link printed, to keep with it.
+    """
+    import sqlite3  # here, not above: `jobbsats --help` imports every command's module
+
+    from jobbsats.errors import JobbsatsError, LedgerError
+    from jobbsats.ledger import open_ledger
+    from jobbsats.ledger.chain import verify
+
+    if target.is_symlink() or target.exists():
+        raise JobbsatsError(f"{target}: exists already; a backup goes to a new file")
+    if not target.parent.is_dir():
+        raise JobbsatsError(f"{target}: the folder {target.parent} does not exist")
+    ledger = open_ledger(db, must_exist=True)
+    handle, name = tempfile.mkstemp(prefix=f".{target.name}.", dir=target.parent)
+    os.close(handle)
+    temp = Path(name)
+    try:
+        copy = sqlite3.connect(temp)
+        try:
+            ledger.conn.backup(copy)  # SQLite's online backup: page by page, from one snapshot
+        finally:
+            copy.close()
+        found = verify(open_ledger(temp, must_exist=True))
+        if found.findings:
+            raise LedgerError(f"{db}: the copy does not verify ({found.findings[0].message}); run `jobbsats verify`")
+        os.replace(temp, target)
+    except sqlite3.Error as exc:
+        raise LedgerError(f"{target}: the backup failed: {exc}") from exc
+    finally:
+        temp.unlink(missing_ok=True)
+    click.echo(f"{db} copied to {target}: {found.runs} runs and {found.batches} import batches, verified.")
+    click.echo(f"Last link: {found.last_link}")
