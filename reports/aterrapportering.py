@@ -66,11 +66,13 @@ class Aterrapportering:
         keys = [(year, q, rid) for year, rid in pairs for q in quarters]
         batches = [b for b in ledger.batches if b.superseded_by is None and b.scenario == ledger.run.scenario]
         sources = ", ".join(f"import {b.id} ({Path(b.file_path).name})" for b in batches)
-        paragraphs = [
-            f"Budget ur körning {ledger.run.id} ({ledger.run.scenario}); utfall ur "
-            + (sources or "ingen import (inget utfall är bokfört ännu)")
-            + "."
-        ]
+        elsewhere = sorted({b.scenario for b in ledger.batches if b.superseded_by is None} - {ledger.run.scenario})
+        none = (
+            "ingen import för det scenariot (import finns för " + ", ".join(f"”{n}”" for n in elsewhere) + ")"
+            if elsewhere
+            else "ingen import (inget utfall är importerat ännu)"
+        )
+        paragraphs = [f"Budget ur körning {ledger.run.id} ({ledger.run.scenario}); utfall ur {sources or none}."]
         paragraphs += [self._summary(year, rid, budget, used, other, names, fund_text) for year, rid in pairs]
         return Document(
             report=self.name,

@@ -185,7 +185,19 @@ def test_as_of_reports_the_ledger_as_it_stood_that_day(cli, monkeypatch, scenari
     # Then: the first key (ASN 9 000 000 + 13 056 000) and GVN's first figure; now: the new key and the correction.
     assert asn_and_gvn("--as-of", "2025-01-31") == (22_056_000 * KR, 3_200_000 * KR)
     assert asn_and_gvn() == ((9_000_000 + 12_800_000) * KR, 3_000_000 * KR)
+    then = cli.json_report("aterrapportering", "--as-of", "2025-01-31")["paragraphs"][0]
+    assert then == (
+        "Ställning per 2025-01-31 (dagen räknad i UTC): körning 1 och utfall importerat till och med den dagen; "
+        "senare finns körning 2."
+    )
+    assert not cli.json_report("aterrapportering")["paragraphs"][0].startswith("Ställning")
     early = cli("report", "fordelning", "--as-of", "2024-12-31")
     assert early.exit_code == 4 and "no run made on or before 2024-12-31" in early.stderr
+    for day, says in (
+        ("2025-02-30", "2025-02-30 is not a day of the calendar"),
+        ("25-1-1", "is not written YYYY-MM-DD"),
+    ):
+        wrong = cli("report", "fordelning", "--as-of", day)
+        assert wrong.exit_code == 2 and says in wrong.stderr
     both = cli("report", "fordelning", "--as-of", "2025-01-31", "--run", "1")
     assert both.exit_code == 1 and "give --run or --as-of, not both" in both.stderr

@@ -421,7 +421,10 @@ def test_a_run_reports_only_the_utfall_imported_for_its_own_scenario(cli, scenar
     assert cli("run", "malmokraften-2020", "--quiet").exit_code == 0
     report = cli.json_report("aterrapportering")
     assert report["rows"] == []
-    assert "ingen import (inget utfall är bokfört ännu)" in report["paragraphs"][0]
+    assert (
+        "utfall ur ingen import för det scenariot (import finns för ”Strategiska jobbsatsningar 2024”)."
+        in (report["paragraphs"][0])
+    )
     assert cli.json_report("aterrapportering", "--run", "1")["rows"]  # the 2024 run still has its own
 
 
@@ -532,3 +535,9 @@ def test_a_batch_whose_dates_overlap_a_current_one_is_imported_with_a_note(cli, 
         "Note: its dates (2024-06-30 to 2024-06-30) overlap current batch 1 (2024-01-31 to 2024-12-31). "
         "If it repeats that batch's bookings they now count twice: import it with --supersedes 1 instead."
     ) in result.stderr
+
+
+def test_a_run_before_any_import_says_none_is_imported(cli, scenario):
+    assert cli("run", scenario, "--quiet").exit_code == 0
+    paragraph = cli.json_report("aterrapportering")["paragraphs"][0]
+    assert paragraph.endswith("utfall ur ingen import (inget utfall är importerat ännu).")

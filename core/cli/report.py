@@ -10,6 +10,24 @@ import click
 from jobbsats.cli.options import db_option, guarded
 
 
+class Day(click.ParamType):
+    """A day written YYYY-MM-DD; a day that does not exist (2024-02-30) is named as such."""
+
+    name = "day"
+
+    def convert(self, value, param, ctx):
+        import datetime
+
+        if isinstance(value, datetime.date):
+            return value
+        try:
+            return datetime.date.fromisoformat(value)
+        except ValueError as exc:
+            shape = len(value) == 10 and value[4] == value[7] == "-" and value.replace("-", "").isdigit()
+            why = f"{value} is not a day of the calendar ({exc})" if shape else f"{value!r} is not written YYYY-MM-DD"
+            self.fail(why, param, ctx)
+
+
 @click.command()
 @click.argument("name")
 @click.option("--format", "-f", "fmt", help="Output format: md (default), csv, json, xlsx, html, or one a plugin adds.")
@@ -18,7 +36,8 @@ from jobbsats.cli.options import db_option, guarded
 @click.option("--quarters", is_flag=True, help="Break years into quarters (reports that can, such as projekt).")
 @click.option(
     "--as-of",
-    type=click.DateTime(formats=["%Y-%m-%d"]),
+    type=Day(),
+    metavar="YYYY-MM-DD",
     help="Report as the ledger stood at the end of this day (UTC): its newest run then, and utfall imported by then.",
 )
 @click.option("--run", "run_id", type=int, help="Report on this run (default: the latest; see `jobbsats runs`).")
@@ -76,7 +95,7 @@ def report(
         raise JobbsatsError(f"the {fmt} format is binary; write it to a file with -o FILE")
     if as_of is not None and run_id is not None:
         raise JobbsatsError("give --run or --as-of, not both")
-    view = LedgerView(open_ledger(db, must_exist=True), run_id, as_of.date().isoformat() if as_of else None)
+    view = LedgerView(open_ledger(db, must_exist=True), run_id, as_of.isoformat() if as_of else None)
     all_years = sorted(set(view.years) | set(view.project_years))
     if year is not None and year not in all_years:
         years = ", ".join(str(y) for y in all_years)
@@ -87,9 +106,21 @@ def report(
         name,
         registry,
     )
+    if as_of is not None:
+        document.paragraphs.insert(0, _as_of_note(view))
     content = guarded(lambda: formatter.render(document), "format", fmt, registry)
     if output is None:
         click.echo(content, nl=False)
     else:
         write_atomic(output, content, force=force)
         click.echo(f"Wrote {output}.", err=True)
+
+
+def _as_of_note(view) -> str:
+    """Says that a report shows the ledger as it stood on a day, and what has come since."""
+    later = view.later_runs()
+    since = f"; senare finns körning {', '.join(str(r) for r in later)}" if later else ""
+    return (
+        f"Ställning per {view.as_of} (dagen räknad i UTC): körning {view.run_id} och utfall importerat "
+        f"till och med den dagen{since}."
+    )

@@ -238,6 +238,10 @@ class LedgerView:
         )
         check_run(db, self.run_id)
 
+    def later_runs(self) -> list[int]:
+        """Runs of the ledger made after this one."""
+        return [r for (r,) in self._db.execute("select id from runs where id > ? order by id", [self.run_id])]
+
     @property
     def file(self) -> str:
         """The ledger's file, for messages."""
