@@ -19,7 +19,10 @@ The canonical forms, fixed for good since ledgers outlive releases:
 * a batch's booked rows (up to a million): Python's ``marshal`` format version 2
   of each row's tuple of :data:`UTFALL_COLUMNS`, concatenated in rowid order.
   Version 2 writes no back-references, so the bytes depend on the values only,
-  and it is written in C: the import can afford it for every row.
+  and it is written in C: the import can afford it for every row. Python does
+  not promise the format forever: tests/test_verify.py pins it with an encoder
+  written from its description (a type byte, little-endian lengths), which
+  verify can fall back on should ``marshal`` ever change.
 """
 
 from __future__ import annotations
