@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-import os
-import tempfile
 from pathlib import Path
 
 import click
@@ -21,7 +19,9 @@ def backup(target: Path, db: Path) -> None:
     ledger's write-ahead log beside it). The copy is then verified, and its last
     link printed, to keep with it.
     """
-    import sqlite3  # here, not above: `jobbsats --help` imports every command's module
+    import os  # here, not above: `jobbsats --help` imports every command's module
+    import sqlite3
+    import tempfile
 
     from jobbsats.errors import JobbsatsError, LedgerError
     from jobbsats.ledger import open_ledger
