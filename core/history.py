@@ -6,6 +6,7 @@ output format, like a report.
 
 from __future__ import annotations
 
+import json
 from collections import defaultdict
 
 from jobbsats.ledger.view import AllocationRow, LedgerView
@@ -202,3 +203,42 @@ def _totals_tables(before: LedgerView, after: LedgerView, changes: list[tuple]) 
                 {"year": year, "fund_id": fund_id, "fund": fund.name, "what": what + marks, **_pair(fund.unit, *values)}
             )
     return list(tables.values())
+
+
+def show_batch(db, batch_id: int) -> Document:
+    """An import batch: the file and scenario it came from, who imported it when, and what it holds."""
+    from jobbsats.errors import JobbsatsError
+    from jobbsats.money import format_units
+
+    rows = list(db.query("select * from import_batches where id = ?", [batch_id]))
+    if not rows:
+        raise JobbsatsError(f"there is no import batch {batch_id} in the ledger (see `jobbsats runs`)")
+    b = rows[0]
+    versions = json.loads(b["versions_json"] or "{}")
+    plugins = ", ".join(f"{name} {version}" for name, version in sorted(versions.get("plugins", {}).items()))
+    supersedes = [r[0] for r in db.execute("select superseded_id from batch_supersedes where batch_id = ?", [batch_id])]
+    by = [r[0] for r in db.execute("select batch_id from batch_supersedes where superseded_id = ?", [batch_id])]
+    first, last = db.execute("select min(date), max(date) from utfall where batch_id = ?", [batch_id]).fetchone()
+
+    def kr(ore: int) -> str:
+        return format_units(ore, sep=" ")
+
+    def rader(n: int) -> str:
+        return "1 rad" if n == 1 else f"{n} rader"
+
+    paragraphs = [
+        f"Import {b['id']}: {b['file_name']} för {b['scenario']}, {b['started_at']}, "
+        f"av {b['user'] or 'okänd användare'}.",
+        f"Fil {b['file_path']} ({b['format']}, {b['encoding']}, {b['file_size']} byte, sha256 {b['file_sha256']}).",
+        f"Scenariofil {b['config_path']} (sha256 {b['config_sha256']}).",
+        f"jobbsats {versions.get('jobbsats', '?')}" + (f"; insticksprogram: {plugins}." if plugins else "."),
+        f"{rader(b['rows_read'])} lästa, kontrollsumma {kr(b['control_total'])}: {rader(b['fund_rows'])} "
+        f"satsningens medel ({kr(b['fund_total'])}), {rader(b['other_rows'])} andra medel ({kr(b['other_total'])}), "
+        f"{rader(b['unmatched_rows'])} utan mappning ({kr(b['unmatched_total'])}, ej importerade)"
+        + (f", {rader(b['rejected_rows'])} avvisade (i {b['rejects_path']})" if b["rejected_rows"] else "")
+        + ".",
+        (f"Bokföringsdagar {first} till {last}." if first else "Inga rader bokförda."),
+        (f"Ersätter import {', '.join(map(str, supersedes))}." if supersedes else "Ersätter ingen import.")
+        + (f" Ersatt av import {', '.join(map(str, by))}." if by else " Gäller."),
+    ]
+    return Document(report="show", title=f"Import {b['id']}: {b['file_name']}", tables=[], paragraphs=paragraphs)

@@ -533,3 +533,24 @@ def test_booked_rows_hash_as_marshal_version_2_is_written(rows):
     hasher.add(rows[:7])  # in chunks, as the import writes them
     hasher.add(rows[7:])
     assert hasher.hexdigest() == hashlib.sha256(b"".join(marshal_v2(row) for row in rows)).hexdigest()
+
+
+def test_show_batch_tells_where_a_batch_came_from(with_batches):
+    """Batch 2 of the bundled export corrected by 0,50 kr: 11 rows, 19 561 501 kr, superseding batch 1."""
+    result = with_batches("show", "--batch", "2")
+    assert result.exit_code == 0, result.output
+    conn = sqlite3.connect(with_batches.db)
+    sha = conn.execute("select file_sha256 from import_batches where id = 2").fetchone()[0]
+    assert sha == hashlib.sha256((with_batches.config.parent / "utfall-2024.csv").read_bytes()).hexdigest()
+    for says in (
+        "Import 2: utfall-2024.csv för Strategiska jobbsatsningar 2024",
+        f"sha256 {sha}",
+        "11 rader lästa, kontrollsumma 19 561 501 kr: 9 rader satsningens medel (19 346 501 kr), "
+        "1 rad andra medel (180 000 kr), 1 rad utan mappning (35 000 kr, ej importerade).",
+        "Bokföringsdagar 2024-01-31 till 2024-12-31.",
+        "Ersätter import 1. Gäller.",
+        f"jobbsats {__version__}; insticksprogram: jobbsats.reports {__version__}",
+    ):
+        assert says in result.stdout, says
+    assert "Ersätter ingen import. Ersatt av import 2." in with_batches("show", "--batch", "1").stdout
+    assert with_batches("show").exit_code == 1 and with_batches("show", "1", "--batch", "1").exit_code == 1

@@ -24,16 +24,26 @@ def _render(document, fmt: str) -> None:
 
 
 @click.command()
-@click.argument("run_id", type=int)
+@click.argument("run_id", type=int, required=False)
+@click.option("--batch", "batch_id", type=int, help="Show this import batch instead of a run.")
 @db_option
 @format_option
-def show(run_id: int, db: Path, fmt: str) -> None:
-    """Show what run RUN_ID did: its scenario file, versions, and rule by rule what it allocated."""
+def show(run_id: int | None, batch_id: int | None, db: Path, fmt: str) -> None:
+    """Show what run RUN_ID did: its scenario file, versions, and rule by rule what it allocated.
+
+    With --batch N, import batch N instead: its file, scenario, user, time,
+    versions, counts and control total, and what it supersedes or is superseded by.
+    """
+    from jobbsats.errors import JobbsatsError
     from jobbsats.history import show as build
+    from jobbsats.history import show_batch
     from jobbsats.ledger import open_ledger
     from jobbsats.ledger.view import LedgerView
 
-    _render(build(LedgerView(open_ledger(db, must_exist=True), run_id)), fmt)
+    if (run_id is None) == (batch_id is None):
+        raise JobbsatsError("give a run (jobbsats show RUN_ID) or a batch (jobbsats show --batch N), one of them")
+    ledger = open_ledger(db, must_exist=True)
+    _render(show_batch(ledger, batch_id) if batch_id is not None else build(LedgerView(ledger, run_id)), fmt)
 
 
 @click.command()
