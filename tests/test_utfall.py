@@ -303,7 +303,10 @@ def test_rows_rejected_after_reading_are_written_with_their_fields(cli, scenario
     with (tmp_path / "r.csv").open(encoding="utf-8-sig", newline="") as handle:
         rows = list(csv.reader(handle, delimiter=";"))
     assert rows[1][0] == "10" and "outside the scenario's years" in rows[1][1]
-    assert rows[1][2:] == ["2023-12-31", "5010", "3110", "7150", "", "5", "Fjolårets"]
+    # as the export has it (its six columns, "5,00" as written), so a corrected file imports again
+    assert rows[1][2:] == ["2023-12-31", "5010", "3110", "7150", "5,00", "Fjolårets"]
+    listed = next(line for line in cli("runs").stdout.splitlines() if " rows" in line)
+    assert "9 rows (1 rejected), control total 31 458 345,50 kr" in listed  # the 8 good rows' total, as above
 
 
 def test_excel_rows_of_only_separators_are_skipped(cli, scenario, tmp_path, booked):

@@ -33,8 +33,9 @@ def runs(db: Path) -> None:
     for b in batches:
         state = f"superseded by batch {b.superseded_by}" if b.superseded_by else "current"
         click.echo(
-            f"{b.id:>4}  {b.started_at}  {b.format:<4} {b.scenario}  {b.file_path}  {b.rows_read} rows, control total "
-            f"{format_units(b.control_total, sep=' ')}, sha256 {b.file_sha256[:12]}, {state}"
+            f"{b.id:>4}  {b.started_at}  {b.format:<4} {b.scenario}  {b.file_path}  {b.rows_read} rows"
+            + (f" ({b.rejected_rows} rejected)" if b.rejected_rows else "")
+            + f", control total {format_units(b.control_total, sep=' ')}, sha256 {b.file_sha256[:12]}, {state}"
         )
 
 

@@ -97,6 +97,7 @@ class BatchInfo:
     rows_read: int
     control_total: int
     superseded_by: int | None
+    rejected_rows: int = 0
 
 
 def list_batches(db: Database, as_of: str | None = None) -> list[BatchInfo]:
@@ -121,6 +122,7 @@ def list_batches(db: Database, as_of: str | None = None) -> list[BatchInfo]:
             r["rows_read"],
             r["control_total"],
             r["by_id"],
+            r["rejected_rows"],
         )
         for r in db.query(sql, params)
     ]

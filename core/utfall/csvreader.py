@@ -106,6 +106,24 @@ class CsvReader:
                 else:
                     yield RowError(line, f"malformed CSV: {exc} (a stray quote?)", fatal=True)
 
+    def records(self, lines: set[int]) -> dict[int, tuple[str, ...]]:
+        """The fields of the records that start on ``lines``, exactly as the file has them.
+
+        For rows refused after they were read (a date outside the years, a mapping):
+        the rejects file gives them back as they were, so a corrected file keeps the
+        export's columns.
+        """
+        found: dict[int, tuple[str, ...]] = {}
+        with self.path.open("r", encoding=self.encoding, newline="") as handle:
+            delimiter = self._header(handle.readline())
+            reader = csv.reader(handle, delimiter=delimiter, strict=True)
+            start = 2
+            for row in reader:
+                if start in lines:
+                    found[start] = tuple(row)
+                start = reader.line_num + 2
+        return found
+
     def _indexes(self, header: list[str]) -> dict[str, int]:
         found = {}
         for field, name in self.columns.items():

@@ -145,7 +145,7 @@ def import_utfall(
             seal_batch(db, summary.batch_id, summary.utfall_sha256)
             summary.overlaps = _overlaps(db, summary, scenario.name)
         if rejected is not None:
-            rejected.keep()  # only once the batch is committed
+            rejected.keep(source, section)  # only once the batch is committed
     finally:
         if rejected is not None:
             rejected.close()
@@ -402,16 +402,25 @@ class _Rejects:
         self.file = os.fdopen(handle, "w", encoding="utf-8-sig", newline="")
         self.writer = csv.writer(self.file, delimiter=";")
         self.writer.writerow(["rad", "fel", "fält i raden"])
+        self.rows: list[tuple[int, str, tuple[str, ...], tuple | RowError]] = []
         self.kept = False
 
     def add(self, error: RowError, row: tuple | RowError) -> None:
-        fields = error.fields
-        if not fields and isinstance(row, tuple):  # read fine, refused later (its date, its mapping)
-            b = Booking._make(row)
-            fields = (b.date.isoformat(), *b[CODE_SLICE], format_kr(b.amount, " "), b.text)
-        self.writer.writerow([error.line, not_a_formula(error.message), *map(not_a_formula, fields)])
+        # Kept until the end: a row refused after it was read is written as the file has it then.
+        self.rows.append((error.line, error.message, error.fields, row))
 
-    def keep(self) -> None:
+    def keep(self, source: Source, section: dict) -> None:
+        late = {line for line, _, fields, row in self.rows if not fields and isinstance(row, tuple)}
+        raw = {}
+        if late and source.format == CSV:
+            columns = section.get("columns", {})
+            reader = CsvReader(source.path, columns, source.text_encoding, section.get("delimiter"))
+            raw = reader.records(late)
+        for line, message, fields, row in sorted(self.rows, key=lambda entry: entry[0]):
+            if not fields and isinstance(row, tuple):  # read fine, refused later (its date, its mapping)
+                b = Booking._make(row)
+                fields = raw.get(line) or (b.date.isoformat(), *b[CODE_SLICE], format_kr(b.amount, " "), b.text)
+            self.writer.writerow([line, not_a_formula(message), *map(not_a_formula, fields)])
         self.file.close()
         os.replace(self.temp, self.target)
         self.kept = True
