@@ -402,25 +402,27 @@ class _Rejects:
         self.file = os.fdopen(handle, "w", encoding="utf-8-sig", newline="")
         self.writer = csv.writer(self.file, delimiter=";")
         self.writer.writerow(["rad", "fel", "fält i raden"])
-        self.rows: list[tuple[int, str, tuple[str, ...], tuple | RowError]] = []
+        self.late: list[tuple[int, str, tuple]] = []
         self.kept = False
 
     def add(self, error: RowError, row: tuple | RowError) -> None:
-        # Kept until the end: a row refused after it was read is written as the file has it then.
-        self.rows.append((error.line, error.message, error.fields, row))
+        if error.fields or not isinstance(row, tuple):
+            self._write(error.line, error.message, error.fields)
+        else:  # read fine, refused later (its date, its mapping): written at the end as the file has it
+            self.late.append((error.line, error.message, row))
+
+    def _write(self, line: int, message: str, fields: tuple[str, ...]) -> None:
+        self.writer.writerow([line, not_a_formula(message), *map(not_a_formula, fields)])
 
     def keep(self, source: Source, section: dict) -> None:
-        late = {line for line, _, fields, row in self.rows if not fields and isinstance(row, tuple)}
         raw = {}
-        if late and source.format == CSV:
-            columns = section.get("columns", {})
-            reader = CsvReader(source.path, columns, source.text_encoding, section.get("delimiter"))
-            raw = reader.records(late)
-        for line, message, fields, row in sorted(self.rows, key=lambda entry: entry[0]):
-            if not fields and isinstance(row, tuple):  # read fine, refused later (its date, its mapping)
-                b = Booking._make(row)
-                fields = raw.get(line) or (b.date.isoformat(), *b[CODE_SLICE], format_kr(b.amount, " "), b.text)
-            self.writer.writerow([line, not_a_formula(message), *map(not_a_formula, fields)])
+        if self.late and source.format == CSV:
+            reader = CsvReader(source.path, section.get("columns", {}), source.text_encoding, section.get("delimiter"))
+            raw = reader.records({line for line, _, _ in self.late})
+        for line, message, row in self.late:
+            b = Booking._make(row)
+            fields = raw.get(line) or (b.date.isoformat(), *b[CODE_SLICE], format_kr(b.amount, " "), b.text)
+            self._write(line, message, fields)
         self.file.close()
         os.replace(self.temp, self.target)
         self.kept = True
