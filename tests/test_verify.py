@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import contextlib
 import hashlib
 import json
 import os
@@ -209,8 +210,9 @@ def test_the_chain_covers_the_booked_rows_as_sqlite_returns_them(with_batches):
         assert json.loads(tables_json)["utfall"] == expected
 
 
-def test_batches_imported_before_the_chain_covered_them_join_it_on_upgrade(cli, tmp_path, monkeypatch):
-    """A ledger written by the release before (migrations up to 0005, batches not sealed) is brought up to date."""
+@contextlib.contextmanager
+def release_before_0006(monkeypatch):
+    """jobbsats as the release before batches joined the chain: migrations up to 0005, batches not sealed."""
     from jobbsats.ledger import db as ledger_db
     from jobbsats.ledger import write
     from jobbsats.ledger.migrations import migrations
@@ -223,6 +225,12 @@ def test_batches_imported_before_the_chain_covered_them_join_it_on_upgrade(cli, 
         old.setattr(ledger_db, "migrate", old_migrate)
         old.setattr(write, "migrate", old_migrate)
         old.setattr(importer, "seal_batch", lambda *args: None)
+        yield
+
+
+def test_batches_imported_before_the_chain_covered_them_join_it_on_upgrade(cli, tmp_path, monkeypatch):
+    """A ledger written by the release before (migrations up to 0005, batches not sealed) is brought up to date."""
+    with release_before_0006(monkeypatch):
         assert cli("init", tmp_path / "kommun").exit_code == 0
         config = tmp_path / "kommun" / "jobbsats.toml"
         assert cli("run", config, "--quiet").exit_code == 0
@@ -335,16 +343,7 @@ def test_verify_reads_one_snapshot_while_someone_imports(with_batches, tmp_path,
 
 
 def test_an_old_ledger_whose_chain_guard_was_dropped_still_opens_and_tells(cli, tmp_path, monkeypatch):
-    from jobbsats.ledger import db as ledger_db
-    from jobbsats.ledger import write
-    from jobbsats.ledger.migrations import migrations
-
-    def old_migrate(db):
-        migrations.apply(db, stop_before="0006_chain_batches")
-
-    with monkeypatch.context() as old:
-        old.setattr(ledger_db, "migrate", old_migrate)
-        old.setattr(write, "migrate", old_migrate)
+    with release_before_0006(monkeypatch):
         assert cli("run", "malmo-2024", "--quiet").exit_code == 0
         assert cli("run", "malmo-2024", "--quiet").exit_code == 0
     tamper(cli.db, "drop trigger chain_no_delete", "delete from chain where ref = 1")
