@@ -419,6 +419,7 @@ def test_a_removed_run_is_named_by_its_number(three_runs):
     remove_run(three_runs.db, 3)
     result = three_runs("verify")  # the last run, removed whole: only a kept link shows it (and the guards)
     assert "run 3" not in result.stderr and "the guard runs_no_delete is missing" in result.stderr
+    assert three_runs("verify", "--restore-guards").exit_code == 1  # puts them back; what was done stays found
     assert three_runs("run", "malmo-2024", "--quiet").exit_code == 0  # a new run 3
     remove_run(three_runs.db, 1)
     result = three_runs("verify")
@@ -553,3 +554,25 @@ def test_show_batch_tells_where_a_batch_came_from(with_batches):
         assert says in result.stdout, says
     assert "Ersätter ingen import. Ersatt av import 2." in with_batches("show", "--batch", "1").stdout
     assert with_batches("show").exit_code == 1 and with_batches("show", "1", "--batch", "1").exit_code == 1
+
+
+def test_a_ledger_whose_guards_were_dropped_is_not_written_to_until_they_are_restored(three_runs, scenario_file):
+    tamper(three_runs.db, "drop trigger allocations_no_update", "drop trigger utfall_no_delete")
+    before = three_runs.db.read_bytes()
+    result = three_runs("run", "malmo-2024", "--quiet")
+    assert result.exit_code == 4
+    assert "the ledger's guards allocations_no_update, utfall_no_delete are missing (dropped outside jobbsats)" in (
+        result.stderr
+    )
+    assert "`jobbsats verify --restore-guards`" in result.stderr
+    assert three_runs.db.read_bytes() == before
+    restored = three_runs("verify", "--restore-guards")
+    assert "Guards restored: allocations_no_update, utfall_no_delete." in restored.stderr
+    assert restored.exit_code == 1 and "the guard allocations_no_update is missing" in restored.stderr  # as found
+    assert three_runs("verify").exit_code == 0  # no row was changed meanwhile: all is well again
+    conn = sqlite3.connect(three_runs.db)
+    with pytest.raises(sqlite3.IntegrityError, match="allocations is append-only"):
+        conn.execute("update allocations set amount = 0 where id = 1")
+    conn.close()
+    assert three_runs("run", "malmo-2024", "--quiet").exit_code == 0
+    assert "No guard was missing." in three_runs("verify", "--restore-guards").stderr

@@ -18,7 +18,12 @@ from jobbsats.cli.options import db_option
     metavar="LINK",
     help="A link printed by an earlier verify and kept elsewhere: it must still be in the chain (repeatable).",
 )
-def verify(db: Path, expect: tuple[str, ...]) -> None:
+@click.option(
+    "--restore-guards",
+    is_flag=True,
+    help="Create the guards (triggers) someone dropped again, so jobbsats writes to the ledger again.",
+)
+def verify(db: Path, expect: tuple[str, ...], restore_guards: bool) -> None:
     """Check that no run's or import batch's rows were changed, added or removed outside jobbsats.
 
     Recomputes the sha256 of every run's and batch's rows and the chain that
@@ -31,6 +36,14 @@ def verify(db: Path, expect: tuple[str, ...]) -> None:
 
     ledger = open_ledger(db, must_exist=True)
     found = check(ledger, expect)
+    if restore_guards:
+        from jobbsats.ledger.migrations import restore_guards as restore
+        from jobbsats.ledger.write import transaction
+
+        ledger.close()
+        with transaction(db, guarded=False) as writable:
+            restored = restore(writable)
+        click.echo(f"Guards restored: {', '.join(restored)}." if restored else "No guard was missing.", err=True)
     if found.findings:
         listed = "\n".join(f"  - {f.message}" for f in found.findings[1:])
         count = len(found.findings)

@@ -269,6 +269,25 @@ def _refuse(action: str, table: str, when: str = "") -> str:
     )
 
 
+def _guard_sql(name: str) -> str:
+    table, action = name.rsplit("_no_", 1)
+    return _refuse(action, table, "WHEN OLD.rows_read > 0 " if name == "import_batches_no_update" else "")
+
+
+def missing_guards(db: Database) -> list[str]:
+    """The guards of a migrated ledger that are not there: dropped outside jobbsats."""
+    present = {name for (name,) in db.execute("select name from sqlite_master where type = 'trigger'")}
+    return [g for g in GUARDS if g not in present]
+
+
+def restore_guards(db: Database) -> list[str]:
+    """Create the guards that are missing again, as the migrations made them; return their names."""
+    missing = missing_guards(db)
+    for name in missing:
+        db.execute(_guard_sql(name))
+    return missing
+
+
 @migrations(name="0004_append_only")
 def append_only(db: Database) -> None:
     # One statement each: a trigger's body holds a ";" of its own.

@@ -36,8 +36,11 @@ def record_run(path: Path, plan: Plan, versions: dict[str, str]) -> int:
 
 
 @contextmanager
-def transaction(path: Path) -> Iterator[Database]:
+def transaction(path: Path, *, guarded: bool = True) -> Iterator[Database]:
     """The ledger at ``path`` inside one ``BEGIN IMMEDIATE`` transaction, committed when the block ends.
+
+    ``guarded``: refuse a ledger whose guards (append-only triggers) were dropped;
+    only ``jobbsats verify --restore-guards`` writes to one, to put them back.
 
     Schema migrations run inside the same transaction. If the block raises,
     everything is rolled back, and a ledger file this call created is removed
@@ -61,6 +64,8 @@ def transaction(path: Path) -> Iterator[Database]:
         try:
             require_ledger(db, path, allow_empty=True)
             migrate(db)
+            if guarded:
+                _require_guards(db, path)
             yield db
             conn.execute("COMMIT")
             done = True
@@ -74,6 +79,19 @@ def transaction(path: Path) -> Iterator[Database]:
         db.close()
         if not done and not existed:
             _remove_if_empty(path)
+
+
+def _require_guards(db: Database, path: Path) -> None:
+    """Refuse to write to a ledger whose guards were dropped: its rows are no longer append-only."""
+    from jobbsats.ledger.migrations import missing_guards
+
+    missing = missing_guards(db)
+    if missing:
+        raise LedgerError(
+            f"{path}: the ledger's guards {', '.join(missing)} are missing (dropped outside jobbsats), so its "
+            "rows could be changed; nothing was written. Run `jobbsats verify` to see what was done, then "
+            "`jobbsats verify --restore-guards`"
+        )
 
 
 def _remove_if_empty(path: Path) -> None:
