@@ -10,16 +10,17 @@ import json
 from collections import defaultdict
 
 from jobbsats.ledger.view import AllocationRow, LedgerView
-from jobbsats.money import KRONOR
+from jobbsats.money import KRONOR, format_units
 from jobbsats.report import Column, Document, Table
 
 # What identifies an allocation across runs: the year, the fund, who gets it (and via whom),
 # the rule entry's label and the line's purpose. Point numbers and config key paths may move.
-Key = tuple[int, str, str, str, str, str]
+# The fund's unit too: a fund counted in kronor in one run and in places in the other is two funds.
+Key = tuple[str, int, str, str, str, str, str]
 
 
 def _key(a: AllocationRow) -> Key:
-    return (a.year, a.fund.id, a.to.id, a.via.id if a.via else "", a.rule_label, a.label)
+    return (a.fund.unit, a.year, a.fund.id, a.to.id, a.via.id if a.via else "", a.rule_label, a.label)
 
 
 def show(view: LedgerView) -> Document:
@@ -62,7 +63,12 @@ def show(view: LedgerView) -> Document:
             }
         )
     for d in view.rounding_differences:
-        paragraphs.append(f"Avrundning {d.year} ({d.rule_label}): {d.difference:+d} öre mot {d.split} öre fördelat.")
+        unit = d.fund.unit
+        sign = "+" if d.difference > 0 else "-"
+        paragraphs.append(
+            f"Avrundning {d.year} ({d.rule_label}): {sign}{format_units(abs(d.difference), unit, ' ')} mot "
+            f"{format_units(d.split, unit, ' ')} fördelat."
+        )
     shown = list(tables.values())
     return Document(report="show", title=f"Körning {run.id}: {run.scenario}", tables=shown, paragraphs=paragraphs)
 
@@ -76,15 +82,13 @@ def diff(before: LedgerView, after: LedgerView) -> Document:
     """
     amounts: dict[Key, list[int]] = defaultdict(lambda: [0, 0])
     names = {**before.recipients, **after.recipients}
-    units = {fund.id: fund.unit for view in (before, after) for fund in view.funds.values()}
     for side, view in enumerate((before, after)):
         for a in view.allocations():
             amounts[_key(a)][side] += a.amount
     tables: dict[str, Table] = {}
-    for (year, fund, to, via, rule_label, label), (was, now) in sorted(amounts.items()):
+    for (unit, year, fund, to, via, rule_label, label), (was, now) in sorted(amounts.items()):
         if was == now:
             continue
-        unit = units.get(fund, KRONOR)
         if unit not in tables:
             tables[unit] = _changes_table(before.run_id, after.run_id, unit)
         tables[unit].rows.append(
@@ -162,13 +166,13 @@ def _changes_table(first: int, second: int, unit: str) -> Table:
 
 def _fund_total_changes(before: LedgerView, after: LedgerView) -> list[tuple]:
     """(fund, year, before, after) for every fund and year whose total, unallocated or assumption differs."""
-    sides = [{(f.fund.id, f.year): f for f in view.fund_years} for view in (before, after)]
+    sides = [{(f.fund.id, f.fund.unit, f.year): f for f in view.fund_years} for view in (before, after)]
     changes = []
     for key in sorted(set(sides[0]) | set(sides[1])):
         was, now = sides[0].get(key), sides[1].get(key)
         facts = [(f.total, f.unallocated, f.assumed) if f else None for f in (was, now)]
         if facts[0] != facts[1]:
-            changes.append((*key, was, now))
+            changes.append((key[0], key[2], was, now))
     return changes
 
 
@@ -208,7 +212,6 @@ def _totals_tables(before: LedgerView, after: LedgerView, changes: list[tuple]) 
 def show_batch(db, batch_id: int) -> Document:
     """An import batch: the file and scenario it came from, who imported it when, and what it holds."""
     from jobbsats.errors import JobbsatsError
-    from jobbsats.money import format_units
 
     rows = list(db.query("select * from import_batches where id = ?", [batch_id]))
     if not rows:

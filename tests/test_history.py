@@ -193,11 +193,29 @@ def test_as_of_reports_the_ledger_as_it_stood_that_day(cli, monkeypatch, scenari
     assert not cli.json_report("aterrapportering")["paragraphs"][0].startswith("Ställning")
     early = cli("report", "fordelning", "--as-of", "2024-12-31")
     assert early.exit_code == 4 and "no run made on or before 2024-12-31" in early.stderr
-    for day, says in (
-        ("2025-02-30", "2025-02-30 is not a day of the calendar"),
-        ("25-1-1", "is not written YYYY-MM-DD"),
-    ):
+    wrong_days = [("2025-02-30", "2025-02-30 is not a day of the calendar"), ("25-1-1", "is not written YYYY-MM-DD")]
+    wrong_days += [(day, "is not written YYYY-MM-DD") for day in ("20250131", "2025-W05-1", "２０２５-01-31")]
+    for day, says in wrong_days:
         wrong = cli("report", "fordelning", "--as-of", day)
         assert wrong.exit_code == 2 and says in wrong.stderr
     both = cli("report", "fordelning", "--as-of", "2025-01-31", "--run", "1")
     assert both.exit_code == 1 and "give --run or --as-of, not both" in both.stderr
+
+
+def test_a_fund_whose_unit_changed_is_two_funds_in_the_diff(cli, example_file):
+    """platser-2020 counted in places, then the same fund in kronor: SBK's 12 places and 12 kr never mix."""
+    assert cli("run", "platser-2020", "--quiet").exit_code == 0
+    assert cli("run", example_file("platser-2020", ('unit = "platser"', 'unit = "kr"')), "--quiet").exit_code == 0
+    report = cli.json_report_of("diff", "1", "2")
+    sbk = {r["table"]: r for r in report["rows"] if r.get("recipient_id") == "SBK"}
+    assert (sbk["skillnader_platser"]["before"], sbk["skillnader_platser"]["after"]) == (12, 0)
+    assert (sbk["skillnader"]["before_ore"], sbk["skillnader"]["after_ore"]) == (0, 12 * KR)
+    totals = {(t["table"], t["recipient"]): t for t in report["totals"]}
+    assert totals[("skillnader_platser", "Summa ur fonderna")]["change"] == -1_515
+    assert totals[("skillnader", "Summa ur fonderna")]["change_ore"] == 1_515 * KR
+
+
+def test_show_gives_a_places_rounding_difference_in_places(cli):
+    assert cli("run", "platser-2020", "--quiet").exit_code == 0
+    paragraphs = cli.json_report_of("show", "1")["paragraphs"]
+    assert "Avrundning 2020 (5,7 % av antal anställda): -1 platser mot 1 516 platser fördelat." in paragraphs

@@ -480,6 +480,8 @@ def test_backup_copies_what_the_log_still_holds_and_verifies_the_copy(three_runs
     result = three_runs("backup", target)
     reader.close()
     assert result.exit_code == 0, result.output
+    assert sorted(p.name for p in tmp_path.iterdir() if "backup" in p.name) == ["backup.db"]  # no -wal, -shm
+    assert target.stat().st_mode & 0o777 == three_runs.db.stat().st_mode & 0o777
     assert "copied to" in result.stdout and "4 runs and 0 import batches, verified." in result.stdout
     assert sqlite3.connect(target).execute("select count(*) from runs").fetchone()[0] == 4
     assert three_runs("verify", "--db", target).exit_code == 0
@@ -561,7 +563,7 @@ def test_a_ledger_whose_guards_were_dropped_is_not_written_to_until_they_are_res
     before = three_runs.db.read_bytes()
     result = three_runs("run", "malmo-2024", "--quiet")
     assert result.exit_code == 4
-    assert "the ledger's guards allocations_no_update, utfall_no_delete are missing (dropped outside jobbsats)" in (
+    assert "the ledger's guards allocations_no_update, utfall_no_delete are missing or changed (outside jobbsats)" in (
         result.stderr
     )
     assert "`jobbsats verify --restore-guards`" in result.stderr
@@ -576,3 +578,21 @@ def test_a_ledger_whose_guards_were_dropped_is_not_written_to_until_they_are_res
     conn.close()
     assert three_runs("run", "malmo-2024", "--quiet").exit_code == 0
     assert "No guard was missing." in three_runs("verify", "--restore-guards").stderr
+
+
+def test_a_guard_replaced_by_one_that_does_nothing_is_found_and_restored(three_runs):
+    tamper(
+        three_runs.db,
+        "drop trigger allocations_no_update",
+        "create trigger allocations_no_update before update on allocations begin select 1; end",
+    )
+    result = three_runs("verify")
+    assert result.exit_code == 1
+    assert "the guard allocations_no_update is changed (replaced outside jobbsats)" in result.stderr
+    assert three_runs("run", "malmo-2024", "--quiet").exit_code == 4
+    assert "Guards restored: allocations_no_update." in three_runs("verify", "--restore-guards").stderr
+    conn = sqlite3.connect(three_runs.db)
+    with pytest.raises(sqlite3.IntegrityError, match="allocations is append-only"):
+        conn.execute("update allocations set amount = 0 where id = 1")
+    conn.close()
+    assert three_runs("verify").exit_code == 0

@@ -41,9 +41,14 @@ def backup(target: Path, db: Path) -> None:
             ledger.conn.backup(copy)  # SQLite's online backup: page by page, from one snapshot
         finally:
             copy.close()
-        found = verify(open_ledger(temp, must_exist=True))
+        checked = open_ledger(temp, must_exist=True)
+        try:
+            found = verify(checked)
+        finally:
+            checked.close()  # and with it the copy's -wal and -shm files
         if found.findings:
             raise LedgerError(f"{db}: the copy does not verify ({found.findings[0].message}); run `jobbsats verify`")
+        os.chmod(temp, db.stat().st_mode & 0o777)  # as the ledger is, not a temporary file's 0600
         os.replace(temp, target)
     except sqlite3.Error as exc:
         raise LedgerError(f"{target}: the backup failed: {exc}") from exc

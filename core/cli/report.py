@@ -20,12 +20,13 @@ class Day(click.ParamType):
 
         if isinstance(value, datetime.date):
             return value
+        shape = len(value) == 10 and value[4] == value[7] == "-" and value.replace("-", "").isascii()
+        if not (shape and value.replace("-", "").isdigit()):  # fromisoformat alone takes 20261123 and weeks
+            self.fail(f"{value!r} is not written YYYY-MM-DD", param, ctx)
         try:
             return datetime.date.fromisoformat(value)
         except ValueError as exc:
-            shape = len(value) == 10 and value[4] == value[7] == "-" and value.replace("-", "").isdigit()
-            why = f"{value} is not a day of the calendar ({exc})" if shape else f"{value!r} is not written YYYY-MM-DD"
-            self.fail(why, param, ctx)
+            self.fail(f"{value} is not a day of the calendar ({exc})", param, ctx)
 
 
 @click.command()

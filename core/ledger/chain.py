@@ -251,13 +251,16 @@ def _missing_tables(db: Database) -> list[str]:
 
 
 def _dropped_guards(db: Database) -> list[Finding]:
-    from jobbsats.ledger.migrations import GUARDS  # the migrations build on this module
+    from jobbsats.ledger.migrations import missing_guards  # the migrations build on this module
 
     present = {name for (name,) in db.execute("select name from sqlite_master where type = 'trigger'")}
     return [
-        Finding(0, f"the guard {g} is missing (dropped outside jobbsats): rows of {table} can be {action}d")
-        for g in GUARDS
-        if g not in present
+        Finding(
+            0,
+            f"the guard {g} is {'missing (dropped' if g not in present else 'changed (replaced'} outside jobbsats): "
+            f"rows of {table} can be {action}d",
+        )
+        for g in missing_guards(db)
         for table, action in [g.rsplit("_no_", 1)]
     ]
 

@@ -275,15 +275,17 @@ def _guard_sql(name: str) -> str:
 
 
 def missing_guards(db: Database) -> list[str]:
-    """The guards of a migrated ledger that are not there: dropped outside jobbsats."""
-    present = {name for (name,) in db.execute("select name from sqlite_master where type = 'trigger'")}
-    return [g for g in GUARDS if g not in present]
+    """The guards of a migrated ledger that are not there as the migrations made them: dropped, or
+    replaced by a trigger of the same name that does something else (SQLite keeps each one's text)."""
+    present = dict(db.execute("select name, sql from sqlite_master where type = 'trigger'").fetchall())
+    return [g for g in GUARDS if present.get(g) != _guard_sql(g)]
 
 
 def restore_guards(db: Database) -> list[str]:
-    """Create the guards that are missing again, as the migrations made them; return their names."""
+    """Create the guards that are missing or changed again, as the migrations made them; return their names."""
     missing = missing_guards(db)
     for name in missing:
+        db.execute(f"DROP TRIGGER IF EXISTS {name}")
         db.execute(_guard_sql(name))
     return missing
 
