@@ -39,9 +39,10 @@ def show(view: LedgerView) -> Document:
     for (unit, year, label, rule), rows in per_rule.items():
         if unit not in tables:
             kind, suffix = ("money", "_ore") if unit == KRONOR else ("int", "")
+            name, title = _per_unit("regler", "Per regel och år", unit)
             tables[unit] = Table(
-                name="regler" if unit == KRONOR else f"regler_{unit}",
-                title="Per regel och år" + ("" if unit == KRONOR else f" ({unit})"),
+                name=name,
+                title=title,
                 columns=[
                     Column("year", "År", "year"),
                     Column("rule_label", "Regel"),
@@ -133,6 +134,11 @@ def _what_differs(allocations: int, fund_years: int) -> str:
     return "; ".join(parts) + "."
 
 
+def _per_unit(name: str, title: str, unit: str) -> tuple[str, str]:
+    """A table's name and title for amounts of ``unit``: kronor plain, other units marked."""
+    return (name, title) if unit == KRONOR else (f"{name}_{unit}", f"{title} ({unit})")
+
+
 def _pair(unit: str, was: int | None, now: int | None) -> dict:
     """Before, after and the change, in öre fields for kronor, plain fields for other units."""
     suffix = "_ore" if unit == KRONOR else ""
@@ -150,9 +156,10 @@ def _value_columns(first: int, second: int, unit: str, what: str = "") -> list[C
 
 
 def _changes_table(first: int, second: int, unit: str) -> Table:
+    name, title = _per_unit("skillnader", f"Skillnader mellan körning {first} och {second}", unit)
     return Table(
-        name="skillnader" if unit == KRONOR else f"skillnader_{unit}",
-        title=f"Skillnader mellan körning {first} och {second}" + ("" if unit == KRONOR else f" ({unit})"),
+        name=name,
+        title=title,
         columns=[
             Column("year", "År", "year"),
             Column("recipient", "Mottagare"),
@@ -181,9 +188,10 @@ def _totals_tables(before: LedgerView, after: LedgerView, changes: list[tuple]) 
     for fund_id, year, was, now in changes:
         fund = (now or was).fund
         if fund.unit not in tables:
+            name, title = _per_unit("fondtotaler", "Fondernas totaler som skiljer sig", fund.unit)
             tables[fund.unit] = Table(
-                name="fondtotaler" if fund.unit == KRONOR else f"fondtotaler_{fund.unit}",
-                title="Fondernas totaler som skiljer sig" + ("" if fund.unit == KRONOR else f" ({fund.unit})"),
+                name=name,
+                title=title,
                 columns=[
                     Column("year", "År", "year"),
                     Column("fund", "Fond"),
@@ -191,18 +199,14 @@ def _totals_tables(before: LedgerView, after: LedgerView, changes: list[tuple]) 
                     *_value_columns(before.run_id, after.run_id, fund.unit),
                 ],
             )
+        sides = ((before.run_id, was), (after.run_id, now))
+        assumed = [str(run) for run, f in sides if f and f.assumed]
         for what, field in (("Total", "total"), ("Ej fördelat", "unallocated")):
-            values = [getattr(f, field) if f else None for f in (was, now)]
-            assumed = [bool(f and f.assumed) for f in (was, now)]
-            if values[0] == values[1] and (field != "total" or assumed[0] == assumed[1]):
+            values = [getattr(f, field) if f else None for _, f in sides]
+            same_assumption = len(assumed) != 1  # both runs assumed the total, or neither did
+            if values[0] == values[1] and (field != "total" or same_assumption):
                 continue
-            marks = (
-                " (antagen i körning "
-                + ", ".join(str(run) for run, flag in zip((before.run_id, after.run_id), assumed, strict=True) if flag)
-                + ")"
-                if field == "total" and any(assumed)
-                else ""
-            )
+            marks = f" (antagen i körning {', '.join(assumed)})" if field == "total" and assumed else ""
             tables[fund.unit].rows.append(
                 {"year": year, "fund_id": fund_id, "fund": fund.name, "what": what + marks, **_pair(fund.unit, *values)}
             )

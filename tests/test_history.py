@@ -219,3 +219,18 @@ def test_show_gives_a_places_rounding_difference_in_places(cli):
     assert cli("run", "platser-2020", "--quiet").exit_code == 0
     paragraphs = cli.json_report_of("show", "1")["paragraphs"]
     assert "Avrundning 2020 (5,7 % av antal anställda): -1 platser mot 1 516 platser fördelat." in paragraphs
+
+
+def test_diff_marks_a_total_that_was_assumed_and_is_now_decided(cli, example_file):
+    """2025's 40 mnkr, assumed in run 1, decided by KF at the same amount in run 2: a row, no amounts changed."""
+    assumed = '2025 = { amount = 40_000_000, assumed = true, note = "samma som 2024 i väntan på KF:s budget" }'
+    assert cli("run", "malmo-2024-2026", "--quiet").exit_code == 0
+    assert cli("run", example_file("malmo-2024-2026", (assumed, "2025 = 40_000_000")), "--quiet").exit_code == 0
+    report = cli.json_report_of("diff", "1", "2")
+    assert [(r["year"], r["what"], r["before_ore"], r["after_ore"], r["change_ore"]) for r in report["rows"]] == [
+        (2025, "Total (antagen i körning 1)", 40_000_000 * KR, 40_000_000 * KR, 0)
+    ]
+    assert (
+        "inga tilldelade belopp skiljer sig; fondernas totaler skiljer sig för 1 fond och år."
+        in (report["paragraphs"][0])
+    )

@@ -437,14 +437,19 @@ def test_a_dropped_table_is_a_finding_not_a_traceback(three_runs, table):
     assert "Traceback" not in result.output
 
 
-def test_a_run_added_or_changed_behind_jobbsatss_back_is_not_reported_from(three_runs):
-    conn = sqlite3.connect(three_runs.db)
+def plant_run_4(conn) -> None:
+    """A run 4 copied from run 1, with one allocation and none of the recipients or funds it names."""
     conn.execute(
         "insert into runs select 4, started_at, user, scenario, config_path, config_sha256, config_text, "
         "decision_json, versions_json, status from runs where id = 1"
     )
     row = conn.execute("select * from allocations where run_id = 1 order by id limit 1").fetchone()
     conn.execute(f"insert into allocations values (null, 4, {', '.join('?' * (len(row) - 2))})", row[2:])
+
+
+def test_a_run_added_or_changed_behind_jobbsatss_back_is_not_reported_from(three_runs):
+    conn = sqlite3.connect(three_runs.db)
+    plant_run_4(conn)
     conn.commit()
     conn.close()
     tamper(
@@ -596,3 +601,23 @@ def test_a_guard_replaced_by_one_that_does_nothing_is_found_and_restored(three_r
         conn.execute("update allocations set amount = 0 where id = 1")
     conn.close()
     assert three_runs("verify").exit_code == 0
+
+
+def test_a_planted_run_whose_chain_was_rewritten_too_is_read_as_incomplete_not_a_traceback(three_runs):
+    """Past the chain (someone sealed the planted run with jobbsats's own functions), the view still says what is wrong."""
+    from sqlite_utils import Database
+
+    from jobbsats.ledger.chain import seal_run
+
+    conn = sqlite3.connect(three_runs.db)
+    plant_run_4(conn)
+    seal_run(Database(conn), 4)
+    conn.commit()
+    conn.close()
+    for command in (["show", "4"], ["report", "fordelning", "--run", "4"]):
+        result = three_runs(*command)
+        assert result.exit_code == 4, (command, result.output)
+        assert (
+            "run 4 is incomplete: an allocation names fund 'sjs' and recipient 'ASN', which the run does not hold"
+            in (result.stderr)
+        )

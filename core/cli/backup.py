@@ -54,7 +54,5 @@ def backup(target: Path, db: Path) -> None:
         raise LedgerError(f"{target}: the backup failed: {exc}") from exc
     finally:
         temp.unlink(missing_ok=True)
-    runs = f"{found.runs} run" + ("" if found.runs == 1 else "s")
-    batches = f"{found.batches} import batch" + ("" if found.batches == 1 else "es")
-    click.echo(f"{db} copied to {target}: {runs} and {batches}, verified.")
+    click.echo(f"{db} copied to {target}: {found.covered}, verified.")
     click.echo(f"Last link: {found.last_link}")

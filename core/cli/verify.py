@@ -49,9 +49,7 @@ def verify(db: Path, expect: tuple[str, ...], restore_guards: bool) -> None:
         count = len(found.findings)
         more = f"\n{count - 1} more:\n{listed}" if count > 1 else ""
         raise JobbsatsError(f"{db}: the ledger does not match its chain; first: {found.findings[0].message}{more}")
-    runs = f"{found.runs} run" + ("" if found.runs == 1 else "s")
-    batches = f"{found.batches} import batch" + ("" if found.batches == 1 else "es")
-    click.echo(f"{db}: OK, {runs} and {batches} verified: their rows match the chain of hashes.")
+    click.echo(f"{db}: OK, {found.covered} verified: their rows match the chain of hashes.")
     if expect:
         click.echo("The links kept earlier are in it." if len(expect) > 1 else "The link kept earlier is in it.")
     click.echo(f"Last link: {found.last_link}")

@@ -21,8 +21,9 @@ The canonical forms, fixed for good since ledgers outlive releases:
   Version 2 writes no back-references, so the bytes depend on the values only,
   and it is written in C: the import can afford it for every row. Python does
   not promise the format forever: tests/test_verify.py pins it with an encoder
-  written from its description (a type byte, little-endian lengths), which
-  verify can fall back on should ``marshal`` ever change.
+  written from its description (a type byte, little-endian lengths): should
+  a Python ever write other bytes, that test fails, and that encoder is what
+  verify would then use instead.
 """
 
 from __future__ import annotations
@@ -32,11 +33,12 @@ import itertools
 import json
 import marshal
 from collections.abc import Iterable
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
 from sqlite_utils import Database
 
 from jobbsats.errors import LedgerError
+from jobbsats.ledger.db import file_of
 
 # What a run writes, in the order it writes it (besides its row in runs); the ledger's migrations
 # make these append-only too.
@@ -116,8 +118,9 @@ def utfall_digests(db: Database) -> dict[int, str]:
     cursor = db.execute(f"select {', '.join(UTFALL_COLUMNS)} from utfall order by rowid")
     while rows := cursor.fetchmany(_SCAN):
         for batch_id, group in itertools.groupby(rows, key=lambda row: row[0]):
-            hasher = hashers.get(batch_id) or hashers.setdefault(batch_id, UtfallHasher())
-            hasher.add(list(group))
+            if batch_id not in hashers:
+                hashers[batch_id] = UtfallHasher()
+            hashers[batch_id].add(list(group))
     return {batch_id: hasher.hexdigest() for batch_id, hasher in hashers.items()}
 
 
@@ -166,9 +169,8 @@ def refuse_planted(db: Database, kind: str, ref: int) -> None:
     sql = "select exists (select 1 from {} where " + column + " = ?)"
     found = [t for t in tables if db.execute(sql.format(t), [ref]).fetchone()[0]]
     if found:
-        path = db.execute("pragma database_list").fetchone()[2]
         raise LedgerError(
-            f"{path}: the ledger already holds rows for {_NAMES[kind]} {ref} in {', '.join(found)}, which "
+            f"{file_of(db)}: the ledger already holds rows for {_NAMES[kind]} {ref} in {', '.join(found)}, which "
             "jobbsats did not write; nothing was written. Run `jobbsats verify` to see what was added"
         )
 
@@ -193,12 +195,12 @@ def check_run(db: Database, run_id: int) -> None:
     entry = db.execute("select rows_sha256 from chain where kind = 'run' and ref = ?", [run_id]).fetchone()
     digests = run_digests(db, run_id)
     if entry is None or _combined(digests) != entry[0]:
-        path = db.execute("pragma database_list").fetchone()[2]
         what = (
             "it is not in the ledger's chain: it was added outside jobbsats"
             if entry is None
             else "its rows no longer match the ledger's chain: they were changed outside jobbsats"
         )
+        path = file_of(db)
         raise LedgerError(f"{path}: run {run_id}: {what}. Run `jobbsats verify` to see what; nothing is made from it")
 
 
@@ -219,6 +221,12 @@ class Verified:
     last_link: str
     findings: list[Finding]
 
+    @property
+    def covered(self) -> str:
+        """ "2 runs and 1 import batch", for messages."""
+        runs = f"{self.runs} run" + ("" if self.runs == 1 else "s")
+        return f"{runs} and {self.batches} import batch" + ("" if self.batches == 1 else "es")
+
 
 def verify(db: Database, expect: tuple[str, ...] = ()) -> Verified:
     """Recompute the chain, entry by entry (first finding first), from one snapshot of the ledger.
@@ -235,9 +243,9 @@ def verify(db: Database, expect: tuple[str, ...] = ()) -> Verified:
                 0, 0, "", [Finding(0, f"the table {t} is missing: dropped outside jobbsats") for t in missing]
             )
         found = _verify(db)
-        found.findings[:0] = _gaps(db) + _expected(db, expect)
-        found.findings.extend(_dropped_guards(db))  # how, after what was done
-        return found
+        # Removals and kept links first, then what the chain shows, then how (the guards dropped).
+        findings = [*_gaps(db), *_expected(db, expect), *found.findings, *_dropped_guards(db)]
+        return replace(found, findings=findings)
     finally:
         db.conn.execute("ROLLBACK")
 

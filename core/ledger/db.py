@@ -63,6 +63,11 @@ def require_ledger(db: Database, path: Path, *, allow_empty: bool) -> None:
     raise LedgerError(f"{path}: is a SQLite database but not a jobbsats ledger; give another --db")
 
 
+def file_of(db: Database) -> str:
+    """The ledger's file, for messages."""
+    return next((row[2] for row in db.execute("PRAGMA database_list") if row[1] == "main"), "the ledger")
+
+
 def migrate(db: Database) -> None:
     from jobbsats.ledger.migrations import migrations
 

@@ -16,6 +16,7 @@ from sqlite_utils import Database
 
 from jobbsats.errors import JobbsatsError, LedgerError
 from jobbsats.ledger.chain import check_run
+from jobbsats.ledger.db import file_of
 from jobbsats.scenario import Decision, Recipient
 
 
@@ -139,13 +140,9 @@ def latest_run_id(db: Database, as_of: str | None = None) -> int:
     row = next(db.query(sql, params), None) if db["runs"].exists() else None
     if not row or row["id"] is None:
         if as_of is not None:
-            raise LedgerError(f"{_file_of(db)}: the ledger has no run made on or before {as_of}")
-        raise LedgerError(f"{_file_of(db)}: the ledger has no runs yet; run `jobbsats run` first")
+            raise LedgerError(f"{file_of(db)}: the ledger has no run made on or before {as_of}")
+        raise LedgerError(f"{file_of(db)}: the ledger has no runs yet; run `jobbsats run` first")
     return int(row["id"])
-
-
-def _file_of(db: Database) -> str:
-    return next((row[2] for row in db.execute("PRAGMA database_list") if row[1] == "main"), "the ledger")
 
 
 @dataclass(frozen=True)
@@ -226,7 +223,7 @@ class LedgerView:
         self.run_id = latest_run_id(db, as_of) if run_id is None else run_id
         rows = list(db.query("select * from runs where id = ?", [self.run_id]))
         if not rows:
-            raise JobbsatsError(f"{_file_of(db)}: there is no run {self.run_id} in the ledger (see `jobbsats runs`)")
+            raise JobbsatsError(f"{file_of(db)}: there is no run {self.run_id} in the ledger (see `jobbsats runs`)")
         r = rows[0]
         self.run = RunInfo(
             id=r["id"],
@@ -247,7 +244,7 @@ class LedgerView:
     @property
     def file(self) -> str:
         """The ledger's file, for messages."""
-        return _file_of(self._db)
+        return file_of(self._db)
 
     @cached_property
     def config(self) -> dict:
@@ -414,7 +411,7 @@ class LedgerView:
         ] + ([f"recipient {r['from_id']!r}"] if r["from_id"] and r["from_id"] not in self.recipients else [])
         if missing:  # only a ledger changed behind jobbsats's back holds such a row
             raise LedgerError(
-                f"{_file_of(self._db)}: run {self.run_id} is incomplete: an allocation names "
+                f"{file_of(self._db)}: run {self.run_id} is incomplete: an allocation names "
                 f"{' and '.join(missing)}, which the run does not hold; run `jobbsats verify`"
             )
         return AllocationRow(
