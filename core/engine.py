@@ -9,12 +9,28 @@ from __future__ import annotations
 from collections import defaultdict
 from collections.abc import Callable
 from dataclasses import dataclass, field
+from functools import partial
+from typing import cast
 
+from jobbsats import guard
+from jobbsats.allocation import (
+    ACTIONS,
+    Allocation,
+    FundContext,
+    PeriodResult,
+    ProjectContext,
+    ProjectPeriod,
+    RuleResult,
+    check_text,
+)
+from jobbsats.contracts import FundRule, ProjectRule
 from jobbsats.errors import InputError, PluginError, Problem
+from jobbsats.ledger.reader import LedgerReader
 from jobbsats.money import KRONOR, MAX_ORE, format_units
 from jobbsats.registry import Registry
-from jobbsats.rule import ACTIONS, Allocation, ProjectPeriod, Rule, RuleContext, RuleResult, check_text, uses_fund
 from jobbsats.scenario import RuleSpec, Scenario
+
+NOTHING_WRITTEN = "Nothing was written to the ledger."
 
 
 @dataclass(frozen=True)
@@ -52,38 +68,48 @@ class Plan:
     # (project, line, year, month). Also which rule entry periodised each project.
     periods: dict[tuple[str, int, int, int], int] = field(default_factory=dict)
     periodised_by: dict[str, RuleSpec] = field(default_factory=dict)
+    # What the rules read of the ledger, to be recorded with the run and checked still current when it is written.
+    ledger: LedgerReader | None = None
 
 
 def compute(
-    scenario: Scenario, registry: Registry, problems: list[Problem] | None = None, only_year: int | None = None
+    scenario: Scenario,
+    registry: Registry,
+    problems: list[Problem] | None = None,
+    only_year: int | None = None,
+    ledger: LedgerReader | None = None,
 ) -> Plan:
     """Apply every rule in file order for every year that has a total.
 
     Raises :class:`InputError` for the problems the rules report, together with
     any ``problems`` found while loading (see :func:`jobbsats.config.load.check_scenario`),
     and :class:`PluginError` when a rule raises, returns something malformed or
-    takes more than the fund has left. With ``only_year``, only that year is computed.
+    takes more than the fund has left. With ``only_year``, only that year is computed. ``ledger``
+    is what rules may read of the ledger (``context.ledger``); without it they read an empty one.
     """
-    plan = Plan(scenario, years=[only_year] if only_year is not None else scenario.years)
+    if ledger is None:
+        ledger = LedgerReader(scenario.name, lambda: None)
+    plan = Plan(scenario, years=[only_year] if only_year is not None else scenario.years, ledger=ledger)
     problems = list(problems or [])
     found: list[tuple[int, RuleSpec, Allocation]] = []
     for year in plan.years:
         available = {fid: f.totals[year] for fid, f in scenario.funds.items() if year in f.totals}
         for spec in scenario.rules:
             rule = registry.rules[spec.rule]
-            follows_projects = not uses_fund(rule)
-            if (spec.fund not in available and not follows_projects) or (spec.years and year not in spec.years):
-                continue
             owner = registry.owner[("rule", spec.rule)]
-            plan.plugins_used.add(owner)
-            fail = _blame(scenario, spec, owner)
-            if follows_projects:
-                result = _call(rule, RuleContext(scenario, spec, None, year, 0), fail)
-                problems += _take_periods(result, spec, year, plan, fail)
+            fail = _blame(scenario, spec, registry)
+            if isinstance(rule, ProjectRule):
+                plan.plugins_used.add(owner)
+                project_context = ProjectContext(scenario, spec, year, ledger)
+                answer = _call(registry, spec, scenario, "periodise", year, partial(rule.periodise, project_context))
+                problems += _take_periods(answer, spec, year, plan, fail)
                 continue
-            result = _call(
-                rule, RuleContext(scenario, spec, scenario.funds[spec.fund], year, available[spec.fund]), fail
-            )
+            if spec.fund not in available or (spec.years and year not in spec.years):
+                continue
+            plan.plugins_used.add(owner)
+            context = FundContext(scenario, spec, scenario.funds[spec.fund], year, available[spec.fund], ledger)
+            allocate = partial(cast(FundRule, rule).allocate, context)
+            result = _call(registry, spec, scenario, "allocate", year, allocate)
             unit = scenario.funds[spec.fund].unit
             _check_shape(result, scenario, available[spec.fund], unit, fail)
             if result.problems:
@@ -123,11 +149,14 @@ def compute(
     return plan
 
 
-def _call(rule: Rule, context: RuleContext, fail: Callable[[str], PluginError]) -> RuleResult:
-    try:
-        return rule.allocate(context)
-    except Exception as exc:
-        raise fail(f"failed for {context.year}: {type(exc).__name__}: {exc}") from exc
+def _call(registry: Registry, spec: RuleSpec, scenario: Scenario, hook: str, year: int, step):
+    return registry.call(
+        step, "rule", spec.rule, f"{hook}()", where=_where(scenario, spec), about=f"for {year}", note=NOTHING_WRITTEN
+    )
+
+
+def _where(scenario: Scenario, spec: RuleSpec) -> str:
+    return f"{scenario.source}: {spec.path}: rule {spec.rule!r}"
 
 
 def _take_periods(
@@ -135,12 +164,10 @@ def _take_periods(
 ) -> list[Problem]:
     """Check a project rule's answer for one year and add its months to the plan; return its problems."""
     scenario, periods = plan.scenario, plan.periods
-    if not isinstance(result, RuleResult):
-        raise fail(f"returned {type(result).__name__}, not a RuleResult")
+    if not isinstance(result, PeriodResult):
+        raise fail(f"returned {type(result).__name__} from periodise(), not a PeriodResult")
     if not isinstance(result.periods, list) or not isinstance(result.problems, list):
         raise fail("must return its periods and problems as lists")
-    if result.allocations:
-        raise fail("follows projects (uses_fund = False) but returned allocations, which need a fund")
     for p in result.problems:
         if not isinstance(p, Problem):
             raise fail(f"returned {type(p).__name__} among its problems, not a Problem")
@@ -176,13 +203,12 @@ def _take_periods(
 def _check_conservation(plan: Plan, registry: Registry) -> None:
     """Every periodised line must add up to its amount, to the öre (every year of a project is computed)."""
     sums: dict[tuple[str, int], int] = defaultdict(int)
-    for (project, line, _year, _month), amount in plan.periods.items():
-        sums[(project, line)] += amount
+    for (project, index, _year, _month), amount in plan.periods.items():
+        sums[(project, index)] += amount
     for (project_id, index), total in sums.items():
         line = plan.scenario.projects[project_id].financing[index]
         if total != line.amount:
-            spec = plan.periodised_by[project_id]
-            raise _blame(plan.scenario, spec, registry.owner[("rule", spec.rule)])(
+            raise _blame(plan.scenario, plan.periodised_by[project_id], registry)(
                 f"spread line {index} of project {project_id!r} into months that add up to {total} öre, "
                 f"not its amount of {line.amount} öre"
             )
@@ -202,13 +228,16 @@ def _number_points(found: list[tuple[int, RuleSpec, Allocation]], first: int) ->
     return points
 
 
-def _blame(scenario: Scenario, spec: RuleSpec, owner: str) -> Callable[[str], PluginError]:
+def _blame(scenario: Scenario, spec: RuleSpec, registry: Registry) -> Callable[[str], PluginError]:
     """An error naming the file, the rule entry, the rule and the plugin that brought it."""
+    owner = registry.owner[("rule", spec.rule)]
 
     def fail(what: str) -> PluginError:
-        return PluginError(
-            f"{scenario.source}: {spec.path}: rule {spec.rule!r} (plugin {owner!r}) {what}. "
-            "Nothing was written to the ledger."
+        return guard.failure(
+            owner,
+            f"{what}. {NOTHING_WRITTEN}",
+            where=_where(scenario, spec),
+            distribution=registry.distribution(owner),
         )
 
     return fail
@@ -225,7 +254,7 @@ def _check_shape(
     """Refuse a malformed answer from a rule plugin, naming it."""
 
     if not isinstance(result, RuleResult):
-        raise fail(f"returned {type(result).__name__}, not a RuleResult")
+        raise fail(f"returned {type(result).__name__} from allocate(), not a RuleResult")
     if not isinstance(result.allocations, list) or not isinstance(result.problems, list):
         raise fail("must return its allocations and problems as lists")
     sources = set()

@@ -9,9 +9,9 @@ from __future__ import annotations
 import json
 from collections import defaultdict
 
+from jobbsats.document import Column, Document, Table
 from jobbsats.ledger.view import AllocationRow, LedgerView
 from jobbsats.money import KRONOR, format_units
-from jobbsats.report import Column, Document, Table
 
 # What identifies an allocation across runs: the year, the fund, who gets it (and via whom),
 # the rule entry's label and the line's purpose. Point numbers and config key paths may move.
@@ -70,8 +70,19 @@ def show(view: LedgerView) -> Document:
             f"Avrundning {d.year} ({d.rule_label}): {sign}{format_units(abs(d.difference), unit, ' ')} mot "
             f"{format_units(d.split, unit, ' ')} fördelat."
         )
+    paragraphs += _reads_sentences(view)
     shown = list(tables.values())
     return Document(report="show", title=f"Körning {run.id}: {run.scenario}", tables=shown, paragraphs=paragraphs)
+
+
+def _reads_sentences(view: LedgerView) -> list[str]:
+    """What the run's rules read of the ledger: earlier runs and import batches."""
+    reads = view.reads
+    runs = [str(ref) for kind, ref in reads if kind == "run"]
+    batches = [str(ref) for kind, ref in reads if kind == "batch"]
+    parts = [f"körning {', '.join(runs)}" if runs else "", f"importbatch {', '.join(batches)}" if batches else ""]
+    said = " och ".join(p for p in parts if p)
+    return [f"Reglerna läste ur huvudboken: {said}."] if said else []
 
 
 def diff(before: LedgerView, after: LedgerView) -> Document:

@@ -21,20 +21,20 @@ import pluggy
 if TYPE_CHECKING:
     import click
 
-    from jobbsats.report import OutputFormat, Report
-    from jobbsats.rule import Rule
+    from jobbsats.contracts import FundRule, OutputFormat, ProjectRule, Report
 
 hookspec = pluggy.HookspecMarker("jobbsats")
 hookimpl = pluggy.HookimplMarker("jobbsats")
 
 
 @hookspec
-def register_rules(register: Callable[[Rule], None]) -> None:
+def register_rules(register: Callable[[FundRule | ProjectRule], None]) -> None:
     """Register allocation rules.
 
     :param register: call ``register(rule)`` with an object that satisfies
-        :class:`jobbsats.rule.Rule` (a ``name``, a ``description``, a config
-        ``schema`` fragment, a ``check`` and an ``allocate`` method).
+        :class:`jobbsats.FundRule` (a ``name``, a ``description``, a config
+        ``schema`` fragment, ``check`` and ``allocate``) or :class:`jobbsats.ProjectRule`
+        (the same with ``periodise`` instead of ``allocate``).
 
     Example::
 
@@ -49,9 +49,9 @@ def register_reports(register: Callable[[Report], None]) -> None:
     """Register reports.
 
     :param register: call ``register(report)`` with an object that satisfies
-        :class:`jobbsats.report.Report` (a ``name``, a ``description`` and a
-        ``build(ledger, options)`` method returning a
-        :class:`jobbsats.report.Document`).
+        :class:`jobbsats.Report` (a ``name``, a ``description``, optional
+        ``options`` and a ``build(ledger, options)`` method returning a
+        :class:`jobbsats.Document`).
 
     Example::
 
@@ -66,7 +66,7 @@ def register_formats(register: Callable[[OutputFormat], None]) -> None:
     """Register output formats that turn a report's document into a file.
 
     :param register: call ``register(fmt)`` with an object that satisfies
-        :class:`jobbsats.report.OutputFormat` (a ``name``, a file
+        :class:`jobbsats.OutputFormat` (a ``name``, a file
         ``extension``, ``binary`` and a ``render(document) -> str | bytes``).
 
     Example::
@@ -105,7 +105,7 @@ def config_schema() -> dict[str, Any] | None:
         "schema": {...}}}``). The core validates the whole file in one pass, so
         a typo in your section is reported with every other error. Two plugins
         claiming the same key is an error naming both. Rules declare their own
-        keys on :attr:`jobbsats.rule.Rule.schema` instead.
+        keys on :attr:`jobbsats.FundRule.schema` instead.
 
     Example::
 

@@ -107,7 +107,7 @@ def parse_number(text: str) -> tuple[Decimal, str]:
 _AMBIGUOUS = re.compile(r"^[+-]?[1-9]\d{0,2}[.,]\d{3}$")  # "0,005" is no thousand
 
 
-def kronor_to_ore(value: object) -> int:
+def parse_kronor(value: object) -> int:
     """Convert an amount in kronor (int, Decimal or text) into integer öre, exactly.
 
     Text with one separator followed by exactly three digits ("9,000") is
@@ -188,7 +188,8 @@ def format_percent(value: Fraction | Decimal, sep: str = NBSP) -> str:
     if isinstance(value, Fraction):
         number = (Decimal(round_half_up(value * 10_000)) / 10_000).normalize()
     else:
-        number = value if value.as_tuple().exponent <= 0 else value.quantize(Decimal(1))
+        exponent = value.as_tuple().exponent
+        number = value if isinstance(exponent, int) and exponent <= 0 else value.quantize(Decimal(1))
     text = format(number, "f")
     return text.replace(".", ",") + sep + "%"
 
@@ -248,7 +249,7 @@ def to_units(value: object, unit: str = KRONOR) -> int:
     Text for a fund that counts things may name its unit ("1 516 platser") but no other.
     """
     if unit == KRONOR:
-        return kronor_to_ore(value)
+        return parse_kronor(value)
     if isinstance(value, str):
         word = _split_unit(value)[1]
         if word and word != unit.lower():

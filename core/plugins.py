@@ -14,9 +14,9 @@ from importlib.metadata import EntryPoint
 
 import pluggy
 
-from jobbsats import __version__, hookspecs
-from jobbsats.entrypoints import ENTRY_POINT_GROUP, how_to_disable, outside_entry_points
-from jobbsats.errors import PluginError
+from jobbsats import API_VERSION, __version__, guard, hookspecs
+from jobbsats.entrypoints import ENTRY_POINT_GROUP, outside_entry_points
+from jobbsats.guard import BUILTIN_DISTRIBUTION
 
 BUILTIN_MODULES = ("jobbsats.rules", "jobbsats.reports", "jobbsats.reports.formats")
 
@@ -34,6 +34,31 @@ def _distribution(ep: EntryPoint) -> tuple[str, str]:
     return (dist.name, dist.version) if dist is not None else (ep.name, "unknown")
 
 
+def _required_api(plugin: object) -> str | None:
+    """The API version a plugin asks for with ``requires_api = "1.1"``, if it does."""
+    wanted = getattr(plugin, "requires_api", None)
+    return wanted if isinstance(wanted, str) else None
+
+
+def _api_problem(wanted: str) -> str | None:
+    """Why this jobbsats cannot serve a plugin that requires API ``wanted``, or None."""
+    try:
+        need = tuple(int(part) for part in wanted.split("."))
+    except ValueError:
+        return f'requires_api = {wanted!r} is not a version such as "1.0"'
+    have = tuple(int(part) for part in API_VERSION.split("."))
+    if len(need) != 2 or need[0] != have[0] or need > have:
+        return f"needs jobbsats plugin API {wanted}, and this jobbsats {__version__} has API {API_VERSION}"
+    return None
+
+
+def _check_api(plugin: object, name: str, shown: str, distribution: str | None = None) -> None:
+    """Refuse a plugin that needs a newer plugin API than this jobbsats has."""
+    problem = _api_problem(wanted) if (wanted := _required_api(plugin)) else None
+    if problem:
+        raise guard.failure(name, f"(from {shown}) {problem}; upgrade jobbsats", distribution=distribution)
+
+
 def build_plugin_manager() -> tuple[pluggy.PluginManager, list[PluginInfo]]:
     """A fresh plugin manager with the built-ins and the allowed outside plugins."""
     pm = pluggy.PluginManager(ENTRY_POINT_GROUP)
@@ -41,33 +66,35 @@ def build_plugin_manager() -> tuple[pluggy.PluginManager, list[PluginInfo]]:
     infos = []
     for module in BUILTIN_MODULES:
         pm.register(importlib.import_module(module), name=module)
-        infos.append(PluginInfo(module, "jobbsats", __version__, True))
+        infos.append(PluginInfo(module, BUILTIN_DISTRIBUTION, __version__, True))
     for ep in outside_entry_points():
         dist, version = _distribution(ep)
-        try:
-            plugin = ep.load()
-        except Exception as exc:  # a broken plugin must not show a traceback
-            raise PluginError(
-                f"plugin {ep.name!r} (from {dist} {version}) failed to load: "
-                f"{type(exc).__name__}: {exc}\n{how_to_disable(ep.name, dist)}"
-            ) from exc
+        shown = f"{dist} {version}"
+        plugin = guard.call(ep.load, ep.name, "loading", distribution=dist, about=f"(from {shown})")
+        _check_api(plugin, ep.name, shown, dist)
         if pm.is_registered(plugin) or pm.has_plugin(ep.name):
-            raise PluginError(f"plugin {ep.name!r} (from {dist}) is registered twice")
+            raise guard.failure(ep.name, f"(from {dist}) is registered twice", distribution=dist)
         try:
             pm.register(plugin, name=ep.name)
         except pluggy.PluginValidationError as exc:
-            raise PluginError(f"plugin {ep.name!r} (from {dist}): {exc}\n{how_to_disable(ep.name, dist)}") from exc
+            raise guard.failure(ep.name, f"(from {dist}): {exc}", distribution=dist) from exc
         infos.append(PluginInfo(ep.name, dist, version, False))
     try:
         pm.check_pending()
     except pluggy.PluginValidationError as exc:
         name = pm.get_name(exc.plugin) or "?"
         dist = next((i.distribution for i in infos if i.name == name), name)
-        raise PluginError(f"plugin {name!r}: {exc}\n{how_to_disable(name, dist)}") from exc
+        raise guard.failure(name, f"implements a hook jobbsats does not have: {exc}", distribution=dist) from exc
     return pm, infos
 
 
 _cached: tuple[pluggy.PluginManager, list[PluginInfo]] | None = None
+_generation = 0  # grows whenever the set of plugins changes, so what was built from them is rebuilt
+
+
+def generation() -> int:
+    """A number that changes whenever plugins are added or forgotten."""
+    return _generation
 
 
 def get_plugin_manager() -> tuple[pluggy.PluginManager, list[PluginInfo]]:
@@ -79,10 +106,9 @@ def get_plugin_manager() -> tuple[pluggy.PluginManager, list[PluginInfo]]:
 
 
 def add_plugin(plugin: object, name: str, version: str = "0") -> None:
-    """Register a plugin object by hand (tests, notebooks): as if it were installed.
-
-    Call before the registry is first used, or call :func:`jobbsats.registry.reset` after.
-    """
+    """Register a plugin object by hand (tests, notebooks): as if it were installed."""
+    global _generation
+    _check_api(plugin, name, f"{name} {version}")
     pm, infos = get_plugin_manager()
     try:
         pm.register(plugin, name=name)
@@ -90,17 +116,23 @@ def add_plugin(plugin: object, name: str, version: str = "0") -> None:
     except (ValueError, pluggy.PluginValidationError) as exc:
         if pm.is_registered(plugin):
             pm.unregister(plugin)
-        raise PluginError(f"plugin {name!r}: {exc}") from exc
+        raise guard.failure(name, f"cannot be registered: {exc}") from exc
     infos.append(PluginInfo(name, name, version, False))
-    from jobbsats import registry
+    _generation += 1
 
-    registry.reset()
+
+def remove_plugin(name: str) -> None:
+    """Unregister a plugin added with :func:`add_plugin` (the end of a test)."""
+    global _generation
+    pm, infos = get_plugin_manager()
+    if pm.has_plugin(name):
+        pm.unregister(name=name)
+    infos[:] = [i for i in infos if i.name != name]
+    _generation += 1
 
 
 def reset() -> None:
-    """Forget the cached plugin manager and registry (tests, and after installing a plugin)."""
-    global _cached
+    """Forget the plugin manager and all built from it (tests, and after installing a plugin)."""
+    global _cached, _generation
     _cached = None
-    from jobbsats import registry
-
-    registry.reset()
+    _generation += 1

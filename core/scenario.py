@@ -42,6 +42,11 @@ class Fund:
     shown_in: str = "kr"  # reports state its amounts in kr, tkr or mnkr
     unit: str = "kr"  # kr (amounts in öre), or what it counts in whole units: "platser"
 
+    @property
+    def one(self) -> int:
+        """One whole unit in the ledger's integers: 100 (öre) for kronor, 1 for what the fund counts."""
+        return 100 if self.unit == "kr" else 1
+
 
 @dataclass(frozen=True)
 class RuleSpec:

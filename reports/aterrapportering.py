@@ -10,6 +10,12 @@ of a percent for reading; the amounts themselves are exact).
 With ``--quarters`` each quarter shows its utfall and the utfall to date
 against the year's budget. When rows were mapped to projects, a table per
 project and year follows.
+
+``--fund`` shows the budget from that fund and the utfall mapped to it (a
+board's other money belongs to no fund and is left out). ``--recipient`` shows
+those recipients' rows, and the row of a recipient that got money passed on by
+a selected one (what kommunstyrelsen granted Tillväxt Malmö och Level); the
+totals are the sums of the rows shown.
 """
 
 from __future__ import annotations
@@ -19,9 +25,11 @@ from decimal import Decimal
 from fractions import Fraction
 from pathlib import Path
 
+from jobbsats.contracts import FUND_OPTION, QUARTERS_OPTION, RECIPIENT_OPTION, ReportOptions
+from jobbsats.document import Chart, Column, Document, Series, Table
 from jobbsats.ledger.view import LedgerView, UtfallSum
 from jobbsats.money import KRONOR, NBSP, format_percent, format_units, round_half_up
-from jobbsats.report import Chart, Column, Document, ReportOptions, Series, Table
+from jobbsats.reports.selection import PASSED_ON_NOTE, Selection
 
 
 def share(part: int, whole: int) -> Decimal | None:
@@ -42,12 +50,21 @@ class Aterrapportering:
     """The ``aterrapportering`` report: budget against utfall per year and recipient, for the årsanalys."""
 
     name = "aterrapportering"
+    options = (RECIPIENT_OPTION, FUND_OPTION, QUARTERS_OPTION)
     description = "Återrapportering: budget, utfall, kvar och andel använd per år och mottagare."
 
     def build(self, ledger: LedgerView, options: ReportOptions) -> Document:
-        budget = ledger.net_allocations(options.year)
-        sums = ledger.utfall(options.year, options.quarters)
-        fund_names = sorted({a.fund.name for a in ledger.allocations(options.year) if a.fund.unit == KRONOR})
+        selection = Selection.of(options)
+        allocations = [
+            a for a in ledger.allocations(options.year) if a.fund.unit == KRONOR and selection.takes_fund(a.fund.id)
+        ]
+        budget = ledger.net_allocations(options.year) if selection.fund is None else _net(allocations)
+        sums = [
+            s
+            for s in ledger.utfall(options.year, options.get("quarters", False))
+            if selection.fund is None or s.fund == selection.fund
+        ]
+        fund_names = sorted({a.fund.name for a in allocations})
         fund_text = " och ".join(fund_names) or "fonden"
         names = {rid: r.title for rid, r in ledger.recipients.items()}
         order = {rid: i for i, rid in enumerate(names)}  # the scenario file's order
@@ -58,11 +75,20 @@ class Aterrapportering:
                 used[(s.year, s.quarter, s.recipient)] += s.amount
             elif s.project is None:  # a project's money has its own table, not "other"
                 other[(s.year, s.quarter, s.recipient)] += s.amount
+        # A recipient's row, or one of money a selected recipient passed on to it.
+        passed_by = defaultdict(set)
+        for a in allocations:
+            if a.via is not None:
+                passed_by[(a.year, a.to.id)].add(a.via.id)
         pairs = sorted(
-            set(budget) | {(y, r) for (y, _q, r) in [*used, *other]},
+            (
+                (y, r)
+                for (y, r) in set(budget) | {(y, r) for (y, _q, r) in [*used, *other]}
+                if selection.takes_any([r, *passed_by[(y, r)]])
+            ),
             key=lambda p: (p[0], order.get(p[1], len(order)), p[1]),
         )
-        quarters = (1, 2, 3, 4) if options.quarters else (None,)
+        quarters = (1, 2, 3, 4) if options.get("quarters", False) else (None,)
         keys = [(year, q, rid) for year, rid in pairs for q in quarters]
         batches = [b for b in ledger.batches if b.superseded_by is None and b.scenario == ledger.run.scenario]
         sources = ", ".join(f"import {b.id} ({Path(b.file_path).name})" for b in batches)
@@ -73,18 +99,36 @@ class Aterrapportering:
             else "ingen import (inget utfall är importerat ännu)"
         )
         paragraphs = [f"Budget ur körning {ledger.run.id} ({ledger.run.scenario}); utfall ur {sources or none}."]
+        paragraphs += self._selection(ledger, selection, pairs)
         paragraphs += [self._summary(year, rid, budget, used, other, names, fund_text) for year, rid in pairs]
+        projects = self._projects([s for s in sums if selection.takes_recipient(s.recipient)], ledger)
         return Document(
             report=self.name,
             title=f"Återrapportering: {ledger.run.scenario}",
-            tables=[self._table(keys, budget, used, other, names, options), *self._projects(sums, ledger)],
+            tables=[self._table(keys, budget, used, other, names, options), *projects],
             paragraphs=paragraphs,
             charts=[_chart(year, pairs, budget, used, names) for year in sorted({y for y, _ in pairs})],
         )
 
     @staticmethod
+    def _selection(ledger: LedgerView, selection: Selection, pairs: list[tuple[int, str]]) -> list[str]:
+        """What the report is a selection of, and what its sums are."""
+        says = []
+        if selection.by_recipient:
+            says.append("Summorna gäller raderna som visas.")
+        if selection.fund is not None:
+            says.append("Annat utfall, som inte hör till någon fond, visas inte.")
+        note = selection.note(ledger, " ".join(says))
+        if note is None:  # nothing selected
+            return []
+        paragraphs = [note]
+        if any(not selection.takes_recipient(rid) for _year, rid in pairs):
+            paragraphs.append(PASSED_ON_NOTE)
+        return paragraphs
+
+    @staticmethod
     def _table(keys: list[Key], budget, used, other, names, options: ReportOptions) -> Table:
-        quarters = options.quarters
+        quarters = options.get("quarters", False)
         table = Table(
             name="aterrapportering",
             title="Budget och utfall per år och mottagare" + (" och kvartal" if quarters else ""),
@@ -102,7 +146,7 @@ class Aterrapportering:
         )
         to_date: dict[tuple[int, str], int] = defaultdict(int)
         # Totals per period: the whole report, or each quarter of each year.
-        totals: dict[tuple[int, int] | None, dict[str, int]] = defaultdict(lambda: defaultdict(int))
+        totals: dict[tuple[int, int | None] | None, dict[str, int]] = defaultdict(lambda: defaultdict(int))
         for year, quarter, rid in keys:
             spent = used.get((year, quarter, rid), 0)
             to_date[(year, rid)] += spent
@@ -187,20 +231,39 @@ class Aterrapportering:
         elif spent > got:
             text = (
                 f"{given} och har bokfört {_kr(spent)} mot satsningen, "
-                f"{_kr(spent - got)} mer än tilldelat ({format_percent(share(spent, got))})."
+                f"{_kr(spent - got)} mer än tilldelat ({_percent(spent, got)})."
             )
         else:
-            used_share = format_percent(share(spent, got))
+            used_share = _percent(spent, got)
             text = f"{given} och har använt {_kr(spent)} ({used_share}); {_kr(got - spent)} återstår."
         if rest:
             text += f" Därutöver har {_kr(rest)} bokförts som annat utfall, som inte räknas till satsningen."
         return text
 
 
+def _percent(part: int, whole: int) -> str:
+    """:func:`share` as text, of a budget above 0."""
+    value = share(part, whole)
+    # Only ever asked of a budget that is not 0, and none is negative: the engine lets no recipient pass on
+    # more than it got, so what each ends up with (got less passed on) is at least 0.
+    assert value is not None
+    return format_percent(value)
+
+
+def _net(allocations) -> dict[tuple[int, str], int]:
+    """As ``LedgerView.net_allocations``, of these allocations: what each got less what it passed on."""
+    out: dict[tuple[int, str], int] = defaultdict(int)
+    for a in allocations:
+        out[(a.year, a.to.id)] += a.amount
+        if a.via is not None:
+            out[(a.year, a.via.id)] -= a.amount
+    return dict(out)
+
+
 def _chart(year: int, pairs, budget, used, names) -> Chart:
     """Budget against utfall per recipient, for one year."""
     recipients = [rid for y, rid in pairs if y == year]
-    spent = defaultdict(int)
+    spent: dict[str, int] = defaultdict(int)
     for (y, _q, rid), amount in used.items():
         if y == year:
             spent[rid] += amount

@@ -5,6 +5,11 @@ decider ("Kommunstyrelsen"), the recipients' names and genitives, the fund's
 name and wording ("från kommunstyrelsens anslag till förfogande inom
 finansiering"). Only Swedish grammar lives here. A line can bring its own
 wording with ``text`` (a ``string.Template``).
+
+With ``--recipient`` or ``--fund`` it is an extract: only the points of those
+recipients (a grant passed on is the giver's and the receiver's) or from that
+fund, each with its number in the whole decision so the extract cites the same
+numbers as the paper, and without the preamble and closing points.
 """
 
 from __future__ import annotations
@@ -12,9 +17,11 @@ from __future__ import annotations
 import re
 from string import Template
 
+from jobbsats.contracts import FUND_OPTION, RECIPIENT_OPTION, ReportOptions
+from jobbsats.document import Column, Document, Table
 from jobbsats.ledger.view import AllocationRow, LedgerView
 from jobbsats.money import KRONOR, format_count, format_kr
-from jobbsats.report import Column, Document, ReportOptions, Table
+from jobbsats.reports.selection import PASSED_ON_NOTE, Selection
 
 
 def _years(a: AllocationRow) -> str:
@@ -61,14 +68,18 @@ def point_text(a: AllocationRow, decider: str) -> str:
 
 class Beslut:
     name = "beslut"
+    options = (RECIPIENT_OPTION, FUND_OPTION)
     description = "Förslag till beslut: de numrerade beslutspunkterna i svensk text, per år."
 
     def build(self, ledger: LedgerView, options: ReportOptions) -> Document:
         decision = ledger.run.decision
+        selection = Selection.of(options)
         ref = f" ({decision.ref})" if decision.ref else ""
-        asked = [options.year] if options.year is not None else ledger.years
-        years = [y for y in asked if y in ledger.decided_years]  # no decision on a total not decided
-        tables = [self._year(ledger, year, ref) for year in years]
+        fund_years = [fy for fy in ledger.fund_years if selection.takes_fund(fy.fund.id)]
+        asked = [options.year] if options.year is not None else sorted({fy.year for fy in fund_years})
+        decided = {fy.year for fy in fund_years if fy.decided}
+        years = [y for y in asked if y in decided]  # no decision on a total not decided
+        tables = [self._year(ledger, year, ref, selection) for year in years]
         if len(tables) == 1:
             title = tables[0].title
         elif options.year is not None:
@@ -82,14 +93,30 @@ class Beslut:
             f"Beloppen för {fy.year} bygger på en antagen total för {fy.fund.name}"
             + (f" ({fy.note})" if fy.note else "")
             + ", inte på ett beslut."
-            for fy in ledger.fund_years
+            for fy in fund_years
             if fy.assumed and fy.year in years
         ]
-        return Document(report=self.name, title=title, tables=tables, paragraphs=undecided + notes)
+        extract = []
+        note = selection.note(  # None when nothing is selected
+            ledger, "Punkterna har sina nummer i hela beslutet; inledande och avslutande punkter ingår inte."
+        )
+        if note is not None:
+            extract.append(note)
+            extract += [
+                f"Urvalet har inga beslutspunkter {year}." for year, t in zip(years, tables, strict=True) if not t.rows
+            ]
+            shown = [a for year in years for a in ledger.allocations(year) if selection.takes_allocation(a)]
+            # A grant shown for its giver or its receiver alone.
+            if any(a.via and not all(map(selection.takes_recipient, (a.via.id, a.to.id))) for a in shown):
+                extract.append(PASSED_ON_NOTE)
+        return Document(report=self.name, title=title, tables=tables, paragraphs=extract + undecided + notes)
 
     @staticmethod
-    def _year(ledger: LedgerView, year: int, ref: str) -> Table:
-        """One year's decision: the preamble, the computed points, then the closing points."""
+    def _year(ledger: LedgerView, year: int, ref: str, selection: Selection) -> Table:
+        """One year's decision: the preamble, the computed points, then the closing points.
+
+        With a selection, only its computed points, each keeping its number in the whole decision.
+        """
         decision = ledger.run.decision
         decider = decision.decider or "Nämnden"
         table = Table(
@@ -110,18 +137,24 @@ class Beslut:
         def add(point: int, text: str, recipient: str = "", a: AllocationRow | None = None) -> None:
             # Money goes in the öre column; a fund that counts places fills quantity and unit instead.
             money = a is not None and a.fund.unit == KRONOR
+            amount = a.amount if a is not None else None
             table.rows.append(
                 {
                     "year": year,
                     "point": point,
                     "text": text,
                     "recipient": recipient,
-                    "amount_ore": a.amount if money else None,
-                    "quantity": a.amount if a is not None and not money else None,
+                    "amount_ore": amount if money else None,
+                    "quantity": amount if not money else None,
                     "unit": a.fund.unit if a is not None else "",
                 }
             )
 
+        if not selection.whole:  # an extract: the selected points with their own numbers, nothing else
+            for a in sorted(ledger.allocations(year), key=lambda a: a.point):
+                if selection.takes_allocation(a):
+                    add(a.point, point_text(a, decider), a.to.name, a)
+            return table
         for number, text in enumerate(decision.preamble, start=1):
             add(number, text)
         number = len(decision.preamble) + 1

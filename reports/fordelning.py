@@ -4,6 +4,12 @@ Each row is money leaving the fund, so a year's rows sum to the fund's total
 (what no rule allocated is a row of its own). Money a recipient passes on (KS
 granting its 4 900 000 kr to Tillväxt Malmö och Level) is shown on the row it
 comes out of, never as a row of its own that would count it twice.
+
+``--fund`` shows one fund (still the whole of it: its totals reconcile as
+always). ``--recipient`` shows the rows of those recipients, a row passed on
+counting for both the giver and the receiver; the totals are then the sums of
+the rows shown, with no "Ej fördelat" row and no reconciliation against the
+fund's total, which only the whole fund has.
 """
 
 from __future__ import annotations
@@ -13,10 +19,12 @@ import re
 from collections import defaultdict
 from dataclasses import dataclass
 
+from jobbsats.contracts import FUND_OPTION, RECIPIENT_OPTION, ReportOptions
+from jobbsats.document import Chart, Column, Document, Series, Table
 from jobbsats.errors import LedgerError
 from jobbsats.ledger.view import AllocationRow, Difference, FundInfo, FundYear, LedgerView
 from jobbsats.money import KRONOR, format_amount, format_count, format_units
-from jobbsats.report import Chart, Column, Document, ReportOptions, Series, Table
+from jobbsats.reports.selection import PASSED_ON_NOTE, Selection
 
 UNALLOCATED = "Ej fördelat"
 NOT_DECIDED = "ej beslutat"
@@ -95,10 +103,16 @@ def _passed_on(allocations: list[AllocationRow]) -> dict[int, list[AllocationRow
 
 class Fordelning:
     name = "fordelning"
+    options = (RECIPIENT_OPTION, FUND_OPTION)
     description = "Fördelning per år, fond, mottagare och regel, med summor som stämmer mot fondens total."
 
     def build(self, ledger: LedgerView, options: ReportOptions) -> Document:
-        fund_years = [fy for fy in ledger.fund_years if options.year is None or fy.year == options.year]
+        selection = Selection.of(options)
+        fund_years = [
+            fy
+            for fy in ledger.fund_years
+            if (options.year is None or fy.year == options.year) and selection.takes_fund(fy.fund.id)
+        ]
         # Kronor and places never share a column: one set of tables per unit the funds count in.
         by_unit: dict[str, list[FundYear]] = {}
         for fy in fund_years:
@@ -106,7 +120,7 @@ class Fordelning:
         tables = []
         for unit, group in by_unit.items():
             amounts = Amounts(unit, group, suffix=f"_{unit}" if len(by_unit) > 1 else "")
-            detail = self._detail(ledger, options, group, amounts)
+            detail = self._detail(ledger, options, group, amounts, selection)
             if len({fy.year for fy in group}) > 1:
                 tables.append(self._side_by_side(group, detail, amounts))
             tables.append(detail)
@@ -117,19 +131,30 @@ class Fordelning:
             paragraphs=[
                 f"Körning {ledger.run.id}, {ledger.run.started_at}, från {ledger.run.config_path}.",
                 *([] if ledger.fund_years else ["Körningen fördelar ingen fond (se rapporten projekt)."]),
+                *_selection_sentences(ledger, options, selection),
                 *(_total_sentence(fy) for fy in fund_years),
                 *(
                     _difference_sentence(d)
                     for d in ledger.rounding_differences
-                    if options.year is None or d.year == options.year
+                    if (options.year is None or d.year == options.year) and selection.takes_fund(d.fund.id)
                 ),
             ],
-            charts=_charts(ledger, options),
+            charts=_charts(ledger, options, selection),
         )
 
     @staticmethod
-    def _detail(ledger: LedgerView, options: ReportOptions, fund_years: list[FundYear], amounts: Amounts) -> Table:
-        """One row per allocation from a fund, per decided year, with the year's total."""
+    def _detail(
+        ledger: LedgerView,
+        options: ReportOptions,
+        fund_years: list[FundYear],
+        amounts: Amounts,
+        selection: Selection,
+    ) -> Table:
+        """One row per allocation from a fund, per decided year, with the year's total.
+
+        With recipients selected: only their rows (a row passed on is the giver's and the receiver's),
+        and the total is what those rows add up to.
+        """
         allocations = ledger.allocations(options.year)
         passed_on = _passed_on(allocations)
         table = Table(
@@ -147,9 +172,16 @@ class Fordelning:
             ],
         )
         for fy in fund_years:
-            if not fy.decided:
+            if fy.total is None:  # not decided
                 continue
-            rows = [a for a in allocations if a.year == fy.year and a.fund.id == fy.fund.id and a.via is None]
+            rows = [
+                a
+                for a in allocations
+                if a.year == fy.year
+                and a.fund.id == fy.fund.id
+                and a.via is None
+                and selection.takes_any([a.to.id, *(o.to.id for o in passed_on.get(id(a), []))])
+            ]
             for a in rows:
                 onward = passed_on.get(id(a), [])
                 table.rows.append(
@@ -167,6 +199,18 @@ class Fordelning:
                         amounts.passed_key: sum(o.amount for o in onward) if onward else None,
                     }
                 )
+            if selection.by_recipient:
+                # A selection: its rows' sum, which neither is nor reconciles with the fund's total.
+                table.totals.append(
+                    {
+                        "year": fy.year,
+                        "fund": fy.fund.name,
+                        "fund_id": fy.fund.id,
+                        "recipient": f"Summa {fy.year}",
+                        amounts.key: sum(a.amount for a in rows),
+                    }
+                )
+                continue
             if fy.unallocated:
                 table.rows.append(
                     {
@@ -257,13 +301,13 @@ class Fordelning:
                 lines[line].update({key(y): None if y in fund_decided else NOT_DECIDED for y in years})
             lines[line][key(row["year"])] = (lines[line][key(row["year"])] or 0) + row[amounts.key]
         # In file order: by rule, then as the rule first gave the line; what is left unallocated last.
-        first_seen = {}
+        first_seen: dict[tuple, tuple[int | float, int]] = {}
         for seen, row in enumerate(detail.rows):
             line = (row["fund_id"], row["recipient"], row["rule"], row["label"])
             rule = re.match(r"rules\[(\d+)\]", row["source"] or "")
             first_seen.setdefault(line, (int(rule.group(1)) if rule else float("inf"), seen))
         table.rows = [lines[line] for line in sorted(lines, key=lambda line: first_seen[line])]
-        sums = {(t["fund_id"], t["year"]): t[amounts.key] for t in detail.totals if amounts.total_key in t}
+        sums = {(t["fund_id"], t["year"]): t[amounts.key] for t in detail.totals if not t.get("rounding_difference")}
         for fund in dict.fromkeys(fy.fund for fy in fund_years):
             total = {"fund": fund.name, "fund_id": fund.id, "recipient": "Summa"}
             for fy in (fy for fy in fund_years if fy.fund == fund):
@@ -282,7 +326,7 @@ def _difference_sentence(d: Difference) -> str:
 
 
 def _total_sentence(fy: FundYear) -> str:
-    if not fy.decided:
+    if fy.total is None:  # not decided
         return f"{fy.fund.name} {fy.year}: totalen är ej beslutad."
     text = f"{fy.fund.name} {fy.year}: totalt {in_words(fy.total, fy.fund)}"
     if fy.unallocated:
@@ -292,9 +336,39 @@ def _total_sentence(fy: FundYear) -> str:
     return text + "."
 
 
-def _charts(ledger: LedgerView, options: ReportOptions) -> list[Chart]:
+def _selection_sentences(ledger: LedgerView, options: ReportOptions, selection: Selection) -> list[str]:
+    """What the report is a selection of, that its sums are the rows', and when a row is there as money passed on."""
+    totals = "Summorna gäller raderna som visas, inte hela fonden; ej fördelat visas bara för hela fonden."
+    note = selection.note(ledger, totals if selection.by_recipient else "")
+    if note is None:  # nothing selected
+        return []
+    if not selection.by_recipient:
+        return [note]
+    sentences = [note]
+    allocations = [a for a in ledger.allocations(options.year) if selection.takes_fund(a.fund.id)]
+    for a in allocations:
+        if a.via is None:
+            continue
+        parties = [a.to.id, a.via.id]
+        if selection.takes_any(parties) and not all(selection.takes_recipient(r) for r in parties):
+            sentences.append(PASSED_ON_NOTE)
+            break
+    return sentences
+
+
+def _charts(ledger: LedgerView, options: ReportOptions, selection: Selection) -> list[Chart]:
     """The kronor each recipient ends up with, per year: what it got less what it passed on."""
-    money = ledger.net_allocations(options.year)
+    if selection.fund is None:
+        money = ledger.net_allocations(options.year)
+    else:  # the same, of the one fund
+        money = {}
+        for a in ledger.allocations(options.year):
+            if a.fund.unit != KRONOR or a.fund.id != selection.fund:
+                continue
+            money[(a.year, a.to.id)] = money.get((a.year, a.to.id), 0) + a.amount
+            if a.via is not None:
+                money[(a.year, a.via.id)] = money.get((a.year, a.via.id), 0) - a.amount
+    money = {(y, rid): amount for (y, rid), amount in money.items() if selection.takes_recipient(rid)}
     if not money:
         return []
     years = sorted({y for y, _ in money})

@@ -6,17 +6,24 @@ and what that means for the budget: ``budget`` (granted, conditions met),
 or ``utgår`` (refused, withdrawn, or its condition failed, with the reason).
 Contributions in kind (staff time) are totalled apart from cash. Each project
 gets a Swedish summary paragraph for the follow-up paper.
+
+``--recipient`` shows the projects a recipient owns, takes part in or
+finances (whole, with every financier's lines). Projects belong to no fund, so
+the report takes no ``--fund``: it is refused rather than ignored.
 """
 
 from __future__ import annotations
 
 from collections import defaultdict
 
+from jobbsats.contracts import QUARTERS_OPTION, RECIPIENT_OPTION, ReportOptions
+from jobbsats.document import Column, Document, Table
 from jobbsats.ledger.view import FinancingRow, LedgerView, ProjectRow
 from jobbsats.money import NBSP, format_units
 from jobbsats.periods import quarter_of
 from jobbsats.projects import APPLIED, BUDGET, CONDITIONAL, DROPPED, STATES
-from jobbsats.report import Column, Document, ReportOptions, Table
+from jobbsats.reports.selection import Selection
+from jobbsats.scenario import Recipient
 
 STATE_WORDS = {BUDGET: "i budget", CONDITIONAL: "villkorad", APPLIED: "ansökt", DROPPED: "utgår"}
 CASH, IN_KIND = "kontant", "i annat än pengar"
@@ -32,11 +39,11 @@ def _kind(line: FinancingRow) -> str:
 
 
 def _periods(line: FinancingRow, options: ReportOptions) -> dict[tuple[int, int | None], int]:
-    """The line's amounts per (year, quarter), the quarter None unless ``options.quarters``."""
+    """The line's amounts per (year, quarter), the quarter None unless ``options.get("quarters", False)``."""
     out: dict[tuple[int, int | None], int] = defaultdict(int)
     for (year, month), amount in sorted(line.months.items()):
         if options.year is None or year == options.year:
-            out[(year, quarter_of(month) if options.quarters else None)] += amount
+            out[(year, quarter_of(month) if options.get("quarters", False) else None)] += amount
     return out
 
 
@@ -44,15 +51,24 @@ class Projekt:
     """The ``projekt`` report: every project's financing per financier and year or quarter."""
 
     name = "projekt"
+    options = (RECIPIENT_OPTION, QUARTERS_OPTION)  # no --fund: a project draws from no fund
     description = "Medfinansierade projekt: belopp per finansiär och år eller kvartal, status och villkor."
 
     def build(self, ledger: LedgerView, options: ReportOptions) -> Document:
         paragraphs = [f"Körning {ledger.run.id}, {ledger.run.started_at}, från {ledger.run.config_path}."]
         if not ledger.projects:
             paragraphs.append("Körningen har inga projekt.")
+        selection = Selection.of(options)
+        chosen = [p for p in ledger.projects if _selected(p, selection, ledger.recipients)]
+        shows = "Rapporten visar de projekt urvalet driver, deltar i eller finansierar, med all deras finansiering."
+        note = selection.note(ledger, shows)  # None when nothing is selected
+        if note is not None:
+            paragraphs.append(note)
+            if ledger.projects and not chosen:
+                paragraphs.append("Inget projekt i körningen hör till urvalet.")
         table = self._table(options)
         by_year = []
-        for project in ledger.projects:
+        for project in chosen:
             if options.year is not None and not _runs_in(project, options.year):
                 paragraphs.append(f"{project.name} pågår inte {options.year}.")
                 continue
@@ -72,13 +88,13 @@ class Projekt:
         """One table for every project, so CSV and JSON have the same columns however many projects there are."""
         return Table(
             name="projekt",
-            title=f"Finansiering per projekt, finansiär och {'kvartal' if options.quarters else 'år'}",
+            title=f"Finansiering per projekt, finansiär och {'kvartal' if options.get('quarters') else 'år'}",
             columns=[
                 Column("project", "Projekt"),
                 Column("financier_id", "Finansiär-id"),
                 Column("financier", "Finansiär"),
                 Column("year", "År", "year"),
-                *([Column("quarter", "Kvartal", "int")] if options.quarters else []),
+                *([Column("quarter", "Kvartal", "int")] if options.get("quarters", False) else []),
                 Column("amount_ore", "Belopp (kr)", "money"),
                 Column("kind", "Slag"),
                 Column("status", "Status"),
@@ -93,7 +109,8 @@ class Projekt:
         per_state: dict[tuple[str, str], int] = defaultdict(int)
         per_financier: dict[str, tuple[str, int]] = {}
         for line in project.financing:
-            periods = _periods(line, options)
+            # Copied into a dict whose year may be None, for a line without months.
+            periods: dict[tuple[int | None, int | None], int] = dict(_periods(line, options).items())
             if not line.months:  # not periodised: one row for the whole project period
                 periods = {(None, None): line.amount}
             for (year, quarter), amount in periods.items():
@@ -103,7 +120,7 @@ class Projekt:
                         "financier_id": line.financier,
                         "financier": line.financier_name,
                         "year": year,
-                        **({"quarter": quarter} if options.quarters else {}),
+                        **({"quarter": quarter} if options.get("quarters", False) else {}),
                         "amount_ore": amount,
                         "kind": _kind(line),
                         "status": line.status,
@@ -148,22 +165,36 @@ class Projekt:
         )
         sums: dict[str, dict[str, int]] = defaultdict(lambda: defaultdict(int))
         for line in project.financing:
-            row = {"financier": line.financier_name, "state": STATE_WORDS[line.state]}
+            amounts: dict[str, int] = {}
             for (year, _month), amount in line.months.items():
-                row[f"amount_{year}_ore"] = row.get(f"amount_{year}_ore", 0) + amount
+                amounts[f"amount_{year}_ore"] = amounts.get(f"amount_{year}_ore", 0) + amount
             # The years shown: a run of one year (--year) holds only that year's months.
-            row["amount_ore"] = sum(line.months.values()) if line.months else line.amount
-            if line.in_kind:
-                row["financier"] += f" ({IN_KIND})"
-            table.rows.append(row)
+            amounts["amount_ore"] = sum(line.months.values()) if line.months else line.amount
+            financier = line.financier_name + (f" ({IN_KIND})" if line.in_kind else "")
+            table.rows.append({"financier": financier, "state": STATE_WORDS[line.state], **amounts})
             if line.state != DROPPED:
                 group = f"Summa {STATE_WORDS[line.state]}, {_kind(line)}"
-                for key, value in row.items():
-                    if key.endswith("_ore"):
-                        sums[group][key] += value
+                for key, value in amounts.items():
+                    sums[group][key] += value
         for group in sorted(sums, key=lambda g: [w in g for w in STATE_WORDS.values()].index(True)):
             table.totals.append({"financier": group, **sums[group]})
         return table
+
+
+def _selected(project: ProjectRow, selection: Selection, recipients: dict[str, Recipient]) -> bool:
+    """Whether a selected recipient owns the project, takes part in it or finances a line of it.
+
+    Owner and participants are free text ("Arbetsförmedlingen"): a recipient is one of them
+    when the text is its id or its name.
+    """
+    if not selection.by_recipient:
+        return True
+    if any(selection.takes_recipient(line.financier) for line in project.financing):
+        return True
+    people = {text.strip().casefold() for text in (project.owner, *project.participants) if text}
+    return any(
+        {rid.casefold(), r.name.casefold()} & people for rid, r in recipients.items() if selection.takes_recipient(rid)
+    )
 
 
 def _runs_in(project: ProjectRow, year: int) -> bool:

@@ -28,19 +28,18 @@ from functools import lru_cache
 from types import MappingProxyType
 from typing import Any
 
+from jobbsats.allocation import PeriodResult, ProjectContext, ProjectPeriod
 from jobbsats.config.schema import TEXT
 from jobbsats.errors import Problem
 from jobbsats.periods import WEIGHINGS, MonthPiece, periodise
-from jobbsats.rule import ProjectPeriod, RuleContext, RuleResult
 from jobbsats.scenario import RuleSpec, Scenario
 
 
 class Cofinancing:
-    """The ``cofinancing`` rule: follows projects (no fund) and answers each year with its months."""
+    """The ``cofinancing`` rule: a project rule, answering each year with its months."""
 
     name = "cofinancing"
     description = "Medfinansierade projekt: spreads each financier's part over the project period, month by month."
-    uses_fund = False
     schema: dict[str, Any] = {
         "by": {"type": "string", "allowed": list(WEIGHINGS)},
         "projects": {"type": "list", "empty": False, "schema": TEXT},
@@ -48,8 +47,8 @@ class Cofinancing:
 
     def check(self, spec: RuleSpec, scenario: Scenario) -> list[Problem]:
         problems = []
-        named = spec.config.get("projects")
-        for i, pid in enumerate(named or []):
+        named: list[str] = spec.config.get("projects") or []
+        for i, pid in enumerate(named):
             if pid not in scenario.projects:
                 known = ", ".join(sorted(scenario.projects)) or "none"
                 problems.append(Problem(f"{spec.path}.projects[{i}]", f"unknown project {pid!r} (projects: {known})"))
@@ -71,7 +70,7 @@ class Cofinancing:
         named = spec.config.get("projects")
         return [p for p in named if p in scenario.projects] if named else list(scenario.projects)
 
-    def allocate(self, context: RuleContext) -> RuleResult:
+    def periodise(self, context: ProjectContext) -> PeriodResult:
         by = context.spec.config.get("by", "month")
         periods = []
         for pid in self._projects(context.spec, context.scenario):
@@ -83,7 +82,7 @@ class Cofinancing:
                     ProjectPeriod(pid, line.index, piece.year, piece.month, piece.amount)
                     for piece in _months_by_year(line.amount, project.start, project.end, by).get(context.year, ())
                 ]
-        return RuleResult(periods=periods)
+        return PeriodResult(periods=periods)
 
 
 @lru_cache(maxsize=1024)

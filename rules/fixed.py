@@ -23,19 +23,12 @@ from __future__ import annotations
 
 from typing import Any
 
+from jobbsats.allocation import Allocation, FundContext, RuleResult, check_text
 from jobbsats.config.load import years_problems
-from jobbsats.config.schema import MONEY, TEXT
+from jobbsats.config.schema import MONEY, TEXT, YEARS
 from jobbsats.errors import Problem
-from jobbsats.money import KRONOR, AmountError, format_units, to_units
-from jobbsats.rule import (
-    YEARS_SCHEMA,
-    Allocation,
-    RuleContext,
-    RuleResult,
-    check_text,
-    unknown_recipient,
-    years_of,
-)
+from jobbsats.money import KRONOR, format_units
+from jobbsats.rulekit import unknown_recipient, years_of
 from jobbsats.scenario import RuleSpec, Scenario
 
 _GRANT = {
@@ -50,7 +43,7 @@ _LINE = {
     "to": {**TEXT, "required": True},
     # One amount for every year of the line, or a table of amounts by year (the years then follow).
     "amount": {"check_with": "money_by_year", "required": True},
-    "years": YEARS_SCHEMA,
+    "years": YEARS,
     "purpose": TEXT,
     "action": {"type": "string", "allowed": ["tilldelar", "överför"]},
     "agreements": {"type": "list", "schema": TEXT},
@@ -66,9 +59,10 @@ def _line_years(line: dict) -> list[int] | None:
     return years_of(line.get("years"))
 
 
-def _line_amount(line: dict, year: int, unit: str) -> int:
+def _line_amount(line: dict, year: int) -> int:
+    """The line's amount for ``year``, in the fund's unit (the core converted it)."""
     amount = line["amount"]
-    return to_units(amount[str(year)] if isinstance(amount, dict) else amount, unit)
+    return amount[str(year)] if isinstance(amount, dict) else amount
 
 
 def _span(years: list[int] | None) -> tuple[int, int] | None:
@@ -101,17 +95,8 @@ class Fixed:
             if "text" in line:
                 problems += check_text(line["text"], f"{path}.text")
             amounts = line["amount"].values() if isinstance(line["amount"], dict) else [line["amount"]]
-            try:
-                smallest = min(to_units(a, unit) for a in amounts)  # the grants must fit in every year
-            except AmountError as exc:  # kronor were checked by the schema; whole units are checked here
-                problems.append(Problem(f"{path}.amount", str(exc)))
-                continue
-            granted = 0
-            for j, grant in enumerate(line.get("grants", [])):
-                try:
-                    granted += to_units(grant["amount"], unit) if "amount" in grant else smallest
-                except AmountError as exc:
-                    problems.append(Problem(f"{path}.grants[{j}].amount", str(exc)))
+            smallest = min(amounts)  # the grants must fit in every year
+            granted = sum(grant.get("amount", smallest) for grant in line.get("grants", []))
             for j, grant in enumerate(line.get("grants", [])):
                 if grant["to"] not in scenario.recipients:
                     problems.append(unknown_recipient(grant["to"], f"{path}.grants[{j}].to", scenario))
@@ -127,7 +112,7 @@ class Fixed:
                 )
         return problems
 
-    def allocate(self, context: RuleContext) -> RuleResult:
+    def allocate(self, context: FundContext) -> RuleResult:
         result = RuleResult()
         path = context.spec.path
         for i, line in enumerate(context.spec.config["lines"]):
@@ -136,7 +121,7 @@ class Fixed:
                 continue
             # Different amounts by year are decided year by year, never "årligen".
             recurring = None if isinstance(line["amount"], dict) else _span(years)
-            amount = _line_amount(line, context.year, context.fund.unit)
+            amount = _line_amount(line, context.year)
             source = f"{path}.lines[{i}]"
             result.allocations.append(
                 Allocation(
@@ -154,7 +139,7 @@ class Fixed:
                 result.allocations.append(
                     Allocation(
                         to=grant["to"],
-                        amount=to_units(grant["amount"], context.fund.unit) if "amount" in grant else amount,
+                        amount=grant.get("amount", amount),
                         source=f"{source}.grants[{j}]",
                         label=grant.get("purpose", line.get("purpose", "")),
                         action=grant.get("action", "beviljar"),

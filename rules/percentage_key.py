@@ -2,8 +2,8 @@
 
 Splits what earlier rules left in the fund by percentages per recipient. The
 percentages must sum to exactly 100 % (compared as exact fractions, never as
-floats) unless ``normalise = true``. Shares are rounded to ``round_to`` kronor
-(default 1 kr) by the largest-remainder method, so they sum exactly to the
+floats) unless ``normalise = true``. Shares are rounded to ``round_to`` (in the fund's unit;
+default 1 kr, or one place) by the largest-remainder method, so they sum exactly to the
 amount split (see :mod:`jobbsats.apportion` for the tie-break), or with
 ``rounding = "per_line"`` each on its own, reporting the difference.
 
@@ -19,19 +19,12 @@ from __future__ import annotations
 from fractions import Fraction
 from typing import Any
 
+from jobbsats.allocation import FundContext, RuleResult
 from jobbsats.apportion import largest_remainder, per_line
-from jobbsats.config.schema import PERCENT, TEXT
+from jobbsats.config.schema import PERCENT, ROUNDING, TEXT
 from jobbsats.errors import Problem
 from jobbsats.money import format_percent, parse_percent
-from jobbsats.rule import (
-    ROUNDING_SCHEMA,
-    RuleContext,
-    RuleResult,
-    rounding_problems,
-    rounding_unit,
-    shares_result,
-    unknown_recipients,
-)
+from jobbsats.rulekit import rounding_problems, shares_result, unknown_recipients
 from jobbsats.scenario import RuleSpec, Scenario
 
 
@@ -46,7 +39,7 @@ class PercentageKey:
             "keysrules": TEXT,
             "valuesrules": PERCENT,
         },
-        **ROUNDING_SCHEMA,
+        **ROUNDING,
         "normalise": {"type": "boolean"},
         "purpose": TEXT,
     }
@@ -64,15 +57,15 @@ class PercentageKey:
                     "(set normalise = true to scale them)",
                 )
             )
-        return problems + rounding_problems(spec, scenario)
+        return problems + rounding_problems(spec)
 
     @staticmethod
     def _weights(spec: RuleSpec) -> list[Fraction]:
         return [parse_percent(v) for v in spec.config["key"].values()]
 
-    def allocate(self, context: RuleContext) -> RuleResult:
+    def allocate(self, context: FundContext) -> RuleResult:
         spec = context.spec
-        unit = rounding_unit(spec, context.fund)
+        unit = context.round_to
         amount = context.available
         if spec.config.get("rounding") == "per_line":
             shares = per_line(amount, self._weights(spec), unit)

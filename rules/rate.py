@@ -23,19 +23,12 @@ import math
 from fractions import Fraction
 from typing import Any
 
+from jobbsats.allocation import FundContext, RuleResult
 from jobbsats.apportion import largest_remainder, per_line
-from jobbsats.config.schema import PERCENT, QUANTITY, TEXT
+from jobbsats.config.schema import PERCENT, QUANTITY, ROUNDING, TEXT
 from jobbsats.errors import Problem
-from jobbsats.money import format_units, parse_percent, parse_quantity, to_units
-from jobbsats.rule import (
-    ROUNDING_SCHEMA,
-    RuleContext,
-    RuleResult,
-    rounding_problems,
-    rounding_unit,
-    shares_result,
-    unknown_recipients,
-)
+from jobbsats.money import format_units, parse_percent, parse_quantity
+from jobbsats.rulekit import rounding_problems, shares_result, unknown_recipients
 from jobbsats.scenario import RuleSpec, Scenario
 
 
@@ -45,7 +38,7 @@ class Rate:
     schema: dict[str, Any] = {
         "rate": {**PERCENT, "required": True},
         "base": {"type": "dict", "required": True, "empty": False, "keysrules": TEXT, "valuesrules": QUANTITY},
-        **ROUNDING_SCHEMA,
+        **ROUNDING,
         "purpose": TEXT,
     }
 
@@ -53,16 +46,16 @@ class Rate:
         problems = unknown_recipients(spec, "base", scenario)
         if sum(self._bases(spec), Fraction(0)) == 0:
             problems.append(Problem(f"{spec.path}.base", "the bases sum to 0: there is nothing to take a rate of"))
-        return problems + rounding_problems(spec, scenario)
+        return problems + rounding_problems(spec)
 
     @staticmethod
     def _bases(spec: RuleSpec) -> list[Fraction]:
         return [parse_quantity(v) for v in spec.config["base"].values()]
 
-    def allocate(self, context: RuleContext) -> RuleResult:
+    def allocate(self, context: FundContext) -> RuleResult:
         spec, unit_name = context.spec, context.fund.unit
-        unit = rounding_unit(spec, context.fund)
-        scale = to_units(1, unit_name)  # a base in kronor counts in öre, like the fund
+        unit = context.round_to
+        scale = context.fund.one  # a base in kronor counts in öre, like the fund
         rate = parse_percent(spec.config["rate"]) / 100
         bases = self._bases(spec)
         exact = rate * sum(bases, Fraction(0)) * scale

@@ -21,10 +21,11 @@ from __future__ import annotations
 
 from typing import Any
 
+from jobbsats.allocation import Allocation, FundContext, RuleResult
 from jobbsats.config.schema import MONEY, QUANTITY, TEXT
 from jobbsats.errors import Problem
-from jobbsats.money import KRONOR, format_units, kronor_to_ore, parse_quantity
-from jobbsats.rule import Allocation, RuleContext, RuleResult, unknown_recipient
+from jobbsats.money import KRONOR, format_units, parse_quantity
+from jobbsats.rulekit import unknown_recipient
 from jobbsats.scenario import RuleSpec, Scenario
 
 _KIND = {
@@ -60,9 +61,9 @@ class UnitCost:
 
     @staticmethod
     def _cost(kind: dict, months: int):
-        return parse_quantity(kind["volume"]) * kronor_to_ore(kind["monthly_cost"]) * months
+        return parse_quantity(kind["volume"]) * kind["monthly_cost"] * months  # monthly_cost arrives in öre
 
-    def allocate(self, context: RuleContext) -> RuleResult:
+    def allocate(self, context: FundContext) -> RuleResult:
         spec = context.spec
         months = spec.config.get("months", 12)
         allocations = [

@@ -24,7 +24,7 @@ import pytest
 
 import jobbsats
 from jobbsats.plugins import add_plugin
-from jobbsats.rule import Allocation, RuleContext, RuleResult
+from jobbsats.allocation import Allocation, FundContext, RuleResult
 
 KR = 100  # öre per krona
 
@@ -295,7 +295,7 @@ class PluginRule:
     description = "A rule for testing how the host treats a misbehaving plugin."
     schema: dict = {}
 
-    def __init__(self, answer: Callable[[RuleContext], object], check_problem: Exception | None = None):
+    def __init__(self, answer: Callable[[FundContext], object], check_problem: Exception | None = None):
         self.answer, self.check_problem = answer, check_problem
         self.years_seen: list[int] = []
 
@@ -304,7 +304,7 @@ class PluginRule:
             raise self.check_problem
         return []
 
-    def allocate(self, context: RuleContext):
+    def allocate(self, context: FundContext):
         self.years_seen.append(context.year)
         return self.answer(context)
 
@@ -331,11 +331,11 @@ def two_year_scenario(scenario_file) -> Path:
     )
 
 
-def one_million_to_fsn(context: RuleContext) -> RuleResult:
+def one_million_to_fsn(context: FundContext) -> RuleResult:
     return RuleResult([Allocation("FSN", 1_000_000 * KR, context.spec.path)])
 
 
-def halfway(context: RuleContext) -> RuleResult:
+def halfway(context: FundContext) -> RuleResult:
     """Works for 2024, then fails in 2025: the 2024 allocations must not reach the ledger."""
     if context.year == 2025:
         raise RuntimeError("lost the connection to the budget system")

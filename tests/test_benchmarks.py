@@ -10,6 +10,10 @@ import subprocess
 import sys
 from pathlib import Path
 
+import pytest
+
+pytestmark = pytest.mark.slow  # processes, benchmarks or a wheel: seconds each
+
 BENCHMARKS = Path(__file__).resolve().parent.parent / "benchmarks"
 
 

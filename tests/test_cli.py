@@ -224,4 +224,4 @@ def test_a_failing_format_is_named(cli):
     assert cli("run", "--quiet").exit_code == 0
     result = cli("report", "fordelning", "-f", "broken")
     assert result.exit_code == 3
-    assert "format 'broken' (plugin 'broken-format') failed: RuntimeError: format bug" in result.stderr
+    assert "format 'broken' (plugin 'broken-format') failed in render(): RuntimeError: format bug" in result.stderr

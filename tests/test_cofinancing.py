@@ -15,7 +15,7 @@ import pytest
 
 import jobbsats
 from jobbsats.plugins import add_plugin
-from jobbsats.rule import ProjectPeriod, RuleContext, RuleResult
+from jobbsats.allocation import PeriodResult, ProjectContext, ProjectPeriod
 
 KR = 100
 ESF, FINSAM, ASN = "Europeiska socialfonden (ESF)", "Finsam Malmö", "Arbetsmarknads- och socialnämnden"
@@ -192,15 +192,13 @@ class PeriodRule:
     name = "plug_periods"
     description = "A project rule for testing how the host treats its answers."
     schema: dict = {}
-    uses_fund = False
-
     def __init__(self, answer):
         self.answer = answer
 
     def check(self, spec, scenario):
         return []
 
-    def allocate(self, context: RuleContext):
+    def periodise(self, context: ProjectContext):
         return self.answer(context)
 
 
@@ -213,12 +211,12 @@ class Plugin:
         register(self.rule)
 
 
-def whole_line_in_first_month(context: RuleContext) -> RuleResult:
+def whole_line_in_first_month(context: ProjectContext) -> PeriodResult:
     """Books each line in January of the project's first year (a valid periodisation)."""
     project = context.scenario.projects["malmokraften"]
     if context.year != project.start.year:
-        return RuleResult()
-    return RuleResult(periods=[ProjectPeriod("malmokraften", ln.index, 2020, 1, ln.amount) for ln in project.financing])
+        return PeriodResult()
+    return PeriodResult(periods=[ProjectPeriod("malmokraften", ln.index, 2020, 1, ln.amount) for ln in project.financing])
 
 
 def test_a_plugin_project_rule_that_behaves(cli, project_file):
@@ -230,24 +228,24 @@ def test_a_plugin_project_rule_that_behaves(cli, project_file):
 
 def short_by_one_ore(context):
     result = whole_line_in_first_month(context)
-    return RuleResult(periods=[ProjectPeriod(p.project, p.line, p.year, p.month, p.amount - 1) for p in result.periods])
+    return PeriodResult(periods=[ProjectPeriod(p.project, p.line, p.year, p.month, p.amount - 1) for p in result.periods])
 
 
 @pytest.mark.parametrize(
     ("answer", "says"),
     [
         (short_by_one_ore, "spread line 0 of project 'malmokraften' into months that add up to 4399999999 öre"),
-        (lambda c: RuleResult(periods=[ProjectPeriod("nope", 0, c.year, 1, 1)]), "unknown project 'nope'"),
-        (lambda c: RuleResult(periods=[ProjectPeriod("malmokraften", 7, c.year, 1, 1)]), "has no such line"),
+        (lambda c: PeriodResult(periods=[ProjectPeriod("nope", 0, c.year, 1, 1)]), "unknown project 'nope'"),
+        (lambda c: PeriodResult(periods=[ProjectPeriod("malmokraften", 7, c.year, 1, 1)]), "has no such line"),
         (
-            lambda c: RuleResult(periods=[ProjectPeriod("malmokraften", 0, 2019, 12, 1)]),
+            lambda c: PeriodResult(periods=[ProjectPeriod("malmokraften", 0, 2019, 12, 1)]),
             "returned a period 2019-12 for project 'malmokraften' when asked for 2020",
         ),
-        (lambda c: RuleResult(periods=[ProjectPeriod("malmokraften", 0, c.year, 1, 1.5)]), "no integer"),
-        (lambda c: RuleResult(periods=[ProjectPeriod("malmokraften", 0, c.year, 1, -5)]), "outside 0.."),
-        (lambda c: RuleResult(periods=[{"project": "malmokraften"}]), "not a ProjectPeriod"),
+        (lambda c: PeriodResult(periods=[ProjectPeriod("malmokraften", 0, c.year, 1, 1.5)]), "no integer"),
+        (lambda c: PeriodResult(periods=[ProjectPeriod("malmokraften", 0, c.year, 1, -5)]), "outside 0.."),
+        (lambda c: PeriodResult(periods=[{"project": "malmokraften"}]), "not a ProjectPeriod"),
         (
-            lambda c: RuleResult(periods=[ProjectPeriod("malmokraften", 0, c.year, 1, 1)] * 2),
+            lambda c: PeriodResult(periods=[ProjectPeriod("malmokraften", 0, c.year, 1, 1)] * 2),
             "line 0 for 2020-01 twice",
         ),
     ],

@@ -19,6 +19,8 @@ import pytest
 
 from jobbsats import examples
 
+pytestmark = pytest.mark.slow  # processes, benchmarks or a wheel: seconds each
+
 ROUNDS = int(os.environ.get("JOBBSATS_STRESS_ROUNDS", "1"))
 KEY = "key = { ASN = 51, GVN = 27, FSN = 16, KS = 6 }"
 

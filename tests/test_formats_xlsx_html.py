@@ -151,7 +151,7 @@ def test_csv_of_several_tables_has_one_header(cli):
 def test_a_percent_as_a_fraction_is_a_number_in_xlsx(tmp_path):
     from fractions import Fraction
 
-    from jobbsats.report import Column, Document, Table
+    from jobbsats.document import Column, Document, Table
     from jobbsats.reports.formats.xlsx import Xlsx
 
     table = Table("t", "Andelar", [Column("share", "Andel (%)", "percent")], rows=[{"share": Fraction(100, 3)}])

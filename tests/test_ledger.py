@@ -26,6 +26,7 @@ def test_schema_is_strict_and_migrations_are_named(cli):
         ("jobbsats", "0004_append_only"),
         ("jobbsats", "0005_chain"),
         ("jobbsats", "0006_chain_batches"),
+        ("jobbsats", "0007_run_reads"),
     ]
 
 

@@ -10,7 +10,7 @@ from hypothesis import given
 from hypothesis import strategies as st
 
 from jobbsats.apportion import largest_remainder, per_line
-from jobbsats.money import AmountError, format_kr, format_percent, kronor_to_ore, parse_percent
+from jobbsats.money import AmountError, format_kr, format_percent, parse_kronor, parse_percent
 
 NBSP = "\u00a0"
 
@@ -29,16 +29,16 @@ NBSP = "\u00a0"
         (0, 0),
     ],
 )
-def test_kronor_to_ore(written, ore):
-    assert kronor_to_ore(written) == ore
+def test_parse_kronor(written, ore):
+    assert parse_kronor(written) == ore
 
 
 @pytest.mark.parametrize(
     "written", [True, 1.5, "1,005", "12 34,5,6", "abc", "1.000.000", "10 euro", Decimal("NaN"), Decimal("Infinity")]
 )
-def test_kronor_to_ore_refuses(written):
+def test_parse_kronor_refuses(written):
     with pytest.raises(AmountError):
-        kronor_to_ore(written)
+        parse_kronor(written)
 
 
 @pytest.mark.parametrize(
@@ -158,4 +158,4 @@ def test_per_line_rounds_halves_up():
 @pytest.mark.parametrize("written", ["13 056 00", "9 0000 000", "1 000,000 0", "12 34"])
 def test_space_groups_must_be_thousands(written):
     with pytest.raises(AmountError, match="groups of three"):
-        kronor_to_ore(written)
+        parse_kronor(written)

@@ -58,7 +58,7 @@ def test_the_tutorial_steps_work_as_written(tmp_path):
         outputs.append(done.stdout)
     scaffold, _pip, tests, listing, _run, report = outputs
     assert (tmp_path / "demo" / "jobbsats_demo.py").is_file() and "Wrote the report plugin demo" in scaffold
-    assert "2 passed" in tests
+    assert "3 passed" in tests
     assert "demo 0.1.0 (jobbsats-demo)\n    reports: demo" in listing
     # The 2024 example: ASN 9 000 000 + 13 056 000; KS keeps 500 000 + 1 536 000 of what it got.
     assert f"| 2024 | Arbetsmarknads- och socialnämnden | 22{NBSP}056{NBSP}000 |" in report

@@ -7,6 +7,10 @@ import sys
 import zipfile
 from pathlib import Path
 
+import pytest
+
+pytestmark = pytest.mark.slow  # processes, benchmarks or a wheel: seconds each
+
 REPO = Path(__file__).resolve().parents[1]
 
 

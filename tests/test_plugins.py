@@ -8,7 +8,8 @@ installed distribution gets a folder of its own, so a test can have the good plu
 broken ones.
 
 The checks that need no installed package (clashing names, bad answers from a rule, ``add_plugin``)
-run in-process with :func:`jobbsats.plugins.add_plugin`.
+run in-process with :func:`jobbsats.plugins.add_plugin`. CONTRIBUTING's Python code uses the public
+API only: no ``jobbsats.<submodule>`` (checked by :func:`private_imports`).
 """
 
 from __future__ import annotations
@@ -30,11 +31,12 @@ from pathlib import Path
 
 import pytest
 
+import jobbsats as api  # the fixture below is named jobbsats
 from jobbsats import examples, plugins
+from jobbsats.allocation import Allocation, RuleResult
+from jobbsats.document import Column, Document, Table
 from jobbsats.errors import PluginError
 from jobbsats.hookspecs import hookimpl
-from jobbsats.report import Column, Document, Table
-from jobbsats.rule import Allocation, RuleResult
 
 CONTRIBUTING = Path(__file__).resolve().parents[1] / "CONTRIBUTING.md"
 KR = 100  # öre per krona
@@ -47,10 +49,16 @@ BROKEN = "jobbsats_broken"
 MISSPELT = "jobbsats_misspelt"
 DUPE = "jobbsats_dupe_rule"
 HELLO = "jobbsats_hello"
+FUTURE = "jobbsats_future"
+
+# An API one minor version newer than this jobbsats has.
+_MAJOR, _MINOR = (int(part) for part in api.API_VERSION.split("."))
+NEWER_API = f"{_MAJOR}.{_MINOR + 1}"
 
 FENCE = r"\n```[\w-]*\n(?P<body>.*?)^```$"
 FILE_BLOCK = re.compile(r"^<!-- file: (?P<path>\S+) -->" + FENCE, re.M | re.S)
 OUTPUT_BLOCK = re.compile(r"^<!-- output: (?P<args>[^>]+?) -->" + FENCE, re.M | re.S)
+PYTHON_BLOCK = re.compile(r"^```python\n(?P<body>.*?)^```$", re.M | re.S)
 
 DOC_FILES = {
     "jobbsats-even-split/pyproject.toml",
@@ -58,7 +66,9 @@ DOC_FILES = {
     "jobbsats-even-split/test_even_split.py",
     "jobbsats-per-recipient/pyproject.toml",
     "jobbsats-per-recipient/jobbsats_per_recipient.py",
+    "jobbsats-per-recipient/test_per_recipient.py",
     "jamn.toml",
+    "platser.toml",
 }
 
 
@@ -76,6 +86,33 @@ def doc_output(args: str) -> str:
     found = [m["body"] for m in OUTPUT_BLOCK.finditer(text) if m["args"] == args]
     assert len(found) == 1, f"CONTRIBUTING.md has {len(found)} output blocks for {args!r}"
     return found[0]
+
+
+# A plugin imports nothing but ``jobbsats`` itself: these are the ways to reach past it.
+SUBMODULE_IMPORT = re.compile(r"^\s*import\s+jobbsats\.\w[\w.]*", re.M)
+FROM_SUBMODULE = re.compile(r"^\s*from\s+jobbsats\.[\w.]+\s+import\b", re.M)
+FROM_JOBBSATS = re.compile(r"^\s*from\s+jobbsats\s+import\s+(?:\((?P<wrapped>[^)]*)\)|(?P<names>[^\n#]*))", re.M)
+# ``jobbsats.money.parse_kronor(...)`` in code works whenever something else imported the submodule.
+ATTRIBUTE = re.compile(r"(?<![\w.])jobbsats\.(?P<name>\w+)")
+
+
+def private_imports(text: str) -> list[str]:
+    """What the ```python blocks of ``text`` take from jobbsats beyond ``jobbsats.__all__``."""
+    found = []
+    for block in PYTHON_BLOCK.finditer(text):
+        body = block["body"]
+        found += [m[0].strip() for m in SUBMODULE_IMPORT.finditer(body)]
+        found += [m[0].strip() for m in FROM_SUBMODULE.finditer(body)]
+        for m in FROM_JOBBSATS.finditer(body):
+            names = (m["wrapped"] or m["names"]).replace("\\", " ")
+            for item in names.split(","):
+                name = item.split("#")[0].strip().split(" as ")[0].strip()
+                if name and name not in api.__all__:
+                    found.append(f"from jobbsats import {name}")
+        for line in body.splitlines():
+            if not re.match(r"\s*(import|from)\s", line):
+                found += [m[0] for m in ATTRIBUTE.finditer(line) if m["name"] not in api.__all__]
+    return found
 
 
 def scenario_text(*replacements: tuple[str, str]) -> str:
@@ -148,7 +185,6 @@ TEST_PACKAGES = {
         DUPE,
         """\
         import jobbsats
-        from jobbsats.rule import RuleResult
 
 
         class AnotherEvenSplit:
@@ -160,7 +196,7 @@ TEST_PACKAGES = {
                 return []
 
             def allocate(self, context):
-                return RuleResult()
+                return jobbsats.RuleResult()
 
 
         @jobbsats.hookimpl
@@ -189,6 +225,21 @@ TEST_PACKAGES = {
         @jobbsats.hookimpl
         def config_schema():
             return {"hello": {"type": "dict", "schema": {"greeting": {"type": "string"}}}}
+        """,
+    ),
+    **_package(
+        "jobbsats-future",
+        "future",
+        FUTURE,
+        f"""\
+        import jobbsats
+
+        requires_api = "{NEWER_API}"  # newer than this jobbsats has
+
+
+        @jobbsats.hookimpl
+        def register_rules(register):
+            raise AssertionError("never called: the plugin is refused before")
         """,
     ),
 }
@@ -256,7 +307,7 @@ def site(tmp_path_factory) -> Site:
             for row in csv.reader(record):
                 (dest / row[0]).parent.mkdir(parents=True, exist_ok=True)
                 shutil.move(staging / row[0], dest / row[0])
-    assert sorted(p.name for p in root.iterdir()) == sorted([BROKEN, DUPE, EVEN, HELLO, MISSPELT, PER])
+    assert sorted(p.name for p in root.iterdir()) == sorted([BROKEN, DUPE, EVEN, FUTURE, HELLO, MISSPELT, PER])
     return Site(root, sources)
 
 
@@ -313,6 +364,41 @@ def test_contributing_has_every_example_file():
     assert set(doc_files()) == DOC_FILES
 
 
+def test_contributing_code_uses_the_public_api_only():
+    """A plugin never imports a ``jobbsats.<submodule>``: nor may the guide's code."""
+    text = CONTRIBUTING.read_text(encoding="utf-8")
+    assert len(PYTHON_BLOCK.findall(text)) >= 9  # the plugins, their tests, requires_api, the hooks reference
+    assert private_imports(text) == []
+
+
+@pytest.mark.parametrize(
+    "line",
+    [
+        "from jobbsats.money import parse_kronor",
+        "from jobbsats.config.schema import MONEY, TEXT",
+        "import jobbsats.rules",
+        "import jobbsats.ledger.view as view",
+        "from jobbsats import money",
+        "from jobbsats import Allocation, plugins",
+        "from jobbsats import (\n    Allocation,\n    registry,\n)",
+        "ROUND = jobbsats.money.parse_kronor(1)",
+    ],
+)
+def test_a_submodule_import_in_contributing_would_be_caught(line):
+    """The check above, shown failing: the even_split module with one import added."""
+    text = CONTRIBUTING.read_text(encoding="utf-8")
+    anchor = "\nimport jobbsats\n\nrequires_api"
+    assert anchor in text
+    changed = text.replace(anchor, f"\nimport jobbsats\n{line}\n\nrequires_api", 1)
+    found = private_imports(changed)
+    assert len(found) == 1, found
+    assert found[0].split()[:2] == line.split()[:2] or found[0] == "jobbsats.money", found
+
+
+def test_public_names_from_jobbsats_pass_the_check():
+    assert private_imports("```python\nfrom jobbsats import Allocation, RuleResult as R  # ok\n```\n") == []
+
+
 def test_plugins_lists_the_example_plugins(jobbsats):
     text = jobbsats("plugins")
     assert text.code == 0, text.err
@@ -365,7 +451,7 @@ def test_run_with_even_split_records_the_split_worked_out_by_hand(jobbsats, scen
     # The run records which plugin version computed it.
     with sqlite3.connect(tmp_path / "ledger.db") as conn:
         versions = json.loads(conn.execute("select versions_json from runs where id = 1").fetchone()[0])
-    assert versions["plugins"] == {"jobbsats.rules": "0.1.0", "even_split": "0.1.0"}
+    assert versions["plugins"] == {"jobbsats.rules": api.__version__, "even_split": "0.1.0"}
 
     # Each year's decision is numbered on its own: 2025 opens with the fixed line, 2026 has none.
     rows = jobbsats("report", "beslut", "--format", "json").json()["rows"]
@@ -426,6 +512,34 @@ def test_per_recipient_report_sums_per_year(jobbsats, scenario):
     assert markdown.out.replace(NBSP, " ").strip() == doc_output("report per_recipient").strip()
 
 
+def test_per_recipient_takes_the_options_it_declares(jobbsats, scenario):
+    assert jobbsats("run", scenario(), "--quiet").code == 0
+
+    helped = jobbsats("report", "per_recipient", "--help")
+    assert helped.code == 0, helped.err
+    assert "--recipient RECIPIENT" in helped.out and "--fund" not in helped.out
+
+    some = jobbsats("report", "per_recipient", "--recipient", "GVN", "--recipient", "ASN", "--format", "json").json()
+    assert [(r["year"], r["recipient_id"], r["amount_ore"]) for r in some["rows"]] == [
+        (2025, "ASN", 4_000_000 * KR),
+        (2025, "GVN", 3_000_000 * KR),
+        (2026, "ASN", 3_333_334 * KR),
+        (2026, "GVN", 3_333_333 * KR),
+    ]
+    # The totals are of the rows shown: 4 000 000 + 3 000 000; 3 333 334 + 3 333 333.
+    assert [(t["year"], t["amount_ore"]) for t in some["totals"]] == [(2025, 7_000_000 * KR), (2026, 6_666_667 * KR)]
+
+    unknown = jobbsats("report", "per_recipient", "--recipient", "XYZ")
+    assert unknown.code == 1 and unknown.out == ""
+    assert "--recipient: unknown recipient 'XYZ' in run 1 (known: ASN, FSN, GVN)" in unknown.err
+
+    # An option the report does not declare is refused, never ignored.
+    undeclared = jobbsats("report", "per_recipient", "--fund", "sjs")
+    assert undeclared.code == 1 and undeclared.out == ""
+    assert undeclared.err.startswith("Error: report 'per_recipient' takes no --fund (it takes ")
+    assert "--recipient" in undeclared.err
+
+
 def test_per_recipient_counts_passed_on_money_once(jobbsats):
     """On the bundled example KS passes its 4 900 000 kr line on to Tillväxt Malmö och Level."""
     assert jobbsats("run", "malmo-2024", "--quiet").code == 0
@@ -453,11 +567,29 @@ def test_even_split_problems_have_key_paths(jobbsats, scenario, tmp_path):
     wrong = jobbsats("validate", scenario(('to = ["ASN", "GVN", "FSN"]', 'to = ["ASN", "XYZ", "ASN"]\nround_to = 0')))
     assert wrong.code == 1
     assert set(wrong.err.splitlines()[1:]) == {
-        "  - rules[1].to[1]: unknown recipient 'XYZ'",
+        "  - rules[1].to[1]: unknown recipient 'XYZ' (recipients: ASN, FSN, GVN)",
         "  - rules[1].to[2]: 'ASN' is listed twice",
         "  - rules[1].round_to: must be more than 0",
     }
     assert not (tmp_path / "ledger.db").exists()
+
+
+def test_even_split_splits_a_fund_of_places_in_whole_places(jobbsats, tmp_path):
+    """CONTRIBUTING's platser.toml: the same code, a fund that counts places, no öre anywhere."""
+    path = tmp_path / "platser.toml"
+    path.write_text(doc_files()["platser.toml"], encoding="utf-8")
+    result = jobbsats("run", path, "--quiet")
+    assert result.code == 0, result.err
+    rows = jobbsats("report", "fordelning", "--format", "json").json()["rows"]
+    # 1 516 places / 3 = 505,33: 505 each, the place left over to the first listed.
+    assert [(r["recipient_id"], r["amount"]) for r in rows] == [("ASN", 506), ("GVN", 505), ("FSN", 505)]
+
+    # round_to is a key declared with MONEY: in a fund of places it is whole places.
+    half = tmp_path / "half.toml"
+    half.write_text(doc_files()["platser.toml"] + 'round_to = "0,5"\n', encoding="utf-8")
+    refused = jobbsats("validate", half)
+    assert refused.code == 1
+    assert "rules[0].round_to: " in refused.err and "not a whole number of platser" in refused.err
 
 
 def test_nothing_left_to_split_is_a_problem_and_the_ledger_is_unchanged(jobbsats, scenario, tmp_path):
@@ -471,14 +603,16 @@ def test_nothing_left_to_split_is_a_problem_and_the_ledger_is_unchanged(jobbsats
     assert digest(ledger) == before
 
 
-def test_the_contributing_example_test_passes(site):
-    """CONTRIBUTING's test_even_split.py, run by pytest against the installed plugin."""
-    folder = site.sources / "jobbsats-even-split"
-    env = {**_base_env(), "PYTHONPATH": site.path(EVEN)}
-    cmd = [sys.executable, "-m", "pytest", "-q", "-p", "no:cacheprovider", "test_even_split.py"]
+@pytest.mark.parametrize(("package", "tests"), [("jobbsats-even-split", 5), ("jobbsats-per-recipient", 4)])
+def test_the_contributing_example_tests_pass(site, package, tests):
+    """CONTRIBUTING's test files, run by pytest (with the jobbsats_ledger fixture) against the installed plugin."""
+    folder = site.sources / package
+    # A plugin that clashes with even_split is installed too: the fixture's use() must keep it out.
+    env = {**_base_env(), "PYTHONPATH": site.path(EVEN, PER, DUPE)}
+    cmd = [sys.executable, "-m", "pytest", "-q", "-p", "no:cacheprovider"]  # as the guide says: cd there, pytest
     done = subprocess.run(cmd, env=env, cwd=folder, capture_output=True, text=True, timeout=120)
     assert done.returncode == 0, done.stdout + done.stderr
-    assert "1 passed" in done.stdout
+    assert f"{tests} passed" in done.stdout
 
 
 # ---------------------------------------------------------------------------------------------
@@ -536,7 +670,7 @@ def test_plugin_failing_at_import_stops_every_command_and_leaves_the_ledger(jobb
         assert result.code == 3, args
         assert result.out == ""
         first, second = result.err.splitlines()
-        assert first.startswith("Error: plugin 'broken' (from jobbsats-broken 0.1.0) failed to load: ")
+        assert first.startswith("Error: plugin 'broken' failed in loading (from jobbsats-broken 0.1.0): ")
         assert "ModuleNotFoundError: No module named 'jobbsats_no_such_dependency'" in first
         assert "JOBBSATS_LOAD_PLUGINS='' for none" in second
         assert "pip uninstall jobbsats-broken" in second
@@ -547,6 +681,22 @@ def test_plugin_failing_at_import_stops_every_command_and_leaves_the_ledger(jobb
     before = digest(ledger)
     assert jobbsats("run", path, on=(EVEN, BROKEN)).code == 3
     assert digest(ledger) == before
+
+
+def test_a_plugin_needing_a_newer_api_is_refused_by_name(jobbsats, scenario, tmp_path):
+    result = jobbsats("run", scenario(), on=(EVEN, FUTURE))
+    assert result.code == 3
+    first, second = result.err.splitlines()
+    assert first == (
+        f"Error: plugin 'future' (from jobbsats-future 0.1.0) needs jobbsats plugin API {NEWER_API}, "
+        f"and this jobbsats {api.__version__} has API {api.API_VERSION}; upgrade jobbsats"
+    )
+    assert "pip uninstall jobbsats-future" in second
+    assert not (tmp_path / "ledger.db").exists()
+    # CONTRIBUTING's plugins ask for this API, and load.
+    for module in ("jobbsats-even-split/jobbsats_even_split.py", "jobbsats-per-recipient/jobbsats_per_recipient.py"):
+        assert f'requires_api = "{api.API_VERSION}"' in doc_files()[module]
+    assert jobbsats("run", scenario(), "--quiet", on=(EVEN, FUTURE), allow="even_split").code == 0
 
 
 def test_help_and_version_still_work_with_a_broken_plugin(jobbsats):
@@ -562,7 +712,9 @@ def test_help_and_version_still_work_with_a_broken_plugin(jobbsats):
 def test_misspelt_hook_fails_loudly_naming_the_plugin(jobbsats):
     result = jobbsats("plugins", on=(EVEN, MISSPELT))
     assert result.code == 3
-    assert result.err.startswith("Error: plugin 'misspelt': unknown hook 'register_rule'")
+    assert result.err.startswith(
+        "Error: plugin 'misspelt' implements a hook jobbsats does not have: unknown hook 'register_rule'"
+    )
     assert "JOBBSATS_LOAD_PLUGINS" in result.err
     assert "Traceback" not in result.err
 
@@ -570,8 +722,11 @@ def test_misspelt_hook_fails_loudly_naming_the_plugin(jobbsats):
 def test_two_installed_plugins_with_one_rule_name(jobbsats, scenario, tmp_path):
     result = jobbsats("run", scenario(), on=(EVEN, DUPE))
     assert result.code == 3
-    assert result.err.startswith("Error: rule 'even_split' is registered by both plugin ")
-    assert "plugin 'even_split'" in result.err and "plugin 'dupe_rule'" in result.err
+    clash = re.match(
+        r"Error: plugin '(\w+)' registers rule 'even_split', which plugin '(\w+)' registers too\n", result.err
+    )
+    assert clash and set(clash.groups()) == {"even_split", "dupe_rule"}, result.err
+    assert f"pip uninstall jobbsats-{clash[1].replace('_', '-')}" in result.err  # the way out of the one refused
     assert "Traceback" not in result.err
     assert not (tmp_path / "ledger.db").exists()
 
@@ -636,7 +791,7 @@ def test_two_plugins_with_one_rule_name_in_process(cli):
     plugins.add_plugin(RulePlugin(NamedRule("twice")), "second_plugin")
     result = cli("plugins")
     assert result.exit_code == 3
-    assert "rule 'twice' is registered by both plugin 'first_plugin' and plugin 'second_plugin'" in result.stderr
+    assert "plugin 'second_plugin' registers rule 'twice', which plugin 'first_plugin' registers too" in result.stderr
 
 
 def test_two_plugins_with_one_report_name(cli):
@@ -644,14 +799,16 @@ def test_two_plugins_with_one_report_name(cli):
     plugins.add_plugin(ReportPlugin(NamedReport("twice")), "second_plugin")
     result = cli("report", "twice")
     assert result.exit_code == 3
-    assert "report 'twice' is registered by both plugin 'first_plugin' and plugin 'second_plugin'" in result.stderr
+    assert "plugin 'second_plugin' registers report 'twice', which plugin 'first_plugin' registers too" in result.stderr
 
 
 def test_a_plugin_report_named_like_a_builtin(cli):
     plugins.add_plugin(ReportPlugin(NamedReport("fordelning")), "copycat")
     result = cli("plugins")
     assert result.exit_code == 3
-    assert "report 'fordelning' is registered by both plugin 'jobbsats.reports' and plugin 'copycat'" in result.stderr
+    assert (
+        "plugin 'copycat' registers report 'fordelning', which plugin 'jobbsats.reports' registers too" in result.stderr
+    )
 
 
 def test_the_core_refuses_a_float_amount_from_a_rule(cli, tmp_path):
@@ -668,8 +825,42 @@ def test_the_core_refuses_a_float_amount_from_a_rule(cli, tmp_path):
     assert not cli.db.exists()
 
 
+class RaisingRule(NamedRule):
+    def allocate(self, context):
+        raise RuntimeError("boom")
+
+
+def test_a_rule_that_raises_is_named_as_contributing_shows(cli, tmp_path):
+    """The wording CONTRIBUTING's "When a plugin breaks" shows: where, plugin, call, year, error; nothing written."""
+    plugins.add_plugin(RulePlugin(RaisingRule("boom")), "boom_plugin")
+    path = tmp_path / "boom.toml"
+    path.write_text(
+        scenario_text(('rule = "even_split"', 'rule = "boom"'), ('to = ["ASN", "GVN", "FSN"]', "")), encoding="utf-8"
+    )
+    result = cli("run", path)
+    assert result.exit_code == 3
+    first, second = result.stderr.splitlines()
+    assert first == (
+        f"Error: {path}: rules[1]: rule 'boom' (plugin 'boom_plugin') failed in allocate() for 2025: "
+        "RuntimeError: boom. Nothing was written to the ledger."
+    )
+    assert second.startswith("To run without it, set JOBBSATS_LOAD_PLUGINS")
+    assert "Traceback" not in result.stderr
+    assert not cli.db.exists()
+    shown = re.search(
+        r"^Error: jamn\.toml: rules\[1\]: rule 'even_split' \(plugin 'even_split'\) failed in (.*)$",
+        CONTRIBUTING.read_text(encoding="utf-8"),
+        re.M,
+    )
+    assert (
+        shown
+        and shown[1].startswith("allocate() for 2025: ")
+        and shown[1].endswith(". Nothing was written to the ledger.")
+    )
+
+
 def test_add_plugin_with_a_misspelt_hook_names_the_plugin():
-    with pytest.raises(PluginError, match="plugin 'misspelt': unknown hook 'register_rule'"):
+    with pytest.raises(PluginError, match="plugin 'misspelt' cannot be registered: unknown hook 'register_rule'"):
         plugins.add_plugin(Misspelt(), "misspelt")
 
 

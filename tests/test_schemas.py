@@ -12,7 +12,7 @@ from jobbsats.config.validator import Validator
 from jobbsats.errors import PluginError
 from jobbsats.plugins import add_plugin
 from jobbsats.registry import get_registry
-from jobbsats.rule import RuleResult
+from jobbsats.allocation import RuleResult
 
 
 def built_in_schemas():

@@ -73,10 +73,16 @@ def _add_plugin_commands() -> None:
 
     if not outside_entry_points():
         return
+    from functools import partial
+
+    from jobbsats import guard
     from jobbsats.plugins import get_plugin_manager
 
-    pm, _ = get_plugin_manager()
-    pm.hook.register_commands(cli=cli)
+    pm, infos = get_plugin_manager()
+    dists = {info.name: info.distribution for info in infos}
+    for impl in pm.hook.register_commands.get_hookimpls():  # one at a time, so a failure names its plugin
+        name = impl.plugin_name
+        guard.call(partial(impl.function, cli=cli), name, "register_commands", distribution=dists.get(name, name))
 
 
 def main() -> None:

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 from pathlib import Path
+from typing import Any
 
 import click
 
@@ -50,7 +51,7 @@ def plugins(as_json: bool) -> None:
     from jobbsats.registry import get_registry
 
     registry = get_registry()
-    listing = []
+    listing: list[dict[str, Any]] = []
     for info in registry.plugins:
         provides: dict[str, list[str]] = {"rules": [], "reports": [], "formats": []}
         for (kind, name), owner in sorted(registry.owner.items()):

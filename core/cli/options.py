@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from pathlib import Path
+from typing import Any
 
 import click
 
@@ -18,15 +19,16 @@ def _ledger_path(ctx: click.Context, param: click.Parameter, value: Path) -> Pat
     return value
 
 
-db_option = click.option(
-    "--db",
-    type=click.Path(path_type=Path),
-    envvar="JOBBSATS_DB",
-    default="jobbsats.db",
-    show_default=True,
-    callback=_ledger_path,
-    help="The ledger file (also JOBBSATS_DB).",
-)
+_DB: dict[str, Any] = {
+    "type": click.Path(path_type=Path),
+    "envvar": "JOBBSATS_DB",
+    "default": "jobbsats.db",
+    "show_default": True,
+    "callback": _ledger_path,
+    "help": "The ledger file (also JOBBSATS_DB).",
+}
+db_option = click.option("--db", **_DB)
+db_parameter = click.Option(["--db"], **_DB)  # for commands built at run time (each report's)
 
 
 def resolve_config(config: str | None) -> tuple[Path, str | None]:
@@ -41,7 +43,7 @@ def resolve_config(config: str | None) -> tuple[Path, str | None]:
         local = Path("jobbsats.toml")
         if local.exists():
             return local, "Using ./jobbsats.toml."
-        return examples.path_of("malmo-2024"), (
+        return examples.folder() / "malmo-2024.toml", (
             "No ./jobbsats.toml here; running the bundled example malmo-2024 "
             "(`jobbsats init` writes it out for you to edit)."
         )
@@ -57,12 +59,4 @@ def resolve_config(config: str | None) -> tuple[Path, str | None]:
 
 def guarded(step, kind: str, name: str, registry):
     """Run a report's build or a format's render; a failure names the plugin that brought it."""
-    from jobbsats.errors import JobbsatsError, PluginError
-
-    try:
-        return step()
-    except JobbsatsError:
-        raise
-    except Exception as exc:
-        owner = registry.owner[(kind, name)]
-        raise PluginError(f"{kind} {name!r} (plugin {owner!r}) failed: {type(exc).__name__}: {exc}") from exc
+    return registry.call(step, kind, name, "build()" if kind == "report" else "render()")

@@ -7,7 +7,7 @@ from pathlib import Path
 
 import click
 
-from jobbsats.cli.options import db_option, guarded
+from jobbsats.cli.options import db_parameter
 
 
 class Day(click.ParamType):
@@ -29,58 +29,125 @@ class Day(click.ParamType):
             self.fail(f"{value} is not a day of the calendar ({exc})", param, ctx)
 
 
-@click.command()
-@click.argument("name")
-@click.option("--format", "-f", "fmt", help="Output format: md (default), csv, json, xlsx, html, or one a plugin adds.")
-@click.option("--output", "-o", type=click.Path(path_type=Path), help="Write to this file (- for standard output).")
-@click.option("--year", type=int, help="Only this year.")
-@click.option("--quarters", is_flag=True, help="Break years into quarters (reports that can, such as projekt).")
-@click.option(
-    "--as-of",
-    type=Day(),
-    metavar="YYYY-MM-DD",
-    help="Report as the ledger stood at the end of this day (UTC): its newest run then, and utfall imported by then.",
-)
-@click.option("--run", "run_id", type=int, help="Report on this run (default: the latest; see `jobbsats runs`).")
-@click.option("--force", is_flag=True, help="Replace the output file if it exists.")
-@db_option
-def report(
-    name: str,
-    fmt: str | None,
-    output: Path | None,
-    year: int | None,
-    quarters: bool,
-    as_of,
-    run_id: int | None,
-    force: bool,
-    db: Path,
-) -> None:
-    """Produce the report NAME from the ledger (see `jobbsats plugins` for the reports).
+class ReportGroup(click.Group):
+    """``jobbsats report NAME``: one command per registered report, with the options it declares."""
+
+    def list_commands(self, ctx: click.Context) -> list[str]:
+        from jobbsats.registry import get_registry
+
+        return sorted(get_registry().reports)
+
+    def get_command(self, ctx: click.Context, name: str) -> click.Command | None:
+        from jobbsats.contracts import options_of
+        from jobbsats.entrypoints import ALLOWLIST_ENV
+        from jobbsats.errors import JobbsatsError
+        from jobbsats.registry import get_registry
+
+        reports = get_registry().reports
+        if name not in reports:
+            hint = ""
+            if os.environ.get(ALLOWLIST_ENV) is not None:
+                hint = f"; {ALLOWLIST_ENV}={os.environ[ALLOWLIST_ENV]!r} may leave out the plugin that brings it"
+            raise JobbsatsError(f"unknown report {name!r} (reports: {', '.join(sorted(reports))}){hint}")
+        report = reports[name]
+        own = [_click_option(option) for option in options_of(report)]
+        summary = (report.description or "").strip()
+        return ReportCommand(
+            name,
+            callback=lambda **given: _report(name, **given),
+            params=[*COMMON, *own],
+            help=summary,
+            short_help=summary.split(". ")[0][:80],
+        )
+
+    def resolve_command(self, ctx: click.Context, args: list[str]):
+        # A report's name is never abbreviated nor suggested: an unknown one is named with the known ones.
+        name = args[0]
+        return name, self.get_command(ctx, name), args[1:]
+
+
+class ReportCommand(click.Command):
+    """One report's command: an option it does not take is named as such, with the ones it does."""
+
+    def parse_args(self, ctx: click.Context, args: list[str]) -> list[str]:
+        from jobbsats.errors import JobbsatsError
+
+        try:
+            return super().parse_args(ctx, args)
+        except click.NoSuchOption as exc:
+            takes = sorted(opt for param in self.params for opt in param.opts if opt.startswith("--"))
+            raise JobbsatsError(
+                f"report {self.name!r} takes no {exc.option_name} (it takes {', '.join(takes)}; "
+                f"see `jobbsats report {self.name} --help`)"
+            ) from None
+
+
+def _click_option(option) -> click.Option:
+    """The click option for a report's declared :class:`jobbsats.ReportOption`."""
+    flag = f"--{option.name.replace('_', '-')}"
+    if option.type is bool:
+        return click.Option([flag, option.name], is_flag=True, help=option.help, expose_value=True)
+    return click.Option(
+        [flag, option.name], type=option.type, multiple=option.multiple, help=option.help, metavar=option.name.upper()
+    )
+
+
+COMMON = [
+    click.Option(
+        ["--format", "-f", "fmt"], help="Output format: md (default), csv, json, xlsx, html, or one a plugin adds."
+    ),
+    click.Option(
+        ["--output", "-o"], type=click.Path(path_type=Path), help="Write to this file (- for standard output)."
+    ),
+    click.Option(["--year"], type=int, help="Only this year."),
+    click.Option(
+        ["--as-of", "as_of"],
+        type=Day(),
+        metavar="YYYY-MM-DD",
+        help="Report as the ledger stood at the end of this day (UTC): its newest run then, and utfall "
+        "imported by then.",
+    ),
+    click.Option(["--run", "run_id"], type=int, help="Report on this run (default: the latest; see `jobbsats runs`)."),
+    click.Option(["--force"], is_flag=True, help="Replace the output file if it exists."),
+    db_parameter,
+]
+
+
+@click.group(cls=ReportGroup, invoke_without_command=False, no_args_is_help=True)
+def report() -> None:
+    """Produce the report NAME from the ledger: `jobbsats report NAME --help` lists its options.
 
     Built in: `fordelning` (the allocation, with totals), `beslut` (the
     numbered decision points in Swedish), `projekt` (co-financed projects
     per financier and year or quarter) and `aterrapportering` (budget against
-    booked utfall). `jobbsats plugins` lists the reports plugins add. With -o and no --format, the format
-    follows the file's extension.
+    booked utfall); `jobbsats plugins` lists the reports plugins add. With -o
+    and no --format, the format follows the file's extension.
     """
-    from jobbsats.entrypoints import ALLOWLIST_ENV
+
+
+def _report(
+    name: str,
+    fmt: str | None,
+    output: Path | None,
+    year: int | None,
+    as_of,
+    run_id: int | None,
+    force: bool,
+    db: Path,
+    **values,
+) -> None:
+    from jobbsats.contracts import ReportOptions, options_of
     from jobbsats.errors import JobbsatsError
     from jobbsats.files import write_atomic
     from jobbsats.ledger import open_ledger
     from jobbsats.ledger.view import LedgerView
     from jobbsats.registry import get_registry
-    from jobbsats.report import ReportOptions
 
     registry = get_registry()
     if output is not None and str(output) == "-":
         output = None  # the usual spelling of standard output
     if fmt is not None:
         fmt = fmt.lower()
-    if name not in registry.reports:
-        hint = ""
-        if os.environ.get(ALLOWLIST_ENV) is not None:
-            hint = f"; {ALLOWLIST_ENV}={os.environ[ALLOWLIST_ENV]!r} may leave out the plugin that brings it"
-        raise JobbsatsError(f"unknown report {name!r} (reports: {', '.join(sorted(registry.reports))}){hint}")
     if fmt is None:
         suffix = output.suffix.lstrip(".").lower() if output else ""
         fmt = next((f.name for f in registry.formats.values() if f.extension == suffix), None if suffix else "md")
@@ -101,15 +168,23 @@ def report(
     if year is not None and year not in all_years:
         years = ", ".join(str(y) for y in all_years)
         raise JobbsatsError(f"run {view.run_id} has no year {year} (years: {years})")
-    document = guarded(
-        lambda: registry.reports[name].build(view, ReportOptions(year=year, quarters=quarters)),
-        "report",
-        name,
-        registry,
-    )
+    report = registry.reports[name]
+    for option in options_of(report):
+        allowed = option.allowed_values(view)
+        given = values.get(option.name)
+        asked = list(given or ()) if option.multiple else ([given] if given is not None else [])
+        for value in asked:
+            if allowed is not None and value not in allowed:
+                known = ", ".join(sorted(allowed)) or "none"
+                raise JobbsatsError(
+                    f"--{option.name.replace('_', '-')}: unknown {option.name} {value!r} in run {view.run_id} "
+                    f"(known: {known})"
+                )
+    options = ReportOptions(year=year, values=values)
+    document = registry.call(lambda: report.build(view, options), "report", name, "build()")
     if as_of is not None:
         document.paragraphs.insert(0, _as_of_note(view))
-    content = guarded(lambda: formatter.render(document), "format", fmt, registry)
+    content = registry.call(lambda: formatter.render(document), "format", fmt, "render()")
     if output is None:
         click.echo(content, nl=False)
     else:

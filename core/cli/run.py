@@ -13,10 +13,11 @@ year_option = click.option(
 )
 
 
-def _plan(config: str | None, year: int | None = None):
+def _plan(config: str | None, db: Path, year: int | None = None):
     from jobbsats.config.load import check_scenario
     from jobbsats.engine import compute
     from jobbsats.errors import InputError, Problem
+    from jobbsats.ledger.reader import LedgerReader, opener
     from jobbsats.registry import get_registry
 
     path, note = resolve_config(config)
@@ -35,7 +36,11 @@ def _plan(config: str | None, year: int | None = None):
             scenario.source,
             [*problems, Problem("--year", f"{year} has no total in any fund and no project: nothing to compute")],
         )
-    return compute(scenario, registry, problems, only_year=year), registry
+    ledger = LedgerReader(scenario.name, opener(db))
+    try:
+        return compute(scenario, registry, problems, only_year=year, ledger=ledger), registry
+    finally:
+        ledger.close()
 
 
 @click.command()
@@ -52,13 +57,13 @@ def run(config: str | None, db: Path, year: int | None, quiet: bool) -> None:
     nothing. Prints the `fordelning` report afterwards (and `projekt` when the
     scenario has projects).
     """
+    from jobbsats.contracts import ReportOptions
     from jobbsats.ledger import open_ledger
     from jobbsats.ledger.view import LedgerView
     from jobbsats.ledger.write import record_run
     from jobbsats.money import format_units
-    from jobbsats.report import ReportOptions
 
-    plan, registry = _plan(config, year)
+    plan, registry = _plan(config, db, year)
     run_id = record_run(db, plan, registry.versions(plan.plugins_used))
     click.echo(f"Run {run_id} recorded in {db}.", err=True)
     for d in plan.differences:
@@ -87,16 +92,17 @@ def run(config: str | None, db: Path, year: int | None, quiet: bool) -> None:
 @click.command()
 @click.argument("config", required=False)
 @year_option
-def validate(config: str | None, year: int | None) -> None:
+@db_option
+def validate(config: str | None, year: int | None, db: Path) -> None:
     """Check a scenario file and compute it, without touching the ledger.
 
     CONFIG is found as for `jobbsats run`. Reports every problem together, each
-    with the file and key path.
+    with the file and key path. Rules that read the ledger read --db, if it exists.
     """
     from jobbsats.config.years import years_text
     from jobbsats.money import format_units
 
-    plan, _ = _plan(config, year)
+    plan, _ = _plan(config, db, year)
     scenario = plan.scenario
     years = years_text(plan.years)
     per_fund = []

@@ -43,6 +43,8 @@ def new_plugin(name: str, kind: str, parent: Path) -> None:
     folder = parent / name
     if folder.exists():
         raise JobbsatsError(f"{folder}: exists already; choose another name or folder")
+    from jobbsats import API_VERSION
+
     module = f"jobbsats_{name}"
     values = {
         "name": name,
@@ -50,6 +52,7 @@ def new_plugin(name: str, kind: str, parent: Path) -> None:
         "module": module,
         "dist": f"jobbsats-{name.replace('_', '-')}",
         "cls": "".join(part.title() for part in name.split("_")),
+        "api": API_VERSION,
         "usage": (
             f"After `jobbsats run`, `jobbsats report {name}` shows what each recipient ends up with per year."
             if kind == "report"

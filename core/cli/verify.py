@@ -37,7 +37,7 @@ def verify(db: Path, expect: tuple[str, ...], restore_guards: bool) -> None:
     ledger = open_ledger(db, must_exist=True)
     found = check(ledger, expect)
     if restore_guards:
-        from jobbsats.ledger.migrations import restore_guards as restore
+        from jobbsats.ledger.guards import restore_guards as restore
         from jobbsats.ledger.write import transaction
 
         ledger.close()

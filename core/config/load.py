@@ -14,16 +14,18 @@ from typing import TYPE_CHECKING, Any
 import tomli
 from cerberus import SchemaError
 
+from jobbsats import guard
 from jobbsats.config.nesting import line_too_deep
 from jobbsats.config.projects import read_financiers, read_projects
 from jobbsats.config.schema import CORE_SCHEMA, RULE_ENTRY_SCHEMA
+from jobbsats.config.units import fields_in_units
 from jobbsats.config.utfall import check_utfall
 from jobbsats.config.validator import non_finite, validate
 from jobbsats.config.years import years_text
 from jobbsats.entrypoints import ALLOWLIST_ENV
 from jobbsats.errors import InputError, PluginError, Problem, key_path
 from jobbsats.money import KRONOR, AmountError, fund_unit, to_units
-from jobbsats.rule import uses_fund, years_of
+from jobbsats.rulekit import years_of
 from jobbsats.scenario import Decision, Fund, Recipient, RuleSpec, Scenario
 
 if TYPE_CHECKING:
@@ -152,10 +154,10 @@ def check_scenario(path: str | Path, registry: Registry) -> tuple[Scenario, list
         sketch = _sketch(document, valid_rules, source, text, raw)
         if sketch is not None:
             for spec in sketch.rules:
-                if not uses_fund(registry.rules[spec.rule]):
+                if registry.is_project_rule(spec.rule):
                     continue  # the sketch has no projects to check a project rule against
                 try:
-                    problems += _cross_check(spec, sketch, registry)
+                    problems += _cross_check(spec, sketch, registry)[1]
                 except PluginError:
                     pass  # a plugin's check may need a sound file; the problems above come first
         raise InputError(source, problems)
@@ -186,9 +188,9 @@ def check_scenario(path: str | Path, registry: Registry) -> tuple[Scenario, list
     ]
     sound = []
     for spec in scenario.rules:
-        if not projects_sound and not uses_fund(registry.rules[spec.rule]):
+        if not projects_sound and registry.is_project_rule(spec.rule):
             continue
-        found = _cross_check(spec, scenario, registry)
+        spec, found = _cross_check(spec, scenario, registry)
         problems += found
         if not found:
             sound.append(spec)
@@ -237,7 +239,7 @@ def _validate_rule_entry(entry: dict, index: int, registry: Registry) -> list[Pr
         found = validate(entry, {**RULE_ENTRY_SCHEMA, **rule.schema}, prefix, trusted=registry.is_builtin(owner))
     except SchemaError as exc:
         raise PluginError(f"rule {name!r} (plugin {owner!r}) has a schema Cerberus refuses: {exc}") from exc
-    if not uses_fund(rule):
+    if registry.is_project_rule(name):
         # It follows whole projects: a fund or a part of the years would mean nothing to it.
         found += [
             Problem(f"{prefix}.{key}", f"rule {name!r} follows projects over their whole period; leave {key} out")
@@ -343,7 +345,7 @@ def years_problems(path: str, years: Sequence[int] | None, fund: Fund | None, sc
     if not years:
         return []
     outside = [y for y in years if scenario.period and y not in scenario.period]
-    if outside:
+    if outside and scenario.period:
         verb = "is" if len(outside) == 1 else "are"
         span = years_text(scenario.period)
         return [Problem(path, f"{years_text(outside)} {verb} outside the scenario's years ({span})")]
@@ -374,10 +376,11 @@ def _readable_totals(total: Any, unit: str) -> dict:
     return readable
 
 
-def _cross_check(spec: RuleSpec, scenario: Scenario, registry: Registry) -> list[Problem]:
+def _cross_check(spec: RuleSpec, scenario: Scenario, registry: Registry) -> tuple[RuleSpec, list[Problem]]:
+    """The entry with its amounts in its fund's unit, and its problems (the rule's own check included)."""
     problems: list[Problem] = []
     problems += years_problems(f"{spec.path}.years", spec.years, scenario.funds.get(spec.fund), scenario)
-    if not uses_fund(registry.rules[spec.rule]):
+    if registry.is_project_rule(spec.rule):
         pass  # it follows projects, not a fund: whatever fund the entry names is not its business
     elif not scenario.funds:
         problems.append(Problem(f"{spec.path}.fund", f"rule {spec.rule!r} draws from a fund, and the file has none"))
@@ -386,17 +389,23 @@ def _cross_check(spec: RuleSpec, scenario: Scenario, registry: Registry) -> list
     elif spec.fund not in scenario.funds:
         known = ", ".join(scenario.funds)
         problems.append(Problem(f"{spec.path}.fund", f"unknown fund {spec.fund!r} (funds: {known})"))
-    return problems + _run_check(spec, scenario, registry)
+    fund = scenario.funds.get(spec.fund)
+    unit = fund.unit if fund is not None and not registry.is_project_rule(spec.rule) else KRONOR
+    converted: list[Problem] = []
+    config = fields_in_units(spec.config, registry.rules[spec.rule].schema, unit, spec.path, converted)
+    if converted:  # the rule's own check would see amounts it cannot read
+        return spec, problems + converted
+    spec = dataclasses.replace(spec, config=config)
+    return spec, problems + _run_check(spec, scenario, registry)
 
 
 def _run_check(spec: RuleSpec, scenario: Scenario, registry: Registry) -> list[Problem]:
     """A rule's own static check, guarded: a plugin's bug is named, never a traceback."""
-    owner = registry.owner[("rule", spec.rule)]
-    where = f"{scenario.source}: {spec.path}: rule {spec.rule!r} (plugin {owner!r})"
-    try:
-        found = registry.rules[spec.rule].check(spec, scenario)
-    except Exception as exc:
-        raise PluginError(f"{where} failed in check(): {type(exc).__name__}: {exc}") from exc
+    rule = registry.rules[spec.rule]
+    where = f"{scenario.source}: {spec.path}: rule {spec.rule!r}"
+    found = registry.call(lambda: rule.check(spec, scenario), "rule", spec.rule, "check()", where=where)
     if not isinstance(found, list) or not all(isinstance(p, Problem) for p in found):
-        raise PluginError(f"{where}: check() must return a list of Problem, not {type(found).__name__}")
+        owner = registry.owner[("rule", spec.rule)]
+        what = f"returned {type(found).__name__} from check(), not a list of Problem"
+        raise guard.failure(owner, what, where=where, distribution=registry.distribution(owner))
     return found

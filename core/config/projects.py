@@ -20,7 +20,7 @@ from jobbsats.money import (
     KRONOR,
     format_percent,
     format_units,
-    kronor_to_ore,
+    parse_kronor,
     parse_percent,
     round_half_up,
     to_decimal,
@@ -88,7 +88,7 @@ def read_projects(
                 missing = years_text(sorted(set(range(start.year, end.year + 1)) - set(period)))
                 what = f"the project runs {start} to {end}, but the scenario's years ({span}) leave out {missing}"
             problems.append(Problem(f"{path}{field}", what))
-        total = kronor_to_ore(p["total"]) if "total" in p else None
+        total = parse_kronor(p["total"]) if "total" in p else None
         lines, found = _lines(p["financing"], total, f"{path}.financing", financiers)
         project = Project(
             id=pid,
@@ -115,7 +115,7 @@ def _lines(
     """The financing lines, with amounts for lines that give only a share."""
     problems = []
     share_only = [i for i, e in enumerate(entries) if "amount" not in e and "share" in e]
-    amounts = {i: kronor_to_ore(e["amount"]) for i, e in enumerate(entries) if "amount" in e}
+    amounts = {i: parse_kronor(e["amount"]) for i, e in enumerate(entries) if "amount" in e}
     for i, e in enumerate(entries):
         if "amount" not in e and "share" not in e:
             problems.append(Problem(f"{path}[{i}]", "needs an amount or a share"))
@@ -124,11 +124,13 @@ def _lines(
             Problem(f"{path}[{i}].share", "a share needs the project's total (add total = ... to the project)")
             for i in share_only
         ]
-    elif share_only:
+    elif share_only and total is not None:
         shares = [parse_percent(entries[i]["share"]) / _HUNDRED for i in share_only]
-        exact = sum(shares) * total
+        exact = sum(shares, Fraction(0)) * total
         if exact > total:
-            problems.append(Problem(path, f"the shares add up to {_rounded_percent(sum(shares))}, more than 100 %"))
+            problems.append(
+                Problem(path, f"the shares add up to {_rounded_percent(sum(shares, Fraction(0)))}, more than 100 %")
+            )
         elif exact:
             amounts.update(zip(share_only, largest_remainder(round_half_up(exact), shares), strict=True))
         else:

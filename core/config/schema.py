@@ -14,6 +14,12 @@ PERCENT = {"check_with": "percent"}
 QUANTITY = {"check_with": "quantity"}  # a plain number: a head count, a volume
 SHARE = {"check_with": "share"}  # a percentage of a whole, at most 100 %
 DATE = {"check_with": "date"}  # a TOML date (2020-01-01) or the same as text
+YEARS = {"check_with": "years"}  # 2024, "2024-2026" or [2024, 2025]
+# The keys of a rule that rounds: to what unit (an amount, arriving in the fund's unit) and how.
+ROUNDING = {
+    "round_to": MONEY,
+    "rounding": {"type": "string", "allowed": ["largest_remainder", "per_line"]},
+}
 # An accounting code in quotes, a prefix ending in * ("31*"), or a list of them.
 CODES = {"type": ["string", "list"], "empty": False, "schema": TEXT}
 
@@ -37,7 +43,7 @@ CORE_SCHEMA: dict = {
             "name": {**TEXT, "required": True},
             "description": {"type": "string"},
             # The years the scenario covers (a mandate period); a year without a total is "not decided".
-            "years": {"check_with": "years"},
+            "years": YEARS,
         },
     },
     "decision": {
@@ -163,5 +169,5 @@ RULE_ENTRY_SCHEMA: dict = {
     "fund": TEXT,
     "label": TEXT,
     # Only these years (a key that changes from 2026 is two entries); default every year.
-    "years": {"check_with": "years"},
+    "years": YEARS,
 }

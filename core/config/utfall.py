@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from jobbsats.errors import Problem, key_path
 from jobbsats.money import KRONOR
-from jobbsats.rule import unknown_recipient
+from jobbsats.rulekit import unknown_recipient
 from jobbsats.scenario import Scenario
 
 

@@ -18,7 +18,7 @@ from jobbsats.money import (
     KRONOR,
     AmountError,
     fund_unit,
-    kronor_to_ore,
+    parse_kronor,
     parse_percent,
     parse_quantity,
     to_units,
@@ -129,7 +129,7 @@ class Validator(cerberus.Validator):
             self._error(field, f'a fund in kronor has unit = "kr"; to state it in {value}, write shown_in = "{value}"')
 
     def _check_with_years(self, field: str, value: Any) -> None:
-        from jobbsats.rule import years_of
+        from jobbsats.rulekit import years_of
 
         try:
             years_of(value)
@@ -150,7 +150,7 @@ class Validator(cerberus.Validator):
 
 def year_key_problem(key: Any) -> str | None:
     """Why a table key is not a year such as "2024", or None."""
-    from jobbsats.rule import years_of
+    from jobbsats.rulekit import years_of
 
     if not (isinstance(key, str) and re.fullmatch(r"\d{4}", key)):
         return f"{key!r} is not a year (four digits, e.g. 2024)"
@@ -164,7 +164,7 @@ def year_key_problem(key: Any) -> str | None:
 def money_problem(value: Any) -> str | None:
     """Why ``value`` is not an amount of money the file may hold, or None."""
     try:
-        ore = kronor_to_ore(value)
+        ore = parse_kronor(value)
     except AmountError as exc:
         return str(exc)
     return "must not be negative" if ore < 0 else None
@@ -206,7 +206,7 @@ class Messages(errors.BasicErrorHandler):
     def _format_message(self, field: Any, error: Any) -> str:
         if error.code == errors.BAD_TYPE.code:
             wanted = error.constraint if isinstance(error.constraint, list) else [error.constraint]
-            words = " or ".join(_TYPE_WORDS.get(t, t) for t in wanted)
+            words = " or ".join(_TYPE_WORDS.get(t) or str(t) for t in wanted)
             return f"must be {words}, not {describe(error.value)}"
         if error.code == errors.UNALLOWED_VALUE.code:
             return f"{error.value!r} is not allowed (choose one of: {', '.join(map(str, error.constraint))})"

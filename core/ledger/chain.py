@@ -38,38 +38,9 @@ from dataclasses import dataclass, replace
 from sqlite_utils import Database
 
 from jobbsats.errors import LedgerError
-from jobbsats.ledger.db import file_of
+from jobbsats.ledger.guards import missing_guards
+from jobbsats.ledger.tables import RUN_TABLES, SOMETIMES_RUN_TABLES, UTFALL_COLUMNS, file_of
 
-# What a run writes, in the order it writes it (besides its row in runs); the ledger's migrations
-# make these append-only too.
-RUN_TABLES = (
-    "recipients",
-    "funds",
-    "fund_totals",
-    "allocations",
-    "rounding_differences",
-    "financiers",
-    "projects",
-    "project_financing",
-    "project_periods",
-)
-# A booked row as the import writes it and the hash reads it.
-UTFALL_COLUMNS = (
-    "batch_id",
-    "line",
-    "date",
-    "year",
-    "month",
-    "account",
-    "ansvar",
-    "verksamhet",
-    "project_code",
-    "recipient_id",
-    "fund_id",
-    "project_id",
-    "amount",
-    "text",
-)
 GENESIS = "0" * 64
 _NAMES = {"run": "run", "batch": "import batch"}
 NO_ROWS = hashlib.sha256().hexdigest()  # a batch whose rows all matched no mapping books none
@@ -83,6 +54,10 @@ def run_digests(db: Database, run_id: int) -> dict[str, str]:
     digests = {"runs": _digest(db.execute("select * from runs where id = ?", [run_id]))}
     for table in RUN_TABLES:
         digests[table] = _digest(db.execute(f"select * from {table} where run_id = ? order by rowid", [run_id]))
+    for table in SOMETIMES_RUN_TABLES:
+        rows = db.execute(f"select * from {table} where run_id = ? order by rowid", [run_id]).fetchall()
+        if rows:
+            digests[table] = _digest(rows)
     return digests
 
 
@@ -144,7 +119,7 @@ def _link(previous: str, rows: str) -> str:
 def _seal(db: Database, kind: str, ref: int, digests: dict[str, str]) -> None:
     last = db.execute("select chain_sha256 from chain order by seq desc limit 1").fetchone()
     rows = _combined(digests)
-    db["chain"].insert(
+    db.table("chain").insert(
         {
             "kind": kind,
             "ref": ref,
@@ -155,7 +130,10 @@ def _seal(db: Database, kind: str, ref: int, digests: dict[str, str]) -> None:
     )
 
 
-_OWN_ROWS = {"run": ("run_id", RUN_TABLES), "batch": ("batch_id", ("batch_supersedes", "utfall"))}
+_OWN_ROWS = {
+    "run": ("run_id", (*RUN_TABLES, *SOMETIMES_RUN_TABLES)),
+    "batch": ("batch_id", ("batch_supersedes", "utfall")),
+}
 
 
 def refuse_planted(db: Database, kind: str, ref: int) -> None:
@@ -250,7 +228,7 @@ def verify(db: Database, expect: tuple[str, ...] = ()) -> Verified:
         db.conn.execute("ROLLBACK")
 
 
-_TABLES = ("runs", *RUN_TABLES, "import_batches", "batch_supersedes", "utfall", "chain")
+_TABLES = ("runs", *RUN_TABLES, *SOMETIMES_RUN_TABLES, "import_batches", "batch_supersedes", "utfall", "chain")
 
 
 def _missing_tables(db: Database) -> list[str]:
@@ -259,8 +237,6 @@ def _missing_tables(db: Database) -> list[str]:
 
 
 def _dropped_guards(db: Database) -> list[Finding]:
-    from jobbsats.ledger.migrations import missing_guards  # the migrations build on this module
-
     present = {name for (name,) in db.execute("select name from sqlite_master where type = 'trigger'")}
     return [
         Finding(

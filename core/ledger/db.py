@@ -9,6 +9,7 @@ from pathlib import Path
 from sqlite_utils import Database
 
 from jobbsats.errors import LedgerError
+from jobbsats.ledger.migrations import MIGRATION_SET, migrations
 
 BUSY_TIMEOUT_MS = 10_000
 
@@ -49,8 +50,6 @@ def require_ledger(db: Database, path: Path, *, allow_empty: bool) -> None:
     An empty database is a new ledger only when ``allow_empty`` (a run may
     start one; a report may not).
     """
-    from jobbsats.ledger.migrations import MIGRATION_SET
-
     tables = {row[0] for row in db.execute("select name from sqlite_master where type = 'table'")}
     if not tables and allow_empty:
         return
@@ -63,12 +62,5 @@ def require_ledger(db: Database, path: Path, *, allow_empty: bool) -> None:
     raise LedgerError(f"{path}: is a SQLite database but not a jobbsats ledger; give another --db")
 
 
-def file_of(db: Database) -> str:
-    """The ledger's file, for messages."""
-    return next((row[2] for row in db.execute("PRAGMA database_list") if row[1] == "main"), "the ledger")
-
-
 def migrate(db: Database) -> None:
-    from jobbsats.ledger.migrations import migrations
-
     migrations.apply(db)

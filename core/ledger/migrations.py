@@ -12,7 +12,9 @@ from __future__ import annotations
 from sqlite_utils import Database
 from sqlite_utils.migrations import Migrations
 
-from jobbsats.ledger.chain import NO_ROWS, RUN_TABLES, seal_batch, seal_run, utfall_digests
+from jobbsats.ledger.chain import NO_ROWS, seal_batch, seal_run, utfall_digests
+from jobbsats.ledger.guards import refuse
+from jobbsats.ledger.tables import APPEND_ONLY
 
 migrations = Migrations("jobbsats")
 MIGRATION_SET = migrations.name
@@ -252,52 +254,14 @@ def utfall(db: Database) -> None:
     _execute_each(db, _UTFALL)
 
 
-# The ledger is append-only (Bokföringslagen 5 kap.: corrections are new entries): SQLite itself
-# refuses to change or remove a row once written. A correction is a new run, or an import batch
-# that supersedes an earlier one. The one write after an insert is an import batch's own counts,
-# set once at the end of its transaction (its rows_read is 0 until then, and never after).
-APPEND_ONLY = ("runs", *RUN_TABLES, "batch_supersedes", "utfall")
-# Every trigger that guards a table, as the migrations below name them (verify checks they are there).
-GUARDS = tuple(f"{t}_no_{a}" for t in (*APPEND_ONLY, "import_batches", "chain") for a in ("update", "delete"))
-
-
-def _refuse(action: str, table: str, when: str = "") -> str:
-    message = f"jobbsats ledger: {table} is append-only; rows are never {action}d (a correction is a new run or batch)"
-    return (
-        f"CREATE TRIGGER {table}_no_{action} BEFORE {action.upper()} ON {table} {when}"
-        f"BEGIN SELECT RAISE(ABORT, '{message}'); END"
-    )
-
-
-def _guard_sql(name: str) -> str:
-    table, action = name.rsplit("_no_", 1)
-    return _refuse(action, table, "WHEN OLD.rows_read > 0 " if name == "import_batches_no_update" else "")
-
-
-def missing_guards(db: Database) -> list[str]:
-    """The guards of a migrated ledger that are not there as the migrations made them: dropped, or
-    replaced by a trigger of the same name that does something else (SQLite keeps each one's text)."""
-    present = dict(db.execute("select name, sql from sqlite_master where type = 'trigger'").fetchall())
-    return [g for g in GUARDS if present.get(g) != _guard_sql(g)]
-
-
-def restore_guards(db: Database) -> list[str]:
-    """Create the guards that are missing or changed again, as the migrations made them; return their names."""
-    missing = missing_guards(db)
-    for name in missing:
-        db.execute(f"DROP TRIGGER IF EXISTS {name}")
-        db.execute(_guard_sql(name))
-    return missing
-
-
 @migrations(name="0004_append_only")
 def append_only(db: Database) -> None:
     # One statement each: a trigger's body holds a ";" of its own.
     for table in APPEND_ONLY:
-        db.execute(_refuse("update", table))
-        db.execute(_refuse("delete", table))
-    db.execute(_refuse("update", "import_batches", "WHEN OLD.rows_read > 0 "))
-    db.execute(_refuse("delete", "import_batches"))
+        db.execute(refuse("update", table))
+        db.execute(refuse("delete", table))
+    db.execute(refuse("update", "import_batches", "WHEN OLD.rows_read > 0 "))
+    db.execute(refuse("delete", "import_batches"))
 
 
 # Tamper evidence (see jobbsats/ledger/chain.py): one entry per run, append-only like the rest.
@@ -313,8 +277,8 @@ def chain(db: Database) -> None:
             chain_sha256 TEXT NOT NULL
         ) STRICT"""
     )
-    db.execute(_refuse("update", "chain"))
-    db.execute(_refuse("delete", "chain"))
+    db.execute(refuse("update", "chain"))
+    db.execute(refuse("delete", "chain"))
     # Runs written before the chain existed join it now, in order, as they are.
     for (run_id,) in db.execute("select id from runs order by id").fetchall():
         seal_run(db, run_id)
@@ -342,8 +306,23 @@ def chain_batches(db: Database) -> None:
     db.execute("DROP TRIGGER IF EXISTS chain_no_delete")
     db.execute("DROP TABLE chain")
     db.execute("ALTER TABLE chain_0006 RENAME TO chain")
-    db.execute(_refuse("update", "chain"))
-    db.execute(_refuse("delete", "chain"))
+    db.execute(refuse("update", "chain"))
+    db.execute(refuse("delete", "chain"))
     booked = utfall_digests(db)
     for (batch_id,) in db.execute("select id from import_batches order by id").fetchall():
         seal_batch(db, batch_id, booked.get(batch_id, NO_ROWS))
+
+
+# What a run's rules read of the ledger (jobbsats.LedgerReader): earlier runs and import batches.
+@migrations(name="0007_run_reads")
+def run_reads(db: Database) -> None:
+    db.execute(
+        """CREATE TABLE run_reads (
+            run_id INTEGER NOT NULL REFERENCES runs(id),
+            kind TEXT NOT NULL CHECK (kind IN ('run', 'batch')),
+            ref INTEGER NOT NULL,
+            PRIMARY KEY (run_id, kind, ref)
+        ) STRICT"""
+    )
+    db.execute(refuse("update", "run_reads"))
+    db.execute(refuse("delete", "run_reads"))

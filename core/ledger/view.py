@@ -16,7 +16,7 @@ from sqlite_utils import Database
 
 from jobbsats.errors import JobbsatsError, LedgerError
 from jobbsats.ledger.chain import check_run
-from jobbsats.ledger.db import file_of
+from jobbsats.ledger.tables import file_of
 from jobbsats.scenario import Decision, Recipient
 
 
@@ -345,6 +345,12 @@ class LedgerView:
         ]
 
     @cached_property
+    def reads(self) -> list[tuple[str, int]]:
+        """What the run's rules read of the ledger: ("run", id) and ("batch", id), in order."""
+        sql = "select kind, ref from run_reads where run_id = ? order by kind desc, ref"
+        return [(kind, ref) for kind, ref in self._db.execute(sql, [self.run_id]).fetchall()]
+
+    @cached_property
     def batches(self) -> list[BatchInfo]:
         """Every import batch in the ledger (up to ``as_of``), oldest first, with the batch that supersedes it."""
         return list_batches(self._db, self.as_of)
@@ -380,7 +386,7 @@ class LedgerView:
         return sorted({fy.year for fy in self.fund_years if fy.decided})
 
     def net_allocations(self, year: int | None = None) -> dict[tuple[int, str], int]:
-        """Money in kronor per (year, recipient) as it ends up: what each got, less what it passed on to others.
+        """Money (öre) per (year, recipient) as it ends up: what each got, less what it passed on to others.
 
         Funds that count other things than kronor (platser) are left out.
         """

@@ -18,6 +18,8 @@ from jobbsats.engine import Plan
 from jobbsats.errors import LedgerError
 from jobbsats.ledger.chain import refuse_planted, seal_run
 from jobbsats.ledger.db import migrate, open_ledger, require_ledger
+from jobbsats.ledger.guards import missing_guards
+from jobbsats.ledger.tables import file_of
 from jobbsats.projects import line_states
 
 
@@ -83,8 +85,6 @@ def transaction(path: Path, *, guarded: bool = True) -> Iterator[Database]:
 
 def _require_guards(db: Database, path: Path) -> None:
     """Refuse to write to a ledger whose guards were dropped: its rows are no longer append-only."""
-    from jobbsats.ledger.migrations import missing_guards
-
     missing = missing_guards(db)
     if missing:
         raise LedgerError(
@@ -108,7 +108,8 @@ def _remove_if_empty(path: Path) -> None:
 
 def _write(db: Database, plan: Plan, versions: dict[str, str]) -> int:
     scenario = plan.scenario
-    runs = db["runs"]
+    _refuse_stale_reads(db, plan)  # before this run's own rows, which would be what is current then
+    runs = db.table("runs")
     runs.insert(
         {
             "started_at": datetime.datetime.now(datetime.UTC).isoformat(timespec="seconds"),
@@ -122,14 +123,14 @@ def _write(db: Database, plan: Plan, versions: dict[str, str]) -> int:
             "status": "ok",
         }
     )
-    run_id = runs.last_pk
+    run_id = int(runs.last_pk or 0)  # set by the insert just made
     refuse_planted(db, "run", run_id)
-    db["recipients"].insert_all({"run_id": run_id, **dataclasses.asdict(r)} for r in scenario.recipients.values())
-    db["funds"].insert_all(
+    db.table("recipients").insert_all({"run_id": run_id, **dataclasses.asdict(r)} for r in scenario.recipients.values())
+    db.table("funds").insert_all(
         {"run_id": run_id, "id": f.id, "name": f.name, "wording": f.wording, "unit": f.unit, "shown_in": f.shown_in}
         for f in scenario.funds.values()
     )
-    db["fund_totals"].insert_all(
+    db.table("fund_totals").insert_all(
         {
             "run_id": run_id,
             "fund_id": fid,
@@ -143,7 +144,7 @@ def _write(db: Database, plan: Plan, versions: dict[str, str]) -> int:
         for year in plan.years
         if year in scenario.fund_years  # a project's years are no fund's "not decided" years
     )
-    db["allocations"].insert_all(
+    db.table("allocations").insert_all(
         {
             "run_id": run_id,
             "seq": seq,
@@ -167,7 +168,7 @@ def _write(db: Database, plan: Plan, versions: dict[str, str]) -> int:
         }
         for seq, p in enumerate(plan.allocations)
     )
-    db["rounding_differences"].insert_all(
+    db.table("rounding_differences").insert_all(
         {
             "run_id": run_id,
             "fund_id": d.fund,
@@ -180,18 +181,39 @@ def _write(db: Database, plan: Plan, versions: dict[str, str]) -> int:
         for d in plan.differences
     )
     _write_projects(db, plan, run_id)
-    seal_run(db, int(run_id))  # last: the chain covers every row the run wrote
-    return int(run_id)
+    _write_reads(db, plan, run_id)
+    seal_run(db, run_id)  # last: the chain covers every row the run wrote
+    return run_id
+
+
+def _refuse_stale_reads(db: Database, plan: Plan) -> None:
+    """A run whose rules read runs or batches that are no longer current is not written."""
+    changed = plan.ledger.changed_in(db) if plan.ledger is not None and plan.ledger.reads else None
+    if changed:
+        raise LedgerError(
+            f"{file_of(db)}: the ledger changed while the rules read it ({changed}); nothing was written. Run again"
+        )
+
+
+def _write_reads(db: Database, plan: Plan, run_id: int) -> None:
+    """Record what the rules read of the ledger (``jobbsats show`` lists it)."""
+    if plan.ledger is None or not plan.ledger.reads:
+        return
+    db.table("run_reads").insert_all(
+        {"run_id": run_id, "kind": kind, "ref": ref} for kind, ref in sorted(plan.ledger.reads)
+    )
 
 
 def _write_projects(db: Database, plan: Plan, run_id: int) -> None:
     scenario = plan.scenario
     if not scenario.projects:
         return
-    db["financiers"].insert_all({"run_id": run_id, "id": f.id, "name": f.name} for f in scenario.financiers.values())
+    db.table("financiers").insert_all(
+        {"run_id": run_id, "id": f.id, "name": f.name} for f in scenario.financiers.values()
+    )
     for project in scenario.projects.values():
         spec = plan.periodised_by.get(project.id)
-        db["projects"].insert(
+        db.table("projects").insert(
             {
                 "run_id": run_id,
                 "id": project.id,
@@ -206,7 +228,7 @@ def _write_projects(db: Database, plan: Plan, run_id: int) -> None:
             }
         )
         states = line_states(project, {f.id: f.name for f in scenario.financiers.values()})
-        db["project_financing"].insert_all(
+        db.table("project_financing").insert_all(
             {
                 "run_id": run_id,
                 "project_id": project.id,
@@ -226,7 +248,7 @@ def _write_projects(db: Database, plan: Plan, run_id: int) -> None:
             }
             for line in project.financing
         )
-    db["project_periods"].insert_all(
+    db.table("project_periods").insert_all(
         {"run_id": run_id, "project_id": pid, "line": line, "year": year, "month": month, "amount": amount}
         for (pid, line, year, month), amount in sorted(plan.periods.items())
     )

@@ -12,7 +12,7 @@ from __future__ import annotations
 
 import csv
 import datetime
-from collections.abc import Iterator
+from collections.abc import Iterable, Iterator
 from operator import itemgetter
 from pathlib import Path
 
@@ -92,7 +92,8 @@ class CsvReader:
                         yield RowError(line, str(exc), tuple(row))
                         line = end + 1
                         continue
-                    if all_codes:
+                    codes: Iterable[str]
+                    if pick is not None:
                         codes = map(str.strip, pick(row))
                     else:
                         got = dict(zip(present, (row[index[f]].strip() for f in present), strict=True))

@@ -6,8 +6,8 @@ from decimal import Decimal
 from fractions import Fraction
 from typing import Any
 
+from jobbsats.document import Column
 from jobbsats.money import format_amount, format_count, format_percent
-from jobbsats.report import Column
 
 
 def display(column: Column, value: Any) -> str:

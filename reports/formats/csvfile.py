@@ -12,8 +12,8 @@ from __future__ import annotations
 import csv
 import io
 
+from jobbsats.document import Document, Table
 from jobbsats.files import not_a_formula
-from jobbsats.report import Document, Table
 from jobbsats.reports.formats.cells import raw
 
 

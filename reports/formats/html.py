@@ -13,8 +13,8 @@ from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
 from jobbsats import __version__
+from jobbsats.document import Chart, Document, Table
 from jobbsats.money import KRONOR, format_kr
-from jobbsats.report import Chart, Document, Table
 from jobbsats.reports.formats.cells import display
 
 if TYPE_CHECKING:
@@ -80,8 +80,8 @@ def draw(chart: Chart) -> Markup:
     count = len(chart.series)
     width = 0.8 / max(count, 1)
     # text.parse_math off: a name with $...$ is shown as written, not typeset as mathematics.
-    settings = {"svg.fonttype": "path", "font.size": 9, "svg.hashsalt": "jobbsats", "text.parse_math": False}
-    with plt.rc_context(settings):
+    # (Written out in the call, so the type checker sees each key as one of matplotlib's rc keys.)
+    with plt.rc_context({"svg.fonttype": "path", "font.size": 9, "svg.hashsalt": "jobbsats", "text.parse_math": False}):
         fig, ax = plt.subplots(figsize=(10, 0.5 + 0.45 * max(len(chart.categories), 1) * max(count, 1) * 0.6 + 1.5))
         positions = range(len(chart.categories))
         for i, series in enumerate(chart.series):

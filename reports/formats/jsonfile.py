@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import json
 
-from jobbsats.report import Document, Table
+from jobbsats.document import Document, Table
 from jobbsats.reports.formats.cells import raw
 
 

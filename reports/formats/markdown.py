@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import re
 
-from jobbsats.report import Document, Table
+from jobbsats.document import Document, Table
 from jobbsats.reports.formats.cells import display
 
 _RIGHT = {"money", "int", "percent"}

@@ -21,8 +21,8 @@ from decimal import Decimal
 from fractions import Fraction
 from typing import Any
 
+from jobbsats.document import Column, Document, Table
 from jobbsats.money import SHOWN_IN
-from jobbsats.report import Column, Document, Table
 from jobbsats.reports.formats.cells import display
 
 _SHEET_FORBIDDEN = re.compile(r"\s*[\[\]:*?/\\]+\s*")
@@ -92,7 +92,7 @@ def _write(sheet: Any, r: int, col: int, column: Column, value: Any, styles: _St
         sheet.write_string(r, col, str(value), styles.number("@", total))
     elif column.kind == "money":
         amount = (Decimal(value) / 100 / SHOWN_IN.get(column.shown_in, 1)).normalize()
-        places = max(0, -amount.as_tuple().exponent)  # the decimals of tkr and mnkr
+        places = _places(amount)  # the decimals of tkr and mnkr
         if places and column.shown_in == "kr":
             places = 2  # kronor and öre: 7 930 500,50
         code = "#,##0" + ("." + "0" * places if places else "")
@@ -100,12 +100,20 @@ def _write(sheet: Any, r: int, col: int, column: Column, value: Any, styles: _St
     elif column.kind == "percent":
         share = Fraction(value) / 100
         written = value if isinstance(value, Decimal) else Decimal(share.numerator) / share.denominator * 100
-        places = min(max(0, -written.normalize().as_tuple().exponent), 4)
+        places = min(_places(written.normalize()), 4)
         sheet.write_number(
             r, col, float(share), styles.number("0" + ("." + "0" * places if places else "") + "%", total)
         )
     else:  # int, year
         sheet.write_number(r, col, int(value), styles.number("#,##0" if column.kind == "int" else "0", total))
+
+
+def _places(number: Decimal) -> int:
+    """The decimals ``number`` is written with: 2 for ``Decimal("7930.50")``, 0 for ``Decimal("8E+3")``."""
+    exponent = number.as_tuple().exponent
+    if not isinstance(exponent, int):  # "n", "N" or "F": NaN or infinity, which no cell holds
+        raise ValueError(f"{number} is not a finite number")
+    return max(0, -exponent)
 
 
 class _Styles:

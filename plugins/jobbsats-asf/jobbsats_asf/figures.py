@@ -7,7 +7,7 @@ from collections.abc import Iterable
 from decimal import Decimal
 from fractions import Fraction
 
-from jobbsats.money import round_half_up
+from jobbsats import round_half_up
 
 from jobbsats_asf.indicators import INDICATORS, QuarterRow
 from jobbsats_asf.suppression import Group, mark, suppress
@@ -55,7 +55,8 @@ class Figures:
         # Each indicator and year is a table of its own: no sum crosses them.
         for y in self.years:
             for i in INDICATORS:
-                groups, totals = [], []
+                groups: list[Group[Key]] = []
+                totals: list[Key] = []
                 for p in self.partners[y]:
                     members = tuple((i.key, y, p, q) for q in sorted(self.quarters[(y, p)]))
                     values[(i.key, y, p, None)] = sum(values[m] for m in members)

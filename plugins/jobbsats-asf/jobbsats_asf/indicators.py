@@ -18,7 +18,7 @@ from collections.abc import Collection, Mapping
 from dataclasses import dataclass
 from pathlib import Path
 
-from jobbsats.errors import InputError, Problem
+from jobbsats import InputError, Problem
 
 
 @dataclass(frozen=True)

@@ -6,7 +6,7 @@ from collections.abc import Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from jobbsats.errors import JobbsatsError
+from jobbsats import JobbsatsError
 
 from jobbsats_asf.schema import DEFAULT_SUPPRESS_BELOW
 

@@ -8,8 +8,7 @@ and the agreement's målgrupp, syfte and mål. The counts come from the CSV that
 
 from __future__ import annotations
 
-from jobbsats.ledger.view import LedgerView
-from jobbsats.report import Column, Document, ReportOptions, Table
+from jobbsats import Column, Document, LedgerView, ReportOptions, Table
 
 from jobbsats_asf.figures import Figures, quarter_span, share
 from jobbsats_asf.indicators import INDICATORS, read_indicators

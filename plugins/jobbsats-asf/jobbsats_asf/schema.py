@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from jobbsats.config.schema import TEXT, tables_by_id
+from jobbsats import TEXT, tables_by_id
 
 from jobbsats_asf.indicators import INDICATORS
 

@@ -24,21 +24,24 @@ from __future__ import annotations
 import math
 from collections.abc import Hashable, Mapping, Sequence
 from dataclasses import dataclass
+from typing import Generic, TypeVar
 
 PRIMARY = "primary"
 SECONDARY = "secondary"
 SECONDARY_MARK = ".."
 
+K = TypeVar("K", bound=Hashable)  # a cell's key
+
 
 @dataclass(frozen=True)
-class Group:
+class Group(Generic[K]):
     """Cells that add up to a total: ``values[total] == sum(values[m] for m in members)``."""
 
-    total: Hashable
-    members: tuple[Hashable, ...]
+    total: K
+    members: tuple[K, ...]
 
 
-def suppress(values: Mapping[Hashable, int], groups: Sequence[Group], threshold: int) -> dict[Hashable, str]:
+def suppress(values: Mapping[K, int], groups: Sequence[Group[K]], threshold: int) -> dict[K, str]:
     """The cells to hide, each with why: :data:`PRIMARY` (a small count) or :data:`SECONDARY`."""
     if threshold < 3:
         raise ValueError(f"the threshold must be at least 3, not {threshold}: '<2' would say exactly 1")
@@ -60,8 +63,8 @@ def suppress(values: Mapping[Hashable, int], groups: Sequence[Group], threshold:
 
 
 def exposed_cells(
-    values: Mapping[Hashable, int], groups: Sequence[Group], hidden: Mapping[Hashable, str], threshold: int
-) -> set[Hashable]:
+    values: Mapping[K, int], groups: Sequence[Group[K]], hidden: Mapping[K, str], threshold: int
+) -> set[K]:
     """The ``"<5"`` cells a reader can work out exactly."""
     ranges = possible_ranges(values, groups, hidden, threshold)
     return {k for k, why in hidden.items() if why == PRIMARY and ranges[k][0] == ranges[k][1]}
@@ -75,14 +78,14 @@ def mark(value: int, why: str | None, threshold: int) -> int | str:
 
 
 def possible_ranges(
-    values: Mapping[Hashable, int], groups: Sequence[Group], hidden: Mapping[Hashable, str], threshold: int
-) -> dict[Hashable, tuple[int, int | float]]:
+    values: Mapping[K, int], groups: Sequence[Group[K]], hidden: Mapping[K, str], threshold: int
+) -> dict[K, tuple[int, int | float]]:
     """The smallest and largest value each hidden cell can have, for a reader of the shown table.
 
     The largest is ``math.inf`` where nothing bounds it (a ``".."`` outside any shown total).
     """
-    lo: dict[Hashable, int] = {}
-    hi: dict[Hashable, int | float] = {}
+    lo: dict[K, int] = {}
+    hi: dict[K, int | float] = {}
     for k, v in values.items():
         if k not in hidden:
             lo[k] = hi[k] = v
@@ -95,11 +98,16 @@ def possible_ranges(
     while changed:  # ends: ranges only shrink, by whole numbers, and always hold the true value
         changed = False
         for g in linked:
-            bounds = [(g.total, sum(lo[m] for m in g.members), sum(hi[m] for m in g.members))]
+            # A member's lowest is -inf where another member of the group is unbounded.
+            bounds: list[tuple[K, int | float, int | float]] = [
+                (g.total, sum(lo[m] for m in g.members), sum(hi[m] for m in g.members))
+            ]
             for i, m in enumerate(g.members):
                 others = g.members[:i] + g.members[i + 1 :]
                 bounds.append((m, lo[g.total] - sum(hi[o] for o in others), hi[g.total] - sum(lo[o] for o in others)))
             for k, low, high in bounds:
+                if not isinstance(low, int):  # -inf, which bounds nothing
+                    low = lo[k]
                 low, high = max(lo[k], low), min(hi[k], high)
                 if (low, high) != (lo[k], hi[k]):
                     lo[k], hi[k] = low, high
@@ -108,15 +116,15 @@ def possible_ranges(
 
 
 def _candidates(
-    values: Mapping[Hashable, int], groups: Sequence[Group], hidden: Mapping[Hashable, str], exposed: set
-) -> list[Hashable]:
+    values: Mapping[K, int], groups: Sequence[Group[K]], hidden: Mapping[K, str], exposed: set[K]
+) -> list[K]:
     """Cells that could be hidden next: in the groups around the exposed cells, each group's shown
     members above 0, smallest first (the first of equals first), then its total; if those groups
     have none, the groups around them, and so on."""
     near = set(exposed)
     while True:
         around = [g for g in groups if g.total in near or near.intersection(g.members)]
-        found: list[Hashable] = []
+        found: list[K] = []
         for g in around:
             members = [m for m in g.members if m not in hidden and values[m] > 0]
             found += sorted(members, key=lambda m: values[m])  # sorted is stable: equals keep their order

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from jobbsats.money import format_count, format_percent
+from jobbsats import format_count, format_percent
 
 from jobbsats_asf.figures import Figures, quarter_span, share
 from jobbsats_asf.indicators import INDICATORS

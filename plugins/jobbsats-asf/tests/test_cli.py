@@ -15,7 +15,6 @@ from importlib.metadata import PackageNotFoundError, distribution
 from pathlib import Path
 
 import pytest
-from jobbsats import examples
 
 DATA = Path(__file__).parent / "data"
 NBSP = "\u00a0"
@@ -72,7 +71,7 @@ def test_plugins_lists_asf_and_its_report(tmp_path):
 def test_without_the_plugin(tmp_path):
     db = tmp_path / "ledger.db"
     # The core still runs a scenario without an [asf] section...
-    ran = jobbsats("run", examples.path_of("malmo-2024"), "--db", db, "--quiet", plugins="", cwd=tmp_path)
+    ran = jobbsats("run", "malmo-2024", "--db", db, "--quiet", plugins="", cwd=tmp_path)  # a bundled example
     assert ran.returncode == 0, ran.stderr
     # ...but knows no report iop, and no [asf] section either.
     report = jobbsats("report", "iop", "--db", db, plugins="", cwd=tmp_path)

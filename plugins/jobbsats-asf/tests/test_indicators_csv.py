@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import pytest
-from jobbsats.errors import InputError
+from jobbsats import InputError
 
 from jobbsats_asf.indicators import read_indicators
 
@@ -138,13 +138,13 @@ def test_empty_and_missing_files(tmp_path):
     )
 
 
-def test_the_command_line_names_file_and_line(jobbsats):
+def test_the_command_line_names_file_and_line(ledger, iop):
     text = f"{HEADER}\nmff;2024;1;85;78;9;2\nmff;2024;5;85;78;9;2\nmff;2024;1;85;78;9;2\nxyz;2024;2;1;1;1;1\n"
-    scenario = jobbsats.scenario(text)
-    jobbsats.run(scenario)  # the CSV is read by the report, not by the run
-    result = jobbsats.report()
+    scenario = iop(text)
+    ledger.run(scenario)  # the CSV is read by the report, not by the run
+    result = ledger.invoke("report", "iop")
     assert result.exit_code == 1
-    path = jobbsats.folder / "indikatorer-2024.csv"
+    path = ledger.folder / "indikatorer-2024.csv"
     assert result.output == (
         f"Error: {path}: 3 problems:\n"
         "  - line 3: kvartal must be 1, 2, 3 or 4, not '5'\n"

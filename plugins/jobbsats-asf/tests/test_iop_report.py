@@ -16,9 +16,9 @@ def by_partner(rows: list[dict], **where) -> dict[str, dict]:
     return {r["partner_id"]: r for r in rows if all(r[k] == v for k, v in where.items())}
 
 
-def test_quarters_as_in_the_file(jobbsats):
-    jobbsats.run(jobbsats.scenario())
-    rows = jobbsats.tables()["iop_kvartal"]
+def test_quarters_as_in_the_file(ledger, iop):
+    ledger.run(iop())
+    rows = ledger.tables("iop")["iop_kvartal"]
     assert len(rows) == 6 * 4
     mff = [r for r in rows if r["partner_id"] == "mff"]
     assert [(r["quarter"], r["deltagare"], r["matchning"], r["anstallda"]) for r in mff] == [
@@ -30,9 +30,9 @@ def test_quarters_as_in_the_file(jobbsats):
     assert mff[0]["partner"] == MFF and mff[0]["year"] == 2024
 
 
-def test_years_are_the_sums_of_their_quarters(jobbsats):
-    jobbsats.run(jobbsats.scenario())
-    tables = jobbsats.tables()
+def test_years_are_the_sums_of_their_quarters(ledger, iop):
+    ledger.run(iop())
+    tables = ledger.tables("iop")
     years = by_partner(tables["iop_ar"])
     # MFF: deltagare 85 + 90 + 72 + 95 = 342, matchning 78 + 81 + 70 + 83 = 312, anställda 9 + 11 + 8 + 13 = 41.
     assert {k: years["mff"][k] for k in ("deltagare", "matchning", "anstallda")} == {
@@ -55,9 +55,9 @@ def test_years_are_the_sums_of_their_quarters(jobbsats):
     assert (total["deltagare"], total["matchning"], total["anstallda"], total["studier"]) == (664, 312, 60, 67)
 
 
-def test_goal_attainment(jobbsats):
-    jobbsats.run(jobbsats.scenario())
-    goals = jobbsats.tables()["iop_mal"]
+def test_goal_attainment(ledger, iop):
+    ledger.run(iop())
+    goals = ledger.tables("iop")["iop_mal"]
     # 312 of 300 = 104 %; 41 of 40 = 102,5 %. Only MFF has numeric goals.
     assert [(r["partner_id"], r["indicator_id"], r["outcome"], r["goal"], r["attainment_percent"]) for r in goals] == [
         ("mff", "matchning", 312, 300, "104.0"),
@@ -72,9 +72,9 @@ def test_percent_is_rounded_half_up_to_one_decimal():
     assert share(75, 80) == Decimal("93.8")  # 93,75 %
 
 
-def test_suppressed_cells_in_the_shipped_data(jobbsats):
-    jobbsats.run(jobbsats.scenario())
-    tables = jobbsats.tables()
+def test_suppressed_cells_in_the_shipped_data(ledger, iop):
+    ledger.run(iop())
+    tables = ledger.tables("iop")
     studier = {(r["partner_id"], r["quarter"]): r["studier"] for r in tables["iop_kvartal"]}
     # Botildenborg 2, 6, 9, 7 (= 24): the 2 is small, and 6 must go too, or 24 - 9 - 7 = 2 gives it away.
     assert [studier[("botildenborg", q)] for q in (1, 2, 3, 4)] == ["<5", "..", 9, 7]
@@ -109,31 +109,29 @@ def test_suppressed_cells_in_the_shipped_data(jobbsats):
     assert [anstallda[("roda_korset", q)] for q in (1, 2, 3, 4)] == [0, "<5", 0, "<5"]
 
 
-def test_attainment_never_gives_a_hidden_count_away(jobbsats):
-    scenario = jobbsats.scenario(
+def test_attainment_never_gives_a_hidden_count_away(ledger, iop):
+    scenario = iop(
         None,
         ('purpose = "Yrkesinriktad', 'goals = { studier = 10 }\npurpose = "Yrkesinriktad'),
         ("goals = { matchning = 300, anstallda = 40 }", "goals = { matchning = 300, anstallda = 40, studier = 10 }"),
         ('name = "Botildenborg"', 'name = "Botildenborg"\ngoals = { deltagare = 80 }'),
     )
-    jobbsats.run(scenario)
-    goals = {(r["partner_id"], r["indicator_id"]): r for r in jobbsats.tables()["iop_mal"]}
+    ledger.run(scenario)
+    goals = {(r["partner_id"], r["indicator_id"]): r for r in ledger.tables("iop")["iop_mal"]}
     # Y-alla's 1 is "<5" and MFF's 6 is "..": 1 of 10 or 6 of 10 would give them back, so no percentage.
     assert (goals[("yalla", "studier")]["outcome"], goals[("yalla", "studier")]["attainment_percent"]) == ("<5", "..")
     assert (goals[("mff", "studier")]["outcome"], goals[("mff", "studier")]["attainment_percent"]) == ("..", "..")
     # Botildenborg's 75 deltagare of 80: 93,75 % rounds half up to 93,8 %.
     assert goals[("botildenborg", "deltagare")]["attainment_percent"] == "93.8"
-    text = jobbsats.report("--format", "md").stdout
+    text = ledger.report("iop", fmt="md")
     assert "Y-allas väg till arbete" in text
     assert "Utfall 2024 (kvartal 1–4): färre än 5 till studier av målet 10." in text
     assert "ett dolt antal till studier av målet 10." in text
 
 
-def test_markdown_for_people(jobbsats):
-    jobbsats.run(jobbsats.scenario())
-    result = jobbsats.report()
-    assert result.exit_code == 0, result.output
-    text = result.stdout
+def test_markdown_for_people(ledger, iop):
+    ledger.run(iop())
+    text = ledger.report("iop", fmt="md")  # fails the test unless the report exits 0
     assert text.startswith("# Uppföljning av idéburna offentliga partnerskap (IOP) 2024\n")
     assert f"| 2024 | {MFF} | I matchning | 1–4 | 312 | 300 | 104,0{NBSP}% |" in text
     assert f"| 2024 | {MFF} | Anställda | 1–4 | 41 | 40 | 102,5{NBSP}% |" in text
@@ -149,14 +147,14 @@ def test_markdown_for_people(jobbsats):
     assert "Röda Korset. Målgrupp: Deltagare med flyktingbakgrund" in text
 
 
-def test_part_of_a_year(jobbsats):
+def test_part_of_a_year(ledger, iop):
     lines = [
         "partner;år;kvartal;deltagare;matchning;anställda;studier",
         "mff;2024;1;85;78;9;2",
         "mff;2024;2;90;81;11;1",
     ]
-    jobbsats.run(jobbsats.scenario("\n".join(lines) + "\n"))
-    tables = jobbsats.tables()
+    ledger.run(iop("\n".join(lines) + "\n"))
+    tables = ledger.tables("iop")
     # After two quarters: 78 + 81 = 159 of the year's 300 = 53 %; 9 + 11 = 20 of 40 = 50 %.
     assert [(r["quarters"], r["outcome"], r["attainment_percent"]) for r in tables["iop_mal"]] == [
         ("1–2", 159, "53.0"),
@@ -164,39 +162,38 @@ def test_part_of_a_year(jobbsats):
     ]
     # Partners with no rows are left out of the tables, and their text says so.
     assert {r["partner_id"] for r in tables["iop_ar"]} == {"mff"}
-    assert "Botildenborg. Målgrupp:" in jobbsats.report().stdout
-    assert "Inga indikatorer är rapporterade." in jobbsats.report().stdout
+    assert "Botildenborg. Målgrupp:" in ledger.report("iop", fmt="md")
+    assert "Inga indikatorer är rapporterade." in ledger.report("iop", fmt="md")
 
 
-def test_year_option_and_other_years(jobbsats):
+def test_year_option_and_other_years(ledger, iop):
     data = (DATA / "indikatorer-2024.csv").read_text(encoding="utf-8")
     extra = "".join(f"mff;2023;{q};50;60;7;0\n" for q in (1, 2, 3, 4))
-    jobbsats.run(jobbsats.scenario(data + extra))
-    both = jobbsats.tables()
+    ledger.run(iop(data + extra))
+    both = ledger.tables("iop")
     assert [r["year"] for r in both["iop_ar:totals"]] == [2023, 2024]
     # 2023: 4 x 60 = 240 of 300 = 80 %.
     assert ("mff", 2023, 240, "80.0") in [
         (r["partner_id"], r["year"], r["outcome"], r["attainment_percent"]) for r in both["iop_mal"]
     ]
-    only = jobbsats.tables("--year", "2024")
+    only = ledger.tables("iop", "--year", "2024")
     assert {r["year"] for r in only["iop_kvartal"]} == {2024}
     assert [r["partner"] for r in only["iop_ar:totals"]] == ["Summa 2024"]
 
 
-def test_another_threshold(jobbsats):
-    jobbsats.run(jobbsats.scenario(None, ("suppress_below = 5 ", "suppress_below = 10 ")))
-    tables = jobbsats.tables()
+def test_another_threshold(ledger, iop):
+    ledger.run(iop(None, ("suppress_below = 5 ", "suppress_below = 10 ")))
+    tables = ledger.tables("iop")
     mff = [r["anstallda"] for r in tables["iop_kvartal"] if r["partner_id"] == "mff"]
     # 9, 11, 8, 13 with threshold 10: 9 and 8 are small; <10 + <10 = 41 - 11 - 13 = 17 leaves each 8 or 9.
     assert mff == ["<10", 11, "<10", 13]
-    assert "Antal från 1 till 9 visas som ”<10”" in jobbsats.report().stdout
+    assert "Antal från 1 till 9 visas som ”<10”" in ledger.report("iop", fmt="md")
 
 
-def test_a_run_without_the_section(jobbsats):
-    from jobbsats import examples
-
-    jobbsats.run(examples.path_of("malmo-2024"))
-    result = jobbsats.report()
+def test_a_run_without_the_section(ledger):
+    ran = ledger.invoke("run", "malmo-2024", "--quiet")  # a bundled example, by name
+    assert ran.exit_code == 0, ran.output
+    result = ledger.invoke("report", "iop")
     assert result.exit_code == 1
     assert "run 1's scenario file has no [asf] section" in result.output
     assert "Traceback" not in result.output

@@ -27,12 +27,9 @@ from dataclasses import dataclass, field
 from decimal import Decimal
 from pathlib import Path
 
-from jobbsats.config.projects import to_date
-from jobbsats.config.validator import non_finite, validate, year_key_problem
-from jobbsats.errors import InputError, Problem, key_path
-from jobbsats.money import kronor_to_ore
+from jobbsats import DATE, InputError, Problem, in_units, key_path, to_date, validate
 from jobbsats_stadskontoret import status
-from jobbsats_stadskontoret.schema import AGREEMENTS_FILE_SCHEMA
+from jobbsats_stadskontoret.schema import AGREEMENTS_FILE_SCHEMA, by_year
 
 
 @dataclass(frozen=True)
@@ -103,11 +100,13 @@ def read_agreements(path: Path) -> AgreementsFile:
     except (OSError, UnicodeDecodeError) as exc:
         raise InputError(str(path), [Problem("", f"cannot be read: {exc}")]) from None
     try:
-        # Decimal, never float: amounts must reach kronor_to_ore exactly as written.
+        # Decimal, never float: amounts must reach in_units exactly as written.
         document = tomllib.loads(text, parse_float=Decimal)
     except tomllib.TOMLDecodeError as exc:
         raise InputError(str(path), [Problem("", f"is not valid TOML: {exc}")]) from None
-    problems = list(non_finite(document)) or validate(document, AGREEMENTS_FILE_SCHEMA)
+    problems = validate(document, AGREEMENTS_FILE_SCHEMA)
+    if not problems:
+        document, problems = in_units(document, AGREEMENTS_FILE_SCHEMA)  # every amount in öre, read once
     agreements = {}
     for case, entry in document.get("agreements", {}).items() if not problems else ():
         agreement, found = _agreement(case, entry)
@@ -126,11 +125,9 @@ def _agreement(case: str, entry: dict) -> tuple[Agreement, list[Problem]]:
     start, end = to_date(entry["start"]), to_date(entry["end"])
     if end < start:
         problems.append(Problem(f"{prefix}.end", f"{end} is before the start, {start}"))
-    granted = entry.get("granted")
+    granted = entry.get("granted")  # öre: one amount, or a table by year
     if isinstance(granted, dict):
-        granted = {int(y): kronor_to_ore(v) for y, v in granted.items()}
-    elif granted is not None:
-        granted = kronor_to_ore(granted)
+        granted = {int(y): v for y, v in granted.items()}
     due = entry.get("due")
     if isinstance(due, str):
         try:
@@ -139,8 +136,9 @@ def _agreement(case: str, entry: dict) -> tuple[Agreement, list[Problem]]:
             problems.append(Problem(f"{prefix}.due", str(exc)))
             due = None
     elif isinstance(due, dict):
-        due, found = _dates_by_year(due, f"{prefix}.due")
+        found = validate({"due": due}, {"due": by_year(DATE)}, prefix)
         problems += found
+        due = None if found else {int(year): to_date(day) for year, day in due.items()}
     agreement = Agreement(
         case=case,
         counterpart=entry["counterpart"],
@@ -148,28 +146,13 @@ def _agreement(case: str, entry: dict) -> tuple[Agreement, list[Problem]]:
         end=end,
         granted=granted,
         due=due,
-        reported={int(y): kronor_to_ore(v) for y, v in entry.get("reported", {}).items()},
+        reported={int(y): v for y, v in entry.get("reported", {}).items()},
         received={int(y): to_date(v) for y, v in entry.get("received", {}).items()},
         note=entry.get("note", ""),
     )
     if not problems:
         problems += _years_in_period(agreement)
     return agreement, problems
-
-
-def _dates_by_year(table: dict, prefix: str) -> tuple[dict[int, datetime.date], list[Problem]]:
-    out, problems = {}, []
-    for year, value in table.items():
-        if problem := year_key_problem(year):
-            problems.append(Problem(prefix, problem))
-            continue
-        try:
-            out[int(year)] = to_date(value)
-        except ValueError as exc:
-            problems.append(Problem(key_path(prefix, year), str(exc)))
-    if not table:
-        problems.append(Problem(prefix, "must not be an empty table"))
-    return out, problems
 
 
 def _years_in_period(agreement: Agreement) -> list[Problem]:

@@ -13,8 +13,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from jobbsats.ledger.view import LedgerView
-from jobbsats.report import Column, Document, ReportOptions, Table
+from jobbsats import Column, Document, LedgerView, ReportOptions, Table
 
 SOURCE = "STK-2024-291"  # the tjänsteskrivelse the årshjul comes from
 PROGRAMME = "”Strategiska jobbsatsningar”"  # the seed spells it "jobsatsningar" here; the decision's name is used

@@ -14,10 +14,19 @@ from decimal import Decimal
 from fractions import Fraction
 from pathlib import Path
 
-from jobbsats.errors import InputError, Problem
-from jobbsats.ledger.view import LedgerView
-from jobbsats.money import NBSP, format_kr, format_percent, round_half_up
-from jobbsats.report import Column, Document, ReportOptions, Table
+from jobbsats import (
+    NBSP,
+    Column,
+    Document,
+    InputError,
+    LedgerView,
+    Problem,
+    ReportOptions,
+    Table,
+    format_kr,
+    format_percent,
+    round_half_up,
+)
 from jobbsats_stadskontoret import status
 from jobbsats_stadskontoret.agreements import Agreement, AgreementsFile, read_agreements
 from jobbsats_stadskontoret.grants import Grant, check, pooled, split
@@ -79,6 +88,7 @@ class Avtal:
         # The whole run is checked, not only --year: a file wrong for 2025 is wrong however it is asked.
         problems = check(grants, agreements, ledger.run.id, ledger.years)
         if problems:
+            assert found is not None  # without a file there are no agreements to contradict the run
             raise InputError(str(found.path), problems)
         shown = [g for g in split(grants, agreements) if options.year in (None, g.year)]
         lines = [Line(g, agreements, found) for g in shown]
@@ -192,6 +202,7 @@ class Line:
 
     def row(self) -> dict:
         g = self.grant
+        used = self.reported if self.complete else None  # complete: every agreement reported, so it is known
         return {
             "year": g.year,
             "agreements": ", ".join(g.cases),
@@ -199,8 +210,8 @@ class Line:
             "period": "; ".join(_unique(m.period for m in self.known)),
             "granted_ore": g.amount,
             "reported_ore": self.reported,
-            "difference_ore": g.amount - self.reported if self.complete else None,
-            "used_percent": used_share(self.reported, g.amount) if self.complete else None,
+            "difference_ore": g.amount - used if used is not None else None,
+            "used_percent": used_share(used, g.amount) if used is not None else None,
             "due": " / ".join(_unique(d.isoformat() for d in self.due.values())),
             "received": " / ".join(
                 _unique(
@@ -239,14 +250,16 @@ class Line:
 
     def _used(self) -> str:
         g = self.grant
-        if not self.complete:
-            return "."
         used = self.reported
+        if not self.complete or used is None:  # complete: every agreement reported, so used is known
+            return "."
         if used == g.amount:
             return " och har redovisat hela beloppet som använt."
         if used > g.amount:
             return f" och har redovisat {_kr(used)} som använt, {_kr(used - g.amount)} mer än beviljat."
-        share = format_percent(used_share(used, g.amount))
+        percent = used_share(used, g.amount)
+        assert percent is not None  # 0 <= used < granted here (reported amounts are never negative)
+        share = format_percent(percent)
         return f" och har redovisat {_kr(used)} som använt ({share}); {_kr(g.amount - used)} återstår."
 
     def _report_status(self) -> str:

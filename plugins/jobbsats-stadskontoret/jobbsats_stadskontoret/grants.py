@@ -11,9 +11,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from jobbsats.errors import Problem, key_path
-from jobbsats.ledger.view import AllocationRow
-from jobbsats.money import format_kr
+from jobbsats import AllocationRow, Problem, format_kr, key_path
 from jobbsats_stadskontoret.agreements import Agreement
 
 
@@ -107,9 +105,9 @@ def _part_problems(grant: Grant, agreements: dict[str, Agreement], run_id: int) 
     if total == grant.amount:
         return []
     sum_text = " + ".join(f"{_kr(p)} ({c})" for c, p in given.items())
-    first = agreements[grant.cases[0]]
-    path = f"{first.path}.granted"
-    if isinstance(first.granted, dict):
+    lead = agreements[grant.cases[0]]
+    path = f"{lead.path}.granted"
+    if isinstance(lead.granted, dict):
         path = key_path(path, str(grant.year))
     return [Problem(path, f"{sum_text} = {_kr(total)}, but {where}: the parts must add up to it exactly")]
 
@@ -119,8 +117,9 @@ def split(grants: list[Grant], agreements: dict[str, Agreement]) -> list[Grant]:
     out = []
     for g in grants:
         parts = [agreements[c].part(g.year) if c in agreements else None for c in g.cases]
-        if all(p is not None for p in parts):
-            out += [Grant(g.year, (c,), p, g.allocations) for c, p in zip(g.cases, parts, strict=True)]
+        given = [p for p in parts if p is not None]
+        if len(given) == len(parts):
+            out += [Grant(g.year, (c,), p, g.allocations) for c, p in zip(g.cases, given, strict=True)]
         else:
             out.append(g)
     return out

@@ -6,7 +6,7 @@ or a date is judged exactly as it is in the scenario file itself.
 
 from __future__ import annotations
 
-from jobbsats.config.schema import DATE, MONEY, TEXT
+from jobbsats import DATE, MONEY, TEXT
 
 SECTION = "stadskontoret"
 

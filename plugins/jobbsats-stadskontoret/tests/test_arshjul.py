@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from jobbsats_stadskontoret.arshjul import Arshjul, steps
+from jobbsats_stadskontoret.arshjul import steps
 
 # The årshjul in the tjänsteskrivelse of STK-2024-291 (2024-02-23), sentence by sentence
 # ("jobsatsningar" there is written as the decision names the programme).
@@ -47,9 +47,9 @@ def test_the_steps_are_the_decisions_words_in_its_order():
     assert [s.number for s in steps(2024)] == [1, 2, 3, 4]
 
 
-def test_the_report_for_the_run(folder):
-    folder.run()
-    report = folder.json("arshjul")
+def test_the_report_for_the_run(ledger):
+    ledger.run(ledger.folder / "avtal.toml")
+    report = ledger.report("arshjul")
     rows = [(r["budget_year"], r["step"], r["month"], r["year"], r["cycle"], r["who"]) for r in report["rows"]]
     assert rows == [
         (2024, 1, "november", 2023, "år 1", "Kommunfullmäktige"),
@@ -65,10 +65,10 @@ def test_the_report_for_the_run(folder):
     )
 
 
-def test_another_year_than_the_runs(folder):
-    folder.run()
+def test_another_year_than_the_runs(ledger):
+    ledger.run(ledger.folder / "avtal.toml")
     # The command line takes only the run's years for --year; the report itself takes any.
-    document = folder.build(Arshjul(), year=2026)
+    document = ledger.build("arshjul", year=2026)
     assert [(r["month"], r["year"]) for r in document.tables[0].rows] == [
         ("november", 2025),
         ("därefter", None),
@@ -81,10 +81,9 @@ def test_another_year_than_the_runs(folder):
     )
 
 
-def test_every_year_of_a_longer_run(folder):
-    folder.period_scenario()
-    folder.run("period.toml")
-    rows = folder.json("arshjul")["rows"]
+def test_every_year_of_a_longer_run(ledger, period_scenario):
+    ledger.run(period_scenario)
+    rows = ledger.report("arshjul")["rows"]
     assert [(r["budget_year"], r["year"]) for r in rows if r["step"] == 1] == [(2024, 2023), (2025, 2024), (2026, 2025)]
-    only = folder.json("arshjul", "--year", "2025")["rows"]
+    only = ledger.report("arshjul", "--year", "2025")["rows"]
     assert [r["year"] for r in only] == [2024, None, 2025, 2026]

@@ -12,7 +12,6 @@ from __future__ import annotations
 from decimal import Decimal
 
 from jobbsats_stadskontoret import status
-from jobbsats_stadskontoret.avtal import Avtal
 
 KR = 100  # öre per krona
 NBSP = "\u00a0"
@@ -23,9 +22,9 @@ def by_agreements(report: dict) -> dict[tuple[int, str], dict]:
     return {(r["year"], r["agreements"]): r for r in report["rows"]}
 
 
-def test_split_in_two_agreements(folder):
-    folder.run()
-    report = folder.json("avtal")
+def test_split_in_two_agreements(ledger):
+    ledger.run(ledger.folder / "avtal.toml")
+    report = ledger.report("avtal")
     rows = by_agreements(report)
     assert list(rows) == [(2024, "STK-2023-1150"), (2024, "STK-2023-1149")]
     tillvaxt, level = rows[(2024, "STK-2023-1150")], rows[(2024, "STK-2023-1149")]
@@ -52,9 +51,9 @@ def test_split_in_two_agreements(folder):
     ]
 
 
-def test_summary_paragraphs_in_swedish(folder):
-    folder.run()
-    paragraphs = folder.json("avtal")["paragraphs"]
+def test_summary_paragraphs_in_swedish(ledger):
+    ledger.run(ledger.folder / "avtal.toml")
+    paragraphs = ledger.report("avtal")["paragraphs"]
     assert "avstämt per 2025-03-14" in paragraphs[0]
     assert paragraphs[1] == (
         f"Tillväxt Malmö (STK-2023-1150, avtalsperiod 2024-01-01 – 2026-12-31) beviljades 2{NBSP}450{NBSP}000{NBSP}kr "
@@ -65,20 +64,19 @@ def test_summary_paragraphs_in_swedish(folder):
     assert paragraphs[2].endswith("Återrapporteringen för 2024 är försenad (sista dag 2025-02-28, avstämt 2025-03-14).")
 
 
-def test_markdown_shows_kronor(folder):
-    folder.run()
-    result = folder.cli("report", "avtal", "-f", "md")
-    assert result.exit_code == 0, result.output
+def test_markdown_shows_kronor(ledger):
+    ledger.run(ledger.folder / "avtal.toml")
+    text = ledger.report("avtal", fmt="md")  # fails the test unless the report exits 0
     assert (
         f"| 2024 | STK-2023-1150 | Tillväxt Malmö | 2024-01-01 – 2026-12-31 | 2{NBSP}450{NBSP}000 | "
         f"2{NBSP}412{NBSP}300,50 | 37{NBSP}699,50 | 98,5{NBSP}% | 2025-02-28 | 2025-02-21 | inkommen |"
-    ) in result.stdout
+    ) in text
 
 
-def test_unsplit_allocation_shows_once_with_both_case_numbers(folder):
-    folder.edit((SPLIT, ""), (SPLIT, ""))
-    folder.run()
-    report = folder.json("avtal")
+def test_unsplit_allocation_shows_once_with_both_case_numbers(ledger, edit):
+    edit((SPLIT, ""), (SPLIT, ""))
+    ledger.run(ledger.folder / "avtal.toml")
+    report = ledger.report("avtal")
     [row] = report["rows"]
     assert row["agreements"] == "STK-2023-1150, STK-2023-1149"
     assert row["counterpart"] == "Tillväxt Malmö och Level"
@@ -89,13 +87,13 @@ def test_unsplit_allocation_shows_once_with_both_case_numbers(folder):
     assert "STK-2023-1149 är försenad" in report["paragraphs"][1]
 
 
-def test_unsplit_with_both_reports_in(folder):
-    folder.edit(
+def test_unsplit_with_both_reports_in(ledger, edit):
+    edit(
         (SPLIT, ""),
         (SPLIT, 'reported = { 2024 = "2 387 699,50" }\nreceived = { 2024 = 2025-02-27 }\n'),
     )
-    folder.run()
-    [row] = folder.json("avtal")["rows"]
+    ledger.run(ledger.folder / "avtal.toml")
+    [row] = ledger.report("avtal")["rows"]
     # 2 412 300,50 + 2 387 699,50 = 4 800 000 kr used of 4 900 000: 100 000 kr left,
     # 4 800 000 / 4 900 000 = 97,959... % -> 98,0 %.
     assert row["reported_ore"] == 4_800_000 * KR
@@ -105,42 +103,42 @@ def test_unsplit_with_both_reports_in(folder):
     assert row["received"] == "2025-02-21 / 2025-02-27"
 
 
-def test_without_as_of_the_follow_up_is_on_1_march_of_the_next_year(folder):
-    folder.edit(("as_of = 2025-03-14\n", ""))
-    folder.run()
-    rows = by_agreements(folder.json("avtal"))
+def test_without_as_of_the_follow_up_is_on_1_march_of_the_next_year(ledger, edit):
+    edit(("as_of = 2025-03-14\n", ""))
+    ledger.run(ledger.folder / "avtal.toml")
+    rows = by_agreements(ledger.report("avtal"))
     # 2025-03-01 is after Level's due date, 2025-02-28: late.
     assert rows[(2024, "STK-2023-1149")]["as_of"] == "2025-03-01"
     assert rows[(2024, "STK-2023-1149")]["status"] == "försenad"
     assert rows[(2024, "STK-2023-1150")]["status"] == "inkommen"
 
 
-def test_before_the_due_date_nothing_is_late(folder):
-    folder.edit(("as_of = 2025-03-14", "as_of = 2025-02-10"))
-    folder.run()
-    rows = by_agreements(folder.json("avtal"))
+def test_before_the_due_date_nothing_is_late(ledger, edit):
+    edit(("as_of = 2025-03-14", "as_of = 2025-02-10"))
+    ledger.run(ledger.folder / "avtal.toml")
+    rows = by_agreements(ledger.report("avtal"))
     # Tillväxt Malmö's report came on 2025-02-21, after 2025-02-10: not in yet on that day, and not due.
     tillvaxt = rows[(2024, "STK-2023-1150")]
     assert (tillvaxt["status"], tillvaxt["reported_ore"], tillvaxt["received"]) == ("ej inkommen", None, "")
     assert rows[(2024, "STK-2023-1149")]["status"] == "ej inkommen"
 
 
-def test_a_due_date_of_its_own(folder):
-    folder.edit(("# Level's 2024 report has not come in.", "due = { 2024 = 2025-03-31 }"))
-    folder.run()
-    level = by_agreements(folder.json("avtal"))[(2024, "STK-2023-1149")]
+def test_a_due_date_of_its_own(ledger, edit):
+    edit(("# Level's 2024 report has not come in.", "due = { 2024 = 2025-03-31 }"))
+    ledger.run(ledger.folder / "avtal.toml")
+    level = by_agreements(ledger.report("avtal"))[(2024, "STK-2023-1149")]
     assert (level["due"], level["status"]) == ("2025-03-31", "ej inkommen")
 
 
-def test_a_late_report_is_in_but_said_to_be_late(folder):
-    folder.edit(
+def test_a_late_report_is_in_but_said_to_be_late(ledger, edit):
+    edit(
         (
             "# Level's 2024 report has not come in.",
             'reported = { 2024 = "2 500 000" }\nreceived = { 2024 = 2025-03-05 }',
         )
     )
-    folder.run()
-    report = folder.json("avtal")
+    ledger.run(ledger.folder / "avtal.toml")
+    report = ledger.report("avtal")
     level = by_agreements(report)[(2024, "STK-2023-1149")]
     # 2 450 000 - 2 500 000 = -50 000 kr: more used than granted.
     assert (level["status"], level["difference_ore"]) == ("inkommen", -50_000 * KR)
@@ -148,30 +146,29 @@ def test_a_late_report_is_in_but_said_to_be_late(folder):
     assert "inkom 2025-03-05, efter sista dag 2025-02-28" in report["paragraphs"][2]
 
 
-def test_three_years_and_the_year_option(folder):
-    folder.period_scenario()
-    folder.run("period.toml")
-    rows = by_agreements(folder.json("avtal"))
+def test_three_years_and_the_year_option(ledger, period_scenario):
+    ledger.run(period_scenario)
+    rows = by_agreements(ledger.report("avtal"))
     assert sorted({year for year, _ in rows}) == [2024, 2025, 2026]
     assert all(r["granted_ore"] == 2_450_000 * KR for r in rows.values())
     # 2025's report is due 2026-02-28; as of 2025-03-14 it is simply not in yet.
     assert rows[(2025, "STK-2023-1150")]["status"] == "ej inkommen"
-    only = folder.json("avtal", "--year", "2025")
+    only = ledger.report("avtal", "--year", "2025")
     assert {r["year"] for r in only["rows"]} == {2025}
     assert [t["granted_ore"] for t in only["totals"]] == [4_900_000 * KR]
 
 
-def test_reports_on_years_the_run_does_not_have_are_left_alone(folder):
+def test_reports_on_years_the_run_does_not_have_are_left_alone(ledger, edit):
     # The run has 2024 only; a file kept over the mandate period may already hold 2025.
-    folder.edit(('reported = { 2024 = "2 412 300,50 kr" }', 'reported = { 2024 = "2 412 300,50 kr", 2025 = 1 }'))
-    folder.run()
-    assert {r["year"] for r in folder.json("avtal")["rows"]} == {2024}
+    edit(('reported = { 2024 = "2 412 300,50 kr" }', 'reported = { 2024 = "2 412 300,50 kr", 2025 = 1 }'))
+    ledger.run(ledger.folder / "avtal.toml")
+    assert {r["year"] for r in ledger.report("avtal")["rows"]} == {2024}
 
 
-def test_without_a_stadskontoret_section(folder):
-    folder.edit(('[stadskontoret]\nagreements = "avtal-2024.toml"\n', ""), name="avtal.toml")
-    folder.run()
-    report = folder.json("avtal")
+def test_without_a_stadskontoret_section(ledger, edit):
+    edit(('[stadskontoret]\nagreements = "avtal-2024.toml"\n', ""), name="avtal.toml")
+    ledger.run(ledger.folder / "avtal.toml")
+    report = ledger.report("avtal")
     [row] = report["rows"]
     # What the ledger knows: the grant, and a report due by default and not in by 1 March 2025.
     assert (row["agreements"], row["counterpart"], row["granted_ore"]) == (
@@ -183,23 +180,24 @@ def test_without_a_stadskontoret_section(folder):
     assert "anger ingen avtalsfil" in report["paragraphs"][0]
 
 
-def test_a_run_without_agreements(folder):
-    folder.write(
-        "plain.toml",
-        (folder.path / "avtal.toml")
+def test_a_run_without_agreements(ledger):
+    plain = ledger.folder / "plain.toml"
+    plain.write_text(
+        (ledger.folder / "avtal.toml")
         .read_text(encoding="utf-8")
         .replace('agreements = ["STK-2023-1150", "STK-2023-1149"]\n', "")
         .replace('[stadskontoret]\nagreements = "avtal-2024.toml"\n', ""),
+        encoding="utf-8",
     )
-    folder.run("plain.toml")
-    report = folder.json("avtal")
+    ledger.run(plain)
+    report = ledger.report("avtal")
     assert report["rows"] == [] and report["totals"] == []
     assert report["paragraphs"][0].endswith("Körningen beviljar inga medel under avtal.")
 
 
-def test_the_report_is_built_without_the_command_line_too(folder):
-    folder.run()
-    document = folder.build(Avtal())
+def test_the_report_is_built_without_the_command_line_too(ledger):
+    ledger.run(ledger.folder / "avtal.toml")
+    document = ledger.build("avtal")
     assert [t.name for t in document.tables] == ["avtal"]
     assert sum(r["granted_ore"] for r in document.tables[0].rows) == 4_900_000 * KR
 

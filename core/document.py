@@ -1,18 +1,14 @@
-"""What a report plugin and an output format are.
+"""What a report produces: a :class:`Document` of titled tables, paragraphs and charts.
 
-A report turns the ledger into a :class:`Document`: titled tables of rows plus
-paragraphs of text. It never sees SQL nor a file format. An output format turns
-any document into a file's contents. So a department writes a report once and
-gets Markdown, CSV and JSON (and whatever formats other plugins add) for free.
+A report never sees SQL nor a file format; an output format turns any document
+into a file's contents. So a department writes a report once and gets Markdown,
+CSV, JSON, XLSX and HTML (and whatever formats other plugins add) for free.
 """
 
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from typing import TYPE_CHECKING, Any, Protocol, runtime_checkable
-
-if TYPE_CHECKING:
-    from jobbsats.ledger.view import LedgerView
+from typing import Any
 
 COLUMN_KINDS = ("text", "money", "int", "year", "percent")
 
@@ -105,36 +101,3 @@ class Document:
     def data_tables(self) -> list[Table]:
         """The tables that hold data of their own (not ``derived``): what machine formats write."""
         return [t for t in self.tables if not t.derived]
-
-
-@dataclass(frozen=True)
-class ReportOptions:
-    """What the user asked for on the command line."""
-
-    year: int | None = None
-    quarters: bool = False  # break years into calendar quarters, where a report can
-
-
-@runtime_checkable
-class Report(Protocol):
-    """The interface of a report plugin."""
-
-    name: str
-    description: str
-
-    def build(self, ledger: LedgerView, options: ReportOptions) -> Document:
-        """Read what you need from ``ledger`` (one run of it) and return a document."""
-        ...
-
-
-@runtime_checkable
-class OutputFormat(Protocol):
-    """The interface of an output format (``md``, ``csv``, ``json``, ...)."""
-
-    name: str
-    extension: str
-    binary: bool
-
-    def render(self, document: Document) -> str | bytes:
-        """The whole file's contents for ``document`` (``bytes`` when ``binary``)."""
-        ...

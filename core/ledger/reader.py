@@ -1,0 +1,166 @@
+"""What a rule may read of the ledger: the same scenario's earlier runs and its current utfall.
+
+A rule that carries last year's unspent money over needs last year's budget and
+what was booked against it. It gets them through ``context.ledger``, a
+:class:`LedgerReader`, which opens the ledger only when first asked (most rules
+never ask) and remembers every run and import batch it read: the run records
+them (``jobbsats show`` lists them), and refuses to be written if any of them
+stopped being current while the rules were computed.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import TYPE_CHECKING
+
+if TYPE_CHECKING:
+    from sqlite_utils import Database
+
+# A read, as recorded with the run: ("run", id) or ("batch", id).
+Read = tuple[str, int]
+
+
+def opener(path: Path) -> Callable[[], Database | None]:
+    """Opens the ledger at ``path`` for reading when a rule first asks; None when there is none yet."""
+
+    def connect() -> Database | None:
+        if not path.exists():
+            return None
+        from jobbsats.ledger import open_ledger
+
+        return open_ledger(path, must_exist=True)
+
+    return connect
+
+
+@dataclass
+class LedgerReader:
+    """Read-only sums of the ledger for the scenario named ``scenario``, in each fund's unit.
+
+    Amounts are integers: öre for a fund in kronor, whole units for a fund that
+    counts something else. ``None`` means the ledger holds nothing to answer with
+    (no run for that year, no utfall imported for it): never read it as zero.
+    """
+
+    scenario: str
+    connect: Callable[[], Database | None]
+    reads: set[Read] = field(default_factory=set)
+    _runs_for: dict[int, int | None] = field(default_factory=dict, init=False, repr=False)
+    _batches: list[int] | None = field(default=None, init=False, repr=False)
+    _db: Database | None = field(default=None, init=False, repr=False)
+    _opened: bool = field(default=False, init=False, repr=False)
+
+    def _ledger(self) -> Database | None:
+        if not self._opened:
+            self._db, self._opened = self.connect(), True
+        return self._db
+
+    def run_for(self, year: int) -> int | None:
+        """The newest run of this scenario that decided a total for ``year``: that year's current budget."""
+        db = self._ledger()
+        if db is None:
+            return None
+        row = db.execute(
+            """select max(r.id) from runs r join fund_totals t on t.run_id = r.id
+               where r.scenario = ? and t.year = ? and t.total is not null""",
+            [self.scenario, year],
+        ).fetchone()
+        found = row[0] if row and row[0] is not None else None
+        self._runs_for.setdefault(year, found)
+        return found
+
+    def budget(
+        self, year: int, *, fund: str | None = None, recipient: str | None = None, purpose: str | None = None
+    ) -> int | None:
+        """What ``year``'s current run gave (``recipient``: what it got less what it passed on), or None without a run.
+
+        :param fund: only from this fund
+        :param recipient: only this recipient's money, net of what it passed on to others
+        :param purpose: only lines with this purpose ("Ung i sommar"); ``""`` for the fund's own purpose
+        """
+        run_id = self.run_for(year)
+        if run_id is None:
+            return None
+        db = self._ledger()
+        assert db is not None  # run_for found a run in it
+        from jobbsats.ledger.chain import check_run
+
+        check_run(db, run_id)  # figures changed behind jobbsats's back are never read
+        self.reads.add(("run", run_id))
+        where: list[str] = ["run_id = ?", "year = ?"]
+        params: list[int | str] = [run_id, year]
+        if fund is not None:
+            where.append("fund_id = ?")
+            params.append(fund)
+        if purpose is not None:
+            where.append("coalesce(label, '') = ?")
+            params.append(purpose)
+        sql = f"select to_id, from_id, amount from allocations where {' and '.join(where)}"
+        total = 0
+        for to_id, from_id, amount in db.execute(sql, params).fetchall():
+            if recipient is None:
+                total += amount if from_id is None else 0  # money passed on left the fund once
+            else:
+                total += amount if to_id == recipient else 0
+                total -= amount if from_id == recipient else 0
+        return total
+
+    def current_batches(self) -> list[int]:
+        """The scenario's import batches that no later batch supersedes, oldest first."""
+        db = self._ledger()
+        if db is None:
+            return []
+        sql = """select b.id from import_batches b
+                 where b.scenario = ? and not exists (select 1 from batch_supersedes s where s.superseded_id = b.id)
+                 order by b.id"""
+        batches = [batch for (batch,) in db.execute(sql, [self.scenario]).fetchall()]
+        if self._batches is None:
+            self._batches = batches
+        return batches
+
+    def utfall(
+        self, year: int, *, month: int | None = None, fund: str | None = None, recipient: str | None = None
+    ) -> int | None:
+        """What the current batches booked in ``year`` (or one month of it), or None when none books that year."""
+        batches = self.current_batches()
+        if not batches:
+            return None
+        db = self._ledger()
+        assert db is not None
+        self.reads.update(("batch", b) for b in batches)
+        marks = ", ".join("?" * len(batches))
+        booked = db.execute(
+            f"select exists (select 1 from utfall where batch_id in ({marks}) and year = ?)", [*batches, year]
+        ).fetchone()[0]
+        if not booked:
+            return None
+        where = [f"batch_id in ({marks})", "year = ?"]
+        params: list[int | str] = [*batches, year]
+        wanted: tuple[tuple[str, int | str | None], ...] = (
+            ("month", month),
+            ("fund_id", fund),
+            ("recipient_id", recipient),
+        )
+        for column, value in wanted:
+            if value is not None:
+                where.append(f"{column} = ?")
+                params.append(value)
+        sql = f"select coalesce(sum(amount), 0) from utfall where {' and '.join(where)}"
+        return int(db.execute(sql, params).fetchone()[0])
+
+    def changed_in(self, db: Database) -> str | None:
+        """What the ledger ``db`` (about to be written) holds now that differs from what was read, or None."""
+        now = LedgerReader(self.scenario, lambda: db)
+        for year, run_id in sorted(self._runs_for.items()):
+            if now.run_for(year) != run_id:
+                return f"the current run for {year} is now {now.run_for(year)}, not {run_id}"
+        if self._batches is not None and now.current_batches() != self._batches:
+            return "the current import batches changed"
+        return None
+
+    def close(self) -> None:
+        if self._db is not None:
+            self._db.conn.close()
+            self._db = None

@@ -1,0 +1,86 @@
+"""Helpers for writing rules: reading years, checking recipients, the keys of a rule that rounds."""
+
+from __future__ import annotations
+
+import re
+from typing import Any
+
+from jobbsats.allocation import Allocation, RuleResult
+from jobbsats.errors import Problem, key_path, shorten
+from jobbsats.scenario import RuleSpec, Scenario
+
+
+def unknown_recipient(rid: str, path: str, scenario: Scenario) -> Problem:
+    """The problem for a recipient id the scenario does not define, listing the ones it does."""
+    known = sorted(scenario.recipients)
+    listed = ", ".join(known[:20]) + (", ..." if len(known) > 20 else "")
+    return Problem(path, f"unknown recipient {shorten(rid)!r} (recipients: {listed})")
+
+
+_SPAN = re.compile(r"^\s*(\d{4})\s*(?:[-\u2013]\s*(\d{4})\s*)?$")
+
+
+def years_of(value: Any) -> list[int] | None:
+    """Read ``years`` from a line: 2024, "2024-2026", "2024 - 2026" or [2024, 2025]; None if not given.
+
+    Raises :class:`ValueError` with a readable reason for anything else.
+    """
+    if value is None:
+        return None
+    if isinstance(value, bool):
+        raise ValueError("must be a year or a span of years, not true/false")
+    if isinstance(value, int):
+        years = [value]
+    elif isinstance(value, list):
+        if not value:
+            raise ValueError("must not be an empty list")
+        if not all(isinstance(v, int) and not isinstance(v, bool) for v in value):
+            raise ValueError("must be a list of years written as whole numbers, such as [2024, 2025]")
+        years = sorted(set(value))
+    elif isinstance(value, str) and (m := _SPAN.match(value)):
+        first, last = int(m.group(1)), int(m.group(2) or m.group(1))
+        if last < first:
+            raise ValueError(f"{value!r}: the span ends before it starts")
+        years = list(range(first, last + 1))
+    else:
+        shown = repr(value) if isinstance(value, str) else str(value)
+        raise ValueError(f'{shown} is not a year or a span like "2024-2026"')
+    if not all(1900 <= y <= 2200 for y in years):
+        raise ValueError(f"{value!r}: years must be between 1900 and 2200")
+    return years
+
+
+def rounding_problems(spec: RuleSpec) -> list[Problem]:
+    """``round_to`` (already in the fund's unit) must be more than 0."""
+    value = spec.config.get("round_to")
+    if value is not None and value <= 0:
+        return [Problem(f"{spec.path}.round_to", "must be more than 0")]
+    return []
+
+
+def unknown_recipients(spec: RuleSpec, key: str, scenario: Scenario) -> list[Problem]:
+    """A problem for every id in the table ``key`` of the rule's entry that is not a recipient."""
+    return [
+        unknown_recipient(rid, key_path(f"{spec.path}.{key}", rid), scenario)
+        for rid in spec.config[key]
+        if rid not in scenario.recipients
+    ]
+
+
+def shares_result(spec: RuleSpec, key: str, shares: list[int], split: int, unit: int) -> RuleResult:
+    """The result of a rule that gave each id of its table ``key`` a share of ``split``.
+
+    Each share is an allocation from the config line of its id; any difference
+    between the shares and ``split`` (per-line rounding) is declared with it.
+    """
+    return RuleResult(
+        allocations=[
+            Allocation(
+                to=rid, amount=share, source=key_path(f"{spec.path}.{key}", rid), label=spec.config.get("purpose", "")
+            )
+            for rid, share in zip(spec.config[key], shares, strict=True)
+        ],
+        split=split,
+        rounding_difference=sum(shares) - split,
+        rounding_unit=unit,
+    )

@@ -1,0 +1,110 @@
+"""The public API: one import, listed in ``__all__``, documented, versioned, and the only thing plugins use."""
+
+from __future__ import annotations
+
+import re
+import subprocess
+import sys
+from pathlib import Path
+from types import SimpleNamespace
+
+import pytest
+
+import jobbsats
+from jobbsats import plugins
+from jobbsats.errors import PluginError
+
+REPO = Path(__file__).resolve().parent.parent
+
+
+def test_import_jobbsats_lists_the_api_in_a_new_process():
+    out = subprocess.run(
+        [sys.executable, "-c", "import jobbsats, sys; print(jobbsats.__all__); print('pluggy' in sys.modules)"],
+        capture_output=True,
+        text=True,
+        check=True,
+        cwd=REPO / "tests",
+    ).stdout.splitlines()
+    listed = eval(out[0])  # a list of names, printed by Python itself
+    for name in ("hookimpl", "FundRule", "ProjectRule", "Allocation", "RuleResult", "Report", "Document", "MONEY"):
+        assert name in listed
+    assert out[1] == "False", "import jobbsats must stay light: the names load on first use"
+
+
+def test_every_public_name_resolves_and_no_private_one_does():
+    for name in jobbsats.__all__:
+        assert getattr(jobbsats, name) is not None, name
+    with pytest.raises(AttributeError):
+        jobbsats.kronor_to_ore  # noqa: B018 - the kronor helper a rule could misuse is not public
+    assert len(set(jobbsats.__all__)) == len(jobbsats.__all__)
+
+
+def test_the_reference_page_is_the_api_as_it_is():
+    written = (REPO / "docs" / "api.md").read_text(encoding="utf-8")
+    made = subprocess.run(
+        [sys.executable, str(REPO / "docs" / "api.py")], capture_output=True, text=True, check=True
+    ).stdout
+    assert written == made, "docs/api.md is stale: run `python docs/api.py > docs/api.md`"
+    headed = re.findall(r"^### `([^`]+)`$", written, re.M)
+    assert sorted(headed) == sorted(jobbsats.__all__)
+
+
+# What counts as reaching past the API: a submodule imported in any spelling.
+_SUBMODULE = re.compile(r"^\s*(?:import\s+jobbsats\.\w|from\s+jobbsats\.\w[\w.]*\s+import\b)", re.M)
+_FROM_JOBBSATS = re.compile(r"^\s*from\s+jobbsats\s+import\s+(\([^)]*\)|[^\n#]+)", re.M)
+
+
+def reaches_past_the_api(source: str) -> list[str]:
+    """The imports in ``source`` that name a jobbsats submodule or a name outside ``jobbsats.__all__``."""
+    found = [m.group(0).strip() for m in _SUBMODULE.finditer(source)]
+    for m in _FROM_JOBBSATS.finditer(source):
+        names = [n.split(" as ")[0].strip() for n in m.group(1).strip("()").replace("\n", " ").split(",")]
+        found += [f"from jobbsats import {n}" for n in names if n and n not in jobbsats.__all__]
+    return found
+
+
+def test_the_checker_finds_each_spelling_of_a_submodule_import():
+    assert reaches_past_the_api("import jobbsats\nfrom jobbsats import Allocation, MONEY\n") == []
+    for bad in (
+        "from jobbsats.money import parse_kronor",
+        "import jobbsats.rules",
+        "    from jobbsats.ledger.view import LedgerView",
+        "from jobbsats import plugins",
+        "from jobbsats import (\n    Allocation,\n    registry,\n)",
+    ):
+        assert reaches_past_the_api(bad), bad
+
+
+def _plugin_sources() -> dict[str, str]:
+    tracked = subprocess.run(
+        ["git", "ls-files", "plugins", "core/scaffold"], capture_output=True, text=True, check=True, cwd=REPO
+    ).stdout.split()
+    sources = {
+        path: (REPO / path).read_text(encoding="utf-8")
+        for path in tracked
+        if path.endswith((".py", ".tmpl")) and (REPO / path).exists()
+    }
+    contributing = (REPO / "CONTRIBUTING.md").read_text(encoding="utf-8")
+    for i, block in enumerate(re.findall(r"```python\n(.*?)```", contributing, re.S)):
+        sources[f"CONTRIBUTING.md python block {i + 1}"] = block
+    return sources
+
+
+def test_plugins_templates_and_the_tutorial_use_only_the_api():
+    sources = _plugin_sources()
+    assert any(p.startswith("plugins/") for p in sources) and any(p.endswith(".tmpl") for p in sources)
+    offending = {path: found for path, source in sources.items() if (found := reaches_past_the_api(source))}
+    assert offending == {}
+
+
+def test_a_plugin_that_needs_a_newer_api_is_refused_by_name():
+    major, minor = (int(p) for p in jobbsats.API_VERSION.split("."))
+    newer = SimpleNamespace(requires_api=f"{major}.{minor + 1}")
+    with pytest.raises(PluginError) as caught:
+        plugins.add_plugin(newer, "from_the_future", "2.0")
+    message = str(caught.value)
+    assert "'from_the_future'" in message
+    assert f"{major}.{minor + 1}" in message and jobbsats.API_VERSION in message
+    plugins.add_plugin(SimpleNamespace(requires_api=jobbsats.API_VERSION), "of_today")  # the same version is fine
+    with pytest.raises(PluginError, match=f"needs jobbsats plugin API {major + 1}.0"):
+        plugins.add_plugin(SimpleNamespace(requires_api=f"{major + 1}.0"), "next_major")
