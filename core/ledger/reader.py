@@ -150,6 +150,11 @@ class LedgerReader:
         sql = f"select coalesce(sum(amount), 0) from utfall where {' and '.join(where)}"
         return int(db.execute(sql, params).fetchone()[0])
 
+    @property
+    def asked(self) -> bool:
+        """Whether a rule asked anything (even what turned out not to be there)."""
+        return bool(self._runs_for) or self._batches is not None
+
     def changed_in(self, db: Database) -> str | None:
         """What the ledger ``db`` (about to be written) holds now that differs from what was read, or None."""
         now = LedgerReader(self.scenario, lambda: db)

@@ -188,7 +188,8 @@ def _write(db: Database, plan: Plan, versions: dict[str, str]) -> int:
 
 def _refuse_stale_reads(db: Database, plan: Plan) -> None:
     """A run whose rules read runs or batches that are no longer current is not written."""
-    changed = plan.ledger.changed_in(db) if plan.ledger is not None and plan.ledger.reads else None
+    # Asked counts, not only what was found: a run for a year that had none may have come since.
+    changed = plan.ledger.changed_in(db) if plan.ledger is not None and plan.ledger.asked else None
     if changed:
         raise LedgerError(
             f"{file_of(db)}: the ledger changed while the rules read it ({changed}); nothing was written. Run again"
