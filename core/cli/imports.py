@@ -66,6 +66,7 @@ def utfall(
         click.echo(note, err=True)
     registry = get_registry()
     scenario = load_scenario(path, registry)
+    _check_purposes(scenario, registry, db)
     source = inspect(file)
     show = not quiet and sys.stderr.isatty()
     with click.progressbar(length=source.size, label="Importing utfall", file=sys.stderr, hidden=not show) as bar:
@@ -109,3 +110,26 @@ def utfall(
     if summary.rejected_rows:
         lines.append(f"  {rows(summary.rejected_rows)} left out as bad and written to {rejects}.")
     click.echo("\n".join(lines), err=True)
+
+
+def _check_purposes(scenario, registry, db: Path) -> None:
+    """A purpose the mapping names must be one the scenario's allocations from that fund have."""
+    from jobbsats.config.utfall import purpose_problems
+    from jobbsats.engine import compute
+    from jobbsats.errors import InputError
+    from jobbsats.ledger.reader import LedgerReader, opener
+
+    if not any("purpose" in entry for entry in scenario.utfall.get("map", [])):
+        return
+    ledger = LedgerReader(scenario.name, opener(db))
+    try:
+        plan = compute(scenario, registry, ledger=ledger)
+    finally:
+        ledger.close()
+    purposes: dict[str, set[str]] = {}
+    for planned in plan.allocations:
+        if planned.allocation.label:
+            purposes.setdefault(planned.fund, set()).add(planned.allocation.label)
+    problems = purpose_problems(scenario.utfall, purposes)
+    if problems:
+        raise InputError(scenario.source, problems)

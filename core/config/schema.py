@@ -156,6 +156,8 @@ CORE_SCHEMA: dict = {
                         "fund": TEXT,
                         "project": TEXT,
                         "recipient": TEXT,
+                        # Which of the fund's purposes the rows are ("Ung i sommar"); none: the fund's own.
+                        "purpose": TEXT,
                     },
                 },
             },

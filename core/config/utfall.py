@@ -8,6 +8,25 @@ from jobbsats.rulekit import unknown_recipient
 from jobbsats.scenario import Scenario
 
 
+def purpose_problems(section: dict, purposes: dict[str, set[str]]) -> list[Problem]:
+    """A map entry's ``purpose`` must be one the allocations from its fund have (``purposes``: by fund id)."""
+    problems = []
+    for i, entry in enumerate(section.get("map", [])):
+        if "purpose" not in entry or "fund" not in entry:
+            continue
+        known = purposes.get(entry["fund"], set())
+        if entry["purpose"] not in known:
+            listed = ", ".join(repr(p) for p in sorted(known)) or "none"
+            problems.append(
+                Problem(
+                    f"utfall.map[{i}].purpose",
+                    f"no allocation from fund {entry['fund']!r} has the purpose {entry['purpose']!r} "
+                    f"(its purposes: {listed})",
+                )
+            )
+    return problems
+
+
 def check_utfall(section: dict, scenario: Scenario) -> list[Problem]:
     """Every recipient, fund and project the mapping names must exist in the file."""
     problems = []
@@ -32,6 +51,8 @@ def check_utfall(section: dict, scenario: Scenario) -> list[Problem]:
         if "project" in entry and entry["project"] not in scenario.projects:
             known = ", ".join(scenario.projects) or "none"
             problems.append(Problem(f"{path}.project", f"unknown project {entry['project']!r} (projects: {known})"))
+        if "purpose" in entry and "fund" not in entry:
+            problems.append(Problem(f"{path}.purpose", "is a purpose of a fund's money: name the fund too"))
         if "recipient" in entry and entry["recipient"] not in scenario.recipients:
             problems.append(unknown_recipient(entry["recipient"], f"{path}.recipient", scenario))
     return problems

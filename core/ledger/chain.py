@@ -39,7 +39,7 @@ from sqlite_utils import Database
 
 from jobbsats.errors import LedgerError
 from jobbsats.ledger.guards import missing_guards
-from jobbsats.ledger.tables import RUN_TABLES, SOMETIMES_RUN_TABLES, UTFALL_COLUMNS, file_of
+from jobbsats.ledger.tables import RUN_TABLES, SOMETIMES_RUN_TABLES, UTFALL_COLUMNS, UTFALL_PURPOSE, file_of
 
 GENESIS = "0" * 64
 _NAMES = {"run": "run", "batch": "import batch"}
@@ -72,6 +72,12 @@ def batch_digests(db: Database, batch_id: int, utfall_sha256: str) -> dict[str, 
     }
 
 
+def canonical(rows: list[tuple]) -> list[tuple]:
+    """Rows of :data:`UTFALL_COLUMNS` and a purpose as they are hashed: the purpose only where it is set,
+    so rows booked before purposes existed (and rows without one) hash as they always did."""
+    return [row if row[-1] is not None else row[:-1] for row in rows]
+
+
 class UtfallHasher:
     """The running sha256 of booked rows, fed chunk by chunk as the import writes them."""
 
@@ -79,7 +85,8 @@ class UtfallHasher:
         self._hash = hashlib.sha256()
 
     def add(self, rows: list[tuple]) -> None:
-        """Add rows (tuples of :data:`UTFALL_COLUMNS`, in the order they are inserted)."""
+        """Add rows (tuples of :data:`UTFALL_COLUMNS`, or those and a purpose as :func:`canonical` makes
+        them), in the order they are inserted."""
         if rows:
             self._hash.update(memoryview(marshal.dumps(rows, _MARSHAL_VERSION))[_LIST_HEADER:])
 
@@ -90,9 +97,12 @@ class UtfallHasher:
 def utfall_digests(db: Database) -> dict[int, str]:
     """Every batch's booked rows hashed, by batch id, in one pass over the table."""
     hashers: dict[int, UtfallHasher] = {}
-    cursor = db.execute(f"select {', '.join(UTFALL_COLUMNS)} from utfall order by rowid")
+    # Migration 0006 hashes the batches before 0008 adds the purpose: read it only where it is.
+    columns = {row[1] for row in db.execute("pragma table_info(utfall)")}
+    purpose = UTFALL_PURPOSE if UTFALL_PURPOSE in columns else "null"
+    cursor = db.execute(f"select {', '.join(UTFALL_COLUMNS)}, {purpose} from utfall order by rowid")
     while rows := cursor.fetchmany(_SCAN):
-        for batch_id, group in itertools.groupby(rows, key=lambda row: row[0]):
+        for batch_id, group in itertools.groupby(canonical(rows), key=lambda row: row[0]):
             if batch_id not in hashers:
                 hashers[batch_id] = UtfallHasher()
             hashers[batch_id].add(list(group))

@@ -326,3 +326,11 @@ def run_reads(db: Database) -> None:
     )
     db.execute(refuse("update", "run_reads"))
     db.execute(refuse("delete", "run_reads"))
+
+
+# Booked rows say which of the fund's purposes they are ("Ung i sommar"), when the mapping says so.
+# NULL is the fund's own purpose, and every row booked before; the chain hashes the column only
+# where it is set, so those rows keep their hashes.
+@migrations(name="0008_utfall_purpose")
+def utfall_purpose(db: Database) -> None:
+    db.execute("ALTER TABLE utfall ADD COLUMN purpose TEXT")

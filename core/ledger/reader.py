@@ -121,9 +121,18 @@ class LedgerReader:
         return batches
 
     def utfall(
-        self, year: int, *, month: int | None = None, fund: str | None = None, recipient: str | None = None
+        self,
+        year: int,
+        *,
+        month: int | None = None,
+        fund: str | None = None,
+        recipient: str | None = None,
+        purpose: str | None = None,
     ) -> int | None:
-        """What the current batches booked in ``year`` (or one month of it), or None when none books that year."""
+        """What the current batches booked in ``year`` (or one month of it), or None when none books that year.
+
+        :param purpose: only rows the mapping gave this purpose; ``""`` for the fund's own
+        """
         batches = self.current_batches()
         if not batches:
             return None
@@ -147,6 +156,9 @@ class LedgerReader:
             if value is not None:
                 where.append(f"{column} = ?")
                 params.append(value)
+        if purpose is not None:
+            where.append("coalesce(purpose, '') = ?")
+            params.append(purpose)
         sql = f"select coalesce(sum(amount), 0) from utfall where {' and '.join(where)}"
         return int(db.execute(sql, params).fetchone()[0])
 

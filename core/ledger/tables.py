@@ -28,7 +28,8 @@ RUN_TABLES = (
 # Their digest joins a run's entry only then, so runs sealed before such a table existed still match;
 # rows added later to a run that had none change its digest all the same.
 SOMETIMES_RUN_TABLES = ("run_reads",)
-# A booked row as the import writes it and the hash reads it.
+# A booked row as the import writes it and the hash reads it; then its purpose (migration 0008), which
+# joins the hashed row only when it is set (see jobbsats.ledger.chain.canonical).
 UTFALL_COLUMNS = (
     "batch_id",
     "line",
@@ -45,6 +46,7 @@ UTFALL_COLUMNS = (
     "amount",
     "text",
 )
+UTFALL_PURPOSE = "purpose"
 # The ledger is append-only (Bokföringslagen 5 kap.: corrections are new entries): SQLite itself
 # refuses to change or remove a row once written. A correction is a new run, or an import batch
 # that supersedes an earlier one. The one write after an insert is an import batch's own counts,

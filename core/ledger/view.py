@@ -207,6 +207,7 @@ class UtfallSum:
     project: str | None
     amount: int
     rows: int
+    purpose: str = ""  # the fund's purpose the rows were mapped to ("Ung i sommar"); "": the fund's own
 
 
 class LedgerView:
@@ -361,14 +362,15 @@ class LedgerView:
         current = [b.id for b in self.batches if b.superseded_by is None and b.scenario == self.run.scenario]
         marks = ", ".join("?" * len(current)) or "null"
         sql = f"""select year, {quarter} as quarter, recipient_id, fund_id, project_id,
-                         sum(amount) as amount, count(*) as n
+                         sum(amount) as amount, count(*) as n, coalesce(purpose, '') as purpose
                   from utfall
                   where batch_id in ({marks})
                   {"and year = ?" if year is not None else ""}
-                  group by year, quarter, recipient_id, fund_id, project_id
+                  group by year, quarter, recipient_id, fund_id, project_id, purpose
                   order by year, quarter, recipient_id"""
         params = [*current, *([year] if year is not None else [])]
-        return [UtfallSum(r[0], r[1], r[2], r[3], r[4], r[5], r[6]) for r in self._db.execute(sql, params).fetchall()]
+        rows = self._db.execute(sql, params).fetchall()
+        return [UtfallSum(r[0], r[1], r[2], r[3], r[4], r[5], r[6], r[7]) for r in rows]
 
     @property
     def years(self) -> list[int]:

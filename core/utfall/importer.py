@@ -25,7 +25,8 @@ from sqlite_utils import Database
 from jobbsats import __version__
 from jobbsats.errors import InputError, JobbsatsError, Problem
 from jobbsats.files import not_a_formula
-from jobbsats.ledger.chain import UTFALL_COLUMNS, UtfallHasher, refuse_planted, seal_batch
+from jobbsats.ledger.chain import UtfallHasher, canonical, refuse_planted, seal_batch
+from jobbsats.ledger.tables import UTFALL_COLUMNS, UTFALL_PURPOSE
 from jobbsats.ledger.write import transaction, user
 from jobbsats.money import MAX_ORE, format_kr
 from jobbsats.scenario import Scenario
@@ -155,6 +156,11 @@ def import_utfall(
 
 
 _INSERT = f"insert into utfall ({', '.join(UTFALL_COLUMNS)}) values ({', '.join('?' * len(UTFALL_COLUMNS))})"
+# With a purpose per row, for a mapping that names purposes; hashed as chain.canonical makes them.
+_COLUMNS_WITH_PURPOSE = (*UTFALL_COLUMNS, UTFALL_PURPOSE)
+_INSERT_WITH_PURPOSE = (
+    f"insert into utfall ({', '.join(_COLUMNS_WITH_PURPOSE)}) values ({', '.join('?' * len(_COLUMNS_WITH_PURPOSE))})"
+)
 
 
 def _check_fields(section: dict, source: Source, config: str) -> None:
@@ -193,8 +199,12 @@ def _load(
     The loop is kept lean (a million rows pass through it): counts per target are
     summed into the summary once at the end.
     """
-    batch, chunk = summary.batch_id, []
+    batch = summary.batch_id
+    chunk: list[tuple] = []
     hasher = UtfallHasher()
+    # Most mappings name no purpose: their rows stay the 14 columns hashed as they always were.
+    purposes = mapping.has_purposes
+    insert = _INSERT_WITH_PURPOSE if purposes else _INSERT
     rows_read = debits = 0
     tally: dict[Target, list[int]] = {}
     iso: dict[datetime.date, str] = {}  # a year has 366 dates at most: write each once
@@ -225,18 +235,24 @@ def _load(
         if target.kind == UNMATCHED:
             continue
         day = iso.get(d) or iso.setdefault(d, d.isoformat())
-        chunk.append(
-            (batch, line, day, d.year, d.month, account, ansvar, verksamhet,
-             project, target.recipient, target.fund, target.project, amount, text)
-        )  # fmt: skip
+        if purposes:
+            chunk.append(
+                (batch, line, day, d.year, d.month, account, ansvar, verksamhet,
+                 project, target.recipient, target.fund, target.project, amount, text, target.purpose)
+            )  # fmt: skip
+        else:
+            chunk.append(
+                (batch, line, day, d.year, d.month, account, ansvar, verksamhet,
+                 project, target.recipient, target.fund, target.project, amount, text)
+            )  # fmt: skip
         if len(chunk) >= CHUNK:
-            db.conn.executemany(_INSERT, chunk)
-            hasher.add(chunk)
+            db.conn.executemany(insert, chunk)
+            hasher.add(canonical(chunk) if purposes else chunk)
             chunk.clear()
             if progress:
                 progress(position())
-    db.conn.executemany(_INSERT, chunk)
-    hasher.add(chunk)
+    db.conn.executemany(insert, chunk)
+    hasher.add(canonical(chunk) if purposes else chunk)
     summary.utfall_sha256 = hasher.hexdigest()
     summary.dates = (min(iso.values()), max(iso.values())) if iso else None
     if progress:

@@ -46,6 +46,7 @@ class Target:
     recipient: str | None = None
     fund: str | None = None
     project: str | None = None
+    purpose: str | None = None  # a purpose of the fund's allocations ("Ung i sommar"); None: the fund's own
 
 
 @dataclass(frozen=True)
@@ -57,6 +58,7 @@ class MapEntry:
     fund: str | None
     project: str | None
     recipient: str | None
+    purpose: str | None = None
 
     def matches(self, codes: dict[str, str]) -> bool:
         return all(pattern(codes[field]) for field, pattern in self.match.items())
@@ -82,9 +84,11 @@ class Mapping:
                 entry.get("fund"),
                 entry.get("project"),
                 entry.get("recipient"),
+                entry.get("purpose"),
             )
             for i, entry in enumerate(section.get("map", []))
         ]
+        self.has_purposes = any(e.purpose is not None for e in self.entries)
         accounts = section.get("accounts")
         self.accounts = Pattern(accounts) if accounts else None
         # Only the codes some pattern looks at decide a row: the cache is keyed by those alone.
@@ -141,4 +145,4 @@ class Mapping:
         recipient = entry.recipient or recipient
         if recipient is None:
             return entry
-        return Target(FUND, recipient, entry.fund, entry.project)
+        return Target(FUND, recipient, entry.fund, entry.project, entry.purpose)
