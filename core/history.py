@@ -70,9 +70,25 @@ def show(view: LedgerView) -> Document:
             f"Avrundning {d.year} ({d.rule_label}): {sign}{format_units(abs(d.difference), unit, ' ')} mot "
             f"{format_units(d.split, unit, ' ')} fördelat."
         )
+    paragraphs += _budget_sentences(view)
     paragraphs += _reads_sentences(view)
     shown = list(tables.values())
     return Document(report="show", title=f"Körning {run.id}: {run.scenario}", tables=shown, paragraphs=paragraphs)
+
+
+def _budget_sentences(view: LedgerView) -> list[str]:
+    """Which budgets the run is: the original of a year (its first run), or a revision of it."""
+    said = []
+    decision = view.run.decision
+    named = ", ".join(x for x in (decision.ref, decision.date) if x)
+    for year in view.decided_years:
+        first = view.original_run(year)
+        if first == view.run_id:
+            said.append(f"Budget {year}: ursprunglig budget.")
+        else:
+            by = f" ({named})" if named else ""
+            said.append(f"Budget {year}: revidering{by} av den ursprungliga budgeten i körning {first}.")
+    return said
 
 
 def _reads_sentences(view: LedgerView) -> list[str]:

@@ -78,6 +78,7 @@ class Decision:
     preamble: tuple[str, ...] = ()
     closing: tuple[str, ...] = ()
     first_point: int = 1
+    date: str = ""  # the day it was decided, YYYY-MM-DD; names a revision of a year's budget
 
 
 @dataclass

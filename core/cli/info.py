@@ -16,17 +16,23 @@ from jobbsats.cli.options import db_option
 def runs(db: Path) -> None:
     """List the runs and the import batches recorded in the ledger, oldest first."""
     from jobbsats.ledger import open_ledger
-    from jobbsats.ledger.view import list_batches, list_runs
+    from jobbsats.ledger.view import budget_roles, list_batches, list_runs, role_text
     from jobbsats.money import format_units
 
     ledger = open_ledger(db, must_exist=True)
     rows = list_runs(ledger)
+    roles = budget_roles(ledger) if rows else {}
     if not rows:
         click.echo("No runs yet.")
     for r in rows:
+        decision = json.loads(r["decision_json"] or "{}")
+        decided = " ".join(x for x in (decision.get("ref", ""), decision.get("date", "")) if x)
+        role = role_text(r["id"], roles.get(r["id"], {}))
         click.echo(
-            f"{r['id']:>4}  {r['started_at']}  {r['status']:<4} {r['scenario']}  "
-            f"({r['config_path']}, sha256 {r['config_sha256'][:12]})"
+            f"{r['id']:>4}  {r['started_at']}  {r['status']:<4} {r['scenario']}"
+            + (f"  [{role}]" if role else "")
+            + (f"  {decided}" if decided else "")
+            + f"  ({r['config_path']}, sha256 {r['config_sha256'][:12]})"
         )
     batches = list_batches(ledger)
     if batches:

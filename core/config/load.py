@@ -16,7 +16,7 @@ from cerberus import SchemaError
 
 from jobbsats import guard
 from jobbsats.config.nesting import line_too_deep
-from jobbsats.config.projects import read_financiers, read_projects
+from jobbsats.config.projects import read_financiers, read_projects, to_date
 from jobbsats.config.schema import CORE_SCHEMA, RULE_ENTRY_SCHEMA
 from jobbsats.config.units import fields_in_units
 from jobbsats.config.utfall import check_utfall
@@ -272,6 +272,7 @@ def _build(document: dict, rule_entries: list[tuple[int, dict]], source: str, te
         preamble=preamble,
         closing=tuple(decision_doc.get("closing", ())),
         first_point=decision_doc.get("first_point", len(preamble) + 1),
+        date=to_date(decision_doc["date"]).isoformat() if "date" in decision_doc else "",
     )
     only_fund = next(iter(funds)) if len(funds) == 1 else ""
     rules = []

@@ -51,6 +51,7 @@ CORE_SCHEMA: dict = {
         "schema": {
             "ref": TEXT,
             "decider": TEXT,
+            "date": DATE,  # the day of the decision: a revision of a budget is named by its ref and date
             "preamble": {"type": "list", "schema": TEXT},
             "closing": {"type": "list", "schema": TEXT},
             "first_point": {"type": "integer", "min": 1, "max": 10_000},

@@ -81,8 +81,35 @@ class FundYear:
 def list_runs(db: Database) -> list[dict]:
     if not db["runs"].exists():
         return []
-    sql = "select id, started_at, user, scenario, config_path, config_sha256, status from runs order by id"
+    sql = """select id, started_at, user, scenario, config_path, config_sha256, status, decision_json
+             from runs order by id"""
     return list(db.query(sql))
+
+
+def budget_roles(db: Database) -> dict[int, dict[int, int]]:
+    """For each run, the years it decides a total for, each with the run that decided it first.
+
+    The first run of a scenario that records a year is that year's original budget; every later
+    run of the scenario for the year is a revision of it. ``{run: {year: first run}}``.
+    """
+    sql = """select t.run_id, t.year,
+                    (select min(t2.run_id) from fund_totals t2 join runs r2 on r2.id = t2.run_id
+                     where r2.scenario = r.scenario and t2.year = t.year and t2.total is not null) as first
+             from fund_totals t join runs r on r.id = t.run_id
+             where t.total is not null group by t.run_id, t.year order by t.run_id, t.year"""
+    roles: dict[int, dict[int, int]] = {}
+    for run_id, year, first in db.execute(sql).fetchall():
+        roles.setdefault(run_id, {})[year] = first
+    return roles
+
+
+def role_text(run_id: int, years: dict[int, int]) -> str:
+    """ "budget 2024 (original); 2025 revised (original in run 3)" for ``jobbsats runs``."""
+    parts = [
+        f"{year} original" if first == run_id else f"{year} revised (original: run {first})"
+        for year, first in sorted(years.items())
+    ]
+    return "budget " + "; ".join(parts) if parts else ""
 
 
 @dataclass(frozen=True)
@@ -237,6 +264,28 @@ class LedgerView:
             versions=json.loads(r["versions_json"] or "{}"),
         )
         check_run(db, self.run_id)
+
+    def original_run(self, year: int) -> int | None:
+        """The run that first decided ``year``'s budget for this run's scenario (this run, when it is the first)."""
+        sql = """select min(t.run_id) from fund_totals t join runs r on r.id = t.run_id
+                 where r.scenario = ? and t.year = ? and t.total is not null and t.run_id <= ?"""
+        row = self._db.execute(sql, [self.run.scenario, year, self.run_id]).fetchone()
+        return row[0] if row and row[0] is not None else None
+
+    def revisions(self, year: int) -> list[RunInfo]:
+        """The runs after the original of ``year`` up to this one that revised it, oldest first."""
+        first = self.original_run(year)
+        if first is None:
+            return []
+        sql = """select distinct t.run_id from fund_totals t join runs r on r.id = t.run_id
+                 where r.scenario = ? and t.year = ? and t.total is not null and t.run_id > ? and t.run_id <= ?
+                 order by t.run_id"""
+        ids = [r for (r,) in self._db.execute(sql, [self.run.scenario, year, first, self.run_id]).fetchall()]
+        return [LedgerView(self._db, run_id).run for run_id in ids]
+
+    def of_run(self, run_id: int) -> LedgerView:
+        """Another run of the same ledger (an original budget, say), read as this one is."""
+        return LedgerView(self._db, run_id, self.as_of)
 
     def later_runs(self) -> list[int]:
         """Runs of the ledger made after this one."""
@@ -448,4 +497,5 @@ def _decision(d: dict) -> Decision:
         preamble=tuple(d.get("preamble", ())),
         closing=tuple(d.get("closing", ())),
         first_point=d.get("first_point", 1),
+        date=d.get("date", ""),
     )
