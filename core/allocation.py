@@ -72,6 +72,30 @@ def check_text(text: str, path: str) -> list[Problem]:
 
 
 @dataclass(frozen=True)
+class Carry:
+    """Money a recipient brings into the year from an earlier year of the fund (överföring).
+
+    Its unspent money (``amount`` above 0) or, where decided, its overspend (below 0, taken off
+    the year). It is the earlier year's money, not this year's: it comes on top of the fund's
+    total for the year and takes nothing from what is left for the rules after.
+
+    :param to: the recipient's id
+    :param amount: signed, in the fund's unit; never 0
+    :param source: the key path it comes from, one per recipient and year; its own decision point
+    :param from_year: the year the money was left over (or overspent) in, before the context's year
+    :param label: what the money is for; empty means the fund's own purpose
+    :param text: a custom wording for the decision point, as for :class:`Allocation`
+    """
+
+    to: str
+    amount: int
+    source: str
+    from_year: int
+    label: str = ""
+    text: str | None = None
+
+
+@dataclass(frozen=True)
 class ProjectPeriod:
     """The part of a project's financing line that falls in one calendar month.
 
@@ -150,6 +174,7 @@ class RuleResult:
 
     allocations: list[Allocation] = field(default_factory=list)
     problems: list[Problem] = field(default_factory=list)
+    carried: list[Carry] = field(default_factory=list)  # earlier years' money, on top of the year's total
     split: int = 0
     rounding_difference: int = 0
     rounding_unit: int = 0  # the unit each line was rounded to; bounds the difference

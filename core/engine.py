@@ -16,6 +16,7 @@ from jobbsats import guard
 from jobbsats.allocation import (
     ACTIONS,
     Allocation,
+    Carry,
     FundContext,
     PeriodResult,
     ProjectContext,
@@ -45,6 +46,19 @@ class PlannedAllocation:
 
 
 @dataclass(frozen=True)
+class PlannedCarry:
+    """An earlier year's money a rule carried into ``year`` (see :class:`jobbsats.Carry`)."""
+
+    year: int
+    fund: str
+    rule: str
+    rule_index: int
+    rule_label: str
+    point: int
+    carry: Carry
+
+
+@dataclass(frozen=True)
 class RoundingDifference:
     """What a rule's per-line rounding added to (or took from) the amount it split."""
 
@@ -61,6 +75,7 @@ class Plan:
     scenario: Scenario
     years: list[int]
     allocations: list[PlannedAllocation] = field(default_factory=list)
+    carried: list[PlannedCarry] = field(default_factory=list)
     unallocated: dict[tuple[str, int], int] = field(default_factory=dict)
     differences: list[RoundingDifference] = field(default_factory=list)
     plugins_used: set[str] = field(default_factory=set)
@@ -91,7 +106,7 @@ def compute(
         ledger = LedgerReader(scenario.name, lambda: None)
     plan = Plan(scenario, years=[only_year] if only_year is not None else scenario.years, ledger=ledger)
     problems = list(problems or [])
-    found: list[tuple[int, RuleSpec, Allocation]] = []
+    found: list[tuple[int, RuleSpec, Allocation | Carry]] = []
     for year in plan.years:
         available = {fid: f.totals[year] for fid, f in scenario.funds.items() if year in f.totals}
         for spec in scenario.rules:
@@ -112,6 +127,7 @@ def compute(
             result = _call(registry, spec, scenario, "allocate", year, allocate)
             unit = scenario.funds[spec.fund].unit
             _check_shape(result, scenario, available[spec.fund], unit, fail)
+            _check_carried(result, scenario, year, unit, fail)
             if result.problems:
                 problems += result.problems
                 continue
@@ -132,8 +148,10 @@ def compute(
                 plan.differences.append(
                     RoundingDifference(spec.fund, year, spec.index, spec.title, result.split, difference)
                 )
-            # An allocation of 0 kr decides nothing: it gets no row and no decision point.
+            # An allocation of 0 kr decides nothing: it gets no row and no decision point. Carried money
+            # follows the allocations of its rule; it comes on top of the total, so it takes nothing here.
             found += [(year, spec, a) for a in result.allocations if a.amount]
+            found += [(year, spec, c) for c in result.carried]
         for fid, left in available.items():
             plan.unallocated[(fid, year)] = left
     if problems:
@@ -145,6 +163,12 @@ def compute(
     plan.allocations = [
         PlannedAllocation(year, spec.fund, spec.rule, spec.index, spec.title, points[(year, a.source)], a)
         for year, spec, a in found
+        if isinstance(a, Allocation)
+    ]
+    plan.carried = [
+        PlannedCarry(year, spec.fund, spec.rule, spec.index, spec.title, points[(year, c.source)], c)
+        for year, spec, c in found
+        if isinstance(c, Carry)
     ]
     return plan
 
@@ -214,7 +238,7 @@ def _check_conservation(plan: Plan, registry: Registry) -> None:
             )
 
 
-def _number_points(found: list[tuple[int, RuleSpec, Allocation]], first: int) -> dict[tuple[int, str], int]:
+def _number_points(found: list[tuple[int, RuleSpec, Allocation | Carry]], first: int) -> dict[tuple[int, str], int]:
     """Each year's decision is numbered on its own, from ``first``, without gaps.
 
     Within a year the points follow the file: rule by rule, in the order each
@@ -285,6 +309,36 @@ def _check_shape(
         if not isinstance(p, Problem):
             raise fail(f"returned {type(p).__name__} among its problems, not a Problem")
     _check_rounding(result, available, _smallest(unit), fail)
+
+
+def _check_carried(
+    result: RuleResult, scenario: Scenario, year: int, unit: str, fail: Callable[[str], PluginError]
+) -> None:
+    """Refuse malformed carried money: every field typed, a known recipient, an earlier year, one per source."""
+    if not isinstance(result.carried, list):
+        raise fail("must return its carried money as a list")
+    sources = {a.source for a in result.allocations}
+    for c in result.carried:
+        if not isinstance(c, Carry):
+            raise fail(f"returned {type(c).__name__} among its carried money, not a Carry")
+        if not all(isinstance(v, str) for v in (c.source, c.label)) or not (c.text is None or isinstance(c.text, str)):
+            raise fail("returned carried money whose source, label or text is not text")
+        if c.text is not None and check_text(c.text, c.source):
+            raise fail(f"returned carried money with a text template that is not valid: {c.text!r}")
+        numbers = (c.amount, c.from_year)
+        if any(isinstance(n, bool) or not isinstance(n, int) for n in numbers):
+            raise fail(f"returned carried money whose amount or year is no integer; amounts are {_smallest(unit)}")
+        if not c.amount or abs(c.amount) > MAX_ORE:
+            raise fail(
+                f"returned carried money of {c.amount} {_smallest(unit)}, not a non-zero amount within ±{MAX_ORE}"
+            )
+        if c.to not in scenario.recipients:
+            raise fail(f"carried money to unknown recipient {c.to!r}")
+        if not c.from_year < year:
+            raise fail(f"carried money into {year} from {c.from_year}, which is not an earlier year")
+        if c.source in sources:
+            raise fail(f"returned two decisions from the same source {c.source!r} (each is one decision point)")
+        sources.add(c.source)
 
 
 def _check_rounding(result: RuleResult, available: int, smallest: str, fail: Callable[[str], PluginError]) -> None:

@@ -334,3 +334,33 @@ def run_reads(db: Database) -> None:
 @migrations(name="0008_utfall_purpose")
 def utfall_purpose(db: Database) -> None:
     db.execute("ALTER TABLE utfall ADD COLUMN purpose TEXT")
+
+
+# Money a recipient carries into a year from an earlier one (jobbsats.Carry): on top of the fund's
+# total for the year, signed (an overspend carried is taken off). Only runs that carry write here.
+@migrations(name="0009_carry_overs")
+def carry_overs(db: Database) -> None:
+    db.execute(
+        """CREATE TABLE carry_overs (
+            run_id INTEGER NOT NULL REFERENCES runs(id),
+            seq INTEGER NOT NULL,
+            year INTEGER NOT NULL,
+            fund_id TEXT NOT NULL,
+            to_id TEXT NOT NULL,
+            from_year INTEGER NOT NULL CHECK (from_year < year),
+            amount INTEGER NOT NULL CHECK (amount <> 0),
+            rule TEXT NOT NULL,
+            rule_index INTEGER NOT NULL,
+            rule_label TEXT NOT NULL,
+            source TEXT NOT NULL,
+            label TEXT NOT NULL,
+            decision_ref TEXT NOT NULL,
+            point INTEGER NOT NULL,
+            text TEXT,
+            PRIMARY KEY (run_id, seq),
+            FOREIGN KEY (run_id, fund_id) REFERENCES funds(run_id, id),
+            FOREIGN KEY (run_id, to_id) REFERENCES recipients(run_id, id)
+        ) STRICT"""
+    )
+    db.execute(refuse("update", "carry_overs"))
+    db.execute(refuse("delete", "carry_overs"))

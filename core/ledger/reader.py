@@ -97,9 +97,12 @@ class LedgerReader:
         if purpose is not None:
             where.append("coalesce(label, '') = ?")
             params.append(purpose)
-        sql = f"select to_id, from_id, amount from allocations where {' and '.join(where)}"
+        where_sql = " and ".join(where)
+        # What was carried into the year from an earlier one is the year's money to use too.
+        sql = f"""select to_id, from_id, amount from allocations where {where_sql}
+                  union all select to_id, null, amount from carry_overs where {where_sql}"""
         total = 0
-        for to_id, from_id, amount in db.execute(sql, params).fetchall():
+        for to_id, from_id, amount in db.execute(sql, [*params, *params]).fetchall():
             if recipient is None:
                 total += amount if from_id is None else 0  # money passed on left the fund once
             else:

@@ -27,7 +27,7 @@ RUN_TABLES = (
 # Tables a run writes rows to only when it has some (what its rules read of the ledger, migration 0007).
 # Their digest joins a run's entry only then, so runs sealed before such a table existed still match;
 # rows added later to a run that had none change its digest all the same.
-SOMETIMES_RUN_TABLES = ("run_reads",)
+SOMETIMES_RUN_TABLES = ("run_reads", "carry_overs")
 # A booked row as the import writes it and the hash reads it; then its purpose (migration 0008), which
 # joins the hashed row only when it is set (see jobbsats.ledger.chain.canonical).
 UTFALL_COLUMNS = (

@@ -63,6 +63,24 @@ class AllocationRow:
 
 
 @dataclass(frozen=True)
+class CarryRow:
+    """An earlier year's money carried into ``year`` (signed: an overspend carried is below 0)."""
+
+    year: int
+    fund: FundInfo
+    to: Recipient
+    from_year: int
+    amount: int
+    rule: str
+    rule_label: str
+    source: str
+    label: str
+    point: int
+    decision_ref: str
+    text: str | None
+
+
+@dataclass(frozen=True)
 class FundYear:
     """A fund's total for one year of the run; ``total`` is None while not decided."""
 
@@ -436,8 +454,31 @@ class LedgerView:
         """The years of the run that some fund has a total for."""
         return sorted({fy.year for fy in self.fund_years if fy.decided})
 
+    def carried(self, year: int | None = None) -> list[CarryRow]:
+        """Earlier years' money carried into the run's years (or ``year``), in the order the rules gave it."""
+        sql = "select * from carry_overs where run_id = ?" + (" and year = ?" if year is not None else "")
+        params = [self.run_id, *([year] if year is not None else [])]
+        return [
+            CarryRow(
+                year=r["year"],
+                fund=self.funds[r["fund_id"]],
+                to=self.recipients[r["to_id"]],
+                from_year=r["from_year"],
+                amount=r["amount"],
+                rule=r["rule"],
+                rule_label=r["rule_label"],
+                source=r["source"],
+                label=r["label"],
+                point=r["point"],
+                decision_ref=r["decision_ref"],
+                text=r["text"],
+            )
+            for r in self._db.query(sql + " order by seq", params)
+        ]
+
     def net_allocations(self, year: int | None = None) -> dict[tuple[int, str], int]:
-        """Money (öre) per (year, recipient) as it ends up: what each got, less what it passed on to others.
+        """Money (öre) per (year, recipient) as it ends up: what each got, less what it passed on to others,
+        and what it carried into the year from an earlier one.
 
         Funds that count other things than kronor (platser) are left out.
         """
@@ -448,6 +489,9 @@ class LedgerView:
             out[(a.year, a.to.id)] = out.get((a.year, a.to.id), 0) + a.amount
             if a.via is not None:
                 out[(a.year, a.via.id)] = out.get((a.year, a.via.id), 0) - a.amount
+        for c in self.carried(year):  # an earlier year's money is the recipient's to use this year too
+            if c.fund.unit == "kr":
+                out[(c.year, c.to.id)] = out.get((c.year, c.to.id), 0) + c.amount
         return out
 
     def allocations(self, year: int | None = None) -> list[AllocationRow]:

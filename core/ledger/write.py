@@ -181,9 +181,34 @@ def _write(db: Database, plan: Plan, versions: dict[str, str]) -> int:
         for d in plan.differences
     )
     _write_projects(db, plan, run_id)
+    _write_carried(db, plan, run_id)
     _write_reads(db, plan, run_id)
     seal_run(db, run_id)  # last: the chain covers every row the run wrote
     return run_id
+
+
+def _write_carried(db: Database, plan: Plan, run_id: int) -> None:
+    """Earlier years' money the rules carried into a year, each its own decision point."""
+    db.table("carry_overs").insert_all(
+        {
+            "run_id": run_id,
+            "seq": seq,
+            "year": p.year,
+            "fund_id": p.fund,
+            "to_id": p.carry.to,
+            "from_year": p.carry.from_year,
+            "amount": p.carry.amount,
+            "rule": p.rule,
+            "rule_index": p.rule_index,
+            "rule_label": p.rule_label,
+            "source": p.carry.source,
+            "label": p.carry.label,
+            "decision_ref": plan.scenario.decision.ref,
+            "point": p.point,
+            "text": p.carry.text,
+        }
+        for seq, p in enumerate(plan.carried)
+    )
 
 
 def _refuse_stale_reads(db: Database, plan: Plan) -> None:

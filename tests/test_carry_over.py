@@ -1,0 +1,143 @@
+"""Issue 13, point 3: carry_over brings last year's unspent money into this year, from the ledger.
+
+The 2024 example (seed 000) with 2025 decided as 2024 was: ASN's 2024 budget from the fund is
+9 000 000 + 13 056 000 = 22 056 000 kr; it books 21 000 000 kr, so 1 056 000 kr are left, and
+4 % of 22 056 000 is 882 240 kr. The others book nothing in 2024 and leave their whole budget:
+GVN 6 912 000, FSN 4 096 000, KS 500 000 + 4 900 000 + 1 536 000 less the 4 900 000 it passes on
+= 2 036 000, Tillväxt Malmö och Level 4 900 000 (4 % of each: 276 480, 163 840, 81 440, 196 000).
+"""
+
+from __future__ import annotations
+
+import pytest
+
+from jobbsats import examples
+from jobbsats.ledger import open_ledger
+from jobbsats.ledger.view import LedgerView
+
+KR = 100
+CARRY = """
+[[rules]]
+rule = "carry_over"
+years = 2025
+"""
+BOOKED = """Bokföringsdatum;Konto;Ansvar;Verksamhet;Belopp;Text
+2024-03-31;5010;3110;7150;12 000 000,00;Lön
+2024-10-31;5010;3120;7150;9 000 000,00;Ung i sommar
+"""
+
+
+@pytest.fixture
+def write(tmp_path):
+    def scenario(extra: str = CARRY, name: str = "jobbsats.toml"):
+        text = examples.path_of("malmo-2024").read_text(encoding="utf-8")
+        assert "total = { 2024 = 40_000_000 }" in text
+        text = text.replace("total = { 2024 = 40_000_000 }", "total = { 2024 = 40_000_000, 2025 = 40_000_000 }")
+        utfall = text.index("[utfall]")
+        path = tmp_path / name
+        path.write_text(text[:utfall] + extra + "\n" + text[utfall:], encoding="utf-8")
+        return path
+
+    return scenario
+
+
+@pytest.fixture
+def booked(tmp_path):
+    path = tmp_path / "utfall-2024.csv"
+    path.write_text(BOOKED, encoding="utf-8")
+    return path
+
+
+def carried(cli, run_id: int | None = None) -> dict[str, int]:
+    view = LedgerView(open_ledger(cli.db, must_exist=True), run_id)
+    return {c.to.id: c.amount for c in view.carried(2025)}
+
+
+def prepared(cli, scenario, booked) -> None:
+    assert cli("run", scenario, "--year", "2024", "--quiet").exit_code == 0
+    result = cli("import", "utfall", booked, "-c", scenario)
+    assert result.exit_code == 0, result.output
+
+
+def test_last_years_unspent_money_comes_on_top_of_this_years_total(cli, write, booked):
+    scenario = write()
+    prepared(cli, scenario, booked)
+    result = cli("run", scenario, "--quiet")
+    assert result.exit_code == 0, result.output
+    assert carried(cli) == {
+        "ASN": 1_056_000 * KR,
+        "GVN": 6_912_000 * KR,
+        "FSN": 4_096_000 * KR,
+        "KS": 2_036_000 * KR,
+        "tillvaxt_level": 4_900_000 * KR,
+    }
+    view = LedgerView(open_ledger(cli.db, must_exist=True))
+    # The carried money takes nothing from 2025's 40 000 000: the key still splits 25 600 000 kr.
+    allocated_2025 = {(a.to.id, a.rule): a.amount for a in view.allocations(2025) if a.via is None}
+    assert allocated_2025[("ASN", "percentage_key")] == 13_056_000 * KR
+    assert [fy.unallocated for fy in view.fund_years if fy.year == 2025] == [0]
+    # The recipient's money to use in 2025: its allocation and what it carried.
+    assert view.net_allocations(2025)[(2025, "ASN")] == (22_056_000 + 1_056_000) * KR
+    assert "Reglerna läste ur huvudboken: körning 1 och importbatch 1." in cli("show", "2").stdout
+
+
+def test_capped_at_a_share_of_last_years_budget(cli, write, booked):
+    scenario = write(CARRY + 'max_share = "4 %"\n')
+    prepared(cli, scenario, booked)
+    assert cli("run", scenario, "--quiet").exit_code == 0
+    assert carried(cli) == {
+        "ASN": 882_240 * KR,
+        "GVN": 276_480 * KR,
+        "FSN": 163_840 * KR,
+        "KS": 81_440 * KR,
+        "tillvaxt_level": 196_000 * KR,
+    }
+
+
+def test_capped_at_an_amount_for_the_recipients_named(cli, write, booked):
+    scenario = write(CARRY + 'to = ["ASN", "GVN"]\nmax_amount = "1 000 000"\n')
+    prepared(cli, scenario, booked)
+    assert cli("run", scenario, "--quiet").exit_code == 0
+    assert carried(cli) == {"ASN": 1_000_000 * KR, "GVN": 1_000_000 * KR}
+
+
+def test_an_overspend_is_carried_only_when_asked_and_taken_off(cli, write, tmp_path):
+    over = tmp_path / "over.csv"
+    over.write_text(BOOKED.replace("9 000 000,00", "10 500 000,00"), encoding="utf-8")  # ASN 22 500 000 booked
+    scenario = write(CARRY + 'to = ["ASN"]\n')
+    prepared(cli, scenario, over)
+    assert cli("run", scenario, "--quiet").exit_code == 0
+    assert carried(cli) == {}  # 444 000 kr overspent, and deficits not asked for
+    scenario.write_text(scenario.read_text(encoding="utf-8").replace('to = ["ASN"]', 'to = ["ASN"]\ndeficits = true'))
+    assert cli("run", scenario, "--quiet").exit_code == 0
+    assert carried(cli) == {"ASN": -444_000 * KR}
+    view = LedgerView(open_ledger(cli.db, must_exist=True))
+    assert view.net_allocations(2025)[(2025, "ASN")] == (22_056_000 - 444_000) * KR
+
+
+def test_without_last_years_utfall_the_run_is_refused_naming_the_year(cli, write, digest):
+    scenario = write()
+    assert cli("run", scenario, "--year", "2024", "--quiet").exit_code == 0
+    before = digest(cli.db)
+    result = cli("run", scenario, "--quiet")
+    assert result.exit_code == 1
+    assert "no imported utfall books 2024" in result.stderr and "rules[2]" in result.stderr
+    assert digest(cli.db) == before
+
+
+def test_without_a_run_for_last_year_the_run_is_refused(cli, write):
+    result = cli("run", write(), "--quiet")
+    assert result.exit_code == 1
+    assert "no run of 'Strategiska jobbsatsningar 2024' has decided 2024's budget" in result.stderr
+    assert not cli.db.exists()
+
+
+def test_carry_over_on_a_fund_of_places_is_refused(cli, tmp_path):
+    path = tmp_path / "platser.toml"
+    path.write_text(
+        examples.path_of("platser-2020").read_text(encoding="utf-8") + '\n[[rules]]\nrule = "carry_over"\n',
+        encoding="utf-8",
+    )
+    result = cli("validate", path)
+    assert result.exit_code == 1
+    assert "carries unspent kronor, but fund" in result.stderr and "counts platser" in result.stderr
