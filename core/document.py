@@ -101,3 +101,25 @@ class Document:
     def data_tables(self) -> list[Table]:
         """The tables that hold data of their own (not ``derived``): what machine formats write."""
         return [t for t in self.tables if not t.derived]
+
+
+def malformed(document: object) -> str | None:
+    """What is wrong with what a report built, in words (None when it is a sound document).
+
+    Checked before any format sees it, so a report's mistake is named as the report's: money
+    cells hold integer öre (or whole units), never a float, text or true/false.
+    """
+    if not isinstance(document, Document):
+        return f"returned {type(document).__name__}, not a jobbsats.Document"
+    for table in document.tables:
+        if not isinstance(table, Table):
+            return f"returned {type(table).__name__} among its tables, not a jobbsats.Table"
+        money = [c.key for c in table.columns if c.kind in ("money", "int", "year")]
+        for row in (*table.rows, *table.totals):
+            if not isinstance(row, dict):
+                return f"returned a row of table {table.name!r} that is {type(row).__name__}, not a dict"
+            for key in money:
+                value = row.get(key)
+                if value is not None and (isinstance(value, bool) or not isinstance(value, int)):
+                    return f"put {value!r} in column {key!r} of table {table.name!r}; it holds whole numbers (öre)"
+    return None

@@ -26,12 +26,11 @@ from jobbsats.allocation import (
 )
 from jobbsats.contracts import FundRule, ProjectRule
 from jobbsats.errors import InputError, PluginError, Problem
+from jobbsats.guard import NOTHING_WRITTEN
 from jobbsats.ledger.reader import LedgerReader
 from jobbsats.money import KRONOR, MAX_ORE, format_units
 from jobbsats.registry import Registry
 from jobbsats.scenario import RuleSpec, Scenario
-
-NOTHING_WRITTEN = "Nothing was written to the ledger."
 
 
 @dataclass(frozen=True)

@@ -18,6 +18,8 @@ from jobbsats.errors import JobbsatsError, PluginError
 T = TypeVar("T")
 
 BUILTIN_DISTRIBUTION = "jobbsats"
+# What every failure before a run or an import is written can say: a run is all or nothing.
+NOTHING_WRITTEN = "Nothing was written to the ledger."
 
 
 def failure(plugin: str, what: str, *, where: str = "", distribution: str | None = None) -> PluginError:
@@ -50,7 +52,7 @@ def call(
         return step()
     except JobbsatsError:
         raise
-    except Exception as exc:
+    except (Exception, SystemExit) as exc:  # a plugin's sys.exit() must not end jobbsats without a word
         detail = f"failed in {hook}{' ' + about if about else ''}: {type(exc).__name__}: {exc}"
         if note:
             detail += f". {note}"

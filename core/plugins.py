@@ -9,6 +9,7 @@ group, filtered by the ``JOBBSATS_LOAD_PLUGINS`` allowlist.
 from __future__ import annotations
 
 import importlib
+import re
 from dataclasses import dataclass
 from importlib.metadata import EntryPoint
 
@@ -34,29 +35,38 @@ def _distribution(ep: EntryPoint) -> tuple[str, str]:
     return (dist.name, dist.version) if dist is not None else (ep.name, "unknown")
 
 
-def _required_api(plugin: object) -> str | None:
-    """The API version a plugin asks for with ``requires_api = "1.1"``, if it does."""
+def _api_problem(plugin: object) -> str | None:
+    """Why this jobbsats cannot serve a plugin that says ``requires_api = "MAJOR.MINOR"``, or None.
+
+    A minor release only adds names, so any minor up to ours will do; another major will not.
+    """
     wanted = getattr(plugin, "requires_api", None)
-    return wanted if isinstance(wanted, str) else None
-
-
-def _api_problem(wanted: str) -> str | None:
-    """Why this jobbsats cannot serve a plugin that requires API ``wanted``, or None."""
-    try:
-        need = tuple(int(part) for part in wanted.split("."))
-    except ValueError:
-        return f'requires_api = {wanted!r} is not a version such as "1.0"'
+    if wanted is None:
+        return None
+    shown = str(wanted)
+    match = re.fullmatch(r"(\d+)(?:\.(\d+))?", shown) if isinstance(wanted, str | int | float) else None
+    if match is None:
+        return f'says requires_api = {wanted!r}, which is not a version such as "{API_VERSION}": fix the plugin'
+    need = (int(match.group(1)), int(match.group(2) or 0))
     have = tuple(int(part) for part in API_VERSION.split("."))
-    if len(need) != 2 or need[0] != have[0] or need > have:
-        return f"needs jobbsats plugin API {wanted}, and this jobbsats {__version__} has API {API_VERSION}"
+    if need[0] < have[0]:
+        return (
+            f"needs jobbsats plugin API {shown}, which this jobbsats ({__version__}, API {API_VERSION}) "
+            "no longer serves: upgrade the plugin"
+        )
+    if need > have:
+        return (
+            f"needs jobbsats plugin API {shown}, and this jobbsats {__version__} has API {API_VERSION}: "
+            "upgrade jobbsats"
+        )
     return None
 
 
 def _check_api(plugin: object, name: str, shown: str, distribution: str | None = None) -> None:
-    """Refuse a plugin that needs a newer plugin API than this jobbsats has."""
-    problem = _api_problem(wanted) if (wanted := _required_api(plugin)) else None
+    """Refuse a plugin that needs another plugin API than this jobbsats has."""
+    problem = _api_problem(plugin)
     if problem:
-        raise guard.failure(name, f"(from {shown}) {problem}; upgrade jobbsats", distribution=distribution)
+        raise guard.failure(name, f"(from {shown}) {problem}", distribution=distribution)
 
 
 def build_plugin_manager() -> tuple[pluggy.PluginManager, list[PluginInfo]]:

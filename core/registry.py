@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from functools import partial
@@ -97,8 +98,14 @@ def _check_options(report: Any, name: str, fail: Callable[[str], Exception]) -> 
     for option in options_of(report):
         if not isinstance(option, ReportOption):
             raise fail(f"registered report {name!r} with an option that is not a jobbsats.ReportOption: {option!r}")
-        if not option.name.isidentifier() or option.name in TAKEN_OPTIONS or option.name in seen:
-            why = "is taken by every report" if option.name in TAKEN_OPTIONS else "is not a name of its own"
+        if not option.name.isidentifier():
+            better = re.sub(r"\W", "_", option.name)
+            raise fail(
+                f"registered report {name!r} with option {option.name!r}: an option's name is a Python name, "
+                f"such as {better!r} (the command line then takes --{better.replace('_', '-')})"
+            )
+        if option.name in TAKEN_OPTIONS or option.name in seen:
+            why = "every report has already" if option.name in TAKEN_OPTIONS else "it declares twice"
             raise fail(f"registered report {name!r} with option {option.name!r}, which {why}")
         if option.type not in (str, int, bool):
             kind = getattr(option.type, "__name__", option.type)

@@ -90,7 +90,8 @@ class JobbsatsLedger:
         return CliRunner().invoke(cli, [str(a) for a in args], env=env)
 
     def example(self, name: str) -> Path:
-        """A bundled example (``jobbsats examples``) written into the ledger's folder, to run or edit."""
+        """A bundled example (``jobbsats examples``) written into the ledger's folder, to run or edit,
+        with its sample utfall export beside it (``NAME.utfall.csv``) where it has one."""
         from jobbsats import examples
 
         source = examples.path_of(name)
@@ -98,6 +99,8 @@ class JobbsatsLedger:
             pytest.fail(f"no bundled example {name!r} (examples: {', '.join(examples.names())})")
         path = self.folder / source.name
         path.write_text(source.read_text(encoding="utf-8"), encoding="utf-8")
+        if (sample := examples.utfall_of(name)) is not None:
+            (self.folder / sample.name).write_bytes(sample.read_bytes())
         return path
 
     def scenario(self, toml: str | Path) -> Path:
@@ -164,7 +167,7 @@ class JobbsatsLedger:
 
     def allocate(self, toml: str | Path, year: int | None = None) -> dict[tuple[int, str], int]:
         """Check and compute a scenario with the current plugins, writing nothing: what each
-        recipient gets from the funds, by ``(year, recipient)``, in each fund's unit. Bad input
+        recipient gets from the funds (before passing any on), by ``(year, recipient)``, in each fund's unit. Bad input
         raises :class:`jobbsats.InputError` (a plugin's bug :class:`jobbsats.PluginError`), as a run would."""
         plan = self.plan(toml, year)
         got: dict[tuple[int, str], int] = defaultdict(int)

@@ -19,7 +19,7 @@ from string import Template
 
 from jobbsats.contracts import FUND_OPTION, RECIPIENT_OPTION, ReportOptions
 from jobbsats.document import Column, Document, Table
-from jobbsats.ledger.view import AllocationRow, LedgerView
+from jobbsats.ledger.view import AllocationRow, CarryRow, LedgerView
 from jobbsats.money import KRONOR, format_count, format_kr
 from jobbsats.reports.selection import PASSED_ON_NOTE, Selection
 
@@ -63,6 +63,35 @@ def point_text(a: AllocationRow, decider: str) -> str:
     else:
         text = f"{decider} tilldelar {a.to.name} {amount} {years} {source} för {a.fund.name}."
     # An empty wording or purpose leaves doubled spaces, or one before the full stop.
+    return re.sub(r"\s+([.,])", r"\1", " ".join(text.split()))
+
+
+def carry_text(c: CarryRow, decider: str) -> str:
+    """The sentence of a point that carries an earlier year's money into the year (överföring)."""
+    number = format_kr(abs(c.amount), " ")
+    purpose = c.label or c.fund.name
+    if c.text:
+        text = Template(c.text).substitute(
+            decider=decider,
+            recipient=c.to.name,
+            amount=number,
+            years=str(c.year),
+            purpose=c.label,
+            wording=c.fund.wording,
+            fund=c.fund.name,
+            agreements="",
+            via="",
+        )
+    elif c.amount > 0:
+        text = (
+            f"{decider} beslutar att {c.to.name} får föra över {number} kronor av {c.from_year} års "
+            f"outnyttjade medel till {c.year} för {purpose}."
+        )
+    else:
+        text = (
+            f"{decider} beslutar att {c.to.genitive} underskott om {number} kronor av {c.from_year} års "
+            f"medel för {purpose} förs över till {c.year} och minskar {c.year} års medel."
+        )
     return re.sub(r"\s+([.,])", r"\1", " ".join(text.split()))
 
 
@@ -134,7 +163,7 @@ class Beslut:
             numbered=True,
         )
 
-        def add(point: int, text: str, recipient: str = "", a: AllocationRow | None = None) -> None:
+        def add(point: int, text: str, recipient: str = "", a: AllocationRow | CarryRow | None = None) -> None:
             # Money goes in the öre column; a fund that counts places fills quantity and unit instead.
             money = a is not None and a.fund.unit == KRONOR
             amount = a.amount if a is not None else None
@@ -150,17 +179,25 @@ class Beslut:
                 }
             )
 
+        # The year's points: its allocations and the earlier years' money carried into it, in file order.
+        points: list[AllocationRow | CarryRow] = [*ledger.allocations(year), *ledger.carried(year)]
+        points.sort(key=lambda p: p.point)
+
+        def text_of(p: AllocationRow | CarryRow) -> str:
+            return point_text(p, decider) if isinstance(p, AllocationRow) else carry_text(p, decider)
+
         if not selection.whole:  # an extract: the selected points with their own numbers, nothing else
-            for a in sorted(ledger.allocations(year), key=lambda a: a.point):
-                if selection.takes_allocation(a):
-                    add(a.point, point_text(a, decider), a.to.name, a)
+            for p in points:
+                chosen = selection.takes_allocation(p) if isinstance(p, AllocationRow) else selection.takes_carry(p)
+                if chosen:
+                    add(p.point, text_of(p), p.to.name, p)
             return table
         for number, text in enumerate(decision.preamble, start=1):
             add(number, text)
         number = len(decision.preamble) + 1
-        for a in sorted(ledger.allocations(year), key=lambda a: a.point):
-            add(a.point, point_text(a, decider), a.to.name, a)
-            number = a.point + 1
+        for p in points:
+            add(p.point, text_of(p), p.to.name, p)
+            number = p.point + 1
         for offset, text in enumerate(decision.closing):
             add(number + offset, text)
         return table

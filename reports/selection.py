@@ -11,7 +11,7 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 
 from jobbsats.contracts import ReportOptions
-from jobbsats.ledger.view import AllocationRow, LedgerView
+from jobbsats.ledger.view import AllocationRow, CarryRow, LedgerView
 
 PASSED_ON_NOTE = "Pengar som förs vidare visas hos både den som ger och den som tar emot."
 
@@ -50,6 +50,10 @@ class Selection:
     def takes_allocation(self, a: AllocationRow) -> bool:
         """An allocation of the selected fund to, or passed on by, a selected recipient."""
         return self.takes_fund(a.fund.id) and self.takes_any([a.to.id, a.via.id if a.via else None])
+
+    def takes_carry(self, c: CarryRow) -> bool:
+        """Money the selected recipient carried into the year from the selected fund."""
+        return self.takes_fund(c.fund.id) and self.takes_recipient(c.to.id)
 
     def note(self, ledger: LedgerView, totals: str = "") -> str | None:
         """ "Urval: ..." saying what is shown (None when nothing is selected), then ``totals`` if any."""

@@ -141,3 +141,30 @@ def test_carry_over_on_a_fund_of_places_is_refused(cli, tmp_path):
     result = cli("validate", path)
     assert result.exit_code == 1
     assert "carries unspent kronor, but fund" in result.stderr and "counts platser" in result.stderr
+
+
+def test_the_decision_words_what_is_carried_over_in_its_own_points(cli, write, booked, tmp_path):
+    scenario = write(CARRY + 'to = ["ASN"]\nmax_share = "4 %"\n')
+    prepared(cli, scenario, booked)
+    assert cli("run", scenario, "--quiet").exit_code == 0
+    text = cli("report", "beslut", "--year", "2025").stdout
+    # After the preamble (1) and the eight allocations of the year (2-9), point 10: the carry-over.
+    assert (
+        "10. Kommunstyrelsen beslutar att arbetsmarknads- och socialnämnden får föra över 882 240 kronor av "
+        "2024 års outnyttjade medel till 2025 för Strategiska jobbsatsningar."
+    ) in text
+    assert "11. Kommunstyrelsen inarbetar" in text  # the closing points follow on
+    extract = cli("report", "beslut", "--year", "2025", "--recipient", "ASN").stdout
+    assert "10. Kommunstyrelsen beslutar att arbetsmarknads- och socialnämnden får föra över 882 240" in extract
+
+
+def test_an_overspend_carried_is_worded_as_one(cli, write, tmp_path):
+    over = tmp_path / "over.csv"
+    over.write_text(BOOKED.replace("9 000 000,00", "10 500 000,00"), encoding="utf-8")
+    scenario = write(CARRY + 'to = ["ASN"]\ndeficits = true\n')
+    prepared(cli, scenario, over)
+    assert cli("run", scenario, "--quiet").exit_code == 0
+    assert (
+        "Kommunstyrelsen beslutar att arbetsmarknads- och socialnämndens underskott om 444 000 kronor av 2024 års "
+        "medel för Strategiska jobbsatsningar förs över till 2025 och minskar 2025 års medel."
+    ) in cli("report", "beslut", "--year", "2025").stdout

@@ -27,6 +27,8 @@ def test_schema_is_strict_and_migrations_are_named(cli):
         ("jobbsats", "0005_chain"),
         ("jobbsats", "0006_chain_batches"),
         ("jobbsats", "0007_run_reads"),
+        ("jobbsats", "0008_utfall_purpose"),
+        ("jobbsats", "0009_carry_overs"),
     ]
 
 

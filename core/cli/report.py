@@ -136,7 +136,9 @@ def _report(
     db: Path,
     **values,
 ) -> None:
+    from jobbsats import guard
     from jobbsats.contracts import ReportOptions, options_of
+    from jobbsats.document import malformed
     from jobbsats.errors import JobbsatsError
     from jobbsats.files import write_atomic
     from jobbsats.ledger import open_ledger
@@ -182,6 +184,9 @@ def _report(
                 )
     options = ReportOptions(year=year, values=values)
     document = registry.call(lambda: report.build(view, options), "report", name, "build()")
+    if problem := malformed(document):
+        owner = registry.owner[("report", name)]
+        raise guard.failure(owner, problem, where=f"report {name!r}", distribution=registry.distribution(owner))
     if as_of is not None:
         document.paragraphs.insert(0, _as_of_note(view))
     content = registry.call(lambda: formatter.render(document), "format", fmt, "render()")

@@ -407,6 +407,6 @@ def _run_check(spec: RuleSpec, scenario: Scenario, registry: Registry) -> list[P
     found = registry.call(lambda: rule.check(spec, scenario), "rule", spec.rule, "check()", where=where)
     if not isinstance(found, list) or not all(isinstance(p, Problem) for p in found):
         owner = registry.owner[("rule", spec.rule)]
-        what = f"returned {type(found).__name__} from check(), not a list of Problem"
+        what = f"returned {type(found).__name__} from check(), not a list of Problem. {guard.NOTHING_WRITTEN}"
         raise guard.failure(owner, what, where=where, distribution=registry.distribution(owner))
     return found

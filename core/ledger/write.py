@@ -189,6 +189,8 @@ def _write(db: Database, plan: Plan, versions: dict[str, str]) -> int:
 
 def _write_carried(db: Database, plan: Plan, run_id: int) -> None:
     """Earlier years' money the rules carried into a year, each its own decision point."""
+    if not plan.carried:
+        return
     db.table("carry_overs").insert_all(
         {
             "run_id": run_id,
