@@ -45,6 +45,7 @@ NBSP = "\u00a0"
 # Folders of the installed distributions (their dist-info names), one per plugin.
 EVEN = "jobbsats_even_split"
 PER = "jobbsats_per_recipient"
+UNSPENT = "jobbsats_unspent"
 BROKEN = "jobbsats_broken"
 MISSPELT = "jobbsats_misspelt"
 DUPE = "jobbsats_dupe_rule"
@@ -67,6 +68,9 @@ DOC_FILES = {
     "jobbsats-per-recipient/pyproject.toml",
     "jobbsats-per-recipient/jobbsats_per_recipient.py",
     "jobbsats-per-recipient/test_per_recipient.py",
+    "jobbsats-unspent/pyproject.toml",
+    "jobbsats-unspent/jobbsats_unspent.py",
+    "jobbsats-unspent/test_unspent.py",
     "jamn.toml",
     "platser.toml",
 }
@@ -307,7 +311,7 @@ def site(tmp_path_factory) -> Site:
             for row in csv.reader(record):
                 (dest / row[0]).parent.mkdir(parents=True, exist_ok=True)
                 shutil.move(staging / row[0], dest / row[0])
-    assert sorted(p.name for p in root.iterdir()) == sorted([BROKEN, DUPE, EVEN, FUTURE, HELLO, MISSPELT, PER])
+    assert sorted(p.name for p in root.iterdir()) == sorted([BROKEN, DUPE, EVEN, FUTURE, HELLO, MISSPELT, PER, UNSPENT])
     return Site(root, sources)
 
 
@@ -603,12 +607,14 @@ def test_nothing_left_to_split_is_a_problem_and_the_ledger_is_unchanged(jobbsats
     assert digest(ledger) == before
 
 
-@pytest.mark.parametrize(("package", "tests"), [("jobbsats-even-split", 5), ("jobbsats-per-recipient", 4)])
+@pytest.mark.parametrize(
+    ("package", "tests"), [("jobbsats-even-split", 5), ("jobbsats-per-recipient", 4), ("jobbsats-unspent", 2)]
+)
 def test_the_contributing_example_tests_pass(site, package, tests):
     """CONTRIBUTING's test files, run by pytest (with the jobbsats_ledger fixture) against the installed plugin."""
     folder = site.sources / package
     # A plugin that clashes with even_split is installed too: the fixture's use() must keep it out.
-    env = {**_base_env(), "PYTHONPATH": site.path(EVEN, PER, DUPE)}
+    env = {**_base_env(), "PYTHONPATH": site.path(EVEN, PER, UNSPENT, DUPE)}
     cmd = [sys.executable, "-m", "pytest", "-q", "-p", "no:cacheprovider"]  # as the guide says: cd there, pytest
     done = subprocess.run(cmd, env=env, cwd=folder, capture_output=True, text=True, timeout=120)
     assert done.returncode == 0, done.stdout + done.stderr
@@ -689,7 +695,7 @@ def test_a_plugin_needing_a_newer_api_is_refused_by_name(jobbsats, scenario, tmp
     first, second = result.err.splitlines()
     assert first == (
         f"Error: plugin 'future' (from jobbsats-future 0.1.0) needs jobbsats plugin API {NEWER_API}, "
-        f"and this jobbsats {api.__version__} has API {api.API_VERSION}; upgrade jobbsats"
+        f"and this jobbsats {api.__version__} has API {api.API_VERSION}: upgrade jobbsats"
     )
     assert "pip uninstall jobbsats-future" in second
     assert not (tmp_path / "ledger.db").exists()
