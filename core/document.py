@@ -114,12 +114,13 @@ def malformed(document: object) -> str | None:
     for table in document.tables:
         if not isinstance(table, Table):
             return f"returned {type(table).__name__} among its tables, not a jobbsats.Table"
-        money = [c.key for c in table.columns if c.kind in ("money", "int", "year")]
+        # Money only: a count may show a mark instead of a small number ("<5", suppressed for privacy).
+        money = [c.key for c in table.columns if c.kind == "money"]
         for row in (*table.rows, *table.totals):
             if not isinstance(row, dict):
                 return f"returned a row of table {table.name!r} that is {type(row).__name__}, not a dict"
             for key in money:
                 value = row.get(key)
                 if value is not None and (isinstance(value, bool) or not isinstance(value, int)):
-                    return f"put {value!r} in column {key!r} of table {table.name!r}; it holds whole numbers (öre)"
+                    return f"put {value!r} in money column {key!r} of table {table.name!r}; it holds integer öre"
     return None

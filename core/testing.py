@@ -78,16 +78,15 @@ class JobbsatsLedger:
 
     # -- the command line, in-process
 
-    def invoke(self, *args: str | Path) -> Any:
+    def invoke(self, *args: str | Path, env: dict[str, str | None] | None = None) -> Any:
         """Run ``jobbsats ARGS`` on this ledger; returns click's ``Result`` (``.exit_code``, ``.stdout``,
-        ``.stderr``)."""
+        ``.stderr``). ``env`` sets (or, with None, unsets) environment variables for the command."""
         from click.testing import CliRunner
 
         from jobbsats.cli import cli
 
         self._current_plugins()
-        env = {"JOBBSATS_DB": str(self.db)}
-        return CliRunner().invoke(cli, [str(a) for a in args], env=env)
+        return CliRunner().invoke(cli, [str(a) for a in args], env={"JOBBSATS_DB": str(self.db), **(env or {})})
 
     def example(self, name: str) -> Path:
         """A bundled example (``jobbsats examples``) written into the ledger's folder, to run or edit,
@@ -199,7 +198,7 @@ def jobbsats_ledger(tmp_path: Path) -> Iterator[JobbsatsLedger]:
     """A throwaway ledger: ``.use(plugin, name)``, ``.allocate(toml)``, ``.plan(toml)``, ``.run(toml)``,
     ``.example(name)``, ``.import_utfall(path, ...)``, ``.tables(report)``, ``.rows(report)``,
     ``.report(report, fmt=...)``, ``.build(report)``, ``.view()``, ``.invoke(*args)``."""
-    folder = tmp_path / "jobbsats"
+    folder = tmp_path / "jobbsats-ledger"  # a name no import can take for the package
     folder.mkdir()
     ledger = JobbsatsLedger(folder)
     yield ledger

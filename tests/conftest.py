@@ -7,7 +7,6 @@ import json
 from pathlib import Path
 
 import pytest
-from click.testing import CliRunner
 
 from jobbsats import examples, plugins
 
@@ -26,14 +25,14 @@ def isolated(monkeypatch, tmp_path):
 
 
 class Cli:
-    def __init__(self, db: Path):
-        self.db = db
-        self.runner = CliRunner()
+    """``cli(*args)``: the command line on the test's ledger, through the plugin kit, built-ins only."""
+
+    def __init__(self, kit):
+        self.kit = kit
+        self.db = kit.db
 
     def __call__(self, *args: str, env: dict | None = None):
-        from jobbsats.cli import cli
-
-        return self.runner.invoke(cli, [str(a) for a in args], env={"JOBBSATS_DB": str(self.db), **(env or {})})
+        return self.kit.invoke(*args, env=env)
 
     def json_report(self, name: str, *args: str) -> dict:
         return self.json_report_of("report", name, *args)
@@ -46,8 +45,9 @@ class Cli:
 
 
 @pytest.fixture
-def cli(tmp_path) -> Cli:
-    return Cli(tmp_path / "ledger.db")
+def cli(jobbsats_ledger) -> Cli:
+    jobbsats_ledger.use(None)  # the built-ins; a test adds a plugin of its own with plugins.add_plugin
+    return Cli(jobbsats_ledger)
 
 
 @pytest.fixture

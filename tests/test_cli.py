@@ -109,12 +109,12 @@ def test_plugins_lists_the_built_ins(cli):
     result = cli("plugins", "--json")
     assert result.exit_code == 0
     listing = {p["name"]: p for p in json.loads(result.stdout)}
-    assert listing["jobbsats.rules"]["rules"] == ["cofinancing", "fixed", "percentage_key", "rate", "unit_cost"]
+    assert listing["jobbsats.rules"]["rules"] == ["carry_over", "cofinancing", "fixed", "percentage_key", "rate", "unit_cost"]
     assert listing["jobbsats.reports"]["reports"] == ["aterrapportering", "beslut", "fordelning", "projekt"]
     assert listing["jobbsats.reports.formats"]["formats"] == ["csv", "html", "json", "md", "xlsx"]
     assert all(p["builtin"] for p in listing.values())
     text = cli("plugins").stdout
-    assert "rules: cofinancing, fixed, percentage_key, rate, unit_cost" in text
+    assert "rules: carry_over, cofinancing, fixed, percentage_key, rate, unit_cost" in text
 
 
 def test_db_option_and_environment(cli, tmp_path, monkeypatch):
@@ -122,9 +122,7 @@ def test_db_option_and_environment(cli, tmp_path, monkeypatch):
     assert cli("run", "--quiet", "--db", chosen).exit_code == 0
     assert chosen.exists() and not cli.db.exists()
     monkeypatch.chdir(tmp_path)
-    result = cli.runner.invoke(
-        __import__("jobbsats.cli", fromlist=["cli"]).cli, ["run", "--quiet"], env={"JOBBSATS_DB": None}
-    )
+    result = cli("run", "--quiet", env={"JOBBSATS_DB": None})
     assert result.exit_code == 0
     assert Path(tmp_path / "jobbsats.db").exists()
 

@@ -106,9 +106,9 @@ def _money_table(value):
     ("answer", "says"),
     [
         (lambda: {"title": "x"}, "returned dict, not a jobbsats.Document"),
-        (lambda: _money_table(9_000_000.0), "put 9000000.0 in column 'amount_ore' of table 't'"),
-        (lambda: _money_table("9 000 000"), "put '9 000 000' in column 'amount_ore'"),
-        (lambda: _money_table(True), "put True in column 'amount_ore'"),
+        (lambda: _money_table(9_000_000.0), "put 9000000.0 in money column 'amount_ore' of table 't'"),
+        (lambda: _money_table("9 000 000"), "put '9 000 000' in money column 'amount_ore'"),
+        (lambda: _money_table(True), "put True in money column 'amount_ore'"),
     ],
 )
 def test_what_a_report_builds_is_checked_and_blamed_on_the_report_not_a_format(cli, answer, says):

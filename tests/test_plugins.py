@@ -410,7 +410,7 @@ def test_plugins_lists_the_example_plugins(jobbsats):
     assert "per_recipient 0.1.0 (jobbsats-per-recipient)\n    reports: per_recipient\n" in text.out
 
     found = listing(jobbsats("plugins", "--json"))
-    assert found["jobbsats.rules"]["rules"] == ["cofinancing", "fixed", "percentage_key", "rate", "unit_cost"]
+    assert found["jobbsats.rules"]["rules"] == ["carry_over", "cofinancing", "fixed", "percentage_key", "rate", "unit_cost"]
     even, per = found["even_split"], found["per_recipient"]
     assert normalised(even.pop("distribution")) == "jobbsats-even-split"
     assert normalised(per.pop("distribution")) == "jobbsats-per-recipient"
@@ -632,7 +632,7 @@ def test_empty_allowlist_loads_no_outside_plugin(jobbsats, scenario, tmp_path):
     result = jobbsats("run", scenario(), allow="")
     assert result.code == 1
     assert (
-        "rules[1].rule: unknown rule 'even_split' (known rules: cofinancing, fixed, percentage_key, rate, unit_cost)"
+        "rules[1].rule: unknown rule 'even_split' (known rules: carry_over, cofinancing, fixed, percentage_key, rate, unit_cost)"
         in result.err
     )
     assert "Traceback" not in result.err

@@ -33,6 +33,7 @@ def test_every_built_in_schema_passes_cerberus_own_check():
     assert names == [
         "core",
         "rule entry",
+        "rule carry_over",
         "rule cofinancing",
         "rule fixed",
         "rule percentage_key",
