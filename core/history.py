@@ -92,13 +92,23 @@ def _budget_sentences(view: LedgerView) -> list[str]:
 
 
 def _reads_sentences(view: LedgerView) -> list[str]:
-    """What the run's rules read of the ledger: earlier runs and import batches."""
+    """What the run's rules read of the ledger (earlier runs and import batches), and what has changed since."""
     reads = view.reads
     runs = [str(ref) for kind, ref in reads if kind == "run"]
-    batches = [str(ref) for kind, ref in reads if kind == "batch"]
-    parts = [f"körning {', '.join(runs)}" if runs else "", f"importbatch {', '.join(batches)}" if batches else ""]
+    batches = [ref for kind, ref in reads if kind == "batch"]
+    parts = [
+        f"körning {', '.join(runs)}" if runs else "",
+        f"importbatch {', '.join(map(str, batches))}" if batches else "",
+    ]
     said = " och ".join(p for p in parts if p)
-    return [f"Reglerna läste ur huvudboken: {said}."] if said else []
+    sentences = [f"Reglerna läste ur huvudboken: {said}."] if said else []
+    replaced = {b.id: b.superseded_by for b in view.batches if b.id in batches and b.superseded_by is not None}
+    for batch, by in sorted(replaced.items()):
+        sentences.append(
+            f"Importbatch {batch} har sedan ersatts av importbatch {by}: det som räknades på dess utfall "
+            "(till exempel en överföring) bygger på utfall som inte längre gäller. Kör scenariot igen."
+        )
+    return sentences
 
 
 def diff(before: LedgerView, after: LedgerView) -> Document:

@@ -168,3 +168,18 @@ def test_an_overspend_carried_is_worded_as_one(cli, write, tmp_path):
         "Kommunstyrelsen beslutar att arbetsmarknads- och socialnämndens underskott om 444 000 kronor av 2024 års "
         "medel för Strategiska jobbsatsningar förs över till 2025 och minskar 2025 års medel."
     ) in cli("report", "beslut", "--year", "2025").stdout
+
+
+def test_show_says_when_the_utfall_a_carry_over_read_was_replaced(cli, write, booked, tmp_path):
+    scenario = write(CARRY + 'to = ["ASN"]\n')
+    prepared(cli, scenario, booked)
+    assert cli("run", scenario, "--quiet").exit_code == 0  # run 2 reads batch 1
+    assert "har sedan ersatts" not in cli("show", "2").stdout
+    corrected = tmp_path / "utfall-2024-rättad.csv"
+    corrected.write_text(BOOKED.replace("9 000 000,00", "8 000 000,00"), encoding="utf-8")
+    assert cli("import", "utfall", corrected, "-c", scenario, "--supersedes", "1").exit_code == 0
+    shown = cli("show", "2").stdout
+    assert "Importbatch 1 har sedan ersatts av importbatch 2" in shown
+    # Running again carries what the corrected utfall leaves: 22 056 000 - 20 000 000.
+    assert cli("run", scenario, "--quiet").exit_code == 0
+    assert carried(cli) == {"ASN": 2_056_000 * KR}
