@@ -1,11 +1,21 @@
-"""``aterrapportering``: budget against utfall per year and recipient, for each board's årsanalys.
+"""``aterrapportering``: budget against utfall per year, recipient, fund and purpose, for each board's årsanalys.
 
 The budget is what the run allocated to each recipient from funds in kronor
-(what it passed on to others counts with them, not with it). The utfall is
-what the current import batches booked as that fund's money; a recipient's
-other booked money is shown apart, never mixed in. Remaining is budget less
-utfall, and the share used is utfall over budget (rounded half up to a tenth
-of a percent for reading; the amounts themselves are exact).
+(what it passed on to others counts with them, not with it) and what it
+carried into the year from an earlier one (``carry_over``), line by line: a
+fixed line's purpose ("Ung i sommar") is a row of its own, and money without
+one is the fund's own, shown under the fund's name. The utfall is what the
+current import batches booked as that fund's money, on the purpose its
+``[[utfall.map]]`` entry names; a recipient's other booked money is shown apart,
+never mixed in. Remaining is budget less utfall, and the share used is utfall
+over budget (rounded half up to a tenth of a percent for reading; the amounts
+themselves are exact).
+
+The first table has a row per year, recipient, fund and purpose; the second
+sums them per year and recipient (with the recipient's other money). Each
+shows the original budget (the year's first run of the scenario), the current
+one (this run) and the change; a paragraph names the revisions behind a
+change, with their case numbers and dates.
 
 With ``--quarters`` each quarter shows its utfall and the utfall to date
 against the year's budget. When rows were mapped to projects, a table per
@@ -13,7 +23,7 @@ project and year follows.
 
 ``--fund`` shows the budget from that fund and the utfall mapped to it (a
 board's other money belongs to no fund and is left out). ``--recipient`` shows
-those recipients' rows, and the row of a recipient that got money passed on by
+those recipients' rows, and the rows of a recipient that got money passed on by
 a selected one (what kommunstyrelsen granted Tillväxt Malmö och Level); the
 totals are the sums of the rows shown.
 """
@@ -21,13 +31,16 @@ totals are the sums of the rows shown.
 from __future__ import annotations
 
 from collections import defaultdict
+from collections.abc import Iterable
+from dataclasses import dataclass, field
 from decimal import Decimal
 from fractions import Fraction
 from pathlib import Path
+from typing import Any
 
 from jobbsats.contracts import FUND_OPTION, QUARTERS_OPTION, RECIPIENT_OPTION, ReportOptions
 from jobbsats.document import Chart, Column, Document, Series, Table
-from jobbsats.ledger.view import LedgerView, UtfallSum
+from jobbsats.ledger.view import AllocationRow, CarryRow, LedgerView, RunInfo, UtfallSum
 from jobbsats.money import KRONOR, NBSP, format_percent, format_units, round_half_up
 from jobbsats.reports.selection import PASSED_ON_NOTE, Selection
 
@@ -43,53 +56,196 @@ def _kr(ore: int) -> str:
     return format_units(ore, unit_sep=NBSP)
 
 
-Key = tuple[int, "int | None", str]  # (year, quarter or None, recipient id)
+def _signed(ore: int) -> str:
+    """A change in kronor with its sign: ``+300 000 kr``, ``-300 000 kr``."""
+    return ("+" if ore > 0 else "") + _kr(ore)
+
+
+Line = tuple[int, str, str, str]  # (year, recipient id, fund id, purpose; "" is the fund's own)
+Pair = tuple[int, str]  # (year, recipient id)
+Budget = dict[Line, int]
+
+# The money fields of both tables, in the order they are summed into totals.
+SUMMED = ("budget_original_ore", "budget_ore", "budget_change_ore", "utfall_ore", "to_date_ore", "other_ore")
+
+
+@dataclass
+class Step:
+    """A run of the year's budget: the original, then each revision, this run last."""
+
+    run: RunInfo
+    budget: Budget
+
+
+@dataclass
+class History:
+    """The original budget of each line, and for each year revised since, the runs that made it."""
+
+    original: Budget
+    steps: dict[int, list[Step]] = field(default_factory=dict)  # only years whose original is an earlier run
+    money: list[AllocationRow | CarryRow] = field(default_factory=list)  # of the original runs
+
+    def changed_by(self, year: int, pairs: set[Pair]) -> list[RunInfo]:
+        """The revisions of ``year`` that changed the budget of these recipients, oldest first."""
+        steps = self.steps.get(year, [])
+        return [
+            later.run
+            for earlier, later in zip(steps, steps[1:], strict=False)
+            if _of(earlier.budget, pairs) != _of(later.budget, pairs)
+        ]
+
+    def original_run(self, year: int) -> RunInfo | None:
+        steps = self.steps.get(year)
+        return steps[0].run if steps else None
+
+
+def _of(budget: Budget, pairs: set[Pair]) -> dict[Line, int]:
+    """The lines of ``budget`` that belong to ``pairs``, leaving out lines of 0 kr."""
+    return {line: amount for line, amount in budget.items() if amount and (line[0], line[1]) in pairs}
+
+
+@dataclass
+class Money:
+    """What a run gives in kronor (of the selected fund) for a year or all: its allocations and carried money."""
+
+    allocations: list[AllocationRow]
+    carried: list[CarryRow]
+
+    @classmethod
+    def of(cls, ledger: LedgerView, year: int | None, selection: Selection) -> Money:
+        return cls(
+            [a for a in ledger.allocations(year) if a.fund.unit == KRONOR and selection.takes_fund(a.fund.id)],
+            [c for c in ledger.carried(year) if c.fund.unit == KRONOR and selection.takes_fund(c.fund.id)],
+        )
+
+    @property
+    def rows(self) -> list[AllocationRow | CarryRow]:
+        return [*self.allocations, *self.carried]
+
+
+def _budget(money: Money) -> Budget:
+    """What each recipient has to use per year, fund and purpose: what it got, less what it passed on,
+    and what it carried into the year from an earlier one (an overspend carried is taken off).
+
+    Money passed on is taken from the line it was given out of (KS's 4 900 000 kr for Tillväxt Malmö &
+    Level, granted on in full), or, when the grant is no part of one of the giver's lines, from the
+    grant's own purpose.
+    """
+    allocations = money.allocations
+    out: Budget = defaultdict(int)
+    for c in money.carried:
+        out[(c.year, c.to.id, c.fund.id, c.label)] += c.amount
+    direct = [a for a in allocations if a.via is None]
+    for a in allocations:
+        out[(a.year, a.to.id, a.fund.id, a.label)] += a.amount
+        if a.via is not None:
+            parents = [
+                p
+                for p in direct
+                if (p.year, p.to.id, p.fund.id) == (a.year, a.via.id, a.fund.id) and a.source.startswith(p.source + ".")
+            ]
+            out[(a.year, a.via.id, a.fund.id, parents[0].label if parents else a.label)] -= a.amount
+    return dict(out)
+
+
+def _history(ledger: LedgerView, year: int | None, selection: Selection, budget: Budget) -> History:
+    """Each line's original budget: from the run that first decided its year, when that is an earlier run."""
+    history = History(original=dict(budget))
+    for y in [year] if year is not None else ledger.decided_years:
+        first = ledger.original_run(y)
+        if y not in ledger.decided_years or first is None or first == ledger.run_id:
+            continue  # this run is the year's original budget
+        original = ledger.of_run(first)
+        money = Money.of(original, y, selection)
+        history.money += money.rows
+        steps = [Step(original.run, _budget(money))]
+        for revision in ledger.revisions(y):
+            view = ledger if revision.id == ledger.run_id else ledger.of_run(revision.id)
+            steps.append(Step(revision, _budget(Money.of(view, y, selection))))
+        history.steps[y] = steps
+        history.original = {line: amount for line, amount in history.original.items() if line[0] != y}
+        history.original.update(steps[0].budget)
+    return history
+
+
+def _decision(run: RunInfo) -> str:
+    """A revision as a paragraph names it: ``STK-2024-500 (2024-05-14)``, else by its run."""
+    ref, date = run.decision.ref, run.decision.date
+    if ref:
+        return f"{ref} ({date or f'körning {run.id}'})"
+    return f"körning {run.id}" + (f" ({date})" if date else "")
+
+
+def _original(run: RunInfo) -> str:
+    """The original budget's run: ``körning 1 (STK-2024-291)``."""
+    said = ", ".join(x for x in (run.decision.ref, run.decision.date) if x)
+    return f"körning {run.id}" + (f" ({said})" if said else "")
+
+
+def _and(items: Iterable[str]) -> str:
+    """``a``, ``a och b``, ``a, b och c``."""
+    items = list(items)
+    return ", ".join(items[:-1]) + " och " + items[-1] if len(items) > 1 else "".join(items)
 
 
 class Aterrapportering:
-    """The ``aterrapportering`` report: budget against utfall per year and recipient, for the årsanalys."""
+    """The ``aterrapportering`` report: budget against utfall per year, recipient, fund and purpose."""
 
     name = "aterrapportering"
     options = (RECIPIENT_OPTION, FUND_OPTION, QUARTERS_OPTION)
-    description = "Återrapportering: budget, utfall, kvar och andel använd per år och mottagare."
+    description = "Återrapportering: budget, utfall, kvar och andel använd per år, mottagare och ändamål."
 
     def build(self, ledger: LedgerView, options: ReportOptions) -> Document:
         selection = Selection.of(options)
-        allocations = [
-            a for a in ledger.allocations(options.year) if a.fund.unit == KRONOR and selection.takes_fund(a.fund.id)
-        ]
-        budget = ledger.net_allocations(options.year) if selection.fund is None else _net(allocations)
-        sums = [
-            s
-            for s in ledger.utfall(options.year, options.get("quarters", False))
-            if selection.fund is None or s.fund == selection.fund
-        ]
-        fund_names = sorted({a.fund.name for a in allocations})
-        fund_text = " och ".join(fund_names) or "fonden"
-        names = {rid: r.title for rid, r in ledger.recipients.items()}
-        order = {rid: i for i, rid in enumerate(names)}  # the scenario file's order
-        used: dict[Key, int] = defaultdict(int)
-        other: dict[Key, int] = defaultdict(int)
+        quarters = bool(options.get("quarters", False))
+        money = Money.of(ledger, options.year, selection)
+        budget = _budget(money)
+        history = _history(ledger, options.year, selection, budget)
+        sums = [s for s in ledger.utfall(options.year, quarters) if selection.fund is None or s.fund == selection.fund]
+        used: dict[tuple[int | None, Line], int] = defaultdict(int)  # (quarter, line)
+        other: dict[tuple[int, int | None, str], int] = defaultdict(int)  # (year, quarter, recipient)
         for s in sums:
             if s.fund is not None:
-                used[(s.year, s.quarter, s.recipient)] += s.amount
+                used[(s.quarter, (s.year, s.recipient, s.fund, s.purpose))] += s.amount
             elif s.project is None:  # a project's money has its own table, not "other"
                 other[(s.year, s.quarter, s.recipient)] += s.amount
-        # A recipient's row, or one of money a selected recipient passed on to it.
-        passed_by = defaultdict(set)
-        for a in allocations:
-            if a.via is not None:
+        booked = {line for _q, line in used}
+
+        names = {rid: r.title for rid, r in ledger.recipients.items()}
+        funds = {f.id: f.name for f in ledger.funds.values()}
+        for m in history.money:  # a recipient or fund the revisions dropped
+            names.setdefault(m.to.id, m.to.title)
+            funds.setdefault(m.fund.id, m.fund.name)
+        order = {rid: i for i, rid in enumerate(names)}  # the scenario file's order
+        # A recipient's rows, or those of money a selected recipient passed on to it.
+        passed_by: defaultdict[Pair, set[str]] = defaultdict(set)
+        for a in [*money.allocations, *history.money]:
+            if isinstance(a, AllocationRow) and a.via is not None:
                 passed_by[(a.year, a.to.id)].add(a.via.id)
+        every = {(y, r) for (y, r, _f, _p) in [*budget, *history.original, *booked]} | {(y, r) for y, _q, r in other}
         pairs = sorted(
-            (
-                (y, r)
-                for (y, r) in set(budget) | {(y, r) for (y, _q, r) in [*used, *other]}
-                if selection.takes_any([r, *passed_by[(y, r)]])
-            ),
+            ((y, r) for (y, r) in every if selection.takes_any([r, *passed_by[(y, r)]])),
             key=lambda p: (p[0], order.get(p[1], len(order)), p[1]),
         )
-        quarters = (1, 2, 3, 4) if options.get("quarters", False) else (None,)
-        keys = [(year, q, rid) for year, rid in pairs for q in quarters]
+        # A pair's lines in the order the run gives them (fixed lines first, then the key), then any other.
+        rank: dict[tuple[str, str], int] = {}
+        for m in [*money.rows, *history.money]:
+            rank.setdefault((m.fund.id, m.label), len(rank))
+        shown = set(pairs)
+        lines: dict[Pair, list[Line]] = defaultdict(list)
+        for line in sorted(
+            {line for line in [*budget, *history.original, *booked] if (line[0], line[1]) in shown},
+            key=lambda line: (rank.get((line[2], line[3]), len(rank)), line[2], line[3]),
+        ):
+            if budget.get(line) or history.original.get(line) or line in booked:
+                lines[(line[0], line[1])].append(line)
+
+        carried: dict[tuple[int, str, int], int] = defaultdict(int)
+        for c in money.carried:
+            carried[(c.year, c.to.id, c.from_year)] += c.amount
+        figures = _Figures(budget, history.original, used, other, quarters, carried)
+        fund_names = sorted({m.fund.name for m in money.rows}) or sorted({m.fund.name for m in history.money})
+        fund_text = " och ".join(fund_names) or "fonden"
         batches = [b for b in ledger.batches if b.superseded_by is None and b.scenario == ledger.run.scenario]
         sources = ", ".join(f"import {b.id} ({Path(b.file_path).name})" for b in batches)
         elsewhere = sorted({b.scenario for b in ledger.batches if b.superseded_by is None} - {ledger.run.scenario})
@@ -100,18 +256,24 @@ class Aterrapportering:
         )
         paragraphs = [f"Budget ur körning {ledger.run.id} ({ledger.run.scenario}); utfall ur {sources or none}."]
         paragraphs += self._selection(ledger, selection, pairs)
-        paragraphs += [self._summary(year, rid, budget, used, other, names, fund_text) for year, rid in pairs]
+        years = sorted({y for y, _ in pairs})
+        paragraphs += [text for y in years if (text := _revised(y, history, {p for p in pairs if p[0] == y}, figures))]
+        paragraphs += [_summary(pair, lines[pair], figures, history, names, funds, fund_text) for pair in pairs]
         projects = self._projects([s for s in sums if selection.takes_recipient(s.recipient)], ledger)
         return Document(
             report=self.name,
             title=f"Återrapportering: {ledger.run.scenario}",
-            tables=[self._table(keys, budget, used, other, names, options), *projects],
+            tables=[
+                _per_purpose(pairs, lines, figures, names, funds),
+                _per_recipient(pairs, lines, figures, names),
+                *projects,
+            ],
             paragraphs=paragraphs,
-            charts=[_chart(year, pairs, budget, used, names) for year in sorted({y for y, _ in pairs})],
+            charts=[_chart(y, [p for p in pairs if p[0] == y], lines, figures, names) for y in years],
         )
 
     @staticmethod
-    def _selection(ledger: LedgerView, selection: Selection, pairs: list[tuple[int, str]]) -> list[str]:
+    def _selection(ledger: LedgerView, selection: Selection, pairs: list[Pair]) -> list[str]:
         """What the report is a selection of, and what its sums are."""
         says = []
         if selection.by_recipient:
@@ -125,62 +287,6 @@ class Aterrapportering:
         if any(not selection.takes_recipient(rid) for _year, rid in pairs):
             paragraphs.append(PASSED_ON_NOTE)
         return paragraphs
-
-    @staticmethod
-    def _table(keys: list[Key], budget, used, other, names, options: ReportOptions) -> Table:
-        quarters = options.get("quarters", False)
-        table = Table(
-            name="aterrapportering",
-            title="Budget och utfall per år och mottagare" + (" och kvartal" if quarters else ""),
-            columns=[
-                Column("year", "År", "year"),
-                *([Column("quarter", "Kvartal", "int")] if quarters else []),
-                Column("recipient", "Mottagare"),
-                Column("budget_ore", "Budget (kr)", "money"),
-                Column("utfall_ore", "Utfall (kr)", "money"),
-                *([Column("to_date_ore", "Utfall hittills (kr)", "money")] if quarters else []),
-                Column("remaining_ore", "Kvar (kr)", "money"),
-                Column("used_percent", "Använt (%)", "percent"),
-                Column("other_ore", "Övrigt utfall (kr)", "money"),
-            ],
-        )
-        to_date: dict[tuple[int, str], int] = defaultdict(int)
-        # Totals per period: the whole report, or each quarter of each year.
-        totals: dict[tuple[int, int | None] | None, dict[str, int]] = defaultdict(lambda: defaultdict(int))
-        for year, quarter, rid in keys:
-            spent = used.get((year, quarter, rid), 0)
-            to_date[(year, rid)] += spent
-            year_budget, so_far = budget.get((year, rid), 0), to_date[(year, rid)]
-            row = {
-                "year": year,
-                "recipient_id": rid,
-                "recipient": names.get(rid, rid),
-                "budget_ore": year_budget,
-                "utfall_ore": spent,
-                "remaining_ore": year_budget - so_far,
-                "used_percent": share(so_far, year_budget),
-                "other_ore": other.get((year, quarter, rid), 0),
-            }
-            if quarters:
-                row |= {"quarter": quarter, "to_date_ore": so_far}
-            table.rows.append(row)
-            period = (year, quarter) if quarters else None
-            for field in ("budget_ore", "utfall_ore", "other_ore", "to_date_ore"):
-                totals[period][field] += row.get(field, 0)
-        for period, t in totals.items():
-            spent_so_far = t["to_date_ore"] if quarters else t["utfall_ore"]
-            total = {
-                "recipient": "Summa" if period is None else f"Summa {period[0]} kv{period[1]}",
-                "budget_ore": t["budget_ore"],
-                "utfall_ore": t["utfall_ore"],
-                "remaining_ore": t["budget_ore"] - spent_so_far,
-                "used_percent": share(spent_so_far, t["budget_ore"]),
-                "other_ore": t["other_ore"],
-            }
-            if period is not None:
-                total |= {"year": period[0], "quarter": period[1], "to_date_ore": spent_so_far}
-            table.totals.append(total)
-        return table
 
     @staticmethod
     def _projects(sums: list[UtfallSum], ledger: LedgerView) -> list[Table]:
@@ -214,64 +320,257 @@ class Aterrapportering:
             )
         return [table]
 
-    @staticmethod
-    def _summary(year, rid, budget, used, other, names, fund_text) -> str:
-        """A paragraph for the board's årsanalys."""
-        name = names.get(rid, rid)
-        got = budget.get((year, rid), 0)
-        spent = sum(v for (y, _q, r), v in used.items() if y == year and r == rid)
-        rest = sum(v for (y, _q, r), v in other.items() if y == year and r == rid)
-        given = f"{name} tilldelades {_kr(got)} ur {fund_text} {year}"
-        if not got:
-            text = f"{name} tilldelades inga medel ur {fund_text} {year} men har bokfört {_kr(spent)} mot satsningen."
-        elif spent == 0:
-            text = f"{given}; inget utfall är bokfört mot satsningen."
-        elif spent < 0:
-            text = f"{given} och har netto bokfört {_kr(spent)} mot satsningen (rättelser överstiger kostnaderna)."
-        elif spent > got:
-            text = (
-                f"{given} och har bokfört {_kr(spent)} mot satsningen, "
-                f"{_kr(spent - got)} mer än tilldelat ({_percent(spent, got)})."
+
+@dataclass
+class _Figures:
+    """The report's amounts: budgets per line (now and originally), utfall per quarter and line, other money."""
+
+    budget: Budget
+    original: Budget
+    used: dict[tuple[int | None, Line], int]
+    other: dict[tuple[int, int | None, str], int]
+    quarters: bool
+    carried: dict[tuple[int, str, int], int] = field(default_factory=dict)  # (year, recipient, from year)
+
+    @property
+    def periods(self) -> tuple[int | None, ...]:
+        return (1, 2, 3, 4) if self.quarters else (None,)
+
+    def spent(self, lines: Iterable[Line], quarter: int | None = None, whole_year: bool = False) -> int:
+        """Utfall on ``lines`` in ``quarter`` (or the year), or, with ``whole_year``, in all of it."""
+        wanted = set(lines)
+        return sum(v for (q, line), v in self.used.items() if line in wanted and (whole_year or q == quarter))
+
+    def other_money(self, pair: Pair, quarter: int | None = None, whole_year: bool = False) -> int:
+        """The recipient's other money (no fund, no project) in ``quarter`` (or the year), or in all of it."""
+        return sum(v for (y, q, r), v in self.other.items() if (y, r) == pair and (whole_year or q == quarter))
+
+    def rows(self, lines: list[Line]) -> list[dict[str, Any]]:
+        """The money fields of ``lines`` together, one dict per period (the year, or each quarter)."""
+        now = sum(self.budget.get(line, 0) for line in lines)
+        then = sum(self.original.get(line, 0) for line in lines)
+        out, so_far = [], 0
+        for quarter in self.periods:
+            spent = self.spent(lines, quarter)
+            so_far += spent
+            row: dict[str, Any] = {
+                "budget_original_ore": then,
+                "budget_ore": now,
+                "budget_change_ore": now - then,
+                "utfall_ore": spent,
+                "remaining_ore": now - so_far,
+                "used_percent": share(so_far, now),
+            }
+            if self.quarters:
+                row |= {"quarter": quarter, "to_date_ore": so_far}
+            out.append(row)
+        return out
+
+
+def _money_columns(quarters: bool) -> list[Column]:
+    return [
+        Column("budget_original_ore", "Ursprunglig budget (kr)", "money"),
+        Column("budget_ore", "Budget (kr)", "money"),
+        Column("budget_change_ore", "Förändring (kr)", "money"),
+        Column("utfall_ore", "Utfall (kr)", "money"),
+        *([Column("to_date_ore", "Utfall hittills (kr)", "money")] if quarters else []),
+        Column("remaining_ore", "Kvar (kr)", "money"),
+        Column("used_percent", "Andel använd (%)", "percent"),
+    ]
+
+
+def _head(quarters: bool, *middle: Column) -> list[Column]:
+    return [
+        Column("year", "År", "year"),
+        *([Column("quarter", "Kvartal", "int")] if quarters else []),
+        Column("recipient", "Mottagare"),
+        *middle,
+    ]
+
+
+def _per_purpose(
+    pairs: list[Pair], lines: dict[Pair, list[Line]], figures: _Figures, names: dict[str, str], funds: dict[str, str]
+) -> Table:
+    """A row per year, recipient, fund and purpose (and quarter)."""
+    shown_funds = {line[2] for pair in pairs for line in lines[pair]}
+    table = Table(
+        name="aterrapportering",
+        title="Budget och utfall per ändamål" + (" och kvartal" if figures.quarters else ""),
+        columns=_head(
+            figures.quarters,
+            *([Column("fund", "Fond")] if len(shown_funds) > 1 else []),
+            Column("purpose_name", "Ändamål"),
+            *_money_columns(figures.quarters),
+        ),
+    )
+    for pair in pairs:
+        for line in lines[pair]:
+            year, rid, fund, purpose = line
+            for money in figures.rows([line]):
+                table.rows.append(
+                    {
+                        "year": year,
+                        "recipient_id": rid,
+                        "recipient": names.get(rid, rid),
+                        "fund_id": fund,
+                        "fund": funds.get(fund, fund),
+                        "purpose": purpose,
+                        "purpose_name": purpose or funds.get(fund, fund),
+                        **money,
+                    }
+                )
+    table.totals = _totals(table.rows, figures.quarters)
+    return table
+
+
+def _per_recipient(pairs: list[Pair], lines: dict[Pair, list[Line]], figures: _Figures, names: dict[str, str]) -> Table:
+    """The sum of each recipient's rows per year (and quarter), with its other booked money."""
+    table = Table(
+        name="aterrapportering_mottagare",
+        title="Budget och utfall per mottagare" + (" och kvartal" if figures.quarters else ""),
+        columns=[
+            *_head(figures.quarters, *_money_columns(figures.quarters)),
+            Column("other_ore", "Övrigt utfall (kr)", "money"),
+        ],
+    )
+    for pair in pairs:
+        year, rid = pair
+        for money in figures.rows(lines[pair]):
+            table.rows.append(
+                {
+                    "year": year,
+                    "recipient_id": rid,
+                    "recipient": names.get(rid, rid),
+                    **money,
+                    "other_ore": figures.other_money(pair, money.get("quarter")),
+                }
             )
+    table.totals = _totals(table.rows, figures.quarters)
+    return table
+
+
+def _totals(rows: list[dict[str, Any]], quarters: bool) -> list[dict[str, Any]]:
+    """The sums of ``rows``: one "Summa", or with quarters one per year and quarter."""
+    sums: dict[tuple[int, int] | None, dict[str, int]] = {}
+    for row in rows:
+        period = (row["year"], row["quarter"]) if quarters else None
+        summed = sums.setdefault(period, defaultdict(int))
+        for key in SUMMED:
+            if key in row:
+                summed[key] += row[key]
+    out = []
+    for period, t in sums.items():
+        spent = t["to_date_ore"] if quarters else t["utfall_ore"]
+        total: dict[str, Any] = {
+            "recipient": "Summa" if period is None else f"Summa {period[0]} kv{period[1]}",
+            **{key: t[key] for key in SUMMED if key in t and key != "to_date_ore"},
+            "remaining_ore": t["budget_ore"] - spent,
+            "used_percent": share(spent, t["budget_ore"]),
+        }
+        if period is not None:
+            total |= {"year": period[0], "quarter": period[1], "to_date_ore": spent}
+        out.append(total)
+    return out
+
+
+def _revised(year: int, history: History, pairs: set[Pair], figures: _Figures) -> str:
+    """The paragraph that says which revisions changed the year's budget, from what to what; "" if none."""
+    first = history.original_run(year)
+    if first is None:  # this run is the year's original budget
+        return ""
+    lines = [line for line in {*figures.budget, *figures.original} if (line[0], line[1]) in pairs]
+    now = sum(figures.budget.get(line, 0) for line in lines)
+    then = sum(figures.original.get(line, 0) for line in lines)
+    revisions = history.changed_by(year, pairs)
+    if not revisions:
+        return f"Budgeten för {year} är oförändrad sedan den ursprungliga budgeten i {_original(first)}."
+    return (
+        f"Budgeten för {year} reviderades genom {_and(_decision(r) for r in revisions)}. "
+        f"Den ursprungliga budgeten i {_original(first)} var {_kr(then)}, nu {_kr(now)}: "
+        f"en förändring med {_signed(now - then)}."
+    )
+
+
+def _summary(
+    pair: Pair,
+    lines: list[Line],
+    figures: _Figures,
+    history: History,
+    names: dict[str, str],
+    funds: dict[str, str],
+    fund_text: str,
+) -> str:
+    """A paragraph for the board's årsanalys."""
+    year, rid = pair
+    name = names.get(rid, rid)
+    got = sum(figures.budget.get(line, 0) for line in lines)
+    then = sum(figures.original.get(line, 0) for line in lines)
+    spent = figures.spent(lines, whole_year=True)
+    rest = figures.other_money(pair, whole_year=True)
+    given = f"{name} tilldelades {_kr(got)} ur {fund_text} {year}"
+    if not got:
+        text = f"{name} tilldelades inga medel ur {fund_text} {year}"
+        text += f" men har bokfört {_kr(spent)} mot satsningen." if spent else "."
+    elif got < 0:  # an overspend carried in that is larger than the year's money
+        text = f"{name} har {_kr(got)} ur {fund_text} {year}, sedan ett underskott förts över"
+        text += (
+            f", och har bokfört {_kr(spent)} mot satsningen." if spent else "; inget utfall är bokfört mot satsningen."
+        )
+    elif spent == 0:
+        text = f"{given}; inget utfall är bokfört mot satsningen."
+    elif spent < 0:
+        text = f"{given} och har netto bokfört {_kr(spent)} mot satsningen (rättelser överstiger kostnaderna)."
+    elif spent > got:
+        text = (
+            f"{given} och har bokfört {_kr(spent)} mot satsningen, "
+            f"{_kr(spent - got)} mer än tilldelat ({_percent(spent, got)})."
+        )
+    else:
+        used_share = _percent(spent, got)
+        text = f"{given} och har använt {_kr(spent)} ({used_share}); {_kr(got - spent)} återstår."
+    for (y, r, from_year), amount in sorted(figures.carried.items()):
+        if (y, r) != pair or not amount:
+            continue
+        if amount > 0:
+            text += f" I budgeten ingår {_kr(amount)} som förts över från {from_year}."
         else:
-            used_share = _percent(spent, got)
-            text = f"{given} och har använt {_kr(spent)} ({used_share}); {_kr(got - spent)} återstår."
-        if rest:
-            text += f" Därutöver har {_kr(rest)} bokförts som annat utfall, som inte räknas till satsningen."
-        return text
+            text += f" Budgeten har minskats med underskottet från {from_year}, {_kr(-amount)}."
+    if got != then:
+        revisions = history.changed_by(year, {pair})
+        text += f" Budgeten har ändrats med {_signed(got - then)} från ursprungliga {_kr(then)}"
+        text += f" genom {_and(_decision(r) for r in revisions)}." if revisions else "."
+    if len(lines) > 1:
+        parts = []
+        for line in lines:
+            line_budget, line_spent = figures.budget.get(line, 0), figures.spent([line], whole_year=True)
+            purpose = line[3] or funds.get(line[2], line[2])
+            line_share = share(line_spent, line_budget)
+            if line_share is not None:
+                parts.append(f"{purpose} {_kr(line_spent)} av {_kr(line_budget)} ({format_percent(line_share)})")
+            else:  # money booked on a purpose the recipient has no budget for (or no longer has)
+                parts.append(f"{purpose} {_kr(line_spent)} utan budget")
+        text += f" Per ändamål: {'; '.join(parts)}."
+    if rest:
+        text += f" Därutöver har {_kr(rest)} bokförts som annat utfall, som inte räknas till satsningen."
+    return text
 
 
 def _percent(part: int, whole: int) -> str:
-    """:func:`share` as text, of a budget above 0."""
+    """:func:`share` as text, of a budget above 0 (the only budgets it is asked of)."""
     value = share(part, whole)
-    # Only ever asked of a budget that is not 0, and none is negative: the engine lets no recipient pass on
-    # more than it got, so what each ends up with (got less passed on) is at least 0.
-    assert value is not None
-    return format_percent(value)
+    return format_percent(value) if value is not None else "ingen budget"
 
 
-def _net(allocations) -> dict[tuple[int, str], int]:
-    """As ``LedgerView.net_allocations``, of these allocations: what each got less what it passed on."""
-    out: dict[tuple[int, str], int] = defaultdict(int)
-    for a in allocations:
-        out[(a.year, a.to.id)] += a.amount
-        if a.via is not None:
-            out[(a.year, a.via.id)] -= a.amount
-    return dict(out)
-
-
-def _chart(year: int, pairs, budget, used, names) -> Chart:
-    """Budget against utfall per recipient, for one year."""
-    recipients = [rid for y, rid in pairs if y == year]
-    spent: dict[str, int] = defaultdict(int)
-    for (y, _q, rid), amount in used.items():
-        if y == year:
-            spent[rid] += amount
+def _chart(year: int, pairs: list[Pair], lines: dict[Pair, list[Line]], figures: _Figures, names) -> Chart:
+    """Budget against utfall per recipient, for one year (and the original budget, when it was revised)."""
+    budgets = tuple(sum(figures.budget.get(line, 0) for line in lines[p]) for p in pairs)
+    originals = tuple(sum(figures.original.get(line, 0) for line in lines[p]) for p in pairs)
     return Chart(
         title=f"Budget och utfall {year}",
-        categories=tuple(names.get(rid, rid) for rid in recipients),
+        categories=tuple(names.get(rid, rid) for _y, rid in pairs),
         series=(
-            Series("Budget", tuple(budget.get((year, rid), 0) for rid in recipients)),
-            Series("Utfall", tuple(spent[rid] for rid in recipients)),
+            *([Series("Ursprunglig budget", originals)] if originals != budgets else []),
+            Series("Budget", budgets),
+            Series("Utfall", tuple(figures.spent(lines[p], whole_year=True) for p in pairs)),
         ),
     )

@@ -249,16 +249,26 @@ def test_beslut_of_one_fund(two_funds):
 # --- aterrapportering
 
 
+def of_table(rows: list[dict], name: str = "aterrapportering_mottagare") -> list[dict]:
+    """aterrapportering's rows (or totals) of one table: per recipient (the default) or per purpose."""
+    return [r for r in rows if r["table"] == name]
+
+
 def test_aterrapportering_for_one_recipient_shows_only_it(run_2024):
     report = run_2024.json_report("aterrapportering", "--recipient", "ASN")
-    [row] = report["rows"]
+    [row] = of_table(report["rows"])
     assert row["recipient_id"] == "ASN"
     assert (row["budget_ore"], row["utfall_ore"], row["remaining_ore"]) == (
         22_056_000 * KR,
         7_930_500_50,
         22_056_000 * KR - 7_930_500_50,
     )
-    [total] = report["totals"]
+    # Its two purposes: Ung i sommar, and the key money, on which the sample books all of ASN's utfall.
+    purposes = [
+        (r["recipient_id"], r["purpose"], r["budget_ore"]) for r in of_table(report["rows"], "aterrapportering")
+    ]
+    assert purposes == [("ASN", "Ung i sommar", 9_000_000 * KR), ("ASN", "", 13_056_000 * KR)]
+    [total] = of_table(report["totals"])
     assert (total["budget_ore"], total["utfall_ore"]) == (22_056_000 * KR, 7_930_500_50)
     text = " ".join(report["paragraphs"])
     assert "Urval: Arbetsmarknads- och socialnämnden." in text
@@ -266,47 +276,48 @@ def test_aterrapportering_for_one_recipient_shows_only_it(run_2024):
     result = run_2024("report", "aterrapportering", "--recipient", "ASN")
     assert result.exit_code == 0, result.output
     grid = [line for line in plain(result.stdout).splitlines() if line.startswith("| 2024")]
-    assert len(grid) == 1 and "Arbetsmarknads- och socialnämnden" in grid[0]
+    # A row per purpose (two), then the one per recipient.
+    assert len(grid) == 3 and all("Arbetsmarknads- och socialnämnden" in line for line in grid)
 
 
 def test_aterrapportering_by_quarter_for_one_recipient(run_2024):
     report = run_2024.json_report("aterrapportering", "--recipient", "ASN", "--quarters")
     assert {r["recipient_id"] for r in report["rows"]} == {"ASN"}
-    assert [(r["quarter"], r["utfall_ore"]) for r in report["rows"]] == [
+    assert [(r["quarter"], r["utfall_ore"]) for r in of_table(report["rows"])] == [
         (1, (1_250_000 + 4_100_000) * KR),
         (2, 2_730_500_50),
         (3, 0),
         (4, -150_000 * KR),
     ]
-    assert report["rows"][-1]["to_date_ore"] == 7_930_500_50
+    assert of_table(report["rows"])[-1]["to_date_ore"] == 7_930_500_50
 
 
 def test_aterrapportering_for_the_giver_includes_what_it_passed_on(run_2024):
     report = run_2024.json_report("aterrapportering", "--recipient", "KS")
-    rows = {r["recipient_id"]: (r["budget_ore"], r["utfall_ore"]) for r in report["rows"]}
+    rows = {r["recipient_id"]: (r["budget_ore"], r["utfall_ore"]) for r in of_table(report["rows"])}
     assert rows == {
         "KS": ((500_000 + 4_900_000 + 1_536_000 - 4_900_000) * KR, (500_000 + 768_000) * KR),
         "tillvaxt_level": (4_900_000 * KR, 4_900_000 * KR),
     }
-    [total] = report["totals"]
+    [total] = of_table(report["totals"])
     assert (total["budget_ore"], total["utfall_ore"]) == (6_936_000 * KR, 6_168_000 * KR)
     # The receiver alone: its own row, not the giver's.
     level = run_2024.json_report("aterrapportering", "--recipient", "tillvaxt_level")
-    assert [r["recipient_id"] for r in level["rows"]] == ["tillvaxt_level"]
+    assert [r["recipient_id"] for r in of_table(level["rows"])] == ["tillvaxt_level"]
 
 
 def test_aterrapportering_of_one_fund(two_funds):
-    whole = {r["recipient_id"]: r for r in two_funds.json_report("aterrapportering")["rows"]}
+    whole = {r["recipient_id"]: r for r in of_table(two_funds.json_report("aterrapportering")["rows"])}
     assert (whole["GVN"]["budget_ore"], whole["GVN"]["other_ore"]) == ((6_912_000 + 1_000_000) * KR, 180_000 * KR)
 
     sjs = two_funds.json_report("aterrapportering", "--fund", "sjs", "--recipient", "GVN")
-    [row] = sjs["rows"]
+    [row] = of_table(sjs["rows"])
     assert (row["budget_ore"], row["utfall_ore"], row["other_ore"]) == (6_912_000 * KR, 3_200_000 * KR, 0)
     assert "Annat utfall, som inte hör till någon fond, visas inte." in " ".join(sjs["paragraphs"])
 
     extra = two_funds.json_report("aterrapportering", "--fund", "extra")
     # Only GVN has money from the extra fund, and no utfall is mapped to it.
-    assert [(r["recipient_id"], r["budget_ore"], r["utfall_ore"]) for r in extra["rows"]] == [
+    assert [(r["recipient_id"], r["budget_ore"], r["utfall_ore"]) for r in of_table(extra["rows"])] == [
         ("GVN", 1_000_000 * KR, 0)
     ]
     assert "ur Extramedel 2024" in " ".join(extra["paragraphs"])
