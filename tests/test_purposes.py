@@ -101,3 +101,17 @@ def test_a_booked_rows_purpose_is_sealed_with_it(cli, scenario, booked):
     result = cli("verify")
     assert result.exit_code == 1
     assert "import batch 1: its rows in utfall were changed" in result.stderr
+
+
+def test_a_carry_over_that_needs_this_import_does_not_stop_its_purposes_being_checked(cli, scenario, booked, tmp_path):
+    text = scenario.read_text(encoding="utf-8")
+    text = text.replace("total = { 2024 = 40_000_000 }", "total = { 2024 = 40_000_000, 2025 = 40_000_000 }")
+    text = text.replace("[utfall]", '[[rules]]\nrule = "carry_over"\nyears = 2025\n\n[utfall]', 1)
+    scenario.write_text(text, encoding="utf-8")
+    assert cli("run", scenario, "--year", "2024", "--quiet").exit_code == 0
+    result = cli("import", "utfall", booked, "-c", scenario)  # 2025's carry_over cannot compute before it
+    assert result.exit_code == 0, result.output
+    bad = tmp_path / "bad.toml"
+    bad.write_text(text.replace('"Ung i sommar"\n[[utfall', '"Ung i vinter"\n[[utfall'), encoding="utf-8")
+    refused = cli("import", "utfall", booked, "-c", bad, "--replace")
+    assert refused.exit_code == 1 and "utfall.map[0].purpose: no allocation from fund 'sjs'" in refused.stderr

@@ -113,7 +113,11 @@ def utfall(
 
 
 def _check_purposes(scenario, registry, db: Path) -> None:
-    """A purpose the mapping names must be one the scenario's allocations from that fund have."""
+    """A purpose the mapping names must be one the scenario's allocations from that fund have.
+
+    The allocations are those the ledger holds for the scenario and, when the scenario computes
+    now, those it would make: a rule that needs this very import (carry_over) must not stop it.
+    """
     from jobbsats.config.utfall import purpose_problems
     from jobbsats.engine import compute
     from jobbsats.errors import InputError
@@ -123,11 +127,14 @@ def _check_purposes(scenario, registry, db: Path) -> None:
         return
     ledger = LedgerReader(scenario.name, opener(db))
     try:
-        plan = compute(scenario, registry, ledger=ledger)
+        purposes = ledger.purposes()
+        try:
+            plan = compute(scenario, registry, ledger=ledger)
+        except InputError:
+            plan = None
     finally:
         ledger.close()
-    purposes: dict[str, set[str]] = {}
-    for planned in plan.allocations:
+    for planned in plan.allocations if plan is not None else ():
         if planned.allocation.label:
             purposes.setdefault(planned.fund, set()).add(planned.allocation.label)
     problems = purpose_problems(scenario.utfall, purposes)

@@ -110,6 +110,18 @@ class LedgerReader:
                 total -= amount if from_id == recipient else 0
         return total
 
+    def purposes(self) -> dict[str, set[str]]:
+        """Every purpose the scenario's runs gave money for, by fund (not a read a run records)."""
+        db = self._ledger()
+        if db is None:
+            return {}
+        sql = """select distinct a.fund_id, a.label from allocations a join runs r on r.id = a.run_id
+                 where r.scenario = ? and a.label <> ''"""
+        found: dict[str, set[str]] = {}
+        for fund, label in db.execute(sql, [self.scenario]).fetchall():
+            found.setdefault(fund, set()).add(label)
+        return found
+
     def current_batches(self) -> list[int]:
         """The scenario's import batches that no later batch supersedes, oldest first."""
         db = self._ledger()
