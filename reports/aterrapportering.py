@@ -201,7 +201,14 @@ class Aterrapportering:
         money = Money.of(ledger, options.year, selection)
         budget = _budget(money)
         history = _history(ledger, options.year, selection, budget)
-        sums = [s for s in ledger.utfall(options.year, quarters) if selection.fund is None or s.fund == selection.fund]
+        booked_all = [
+            s for s in ledger.utfall(options.year, quarters) if selection.fund is None or s.fund == selection.fund
+        ]
+        # Utfall of a year this run decides no budget for is set against no budget here: that year's
+        # budget is another run's (a run of 2025 alone, after one of 2024), and the report says which.
+        decided = set(ledger.decided_years)
+        sums = [s for s in booked_all if s.project is not None or s.year in decided]
+        unbudgeted = sorted({s.year for s in booked_all if s.project is None and s.year not in decided})
         used: dict[tuple[int | None, Line], int] = defaultdict(int)  # (quarter, line)
         other: dict[tuple[int, int | None, str], int] = defaultdict(int)  # (year, quarter, recipient)
         for s in sums:
@@ -256,6 +263,7 @@ class Aterrapportering:
         )
         paragraphs = [f"Budget ur körning {ledger.run.id} ({ledger.run.scenario}); utfall ur {sources or none}."]
         paragraphs += self._selection(ledger, selection, pairs)
+        paragraphs += [_budgeted_elsewhere(ledger, year) for year in unbudgeted]
         years = sorted({y for y, _ in pairs})
         paragraphs += [text for y in years if (text := _revised(y, history, {p for p in pairs if p[0] == y}, figures))]
         paragraphs += [_summary(pair, lines[pair], figures, history, names, funds, fund_text) for pair in pairs]
@@ -319,6 +327,16 @@ class Aterrapportering:
                 }
             )
         return [table]
+
+
+def _budgeted_elsewhere(ledger: LedgerView, year: int) -> str:
+    """Why a year's utfall is not shown: this run does not decide its budget; which run does."""
+    revisions = ledger.revisions(year)
+    current = revisions[-1].id if revisions else ledger.original_run(year)
+    said = f"Utfall för {year} visas inte: körning {ledger.run.id} beslutar inte budgeten för {year}"
+    if current is None:
+        return said + ", och ingen körning av scenariot gör det."
+    return said + f"; den finns i körning {current} (jobbsats report aterrapportering --run {current})."
 
 
 @dataclass

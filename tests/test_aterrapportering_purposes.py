@@ -409,3 +409,31 @@ def test_carried_money_joins_the_budget_of_its_purpose(cli, tmp_path):
     ]
     assert per_recipient(report)["ASN"]["budget_ore"] == 23_112_000 * KR
     assert f"I budgeten ingår 1{NB}056{NB}000{NB}kr som förts över från 2024." in " ".join(report["paragraphs"])
+
+
+def test_a_run_of_a_later_year_alone_does_not_set_last_years_utfall_against_no_budget(cli, tmp_path):
+    """A new user's trial: run 2024, import its utfall, then run 2025 alone. Run 2 decides no 2024
+    budget, so its report must not show 2024's utfall against 0 kr: it says where 2024's budget is."""
+    text = examples.path_of("malmo-2024").read_text(encoding="utf-8")
+    text = text.replace("total = { 2024 = 40_000_000 }", "total = { 2024 = 40_000_000, 2025 = 40_000_000 }")
+    scenario = tmp_path / "s.toml"
+    scenario.write_text(text, encoding="utf-8")
+    assert cli("run", scenario, "--year", "2024", "--quiet").exit_code == 0
+    sample = tmp_path / "utfall.csv"
+    sample.write_bytes(examples.utfall_of("malmo-2024").read_bytes())
+    assert cli("import", "utfall", sample, "-c", scenario).exit_code == 0
+    assert cli("run", scenario, "--year", "2025", "--quiet").exit_code == 0
+    report = cli.json_report("aterrapportering")
+    assert {row["year"] for row in report["rows"]} == {2025}
+    assert all(row["utfall_ore"] == 0 for row in report["rows"])  # nothing booked in 2025
+    assert (
+        "Utfall för 2024 visas inte: körning 2 beslutar inte budgeten för 2024; den finns i körning 1 "
+        "(jobbsats report aterrapportering --run 1)."
+    ) in report["paragraphs"]
+    first = cli.json_report("aterrapportering", "--run", "1")
+    asn = [
+        r
+        for r in first["rows"]
+        if r["recipient_id"] == "ASN" and r.get("table", "aterrapportering") == "aterrapportering"
+    ]
+    assert sum(r["budget_ore"] for r in asn) == 22_056_000_00
