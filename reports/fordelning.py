@@ -16,6 +16,13 @@ years have a total (a run records allocations only for the years it computes).
 A sentence under the title says, for each such later year, what is already
 committed and what remains free of the year's total; ``--ataganden`` adds the
 table of it, line by line (:func:`commitments`).
+
+Money an earlier year left and ``carry_over`` carried into a year is that earlier
+year's, not this year's: it comes on top of the fund's total. So each year's
+carried rows follow its own rows as lines of their own (``"carried_from": 2024``
+in machine formats; the year's *Summa* still reconciles with the fund's total),
+with a total row *Summa med överföringar*, and a sentence under the title says
+how much was carried (:func:`_carried_sentences`).
 """
 
 from __future__ import annotations
@@ -29,7 +36,7 @@ from dataclasses import dataclass
 from jobbsats.contracts import FUND_OPTION, RECIPIENT_OPTION, ReportOption, ReportOptions
 from jobbsats.document import Chart, Column, Document, Series, Table
 from jobbsats.errors import LedgerError
-from jobbsats.ledger.view import AllocationRow, Difference, FundInfo, FundYear, LedgerView
+from jobbsats.ledger.view import AllocationRow, CarryRow, Difference, FundInfo, FundYear, LedgerView
 from jobbsats.money import KRONOR, format_amount, format_count, format_units, to_units
 from jobbsats.reports.selection import PASSED_ON_NOTE, Selection
 
@@ -64,6 +71,7 @@ class Amounts:
     key = property(lambda self: self._field("amount"))
     passed_key = property(lambda self: self._field("passed_on"))
     total_key = property(lambda self: self._field("fund_total"))
+    carried_key = property(lambda self: self._field("carried"))
 
     def year_key(self, year: int) -> str:
         return self._field(f"amount_{year}")
@@ -132,10 +140,13 @@ class Fordelning:
         by_unit: dict[str, list[FundYear]] = {}
         for fy in fund_years:
             by_unit.setdefault(fy.fund.unit, []).append(fy)
+        # Earlier years' money carried into the years shown, of the recipients and fund selected.
+        shown = {(fy.fund.id, fy.year) for fy in fund_years}
+        carried = [c for c in ledger.carried(options.year) if selection.takes_carry(c) and (c.fund.id, c.year) in shown]
         tables = []
         for unit, group in by_unit.items():
             amounts = Amounts(unit, group, suffix=f"_{unit}" if len(by_unit) > 1 else "")
-            detail = self._detail(ledger, options, group, amounts, selection)
+            detail = self._detail(ledger, options, group, amounts, selection, carried)
             if len({fy.year for fy in group}) > 1:
                 tables.append(self._side_by_side(group, detail, amounts))
             tables.append(detail)
@@ -151,7 +162,14 @@ class Fordelning:
                 f"Körning {ledger.run.id}, {ledger.run.started_at}, från {ledger.run.config_path}.",
                 *([] if ledger.fund_years else ["Körningen fördelar ingen fond (se rapporten projekt)."]),
                 *_selection_sentences(ledger, options, selection),
-                *(_total_sentence(fy) for fy in fund_years),
+                *(
+                    sentence
+                    for fy in fund_years
+                    for sentence in (
+                        _total_sentence(fy),
+                        *_carried_sentences(fy, carried, several=len({f.fund.id for f in fund_years}) > 1),
+                    )
+                ),
                 *(
                     _difference_sentence(d)
                     for d in ledger.rounding_differences
@@ -170,8 +188,10 @@ class Fordelning:
         fund_years: list[FundYear],
         amounts: Amounts,
         selection: Selection,
+        carried: list[CarryRow],
     ) -> Table:
-        """One row per allocation from a fund, per decided year, with the year's total.
+        """One row per allocation from a fund, per decided year, with the year's total; then the money
+        ``carried`` into the year from earlier ones, with the total of both (:func:`_carried_lines`).
 
         With recipients selected: only their rows (a row passed on is the giver's and the receiver's),
         and the total is what those rows add up to.
@@ -231,6 +251,7 @@ class Fordelning:
                         amounts.key: sum(a.amount for a in rows),
                     }
                 )
+                _carried_lines(table, fy, carried, amounts, sum(a.amount for a in rows))
                 continue
             if fy.unallocated:
                 table.rows.append(
@@ -280,6 +301,7 @@ class Fordelning:
                         "rounding_difference": True,
                     }
                 )
+            _carried_lines(table, fy, carried, amounts, allocated)
         return table
 
     @staticmethod
@@ -310,7 +332,7 @@ class Fordelning:
         table = Table(name="oversikt", title="Översikt per år", columns=columns, derived=True)
         lines: dict[tuple, dict] = {}
         for row in detail.rows:
-            line = (row["fund_id"], row["recipient"], row["rule"], row["label"])
+            line = _line(row)
             if line not in lines:
                 lines[line] = {
                     "fund": row["fund"],
@@ -318,28 +340,106 @@ class Fordelning:
                     "recipient_id": row["recipient_id"],
                     "rule": row["rule"],
                     "label": row["label"],
+                    **({"carried_from": row["carried_from"]} if "carried_from" in row else {}),
                 }
                 fund_decided = {fy.year for fy in fund_years if fy.fund.id == row["fund_id"] and fy.decided}
                 lines[line].update({key(y): None if y in fund_decided else NOT_DECIDED for y in years})
             lines[line][key(row["year"])] = (lines[line][key(row["year"])] or 0) + row[amounts.key]
-        # In file order: by rule, then as the rule first gave the line; what is left unallocated last.
-        first_seen: dict[tuple, tuple[int | float, int]] = {}
+        # In file order: by rule, then as the rule first gave the line; what is left unallocated, then the
+        # money carried from earlier years (outside the years' totals), last.
+        first_seen: dict[tuple, tuple[bool, int | float, int]] = {}
         for seen, row in enumerate(detail.rows):
-            line = (row["fund_id"], row["recipient"], row["rule"], row["label"])
             rule = re.match(r"rules\[(\d+)\]", row["source"] or "")
-            first_seen.setdefault(line, (int(rule.group(1)) if rule else float("inf"), seen))
+            first_seen.setdefault(
+                _line(row), ("carried_from" in row, int(rule.group(1)) if rule else float("inf"), seen)
+            )
         table.rows = [lines[line] for line in sorted(lines, key=lambda line: first_seen[line])]
-        sums = {(t["fund_id"], t["year"]): t[amounts.key] for t in detail.totals if not t.get("rounding_difference")}
+        sums = {
+            (t["fund_id"], t["year"]): t[amounts.key]
+            for t in detail.totals
+            if not t.get("rounding_difference") and not t.get("with_carried")
+        }
+        with_carried = {(t["fund_id"], t["year"]): t[amounts.key] for t in detail.totals if t.get("with_carried")}
         for fund in dict.fromkeys(fy.fund for fy in fund_years):
             total = {"fund": fund.name, "fund_id": fund.id, "recipient": "Summa"}
             for fy in (fy for fy in fund_years if fy.fund == fund):
                 total[key(fy.year)] = sums[(fund.id, fy.year)] if fy.decided else NOT_DECIDED
             table.totals.append(total)
+            if any(fid == fund.id for fid, _ in with_carried):
+                # A year nothing was carried into has its own sum here: nothing comes on top of it.
+                both = {"fund": fund.name, "fund_id": fund.id, "recipient": "Summa med överföringar"}
+                for fy in (fy for fy in fund_years if fy.fund == fund):
+                    both[key(fy.year)] = (
+                        with_carried.get((fund.id, fy.year), sums[(fund.id, fy.year)]) if fy.decided else NOT_DECIDED
+                    )
+                table.totals.append(both)
         # In a text column (a year only some funds have a total for) the other funds' amounts as people read them.
         as_text = {key(y) for y in years if y not in decided}
         for row in (*table.rows, *table.totals):
             row.update({k: amounts.text(v) for k, v in row.items() if k in as_text and isinstance(v, int)})
         return table
+
+
+def _line(row: dict) -> tuple:
+    """A line of the overview: the same fund, recipient, rule and purpose (and year carried from) every year."""
+    return (row["fund_id"], row["recipient"], row["rule"], row["label"], row.get("carried_from"))
+
+
+def carry_label(c: CarryRow) -> str:
+    """How the Regel column names carried money: the entry's label, else "Överföring från 2024"."""
+    return c.rule_label if c.rule_label != c.rule else f"Överföring från {c.from_year}"
+
+
+def _carried_lines(table: Table, fy: FundYear, carried: list[CarryRow], amounts: Amounts, summed: int) -> None:
+    """After a year's rows and its sum (``summed``): the money carried into it from earlier years, a line
+    each (an overspend carried below 0, marked ``carried_from``), and the total with it. The year's sum
+    and the fund's total it reconciles with are left as they are: the carried money is outside them."""
+    here = [c for c in carried if (c.fund.id, c.year) == (fy.fund.id, fy.year)]
+    if not here:
+        return
+    where = {"year": fy.year, "fund": fy.fund.name, "fund_id": fy.fund.id}
+    for c in here:
+        table.rows.append(
+            {
+                **where,
+                "recipient": c.to.title,
+                "recipient_id": c.to.id,
+                "source": c.source,
+                "rule": carry_label(c),
+                "label": c.label,
+                amounts.key: c.amount,
+                "passed_on_to": "",
+                amounts.passed_key: None,
+                "carried_from": c.from_year,
+            }
+        )
+    extra = sum(c.amount for c in here)
+    table.totals.append(
+        {
+            **where,
+            "recipient": f"Summa med överföringar {fy.year}",
+            amounts.key: summed + extra,
+            amounts.carried_key: extra,
+            "with_carried": True,
+        }
+    )
+
+
+def _carried_sentences(fy: FundYear, carried: list[CarryRow], several: bool) -> list[str]:
+    """ "Överfört från 2024 till 2025: 1 056 000 kr (utöver 2025 års total).", per year carried from."""
+    by_year: dict[int, int] = {}
+    for c in carried:
+        if (c.fund.id, c.year) == (fy.fund.id, fy.year):
+            by_year[c.from_year] = by_year.get(c.from_year, 0) + c.amount
+    head = f"Överfört ur {fy.fund.name}" if several else "Överfört"
+    sentences = []
+    for from_year, amount in sorted(by_year.items()):
+        if amount >= 0:
+            what = f"{in_words(amount, fy.fund)} (utöver {fy.year} års total)"
+        else:
+            what = f"underskott om {in_words(-amount, fy.fund)} (utanför {fy.year} års total)"
+        sentences.append(f"{head} från {from_year} till {fy.year}: {what}.")
+    return sentences
 
 
 def _difference_sentence(d: Difference) -> str:
@@ -595,6 +695,9 @@ def _charts(ledger: LedgerView, options: ReportOptions, selection: Selection) ->
             money[(a.year, a.to.id)] = money.get((a.year, a.to.id), 0) + a.amount
             if a.via is not None:
                 money[(a.year, a.via.id)] = money.get((a.year, a.via.id), 0) - a.amount
+        for c in ledger.carried(options.year):  # as net_allocations: an earlier year's money is the year's too
+            if c.fund.unit == KRONOR and c.fund.id == selection.fund:
+                money[(c.year, c.to.id)] = money.get((c.year, c.to.id), 0) + c.amount
     money = {(y, rid): amount for (y, rid), amount in money.items() if selection.takes_recipient(rid)}
     if not money:
         return []
