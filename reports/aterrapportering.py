@@ -264,6 +264,7 @@ class Aterrapportering:
         paragraphs = [f"Budget ur körning {ledger.run.id} ({ledger.run.scenario}); utfall ur {sources or none}."]
         paragraphs += self._selection(ledger, selection, pairs)
         paragraphs += [_budgeted_elsewhere(ledger, year) for year in unbudgeted]
+        paragraphs += _stale_carry(ledger, money.carried)
         years = sorted({y for y, _ in pairs})
         paragraphs += [text for y in years if (text := _revised(y, history, {p for p in pairs if p[0] == y}, figures))]
         paragraphs += [_summary(pair, lines[pair], figures, history, names, funds, fund_text) for pair in pairs]
@@ -327,6 +328,19 @@ class Aterrapportering:
                 }
             )
         return [table]
+
+
+def _stale_carry(ledger: LedgerView, carried: list[CarryRow]) -> list[str]:
+    """Money carried over on utfall that a later import has replaced since the run was made."""
+    read = {ref for kind, ref in ledger.reads if kind == "batch"}
+    replaced = sorted((b.id, b.superseded_by) for b in ledger.batches if b.id in read and b.superseded_by)
+    if not carried or not replaced:
+        return []
+    named = ", ".join(f"import {old} (ersatt av import {new})" for old, new in replaced)
+    return [
+        f"Överföringarna i körning {ledger.run.id} räknades på utfall som sedan har ersatts: {named}. "
+        "Kör scenariot igen för att räkna dem på det utfall som gäller nu."
+    ]
 
 
 def _budgeted_elsewhere(ledger: LedgerView, year: int) -> str:

@@ -180,6 +180,11 @@ def test_show_says_when_the_utfall_a_carry_over_read_was_replaced(cli, write, bo
     assert cli("import", "utfall", corrected, "-c", scenario, "--supersedes", "1").exit_code == 0
     shown = cli("show", "2").stdout
     assert "Importbatch 1 har sedan ersatts av importbatch 2" in shown
+    report = cli.json_report("aterrapportering", "--run", "2")
+    assert (
+        "Överföringarna i körning 2 räknades på utfall som sedan har ersatts: import 1 (ersatt av import 2). "
+        "Kör scenariot igen för att räkna dem på det utfall som gäller nu."
+    ) in report["paragraphs"]
     # Running again carries what the corrected utfall leaves: 22 056 000 - 20 000 000.
     assert cli("run", scenario, "--quiet").exit_code == 0
     assert carried(cli) == {"ASN": 2_056_000 * KR}
