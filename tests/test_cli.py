@@ -110,7 +110,7 @@ def test_plugins_lists_the_built_ins(cli):
     assert result.exit_code == 0
     listing = {p["name"]: p for p in json.loads(result.stdout)}
     assert listing["jobbsats.rules"]["rules"] == ["carry_over", "cofinancing", "fixed", "percentage_key", "rate", "unit_cost"]
-    assert listing["jobbsats.reports"]["reports"] == ["aterrapportering", "beslut", "fordelning", "projekt"]
+    assert listing["jobbsats.reports"]["reports"] == ["aterrapportering", "beslut", "fordelning", "prognos", "projekt"]
     assert listing["jobbsats.reports.formats"]["formats"] == ["csv", "html", "json", "md", "xlsx"]
     assert all(p["builtin"] for p in listing.values())
     text = cli("plugins").stdout

@@ -29,6 +29,7 @@ def test_schema_is_strict_and_migrations_are_named(cli):
         ("jobbsats", "0007_run_reads"),
         ("jobbsats", "0008_utfall_purpose"),
         ("jobbsats", "0009_carry_overs"),
+        ("jobbsats", "0010_prognos"),
     ]
 
 

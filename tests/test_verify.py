@@ -228,7 +228,7 @@ def release_before_0006(monkeypatch):
         old.setattr(write, "migrate", old_migrate)
         old.setattr(importer, "seal_batch", lambda *args: None)
         # Nor did it know the tables of later migrations (0007's run_reads, 0009's carry_overs), nor guard them.
-        later = tuple(f"{table}_no_" for table in chain.SOMETIMES_RUN_TABLES)
+        later = tuple(f"{table}_no_" for table in (*chain.SOMETIMES_RUN_TABLES, "prognos_batches", "prognos_rows"))
         old.setattr(chain, "SOMETIMES_RUN_TABLES", ())
         old.setattr(chain, "_OWN_ROWS", {**chain._OWN_ROWS, "run": ("run_id", chain.RUN_TABLES)})
         old.setattr(guards, "GUARDS", tuple(g for g in guards.GUARDS if not g.startswith(later)))

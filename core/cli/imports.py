@@ -1,4 +1,5 @@
-"""``jobbsats import utfall``: booked actuals from the accounting system into the ledger."""
+"""``jobbsats import utfall`` (booked actuals from the accounting system) and ``jobbsats import prognos``
+(a board's own year-end forecast) into the ledger."""
 
 from __future__ import annotations
 
@@ -110,6 +111,34 @@ def utfall(
     if summary.rejected_rows:
         lines.append(f"  {rows(summary.rejected_rows)} left out as bad and written to {rejects}.")
     click.echo("\n".join(lines), err=True)
+
+
+@import_group.command("prognos")
+@click.argument("file", type=click.Path(path_type=Path))
+@click.option(
+    "--run",
+    "run_id",
+    type=int,
+    help="Check the file's names against this run (default: the latest; see `jobbsats runs`).",
+)
+@click.option("--year", type=int, help="The year the forecast is for (default: the run's year, when it budgets one).")
+@db_option
+def prognos(file: Path, run_id: int | None, year: int | None, db: Path) -> None:
+    """Import a board's own year-end forecast from FILE, a CSV file.
+
+    Its header is recipient;fund;purpose;amount;comment (or mottagare;fond;
+    ändamål;belopp;kommentar), a line per recipient, fund and purpose (empty:
+    the fund's own), amounts in kronor (1 234 567,50). Every line is checked
+    against the run; one bad line and nothing is imported. The batch keeps the
+    file's sha256, who imported it and when; in `jobbsats report prognos` its
+    lines override the computed forecast and are marked "nämndens prognos".
+    A later file's line overrides an earlier one's.
+    """
+    from jobbsats.prognos.importer import describe, import_prognos
+    from jobbsats.registry import get_registry
+
+    summary = import_prognos(db, file, run_id=run_id, year=year, versions=get_registry().versions())
+    click.echo(describe(summary, db, file), err=True)
 
 
 def _check_purposes(scenario, registry, db: Path) -> None:

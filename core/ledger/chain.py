@@ -13,7 +13,8 @@ the last link to keep).
 
 The canonical forms, fixed for good since ledgers outlive releases:
 
-* a run's rows, and a batch's own row and its supersessions: ``repr()`` of each
+* a run's rows, a batch's own row and its supersessions, and a forecast
+  batch's own row and its rows (``jobbsats import prognos``): ``repr()`` of each
   row's tuple of values as SQLite returns them (int, str, bytes or None), one
   per line, in rowid order;
 * a batch's booked rows (up to a million): Python's ``marshal`` format version 2
@@ -39,10 +40,17 @@ from sqlite_utils import Database
 
 from jobbsats.errors import LedgerError
 from jobbsats.ledger.guards import missing_guards
-from jobbsats.ledger.tables import RUN_TABLES, SOMETIMES_RUN_TABLES, UTFALL_COLUMNS, UTFALL_PURPOSE, file_of
+from jobbsats.ledger.tables import (
+    PROGNOS_TABLES,
+    RUN_TABLES,
+    SOMETIMES_RUN_TABLES,
+    UTFALL_COLUMNS,
+    UTFALL_PURPOSE,
+    file_of,
+)
 
 GENESIS = "0" * 64
-_NAMES = {"run": "run", "batch": "import batch"}
+_NAMES = {"run": "run", "batch": "import batch", "prognos": "forecast batch"}
 NO_ROWS = hashlib.sha256().hexdigest()  # a batch whose rows all matched no mapping books none
 _MARSHAL_VERSION = 2
 _LIST_HEADER = 5  # marshal's "[" and a 4-byte length before a list's items
@@ -69,6 +77,14 @@ def batch_digests(db: Database, batch_id: int, utfall_sha256: str) -> dict[str, 
             db.execute("select * from batch_supersedes where batch_id = ? order by rowid", [batch_id])
         ),
         "utfall": utfall_sha256,
+    }
+
+
+def prognos_digests(db: Database, batch_id: int) -> dict[str, str]:
+    """The sha256 of a forecast batch's own row and of its rows."""
+    return {
+        "prognos_batches": _digest(db.execute("select * from prognos_batches where id = ?", [batch_id])),
+        "prognos_rows": _digest(db.execute("select * from prognos_rows where batch_id = ? order by rowid", [batch_id])),
     }
 
 
@@ -143,6 +159,7 @@ def _seal(db: Database, kind: str, ref: int, digests: dict[str, str]) -> None:
 _OWN_ROWS = {
     "run": ("run_id", (*RUN_TABLES, *SOMETIMES_RUN_TABLES)),
     "batch": ("batch_id", ("batch_supersedes", "utfall")),
+    "prognos": ("batch_id", ("prognos_rows",)),
 }
 
 
@@ -171,6 +188,11 @@ def seal_run(db: Database, run_id: int) -> None:
 def seal_batch(db: Database, batch_id: int, utfall_sha256: str) -> None:
     """Add the import batch to the chain; inside its own transaction, once its counts are set."""
     _seal(db, "batch", batch_id, batch_digests(db, batch_id, utfall_sha256))
+
+
+def seal_prognos(db: Database, batch_id: int) -> None:
+    """Add the forecast batch to the chain; inside its own transaction, after its last row."""
+    _seal(db, "prognos", batch_id, prognos_digests(db, batch_id))
 
 
 def check_run(db: Database, run_id: int) -> None:
@@ -238,7 +260,16 @@ def verify(db: Database, expect: tuple[str, ...] = ()) -> Verified:
         db.conn.execute("ROLLBACK")
 
 
-_TABLES = ("runs", *RUN_TABLES, *SOMETIMES_RUN_TABLES, "import_batches", "batch_supersedes", "utfall", "chain")
+_TABLES = (
+    "runs",
+    *RUN_TABLES,
+    *SOMETIMES_RUN_TABLES,
+    "import_batches",
+    "batch_supersedes",
+    "utfall",
+    "chain",
+    *PROGNOS_TABLES,
+)
 
 
 def _missing_tables(db: Database) -> list[str]:
@@ -265,7 +296,12 @@ def _gaps(db: Database) -> list[Finding]:
     Ids come one after the other (a write that fails leaves no number behind): a gap is a removal.
     """
     findings = []
-    numbered = (("run", "runs", "id"), ("import batch", "import_batches", "id"), ("chain entry", "chain", "seq"))
+    numbered = (
+        ("run", "runs", "id"),
+        ("import batch", "import_batches", "id"),
+        ("forecast batch", "prognos_batches", "id"),
+        ("chain entry", "chain", "seq"),
+    )
     for what, table, column in numbered:
         ids = [i for (i,) in db.execute(f"select {column} from {table} order by {column}")]
         gaps = sorted(set(range(1, ids[-1] + 1)) - set(ids)) if ids else []
@@ -299,6 +335,8 @@ def _verify(db: Database) -> Verified:
             )
         if kind == "run":
             digests = run_digests(db, ref)
+        elif kind == "prognos":
+            digests = prognos_digests(db, ref)
         else:
             digests = batch_digests(db, ref, booked.get(ref, NO_ROWS))
         recorded = _recorded(tables_json)
@@ -326,7 +364,7 @@ def _unchained(db: Database, entries: list, order: int) -> list[Finding]:
     chained = {(kind, ref) for _, kind, ref, *_ in entries}
     findings: list[Finding] = []
     missing = "it is in the ledger but not in the chain (added, or its entry removed)"
-    for kind, table in (("run", "runs"), ("batch", "import_batches")):
+    for kind, table in (("run", "runs"), ("batch", "import_batches"), ("prognos", "prognos_batches")):
         findings += [
             Finding(order, f"{_NAMES[kind]} {ref}: {missing}")
             for (ref,) in db.execute(f"select id from {table} order by id")

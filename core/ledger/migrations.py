@@ -364,3 +364,63 @@ def carry_overs(db: Database) -> None:
     )
     db.execute(refuse("update", "carry_overs"))
     db.execute(refuse("delete", "carry_overs"))
+
+
+# A board's own year-end forecast (`jobbsats import prognos`): one batch per file, for a year of a scenario,
+# its names checked against a run of it. A line's forecast in the newest batch that has the line overrides the
+# computed one in the prognos report. The batch row is written whole (its counts are known before), so both
+# tables are append-only with no exception. Forecast batches join the chain: its kind's CHECK is widened as
+# 0006 did, the entries kept as they were.
+_PROGNOS = """
+CREATE TABLE prognos_batches (
+    id INTEGER PRIMARY KEY,
+    started_at TEXT NOT NULL,
+    user TEXT NOT NULL,
+    file_path TEXT NOT NULL,
+    file_name TEXT NOT NULL,
+    file_sha256 TEXT NOT NULL,
+    file_size INTEGER NOT NULL,
+    encoding TEXT NOT NULL,
+    scenario TEXT NOT NULL,
+    run_id INTEGER NOT NULL REFERENCES runs(id),
+    year INTEGER NOT NULL,
+    versions_json TEXT NOT NULL,
+    rows_read INTEGER NOT NULL CHECK (rows_read > 0),
+    control_total INTEGER NOT NULL
+) STRICT;
+
+CREATE TABLE prognos_rows (
+    batch_id INTEGER NOT NULL REFERENCES prognos_batches(id),
+    line INTEGER NOT NULL,
+    recipient_id TEXT NOT NULL,
+    fund_id TEXT NOT NULL,
+    purpose TEXT NOT NULL,
+    amount INTEGER NOT NULL CHECK (amount >= 0),
+    comment TEXT NOT NULL,
+    PRIMARY KEY (batch_id, recipient_id, fund_id, purpose)
+) STRICT
+"""
+_CHAIN_0010 = """CREATE TABLE {name} (
+    seq INTEGER PRIMARY KEY,
+    kind TEXT NOT NULL CHECK (kind IN ('run', 'batch', 'prognos')),
+    ref INTEGER NOT NULL,
+    rows_sha256 TEXT NOT NULL,
+    tables_json TEXT NOT NULL,
+    chain_sha256 TEXT NOT NULL
+) STRICT"""
+
+
+@migrations(name="0010_prognos")
+def prognos(db: Database) -> None:
+    _execute_each(db, _PROGNOS)
+    for table in ("prognos_batches", "prognos_rows"):
+        db.execute(refuse("update", table))
+        db.execute(refuse("delete", table))
+    db.execute(_CHAIN_0010.format(name="chain_0010"))
+    db.execute("INSERT INTO chain_0010 SELECT seq, kind, ref, rows_sha256, tables_json, chain_sha256 FROM chain")
+    db.execute("DROP TRIGGER IF EXISTS chain_no_update")
+    db.execute("DROP TRIGGER IF EXISTS chain_no_delete")
+    db.execute("DROP TABLE chain")
+    db.execute("ALTER TABLE chain_0010 RENAME TO chain")
+    db.execute(refuse("update", "chain"))
+    db.execute(refuse("delete", "chain"))

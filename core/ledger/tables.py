@@ -52,8 +52,10 @@ UTFALL_PURPOSE = "purpose"
 # that supersedes an earlier one. The one write after an insert is an import batch's own counts,
 # set once at the end of its transaction (its rows_read is 0 until then, and never after).
 APPEND_ONLY = ("runs", *RUN_TABLES, "batch_supersedes", "utfall")
+# What a forecast batch writes (`jobbsats import prognos`, migration 0010): its own row, then its rows.
+PROGNOS_TABLES = ("prognos_batches", "prognos_rows")
 # Every table a trigger guards (see jobbsats.ledger.guards).
-GUARDED = (*APPEND_ONLY, *SOMETIMES_RUN_TABLES, "import_batches", "chain")
+GUARDED = (*APPEND_ONLY, *SOMETIMES_RUN_TABLES, "import_batches", "chain", *PROGNOS_TABLES)
 
 
 def file_of(db: Database) -> str:

@@ -17,6 +17,7 @@ from sqlite_utils import Database
 from jobbsats.errors import JobbsatsError, LedgerError
 from jobbsats.ledger.chain import check_run
 from jobbsats.ledger.tables import file_of
+from jobbsats.prognos.model import BoardForecast, PrognosBatch
 from jobbsats.scenario import Decision, Recipient
 
 
@@ -532,6 +533,85 @@ class LedgerView:
             agreements=tuple(json.loads(r["agreements"] or "[]")),
             text=r["text"],
         )
+
+    # -- for the prognos report (year-end forecasts)
+
+    def _scenario_batches(self) -> list[int]:
+        """The import batches of the run's scenario that no later batch supersedes (up to ``as_of``)."""
+        return [b.id for b in self.batches if b.superseded_by is None and b.scenario == self.run.scenario]
+
+    def monthly_utfall(
+        self, year: int, through: str | None = None
+    ) -> dict[tuple[int, str, str | None, str | None, str], int]:
+        """Utfall of the run's scenario in ``year`` from the current batches, booked on or before the day
+        ``through`` (YYYY-MM-DD; every day when None), in öre by (month, recipient, fund, project, purpose).
+
+        ``fund`` and ``project`` are None for a recipient's other money; purpose "" is the fund's own.
+        """
+        current = self._scenario_batches()
+        marks = ", ".join("?" * len(current)) or "null"
+        sql = f"""select month, recipient_id, fund_id, project_id, coalesce(purpose, '') as p, sum(amount)
+                  from utfall where batch_id in ({marks}) and year = ? {"and date <= ?" if through else ""}
+                  group by month, recipient_id, fund_id, project_id, p"""
+        params = [*current, year, *([through] if through else [])]
+        return {(m, r, f, pr, pu): amount for m, r, f, pr, pu, amount in self._db.execute(sql, params).fetchall()}
+
+    def last_booking_date(self, year: int | None = None) -> str | None:
+        """The last day (YYYY-MM-DD) the run's scenario's current batches book a row on, in ``year`` or any."""
+        current = self._scenario_batches()
+        marks = ", ".join("?" * len(current)) or "null"
+        sql = f"select max(date) from utfall where batch_id in ({marks})" + (
+            " and year = ?" if year is not None else ""
+        )
+        row = self._db.execute(sql, [*current, *([year] if year is not None else [])]).fetchone()
+        return row[0] if row else None
+
+    def prognos_batches(self, year: int | None = None) -> list[PrognosBatch]:
+        """The boards' forecast files imported for the run's scenario (up to ``as_of``; of ``year``), oldest first."""
+        if not self._db["prognos_batches"].exists():
+            return []
+        sql = f"""select * from prognos_batches b where scenario = :scenario and {_ON_OR_BEFORE.format(t="b")}
+                  {"and year = :year" if year is not None else ""} order by id"""
+        params = {"scenario": self.run.scenario, "day": self.as_of or "9999-12-31", "year": year}
+        return [
+            PrognosBatch(
+                id=r["id"],
+                started_at=r["started_at"],
+                user=r["user"],
+                file_path=r["file_path"],
+                file_name=r["file_name"],
+                file_sha256=r["file_sha256"],
+                scenario=r["scenario"],
+                run_id=r["run_id"],
+                year=r["year"],
+                rows_read=r["rows_read"],
+                control_total=r["control_total"],
+            )
+            for r in self._db.query(sql, params)
+        ]
+
+    def board_forecasts(self, year: int) -> list[BoardForecast]:
+        """The boards' own forecasts for ``year`` of the run's scenario: for each recipient, fund and purpose
+        the one in the newest forecast batch (up to ``as_of``) that gives it, in the order of its file."""
+        batches = {b.id: b for b in self.prognos_batches(year)}
+        if not batches:
+            return []
+        marks = ", ".join("?" * len(batches))
+        sql = f"select * from prognos_rows where batch_id in ({marks}) order by batch_id, rowid"
+        newest: dict[tuple[str, str, str], BoardForecast] = {}
+        for r in self._db.query(sql, list(batches)):
+            key = (r["recipient_id"], r["fund_id"], r["purpose"])
+            newest.pop(key, None)  # a later batch's line takes the place of an earlier one's
+            newest[key] = BoardForecast(
+                r["recipient_id"],
+                r["fund_id"],
+                r["purpose"],
+                r["amount"],
+                r["comment"],
+                r["line"],
+                batches[r["batch_id"]],
+            )
+        return list(newest.values())
 
 
 def _decision(d: dict) -> Decision:
