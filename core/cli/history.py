@@ -1,4 +1,4 @@
-"""``jobbsats show RUN`` and ``jobbsats diff RUN_A RUN_B``."""
+"""``jobbsats show RUN`` and ``jobbsats diff RUN_A RUN_B`` (or ``--as-of DAY_A --as-of DAY_B``)."""
 
 from __future__ import annotations
 
@@ -7,6 +7,7 @@ from pathlib import Path
 import click
 
 from jobbsats.cli.options import db_option, guarded
+from jobbsats.cli.report import Day
 
 format_option = click.option("--format", "-f", "fmt", default="md", show_default=True, help="md, csv, json, ...")
 
@@ -31,6 +32,10 @@ def _render(document, fmt: str) -> None:
 def show(run_id: int | None, batch_id: int | None, db: Path, fmt: str) -> None:
     """Show what run RUN_ID did: its scenario file, versions, and rule by rule what it allocated.
 
+    A run with co-financed projects also lists each project's financing lines:
+    financier, status, decision, budget state (i budget, villkorad, ansökt,
+    utgår) with its condition or reason, and amount.
+
     With --batch N, import batch N instead: its file, scenario, user, time,
     versions, counts and control total, and what it supersedes or is superseded by.
     """
@@ -47,15 +52,44 @@ def show(run_id: int | None, batch_id: int | None, db: Path, fmt: str) -> None:
 
 
 @click.command()
-@click.argument("run_a", type=int)
-@click.argument("run_b", type=int)
+@click.argument("run_a", type=int, required=False)
+@click.argument("run_b", type=int, required=False)
+@click.option(
+    "--as-of",
+    "as_of",
+    type=Day(),
+    multiple=True,
+    metavar="YYYY-MM-DD",
+    help="Instead of two runs: the ledger as it stood at the end of this day (UTC). Give it twice, the "
+    "earlier day first; given once, the second point is the ledger as it is now.",
+)
 @db_option
 @format_option
-def diff(run_a: int, run_b: int, db: Path, fmt: str) -> None:
-    """Show what changed from run RUN_A to run RUN_B: each amount per year, recipient and rule that differs."""
+def diff(run_a: int | None, run_b: int | None, as_of: tuple, db: Path, fmt: str) -> None:
+    """Show what changed from run RUN_A to run RUN_B: each amount per year, recipient and rule that differs,
+    the funds' totals, and every financing line of a project whose status, budget state or amount changed
+    (before and after, per year, with the reason).
+
+    With --as-of DAY_A --as-of DAY_B instead of two runs: the newest run on or before each day, compared
+    as above, and the import batches (utfall) current on each day, with those added or superseded in
+    between, their files and control totals.
+    """
     from jobbsats.history import diff as build
     from jobbsats.ledger import open_ledger
     from jobbsats.ledger.view import LedgerView
 
+    days = [day.isoformat() for day in as_of]
+    if days and (run_a is not None or run_b is not None):
+        raise click.UsageError("give two runs (RUN_A RUN_B) or days (--as-of DAY_A --as-of DAY_B), not both")
+    if not days and (run_a is None or run_b is None):
+        raise click.UsageError("give two runs (jobbsats diff RUN_A RUN_B) or two days (--as-of DAY_A --as-of DAY_B)")
+    if len(days) > 2:
+        raise click.UsageError(f"--as-of: give one or two days, not {len(days)}")
+    if len(days) == 2 and days[0] > days[1]:
+        raise click.UsageError(f"--as-of: give the earlier day first ({days[1]} before {days[0]})")
     ledger = open_ledger(db, must_exist=True)
-    _render(build(LedgerView(ledger, run_a), LedgerView(ledger, run_b)), fmt)
+    if days:
+        before, after = LedgerView(ledger, None, days[0]), LedgerView(ledger, None, days[1] if len(days) == 2 else None)
+    else:
+        before, after = LedgerView(ledger, run_a), LedgerView(ledger, run_b)
+    _render(build(before, after), fmt)
