@@ -24,6 +24,8 @@ CONDITIONAL = "villkorad"  # granted on a condition that is still pending
 APPLIED = "ansökt"  # not decided yet
 DROPPED = "utgår"  # refused or withdrawn, or the grant it depended on was
 STATES = (BUDGET, CONDITIONAL, APPLIED, DROPPED)
+# How reports name the states ("i budget" is how a paper says it, the ledger keeps "budget").
+STATE_WORDS = {BUDGET: "i budget", CONDITIONAL: "villkorad", APPLIED: "ansökt", DROPPED: "utgår"}
 
 
 @dataclass(frozen=True)

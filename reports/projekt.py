@@ -21,11 +21,10 @@ from jobbsats.document import Column, Document, Table
 from jobbsats.ledger.view import FinancingRow, LedgerView, ProjectRow
 from jobbsats.money import NBSP, format_units
 from jobbsats.periods import quarter_of
-from jobbsats.projects import APPLIED, BUDGET, CONDITIONAL, DROPPED, STATES
+from jobbsats.projects import APPLIED, BUDGET, CONDITIONAL, DROPPED, STATE_WORDS, STATES
 from jobbsats.reports.selection import Selection
 from jobbsats.scenario import Recipient
 
-STATE_WORDS = {BUDGET: "i budget", CONDITIONAL: "villkorad", APPLIED: "ansökt", DROPPED: "utgår"}
 CASH, IN_KIND = "kontant", "i annat än pengar"
 WEIGHING_WORDS = {"month": "lika mycket varje månad", "day": "lika mycket varje dag"}
 
