@@ -10,18 +10,39 @@ With ``--recipient`` or ``--fund`` it is an extract: only the points of those
 recipients (a grant passed on is the giver's and the receiver's) or from that
 fund, each with its number in the whole decision so the extract cites the same
 numbers as the paper, and without the preamble and closing points.
+
+A run that follows projects words their points too, from each financing plan,
+after the computed fund points of the first year decided (a run of projects
+alone: one decision without a year). The deciding board is the recipient that
+``[decision].decider`` names: it takes part in a project where it finances a
+line (unless refused or withdrawn), "under förutsättning att ESF beviljar
+medel" where every such line depends on another financier's grant; and it
+applies for the money together with the owner where the project says
+``apply_with_owner = true``. ``text`` and ``apply_text`` reword those points.
 """
 
 from __future__ import annotations
 
 import re
+from dataclasses import dataclass
 from string import Template
 
 from jobbsats.contracts import FUND_OPTION, RECIPIENT_OPTION, ReportOptions
 from jobbsats.document import Column, Document, Table
-from jobbsats.ledger.view import AllocationRow, CarryRow, LedgerView
+from jobbsats.ledger.view import AllocationRow, CarryRow, LedgerView, ProjectRow
 from jobbsats.money import KRONOR, format_count, format_kr
+from jobbsats.projects import REFUSED
 from jobbsats.reports.selection import PASSED_ON_NOTE, Selection
+from jobbsats.scenario import Recipient
+
+# A project's points as the templates of its ``text`` and ``apply_text`` would write them.
+TAKE_PART = "$decider uppdrar åt förvaltningen att medverka i $project $condition."
+APPLY = "$decider uppdrar åt förvaltningen att i samverkan med projektägaren $owner ansöka om medel till $project."
+
+
+def _tidy(text: str) -> str:
+    """One space between words: an empty wording or purpose leaves doubled spaces, or one before the full stop."""
+    return re.sub(r"\s+([.,])", r"\1", " ".join(text.split()))
 
 
 def _years(a: AllocationRow) -> str:
@@ -62,8 +83,7 @@ def point_text(a: AllocationRow, decider: str) -> str:
         text = f"{decider} tilldelar {a.to.name} {amount} {years} för {a.label} {source}."
     else:
         text = f"{decider} tilldelar {a.to.name} {amount} {years} {source} för {a.fund.name}."
-    # An empty wording or purpose leaves doubled spaces, or one before the full stop.
-    return re.sub(r"\s+([.,])", r"\1", " ".join(text.split()))
+    return _tidy(text)
 
 
 def carry_text(c: CarryRow, decider: str) -> str:
@@ -92,7 +112,63 @@ def carry_text(c: CarryRow, decider: str) -> str:
             f"{decider} beslutar att {c.to.genitive} underskott om {number} kronor av {c.from_year} års "
             f"medel för {purpose} förs över till {c.year} och minskar {c.year} års medel."
         )
-    return re.sub(r"\s+([.,])", r"\1", " ".join(text.split()))
+    return _tidy(text)
+
+
+@dataclass(frozen=True)
+class ProjectPoint:
+    """A decision point about a project; ``board`` is the deciding board, when it is one of the recipients."""
+
+    text: str
+    project: str
+    board: Recipient | None
+
+
+def project_points(ledger: LedgerView, decider: str) -> list[ProjectPoint]:
+    """The points the run's projects give the deciding board, in file order: applying with the owner, taking part.
+
+    What the file says beyond the ledger's tables (``short``, ``apply_with_owner``, ``text``,
+    ``apply_text``) is read from the run's own copy of the scenario file.
+    """
+    if not ledger.projects:
+        return []
+    tables = ledger.config.get("projects", {})
+    said = " ".join(decider.split()).casefold()
+    board = next((r for r in ledger.recipients.values() if " ".join(r.name.split()).casefold() == said), None)
+    points = []
+    for p in ledger.projects:
+        spec = tables.get(p.id, {})
+        # The board takes part where it pays a line; on a condition where every such line has one.
+        own = [f for f in p.financing if board is not None and f.financier == board.id and f.status not in REFUSED]
+        conditions = dict.fromkeys(f.condition for f in own) if all(f.condition for f in own) else {}
+        financier = _listed([_called(ledger, p, c) for c in conditions])
+        fields = {
+            "decider": decider,
+            "project": spec.get("short", p.name),
+            "owner": p.owner,
+            "case": p.case,
+            "financier": financier,
+            "condition": f"under förutsättning att {financier} beviljar medel" if financier else "",
+        }
+        if spec.get("apply_with_owner"):
+            points.append(ProjectPoint(_tidy(Template(spec.get("apply_text", APPLY)).substitute(fields)), p.id, board))
+        if own:
+            points.append(ProjectPoint(_tidy(Template(spec.get("text", TAKE_PART)).substitute(fields)), p.id, board))
+    return points
+
+
+def _called(ledger: LedgerView, project: ProjectRow, financier: str) -> str:
+    """A financier as running text names it: a board by its name, "ESF" for "Europeiska socialfonden (ESF)"."""
+    if financier in ledger.recipients:
+        return ledger.recipients[financier].name
+    name = next((f.financier_name for f in project.financing if f.financier == financier), financier)
+    short = re.search(r"\((\S*[A-ZÅÄÖ]\S*)\)\s*$", name)
+    return short.group(1) if short else name
+
+
+def _listed(names: list[str]) -> str:
+    """ "ESF", "ESF och Finsam Malmö", "A, B och C"."""
+    return " och ".join([", ".join(names[:-1]), names[-1]]) if len(names) > 1 else "".join(names)
 
 
 class Beslut:
@@ -108,7 +184,13 @@ class Beslut:
         asked = [options.year] if options.year is not None else sorted({fy.year for fy in fund_years})
         decided = {fy.year for fy in fund_years if fy.decided}
         years = [y for y in asked if y in decided]  # no decision on a total not decided
-        tables = [self._year(ledger, year, ref, selection) for year in years]
+        # The projects' points follow the first year's computed points, or make a decision without a year.
+        projects = project_points(ledger, decision.decider or "Nämnden")
+        first = min((fy.year for fy in ledger.fund_years if fy.decided), default=None)
+        tables = [self._decision(ledger, year, ref, selection, projects if year == first else []) for year in years]
+        yearless = self._decision(ledger, None, ref, selection, projects) if projects and first is None else None
+        if yearless is not None:
+            tables.append(yearless)
         if len(tables) == 1:
             title = tables[0].title
         elif options.year is not None:
@@ -117,7 +199,7 @@ class Beslut:
             title = f"Förslag till beslut{ref}"
         undecided = [f"Totalen för {y} är ej beslutad: inga beslutspunkter." for y in asked if y not in years]
         if not ledger.fund_years:
-            undecided = ["Körningen fördelar ingen fond: inga beslutspunkter."]
+            undecided = [] if projects else ["Körningen fördelar ingen fond: inga beslutspunkter."]
         notes = [
             f"Beloppen för {fy.year} bygger på en antagen total för {fy.fund.name}"
             + (f" ({fy.note})" if fy.note else "")
@@ -132,8 +214,10 @@ class Beslut:
         if note is not None:
             extract.append(note)
             extract += [
-                f"Urvalet har inga beslutspunkter {year}." for year, t in zip(years, tables, strict=True) if not t.rows
-            ]
+                f"Urvalet har inga beslutspunkter {year}." for year, t in zip(years, tables, strict=False) if not t.rows
+            ]  # the table without a year, if any, comes last
+            if yearless is not None and not yearless.rows:
+                extract.append("Urvalet har inga beslutspunkter.")
             shown = [a for year in years for a in ledger.allocations(year) if selection.takes_allocation(a)]
             # A grant shown for its giver or its receiver alone.
             if any(a.via and not all(map(selection.takes_recipient, (a.via.id, a.to.id))) for a in shown):
@@ -141,29 +225,50 @@ class Beslut:
         return Document(report=self.name, title=title, tables=tables, paragraphs=extract + undecided + notes)
 
     @staticmethod
-    def _year(ledger: LedgerView, year: int, ref: str, selection: Selection) -> Table:
-        """One year's decision: the preamble, the computed points, then the closing points.
+    def _decision(
+        ledger: LedgerView, year: int | None, ref: str, selection: Selection, projects: list[ProjectPoint]
+    ) -> Table:
+        """A year's decision: the preamble, the computed points, the projects' points, then the closing points.
 
+        ``year`` None is the decision of a run that decides no fund year: its projects' points alone.
         With a selection, only its computed points, each keeping its number in the whole decision.
         """
         decision = ledger.run.decision
         decider = decision.decider or "Nämnden"
-        table = Table(
-            name=f"beslut_{year}",
-            title=f"Förslag till beslut {year}{ref}",
-            columns=[
-                Column("year", "År", "year"),
-                Column("point", "Punkt", "int"),
-                Column("text", "Text"),
-                Column("recipient", "Mottagare"),
-                Column("amount_ore", "Belopp (kr)", "money"),
-                Column("quantity", "Antal", "int"),
-                Column("unit", "Enhet"),
-            ],
-            numbered=True,
-        )
+        if year is None:
+            table = Table(
+                name="beslut",
+                title=f"Förslag till beslut{ref}",
+                columns=[
+                    Column("point", "Punkt", "int"),
+                    Column("text", "Text"),
+                    Column("recipient", "Mottagare"),
+                    Column("project", "Projekt"),
+                ],
+                numbered=True,
+            )
+        else:
+            table = Table(
+                name=f"beslut_{year}",
+                title=f"Förslag till beslut {year}{ref}",
+                columns=[
+                    Column("year", "År", "year"),
+                    Column("point", "Punkt", "int"),
+                    Column("text", "Text"),
+                    Column("recipient", "Mottagare"),
+                    Column("amount_ore", "Belopp (kr)", "money"),
+                    Column("quantity", "Antal", "int"),
+                    Column("unit", "Enhet"),
+                ],
+                numbered=True,
+            )
 
-        def add(point: int, text: str, recipient: str = "", a: AllocationRow | CarryRow | None = None) -> None:
+        def add(
+            point: int, text: str, recipient: str = "", a: AllocationRow | CarryRow | None = None, project: str = ""
+        ) -> None:
+            if year is None:
+                table.rows.append({"point": point, "text": text, "recipient": recipient, "project": project})
+                return
             # Money goes in the öre column; a fund that counts places fills quantity and unit instead.
             money = a is not None and a.fund.unit == KRONOR
             amount = a.amount if a is not None else None
@@ -180,17 +285,28 @@ class Beslut:
             )
 
         # The year's points: its allocations and the earlier years' money carried into it, in file order.
-        points: list[AllocationRow | CarryRow] = [*ledger.allocations(year), *ledger.carried(year)]
+        points: list[AllocationRow | CarryRow] = (
+            [] if year is None else [*ledger.allocations(year), *ledger.carried(year)]
+        )
         points.sort(key=lambda p: p.point)
+        # The projects' points are numbered on from the computed ones.
+        after = points[-1].point + 1 if points else decision.first_point
+        numbered = list(enumerate(projects, start=after))
 
         def text_of(p: AllocationRow | CarryRow) -> str:
             return point_text(p, decider) if isinstance(p, AllocationRow) else carry_text(p, decider)
+
+        def add_project(number: int, p: ProjectPoint) -> None:
+            add(number, p.text, p.board.name if p.board else "", project=p.project)
 
         if not selection.whole:  # an extract: the selected points with their own numbers, nothing else
             for p in points:
                 chosen = selection.takes_allocation(p) if isinstance(p, AllocationRow) else selection.takes_carry(p)
                 if chosen:
                     add(p.point, text_of(p), p.to.name, p)
+            for n, pp in numbered:
+                if selection.fund is None and pp.board is not None and selection.takes_recipient(pp.board.id):
+                    add_project(n, pp)
             return table
         for number, text in enumerate(decision.preamble, start=1):
             add(number, text)
@@ -198,6 +314,9 @@ class Beslut:
         for p in points:
             add(p.point, text_of(p), p.to.name, p)
             number = p.point + 1
+        for n, pp in numbered:
+            add_project(n, pp)
+            number = n + 1
         for offset, text in enumerate(decision.closing):
             add(number + offset, text)
         return table

@@ -270,7 +270,12 @@ def test_the_fund_reports_say_a_project_run_allocates_no_fund(cli):
     assert "Körningen fördelar ingen fond (se rapporten projekt)." in fordelning.stdout
     beslut = cli("report", "beslut")
     assert beslut.exit_code == 0
-    assert "Körningen fördelar ingen fond: inga beslutspunkter." in beslut.stdout
+    # No fund points; the project's own points (issue 14: seed 001's point 2, word for word) instead.
+    assert "Körningen fördelar ingen fond: inga beslutspunkter." not in beslut.stdout
+    assert (
+        "2. Arbetsmarknads- och socialnämnden uppdrar åt förvaltningen att medverka i Malmökraften under "
+        "förutsättning att ESF beviljar medel."
+    ) in beslut.stdout
     assert "2020" not in beslut.stdout
     assert cli("report", "projekt", "--year", "2022").exit_code == 0
     missing = cli("report", "projekt", "--year", "2023")

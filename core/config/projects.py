@@ -11,6 +11,7 @@ from __future__ import annotations
 import datetime
 import re
 from fractions import Fraction
+from string import Template
 from typing import Any
 
 from jobbsats.apportion import largest_remainder
@@ -29,6 +30,9 @@ from jobbsats.projects import Financier, FinancingLine, Programme, Project, cond
 from jobbsats.scenario import Recipient
 
 _HUNDRED = Fraction(100)
+
+# The placeholders of a project's ``text`` and ``apply_text`` (its decision points; reports/beslut.py fills them).
+PROJECT_TEXT_FIELDS = ("decider", "project", "owner", "case", "financier", "condition")
 
 
 def to_date(value: Any) -> datetime.date:
@@ -103,10 +107,38 @@ def read_projects(
         )
         if not found:
             found = _check_plan(project, p["financing"], financiers, f"{path}.financing")
+        found += _check_points(p, path)
         if not any(x.path.startswith(path + ".") for x in problems) and not found:
             projects[pid] = project  # a project with problems is left out, so nothing computes with it
         problems += found
     return projects, problems
+
+
+def _check_points(p: dict, path: str) -> list[Problem]:
+    """The keys that word the project's decision points: known placeholders, and an owner to apply with."""
+    problems = []
+    for key in ("text", "apply_text"):
+        if key in p:
+            problems += check_project_text(p[key], f"{path}.{key}")
+    if p.get("apply_with_owner") and "owner" not in p:
+        problems.append(Problem(f"{path}.apply_with_owner", "needs the project's owner (owner = ...) to apply with"))
+    if "apply_text" in p and not p.get("apply_with_owner"):
+        problems.append(
+            Problem(f"{path}.apply_text", "words the point that apply_with_owner = true asks for; set that too")
+        )
+    return problems
+
+
+def check_project_text(text: str, path: str) -> list[Problem]:
+    """A project point's own wording uses known placeholders only, as a fixed line's ``text`` does."""
+    try:
+        Template(text).substitute(dict.fromkeys(PROJECT_TEXT_FIELDS, ""))
+    except KeyError as exc:
+        known = ", ".join(f"${f}" for f in PROJECT_TEXT_FIELDS)
+        return [Problem(path, f"unknown placeholder ${exc.args[0]} (known: {known})")]
+    except ValueError:
+        return [Problem(path, "has a $ that starts no placeholder (write $$ for a dollar sign)")]
+    return []
 
 
 def _lines(

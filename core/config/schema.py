@@ -100,6 +100,11 @@ CORE_SCHEMA: dict = {
             "start": {**DATE, "required": True},
             "end": {**DATE, "required": True},
             "total": MONEY,
+            # The decision points beslut words for the project (reports/beslut.py).
+            "short": TEXT,  # its name in the points: "Malmökraften"; default name
+            "apply_with_owner": {"type": "boolean"},  # the deciding board applies together with the owner
+            "text": TEXT,  # the wording of the point that the board takes part
+            "apply_text": TEXT,  # the wording of the point that it applies with the owner
             "financing": {
                 "type": "list",
                 "required": True,
