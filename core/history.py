@@ -60,6 +60,7 @@ def show(view: LedgerView) -> Document:
                     Column("allocations", "Tilldelningar", "int"),
                     Column(f"amount{suffix}", f"Ur fonden ({unit})", kind),
                     Column(f"passed_on{suffix}", f"Vidare ({unit})", kind),
+                    Column(f"carried{suffix}", f"Överfört ({unit})", kind),
                 ],
             )
         suffix = "_ore" if unit == KRONOR else ""
@@ -73,6 +74,7 @@ def show(view: LedgerView) -> Document:
                 f"passed_on{suffix}": sum(a.amount for a in rows if a.via is not None),
             }
         )
+    _show_carried(view, tables)
     for d in view.rounding_differences:
         unit = d.fund.unit
         sign = "+" if d.difference > 0 else "-"
@@ -87,6 +89,21 @@ def show(view: LedgerView) -> Document:
         paragraphs += [_project_sentence(p) for p in view.projects]
         shown.append(_financing_table(view.projects))
     return Document(report="show", title=f"Körning {run.id}: {run.scenario}", tables=shown, paragraphs=paragraphs)
+
+
+def _show_carried(view: LedgerView, tables: dict[str, Table]) -> None:
+    """Money the run's rules carried into a year from an earlier one: a row per rule entry and year.
+
+    It is not from the year's fund total (it comes on top of it), so it has a column of its own.
+    """
+    per_rule: dict[tuple[str, int, str, str], int] = defaultdict(int)
+    for c in view.carried():
+        per_rule[(c.fund.unit, c.year, c.rule_label, c.rule)] += c.amount
+    for (unit, year, label, rule), amount in per_rule.items():
+        if unit not in tables:  # a run that only carries: its table has the same columns
+            continue
+        suffix = "_ore" if unit == KRONOR else ""
+        tables[unit].rows.append({"year": year, "rule_label": label, "rule": rule, f"carried{suffix}": amount})
 
 
 def _budget_sentences(view: LedgerView) -> list[str]:
@@ -220,9 +237,14 @@ def diff(before: LedgerView, after: LedgerView) -> Document:
     """
     amounts: dict[Key, list[int]] = defaultdict(lambda: [0, 0])
     names = {**before.recipients, **after.recipients}
+    carried: dict[Key, list[int]] = defaultdict(lambda: [0, 0])
     for side, view in enumerate((before, after)):
         for a in view.allocations():
             amounts[_key(a)][side] += a.amount
+        for c in view.carried():  # an earlier year's money: on top of the funds, its own lines
+            carried[(c.fund.unit, c.year, c.fund.id, c.to.id, "", f"Överföring från {c.from_year}", c.label)][side] += (
+                c.amount
+            )
     tables: dict[str, Table] = {}
     for (unit, year, fund, to, via, rule_label, label), (was, now) in sorted(amounts.items()):
         if was == now:
@@ -241,9 +263,26 @@ def diff(before: LedgerView, after: LedgerView) -> Document:
                 **_pair(unit, was, now),
             }
         )
+    for (unit, year, fund, to, _via, rule_label, label), (was, now) in sorted(carried.items()):
+        if was != now:
+            if unit not in tables:
+                tables[unit] = _changes_table(before.run_id, after.run_id, unit)
+            tables[unit].rows.append(
+                {
+                    "year": year,
+                    "fund_id": fund,
+                    "recipient_id": to,
+                    "recipient": names[to].title if to in names else to,
+                    "via": "",
+                    "rule_label": rule_label,
+                    "label": label,
+                    "carried": True,
+                    **_pair(unit, was, now),
+                }
+            )
     changed = sum(len(t.rows) for t in tables.values())
     for unit, table in tables.items():
-        out = [r for r in table.rows if not r["via"]]
+        out = [r for r in table.rows if not r["via"] and not r.get("carried")]
         if out:
             key = "change_ore" if unit == KRONOR else "change"
             table.totals.append({"recipient": "Summa ur fonderna", key: sum(r[key] for r in out)})

@@ -188,3 +188,23 @@ def test_show_says_when_the_utfall_a_carry_over_read_was_replaced(cli, write, bo
     # Running again carries what the corrected utfall leaves: 22 056 000 - 20 000 000.
     assert cli("run", scenario, "--quiet").exit_code == 0
     assert carried(cli) == {"ASN": 2_056_000 * KR}
+
+
+def test_show_and_diff_count_carried_money(cli, write, booked, tmp_path):
+    """Run 2 carries ASN's 1 056 000 kr; after a correction (ASN booked 20 000 000) run 3 carries 2 056 000."""
+    scenario = write(CARRY + 'to = ["ASN"]\n')
+    prepared(cli, scenario, booked)
+    assert cli("run", scenario, "--quiet").exit_code == 0
+    shown = cli.json_report_of("show", "2")
+    carried_rows = [r for r in shown["rows"] if r.get("carried_ore")]
+    assert [(r["year"], r["rule"], r["carried_ore"]) for r in carried_rows] == [(2025, "carry_over", 1_056_000 * KR)]
+    corrected = tmp_path / "rättad.csv"
+    corrected.write_text(BOOKED.replace("9 000 000,00", "8 000 000,00"), encoding="utf-8")
+    assert cli("import", "utfall", corrected, "-c", scenario, "--supersedes", "1").exit_code == 0
+    assert cli("run", scenario, "--quiet").exit_code == 0
+    diff = cli.json_report_of("diff", "2", "3")
+    rows = [r for r in diff["rows"] if r.get("carried")]
+    assert [(r["recipient_id"], r["rule_label"], r["before_ore"], r["after_ore"]) for r in rows] == [
+        ("ASN", "Överföring från 2024", 1_056_000 * KR, 2_056_000 * KR)
+    ]
+    assert "inga belopp skiljer sig" not in diff["paragraphs"][0]

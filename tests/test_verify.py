@@ -240,6 +240,9 @@ def test_batches_imported_before_the_chain_covered_them_join_it_on_upgrade(cli, 
     with release_before_0006(monkeypatch):
         assert cli("init", tmp_path / "kommun").exit_code == 0
         config = tmp_path / "kommun" / "jobbsats.toml"
+        # That release's mapping knew no purposes (migration 0008 came later): the example without them.
+        text = config.read_text(encoding="utf-8")
+        config.write_text(text.replace('purpose = "Tillväxt Malmö & Level"  #', "#"), encoding="utf-8")
         assert cli("run", config, "--quiet").exit_code == 0
         assert cli("import", "utfall", tmp_path / "kommun" / "utfall-2024.csv", "-c", config).exit_code == 0
         assert cli("run", "malmo-2024", "--quiet").exit_code == 0
