@@ -147,6 +147,10 @@ def _year(ledger: LedgerView, asked: int | None, to_day: datetime.date | None) -
     last = ledger.last_booking_date()
     if last is not None and int(last[:4]) in years:
         return int(last[:4])
+    if not years:  # a run of projects alone: no fund, no budget to forecast against
+        raise JobbsatsError(
+            f"run {ledger.run_id} allocates no fund, so there is no budget to forecast; see the report projekt"
+        )
     return (ledger.decided_years or years)[0]  # a run has a year for every fund total, decided or not
 
 

@@ -323,3 +323,11 @@ def test_a_comma_separated_file_with_quoted_amounts(booked, tmp_path):
     assert booked("import", "prognos", write(tmp_path, "p.csv", text)).exit_code == 0
     summer = rows(booked)[("ASN", "Ung i sommar")]
     assert (summer["forecast_ore"], summer["comment"]) == (725_000_025, "Färre, men längre, platser")
+
+
+def test_a_run_of_projects_alone_has_no_forecast_and_says_why(cli):
+    assert cli("run", "malmokraften-2020", "--quiet").exit_code == 0
+    result = cli("report", "prognos")
+    assert result.exit_code == 1
+    assert "run 1 allocates no fund, so there is no budget to forecast" in result.stderr
+    assert "Traceback" not in result.output
