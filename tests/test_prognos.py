@@ -170,6 +170,8 @@ def test_a_boards_own_forecast_overrides_both_and_is_marked(booked, tmp_path):
     result = booked("import", "prognos", board)
     assert result.exit_code == 0, result.output
     assert "Forecast batch 1 recorded" in result.stderr and "for 2024, checked against run 1" in result.stderr
+    listed = booked("runs").stdout
+    assert "Forecast batches (prognos):" in listed and "prognos-gvn.csv" in listed
     for method in ("linear", "profile"):
         gvn = rows(booked, "--method", method)[("GVN", "")]
         assert (gvn["forecast_ore"], gvn["method"], gvn["method_name"]) == (1_000_000_000, "board", "nämndens prognos")

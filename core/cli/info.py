@@ -16,7 +16,7 @@ from jobbsats.cli.options import db_option
 def runs(db: Path) -> None:
     """List the runs and the import batches recorded in the ledger, oldest first."""
     from jobbsats.ledger import open_ledger
-    from jobbsats.ledger.view import budget_roles, list_batches, list_runs, role_text
+    from jobbsats.ledger.view import budget_roles, list_batches, list_forecast_batches, list_runs, role_text
     from jobbsats.money import format_units
 
     ledger = open_ledger(db, must_exist=True)
@@ -43,6 +43,14 @@ def runs(db: Path) -> None:
             f"{b.id:>4}  {b.started_at}  {b.format:<4} {b.scenario}  {b.file_path}  {b.rows_read} rows"
             + (f" ({b.rejected_rows} rejected)" if b.rejected_rows else "")
             + f", control total {format_units(b.control_total, sep=' ')}, sha256 {b.file_sha256[:12]}, {state}"
+        )
+    forecasts = list_forecast_batches(ledger)
+    if forecasts:
+        click.echo("Forecast batches (prognos):")
+    for f in forecasts:
+        click.echo(
+            f"{f['id']:>4}  {f['started_at']}  {f['scenario']}  {f['year']} (run {f['run_id']})  {f['file_path']}  "
+            f"{f['rows_read']} rows, total {format_units(f['control_total'], sep=' ')}, sha256 {f['file_sha256'][:12]}"
         )
 
 

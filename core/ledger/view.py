@@ -147,6 +147,13 @@ class BatchInfo:
     rejected_rows: int = 0
 
 
+def list_forecast_batches(db: Database) -> list[dict]:
+    """Every board's forecast file imported (``jobbsats import prognos``), oldest first."""
+    if not db["prognos_batches"].exists():
+        return []
+    return list(db.query("select * from prognos_batches order by id"))
+
+
 def list_batches(db: Database, as_of: str | None = None) -> list[BatchInfo]:
     """Every import batch in the ledger, oldest first, with the batch that supersedes it (if any).
 
