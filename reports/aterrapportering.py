@@ -183,8 +183,8 @@ def _original(run: RunInfo) -> str:
 
 
 def _and(items: Iterable[str]) -> str:
-    """``a``, ``a och b``, ``a, b och c``."""
-    items = list(items)
+    """``a``, ``a och b``, ``a, b och c``; a decision run again is named once."""
+    items = list(dict.fromkeys(items))
     return ", ".join(items[:-1]) + " och " + items[-1] if len(items) > 1 else "".join(items)
 
 
