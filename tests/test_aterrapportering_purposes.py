@@ -438,12 +438,3 @@ def test_a_run_of_a_later_year_alone_does_not_set_last_years_utfall_against_no_b
     ]
     assert sum(r["budget_ore"] for r in asn) == 22_056_000_00
 
-
-def test_a_revision_run_again_is_named_once(revised):
-    """The same revised file run twice (runs 2 and 3): one decision, named once (a new user saw it thrice)."""
-    revised()
-    cli = revised()
-    report = cli.json_report("aterrapportering")
-    text = " ".join(report["paragraphs"])
-    assert text.count("STK-2024-500 (2024-05-14)") == 2  # the year's paragraph and GVN's
-    assert "STK-2024-500 (2024-05-14) och STK-2024-500" not in text

@@ -208,3 +208,22 @@ def test_show_and_diff_count_carried_money(cli, write, booked, tmp_path):
         ("ASN", "Överföring från 2024", 1_056_000 * KR, 2_056_000 * KR)
     ]
     assert "inga belopp skiljer sig" not in diff["paragraphs"][0]
+
+
+def test_revisions_by_one_decision_are_named_once(cli, write, booked, tmp_path):
+    """2025's budget is revised twice by runs of the same decision (STK-2024-291 of 2024-05-14) as corrected
+    utfall changes what ASN carries: a new user saw the decision named once per run."""
+    scenario = write(CARRY + 'to = ["ASN"]\n')
+    scenario.write_text(
+        scenario.read_text(encoding="utf-8").replace('ref = "STK-2024-291"', 'ref = "STK-2024-291"\ndate = 2024-05-14')
+    )
+    prepared(cli, scenario, booked)
+    assert cli("run", scenario, "--quiet").exit_code == 0  # run 2: 2025's original budget
+    for batch, booked_asn in ((1, "8 000 000,00"), (2, "7 000 000,00")):
+        corrected = tmp_path / f"rättad-{batch}.csv"
+        corrected.write_text(BOOKED.replace("9 000 000,00", booked_asn), encoding="utf-8")
+        assert cli("import", "utfall", corrected, "-c", scenario, "--supersedes", str(batch)).exit_code == 0
+        assert cli("run", scenario, "--quiet").exit_code == 0  # runs 3 and 4 revise 2025
+    paragraphs = cli.json_report("aterrapportering")["paragraphs"]
+    [said] = [p for p in paragraphs if p.startswith("Budgeten för 2025 reviderades")]
+    assert said.startswith("Budgeten för 2025 reviderades genom STK-2024-291 (2024-05-14). ")
