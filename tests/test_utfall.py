@@ -549,3 +549,19 @@ def test_a_run_before_any_import_says_none_is_imported(cli, scenario):
     assert cli("run", scenario, "--quiet").exit_code == 0
     paragraph = cli.json_report("aterrapportering")["paragraphs"][0]
     assert paragraph.endswith("utfall ur ingen import (inget utfall är importerat ännu).")
+
+
+def test_an_excel_workbook_is_named_as_one_not_as_utf_16(cli, tmp_path):
+    """A new user's first try: the .xlsx itself. Its first bytes (PK, then NULs) once read as UTF-16."""
+    import openpyxl
+
+    book = openpyxl.Workbook()
+    book.active.append(["Bokföringsdatum", "Konto", "Belopp"])
+    book.active.append(["2024-01-31", "5010", 1000])
+    path = tmp_path / "utfall.xlsx"
+    book.save(path)
+    assert cli("run", "--quiet").exit_code == 0
+    result = cli("import", "utfall", path, "-c", examples.path_of("malmo-2024"))
+    assert result.exit_code == 1
+    assert "is a zip file, such as an Excel workbook (.xlsx): save it as CSV" in result.stderr
+    assert "UTF-16" not in result.stderr

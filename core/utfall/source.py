@@ -110,10 +110,11 @@ def undecodable(source: Source, error: UnicodeDecodeError) -> Problem:
 
 def _what_else(head: bytes, nul_at: int) -> str:
     """What a file that is no text export is, from its first bytes, or ""."""
-    if head.startswith((codecs.BOM_UTF16_LE, codecs.BOM_UTF16_BE)) or (0 <= nul_at < 64 and b"\x00" in head[:8]):
-        return 'is UTF-16 (Excel\'s "Unicode text"); save it as CSV (semicolon-separated) or CSV UTF-8'
+    # Signatures first: a workbook's and a database's first bytes hold NULs too, which would read as UTF-16.
     if head.startswith(b"PK\x03\x04"):
         return "is a zip file, such as an Excel workbook (.xlsx): save it as CSV (semicolon-separated) first"
     if head.startswith(b"SQLite format 3\x00"):
         return "is a SQLite database (a ledger?), not an export of booked rows"
+    if head.startswith((codecs.BOM_UTF16_LE, codecs.BOM_UTF16_BE)) or (0 <= nul_at < 64 and b"\x00" in head[:8]):
+        return 'is UTF-16 (Excel\'s "Unicode text"); save it as CSV (semicolon-separated) or CSV UTF-8'
     return ""
