@@ -9,7 +9,8 @@ entry may stand anywhere in the file.
 
 ``max_share`` caps it at a share of the recipient's N-1 budget from the fund,
 ``max_amount`` at an amount; a cap is rounded down to whole öre, so it is never
-passed. With ``deficits = true`` an overspend is carried too, taken off year N.
+passed. With ``deficits = true`` an overspend is carried too, whole (the caps are
+for unspent money), taken off year N.
 A year N-1 that no run has decided, or that no imported utfall books, is a
 problem that says what is missing: never read as zero.
 
