@@ -115,3 +115,10 @@ def test_a_carry_over_that_needs_this_import_does_not_stop_its_purposes_being_ch
     bad.write_text(text.replace('"Ung i sommar"\n[[utfall', '"Ung i vinter"\n[[utfall'), encoding="utf-8")
     refused = cli("import", "utfall", booked, "-c", bad, "--replace")
     assert refused.exit_code == 1 and "utfall.map[0].purpose: no allocation from fund 'sjs'" in refused.stderr
+
+
+def test_validate_names_a_purpose_no_allocation_has(cli, scenario):
+    scenario.write_text(scenario.read_text(encoding="utf-8").replace('"Ung i sommar"\n[[', '"Ung i vinter"\n[['))
+    result = cli("validate", scenario)
+    assert result.exit_code == 1
+    assert "utfall.map[0].purpose: no allocation from fund 'sjs' has the purpose 'Ung i vinter'" in result.stderr

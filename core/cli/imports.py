@@ -60,6 +60,7 @@ def utfall(
     from jobbsats.money import format_units
     from jobbsats.registry import get_registry
     from jobbsats.utfall.importer import import_utfall
+    from jobbsats.utfall.purposes import check_purposes
     from jobbsats.utfall.source import inspect
 
     path, note = resolve_config(config)
@@ -67,7 +68,7 @@ def utfall(
         click.echo(note, err=True)
     registry = get_registry()
     scenario = load_scenario(path, registry)
-    _check_purposes(scenario, registry, db)
+    check_purposes(scenario, registry, db)
     source = inspect(file)
     show = not quiet and sys.stderr.isatty()
     with click.progressbar(length=source.size, label="Importing utfall", file=sys.stderr, hidden=not show) as bar:
@@ -139,33 +140,3 @@ def prognos(file: Path, run_id: int | None, year: int | None, db: Path) -> None:
 
     summary = import_prognos(db, file, run_id=run_id, year=year, versions=get_registry().versions())
     click.echo(describe(summary, db, file), err=True)
-
-
-def _check_purposes(scenario, registry, db: Path) -> None:
-    """A purpose the mapping names must be one the scenario's allocations from that fund have.
-
-    The allocations are those the ledger holds for the scenario and, when the scenario computes
-    now, those it would make: a rule that needs this very import (carry_over) must not stop it.
-    """
-    from jobbsats.config.utfall import purpose_problems
-    from jobbsats.engine import compute
-    from jobbsats.errors import InputError
-    from jobbsats.ledger.reader import LedgerReader, opener
-
-    if not any("purpose" in entry for entry in scenario.utfall.get("map", [])):
-        return
-    ledger = LedgerReader(scenario.name, opener(db))
-    try:
-        purposes = ledger.purposes()
-        try:
-            plan = compute(scenario, registry, ledger=ledger)
-        except InputError:
-            plan = None
-    finally:
-        ledger.close()
-    for planned in plan.allocations if plan is not None else ():
-        if planned.allocation.label:
-            purposes.setdefault(planned.fund, set()).add(planned.allocation.label)
-    problems = purpose_problems(scenario.utfall, purposes)
-    if problems:
-        raise InputError(scenario.source, problems)

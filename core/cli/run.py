@@ -101,9 +101,12 @@ def validate(config: str | None, year: int | None, db: Path) -> None:
     """
     from jobbsats.config.years import years_text
     from jobbsats.money import format_units
+    from jobbsats.registry import get_registry
+    from jobbsats.utfall.purposes import check_purposes
 
     plan, _ = _plan(config, db, year)
     scenario = plan.scenario
+    check_purposes(scenario, get_registry(), db)  # what `import utfall` would refuse, said now
     years = years_text(plan.years)
     per_fund = []
     for fid, fund in scenario.funds.items():
