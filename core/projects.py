@@ -11,8 +11,14 @@ what each line means for the budget.
 from __future__ import annotations
 
 import datetime
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from fractions import Fraction
+from typing import TypeVar
+
+from jobbsats.apportion import largest_remainder
+
+K = TypeVar("K")
 
 # A grant's status, as the decision papers write it.
 STATUSES = ("ansökt", "beviljad", "avslag", "återkallad")
@@ -35,6 +41,20 @@ class Programme:
     id: str
     name: str
     max_share: Fraction | None = None  # a fraction of 1, not of 100
+
+
+@dataclass(frozen=True)
+class Member:
+    """A member of a financier that is a group: Finsam's state (50 %), region (25 %) and municipalities (25 %).
+
+    The file says so with ``[financiers.ID.members.MID]``; the ledger keeps no table of members,
+    so reports read them back from the run's copy of the file (``jobbsats.config.projects.financier_members``).
+    """
+
+    id: str
+    name: str
+    share: Fraction  # a fraction of 1; a group's members' shares add up to exactly 1
+    written: str = ""  # the share as the file wrote it ("50 %"), for reports
 
 
 @dataclass(frozen=True)
@@ -169,3 +189,36 @@ def condition_loops(project: Project) -> list[int]:
         return False
 
     return [line.index for line in project.financing if line.condition and reaches(line.condition, line.financier)]
+
+
+def split_periods(amounts: Mapping[K, int], shares: Sequence[Fraction]) -> list[dict[K, int]]:
+    """A line's amount per period (in the mapping's order: months in time order) split by ``shares``, exactly.
+
+    Returns one ``{period: öre}`` per share. Every period's pieces add up to that
+    period's amount, so quarters and years (sums of months) add up too. Like
+    :func:`jobbsats.periods.periodise`, the rounding is done on the running
+    total: the members' amounts up to the end of each period are the running
+    total split by :func:`~jobbsats.apportion.largest_remainder`, and a
+    member's piece of a period is the difference between two such splits. So
+    each member's periods add up to the largest-remainder split of the whole
+    amount (within one öre of its exact share), not to a drift of many
+    roundings. Should the method's paradox ever give a member less up to a
+    period than before (only possible for pieces below an öre or so), that
+    period alone is split on its own by largest remainder instead, and the
+    running split resumes from what was handed out.
+    """
+    if not shares:
+        return []
+    out: list[dict[K, int]] = [{} for _ in shares]
+    handed = [0] * len(shares)  # what each member has had so far
+    running = 0
+    for key in amounts:
+        running += amounts[key]
+        target = largest_remainder(running, shares)
+        pieces = [t - h for t, h in zip(target, handed, strict=True)]
+        if any(p < 0 for p in pieces):
+            pieces = largest_remainder(amounts[key], shares)
+        for i, piece in enumerate(pieces):
+            out[i][key] = piece
+            handed[i] += piece
+    return out

@@ -7,6 +7,15 @@ or ``utgår`` (refused, withdrawn, or its condition failed, with the reason).
 Contributions in kind (staff time) are totalled apart from cash. Each project
 gets a Swedish summary paragraph for the follow-up paper.
 
+A financier that is a group (``[financiers.ID.members]``: Finsam's state,
+region and municipalities) has each of its lines broken down by member in a
+table of its own, ``projekt_medlemmar``, month by month by
+:func:`jobbsats.projects.split_periods` (so every period's members add up to
+the line's amount in that period exactly), and in the per-year table as rows
+marked "varav" under the group's line, which no sum counts. An amount applied
+for roughly (``approx = true``) is written "ca 44 000 000 kr" and marked "ca"
+in the column ``approx``.
+
 ``--recipient`` shows the projects a recipient owns, takes part in or
 finances (whole, with every financier's lines). Projects belong to no fund, so
 the report takes no ``--fund``: it is refused rather than ignored.
@@ -16,16 +25,18 @@ from __future__ import annotations
 
 from collections import defaultdict
 
+from jobbsats.config.projects import financier_members
 from jobbsats.contracts import QUARTERS_OPTION, RECIPIENT_OPTION, ReportOptions
 from jobbsats.document import Column, Document, Table
 from jobbsats.ledger.view import FinancingRow, LedgerView, ProjectRow
 from jobbsats.money import NBSP, format_units
 from jobbsats.periods import quarter_of
-from jobbsats.projects import APPLIED, BUDGET, CONDITIONAL, DROPPED, STATE_WORDS, STATES
+from jobbsats.projects import APPLIED, BUDGET, CONDITIONAL, DROPPED, STATE_WORDS, STATES, Member, split_periods
 from jobbsats.reports.selection import Selection
 from jobbsats.scenario import Recipient
 
 CASH, IN_KIND = "kontant", "i annat än pengar"
+_ALL = ReportOptions()  # every year, by year: how the per-year table groups months
 WEIGHING_WORDS = {"month": "lika mycket varje månad", "day": "lika mycket varje dag"}
 
 
@@ -39,11 +50,43 @@ def _kind(line: FinancingRow) -> str:
 
 def _periods(line: FinancingRow, options: ReportOptions) -> dict[tuple[int, int | None], int]:
     """The line's amounts per (year, quarter), the quarter None unless ``options.get("quarters", False)``."""
+    return _grouped(line.months, options)
+
+
+def _grouped(months: dict[tuple[int, int], int], options: ReportOptions) -> dict[tuple[int, int | None], int]:
+    """Month amounts summed per (year, quarter) of the years shown, the quarter None unless asked for."""
     out: dict[tuple[int, int | None], int] = defaultdict(int)
-    for (year, month), amount in sorted(line.months.items()):
+    for (year, month), amount in sorted(months.items()):
         if options.year is None or year == options.year:
             out[(year, quarter_of(month) if options.get("quarters", False) else None)] += amount
     return out
+
+
+def member_months(line: FinancingRow, members: tuple[Member, ...]) -> list[dict[tuple[int, int], int]]:
+    """A group's line split among its members month by month (every month's members add up to the line's month)."""
+    return split_periods(dict(sorted(line.months.items())), [m.share for m in members])
+
+
+class _Facts:
+    """What the report reads from the run's copy of the scenario file: groups and approximate lines."""
+
+    def __init__(self, ledger: LedgerView) -> None:
+        config = ledger.config
+        self.groups = financier_members(config)
+        self.approx = {
+            (pid, i)
+            for pid, p in (config.get("projects") or {}).items()
+            for i, line in enumerate(p.get("financing") or [])
+            if line.get("approx")
+        }
+
+    def is_approx(self, project: ProjectRow, line: FinancingRow) -> bool:
+        return (project.id, line.line) in self.approx
+
+
+def _amount(ore: int, approx: bool) -> str:
+    """ "ca 44 000 000 kr" for an amount applied for roughly, else the amount."""
+    return ("ca " if approx else "") + _kr(ore)
 
 
 class Projekt:
@@ -66,19 +109,24 @@ class Projekt:
             if ledger.projects and not chosen:
                 paragraphs.append("Inget projekt i körningen hör till urvalet.")
         table = self._table(options)
+        facts = _Facts(ledger) if ledger.projects else None
+        members = self._members_table(options)
         by_year = []
         for project in chosen:
             if options.year is not None and not _runs_in(project, options.year):
                 paragraphs.append(f"{project.name} pågår inte {options.year}.")
                 continue
-            paragraphs.append(summary(project))
-            self._add(table, project, options)
+            assert facts is not None
+            paragraphs.append(summary(project, facts))
+            self._add(table, project, options, facts)
+            self._add_members(members, project, options, facts)
             if options.year is None:
-                by_year.append(self._by_year(project))
+                by_year.append(self._by_year(project, facts))
+        tables = [table, *([members] if members.rows else []), *by_year]
         return Document(
             report=self.name,
             title=f"Projekt: {ledger.run.scenario}",
-            tables=[table, *by_year] if ledger.projects else [],
+            tables=tables if ledger.projects else [],
             paragraphs=paragraphs,
         )
 
@@ -99,11 +147,83 @@ class Projekt:
                 Column("status", "Status"),
                 Column("state", "Budget"),
                 Column("reason", "Villkor eller skäl"),
+                Column("approx", "Ca-belopp"),
             ],
         )
 
     @staticmethod
-    def _add(table: Table, project: ProjectRow, options: ReportOptions) -> None:
+    def _members_table(options: ReportOptions) -> Table:
+        """Groups' lines by member: a table of its own, so no table counts a group's money twice."""
+        return Table(
+            name="projekt_medlemmar",
+            title=f"Finansiärsgrupper per medlem och {'kvartal' if options.get('quarters') else 'år'}",
+            columns=[
+                Column("project", "Projekt"),
+                Column("financier_id", "Finansiär-id"),
+                Column("financier", "Finansiär"),
+                Column("line", "Rad", "int"),
+                Column("member_id", "Medlem-id"),
+                Column("member", "Medlem"),
+                Column("share", "Andel"),
+                Column("year", "År", "year"),
+                *([Column("quarter", "Kvartal", "int")] if options.get("quarters", False) else []),
+                Column("amount_ore", "Belopp (kr)", "money"),
+                Column("kind", "Slag"),
+                Column("status", "Status"),
+                Column("state", "Budget"),
+            ],
+        )
+
+    @staticmethod
+    def _add_members(table: Table, project: ProjectRow, options: ReportOptions, facts: _Facts) -> None:
+        """Each group line's members per period, then each member's total per group."""
+        per_member: dict[tuple[str, str], tuple[str, str, int]] = {}
+        for line in project.financing:
+            members = facts.groups.get(line.financier, ())
+            if not members:
+                continue
+            split: list[dict[tuple[int | None, int | None], int]]
+            if line.months:
+                split = [dict(_grouped(months, options).items()) for months in member_months(line, members)]
+            else:  # not periodised: the whole amount, split once
+                shares = [m.share for m in members]
+                split = [{(None, None): piece[0]} for piece in split_periods({0: line.amount}, shares)]
+            for member, periods in zip(members, split, strict=True):
+                for (year, quarter), amount in periods.items():
+                    table.rows.append(
+                        {
+                            "project": project.id,
+                            "financier_id": line.financier,
+                            "financier": line.financier_name,
+                            "line": line.line,
+                            "member_id": member.id,
+                            "member": member.name,
+                            "share": member.written,
+                            "year": year,
+                            **({"quarter": quarter} if options.get("quarters", False) else {}),
+                            "amount_ore": amount,
+                            "kind": _kind(line),
+                            "status": line.status,
+                            "state": STATE_WORDS[line.state],
+                        }
+                    )
+                key = (line.financier, member.id)
+                _, _, so_far = per_member.get(key, (line.financier_name, member.name, 0))
+                per_member[key] = (line.financier_name, member.name, so_far + sum(periods.values()))
+        for (fid, mid), (group, name, amount) in per_member.items():
+            table.totals.append(
+                {
+                    "project": project.id,
+                    "financier_id": fid,
+                    "financier": f"Summa {group}",
+                    "member_id": mid,
+                    "member": name,
+                    "amount_ore": amount,
+                }
+            )
+
+    @staticmethod
+    def _add(table: Table, project: ProjectRow, options: ReportOptions, facts: _Facts) -> None:
         """The project's rows, then its totals per financier and per budget state (cash apart from in kind)."""
         per_state: dict[tuple[str, str], int] = defaultdict(int)
         per_financier: dict[str, tuple[str, int]] = {}
@@ -125,6 +245,7 @@ class Projekt:
                         "status": line.status,
                         "state": STATE_WORDS[line.state],
                         "reason": line.reason,
+                        "approx": "ca" if facts.is_approx(project, line) else "",
                     }
                 )
                 per_state[(line.state, _kind(line))] += amount
@@ -148,7 +269,7 @@ class Projekt:
                     )
 
     @staticmethod
-    def _by_year(project: ProjectRow) -> Table:
+    def _by_year(project: ProjectRow, facts: _Facts) -> Table:
         """Financiers down, years across: the per-year totals people read (derived from the table above)."""
         years = sorted({y for line in project.financing for (y, _m) in line.months})
         table = Table(
@@ -170,7 +291,20 @@ class Projekt:
             # The years shown: a run of one year (--year) holds only that year's months.
             amounts["amount_ore"] = sum(line.months.values()) if line.months else line.amount
             financier = line.financier_name + (f" ({IN_KIND})" if line.in_kind else "")
+            financier += " (ca-belopp)" if facts.is_approx(project, line) else ""
             table.rows.append({"financier": financier, "state": STATE_WORDS[line.state], **amounts})
+            # A group's members under its line, marked "varav": shown, never summed.
+            members = facts.groups.get(line.financier, ())
+            for member, months in zip(members, member_months(line, members) if line.months else [], strict=True):
+                split = {f"amount_{year}_ore": amount for (year, _q), amount in _grouped(months, _ALL).items()}
+                table.rows.append(
+                    {
+                        "financier": f"varav {member.name} ({member.written})",
+                        "state": STATE_WORDS[line.state],
+                        **split,
+                        "amount_ore": sum(months.values()),
+                    }
+                )
             if line.state != DROPPED:
                 group = f"Summa {STATE_WORDS[line.state]}, {_kind(line)}"
                 for key, value in amounts.items():
@@ -205,11 +339,15 @@ def _and(parts: list[str]) -> str:
     return parts[0] if len(parts) == 1 else ", ".join(parts[:-1]) + " och " + parts[-1]
 
 
-def _names(lines: list[FinancingRow]) -> str:
-    return _and([f"{ln.financier_name} {_kr(ln.amount)}" + (f" {IN_KIND}" if ln.in_kind else "") for ln in lines])
+def _names(lines: list[FinancingRow], project: ProjectRow, facts: _Facts | None) -> str:
+    def named(ln: FinancingRow) -> str:
+        approx = facts is not None and facts.is_approx(project, ln)
+        return f"{ln.financier_name} {_amount(ln.amount, approx)}" + (f" {IN_KIND}" if ln.in_kind else "")
+
+    return _and([named(ln) for ln in lines])
 
 
-def summary(project: ProjectRow) -> str:
+def summary(project: ProjectRow, facts: _Facts | None = None) -> str:
     """A Swedish paragraph on the project: who, when, how it is financed and what counts."""
     head = project.name + (f" ({project.case})" if project.case else "")
     who = f" drivs av {project.owner}" if project.owner else " pågår"
@@ -227,21 +365,33 @@ def summary(project: ProjectRow) -> str:
         by_state[line.state].append(line)
     if by_state[BUDGET]:
         budget_cash = sum(line.amount for line in by_state[BUDGET] if not line.in_kind)
-        sentences.append(f"Beviljat och i budget: {_kr(budget_cash)} kontant, {_names(by_state[BUDGET])}.")
+        sentences.append(
+            f"Beviljat och i budget: {_kr(budget_cash)} kontant, {_names(by_state[BUDGET], project, facts)}."
+        )
     else:
         sentences.append("Inget av finansieringen är ännu beviljat och i budget.")
     if by_state[APPLIED]:
-        sentences.append(f"Ansökt men inte beslutat: {_names(by_state[APPLIED])}.")
+        sentences.append(f"Ansökt men inte beslutat: {_names(by_state[APPLIED], project, facts)}.")
     for label, state in (("Villkorat", CONDITIONAL), ("Utgår ur budgeten", DROPPED)):
         by_reason: dict[str, list[FinancingRow]] = defaultdict(list)
         for line in by_state[state]:
             by_reason[line.reason].append(line)
         for reason, lines in by_reason.items():
             sentences.append(
-                f"{label}: {_names(lines)}, {reason}."
+                f"{label}: {_names(lines, project, facts)}, {reason}."
                 if state == CONDITIONAL
-                else f"{label}: {_names(lines)} ({reason})."
+                else f"{label}: {_names(lines, project, facts)} ({reason})."
             )
+    for line in project.financing:
+        members = facts.groups.get(line.financier, ()) if facts is not None else ()
+        if members:
+            shares = [m.share for m in members]
+            if line.months:
+                totals = [sum(months.values()) for months in member_months(line, members)]
+            else:
+                totals = [sum(piece.values()) for piece in split_periods({0: line.amount}, shares)]
+            parts = [f"{m.name} {_kr(total)} ({m.written})" for m, total in zip(members, totals, strict=True)]
+            sentences.append(f"{line.financier_name} betalas av {_and(parts)}.")
     if project.periodised_by:
         sentences.append(
             f"Beloppen är periodiserade per månad, {WEIGHING_WORDS[project.periodised_by]} av projektperioden."

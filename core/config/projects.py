@@ -26,7 +26,7 @@ from jobbsats.money import (
     round_half_up,
     to_decimal,
 )
-from jobbsats.projects import Financier, FinancingLine, Programme, Project, condition_loops
+from jobbsats.projects import GRANTED, Financier, FinancingLine, Member, Programme, Project, condition_loops
 from jobbsats.scenario import Recipient
 
 _HUNDRED = Fraction(100)
@@ -63,8 +63,34 @@ def read_financiers(document: dict, recipients: dict[str, Recipient]) -> tuple[d
             )
             continue
         programmes = {pid: Programme(pid, p["name"], _max_share(p)) for pid, p in (f.get("programmes") or {}).items()}
+        members = read_members(f)
+        total = sum((m.share for m in members), Fraction(0))
+        if members and total != 1:
+            problems.append(
+                Problem(
+                    f"financiers.{fid}.members",
+                    f"the members' shares add up to {_rounded_percent(total, Fraction(1))}, not 100 %",
+                )
+            )
         financiers[fid] = Financier(fid, f["name"], _max_share(f), programmes)
     return financiers, problems
+
+
+def read_members(financier: dict) -> tuple[Member, ...]:
+    """A ``[financiers.ID]`` table's ``members``, in file order (none: the financier is not a group).
+
+    Reports read them back from the run's copy of the scenario file (``LedgerView.config``) with this too.
+    """
+    return tuple(
+        Member(mid, m["name"], parse_percent(m["share"]) / _HUNDRED, _written(m["share"]))
+        for mid, m in (financier.get("members") or {}).items()
+    )
+
+
+def financier_members(document: dict) -> dict[str, tuple[Member, ...]]:
+    """Every group among a scenario's ``[financiers]``: its id and its members."""
+    groups = {fid: read_members(f) for fid, f in (document.get("financiers") or {}).items()}
+    return {fid: members for fid, members in groups.items() if members}
 
 
 def _max_share(table: dict) -> Fraction | None:
@@ -174,6 +200,14 @@ def _lines(
             known = ", ".join(sorted(financiers))
             problems.append(
                 Problem(f"{where}.financier", f"unknown financier {e['financier']!r} (financiers: {known})")
+            )
+        if e.get("approx") and e["status"] == GRANTED:
+            problems.append(
+                Problem(
+                    f"{where}.approx",
+                    "a granted amount is exact: write the amount granted and drop approx "
+                    "(approx = true is for an amount still applied for)",
+                )
             )
         try:
             decided = to_date(e["decided"]) if "decided" in e else None

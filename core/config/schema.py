@@ -88,6 +88,10 @@ CORE_SCHEMA: dict = {
             "name": {**TEXT, "required": True},
             "max_share": SHARE,  # the most of a project's budget it may pay, where a rule of its says so
             "programmes": tables_by_id({"name": {**TEXT, "required": True}, "max_share": SHARE}, required=False),
+            # A group (Finsam): its members and their shares, which add up to exactly 100 %.
+            "members": tables_by_id(
+                {"name": {**TEXT, "required": True}, "share": {**SHARE, "required": True}}, required=False
+            ),
         },
         required=False,
     ),
@@ -122,6 +126,8 @@ CORE_SCHEMA: dict = {
                         "condition": TEXT,  # the financier whose grant this line depends on
                         "in_kind": {"type": "boolean"},
                         "note": TEXT,
+                        # The amount applied for is rough ("ca 44 000 000 kronor"); never on a granted line.
+                        "approx": {"type": "boolean"},
                     },
                 },
             },
