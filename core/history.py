@@ -18,10 +18,9 @@ from pathlib import PurePath
 from jobbsats.document import Column, Document, Table
 from jobbsats.ledger.view import AllocationRow, BatchInfo, FinancingRow, LedgerView, ProjectRow
 from jobbsats.money import KRONOR, format_units
-from jobbsats.projects import BUDGET, GRANTED, STATE_WORDS, STATES
+from jobbsats.projects import BUDGET, CASH, GRANTED, IN_KIND, STATE_WORDS, STATES
 
 # A financing line's budget state as reports write it (the words of the ``projekt`` report).
-CASH, IN_KIND = "kontant", "i annat än pengar"
 
 # What identifies an allocation across runs: the year, the fund, who gets it (and via whom),
 # the rule entry's label and the line's purpose. Point numbers and config key paths may move.

@@ -32,6 +32,8 @@ DROPPED = "utgår"  # refused or withdrawn, or the grant it depended on was
 STATES = (BUDGET, CONDITIONAL, APPLIED, DROPPED)
 # How reports name the states ("i budget" is how a paper says it, the ledger keeps "budget").
 STATE_WORDS = {BUDGET: "i budget", CONDITIONAL: "villkorad", APPLIED: "ansökt", DROPPED: "utgår"}
+# How reports name a financing line's kind: money, or staff time and the like.
+CASH, IN_KIND = "kontant", "i annat än pengar"
 
 
 @dataclass(frozen=True)

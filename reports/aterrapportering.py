@@ -38,7 +38,6 @@ totals are the sums of the rows shown.
 
 from __future__ import annotations
 
-import re
 from collections import defaultdict
 from collections.abc import Iterable
 from dataclasses import dataclass, field
@@ -49,9 +48,9 @@ from typing import Any
 
 from jobbsats.contracts import FUND_OPTION, QUARTERS_OPTION, RECIPIENT_OPTION, ReportOptions
 from jobbsats.document import Chart, Column, Document, Series, Table
-from jobbsats.ledger.view import AllocationRow, CarryRow, FinancingRow, LedgerView, ProjectRow, RunInfo, UtfallSum
+from jobbsats.ledger.view import AllocationRow, CarryRow, LedgerView, RunInfo, UtfallSum
 from jobbsats.money import KRONOR, NBSP, format_percent, format_units, round_half_up
-from jobbsats.projects import BUDGET, CONDITIONAL, DROPPED, STATE_WORDS, STATES
+from jobbsats.reports.project_commitments import commitments_table, committed_sentences, of_boards
 from jobbsats.reports.selection import PASSED_ON_NOTE, Selection
 
 
@@ -277,11 +276,11 @@ class Aterrapportering:
         paragraphs += _stale_carry(ledger, money.carried)
         years = sorted({y for y, _ in pairs})
         paragraphs += [text for y in years if (text := _revised(y, history, {p for p in pairs if p[0] == y}, figures))]
-        commitments = _commitments(ledger, options.year, selection)
+        commitments = of_boards(ledger, options.year, selection)
         committed = {(c.year, c.recipient) for c in commitments}
         for pair in sorted(set(pairs) | committed, key=lambda p: (p[0], order.get(p[1], len(order)), p[1])):
             said = [_summary(pair, lines[pair], figures, history, names, funds, fund_text)] if pair in shown else []
-            said += _committed_sentences([c for c in commitments if (c.year, c.recipient) == pair], names)
+            said += committed_sentences([c for c in commitments if (c.year, c.recipient) == pair], names)
             paragraphs.append(" ".join(said))
         projects = self._projects([s for s in sums if selection.takes_recipient(s.recipient)], ledger)
         return Document(
@@ -291,7 +290,7 @@ class Aterrapportering:
                 _per_purpose(pairs, lines, figures, names, funds),
                 _per_recipient(pairs, lines, figures, names),
                 *projects,
-                *_commitments_table(commitments, names),
+                *commitments_table(commitments, names),
             ],
             paragraphs=paragraphs,
             charts=[_chart(y, [p for p in pairs if p[0] == y], lines, figures, names) for y in years],
@@ -344,142 +343,6 @@ class Aterrapportering:
                 }
             )
         return [table]
-
-
-IN_KIND, CASH = "i annat än pengar", "kontant"
-
-
-@dataclass(frozen=True)
-class Commitment:
-    """A recipient's part of a co-financed project in one year: one financing line's months of that year."""
-
-    year: int
-    recipient: str
-    project: ProjectRow
-    line: FinancingRow
-    amount: int
-    called: str  # the project as running text names it ("Malmökraften"), else its name
-    condition: str  # the financier the line depends on, as running text names it ("ESF"); "" for none
-
-    @property
-    def kind(self) -> str:
-        return IN_KIND if self.line.in_kind else CASH
-
-
-def _commitments(ledger: LedgerView, year: int | None, selection: Selection) -> list[Commitment]:
-    """Each selected recipient's financing lines of the run's projects, per year of their months.
-
-    A commitment is no fund's money: with ``--fund`` there are none. A line not periodised has no
-    months, so no year to show it in (``projekt`` shows it for the whole period).
-    """
-    if selection.fund is not None:
-        return []
-    specs = ledger.config.get("projects", {})
-    out = []
-    for project in ledger.projects:
-        spec = specs.get(project.id, {}) if isinstance(specs, dict) else {}
-        short = spec.get("short") if isinstance(spec, dict) else None
-        called = short if isinstance(short, str) and short.strip() else project.name
-        for line in project.financing:
-            if line.financier not in ledger.recipients or not selection.takes_recipient(line.financier):
-                continue
-            per_year: dict[int, int] = defaultdict(int)
-            for (y, _month), amount in line.months.items():
-                if year is None or y == year:
-                    per_year[y] += amount
-            condition = _called(ledger, project, line.condition) if line.condition else ""
-            out += [
-                Commitment(y, line.financier, project, line, amount, called, condition)
-                for y, amount in sorted(per_year.items())
-            ]
-    order = {rid: i for i, rid in enumerate(ledger.recipients)}
-    projects = {p.id: i for i, p in enumerate(ledger.projects)}
-    return sorted(out, key=lambda c: (c.year, order[c.recipient], projects[c.project.id], c.line.line))
-
-
-def _called(ledger: LedgerView, project: ProjectRow, financier: str) -> str:
-    """A financier as running text names it: a board by its name, "ESF" for "Europeiska socialfonden (ESF)"."""
-    if financier in ledger.recipients:
-        return ledger.recipients[financier].name
-    name = next((f.financier_name for f in project.financing if f.financier == financier), financier)
-    short = re.search(r"\((\S*[A-ZÅÄÖ]\S*)\)\s*$", name)
-    return short.group(1) if short else name
-
-
-def _committed_sentences(commitments: list[Commitment], names: dict[str, str]) -> list[str]:
-    """A sentence per project, kind and state of one board's commitments in a year, for its paragraph."""
-    together: dict[tuple[str, bool, str, str, str], list[Commitment]] = {}
-    for c in commitments:
-        together.setdefault((c.project.id, c.line.in_kind, c.line.state, c.condition, c.line.reason), []).append(c)
-    sentences = []
-    for group in together.values():
-        first = group[0]
-        amount = sum(c.amount for c in group)
-        name = names.get(first.recipient, first.recipient)
-        state = first.line.state
-        if state == CONDITIONAL:
-            clause = f", villkorat av att {first.condition} beviljar medel" if first.condition else ", villkorat"
-        elif state == BUDGET:
-            clause = f", i budget sedan {first.condition} beviljat medel" if first.condition else ", i budget"
-        elif state == DROPPED:
-            clause = f", men åtagandet utgår ({first.line.reason})" if first.line.reason else ", men åtagandet utgår"
-        else:
-            clause = ", ansökt men ännu inte beslutat"
-        sentences.append(
-            f"{name} har åtagit sig {_kr(amount)} {first.kind} i {first.called} {first.year}{clause}; "
-            "det räknas inte som utfall."
-        )
-    return sentences
-
-
-def _commitments_table(commitments: list[Commitment], names: dict[str, str]) -> list[Table]:
-    """The commitments, a row per year, recipient and financing line; totals per budget state and kind."""
-    if not commitments:
-        return []
-    table = Table(
-        name="aterrapportering_atagande",
-        title="Åtaganden i projekt",
-        columns=[
-            Column("year", "År", "year"),
-            Column("recipient", "Mottagare"),
-            Column("project", "Projekt"),
-            Column("amount_ore", "Belopp (kr)", "money"),
-            Column("kind", "Slag"),
-            Column("state", "Budgetläge"),
-            Column("reason", "Villkor eller skäl"),
-        ],
-    )
-    sums: dict[tuple[str, str], int] = defaultdict(int)
-    for c in commitments:
-        table.rows.append(
-            {
-                "year": c.year,
-                "financier_id": c.recipient,
-                "recipient": names.get(c.recipient, c.recipient),
-                "project_id": c.project.id,
-                "project": c.project.name,
-                "line": c.line.line,
-                "amount_ore": c.amount,
-                "in_kind": c.line.in_kind,
-                "kind": c.kind,
-                "state": STATE_WORDS.get(c.line.state, c.line.state),
-                "reason": c.line.reason,
-            }
-        )
-        sums[(c.line.state, c.kind)] += c.amount
-    table.totals = [
-        {
-            "recipient": f"Summa {STATE_WORDS[state]}, {kind}",
-            "amount_ore": sums[(state, kind)],
-            "in_kind": kind == IN_KIND,
-            "kind": kind,
-            "state": STATE_WORDS[state],
-        }
-        for state in STATES
-        for kind in (CASH, IN_KIND)
-        if (state, kind) in sums
-    ]
-    return [table]
 
 
 def _stale_carry(ledger: LedgerView, carried: list[CarryRow]) -> list[str]:

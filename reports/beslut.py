@@ -29,9 +29,10 @@ from string import Template
 
 from jobbsats.contracts import FUND_OPTION, RECIPIENT_OPTION, ReportOptions
 from jobbsats.document import Column, Document, Table
-from jobbsats.ledger.view import AllocationRow, CarryRow, LedgerView, ProjectRow
+from jobbsats.ledger.view import AllocationRow, CarryRow, LedgerView
 from jobbsats.money import KRONOR, format_count, format_kr
 from jobbsats.projects import REFUSED
+from jobbsats.reports.names import called
 from jobbsats.reports.selection import PASSED_ON_NOTE, Selection
 from jobbsats.scenario import Recipient
 
@@ -141,7 +142,7 @@ def project_points(ledger: LedgerView, decider: str) -> list[ProjectPoint]:
         # The board takes part where it pays a line; on a condition where every such line has one.
         own = [f for f in p.financing if board is not None and f.financier == board.id and f.status not in REFUSED]
         conditions = dict.fromkeys(f.condition for f in own) if all(f.condition for f in own) else {}
-        financier = _listed([_called(ledger, p, c) for c in conditions])
+        financier = _listed([called(ledger, p, c) for c in conditions])
         fields = {
             "decider": decider,
             "project": spec.get("short", p.name),
@@ -155,15 +156,6 @@ def project_points(ledger: LedgerView, decider: str) -> list[ProjectPoint]:
         if own:
             points.append(ProjectPoint(_tidy(Template(spec.get("text", TAKE_PART)).substitute(fields)), p.id, board))
     return points
-
-
-def _called(ledger: LedgerView, project: ProjectRow, financier: str) -> str:
-    """A financier as running text names it: a board by its name, "ESF" for "Europeiska socialfonden (ESF)"."""
-    if financier in ledger.recipients:
-        return ledger.recipients[financier].name
-    name = next((f.financier_name for f in project.financing if f.financier == financier), financier)
-    short = re.search(r"\((\S*[A-ZÅÄÖ]\S*)\)\s*$", name)
-    return short.group(1) if short else name
 
 
 def _listed(names: list[str]) -> str:

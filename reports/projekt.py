@@ -31,11 +31,21 @@ from jobbsats.document import Column, Document, Table
 from jobbsats.ledger.view import FinancingRow, LedgerView, ProjectRow
 from jobbsats.money import NBSP, format_units
 from jobbsats.periods import quarter_of
-from jobbsats.projects import APPLIED, BUDGET, CONDITIONAL, DROPPED, STATE_WORDS, STATES, Member, split_periods
+from jobbsats.projects import (
+    APPLIED,
+    BUDGET,
+    CASH,
+    CONDITIONAL,
+    DROPPED,
+    IN_KIND,
+    STATE_WORDS,
+    STATES,
+    Member,
+    split_periods,
+)
 from jobbsats.reports.selection import Selection
 from jobbsats.scenario import Recipient
 
-CASH, IN_KIND = "kontant", "i annat än pengar"
 _ALL = ReportOptions()  # every year, by year: how the per-year table groups months
 WEIGHING_WORDS = {"month": "lika mycket varje månad", "day": "lika mycket varje dag"}
 
