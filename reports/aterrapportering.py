@@ -18,8 +18,9 @@ one (this run) and the change; a paragraph names the revisions behind a
 change, with their case numbers and dates.
 
 With ``--quarters`` each quarter shows its utfall and the utfall to date
-against the year's budget. When rows were mapped to projects, a table per
-project and year follows.
+against the year's budget. When rows were mapped to projects, each such
+project's plan against its utfall follows per year (or quarter), with each
+granted financier's share of the booked costs, as in ``projekt``.
 
 A recipient that finances lines of a co-financed project (a financing line
 whose financier is the recipient, such as ASN's staff time in Malmökraften)
@@ -51,6 +52,7 @@ from jobbsats.document import Chart, Column, Document, Series, Table
 from jobbsats.ledger.view import AllocationRow, CarryRow, LedgerView, RunInfo, UtfallSum
 from jobbsats.money import KRONOR, NBSP, format_percent, format_units, round_half_up
 from jobbsats.reports.project_commitments import commitments_table, committed_sentences, of_boards
+from jobbsats.reports.projekt import add_plan, booked_months, plan_tables
 from jobbsats.reports.selection import PASSED_ON_NOTE, Selection
 
 
@@ -282,7 +284,9 @@ class Aterrapportering:
             said = [_summary(pair, lines[pair], figures, history, names, funds, fund_text)] if pair in shown else []
             said += committed_sentences([c for c in commitments if (c.year, c.recipient) == pair], names)
             paragraphs.append(" ".join(said))
-        projects = self._projects([s for s in sums if selection.takes_recipient(s.recipient)], ledger)
+        projects = self._projects(
+            [s for s in sums if selection.takes_recipient(s.recipient)], ledger, options, selection
+        )
         return Document(
             report=self.name,
             title=f"Återrapportering: {ledger.run.scenario}",
@@ -313,36 +317,19 @@ class Aterrapportering:
         return paragraphs
 
     @staticmethod
-    def _projects(sums: list[UtfallSum], ledger: LedgerView) -> list[Table]:
-        """Utfall mapped to projects, per project, year and recipient."""
-        per: dict[tuple[str, int, str], int] = defaultdict(int)
-        for s in sums:
-            if s.project is not None:
-                per[(s.project, s.year, s.recipient)] += s.amount
-        if not per:
+    def _projects(
+        sums: list[UtfallSum], ledger: LedgerView, options: ReportOptions, selection: Selection
+    ) -> list[Table]:
+        """The projects utfall was mapped to: plan against utfall per year (or quarter), as in ``projekt``."""
+        booked = {s.project for s in sums if s.project is not None}
+        if not booked:
             return []
-        names = {p.id: p.name for p in ledger.projects}
-        table = Table(
-            name="aterrapportering_projekt",
-            title="Utfall per projekt",
-            columns=[
-                Column("project", "Projekt"),
-                Column("year", "År", "year"),
-                Column("recipient", "Mottagare"),
-                Column("utfall_ore", "Utfall (kr)", "money"),
-            ],
-        )
-        recipients = {rid: r.title for rid, r in ledger.recipients.items()}
-        for (project, year, rid), amount in sorted(per.items()):
-            table.rows.append(
-                {
-                    "project": names.get(project, project),
-                    "year": year,
-                    "recipient": recipients.get(rid, rid),
-                    "utfall_ore": amount,
-                }
-            )
-        return [table]
+        plan, shares = plan_tables("aterrapportering_projekt", options)
+        for project in ledger.projects:
+            if project.id in booked:
+                months = booked_months(ledger, project.id, options.year, selection.takes_recipient)
+                add_plan(plan, shares, project, months, options, project.name)
+        return [plan, *([shares] if shares.rows else [])]
 
 
 def _stale_carry(ledger: LedgerView, carried: list[CarryRow]) -> list[str]:

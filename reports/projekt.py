@@ -16,6 +16,16 @@ marked "varav" under the group's line, which no sum counts. An amount applied
 for roughly (``approx = true``) is written "ca 44 000 000 kr" and marked "ca"
 in the column ``approx``.
 
+Once utfall is mapped to a project (``[[utfall.map]] project = "ID"``), the table
+"Plan och utfall" sets it against the project's plan per year (quarter, month):
+the plan is the months of its cash lines in the budget (state ``budget``, "i
+budget": conditional, applied-for and dropped lines are no plan, and staff time
+in kind is no money to book), with the planned amount, the utfall, what remains
+and the share used. A second table gives each granted financier's share of the
+booked costs, what the project may claim from it: utfall × the financier's
+granted cash / the project's whole granted cash, exact, rounded half up to öre
+once. ``--months`` shows the months the ledger holds instead of years.
+
 ``--recipient`` shows the projects a recipient owns, takes part in or
 finances (whole, with every financier's lines). Projects belong to no fund, so
 the report takes no ``--fund``: it is refused rather than ignored.
@@ -24,12 +34,17 @@ the report takes no ``--fund``: it is refused rather than ignored.
 from __future__ import annotations
 
 from collections import defaultdict
+from collections.abc import Callable
+from decimal import Decimal
+from fractions import Fraction
+from typing import Any
 
 from jobbsats.config.projects import financier_members
-from jobbsats.contracts import QUARTERS_OPTION, RECIPIENT_OPTION, ReportOptions
+from jobbsats.contracts import QUARTERS_OPTION, RECIPIENT_OPTION, ReportOption, ReportOptions
 from jobbsats.document import Column, Document, Table
+from jobbsats.errors import JobbsatsError
 from jobbsats.ledger.view import FinancingRow, LedgerView, ProjectRow
-from jobbsats.money import NBSP, format_units
+from jobbsats.money import NBSP, format_units, round_half_up
 from jobbsats.periods import quarter_of
 from jobbsats.projects import (
     APPLIED,
@@ -46,6 +61,7 @@ from jobbsats.projects import (
 from jobbsats.reports.selection import Selection
 from jobbsats.scenario import Recipient
 
+MONTHS_OPTION = ReportOption("months", "Break years into the months the ledger holds.", type=bool)
 _ALL = ReportOptions()  # every year, by year: how the per-year table groups months
 WEIGHING_WORDS = {"month": "lika mycket varje månad", "day": "lika mycket varje dag"}
 
@@ -59,22 +75,219 @@ def _kind(line: FinancingRow) -> str:
 
 
 def _periods(line: FinancingRow, options: ReportOptions) -> dict[tuple[int, int | None], int]:
-    """The line's amounts per (year, quarter), the quarter None unless ``options.get("quarters", False)``."""
+    """The line's amounts per (year, quarter or month), the second None unless ``--quarters`` or ``--months``."""
     return _grouped(line.months, options)
 
 
+def step(options: ReportOptions) -> str | None:
+    """What a year is broken into: "month" (``--months``), "quarter" (``--quarters``) or None (whole years)."""
+    if options.get("months", False):
+        return "month"
+    return "quarter" if options.get("quarters", False) else None
+
+
+def _sub_columns(options: ReportOptions) -> list[Column]:
+    """The column after the year: the quarter or the month, when years are broken up."""
+    kind = step(options)
+    return [Column(kind, "Månad" if kind == "month" else "Kvartal", "int")] if kind else []
+
+
+def _sub(options: ReportOptions, value: int | None) -> dict[str, int | None]:
+    kind = step(options)
+    return {kind: value} if kind else {}
+
+
+def _per(options: ReportOptions) -> str:
+    return {"month": "månad", "quarter": "kvartal"}.get(step(options) or "", "år")
+
+
 def _grouped(months: dict[tuple[int, int], int], options: ReportOptions) -> dict[tuple[int, int | None], int]:
-    """Month amounts summed per (year, quarter) of the years shown, the quarter None unless asked for."""
+    """Month amounts summed per (year, quarter or month) of the years shown, the second None unless asked for."""
+    kind = step(options)
     out: dict[tuple[int, int | None], int] = defaultdict(int)
     for (year, month), amount in sorted(months.items()):
         if options.year is None or year == options.year:
-            out[(year, quarter_of(month) if options.get("quarters", False) else None)] += amount
+            out[(year, month if kind == "month" else quarter_of(month) if kind == "quarter" else None)] += amount
     return out
 
 
 def member_months(line: FinancingRow, members: tuple[Member, ...]) -> list[dict[tuple[int, int], int]]:
     """A group's line split among its members month by month (every month's members add up to the line's month)."""
     return split_periods(dict(sorted(line.months.items())), [m.share for m in members])
+
+
+# --- Plan och utfall: the project's periodised plan against the utfall mapped to it.
+
+PLAN_STATES = (BUDGET,)  # the lines that are the plan: granted, and whatever they depend on granted
+
+
+def used_share(part: int, whole: int | None) -> Decimal | None:
+    """``part`` of ``whole`` in percent, half up to a tenth; None without a whole above 0."""
+    if not whole or whole <= 0:
+        return None
+    return Decimal(round_half_up(Fraction(part * 1000, whole))).scaleb(-1)
+
+
+def _plan_lines(project: ProjectRow) -> list[FinancingRow]:
+    """The plan: the project's cash lines in the budget (in kind is no money to book against)."""
+    return [line for line in project.financing if line.state in PLAN_STATES and not line.in_kind]
+
+
+def granted(project: ProjectRow) -> dict[str, tuple[str, int]]:
+    """Each granted financier's cash in the plan, ``{financier: (name, öre)}``, in file order."""
+    out: dict[str, tuple[str, int]] = {}
+    for line in _plan_lines(project):
+        name, so_far = out.get(line.financier, (line.financier_name, 0))
+        out[line.financier] = (name, so_far + line.amount)
+    return out
+
+
+def claim(booked: int, part: int, whole: int) -> int:
+    """A financier's share of ``booked``: booked × part / whole, exact, rounded half up to öre once."""
+    return round_half_up(Fraction(booked * part, whole)) if whole else 0
+
+
+def plan_utfall(
+    project: ProjectRow, booked: dict[tuple[int, int], int], options: ReportOptions
+) -> tuple[list[dict[str, Any]], list[dict[str, Any]], list[dict[str, Any]], list[dict[str, Any]]]:
+    """The project's plan against its utfall per period shown: (rows, their totals, financiers' rows, totals).
+
+    ``booked`` is the utfall mapped to the project, by (year, month). The plan is the months of
+    its cash lines in the budget; a financier's share of the booked costs is booked × its granted
+    cash / the plan's whole cash, each figure rounded half up to öre once (a total is worked out from
+    the total booked, so it may differ by an öre from the sum of its periods).
+    """
+    plan_months: dict[tuple[int, int], int] = defaultdict(int)
+    for line in _plan_lines(project):
+        for key, amount in line.months.items():
+            plan_months[key] += amount
+    periodised = project.periodised_by is not None or bool(plan_months)
+    planned = _grouped(dict(plan_months), options)
+    spent = _grouped(booked, options)
+    financiers = granted(project)
+    whole = sum(amount for _name, amount in financiers.values())
+    rows: list[dict[str, Any]] = []
+    shares: list[dict[str, Any]] = []
+    for year, sub in sorted(set(planned) | set(spent), key=lambda p: (p[0], p[1] or 0)):
+        plan = planned.get((year, sub), 0) if periodised else None
+        cost = spent.get((year, sub), 0)
+        rows.append(
+            {
+                "project": project.id,
+                "year": year,
+                **_sub(options, sub),
+                "planned_ore": plan,
+                "utfall_ore": cost,
+                "remaining_ore": None if plan is None else plan - cost,
+                "used_percent": used_share(cost, plan),
+            }
+        )
+        for fid, (name, amount) in financiers.items():
+            shares.append(
+                {
+                    "project": project.id,
+                    "financier_id": fid,
+                    "financier": name,
+                    "year": year,
+                    **_sub(options, sub),
+                    "granted_ore": amount,
+                    "budget_percent": used_share(amount, whole),
+                    "utfall_ore": cost,
+                    "claim_ore": claim(cost, amount, whole),
+                }
+            )
+    plan_total = sum(planned.values()) if periodised else None
+    cost_total = sum(spent.values())
+    totals = (
+        [
+            {
+                "project": project.id,
+                "planned_ore": plan_total,
+                "utfall_ore": cost_total,
+                "remaining_ore": None if plan_total is None else plan_total - cost_total,
+                "used_percent": used_share(cost_total, plan_total),
+            }
+        ]
+        if rows
+        else []
+    )
+    share_totals = (
+        [
+            {
+                "project": project.id,
+                "financier_id": fid,
+                "financier": f"Summa {name}",
+                "granted_ore": amount,
+                "budget_percent": used_share(amount, whole),
+                "utfall_ore": cost_total,
+                "claim_ore": claim(cost_total, amount, whole),
+            }
+            for fid, (name, amount) in financiers.items()
+        ]
+        if rows
+        else []
+    )
+    return rows, totals, shares, share_totals
+
+
+def plan_tables(name: str, options: ReportOptions) -> tuple[Table, Table]:
+    """The empty tables "Plan och utfall" and the financiers' shares of the booked costs."""
+    head = [Column("project", "Projekt"), Column("year", "År", "year"), *_sub_columns(options)]
+    plan = Table(
+        name=name,
+        title=f"Plan och utfall per projekt och {_per(options)}",
+        columns=[
+            *head,
+            Column("planned_ore", "Planerat (kr)", "money"),
+            Column("utfall_ore", "Utfall (kr)", "money"),
+            Column("remaining_ore", "Kvar (kr)", "money"),
+            Column("used_percent", "Andel använd (%)", "percent"),
+        ],
+    )
+    shares = Table(
+        name=f"{name}_finansiarer",
+        title=f"Finansiärernas andel av de bokförda kostnaderna per {_per(options)}",
+        columns=[
+            Column("project", "Projekt"),
+            Column("financier_id", "Finansiär-id"),
+            Column("financier", "Finansiär"),
+            *head[1:],
+            Column("granted_ore", "Beviljat (kr)", "money"),
+            Column("budget_percent", "Andel av budgeten (%)", "percent"),
+            Column("utfall_ore", "Utfall (kr)", "money"),
+            Column("claim_ore", "Finansiärens andel (kr)", "money"),
+        ],
+    )
+    return plan, shares
+
+
+def add_plan(
+    plan: Table,
+    shares: Table,
+    project: ProjectRow,
+    booked: dict[tuple[int, int], int],
+    options: ReportOptions,
+    label: str | None = None,
+) -> None:
+    """The project's rows and totals in the two tables of :func:`plan_tables`, named ``label`` (else its id)."""
+    rows, totals, share_rows, share_totals = plan_utfall(project, booked, options)
+    for row in [*rows, *totals, *share_rows, *share_totals]:
+        row["project"] = label or project.id
+    plan.rows += rows
+    plan.totals += totals
+    shares.rows += share_rows
+    shares.totals += share_totals
+
+
+def booked_months(
+    ledger: LedgerView, project: str, year: int | None, recipients: Callable[[str], bool] | None = None
+) -> dict[tuple[int, int], int]:
+    """The utfall mapped to ``project`` by (year, month), of every recipient or those ``recipients`` takes."""
+    out: dict[tuple[int, int], int] = defaultdict(int)
+    for (pid, rid, y, m), amount in ledger.project_utfall(year).items():
+        if pid == project and (recipients is None or recipients(rid)):
+            out[(y, m)] += amount
+    return dict(out)
 
 
 class _Facts:
@@ -103,10 +316,12 @@ class Projekt:
     """The ``projekt`` report: every project's financing per financier and year or quarter."""
 
     name = "projekt"
-    options = (RECIPIENT_OPTION, QUARTERS_OPTION)  # no --fund: a project draws from no fund
+    options = (RECIPIENT_OPTION, QUARTERS_OPTION, MONTHS_OPTION)  # no --fund: a project draws from no fund
     description = "Medfinansierade projekt: belopp per finansiär och år eller kvartal, status och villkor."
 
     def build(self, ledger: LedgerView, options: ReportOptions) -> Document:
+        if options.get("months", False) and options.get("quarters", False):
+            raise JobbsatsError("--months and --quarters: give one of them (months or quarters)")
         paragraphs = [f"Körning {ledger.run.id}, {ledger.run.started_at}, från {ledger.run.config_path}."]
         if not ledger.projects:
             paragraphs.append("Körningen har inga projekt.")
@@ -121,6 +336,7 @@ class Projekt:
         table = self._table(options)
         facts = _Facts(ledger) if ledger.projects else None
         members = self._members_table(options)
+        plan, shares = plan_tables("projekt_utfall", options)
         by_year = []
         for project in chosen:
             if options.year is not None and not _runs_in(project, options.year):
@@ -130,9 +346,18 @@ class Projekt:
             paragraphs.append(summary(project, facts))
             self._add(table, project, options, facts)
             self._add_members(members, project, options, facts)
+            booked = booked_months(ledger, project.id, options.year)
+            if booked:  # the plan against utfall, once utfall is mapped to the project
+                add_plan(plan, shares, project, booked, options)
             if options.year is None:
                 by_year.append(self._by_year(project, facts))
-        tables = [table, *([members] if members.rows else []), *by_year]
+        tables = [
+            table,
+            *([members] if members.rows else []),
+            *([plan] if plan.rows else []),
+            *([shares] if shares.rows else []),
+            *by_year,
+        ]
         return Document(
             report=self.name,
             title=f"Projekt: {ledger.run.scenario}",
@@ -145,13 +370,13 @@ class Projekt:
         """One table for every project, so CSV and JSON have the same columns however many projects there are."""
         return Table(
             name="projekt",
-            title=f"Finansiering per projekt, finansiär och {'kvartal' if options.get('quarters') else 'år'}",
+            title=f"Finansiering per projekt, finansiär och {_per(options)}",
             columns=[
                 Column("project", "Projekt"),
                 Column("financier_id", "Finansiär-id"),
                 Column("financier", "Finansiär"),
                 Column("year", "År", "year"),
-                *([Column("quarter", "Kvartal", "int")] if options.get("quarters", False) else []),
+                *_sub_columns(options),
                 Column("amount_ore", "Belopp (kr)", "money"),
                 Column("kind", "Slag"),
                 Column("status", "Status"),
@@ -166,7 +391,7 @@ class Projekt:
         """Groups' lines by member: a table of its own, so no table counts a group's money twice."""
         return Table(
             name="projekt_medlemmar",
-            title=f"Finansiärsgrupper per medlem och {'kvartal' if options.get('quarters') else 'år'}",
+            title=f"Finansiärsgrupper per medlem och {_per(options)}",
             columns=[
                 Column("project", "Projekt"),
                 Column("financier_id", "Finansiär-id"),
@@ -176,7 +401,7 @@ class Projekt:
                 Column("member", "Medlem"),
                 Column("share", "Andel"),
                 Column("year", "År", "year"),
-                *([Column("quarter", "Kvartal", "int")] if options.get("quarters", False) else []),
+                *_sub_columns(options),
                 Column("amount_ore", "Belopp (kr)", "money"),
                 Column("kind", "Slag"),
                 Column("status", "Status"),
@@ -210,7 +435,7 @@ class Projekt:
                             "member": member.name,
                             "share": member.written,
                             "year": year,
-                            **({"quarter": quarter} if options.get("quarters", False) else {}),
+                            **_sub(options, quarter),
                             "amount_ore": amount,
                             "kind": _kind(line),
                             "status": line.status,
@@ -249,7 +474,7 @@ class Projekt:
                         "financier_id": line.financier,
                         "financier": line.financier_name,
                         "year": year,
-                        **({"quarter": quarter} if options.get("quarters", False) else {}),
+                        **_sub(options, quarter),
                         "amount_ore": amount,
                         "kind": _kind(line),
                         "status": line.status,

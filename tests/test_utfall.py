@@ -483,6 +483,7 @@ def test_project_money_is_not_a_boards_other_money(cli, scenario, tmp_path):
     )
     project = examples.path_of("malmokraften-2020").read_text(encoding="utf-8")
     block = project[project.index("[financiers.esf]") : project.index("[[rules]]")]
+    block = block.replace("end = 2022-06-30", "end = 2024-12-31")  # a project row must be in the project's period
     scenario.write_text(text.replace("[funds.sjs]", block + "\n[funds.sjs]"), encoding="utf-8")
     assert cli("run", scenario, "--quiet").exit_code == 0, cli("validate", scenario).output
     rows = [("2024-05-01", "5010", "3110", "8800", 10_000_00, "Projektlön")]

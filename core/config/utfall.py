@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import datetime
+
 from jobbsats.errors import Problem, key_path
 from jobbsats.money import KRONOR
 from jobbsats.rulekit import unknown_recipient
@@ -56,3 +58,16 @@ def check_utfall(section: dict, scenario: Scenario) -> list[Problem]:
         if "recipient" in entry and entry["recipient"] not in scenario.recipients:
             problems.append(unknown_recipient(entry["recipient"], f"{path}.recipient", scenario))
     return problems
+
+
+def project_periods(scenario: Scenario) -> dict[str, tuple[datetime.date, datetime.date]]:
+    """Each project's first and last day: a row mapped to the project must be booked within them."""
+    return {pid: (p.start, p.end) for pid, p in scenario.projects.items()}
+
+
+def outside_project(project: str, day: datetime.date, period: tuple[datetime.date, datetime.date]) -> str | None:
+    """Why a row of ``project`` booked on ``day`` is refused, or None when the day is in the project's period."""
+    start, end = period
+    if start <= day <= end:
+        return None
+    return f"the date {day} is outside the period of project {project!r} ({start} – {end}), which the row is mapped to"

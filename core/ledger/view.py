@@ -563,6 +563,17 @@ class LedgerView:
         params = [*current, year, *([through] if through else [])]
         return {(m, r, f, pr, pu): amount for m, r, f, pr, pu, amount in self._db.execute(sql, params).fetchall()}
 
+    def project_utfall(self, year: int | None = None) -> dict[tuple[str, str, int, int], int]:
+        """Utfall mapped to projects from the run's scenario's current batches, in öre by
+        (project, recipient, year, month)."""
+        current = self._scenario_batches()
+        marks = ", ".join("?" * len(current)) or "null"
+        sql = f"""select project_id, recipient_id, year, month, sum(amount) from utfall
+                  where batch_id in ({marks}) and project_id is not null {"and year = ?" if year is not None else ""}
+                  group by project_id, recipient_id, year, month"""
+        rows = self._db.execute(sql, [*current, *([year] if year is not None else [])]).fetchall()
+        return {(p, r, y, m): amount for p, r, y, m, amount in rows}
+
     def last_booking_date(self, year: int | None = None) -> str | None:
         """The last day (YYYY-MM-DD) the run's scenario's current batches book a row on, in ``year`` or any."""
         current = self._scenario_batches()

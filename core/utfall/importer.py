@@ -23,6 +23,7 @@ from typing import cast
 from sqlite_utils import Database
 
 from jobbsats import __version__
+from jobbsats.config.utfall import outside_project, project_periods
 from jobbsats.errors import InputError, JobbsatsError, Problem
 from jobbsats.files import not_a_formula
 from jobbsats.ledger.chain import UtfallHasher, canonical, refuse_planted, seal_batch
@@ -135,7 +136,18 @@ def import_utfall(
             summary.batch_id = _new_batch(db, source, scenario, summary, versions or {})
             rows, position = bookings(source, section, scenario.source)
             try:
-                _load(db, rows, summary, mapping, set(scenario.years), rejected, source, position, progress)
+                _load(
+                    db,
+                    rows,
+                    summary,
+                    mapping,
+                    set(scenario.years),
+                    rejected,
+                    source,
+                    position,
+                    progress,
+                    project_periods(scenario),
+                )
             except (SieError, RowError) as exc:  # the file itself is broken: a verification, a quote
                 raise InputError(str(source.path), [Problem(f"line {exc.line}", exc.message)]) from None
             except UnicodeDecodeError as exc:
@@ -193,8 +205,11 @@ def _load(
     source: Source,
     position: Callable[[], int],
     progress: Callable[[int], None] | None,
+    periods: dict[str, tuple[datetime.date, datetime.date]] | None = None,
 ) -> None:
     """Check, classify and insert the rows in chunks; count what each kind of row adds up to.
+
+    A row mapped to a project must be booked within the project's period (``periods``, by project).
 
     The loop is kept lean (a million rows pass through it): counts per target are
     summed into the summary once at the end.
@@ -218,6 +233,10 @@ def _load(
                 span = ", ".join(str(y) for y in sorted(years))
                 raise RowError(line, f"the date {d} is outside the scenario's years ({span})")
             target = mapping.classify(row)
+            if target.project is not None and periods and target.project in periods:
+                refused = outside_project(target.project, d, periods[target.project])
+                if refused is not None:
+                    raise RowError(line, refused)
         except RowError as error:
             if rejected is None or error.fatal:
                 also = "; it hides the rows after it, so nothing was imported" if error.fatal and rejected else ""
