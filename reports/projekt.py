@@ -592,9 +592,15 @@ def summary(project: ProjectRow, facts: _Facts | None = None) -> str:
         together = " tillsammans med " + _and(others)
     cash = sum(line.amount for line in project.financing if not line.in_kind)
     kind = sum(line.amount for line in project.financing if line.in_kind)
+
+    def rough(in_kind: bool) -> bool:  # a sum with an amount applied for roughly is itself rough
+        return facts is not None and any(
+            facts.is_approx(project, line) for line in project.financing if line.in_kind == in_kind
+        )
+
     sentences = [f"{head}{who} {project.start} – {project.end}{together}."]
-    plan = f"Finansieringsplanen omfattar {_kr(cash)} i kontanta medel"
-    sentences.append(plan + (f" och {_kr(kind)} {IN_KIND}." if kind else "."))
+    plan = f"Finansieringsplanen omfattar {_amount(cash, rough(False))} i kontanta medel"
+    sentences.append(plan + (f" och {_amount(kind, rough(True))} {IN_KIND}." if kind else "."))
     by_state: dict[str, list[FinancingRow]] = defaultdict(list)
     for line in project.financing:
         by_state[line.state].append(line)

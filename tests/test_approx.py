@@ -21,6 +21,8 @@ def test_applied_for_roughly_reads_ca(cli, example_file):
         f"och Finsam Malmö ca 25{NB}000{NB}000{NB}kr." in md
     )
     assert "| Europeiska socialfonden (ESF) (ca-belopp) | ansökt |" in md
+    # A sum that holds a rough amount is rough too: 44 000 000 + 25 000 000 (a new user's catch).
+    assert f"Finansieringsplanen omfattar ca 69{NB}000{NB}000{NB}kr i kontanta medel" in md
     rows = cli.json_report("projekt")["rows"]
     assert {r["approx"] for r in rows if r["financier_id"] in ("esf", "finsam")} == {"ca"}
     assert {r["approx"] for r in rows if r["financier_id"] == "ASN"} == {""}
@@ -40,6 +42,7 @@ def test_once_granted_the_amount_is_exact(cli, example_file):
     )
     assert "ca 44" not in md
     assert f"Finsam Malmö ca 25{NB}000{NB}000{NB}kr" in md
+    assert f"Finansieringsplanen omfattar ca 69{NB}000{NB}000{NB}kr" in md  # Finsam is still rough
 
 
 def test_approx_on_a_granted_line_is_refused(cli, example_file, watch_ledger):
