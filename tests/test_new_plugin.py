@@ -114,3 +114,21 @@ to = ["A", "B", "C"]
         ("B", 505),
         ("C", 505),
     ]
+
+
+def test_the_scaffolded_rule_passes_its_own_tests_with_the_kit_alone(tmp_path):
+    """`new-plugin NAME --rule`, installed as the tutorial installs, passes its four tests (kronor split
+    334/333/333 kr, 1 516 places split 506/505/505, a run, an unknown recipient) with only the fixture."""
+    site = tmp_path / "site"
+    env = {k: v for k, v in os.environ.items() if k not in ("JOBBSATS_LOAD_PLUGINS", "PYTHONPATH")}
+    env |= {"PYTHONPATH": str(site), "PYTHONUTF8": "1"}
+    steps = [
+        [sys.executable, "-c", "from jobbsats.cli import main; main()", "new-plugin", "lika", "--rule"],
+        [sys.executable, "-m", "pip", "install", "-q", "--no-deps", "--no-build-isolation", "--no-index"]
+        + ["--target", str(site), "./lika"],
+        [sys.executable, "-m", "pytest", "-q", "-p", "no:cacheprovider", "lika"],
+    ]
+    for command in steps:
+        done = subprocess.run(command, cwd=tmp_path, env=env, capture_output=True, text=True, timeout=300)
+        assert done.returncode == 0, f"{command[-1]!r} failed:\n{done.stdout}\n{done.stderr}"
+    assert "4 passed" in done.stdout
