@@ -59,12 +59,13 @@ class Allocation:
 TEXT_FIELDS = ("decider", "recipient", "amount", "years", "purpose", "wording", "fund", "agreements", "via")
 
 
-def check_text(text: str, path: str) -> list[Problem]:
-    """A custom wording must use known placeholders only, so no "$typo" reaches a decision paper."""
+def check_text(text: str, path: str, fields: tuple[str, ...] = TEXT_FIELDS) -> list[Problem]:
+    """A custom wording must use known placeholders only (``fields``; a fixed line's by default), so no
+    "$typo" reaches a decision paper."""
     try:
-        Template(text).substitute(dict.fromkeys(TEXT_FIELDS, ""))
+        Template(text).substitute(dict.fromkeys(fields, ""))
     except KeyError as exc:
-        known = ", ".join(f"${f}" for f in TEXT_FIELDS)
+        known = ", ".join(f"${f}" for f in fields)
         return [Problem(path, f"unknown placeholder ${exc.args[0]} (known: {known})")]
     except ValueError:
         return [Problem(path, "has a $ that starts no placeholder (write $$ for a dollar sign)")]

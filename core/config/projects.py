@@ -11,9 +11,9 @@ from __future__ import annotations
 import datetime
 import re
 from fractions import Fraction
-from string import Template
 from typing import Any
 
+from jobbsats.allocation import check_text
 from jobbsats.apportion import largest_remainder
 from jobbsats.config.years import years_text
 from jobbsats.errors import Problem
@@ -145,7 +145,7 @@ def _check_points(p: dict, path: str) -> list[Problem]:
     problems = []
     for key in ("text", "apply_text"):
         if key in p:
-            problems += check_project_text(p[key], f"{path}.{key}")
+            problems += check_text(p[key], f"{path}.{key}", PROJECT_TEXT_FIELDS)
     if p.get("apply_with_owner") and "owner" not in p:
         problems.append(Problem(f"{path}.apply_with_owner", "needs the project's owner (owner = ...) to apply with"))
     if "apply_text" in p and not p.get("apply_with_owner"):
@@ -153,18 +153,6 @@ def _check_points(p: dict, path: str) -> list[Problem]:
             Problem(f"{path}.apply_text", "words the point that apply_with_owner = true asks for; set that too")
         )
     return problems
-
-
-def check_project_text(text: str, path: str) -> list[Problem]:
-    """A project point's own wording uses known placeholders only, as a fixed line's ``text`` does."""
-    try:
-        Template(text).substitute(dict.fromkeys(PROJECT_TEXT_FIELDS, ""))
-    except KeyError as exc:
-        known = ", ".join(f"${f}" for f in PROJECT_TEXT_FIELDS)
-        return [Problem(path, f"unknown placeholder ${exc.args[0]} (known: {known})")]
-    except ValueError:
-        return [Problem(path, "has a $ that starts no placeholder (write $$ for a dollar sign)")]
-    return []
 
 
 def _lines(
