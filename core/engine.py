@@ -153,6 +153,8 @@ def compute(
             found += [(year, spec, c) for c in result.carried]
         for fid, left in available.items():
             plan.unallocated[(fid, year)] = left
+        if available:  # this run decides the year: a rule of a later year reads it from here, not the ledger
+            ledger.decided(year, [_own_row(spec.fund, given) for y, spec, given in found if y == year])
     if problems:
         raise InputError(scenario.source, problems)
     if only_year is None:
@@ -170,6 +172,12 @@ def compute(
         if isinstance(c, Carry)
     ]
     return plan
+
+
+def _own_row(fund: str, given: Allocation | Carry) -> tuple[str, str, str | None, str, int]:
+    """What the run gives, as the ledger reader sums it: (fund, to, from, purpose, amount)."""
+    via = given.via if isinstance(given, Allocation) else None
+    return (fund, given.to, via, given.label, given.amount)
 
 
 def _call(registry: Registry, spec: RuleSpec, scenario: Scenario, hook: str, year: int, step):

@@ -51,6 +51,12 @@ class CarryOver:
 
     def check(self, spec: RuleSpec, scenario: Scenario) -> list[Problem]:
         problems = unknown_recipients(spec, "to", scenario) if "to" in spec.config else []
+        named = spec.config.get("to", [])
+        problems += [
+            Problem(key_path(f"{spec.path}.to", i), f"names {rid!r} twice")
+            for i, rid in enumerate(named)
+            if rid in named[:i]
+        ]
         fund = scenario.funds.get(spec.fund)
         if fund is not None and fund.unit != KRONOR:
             problems.append(
@@ -63,7 +69,7 @@ class CarryOver:
     def allocate(self, context: FundContext) -> RuleResult:
         spec, fund, ledger = context.spec, context.fund, context.ledger
         last = context.year - 1
-        if ledger.run_for(last) is None:
+        if ledger.budget(last, fund=fund.id) is None:  # this run's own, when it decides that year too
             return _missing(spec, f"no run of {context.scenario.name!r} has decided {last}'s budget to carry from")
         if ledger.utfall(last, fund=fund.id) is None:
             return _missing(

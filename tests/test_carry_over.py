@@ -78,7 +78,8 @@ def test_last_years_unspent_money_comes_on_top_of_this_years_total(cli, write, b
     assert [fy.unallocated for fy in view.fund_years if fy.year == 2025] == [0]
     # The recipient's money to use in 2025: its allocation and what it carried.
     assert view.net_allocations(2025)[(2025, "ASN")] == (22_056_000 + 1_056_000) * KR
-    assert "Reglerna läste ur huvudboken: körning 1 och importbatch 1." in cli("show", "2").stdout
+    # The run decides 2024 too: it carries from its own 2024 (the same as run 1's), read from no run.
+    assert "Reglerna läste ur huvudboken: importbatch 1." in cli("show", "2").stdout
 
 
 def test_capped_at_a_share_of_last_years_budget(cli, write, booked):
@@ -126,7 +127,7 @@ def test_without_last_years_utfall_the_run_is_refused_naming_the_year(cli, write
 
 
 def test_without_a_run_for_last_year_the_run_is_refused(cli, write):
-    result = cli("run", write(), "--quiet")
+    result = cli("run", write(), "--year", "2025", "--quiet")  # 2025 alone: nothing decides 2024
     assert result.exit_code == 1
     assert "no run of 'Strategiska jobbsatsningar 2024' has decided 2024's budget" in result.stderr
     assert not cli.db.exists()
@@ -227,3 +228,21 @@ def test_revisions_by_one_decision_are_named_once(cli, write, booked, tmp_path):
     paragraphs = cli.json_report("aterrapportering")["paragraphs"]
     [said] = [p for p in paragraphs if p.startswith("Budgeten för 2025 reviderades")]
     assert said.startswith("Budgeten för 2025 reviderades genom STK-2024-291 (2024-05-14). ")
+
+
+def test_a_recipient_named_twice_is_a_problem_of_the_file(cli, write, booked):
+    scenario = write(CARRY + 'to = ["ASN", "ASN"]\n')
+    result = cli("validate", scenario)
+    assert result.exit_code == 1
+    assert "rules[2].to[1]: names 'ASN' twice" in result.stderr
+
+
+def test_utfall_of_another_fund_alone_does_not_read_as_nothing_spent(cli, write, tmp_path):
+    """An import that books 2024 only on money of no fund says nothing of the fund's: refused, never 0 spent."""
+    scenario = write()
+    assert cli("run", scenario, "--year", "2024", "--quiet").exit_code == 0
+    other = tmp_path / "annat.csv"
+    other.write_text(BOOKED.replace(";7150;", ";9999;"), encoding="utf-8")  # verksamhet 9999: no map entry
+    assert cli("import", "utfall", other, "-c", scenario).exit_code == 0
+    result = cli("run", scenario, "--year", "2025", "--quiet")
+    assert result.exit_code == 1 and "no imported utfall books 2024" in result.stderr

@@ -105,14 +105,14 @@ def booked_file(ledger) -> str:
 
 def test_without_a_ledger_the_rule_is_told_there_is_nothing_and_says_so(ledger):
     with pytest.raises(jobbsats.InputError, match="rules\\[1\\]: no run for 2024"):
-        ledger.allocate(SCENARIO)
+        ledger.allocate(SCENARIO, year=2025)  # 2025 alone: 2024 must come from the ledger
     assert not ledger.db.exists(), "reading must not create a ledger"
 
 
 def test_a_year_without_utfall_is_not_read_as_zero(ledger):
     ledger.run(SCENARIO, "--year", "2024")
     with pytest.raises(jobbsats.InputError, match="no utfall for 2024"):
-        ledger.allocate(SCENARIO)
+        ledger.allocate(SCENARIO, year=2025)
 
 
 def test_last_years_rest_from_the_earlier_run_and_the_current_utfall(ledger):
@@ -120,12 +120,12 @@ def test_last_years_rest_from_the_earlier_run_and_the_current_utfall(ledger):
     assert "Run 1" in first.stderr
     scenario = ledger.scenario(SCENARIO)
     ledger.import_utfall(booked_file(ledger), "--config", str(scenario))
-    got = ledger.allocate(scenario)
+    got = ledger.allocate(scenario, year=2025)
     assert got[(2025, "A")] == 6_000_000 * KR - (5_000_000 * KR + 250_000 * KR + 50)
     assert got[(2025, "B")] == 4_000_000 * KR - 3_500_000 * KR
     assert got[(2025, "A")] == 749_999_50 and got[(2025, "B")] == 500_000_00
 
-    ledger.run(scenario)
+    ledger.run(scenario, "--year", "2025")  # next year's run: 2024 is run 1's
     shown = ledger.invoke("show", "2")
     assert shown.exit_code == 0, shown.output
     assert "Reglerna läste ur huvudboken: körning 1 och importbatch 1." in shown.stdout
@@ -140,7 +140,7 @@ def test_a_revision_of_last_year_is_what_is_read(ledger):
     ledger.run(revised, "--year", "2024")  # run 2: the revised 2024 budget, A 7 000 000 kr
     scenario = ledger.scenario(revised)
     ledger.import_utfall(booked_file(ledger), "--config", str(scenario))
-    plan = ledger.plan(scenario)
+    plan = ledger.plan(scenario, year=2025)
     assert plan.ledger.reads == {("run", 2), ("batch", 1)}
     got = {(p.year, p.allocation.to): p.allocation.amount for p in plan.allocations if p.year == 2025}
     # A: 7 000 000 - 5 250 000,50 kr; B overspent (3 000 000 against 3 500 000): nothing, so no row at all.
@@ -151,7 +151,7 @@ def test_a_run_whose_reads_went_stale_is_not_written(ledger):
     ledger.run(SCENARIO, "--year", "2024")
     scenario = ledger.scenario(SCENARIO)
     ledger.import_utfall(booked_file(ledger), "--config", str(scenario))
-    plan = ledger.plan(scenario)  # read run 1 for 2024
+    plan = ledger.plan(scenario, year=2025)  # read run 1 for 2024
     ledger.run(SCENARIO, "--year", "2024")  # meanwhile run 2 becomes 2024's current budget
     with pytest.raises(LedgerError, match="the current run for 2024 is now 2, not 1"):
         record_run(ledger.db, plan, {})
@@ -161,14 +161,14 @@ def test_a_run_whose_reads_went_stale_is_not_written(ledger):
 def test_another_scenarios_runs_are_not_read(ledger):
     ledger.run(SCENARIO.replace('name = "Rest"', 'name = "Annat"'), "--year", "2024")
     with pytest.raises(jobbsats.InputError, match="no run for 2024"):
-        ledger.allocate(SCENARIO)
+        ledger.allocate(SCENARIO, year=2025)
 
 
 def test_what_a_run_read_is_sealed_with_it(ledger):
     ledger.run(SCENARIO, "--year", "2024")
     scenario = ledger.scenario(SCENARIO)
     ledger.import_utfall(booked_file(ledger), "--config", str(scenario))
-    ledger.run(scenario)  # run 2 reads run 1 and batch 1
+    ledger.run(scenario, "--year", "2025")  # run 2 reads run 1 and batch 1
     conn = sqlite3.connect(ledger.db)
     with conn:
         conn.execute("drop trigger run_reads_no_delete")
@@ -180,3 +180,21 @@ def test_what_a_run_read_is_sealed_with_it(ledger):
     assert "run 1: its rows in run_reads were changed" in result.stderr
     assert "run 2: its rows in run_reads were changed" in result.stderr
     assert ledger.invoke("show", "2").exit_code == 4  # nothing is made from a run changed behind our back
+
+
+def test_a_run_that_decides_last_year_too_reads_its_own(ledger):
+    """A run of both years reads 2024 from itself, not from an older run: the 2024 total raised to
+    20 000 000 kr gives A 12 000 000 (60 %), of which 5 250 000,50 booked: 6 749 999,50 left. Run twice,
+    the same (a reviewer found the older run read instead, and a second run giving other amounts)."""
+    ledger.run(SCENARIO, "--year", "2024")  # run 1: A 6 000 000 kr in 2024
+    scenario = ledger.scenario(SCENARIO)
+    ledger.import_utfall(booked_file(ledger), "--config", str(scenario))
+    raised = ledger.scenario(
+        SCENARIO.replace("2024 = 10_000_000, 2025 = 10_000_000", "2024 = 20_000_000, 2025 = 20_000_000")
+    )
+    for _ in range(2):
+        plan = ledger.plan(raised)
+        got = {(p.year, p.allocation.to): p.allocation.amount for p in plan.allocations if p.year == 2025}
+        assert got == {(2025, "A"): 12_000_000_00 - 5_250_000_50, (2025, "B"): 8_000_000_00 - 3_500_000_00}
+        assert ("run", 1) not in plan.ledger.reads
+        ledger.run(raised)

@@ -10,7 +10,7 @@ stopped being current while the rules were computed.
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING
@@ -20,6 +20,8 @@ if TYPE_CHECKING:
 
 # A read, as recorded with the run: ("run", id) or ("batch", id).
 Read = tuple[str, int]
+# Money this very run gives in a year it decides: (fund, to, from (None: straight from the fund), purpose, amount).
+OwnRow = tuple[str, str, str | None, str, int]
 
 
 def opener(path: Path) -> Callable[[], Database | None]:
@@ -47,6 +49,9 @@ class LedgerReader:
     scenario: str
     connect: Callable[[], Database | None]
     reads: set[Read] = field(default_factory=set)
+    # The years this run decides, with what it gives in each: a rule in a later year of the same run
+    # reads these (the run being computed is that year's current budget), not an older run's.
+    own: dict[int, list[OwnRow]] = field(default_factory=dict)
     _runs_for: dict[int, int | None] = field(default_factory=dict, init=False, repr=False)
     _batches: list[int] | None = field(default=None, init=False, repr=False)
     _db: Database | None = field(default=None, init=False, repr=False)
@@ -57,8 +62,13 @@ class LedgerReader:
             self._db, self._opened = self.connect(), True
         return self._db
 
+    def decided(self, year: int, rows: list[OwnRow]) -> None:
+        """Say that the run being computed decides ``year``, giving ``rows`` (the engine calls this)."""
+        self.own[year] = rows
+
     def run_for(self, year: int) -> int | None:
-        """The newest run of this scenario that decided a total for ``year``: that year's current budget."""
+        """The newest run of this scenario in the ledger that decided a total for ``year`` (None for a year
+        the run being computed decides itself: it is that year's budget, see :meth:`budget`)."""
         db = self._ledger()
         if db is None:
             return None
@@ -79,7 +89,12 @@ class LedgerReader:
         :param fund: only from this fund
         :param recipient: only this recipient's money, net of what it passed on to others
         :param purpose: only lines with this purpose ("Ung i sommar"); ``""`` for the fund's own purpose
+
+        A year the run being computed decides is read from that run's own rows, not the ledger.
         """
+        if year in self.own:
+            rows = [r for r in self.own[year] if fund in (None, r[0]) and purpose in (None, r[3])]
+            return _net((to, via, amount) for _f, to, via, _p, amount in rows)(recipient)
         run_id = self.run_for(year)
         if run_id is None:
             return None
@@ -101,14 +116,7 @@ class LedgerReader:
         # What was carried into the year from an earlier one is the year's money to use too.
         sql = f"""select to_id, from_id, amount from allocations where {where_sql}
                   union all select to_id, null, amount from carry_overs where {where_sql}"""
-        total = 0
-        for to_id, from_id, amount in db.execute(sql, [*params, *params]).fetchall():
-            if recipient is None:
-                total += amount if from_id is None else 0  # money passed on left the fund once
-            else:
-                total += amount if to_id == recipient else 0
-                total -= amount if from_id == recipient else 0
-        return total
+        return _net(db.execute(sql, [*params, *params]).fetchall())(recipient)
 
     def purposes(self) -> dict[str, set[str]]:
         """Every purpose the scenario's runs gave money for, by fund (not a read a run records)."""
@@ -155,8 +163,12 @@ class LedgerReader:
         assert db is not None
         self.reads.update(("batch", b) for b in batches)
         marks = ", ".join("?" * len(batches))
+        # None when nothing is booked in the year (on the fund, when one is named): an import that books
+        # only another fund's money says nothing of this one's, and must not read as 0 spent.
+        on_fund = " and fund_id = ?" if fund is not None else ""
         booked = db.execute(
-            f"select exists (select 1 from utfall where batch_id in ({marks}) and year = ?)", [*batches, year]
+            f"select exists (select 1 from utfall where batch_id in ({marks}) and year = ?{on_fund})",
+            [*batches, year, *([fund] if fund is not None else [])],
         ).fetchone()[0]
         if not booked:
             return None
@@ -196,3 +208,18 @@ class LedgerReader:
         if self._db is not None:
             self._db.conn.close()
             self._db = None
+
+
+def _net(rows: Iterable[tuple[str, str | None, int]]) -> Callable[[str | None], int]:
+    """Sum (to, from, amount) rows: for no recipient what left the fund (money passed on counts once),
+    for a recipient what it got less what it passed on."""
+    listed = list(rows)
+
+    def total(recipient: str | None) -> int:
+        if recipient is None:
+            return sum(amount for _to, via, amount in listed if via is None)
+        return sum(amount for to, _v, amount in listed if to == recipient) - sum(
+            amount for _t, via, amount in listed if via == recipient
+        )
+
+    return total
