@@ -7,9 +7,14 @@ from dataclasses import dataclass
 
 from jobbsats.document import Column
 from jobbsats.ledger.view import AllocationRow, FundInfo, FundYear
-from jobbsats.money import KRONOR, format_amount, format_count, format_units
+from jobbsats.money import KRONOR, NBSP, format_amount, format_count, format_units
 
 NOT_DECIDED = "ej beslutat"
+
+
+def kr(ore: int) -> str:
+    """Kronor in running Swedish text: ``13 056 000 kr``, ``2 730 500,50 kr`` (no line break before "kr")."""
+    return format_units(ore, unit_sep=NBSP)
 
 
 @dataclass

@@ -50,7 +50,9 @@ from typing import Any
 from jobbsats.contracts import FUND_OPTION, QUARTERS_OPTION, RECIPIENT_OPTION, ReportOptions
 from jobbsats.document import Chart, Column, Document, Series, Table
 from jobbsats.ledger.view import AllocationRow, CarryRow, LedgerView, RunInfo, UtfallSum
-from jobbsats.money import KRONOR, NBSP, format_percent, format_units, round_half_up
+from jobbsats.money import KRONOR, format_percent, round_half_up
+from jobbsats.reports.amounts import kr
+from jobbsats.reports.names import listed
 from jobbsats.reports.project_commitments import commitments_table, committed_sentences, of_boards
 from jobbsats.reports.projekt import add_plan, booked_months, plan_tables
 from jobbsats.reports.selection import PASSED_ON_NOTE, Selection
@@ -63,13 +65,9 @@ def share(part: int, whole: int) -> Decimal | None:
     return Decimal(round_half_up(Fraction(part * 1000, whole))).scaleb(-1)
 
 
-def _kr(ore: int) -> str:
-    return format_units(ore, unit_sep=NBSP)
-
-
 def _signed(ore: int) -> str:
     """A change in kronor with its sign: ``+300 000 kr``, ``-300 000 kr``."""
-    return ("+" if ore > 0 else "") + _kr(ore)
+    return ("+" if ore > 0 else "") + kr(ore)
 
 
 Line = tuple[int, str, str, str]  # (year, recipient id, fund id, purpose; "" is the fund's own)
@@ -191,12 +189,6 @@ def _original(run: RunInfo) -> str:
     """The original budget's run: ``körning 1 (STK-2024-291)``."""
     said = ", ".join(x for x in (run.decision.ref, run.decision.date) if x)
     return f"körning {run.id}" + (f" ({said})" if said else "")
-
-
-def _and(items: Iterable[str]) -> str:
-    """``a``, ``a och b``, ``a, b och c``; a decision run again is named once."""
-    items = list(dict.fromkeys(items))
-    return ", ".join(items[:-1]) + " och " + items[-1] if len(items) > 1 else "".join(items)
 
 
 class Aterrapportering:
@@ -519,8 +511,8 @@ def _revised(year: int, history: History, pairs: set[Pair], figures: _Figures) -
     if not revisions:
         return f"Budgeten för {year} är oförändrad sedan den ursprungliga budgeten i {_original(first)}."
     return (
-        f"Budgeten för {year} reviderades genom {_and(_decision(r) for r in revisions)}. "
-        f"Den ursprungliga budgeten i {_original(first)} var {_kr(then)}, nu {_kr(now)}: "
+        f"Budgeten för {year} reviderades genom {listed(_decision(r) for r in revisions)}. "
+        f"Den ursprungliga budgeten i {_original(first)} var {kr(then)}, nu {kr(now)}: "
         f"en förändring med {_signed(now - then)}."
     )
 
@@ -541,38 +533,38 @@ def _summary(
     then = sum(figures.original.get(line, 0) for line in lines)
     spent = figures.spent(lines, whole_year=True)
     rest = figures.other_money(pair, whole_year=True)
-    given = f"{name} tilldelades {_kr(got)} ur {fund_text} {year}"
+    given = f"{name} tilldelades {kr(got)} ur {fund_text} {year}"
     if not got:
         text = f"{name} tilldelades inga medel ur {fund_text} {year}"
-        text += f" men har bokfört {_kr(spent)} mot satsningen." if spent else "."
+        text += f" men har bokfört {kr(spent)} mot satsningen." if spent else "."
     elif got < 0:  # an overspend carried in that is larger than the year's money
-        text = f"{name} har {_kr(got)} ur {fund_text} {year}, sedan ett underskott förts över"
+        text = f"{name} har {kr(got)} ur {fund_text} {year}, sedan ett underskott förts över"
         text += (
-            f", och har bokfört {_kr(spent)} mot satsningen." if spent else "; inget utfall är bokfört mot satsningen."
+            f", och har bokfört {kr(spent)} mot satsningen." if spent else "; inget utfall är bokfört mot satsningen."
         )
     elif spent == 0:
         text = f"{given}; inget utfall är bokfört mot satsningen."
     elif spent < 0:
-        text = f"{given} och har netto bokfört {_kr(spent)} mot satsningen (rättelser överstiger kostnaderna)."
+        text = f"{given} och har netto bokfört {kr(spent)} mot satsningen (rättelser överstiger kostnaderna)."
     elif spent > got:
         text = (
-            f"{given} och har bokfört {_kr(spent)} mot satsningen, "
-            f"{_kr(spent - got)} mer än tilldelat ({_percent(spent, got)})."
+            f"{given} och har bokfört {kr(spent)} mot satsningen, "
+            f"{kr(spent - got)} mer än tilldelat ({_percent(spent, got)})."
         )
     else:
         used_share = _percent(spent, got)
-        text = f"{given} och har använt {_kr(spent)} ({used_share}); {_kr(got - spent)} återstår."
+        text = f"{given} och har använt {kr(spent)} ({used_share}); {kr(got - spent)} återstår."
     for (y, r, from_year), amount in sorted(figures.carried.items()):
         if (y, r) != pair or not amount:
             continue
         if amount > 0:
-            text += f" I budgeten ingår {_kr(amount)} som förts över från {from_year}."
+            text += f" I budgeten ingår {kr(amount)} som förts över från {from_year}."
         else:
-            text += f" Budgeten har minskats med underskottet från {from_year}, {_kr(-amount)}."
+            text += f" Budgeten har minskats med underskottet från {from_year}, {kr(-amount)}."
     if got != then:
         revisions = history.changed_by(year, {pair})
-        text += f" Budgeten har ändrats med {_signed(got - then)} från ursprungliga {_kr(then)}"
-        text += f" genom {_and(_decision(r) for r in revisions)}." if revisions else "."
+        text += f" Budgeten har ändrats med {_signed(got - then)} från ursprungliga {kr(then)}"
+        text += f" genom {listed(_decision(r) for r in revisions)}." if revisions else "."
     if len(lines) > 1:
         parts = []
         for line in lines:
@@ -580,12 +572,12 @@ def _summary(
             purpose = line[3] or funds.get(line[2], line[2])
             line_share = share(line_spent, line_budget)
             if line_share is not None:
-                parts.append(f"{purpose} {_kr(line_spent)} av {_kr(line_budget)} ({format_percent(line_share)})")
+                parts.append(f"{purpose} {kr(line_spent)} av {kr(line_budget)} ({format_percent(line_share)})")
             else:  # money booked on a purpose the recipient has no budget for (or no longer has)
-                parts.append(f"{purpose} {_kr(line_spent)} utan budget")
+                parts.append(f"{purpose} {kr(line_spent)} utan budget")
         text += f" Per ändamål: {'; '.join(parts)}."
     if rest:
-        text += f" Därutöver har {_kr(rest)} bokförts som annat utfall, som inte räknas till satsningen."
+        text += f" Därutöver har {kr(rest)} bokförts som annat utfall, som inte räknas till satsningen."
     return text
 
 

@@ -32,7 +32,7 @@ from jobbsats.document import Column, Document, Table
 from jobbsats.ledger.view import AllocationRow, CarryRow, LedgerView
 from jobbsats.money import KRONOR, format_count, format_kr
 from jobbsats.projects import REFUSED
-from jobbsats.reports.names import called
+from jobbsats.reports.names import called, listed
 from jobbsats.reports.selection import PASSED_ON_NOTE, Selection
 from jobbsats.scenario import Recipient
 
@@ -142,7 +142,7 @@ def project_points(ledger: LedgerView, decider: str) -> list[ProjectPoint]:
         # The board takes part where it pays a line; on a condition where every such line has one.
         own = [f for f in p.financing if board is not None and f.financier == board.id and f.status not in REFUSED]
         conditions = dict.fromkeys(f.condition for f in own) if all(f.condition for f in own) else {}
-        financier = _listed([called(ledger, p, c) for c in conditions])
+        financier = listed([called(ledger, p, c) for c in conditions])
         fields = {
             "decider": decider,
             "project": spec.get("short", p.name),
@@ -156,11 +156,6 @@ def project_points(ledger: LedgerView, decider: str) -> list[ProjectPoint]:
         if own:
             points.append(ProjectPoint(_tidy(Template(spec.get("text", TAKE_PART)).substitute(fields)), p.id, board))
     return points
-
-
-def _listed(names: list[str]) -> str:
-    """ "ESF", "ESF och Finsam Malmö", "A, B och C"."""
-    return " och ".join([", ".join(names[:-1]), names[-1]]) if len(names) > 1 else "".join(names)
 
 
 class Beslut:

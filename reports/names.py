@@ -1,8 +1,9 @@
-"""How running text names a project's financiers: a board by its name, "ESF" for "Europeiska socialfonden (ESF)"."""
+"""How Swedish running text names things: a list ("a, b och c"), a project's financier ("ESF")."""
 
 from __future__ import annotations
 
 import re
+from collections.abc import Iterable
 
 from jobbsats.ledger.view import LedgerView, ProjectRow
 
@@ -14,3 +15,9 @@ def called(ledger: LedgerView, project: ProjectRow, financier: str) -> str:
     name = next((f.financier_name for f in project.financing if f.financier == financier), financier)
     short = re.search(r"\((\S*[A-ZÅÄÖ]\S*)\)\s*$", name)
     return short.group(1) if short else name
+
+
+def listed(items: Iterable[str]) -> str:
+    """Swedish for a list, each item once: "a", "a och b", "a, b och c"."""
+    names = list(dict.fromkeys(items))
+    return ", ".join(names[:-1]) + " och " + names[-1] if len(names) > 1 else "".join(names)

@@ -15,14 +15,10 @@ from dataclasses import dataclass
 
 from jobbsats.document import Column, Table
 from jobbsats.ledger.view import FinancingRow, LedgerView, ProjectRow
-from jobbsats.money import NBSP, format_units
 from jobbsats.projects import BUDGET, CASH, CONDITIONAL, DROPPED, IN_KIND, STATE_WORDS, STATES
+from jobbsats.reports.amounts import kr
 from jobbsats.reports.names import called
 from jobbsats.reports.selection import Selection
-
-
-def _kr(ore: int) -> str:
-    return format_units(ore, unit_sep=NBSP)
 
 
 @dataclass(frozen=True)
@@ -93,7 +89,7 @@ def committed_sentences(commitments: list[Commitment], names: dict[str, str]) ->
         else:
             clause = ", ansökt men ännu inte beslutat"
         sentences.append(
-            f"{name} har åtagit sig {_kr(amount)} {first.kind} i {first.called} {first.year}{clause}; "
+            f"{name} har åtagit sig {kr(amount)} {first.kind} i {first.called} {first.year}{clause}; "
             "det räknas inte som utfall."
         )
     return sentences

@@ -44,7 +44,7 @@ from jobbsats.contracts import QUARTERS_OPTION, RECIPIENT_OPTION, ReportOption, 
 from jobbsats.document import Column, Document, Table
 from jobbsats.errors import JobbsatsError
 from jobbsats.ledger.view import FinancingRow, LedgerView, ProjectRow
-from jobbsats.money import NBSP, format_units, round_half_up
+from jobbsats.money import round_half_up
 from jobbsats.periods import quarter_of
 from jobbsats.projects import (
     APPLIED,
@@ -58,16 +58,14 @@ from jobbsats.projects import (
     Member,
     split_periods,
 )
+from jobbsats.reports.amounts import kr
+from jobbsats.reports.names import listed
 from jobbsats.reports.selection import Selection
 from jobbsats.scenario import Recipient
 
 MONTHS_OPTION = ReportOption("months", "Break years into the months the ledger holds.", type=bool)
 _ALL = ReportOptions()  # every year, by year: how the per-year table groups months
 WEIGHING_WORDS = {"month": "lika mycket varje månad", "day": "lika mycket varje dag"}
-
-
-def _kr(ore: int) -> str:
-    return format_units(ore, unit_sep=NBSP)
 
 
 def _kind(line: FinancingRow) -> str:
@@ -309,7 +307,7 @@ class _Facts:
 
 def _amount(ore: int, approx: bool) -> str:
     """ "ca 44 000 000 kr" for an amount applied for roughly, else the amount."""
-    return ("ca " if approx else "") + _kr(ore)
+    return ("ca " if approx else "") + kr(ore)
 
 
 class Projekt:
@@ -569,17 +567,12 @@ def _runs_in(project: ProjectRow, year: int) -> bool:
     return int(project.start[:4]) <= year <= int(project.end[:4])
 
 
-def _and(parts: list[str]) -> str:
-    """Swedish for a list: "a", "a och b", "a, b och c"."""
-    return parts[0] if len(parts) == 1 else ", ".join(parts[:-1]) + " och " + parts[-1]
-
-
 def _names(lines: list[FinancingRow], project: ProjectRow, facts: _Facts | None) -> str:
     def named(ln: FinancingRow) -> str:
         approx = facts is not None and facts.is_approx(project, ln)
         return f"{ln.financier_name} {_amount(ln.amount, approx)}" + (f" {IN_KIND}" if ln.in_kind else "")
 
-    return _and([named(ln) for ln in lines])
+    return listed([named(ln) for ln in lines])
 
 
 def summary(project: ProjectRow, facts: _Facts | None = None) -> str:
@@ -589,7 +582,7 @@ def summary(project: ProjectRow, facts: _Facts | None = None) -> str:
     others = [p for p in project.participants if p != project.owner]
     together = ""
     if others:
-        together = " tillsammans med " + _and(others)
+        together = " tillsammans med " + listed(others)
     cash = sum(line.amount for line in project.financing if not line.in_kind)
     kind = sum(line.amount for line in project.financing if line.in_kind)
 
@@ -607,7 +600,7 @@ def summary(project: ProjectRow, facts: _Facts | None = None) -> str:
     if by_state[BUDGET]:
         budget_cash = sum(line.amount for line in by_state[BUDGET] if not line.in_kind)
         sentences.append(
-            f"Beviljat och i budget: {_kr(budget_cash)} kontant, {_names(by_state[BUDGET], project, facts)}."
+            f"Beviljat och i budget: {kr(budget_cash)} kontant, {_names(by_state[BUDGET], project, facts)}."
         )
     else:
         sentences.append("Inget av finansieringen är ännu beviljat och i budget.")
@@ -631,8 +624,8 @@ def summary(project: ProjectRow, facts: _Facts | None = None) -> str:
                 totals = [sum(months.values()) for months in member_months(line, members)]
             else:
                 totals = [sum(piece.values()) for piece in split_periods({0: line.amount}, shares)]
-            parts = [f"{m.name} {_kr(total)} ({m.written})" for m, total in zip(members, totals, strict=True)]
-            sentences.append(f"{line.financier_name} betalas av {_and(parts)}.")
+            parts = [f"{m.name} {kr(total)} ({m.written})" for m, total in zip(members, totals, strict=True)]
+            sentences.append(f"{line.financier_name} betalas av {listed(parts)}.")
     if project.periodised_by:
         sentences.append(
             f"Beloppen är periodiserade per månad, {WEIGHING_WORDS[project.periodised_by]} av projektperioden."
