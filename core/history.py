@@ -245,25 +245,10 @@ def diff(before: LedgerView, after: LedgerView) -> Document:
                 c.amount
             )
     tables: dict[str, Table] = {}
-    for (unit, year, fund, to, via, rule_label, label), (was, now) in sorted(amounts.items()):
-        if was == now:
-            continue
-        if unit not in tables:
-            tables[unit] = _changes_table(before.run_id, after.run_id, unit)
-        tables[unit].rows.append(
-            {
-                "year": year,
-                "fund_id": fund,
-                "recipient_id": to,
-                "recipient": names[to].title if to in names else to,
-                "via": names[via].title if via in names else via,
-                "rule_label": rule_label,
-                "label": label,
-                **_pair(unit, was, now),
-            }
-        )
-    for (unit, year, fund, to, _via, rule_label, label), (was, now) in sorted(carried.items()):
-        if was != now:
+    for is_carried, changes in ((False, amounts), (True, carried)):
+        for (unit, year, fund, to, via, rule_label, label), (was, now) in sorted(changes.items()):
+            if was == now:
+                continue
             if unit not in tables:
                 tables[unit] = _changes_table(before.run_id, after.run_id, unit)
             tables[unit].rows.append(
@@ -272,10 +257,10 @@ def diff(before: LedgerView, after: LedgerView) -> Document:
                     "fund_id": fund,
                     "recipient_id": to,
                     "recipient": names[to].title if to in names else to,
-                    "via": "",
+                    "via": names[via].title if via in names else via,
                     "rule_label": rule_label,
                     "label": label,
-                    "carried": True,
+                    **({"carried": True} if is_carried else {}),
                     **_pair(unit, was, now),
                 }
             )
