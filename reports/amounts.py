@@ -6,7 +6,7 @@ from collections import defaultdict
 from dataclasses import dataclass
 
 from jobbsats.document import Column
-from jobbsats.ledger.view import AllocationRow, FundInfo, FundYear
+from jobbsats.ledger.view import AllocationRow, CarryRow, FundInfo, FundYear
 from jobbsats.money import KRONOR, NBSP, format_amount, format_count, format_units
 
 NOT_DECIDED = "ej beslutat"
@@ -87,3 +87,27 @@ def passed_on_from(allocations: list[AllocationRow]) -> dict[int, list[Allocatio
         if nested or parents:
             out[id((nested or parents)[0])].append(child)
     return out
+
+
+def net_lines(allocations: list[AllocationRow], carried: list[CarryRow]) -> dict[tuple[int, str, str, str], int]:
+    """What each recipient has to use, by (year, recipient, fund, purpose): what it got, less what it passed
+    on, and what it carried into the year (an overspend carried is taken off).
+
+    Money passed on is taken from the line it was given out of (KS's 4 900 000 kr for Tillväxt Malmö &
+    Level, granted on in full), or, when the grant is no part of one of the giver's lines, from the
+    grant's own purpose.
+    """
+    out: dict[tuple[int, str, str, str], int] = defaultdict(int)
+    for c in carried:
+        out[(c.year, c.to.id, c.fund.id, c.label)] += c.amount
+    direct = [a for a in allocations if a.via is None]
+    for a in allocations:
+        out[(a.year, a.to.id, a.fund.id, a.label)] += a.amount
+        if a.via is not None:
+            parents = [
+                p
+                for p in direct
+                if (p.year, p.to.id, p.fund.id) == (a.year, a.via.id, a.fund.id) and a.source.startswith(p.source + ".")
+            ]
+            out[(a.year, a.via.id, a.fund.id, parents[0].label if parents else a.label)] -= a.amount
+    return dict(out)

@@ -51,7 +51,7 @@ from jobbsats.contracts import FUND_OPTION, QUARTERS_OPTION, RECIPIENT_OPTION, R
 from jobbsats.document import Chart, Column, Document, Series, Table
 from jobbsats.ledger.view import AllocationRow, CarryRow, LedgerView, RunInfo, UtfallSum
 from jobbsats.money import KRONOR, format_percent, round_half_up
-from jobbsats.reports.amounts import kr
+from jobbsats.reports.amounts import kr, net_lines
 from jobbsats.reports.names import listed
 from jobbsats.reports.project_commitments import commitments_table, committed_sentences, of_boards
 from jobbsats.reports.projekt import add_plan, booked_months, plan_tables
@@ -133,28 +133,8 @@ class Money:
 
 
 def _budget(money: Money) -> Budget:
-    """What each recipient has to use per year, fund and purpose: what it got, less what it passed on,
-    and what it carried into the year from an earlier one (an overspend carried is taken off).
-
-    Money passed on is taken from the line it was given out of (KS's 4 900 000 kr for Tillväxt Malmö &
-    Level, granted on in full), or, when the grant is no part of one of the giver's lines, from the
-    grant's own purpose.
-    """
-    allocations = money.allocations
-    out: Budget = defaultdict(int)
-    for c in money.carried:
-        out[(c.year, c.to.id, c.fund.id, c.label)] += c.amount
-    direct = [a for a in allocations if a.via is None]
-    for a in allocations:
-        out[(a.year, a.to.id, a.fund.id, a.label)] += a.amount
-        if a.via is not None:
-            parents = [
-                p
-                for p in direct
-                if (p.year, p.to.id, p.fund.id) == (a.year, a.via.id, a.fund.id) and a.source.startswith(p.source + ".")
-            ]
-            out[(a.year, a.via.id, a.fund.id, parents[0].label if parents else a.label)] -= a.amount
-    return dict(out)
+    """What each recipient has to use per year, fund and purpose (see :func:`jobbsats.reports.amounts.net_lines`)."""
+    return net_lines(money.allocations, money.carried)
 
 
 def _history(ledger: LedgerView, year: int | None, selection: Selection, budget: Budget) -> History:

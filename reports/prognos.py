@@ -44,6 +44,7 @@ from jobbsats.prognos.forecast import (
     path,
 )
 from jobbsats.prognos.model import BoardForecast, PrognosBatch
+from jobbsats.reports.amounts import net_lines
 from jobbsats.reports.selection import Selection
 
 BOARD = "board"
@@ -100,23 +101,15 @@ def _budget(ledger: LedgerView, year: int, selection: Selection) -> _Budget:
     allocations = [a for a in ledger.allocations(year) if a.fund.unit == KRONOR and selection.takes_fund(a.fund.id)]
     carried = [c for c in ledger.carried(year) if c.fund.unit == KRONOR and selection.takes_fund(c.fund.id)]
     amounts: dict[Line, int] = defaultdict(int)
+    for (_year, rid, fund, purpose), amount in net_lines(allocations, carried).items():
+        amounts[(rid, fund, purpose)] += amount
     rank: dict[tuple[str, str], int] = {}
+    for fund_id, label in [(a.fund.id, a.label) for a in allocations] + [(c.fund.id, c.label) for c in carried]:
+        rank.setdefault((fund_id, label), len(rank))
     passed_by: dict[str, set[str]] = defaultdict(set)
-    direct = [a for a in allocations if a.via is None]
     for a in allocations:
-        rank.setdefault((a.fund.id, a.label), len(rank))
-        amounts[(a.to.id, a.fund.id, a.label)] += a.amount
         if a.via is not None:
             passed_by[a.to.id].add(a.via.id)
-            parents = [
-                p
-                for p in direct
-                if (p.to.id, p.fund.id) == (a.via.id, a.fund.id) and a.source.startswith(p.source + ".")
-            ]
-            amounts[(a.via.id, a.fund.id, parents[0].label if parents else a.label)] -= a.amount
-    for c in carried:
-        rank.setdefault((c.fund.id, c.label), len(rank))
-        amounts[(c.to.id, c.fund.id, c.label)] += c.amount
     return _Budget(dict(amounts), rank, passed_by)
 
 
