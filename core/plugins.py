@@ -131,16 +131,6 @@ def add_plugin(plugin: object, name: str, version: str = "0") -> None:
     _generation += 1
 
 
-def remove_plugin(name: str) -> None:
-    """Unregister a plugin added with :func:`add_plugin` (the end of a test)."""
-    global _generation
-    pm, infos = get_plugin_manager()
-    if pm.has_plugin(name):
-        pm.unregister(name=name)
-    infos[:] = [i for i in infos if i.name != name]
-    _generation += 1
-
-
 def reset() -> None:
     """Forget the plugin manager and all built from it (tests, and after installing a plugin)."""
     global _cached, _generation
