@@ -21,7 +21,7 @@ class Problem:
     message: str
 
     def render(self) -> str:
-        return f"{self.path}: {self.message}" if self.path else self.message
+        return clip(f"{self.path}: {self.message}" if self.path else self.message, PROBLEM_CHARS)
 
 
 def describe(value: object) -> str:
@@ -46,6 +46,20 @@ def shorten(text: str, limit: int = 60) -> str:
     return text if len(text) <= limit else text[: limit - 1] + "…"
 
 
+# A message quotes what a person wrote, and what they wrote may be a 100 000-character value or a
+# CSV line with no end: every problem line, and every message as a whole, stays readable.
+PROBLEM_CHARS = 400
+MESSAGE_CHARS = 1800
+MOST_PROBLEMS = 20
+
+
+def clip(text: str, limit: int = PROBLEM_CHARS) -> str:
+    """``text`` cut to about ``limit`` characters, with a mark saying how much was left out."""
+    if len(text) <= limit:
+        return text
+    return f"{text[:limit]}… ({len(text) - limit:,} more characters)".replace(",", " ")
+
+
 def key_path(prefix: str, key: object) -> str:
     if isinstance(key, int):
         return f"{prefix}[{key}]"
@@ -68,10 +82,10 @@ class JobbsatsError(Exception):
 
 
 class InputError(JobbsatsError):
-    """One or more problems in an input file, reported together."""
+    """One or more problems in an input file, reported together (the first twenty of them)."""
 
     def __init__(self, source: str, problems: list[Problem]):
-        self.source = source
+        self.source = clip(source)
         self.problems = sorted(problems, key=lambda p: natural_key(p.path))
         super().__init__(self.render())
 
@@ -79,7 +93,9 @@ class InputError(JobbsatsError):
         if len(self.problems) == 1:
             return f"{self.source}: {self.problems[0].render()}"
         lines = [f"{self.source}: {len(self.problems)} problems:"]
-        lines += [f"  - {p.render()}" for p in self.problems]
+        lines += [f"  - {p.render()}" for p in self.problems[:MOST_PROBLEMS]]
+        if len(self.problems) > MOST_PROBLEMS:
+            lines.append(f"  … and {len(self.problems) - MOST_PROBLEMS} more")
         return "\n".join(lines)
 
 

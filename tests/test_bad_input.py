@@ -23,8 +23,8 @@ from pathlib import Path
 import pytest
 
 import jobbsats
-from jobbsats.plugins import add_plugin
 from jobbsats.allocation import Allocation, FundContext, RuleResult
+from jobbsats.plugins import add_plugin
 
 KR = 100  # öre per krona
 

@@ -13,8 +13,11 @@ test (a ``scenario.toml``, a ``utfall.csv`` in Windows-1252, ...), and a ``case.
     subprocess = true                                   # optional: run a new `jobbsats` process, not in-process
     most_chars = 2000                                   # optional: the longest the message may be
     xfail = "what it does instead"                      # optional: a known bug (strict: remove it once fixed)
+    make = [["fifo", "scenario.toml"]]                  # optional: inputs made when the case runs (MAKERS)
+    not_as_root = true                                  # optional: skipped as root (file modes do not bind it)
 
-``{dir}`` is the case's folder, copied into the test's own tmp_path, and ``{db}`` the
+``{dir}`` is the case's folder, copied into the test's own tmp_path, ``{long}`` a file
+name of 300 characters (longer than any file system takes), and ``{db}`` the
 ledger (conftest's ``cli`` fixture sets JOBBSATS_DB to it). Every case asserts the
 exit code, each fragment in the message (stderr), no traceback, nothing on stdout
 when refused, and the ledger's bytes, with its -journal, -wal and -shm side files,
@@ -38,8 +41,10 @@ from pathlib import Path
 import pytest
 
 CATALOGUE = Path(__file__).parent / "bad_input"
-FOLDERS = sorted(path for path in CATALOGUE.iterdir() if path.is_dir())
-NAME = re.compile(r"^(\d{2})-[a-z0-9]+(-[a-z0-9]+)*$")
+FOLDERS = sorted(
+    (path for path in CATALOGUE.iterdir() if path.is_dir()), key=lambda path: int(path.name.split("-")[0])
+)
+NAME = re.compile(r"^(\d{2,3})-[a-z0-9]+(-[a-z0-9]+)*$")
 SIDE_FILES = ("", "-journal", "-wal", "-shm")  # SQLite's files next to a ledger
 
 REQUIRED = {"why": str, "command": list, "exit": int, "says": list}
@@ -50,6 +55,44 @@ OPTIONAL = {
     "subprocess": bool,
     "most_chars": int,
     "xfail": str,
+    "make": list,
+    "not_as_root": bool,
+}
+
+
+def _repeat(path: Path, head: str, chunk: str, times: str) -> None:
+    """``head`` then ``chunk`` ``times`` times: a file too big to commit (a 50 MB line), written in blocks."""
+    block = chunk.encode() * max(1, 1_000_000 // max(1, len(chunk.encode())))
+    left = int(times) * len(chunk.encode())
+    with path.open("wb") as handle:
+        handle.write(head.encode())
+        while left > 0:
+            handle.write(block[:left])
+            left -= len(block)
+
+
+def _foreign_wal(path: Path) -> None:
+    """Another program's SQLite file in WAL mode, its last writes still in ``-wal`` (as a crash leaves them)."""
+    code = (
+        "import os, sqlite3, sys\n"
+        "conn = sqlite3.connect(sys.argv[1])\n"
+        "conn.execute('pragma journal_mode = wal')\n"
+        "conn.execute('create table notes (id integer primary key, text)')\n"
+        "conn.executemany('insert into notes (text) values (?)', [('note %d' % i,) for i in range(100)])\n"
+        "conn.commit()\n"
+        "os._exit(0)  # no close: the writes stay in -wal, -shm stays beside it\n"
+    )
+    subprocess.run([sys.executable, "-c", code, str(path)], check=True)
+    assert Path(f"{path}-wal").stat().st_size > 0
+
+
+# What a case's ``make`` may ask for: [maker, file name in the case's folder, arguments...].
+MAKERS = {
+    "fifo": lambda path: os.mkfifo(path),
+    "repeat": _repeat,
+    "foreign-wal": _foreign_wal,
+    "folder": lambda path: path.mkdir(),
+    "mode": lambda path, mode: path.chmod(int(mode, 8)),
 }
 
 
@@ -105,11 +148,15 @@ def in_new_process(args: list[str], db: Path, env: dict[str, str], cwd: Path) ->
 @pytest.mark.parametrize("folder", [param(folder) for folder in FOLDERS])
 def test_bad_input(folder: Path, cli, tmp_path):
     case = load(folder)
+    if case.get("not_as_root") and os.geteuid() == 0:
+        pytest.skip("as root, file modes do not refuse anything")
     work = tmp_path / folder.name
     shutil.copytree(folder, work, symlinks=True)
+    for maker, name, *args in case.get("make", []):
+        MAKERS[maker](work / name, *args)
 
     def fill(text: str) -> str:
-        return text.replace("{dir}", str(work)).replace("{db}", str(cli.db))
+        return text.replace("{dir}", str(work)).replace("{db}", str(cli.db)).replace("{long}", "x" * 300)
 
     for command in commands_before(case):
         first = cli(*map(fill, command))
@@ -172,5 +219,10 @@ def test_every_case_is_well_formed():
             name
         )
         assert all(isinstance(v, str) for v in case.get("env", {}).values()), name
-        assert any(path.name != "case.toml" for path in folder.iterdir()), f"{name}: no input files"
+        for made in case.get("make", []):
+            assert isinstance(made, list) and made and made[0] in MAKERS, f"{name}: make {made}: one of {set(MAKERS)}"
+            assert all(isinstance(arg, str) for arg in made), f"{name}: make {made}: strings only"
+        assert case.get("make") or any(path.name != "case.toml" for path in folder.iterdir()), (
+            f"{name}: no input files"
+        )
     assert len(numbers) == len(set(numbers)), "two cases share a number"

@@ -14,8 +14,8 @@ from fractions import Fraction
 import pytest
 
 import jobbsats
-from jobbsats.plugins import add_plugin
 from jobbsats.allocation import PeriodResult, ProjectContext, ProjectPeriod
+from jobbsats.plugins import add_plugin
 
 KR = 100
 ESF, FINSAM, ASN = "Europeiska socialfonden (ESF)", "Finsam Malmö", "Arbetsmarknads- och socialnämnden"

@@ -106,7 +106,7 @@ def test_markdown_shows_the_members_under_the_group_and_in_the_summary(cli, exam
     assert lines[at + 2].startswith(f"| varav {REGION} (25 %) |")
     assert lines[at + 3].startswith(f"| varav {KOMMUNERNA} (25 %) |")
     # The per-year table's sums count Finsam once: 44 000 000 + 25 000 000 applied for in cash.
-    assert f"| **Summa ansökt, kontant** |  | **27 600 000** | **27 600 000** | **13 800 000** | **69 000 000** |" in (
+    assert "| **Summa ansökt, kontant** |  | **27 600 000** | **27 600 000** | **13 800 000** | **69 000 000** |" in (
         md.replace(nb, " ")
     )
 

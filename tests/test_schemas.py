@@ -6,13 +6,13 @@ import pytest
 from cerberus import SchemaError
 
 import jobbsats
+from jobbsats.allocation import RuleResult
 from jobbsats.config import load_scenario
 from jobbsats.config.schema import CORE_SCHEMA, RULE_ENTRY_SCHEMA
 from jobbsats.config.validator import Validator
 from jobbsats.errors import PluginError
 from jobbsats.plugins import add_plugin
 from jobbsats.registry import get_registry
-from jobbsats.allocation import RuleResult
 
 
 def built_in_schemas():

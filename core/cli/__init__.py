@@ -14,7 +14,7 @@ import sys
 import click
 
 from jobbsats import __version__
-from jobbsats.errors import JobbsatsError
+from jobbsats.errors import MESSAGE_CHARS, JobbsatsError, clip
 
 COMMANDS = {
     "run": "jobbsats.cli.run:run",
@@ -52,7 +52,7 @@ class JobbsatsGroup(click.Group):
         try:
             return super().invoke(ctx)
         except JobbsatsError as exc:
-            click.echo(f"Error: {exc}", err=True)
+            click.echo(f"Error: {clip(str(exc), MESSAGE_CHARS)}", err=True)
             ctx.exit(exc.exit_code)
 
 
@@ -93,6 +93,6 @@ def main() -> None:
         if set(sys.argv[1:]) & {"--help", "--version"} or len(sys.argv) == 1:
             click.echo(f"Warning: outside plugins not loaded: {exc}", err=True)
         else:
-            click.echo(f"Error: {exc}", err=True)
+            click.echo(f"Error: {clip(str(exc), MESSAGE_CHARS)}", err=True)
             sys.exit(exc.exit_code)
     cli()
