@@ -11,10 +11,11 @@ is refused rather than rounded.
 from __future__ import annotations
 
 import re
+import unicodedata
 from decimal import Decimal
 from fractions import Fraction
 
-from jobbsats.errors import describe
+from jobbsats.errors import clip, describe
 
 ORE_PER_KRONA = 100
 NBSP = "\u00a0"
@@ -25,7 +26,8 @@ MAX_ORE = 2**62
 _SCALES = {"": 1, "kr": 1, "kronor": 1, "sek": 1, "tkr": 1_000, "mnkr": 1_000_000, "mkr": 1_000_000}
 _UNIT_WORD = re.compile(r"([A-Za-zåäöÅÄÖ%]+)$")
 _SPACES = re.compile(r"[\s\u00a0\u202f\u2009]+")
-_NUMBER = re.compile(r"^([+-]?)(\d+)(?:[.,](\d+))?$")
+_NUMBER = re.compile(r"^([+-]?)([0-9]+)(?:[.,]([0-9]+))?$")
+_ASCII_DIGITS = frozenset("0123456789")
 
 
 class AmountError(ValueError):
@@ -36,6 +38,20 @@ class AmountError(ValueError):
 # hostile "1e999999999" can neither hang the exact arithmetic nor overflow it.
 MAX_MAGNITUDE = 18
 MIN_MAGNITUDE = -18
+
+
+def _plain_digits(text: str) -> None:
+    """Refuse digits other than 0-9 in text: Python's ``int()`` and ``Decimal()`` read them all.
+
+    "١٠٠" (Arabic-Indic), "１００" (fullwidth) and "𝟏𝟎𝟎" are a hundred to Python, and
+    to hardly any reader of a Swedish budget; the CSV reader takes 0-9 only as well.
+    """
+    odd = [c for c in text if c not in _ASCII_DIGITS and unicodedata.numeric(c, None) is not None]
+    if odd:
+        unique = list(dict.fromkeys(odd))
+        named = ", ".join(f"U+{ord(c):04X} {unicodedata.name(c, '')}".rstrip() for c in unique[:3])
+        more = f" and {len(unique) - 3} more" if len(unique) > 3 else ""
+        raise AmountError(f"{clip(text, 60)!r} has digits other than 0-9 ({named}{more}); write it with 0-9")
 
 
 def _shown(value: object) -> str:
@@ -84,14 +100,15 @@ def parse_number(text: str) -> tuple[Decimal, str]:
 
     Spaces, non-breaking spaces and thin spaces group thousands; a comma or a
     point is the decimal separator (never a thousands separator, which would be
-    ambiguous).
+    ambiguous). Digits are 0-9 only.
     """
+    _plain_digits(text)
     raw, unit = _split_unit(text)
     groups = _SPACES.split(raw)
     if len(groups) > 1 and not (
-        re.fullmatch(r"[+-]?\d{1,3}", groups[0])
-        and all(re.fullmatch(r"\d{3}", g) for g in groups[1:-1])
-        and re.fullmatch(r"\d{3}(?:[.,]\d+)?", groups[-1])
+        re.fullmatch(r"[+-]?[0-9]{1,3}", groups[0])
+        and all(re.fullmatch(r"[0-9]{3}", g) for g in groups[1:-1])
+        and re.fullmatch(r"[0-9]{3}(?:[.,][0-9]+)?", groups[-1])
     ):
         raise AmountError(f'{text!r}: digits between spaces must come in groups of three, as in "13 056 000"')
     digits = "".join(groups)
@@ -104,7 +121,7 @@ def parse_number(text: str) -> tuple[Decimal, str]:
 
 
 # "9,000" or "9.000": nine thousand written the English or German way, or nine kronor?
-_AMBIGUOUS = re.compile(r"^[+-]?[1-9]\d{0,2}[.,]\d{3}$")  # "0,005" is no thousand
+_AMBIGUOUS = re.compile(r"^[+-]?[1-9][0-9]{0,2}[.,][0-9]{3}$")  # "0,005" is no thousand
 
 
 def parse_kronor(value: object) -> int:
@@ -115,6 +132,7 @@ def parse_kronor(value: object) -> int:
     """
     scale = 1
     if isinstance(value, str):
+        _plain_digits(value)
         number_part, unit = _split_unit(value)
         if _AMBIGUOUS.match(number_part):
             raise AmountError(
@@ -195,6 +213,7 @@ def format_percent(value: Fraction | Decimal, sep: str = NBSP) -> str:
 
 
 def _fraction_text(value: str) -> Fraction:
+    _plain_digits(value)
     num, _, den = value.replace("%", "").partition("/")
     try:
         return Fraction(int(num.strip()), int(den.strip()))
@@ -251,6 +270,7 @@ def to_units(value: object, unit: str = KRONOR) -> int:
     if unit == KRONOR:
         return parse_kronor(value)
     if isinstance(value, str):
+        _plain_digits(value)
         word = _split_unit(value)[1]
         if word and word != unit.lower():
             raise AmountError(f"{value!r}: this fund counts {unit}, not {word}")

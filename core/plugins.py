@@ -44,7 +44,7 @@ def _api_problem(plugin: object) -> str | None:
     if wanted is None:
         return None
     shown = str(wanted)
-    match = re.fullmatch(r"(\d+)(?:\.(\d+))?", shown) if isinstance(wanted, str | int | float) else None
+    match = re.fullmatch(r"(\d+)(?:\.(\d+))?", shown, re.ASCII) if isinstance(wanted, str | int | float) else None
     if match is None:
         return f'says requires_api = {wanted!r}, which is not a version such as "{API_VERSION}": fix the plugin'
     need = (int(match.group(1)), int(match.group(2) or 0))

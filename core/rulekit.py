@@ -12,12 +12,14 @@ from jobbsats.scenario import RuleSpec, Scenario
 
 def unknown_recipient(rid: str, path: str, scenario: Scenario) -> Problem:
     """The problem for a recipient id the scenario does not define, listing the ones it does."""
+    from jobbsats.config.names import looks_like
+
     known = sorted(scenario.recipients)
     listed = ", ".join(known[:20]) + (", ..." if len(known) > 20 else "")
-    return Problem(path, f"unknown recipient {shorten(rid)!r} (recipients: {listed})")
+    return Problem(path, f"unknown recipient {shorten(rid)!r} (recipients: {listed}){looks_like(rid, known)}")
 
 
-_SPAN = re.compile(r"^\s*(\d{4})\s*(?:[-\u2013]\s*(\d{4})\s*)?$")
+_SPAN = re.compile(r"^\s*(\d{4})\s*(?:[-\u2013]\s*(\d{4})\s*)?$", re.ASCII)
 
 
 def years_of(value: Any) -> list[int] | None:

@@ -15,6 +15,7 @@ from typing import Any
 
 from jobbsats.allocation import check_text
 from jobbsats.apportion import largest_remainder
+from jobbsats.config.names import looks_like
 from jobbsats.config.years import years_text
 from jobbsats.errors import Problem
 from jobbsats.money import (
@@ -43,7 +44,7 @@ def to_date(value: Any) -> datetime.date:
         return value
     if isinstance(value, str):
         text = value.strip()
-        if not re.fullmatch(r"\d{4}-\d{2}-\d{2}", text):
+        if not re.fullmatch(r"[0-9]{4}-[0-9]{2}-[0-9]{2}", text):
             raise ValueError(f"{value!r} is not a date written as YYYY-MM-DD (such as 2020-01-01)")
         try:
             return datetime.date.fromisoformat(text)
@@ -186,8 +187,9 @@ def _lines(
         where = f"{path}[{i}]"
         if e["financier"] not in financiers:
             known = ", ".join(sorted(financiers))
+            alike = looks_like(e["financier"], financiers)
             problems.append(
-                Problem(f"{where}.financier", f"unknown financier {e['financier']!r} (financiers: {known})")
+                Problem(f"{where}.financier", f"unknown financier {e['financier']!r} (financiers: {known}){alike}")
             )
         if e.get("approx") and e["status"] == GRANTED:
             problems.append(

@@ -7,6 +7,8 @@ from jobbsats.projects import STATUSES
 from jobbsats.scenario import RECIPIENT_KINDS
 
 TEXT = {"type": "string", "empty": False, "check_with": "not_blank"}
+# A name that reports show (a recipient's, a fund's...): text, without bidirectional controls.
+NAME = {**TEXT, "check_with": "name"}
 # Numbers are checked by their converters alone, whose messages say more than a
 # type error would ("must be a number, not true/false", "not a whole number of öre").
 MONEY = {"check_with": "money"}
@@ -25,11 +27,15 @@ CODES = {"type": ["string", "list"], "empty": False, "schema": TEXT}
 
 
 def tables_by_id(fields: dict, required: bool = True) -> dict:
-    """A non-empty set of ``[section.ID]`` tables, each with ``fields``."""
+    """A non-empty set of ``[section.ID]`` tables, each with ``fields``.
+
+    Their ids, and their names, must be ones people can tell apart (``check_with: ids``).
+    """
     return {
         "type": "dict",
         "required": required,
         "empty": False,
+        "check_with": "ids",
         "keysrules": TEXT,
         "valuesrules": {"type": "dict", "schema": fields},
     }
@@ -40,7 +46,7 @@ CORE_SCHEMA: dict = {
         "type": "dict",
         "required": True,
         "schema": {
-            "name": {**TEXT, "required": True},
+            "name": {**NAME, "required": True},
             "description": {"type": "string"},
             # The years the scenario covers (a mandate period); a year without a total is "not decided".
             "years": YEARS,
@@ -59,15 +65,15 @@ CORE_SCHEMA: dict = {
     },
     "recipients": tables_by_id(
         {
-            "name": {**TEXT, "required": True},
+            "name": {**NAME, "required": True},
             "kind": {"type": "string", "required": True, "allowed": list(RECIPIENT_KINDS)},
-            "genitive": TEXT,
+            "genitive": NAME,
         }
     ),
     # A scenario of projects alone needs no fund; a rule that draws from one does (load.py checks).
     "funds": tables_by_id(
         {
-            "name": {**TEXT, "required": True},
+            "name": {**NAME, "required": True},
             "wording": TEXT,
             "shown_in": {"type": "string", "allowed": list(SHOWN_IN)},
             # What the fund counts: "kr" (the default), or whole things such as "platser".
@@ -85,19 +91,19 @@ CORE_SCHEMA: dict = {
     # Who pays into projects besides the recipients (which can pay too): ESF, Finsam...
     "financiers": tables_by_id(
         {
-            "name": {**TEXT, "required": True},
+            "name": {**NAME, "required": True},
             "max_share": SHARE,  # the most of a project's budget it may pay, where a rule of its says so
-            "programmes": tables_by_id({"name": {**TEXT, "required": True}, "max_share": SHARE}, required=False),
+            "programmes": tables_by_id({"name": {**NAME, "required": True}, "max_share": SHARE}, required=False),
             # A group (Finsam): its members and their shares, which add up to exactly 100 %.
             "members": tables_by_id(
-                {"name": {**TEXT, "required": True}, "share": {**SHARE, "required": True}}, required=False
+                {"name": {**NAME, "required": True}, "share": {**SHARE, "required": True}}, required=False
             ),
         },
         required=False,
     ),
     "projects": tables_by_id(
         {
-            "name": {**TEXT, "required": True},
+            "name": {**NAME, "required": True},
             "case": TEXT,  # diarienummer, such as ASN-2019-12911
             "owner": TEXT,  # may be outside the city: Arbetsförmedlingen
             "participants": {"type": "list", "schema": TEXT},
@@ -105,7 +111,7 @@ CORE_SCHEMA: dict = {
             "end": {**DATE, "required": True},
             "total": MONEY,
             # The decision points beslut words for the project (reports/beslut.py).
-            "short": TEXT,  # its name in the points: "Malmökraften"; default name
+            "short": NAME,  # its name in the points: "Malmökraften"; default name
             "apply_with_owner": {"type": "boolean"},  # the deciding board applies together with the owner
             "text": TEXT,  # the wording of the point that the board takes part
             "apply_text": TEXT,  # the wording of the point that it applies with the owner

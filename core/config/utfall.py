@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import datetime
 
+from jobbsats.config.names import looks_like
 from jobbsats.errors import Problem, key_path
 from jobbsats.money import KRONOR
 from jobbsats.rulekit import unknown_recipient
@@ -47,12 +48,16 @@ def check_utfall(section: dict, scenario: Scenario) -> list[Problem]:
         fund = scenario.funds.get(entry.get("fund", ""))
         if "fund" in entry and fund is None:
             known = ", ".join(scenario.funds) or "none"
-            problems.append(Problem(f"{path}.fund", f"unknown fund {entry['fund']!r} (funds: {known})"))
+            alike = looks_like(entry["fund"], scenario.funds)
+            problems.append(Problem(f"{path}.fund", f"unknown fund {entry['fund']!r} (funds: {known}){alike}"))
         elif fund is not None and fund.unit != KRONOR:
             problems.append(Problem(f"{path}.fund", f"fund {fund.id!r} counts {fund.unit}, and utfall is kronor"))
         if "project" in entry and entry["project"] not in scenario.projects:
             known = ", ".join(scenario.projects) or "none"
-            problems.append(Problem(f"{path}.project", f"unknown project {entry['project']!r} (projects: {known})"))
+            alike = looks_like(entry["project"], scenario.projects)
+            problems.append(
+                Problem(f"{path}.project", f"unknown project {entry['project']!r} (projects: {known}){alike}")
+            )
         if "purpose" in entry and "fund" not in entry:
             problems.append(Problem(f"{path}.purpose", "is a purpose of a fund's money: name the fund too"))
         if "recipient" in entry and entry["recipient"] not in scenario.recipients:

@@ -10,9 +10,11 @@ from typing import Any
 
 import cerberus
 from cerberus import TypeDefinition, errors
+from cerberus.errors import ValidationError
 from cerberus.schema import DefinitionSchema
 from cerberus.utils import mapping_hash
 
+from jobbsats.config import names
 from jobbsats.errors import Problem, describe, key_path
 from jobbsats.money import (
     KRONOR,
@@ -131,6 +133,9 @@ class Validator(cerberus.Validator):
     def _check_with_years(self, field: str, value: Any) -> None:
         from jobbsats.rulekit import years_of
 
+        if isinstance(value, str) and any(c.isdigit() and not c.isascii() for c in value):
+            self._error(field, f"{value!r}: write years with the digits 0-9, such as 2024-2026")
+            return
         try:
             years_of(value)
         except ValueError as exc:
@@ -143,6 +148,42 @@ class Validator(cerberus.Validator):
             # A newline in a name would start a new line, or a heading, in every report.
             self._error(field, "must be one line, without newlines, tabs or other control characters")
 
+    def _check_with_name(self, field: str, value: Any) -> None:
+        """A name that reports show: one line, and nothing that reorders its letters as they are shown."""
+        self._check_with_not_blank(field, value)
+        if isinstance(value, str) and (problem := names.name_problem(value)):
+            self._error(field, problem)
+
+    def _check_with_ids(self, field: str, value: Any) -> None:
+        """A ``[section.ID]`` table whose ids, and names, people can tell apart (see :mod:`jobbsats.config.names`).
+
+        Each problem belongs to one entry (``recipients.ASN``, ``recipients.ASN.name``),
+        below the table that is checked here, so it is added as Cerberus's own error
+        for that path.
+        """
+        if not isinstance(value, dict):
+            return
+        besides = None
+        if tuple(self.document_path) == () and field == "financiers":
+            # A recipient can pay into a project too: financing lines name both by the same kind of id.
+            recipients = self.root_document.get("recipients")
+            besides = dict.fromkeys(recipients, "recipient") if isinstance(recipients, dict) else None
+        found = names.table_problems(field, value, besides)
+        self._error(
+            [
+                ValidationError(
+                    (*self.document_path, field, *where),
+                    (*self.schema_path, field, "check_with"),
+                    errors.CUSTOM.code,
+                    "check_with",
+                    "ids",
+                    value,
+                    (message,),
+                )
+                for where, message in found
+            ]
+        )
+
     def _check_with_year(self, field: str, value: Any) -> None:
         if problem := year_key_problem(value):
             self._error(field, problem)
@@ -152,7 +193,7 @@ def year_key_problem(key: Any) -> str | None:
     """Why a table key is not a year such as "2024", or None."""
     from jobbsats.rulekit import years_of
 
-    if not (isinstance(key, str) and re.fullmatch(r"\d{4}", key)):
+    if not (isinstance(key, str) and re.fullmatch(r"[0-9]{4}", key)):
         return f"{key!r} is not a year (four digits, e.g. 2024)"
     try:
         years_of(int(key))
@@ -172,7 +213,8 @@ def money_problem(value: Any) -> str | None:
 
 def _flatten(tree: dict, prefix: str) -> Iterator[Problem]:
     for key, items in tree.items():
-        path = key_path(prefix, key)
+        # A key may hold what cannot be seen (a zero-width space): the path shows it as \u200b.
+        path = names.printable(key_path(prefix, key))
         for item in items:
             if isinstance(item, dict):
                 yield from _flatten(item, path)
