@@ -16,6 +16,7 @@ from dataclasses import dataclass
 from pathlib import PurePath
 
 from jobbsats.document import Column, Document, Table
+from jobbsats.ledger.tables import reads_ledger
 from jobbsats.ledger.view import AllocationRow, BatchInfo, FinancingRow, LedgerView, ProjectRow
 from jobbsats.money import KRONOR, format_units
 from jobbsats.projects import BUDGET, CASH, GRANTED, IN_KIND, STATE_WORDS, STATES
@@ -293,6 +294,8 @@ def diff(before: LedgerView, after: LedgerView) -> Document:
             f"mot körning {after.run_id}, och de importbatcher (utfall) som gällde.",
         )
         batches, said = _batch_changes(before.batches, after.batches, point_a, point_b)
+        for row in batches.rows:  # what it names, it vouches for: every row of it as the chain sealed it
+            after.check_batch(row["batch_id"])
         paragraphs.append(said)
         shown.append(batches)
     return Document(report="diff", title=title, tables=shown, paragraphs=paragraphs)
@@ -684,13 +687,19 @@ def _batch_sentence(
     return f"Importbatcher som skiljer sig mellan {point_a[0]} och {point_b[0]}: " + "; ".join(said) + "."
 
 
+@reads_ledger
 def show_batch(db, batch_id: int) -> Document:
-    """An import batch: the file and scenario it came from, who imported it when, and what it holds."""
+    """An import batch: the file and scenario it came from, who imported it when, and what it holds.
+
+    Refused (:class:`~jobbsats.errors.LedgerError`) when its rows no longer match the ledger's chain.
+    """
     from jobbsats.errors import JobbsatsError
+    from jobbsats.ledger.chain import check_batch
 
     rows = list(db.query("select * from import_batches where id = ?", [batch_id]))
     if not rows:
         raise JobbsatsError(f"there is no import batch {batch_id} in the ledger (see `jobbsats runs`)")
+    check_batch(db, batch_id)
     b = rows[0]
     versions = json.loads(b["versions_json"] or "{}")
     plugins = ", ".join(f"{name} {version}" for name, version in sorted(versions.get("plugins", {}).items()))

@@ -257,7 +257,7 @@ def two_days(cli, monkeypatch, scenario_file, tmp_path):
     booked = tmp_path / "utfall.csv"
     original = examples.utfall_of("malmo-2024").read_bytes()
     booked.write_bytes(original)
-    assert cli("import", "utfall", booked).exit_code == 0
+    assert cli("import", "utfall", booked, "-c", "malmo-2024").exit_code == 0
     clock.day = "2025-02-20"
     changed = scenario_file(
         ("key = { ASN = 51, GVN = 27, FSN = 16, KS = 6 }", "key = { ASN = 50, GVN = 28, FSN = 16, KS = 6 }")
@@ -377,4 +377,4 @@ def test_diff_refuses_a_wrong_form(cli, args, says):
 def test_diff_as_of_a_day_before_any_run(cli):
     assert cli("run", "--quiet").exit_code == 0
     result = cli("diff", "--as-of", "2000-01-01")
-    assert result.exit_code == 4 and "no run made on or before 2000-01-01" in result.stderr
+    assert result.exit_code == 1 and "no run made on or before 2000-01-01" in result.stderr

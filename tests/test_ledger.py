@@ -30,6 +30,7 @@ def test_schema_is_strict_and_migrations_are_named(cli):
         ("jobbsats", "0008_utfall_purpose"),
         ("jobbsats", "0009_carry_overs"),
         ("jobbsats", "0010_prognos"),
+        ("jobbsats", "0011_sealed_inserts"),
     ]
 
 
@@ -200,18 +201,18 @@ def test_a_run_may_start_a_ledger_in_an_empty_file(cli):
 
 def test_a_failed_first_run_keeps_a_ledger_another_process_wrote(tmp_path):
     # Between our look at the file and our failure, another run may have created and filled it.
-    from jobbsats.ledger.write import _remove_if_empty
+    from jobbsats.ledger.db import discard_new
 
     theirs = tmp_path / "theirs.db"
     conn = sqlite3.connect(theirs)
     conn.execute("create table runs (id integer primary key)")
     conn.commit()
     conn.close()
-    _remove_if_empty(theirs)
+    discard_new(theirs)
     assert theirs.exists()
     ours = tmp_path / "ours.db"
     sqlite3.connect(ours).close()
-    _remove_if_empty(ours)
+    discard_new(ours)
     assert not ours.exists()
 
 
@@ -244,7 +245,7 @@ def test_the_ledger_is_append_only(statement, cli, tmp_path, digest):
     assert cli("run", "--quiet").exit_code == 0
     booked = tmp_path / "u.csv"
     booked.write_bytes((examples.utfall_of("malmo-2024")).read_bytes())
-    assert cli("import", "utfall", booked).exit_code == 0
+    assert cli("import", "utfall", booked, "-c", "malmo-2024").exit_code == 0
     before = digest(cli.db)
     conn = sqlite3.connect(cli.db)
     with pytest.raises(sqlite3.DatabaseError, match="is append-only; rows are never"):

@@ -172,6 +172,7 @@ def test_what_a_run_read_is_sealed_with_it(ledger):
     conn = sqlite3.connect(ledger.db)
     with conn:
         conn.execute("drop trigger run_reads_no_delete")
+        conn.execute("drop trigger run_reads_no_insert")
         conn.execute("delete from run_reads where run_id = 2 and kind = 'batch'")
         conn.execute("insert into run_reads values (1, 'run', 7)")  # run 1 read nothing: now it seems to
     conn.close()

@@ -65,6 +65,7 @@ def test_a_row_changed_behind_its_back_names_the_run(statements, run, tables, th
 
 def test_a_row_added_behind_its_back_shows(three_runs):
     conn = sqlite3.connect(three_runs.db)
+    conn.execute("drop trigger allocations_no_insert")  # run 1 is sealed: an insert needs its guard dropped
     row = conn.execute("select * from allocations where run_id = 1 order by id limit 1").fetchone()
     conn.execute(f"insert into allocations values (null, {', '.join('?' * (len(row) - 1))})", row[1:])
     conn.commit()
@@ -227,11 +228,13 @@ def release_before_0006(monkeypatch):
         old.setattr(ledger_db, "migrate", old_migrate)
         old.setattr(write, "migrate", old_migrate)
         old.setattr(importer, "seal_batch", lambda *args: None)
-        # Nor did it know the tables of later migrations (0007's run_reads, 0009's carry_overs), nor guard them.
+        # Nor did it know the tables of later migrations (0007's run_reads, 0009's carry_overs), nor guard them,
+        # nor guard inserts (0011).
         later = tuple(f"{table}_no_" for table in (*chain.SOMETIMES_RUN_TABLES, "prognos_batches", "prognos_rows"))
         old.setattr(chain, "SOMETIMES_RUN_TABLES", ())
         old.setattr(chain, "_OWN_ROWS", {**chain._OWN_ROWS, "run": ("run_id", chain.RUN_TABLES)})
-        old.setattr(guards, "GUARDS", tuple(g for g in guards.GUARDS if not g.startswith(later)))
+        kept = tuple(g for g in guards.GUARDS if not g.startswith(later) and not g.endswith("_no_insert"))
+        old.setattr(guards, "GUARDS", kept)
         yield
 
 
@@ -429,7 +432,9 @@ def test_a_removed_run_is_named_by_its_number(three_runs):
     remove_run(three_runs.db, 3)
     result = three_runs("verify")  # the last run, removed whole: only a kept link shows it (and the guards)
     assert "run 3" not in result.stderr and "the guard runs_no_delete is missing" in result.stderr
-    assert three_runs("verify", "--restore-guards").exit_code == 1  # puts them back; what was done stays found
+    restored = three_runs("verify", "--restore-guards")  # puts them back: only a kept link shows the removal now
+    assert restored.exit_code == 0 and "Guards restored: runs_no_delete, " in restored.stderr, restored.output
+    assert "guard" not in restored.stdout and "missing" not in restored.stderr
     assert three_runs("run", "malmo-2024", "--quiet").exit_code == 0  # a new run 3
     remove_run(three_runs.db, 1)
     result = three_runs("verify")
@@ -585,8 +590,10 @@ def test_a_ledger_whose_guards_were_dropped_is_not_written_to_until_they_are_res
     assert three_runs.db.read_bytes() == before
     restored = three_runs("verify", "--restore-guards")
     assert "Guards restored: allocations_no_update, utfall_no_delete." in restored.stderr
-    assert restored.exit_code == 1 and "the guard allocations_no_update is missing" in restored.stderr  # as found
-    assert three_runs("verify").exit_code == 0  # no row was changed meanwhile: all is well again
+    # What it just put back is no error; no row was changed meanwhile: all is well again.
+    assert restored.exit_code == 0 and "is missing" not in restored.stderr, restored.output
+    assert "OK, 3 runs and 0 import batches verified" in restored.stdout
+    assert three_runs("verify").exit_code == 0
     conn = sqlite3.connect(three_runs.db)
     with pytest.raises(sqlite3.IntegrityError, match="allocations is append-only"):
         conn.execute("update allocations set amount = 0 where id = 1")

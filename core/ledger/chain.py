@@ -5,7 +5,7 @@ table) is stored in ``chain`` with a second hash over it and the previous
 entry's: changing, adding or removing a row of any run or batch, or an entry
 of the chain itself, breaks the chain from there on. ``jobbsats verify``
 recomputes it and names the first run or batch whose rows no longer match.
-The triggers (migration 0004) keep honest mistakes out; this shows what
+The triggers (migrations 0004 and 0011) keep honest mistakes out; this shows what
 someone who drops them has done. It is evidence, not a seal: the hashes have
 no secret, so someone who rewrites rows and the whole chain after them is
 caught only by a copy of the chain kept elsewhere (``jobbsats verify`` prints
@@ -38,7 +38,7 @@ from dataclasses import dataclass, replace
 
 from sqlite_utils import Database
 
-from jobbsats.errors import LedgerError
+from jobbsats.errors import LedgerError, clip
 from jobbsats.ledger.guards import missing_guards
 from jobbsats.ledger.tables import (
     PROGNOS_TABLES,
@@ -110,12 +110,15 @@ class UtfallHasher:
         return self._hash.hexdigest()
 
 
+def _has_purpose(db: Database) -> bool:
+    # Migration 0006 hashes the batches before 0008 adds the purpose: read it only where it is.
+    return UTFALL_PURPOSE in {row[1] for row in db.execute("pragma table_info(utfall)")}
+
+
 def utfall_digests(db: Database) -> dict[int, str]:
     """Every batch's booked rows hashed, by batch id, in one pass over the table."""
     hashers: dict[int, UtfallHasher] = {}
-    # Migration 0006 hashes the batches before 0008 adds the purpose: read it only where it is.
-    columns = {row[1] for row in db.execute("pragma table_info(utfall)")}
-    purpose = UTFALL_PURPOSE if UTFALL_PURPOSE in columns else "null"
+    purpose = UTFALL_PURPOSE if _has_purpose(db) else "null"
     cursor = db.execute(f"select {', '.join(UTFALL_COLUMNS)}, {purpose} from utfall order by rowid")
     while rows := cursor.fetchmany(_SCAN):
         for batch_id, group in itertools.groupby(canonical(rows), key=lambda row: row[0]):
@@ -123,6 +126,25 @@ def utfall_digests(db: Database) -> dict[int, str]:
                 hashers[batch_id] = UtfallHasher()
             hashers[batch_id].add(list(group))
     return {batch_id: hasher.hexdigest() for batch_id, hasher in hashers.items()}
+
+
+def utfall_digest(db: Database, batch_id: int) -> str:
+    """One batch's booked rows hashed (a report reads a batch's rows only once this matches its entry)."""
+    first, last = db.execute("select min(rowid), max(rowid) from utfall where batch_id = ?", [batch_id]).fetchone()
+    if first is None:
+        return NO_ROWS
+    # Along the rowids from the batch's first to its last (the "+" keeps SQLite from the index, which would
+    # find the rows fast but then sort them): the rows of other batches in between are skipped in SQLite.
+    where, params = "where rowid between ? and ? and +batch_id = ?", [first, last, batch_id]
+    # Most batches name no purpose: their rows are read as they are hashed, without canonical()'s copy.
+    purposes = f"select exists (select 1 from utfall {where} and {UTFALL_PURPOSE} is not null)"
+    plain = not _has_purpose(db) or not db.execute(purposes, params).fetchone()[0]
+    columns = ", ".join(UTFALL_COLUMNS if plain else (*UTFALL_COLUMNS, UTFALL_PURPOSE))
+    cursor = db.execute(f"select {columns} from utfall {where} order by rowid", params)
+    hasher = UtfallHasher()
+    while rows := cursor.fetchmany(_SCAN):
+        hasher.add(rows if plain else canonical(rows))
+    return hasher.hexdigest()
 
 
 def _digest(rows: Iterable) -> str:
@@ -199,8 +221,8 @@ def check_run(db: Database, run_id: int) -> None:
     """Refuse to read a run whose rows no longer match its entry in the chain (a few milliseconds).
 
     Every report, ``show`` and ``diff`` reads through this: figures changed behind
-    jobbsats's back never reach a decision paper unremarked. (Import batches are
-    checked by ``jobbsats verify`` only: hashing a million booked rows takes seconds.)
+    jobbsats's back never reach a decision paper unremarked. Batches are checked
+    likewise when read (:func:`check_batch`, :func:`check_prognos`).
     """
     entry = db.execute("select rows_sha256 from chain where kind = 'run' and ref = ?", [run_id]).fetchone()
     digests = run_digests(db, run_id)
@@ -214,12 +236,52 @@ def check_run(db: Database, run_id: int) -> None:
         raise LedgerError(f"{path}: run {run_id}: {what}. Run `jobbsats verify` to see what; nothing is made from it")
 
 
+def check_batch(db: Database, batch_id: int, *, booked: bool = True) -> None:
+    """Refuse to read import batch ``batch_id`` when its rows no longer match its entry in the chain.
+
+    ``booked``: its booked rows too (a few seconds per million of them), for a reader of
+    their amounts; without, its own row and supersessions only (what lists of batches show).
+    """
+    digests = batch_digests(db, batch_id, utfall_digest(db, batch_id) if booked else "")
+    if not booked:
+        del digests["utfall"]
+    _check(db, "batch", batch_id, digests)
+
+
+def check_prognos(db: Database, batch_id: int) -> None:
+    """Refuse to read forecast batch ``batch_id`` when its rows no longer match its entry in the chain."""
+    _check(db, "prognos", batch_id, prognos_digests(db, batch_id))
+
+
+def _check(db: Database, kind: str, ref: int, digests: dict[str, str]) -> None:
+    """Refuse when ``digests`` (some or all of an entry's tables) differ from what ``ref``'s entry recorded."""
+    entry = db.execute("select rows_sha256, tables_json from chain where kind = ? and ref = ?", [kind, ref]).fetchone()
+    if entry is None:
+        what = "it is not in the ledger's chain: it was added outside jobbsats"
+    else:
+        recorded = _recorded(entry[1])
+        changed = [table for table, digest in digests.items() if recorded.get(table) != digest]
+        if _combined(recorded) != entry[0]:
+            what = "its entry in the ledger's chain was changed outside jobbsats"
+        elif not changed:
+            return
+        else:
+            tables = ", ".join(changed)
+            what = f"its rows in {tables} no longer match the ledger's chain: they were changed outside jobbsats"
+    named = f"{file_of(db)}: {_NAMES[kind]} {ref}"
+    raise LedgerError(f"{named}: {what}. Run `jobbsats verify` to see what; nothing is made from it")
+
+
 @dataclass(frozen=True)
 class Finding:
-    """Where the ledger no longer matches its chain, in words; ``order`` is the chain's (what was written first)."""
+    """Where the ledger no longer matches its chain, in words; ``order`` is the chain's (what was written first).
+
+    ``guard`` names the guard (trigger) a finding is about, if it is about one.
+    """
 
     order: int
     message: str
+    guard: str = ""
 
 
 @dataclass(frozen=True)
@@ -277,13 +339,17 @@ def _missing_tables(db: Database) -> list[str]:
     return [t for t in _TABLES if t not in present]
 
 
+_CAN_BE = {"update": "updated", "delete": "deleted", "insert": "added to sealed runs or batches"}
+
+
 def _dropped_guards(db: Database) -> list[Finding]:
     present = {name for (name,) in db.execute("select name from sqlite_master where type = 'trigger'")}
     return [
         Finding(
             0,
             f"the guard {g} is {'missing (dropped' if g not in present else 'changed (replaced'} outside jobbsats): "
-            f"rows of {table} can be {action}d",
+            f"rows of {table} can be {_CAN_BE[action]}",
+            guard=g,
         )
         for g in missing_guards(db)
         for table, action in [g.rsplit("_no_", 1)]
@@ -309,10 +375,25 @@ def _gaps(db: Database) -> list[Finding]:
     return findings
 
 
+_HEX = frozenset("0123456789abcdef")
+
+
+def not_a_link(text: str) -> str | None:
+    """What is wrong with ``text`` as a link of the chain (64 hexadecimal digits, as verify prints it), or None."""
+    link = text.strip().lower()
+    if len(link) == len(GENESIS) and set(link) <= _HEX:
+        return None
+    shown = clip(repr(text), 80)
+    return (
+        f"{shown} is not a link of the chain: a link is 64 hexadecimal digits (0-9, a-f), as `jobbsats verify` "
+        "prints after 'Last link:'"
+    )
+
+
 def _expected(db: Database, links: tuple[str, ...]) -> list[Finding]:
     known = {link for (link,) in db.execute("select chain_sha256 from chain")}
     return [
-        Finding(0, f"the link {link} kept earlier is not in the chain: the chain was rewritten or cut short")
+        Finding(0, f"the link {link.strip()} kept earlier is not in the chain: the chain was rewritten or cut short")
         for link in links
         if link.strip().lower() not in known
     ]

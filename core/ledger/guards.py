@@ -1,20 +1,28 @@
 """The triggers that keep the ledger append-only: their SQL, which ones there must be, and putting them back.
 
 The ledger is append-only (Bokföringslagen 5 kap.: corrections are new entries):
-SQLite itself refuses to change or remove a row once written. ``jobbsats verify``
-names a guard that was dropped or replaced; ``--restore-guards`` makes it again.
+SQLite itself refuses to change or remove a row once written, and to add a row to a
+run or batch once it is sealed (in the chain) or in the place of another row (an
+``INSERT OR REPLACE`` removes the row it replaces without a delete trigger firing).
+``jobbsats verify`` names a guard that was dropped or replaced; ``--restore-guards``
+makes it again.
 """
 
 from __future__ import annotations
 
 from typing import TYPE_CHECKING
 
-from jobbsats.ledger.tables import GUARDED
+from jobbsats.ledger.tables import GUARDED, SEALED_BY
 
 if TYPE_CHECKING:
     from sqlite_utils import Database
 
-GUARDS = tuple(f"{t}_no_{a}" for t in GUARDED for a in ("update", "delete"))
+# The tables whose inserts a guard checks (migration 0011): every sealed one, and the chain itself.
+INSERT_GUARDED = (*SEALED_BY, "chain")
+GUARDS = (
+    *(f"{t}_no_{a}" for t in GUARDED for a in ("update", "delete")),
+    *(f"{t}_no_insert" for t in INSERT_GUARDED),
+)
 
 
 def refuse(action: str, table: str, when: str = "") -> str:
@@ -25,8 +33,30 @@ def refuse(action: str, table: str, when: str = "") -> str:
     )
 
 
+def refuse_insert(table: str) -> str:
+    """The guard that refuses a row added to ``table`` for a sealed run or batch, or in another row's place."""
+    if table == "chain":  # one entry per run or batch, written with it
+        sealed = "EXISTS (SELECT 1 FROM chain WHERE kind = NEW.kind AND ref = NEW.ref)"
+        message = "jobbsats ledger: chain is append-only; a run or batch has one entry, written with it"
+    else:
+        kind, column = SEALED_BY[table]
+        sealed = f"EXISTS (SELECT 1 FROM chain WHERE kind = '{kind}' AND ref = NEW.{column})"
+        message = (
+            f"jobbsats ledger: {table} is append-only; no row is added to a sealed run or batch, nor in "
+            "the place of another (a correction is a new run or batch)"
+        )
+    # NEW.rowid is -1 when SQLite is to choose it: no row has it.
+    replaces = f"EXISTS (SELECT 1 FROM {table} WHERE rowid = NEW.rowid)"
+    return (
+        f"CREATE TRIGGER {table}_no_insert BEFORE INSERT ON {table} WHEN {replaces} OR {sealed} "
+        f"BEGIN SELECT RAISE(ABORT, '{message}'); END"
+    )
+
+
 def guard_sql(name: str) -> str:
     table, action = name.rsplit("_no_", 1)
+    if action == "insert":
+        return refuse_insert(table)
     return refuse(action, table, "WHEN OLD.rows_read > 0 " if name == "import_batches_no_update" else "")
 
 

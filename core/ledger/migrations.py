@@ -13,7 +13,7 @@ from sqlite_utils import Database
 from sqlite_utils.migrations import Migrations
 
 from jobbsats.ledger.chain import NO_ROWS, seal_batch, seal_run, utfall_digests
-from jobbsats.ledger.guards import refuse
+from jobbsats.ledger.guards import INSERT_GUARDED, refuse, refuse_insert
 from jobbsats.ledger.tables import APPEND_ONLY
 
 migrations = Migrations("jobbsats")
@@ -424,3 +424,15 @@ def prognos(db: Database) -> None:
     db.execute("ALTER TABLE chain_0010 RENAME TO chain")
     db.execute(refuse("update", "chain"))
     db.execute(refuse("delete", "chain"))
+
+
+# Sealed means sealed: once a run or batch is in the chain, no row is added to it either (an insert needs no
+# trigger dropped, and a report would read the row), nor in the place of another row (INSERT OR REPLACE removes
+# the row it replaces, and SQLite fires no delete trigger for that); nor a second entry for it to the chain.
+# The guards look up the chain by kind and ref, for every row written: hence its index. (A migration that built
+# the chain again, as 0006 and 0010 did, would now have to drop these guards first and make them again after.)
+@migrations(name="0011_sealed_inserts")
+def sealed_inserts(db: Database) -> None:
+    db.execute("CREATE INDEX chain_kind_ref ON chain(kind, ref)")
+    for table in INSERT_GUARDED:
+        db.execute(refuse_insert(table))

@@ -15,6 +15,9 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING
 
+from jobbsats.ledger.limits import joined, split_sum
+from jobbsats.ledger.tables import reads_ledger
+
 if TYPE_CHECKING:
     from sqlite_utils import Database
 
@@ -54,6 +57,7 @@ class LedgerReader:
     own: dict[int, list[OwnRow]] = field(default_factory=dict)
     _runs_for: dict[int, int | None] = field(default_factory=dict, init=False, repr=False)
     _batches: list[int] | None = field(default=None, init=False, repr=False)
+    _checked: set[int] = field(default_factory=set, init=False, repr=False)  # batches whose rows match the chain
     _db: Database | None = field(default=None, init=False, repr=False)
     _opened: bool = field(default=False, init=False, repr=False)
 
@@ -66,6 +70,7 @@ class LedgerReader:
         """Say that the run being computed decides ``year``, giving ``rows`` (the engine calls this)."""
         self.own[year] = rows
 
+    @reads_ledger
     def run_for(self, year: int) -> int | None:
         """The newest run of this scenario in the ledger that decided a total for ``year`` (None for a year
         the run being computed decides itself: it is that year's budget, see :meth:`budget`)."""
@@ -81,6 +86,7 @@ class LedgerReader:
         self._runs_for.setdefault(year, found)
         return found
 
+    @reads_ledger
     def budget(
         self, year: int, *, fund: str | None = None, recipient: str | None = None, purpose: str | None = None
     ) -> int | None:
@@ -118,6 +124,7 @@ class LedgerReader:
                   union all select to_id, null, amount from carry_overs where {where_sql}"""
         return _net(db.execute(sql, [*params, *params]).fetchall())(recipient)
 
+    @reads_ledger
     def purposes(self) -> dict[str, set[str]]:
         """Every purpose the scenario's runs gave money for, by fund (not a read a run records)."""
         db = self._ledger()
@@ -130,6 +137,7 @@ class LedgerReader:
             found.setdefault(fund, set()).add(label)
         return found
 
+    @reads_ledger
     def current_batches(self) -> list[int]:
         """The scenario's import batches that no later batch supersedes, oldest first."""
         db = self._ledger()
@@ -143,6 +151,7 @@ class LedgerReader:
             self._batches = batches
         return batches
 
+    @reads_ledger
     def utfall(
         self,
         year: int,
@@ -161,6 +170,12 @@ class LedgerReader:
             return None
         db = self._ledger()
         assert db is not None
+        from jobbsats.ledger.chain import check_batch
+
+        for batch in batches:
+            if batch not in self._checked:
+                check_batch(db, batch)  # booked rows changed behind jobbsats's back are never read either
+                self._checked.add(batch)
         self.reads.update(("batch", b) for b in batches)
         marks = ", ".join("?" * len(batches))
         # None when nothing is booked in the year (on the fund, when one is named): an import that books
@@ -186,14 +201,15 @@ class LedgerReader:
         if purpose is not None:
             where.append("coalesce(purpose, '') = ?")
             params.append(purpose)
-        sql = f"select coalesce(sum(amount), 0) from utfall where {' and '.join(where)}"
-        return int(db.execute(sql, params).fetchone()[0])
+        sql = f"select {split_sum('amount')} from utfall where {' and '.join(where)}"
+        return joined(*db.execute(sql, params).fetchone()) or 0
 
     @property
     def asked(self) -> bool:
         """Whether a rule asked anything (even what turned out not to be there)."""
         return bool(self._runs_for) or self._batches is not None
 
+    @reads_ledger
     def changed_in(self, db: Database) -> str | None:
         """What the ledger ``db`` (about to be written) holds now that differs from what was read, or None."""
         now = LedgerReader(self.scenario, lambda: db)

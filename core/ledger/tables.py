@@ -1,4 +1,4 @@
-"""The ledger's tables by the part they play, and its file's name for messages.
+"""The ledger's tables by the part they play, its file's name for messages, and a failure to read it.
 
 Plain names only, so the modules that hash (chain), guard (guards) and build
 (migrations) the ledger can all build on this one without importing each other.
@@ -6,10 +6,17 @@ Plain names only, so the modules that hash (chain), guard (guards) and build
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING
+import functools
+import sqlite3
+from collections.abc import Callable
+from typing import TYPE_CHECKING, Any, TypeVar
+
+from jobbsats.errors import LedgerError
 
 if TYPE_CHECKING:
     from sqlite_utils import Database
+
+F = TypeVar("F", bound=Callable[..., Any])
 
 # What a run writes, in the order it writes it (besides its row in runs); the ledger's migrations
 # make these append-only too.
@@ -56,8 +63,46 @@ APPEND_ONLY = ("runs", *RUN_TABLES, "batch_supersedes", "utfall")
 PROGNOS_TABLES = ("prognos_batches", "prognos_rows")
 # Every table a trigger guards (see jobbsats.ledger.guards).
 GUARDED = (*APPEND_ONLY, *SOMETIMES_RUN_TABLES, "import_batches", "chain", *PROGNOS_TABLES)
+# The entry in the chain that seals each table's rows: its kind, and the column naming its run or batch.
+# Once a run or batch is sealed, no row of it is added (migration 0011), as none is changed or removed.
+SEALED_BY = {
+    "runs": ("run", "id"),
+    **{table: ("run", "run_id") for table in (*RUN_TABLES, *SOMETIMES_RUN_TABLES)},
+    "import_batches": ("batch", "id"),
+    "batch_supersedes": ("batch", "batch_id"),
+    "utfall": ("batch", "batch_id"),
+    "prognos_batches": ("prognos", "id"),
+    "prognos_rows": ("prognos", "batch_id"),
+}
 
 
 def file_of(db: Database) -> str:
     """The ledger's file, for messages."""
     return next((row[2] for row in db.execute("PRAGMA database_list") if row[1] == "main"), "the ledger")
+
+
+def unreadable(db: Database | None, error: sqlite3.Error) -> LedgerError:
+    """An SQLite error met while reading the ledger, said as the ledger's problem it is."""
+    try:
+        where = file_of(db) if db is not None else "the ledger"
+    except sqlite3.Error:
+        where = "the ledger"
+    return LedgerError(f"{where}: the ledger cannot be read ({error}); run `jobbsats verify` to see what is wrong")
+
+
+def reads_ledger(function: F) -> F:
+    """Turn an SQLite error while ``function`` reads the ledger into a :class:`LedgerError` saying so.
+
+    For what reports and rules call (jobbsats.LedgerView, jobbsats.LedgerReader): a ledger
+    that cannot be read is never "plugin X failed". The ledger is the first argument's
+    ``_db`` (a method's), or the first argument itself.
+    """
+
+    @functools.wraps(function)
+    def read(first: Any, *args: Any, **kwargs: Any) -> Any:
+        try:
+            return function(first, *args, **kwargs)
+        except sqlite3.Error as error:
+            raise unreadable(getattr(first, "_db", first), error) from error
+
+    return read  # type: ignore[return-value]

@@ -15,8 +15,9 @@ from pathlib import Path
 from sqlite_utils import Database
 
 from jobbsats.errors import JobbsatsError, LedgerError
-from jobbsats.ledger.chain import check_run
-from jobbsats.ledger.tables import file_of
+from jobbsats.ledger.chain import check_batch, check_prognos, check_run
+from jobbsats.ledger.limits import joined, split_sum
+from jobbsats.ledger.tables import file_of, reads_ledger
 from jobbsats.prognos.model import BoardForecast, PrognosBatch
 from jobbsats.scenario import Decision, Recipient
 
@@ -97,6 +98,7 @@ class FundYear:
         return self.total is not None
 
 
+@reads_ledger
 def list_runs(db: Database) -> list[dict]:
     if not db["runs"].exists():
         return []
@@ -105,6 +107,7 @@ def list_runs(db: Database) -> list[dict]:
     return list(db.query(sql))
 
 
+@reads_ledger
 def budget_roles(db: Database) -> dict[int, dict[int, int]]:
     """For each run, the years it decides a total for, each with the run that decided it first.
 
@@ -147,6 +150,7 @@ class BatchInfo:
     rejected_rows: int = 0
 
 
+@reads_ledger
 def list_forecast_batches(db: Database) -> list[dict]:
     """Every board's forecast file imported (``jobbsats import prognos``), oldest first."""
     if not db["prognos_batches"].exists():
@@ -154,6 +158,7 @@ def list_forecast_batches(db: Database) -> list[dict]:
     return list(db.query("select * from prognos_batches order by id"))
 
 
+@reads_ledger
 def list_batches(db: Database, as_of: str | None = None) -> list[BatchInfo]:
     """Every import batch in the ledger, oldest first, with the batch that supersedes it (if any).
 
@@ -185,17 +190,25 @@ def list_batches(db: Database, as_of: str | None = None) -> list[BatchInfo]:
 _ON_OR_BEFORE = "substr({t}.started_at, 1, 10) <= :day"
 
 
+@reads_ledger
 def latest_run_id(db: Database, as_of: str | None = None) -> int:
-    """The newest run, or the newest made on or before the day ``as_of`` (YYYY-MM-DD, UTC)."""
+    """The newest run, or the newest made on or before the day ``as_of`` (YYYY-MM-DD, UTC).
+
+    None there is the user's mistake (exit 1), not a ledger that cannot be read.
+    """
     sql, params = "select max(id) as id from runs", []
     if as_of is not None:
         sql, params = sql + " where substr(started_at, 1, 10) <= ?", [as_of]
     row = next(db.query(sql, params), None) if db["runs"].exists() else None
-    if not row or row["id"] is None:
-        if as_of is not None:
-            raise LedgerError(f"{file_of(db)}: the ledger has no run made on or before {as_of}")
-        raise LedgerError(f"{file_of(db)}: the ledger has no runs yet; run `jobbsats run` first")
-    return int(row["id"])
+    if row and row["id"] is not None:
+        return int(row["id"])
+    first = db.execute("select min(id), substr(min(started_at), 1, 10) from runs").fetchone() if row else None
+    if first is None or first[0] is None:
+        raise JobbsatsError(f"{file_of(db)}: the ledger has no runs yet; run `jobbsats run` first")
+    raise JobbsatsError(
+        f"{file_of(db)}: --as-of {as_of}: the ledger has no run made on or before {as_of}; its first, "
+        f"run {first[0]}, was made on {first[1]} (see `jobbsats runs`)"
+    )
 
 
 @dataclass(frozen=True)
@@ -264,8 +277,14 @@ class UtfallSum:
 
 
 class LedgerView:
-    """One run of the ledger: its allocations, the funds' totals and its decision."""
+    """One run of the ledger: its allocations, the funds' totals and its decision.
 
+    What it hands out has been checked against the ledger's chain first: the run when
+    the view is made, an import or forecast batch when it is first read. Rows changed
+    behind jobbsats's back are refused (:class:`LedgerError`), never reported from.
+    """
+
+    @reads_ledger
     def __init__(self, db: Database, run_id: int | None = None, as_of: str | None = None):
         """One run: ``run_id``, else the newest, or the newest on or before the day ``as_of`` (YYYY-MM-DD).
 
@@ -273,6 +292,8 @@ class LedgerView:
         imported later, and the supersessions they made, are left out.
         """
         self._db = db
+        # The batches checked against the chain so far, shared with the views this one makes: each once.
+        self._checked: set[tuple[str, int]] = set()
         self.as_of = as_of
         self.run_id = latest_run_id(db, as_of) if run_id is None else run_id
         rows = list(db.query("select * from runs where id = ?", [self.run_id]))
@@ -291,6 +312,7 @@ class LedgerView:
         )
         check_run(db, self.run_id)
 
+    @reads_ledger
     def original_run(self, year: int) -> int | None:
         """The run that first decided ``year``'s budget for this run's scenario (this run, when it is the first)."""
         sql = """select min(t.run_id) from fund_totals t join runs r on r.id = t.run_id
@@ -298,6 +320,7 @@ class LedgerView:
         row = self._db.execute(sql, [self.run.scenario, year, self.run_id]).fetchone()
         return row[0] if row and row[0] is not None else None
 
+    @reads_ledger
     def revisions(self, year: int) -> list[RunInfo]:
         """The runs after the original of ``year`` up to this one that revised it, oldest first."""
         first = self.original_run(year)
@@ -311,8 +334,28 @@ class LedgerView:
 
     def of_run(self, run_id: int) -> LedgerView:
         """Another run of the same ledger (an original budget, say), read as this one is."""
-        return LedgerView(self._db, run_id, self.as_of)
+        view = LedgerView(self._db, run_id, self.as_of)
+        view._checked = self._checked  # a batch checked for one of them is checked for both
+        return view
 
+    @reads_ledger
+    def check_batch(self, batch_id: int) -> None:
+        """Refuse import batch ``batch_id`` (:class:`LedgerError`) when its rows, its booked rows too, no longer
+        match the ledger's chain: for a document that names a batch without reading its rows through this view."""
+        self._check("booked", batch_id)
+
+    def _check(self, kind: str, batch_id: int) -> None:
+        """Refuse an import batch (``batch``: its own row and supersessions; ``booked``: its booked rows too)
+        or a forecast batch (``prognos``) whose rows no longer match the ledger's chain; each once."""
+        if (kind, batch_id) in self._checked or (kind == "batch" and ("booked", batch_id) in self._checked):
+            return
+        if kind == "prognos":
+            check_prognos(self._db, batch_id)
+        else:
+            check_batch(self._db, batch_id, booked=kind == "booked")
+        self._checked.add((kind, batch_id))
+
+    @reads_ledger
     def later_runs(self) -> list[int]:
         """Runs of the ledger made after this one."""
         return [r for (r,) in self._db.execute("select id from runs where id > ? order by id", [self.run_id])]
@@ -323,6 +366,7 @@ class LedgerView:
         return file_of(self._db)
 
     @cached_property
+    @reads_ledger
     def config(self) -> dict:
         """The run's scenario file as it was read then (TOML, decimals as Decimal), from the copy the run keeps.
 
@@ -341,16 +385,19 @@ class LedgerView:
         return Path(self.run.config_path).parent
 
     @cached_property
+    @reads_ledger
     def recipients(self) -> dict[str, Recipient]:
         rows = self._db.query("select * from recipients where run_id = ? order by rowid", [self.run_id])
         return {r["id"]: Recipient(r["id"], r["name"], r["kind"], r["genitive"]) for r in rows}
 
     @cached_property
+    @reads_ledger
     def funds(self) -> dict[str, FundInfo]:
         rows = self._db.query("select * from funds where run_id = ?", [self.run_id])
         return {f["id"]: FundInfo(f["id"], f["name"], f["wording"], f["shown_in"], f["unit"]) for f in rows}
 
     @cached_property
+    @reads_ledger
     def fund_years(self) -> list[FundYear]:
         # In the order the scenario lists its funds (the order they were written in).
         sql = """select t.* from fund_totals t join funds f on f.run_id = t.run_id and f.id = t.fund_id
@@ -368,6 +415,7 @@ class LedgerView:
         ]
 
     @cached_property
+    @reads_ledger
     def rounding_differences(self) -> list[Difference]:
         sql = "select * from rounding_differences where run_id = ? order by year, fund_id, rule_index"
         return [
@@ -376,6 +424,7 @@ class LedgerView:
         ]
 
     @cached_property
+    @reads_ledger
     def projects(self) -> list[ProjectRow]:
         """The run's projects in file order, each with its financing lines and their months."""
         months: dict[tuple[str, int], dict[tuple[int, int], int]] = {}
@@ -421,23 +470,29 @@ class LedgerView:
         ]
 
     @cached_property
+    @reads_ledger
     def reads(self) -> list[tuple[str, int]]:
         """What the run's rules read of the ledger: ("run", id) and ("batch", id), in order."""
         sql = "select kind, ref from run_reads where run_id = ? order by kind desc, ref"
         return [(kind, ref) for kind, ref in self._db.execute(sql, [self.run_id]).fetchall()]
 
     @cached_property
+    @reads_ledger
     def batches(self) -> list[BatchInfo]:
         """Every import batch in the ledger (up to ``as_of``), oldest first, with the batch that supersedes it."""
-        return list_batches(self._db, self.as_of)
+        batches = list_batches(self._db, self.as_of)
+        for batch in batches:
+            self._check("batch", batch.id)
+        return batches
 
+    @reads_ledger
     def utfall(self, year: int | None = None, quarters: bool = False) -> list[UtfallSum]:
         """Utfall of the run's scenario from the batches no later batch supersedes, summed in one GROUP BY."""
         quarter = "(month + 2) / 3" if quarters else "null"
-        current = [b.id for b in self.batches if b.superseded_by is None and b.scenario == self.run.scenario]
+        current = self._scenario_batches()
         marks = ", ".join("?" * len(current)) or "null"
         sql = f"""select year, {quarter} as quarter, recipient_id, fund_id, project_id,
-                         sum(amount) as amount, count(*) as n, coalesce(purpose, '') as purpose
+                         {split_sum("amount")}, count(*) as n, coalesce(purpose, '') as purpose
                   from utfall
                   where batch_id in ({marks})
                   {"and year = ?" if year is not None else ""}
@@ -445,7 +500,7 @@ class LedgerView:
                   order by year, quarter, recipient_id"""
         params = [*current, *([year] if year is not None else [])]
         rows = self._db.execute(sql, params).fetchall()
-        return [UtfallSum(r[0], r[1], r[2], r[3], r[4], r[5], r[6], r[7]) for r in rows]
+        return [UtfallSum(r[0], r[1], r[2], r[3], r[4], joined(r[5], r[6]) or 0, r[7], r[8]) for r in rows]
 
     @property
     def years(self) -> list[int]:
@@ -462,6 +517,7 @@ class LedgerView:
         """The years of the run that some fund has a total for."""
         return sorted({fy.year for fy in self.fund_years if fy.decided})
 
+    @reads_ledger
     def carried(self, year: int | None = None) -> list[CarryRow]:
         """Earlier years' money carried into the run's years (or ``year``), in the order the rules gave it."""
         sql = "select * from carry_overs where run_id = ?" + (" and year = ?" if year is not None else "")
@@ -502,6 +558,7 @@ class LedgerView:
                 out[(c.year, c.to.id)] = out.get((c.year, c.to.id), 0) + c.amount
         return out
 
+    @reads_ledger
     def allocations(self, year: int | None = None) -> list[AllocationRow]:
         sql = "select * from allocations where run_id = ?"
         params: list = [self.run_id]
@@ -543,10 +600,16 @@ class LedgerView:
 
     # -- for the prognos report (year-end forecasts)
 
+    @reads_ledger
     def _scenario_batches(self) -> list[int]:
-        """The import batches of the run's scenario that no later batch supersedes (up to ``as_of``)."""
-        return [b.id for b in self.batches if b.superseded_by is None and b.scenario == self.run.scenario]
+        """The import batches of the run's scenario that no later batch supersedes (up to ``as_of``), their
+        booked rows checked against the ledger's chain."""
+        current = [b.id for b in self.batches if b.superseded_by is None and b.scenario == self.run.scenario]
+        for batch_id in current:
+            self._check("booked", batch_id)
+        return current
 
+    @reads_ledger
     def monthly_utfall(
         self, year: int, through: str | None = None
     ) -> dict[tuple[int, str, str | None, str | None, str], int]:
@@ -557,23 +620,26 @@ class LedgerView:
         """
         current = self._scenario_batches()
         marks = ", ".join("?" * len(current)) or "null"
-        sql = f"""select month, recipient_id, fund_id, project_id, coalesce(purpose, '') as p, sum(amount)
+        sql = f"""select month, recipient_id, fund_id, project_id, coalesce(purpose, '') as p, {split_sum("amount")}
                   from utfall where batch_id in ({marks}) and year = ? {"and date <= ?" if through else ""}
                   group by month, recipient_id, fund_id, project_id, p"""
         params = [*current, year, *([through] if through else [])]
-        return {(m, r, f, pr, pu): amount for m, r, f, pr, pu, amount in self._db.execute(sql, params).fetchall()}
+        rows = self._db.execute(sql, params).fetchall()
+        return {(m, r, f, pr, pu): joined(high, low) or 0 for m, r, f, pr, pu, high, low in rows}
 
+    @reads_ledger
     def project_utfall(self, year: int | None = None) -> dict[tuple[str, str, int, int], int]:
         """Utfall mapped to projects from the run's scenario's current batches, in öre by
         (project, recipient, year, month)."""
         current = self._scenario_batches()
         marks = ", ".join("?" * len(current)) or "null"
-        sql = f"""select project_id, recipient_id, year, month, sum(amount) from utfall
+        sql = f"""select project_id, recipient_id, year, month, {split_sum("amount")} from utfall
                   where batch_id in ({marks}) and project_id is not null {"and year = ?" if year is not None else ""}
                   group by project_id, recipient_id, year, month"""
         rows = self._db.execute(sql, [*current, *([year] if year is not None else [])]).fetchall()
-        return {(p, r, y, m): amount for p, r, y, m, amount in rows}
+        return {(p, r, y, m): joined(high, low) or 0 for p, r, y, m, high, low in rows}
 
+    @reads_ledger
     def last_booking_date(self, year: int | None = None) -> str | None:
         """The last day (YYYY-MM-DD) the run's scenario's current batches book a row on, in ``year`` or any."""
         current = self._scenario_batches()
@@ -584,6 +650,7 @@ class LedgerView:
         row = self._db.execute(sql, [*current, *([year] if year is not None else [])]).fetchone()
         return row[0] if row else None
 
+    @reads_ledger
     def prognos_batches(self, year: int | None = None) -> list[PrognosBatch]:
         """The boards' forecast files imported for the run's scenario (up to ``as_of``; of ``year``), oldest first."""
         if not self._db["prognos_batches"].exists():
@@ -591,7 +658,7 @@ class LedgerView:
         sql = f"""select * from prognos_batches b where scenario = :scenario and {_ON_OR_BEFORE.format(t="b")}
                   {"and year = :year" if year is not None else ""} order by id"""
         params = {"scenario": self.run.scenario, "day": self.as_of or "9999-12-31", "year": year}
-        return [
+        batches = [
             PrognosBatch(
                 id=r["id"],
                 started_at=r["started_at"],
@@ -607,7 +674,11 @@ class LedgerView:
             )
             for r in self._db.query(sql, params)
         ]
+        for batch in batches:
+            self._check("prognos", batch.id)
+        return batches
 
+    @reads_ledger
     def board_forecasts(self, year: int) -> list[BoardForecast]:
         """The boards' own forecasts for ``year`` of the run's scenario: for each recipient, fund and purpose
         the one in the newest forecast batch (up to ``as_of``) that gives it, in the order of its file."""

@@ -15,11 +15,13 @@ from sqlite_utils import Database
 
 from jobbsats import __version__
 from jobbsats.engine import Plan
-from jobbsats.errors import LedgerError
+from jobbsats.errors import InputError, LedgerError, Problem
 from jobbsats.ledger.chain import refuse_planted, seal_run
-from jobbsats.ledger.db import migrate, open_ledger, require_ledger
+from jobbsats.ledger.db import discard_new, failure, ledger_file, migrate, open_ledger, require_ledger
 from jobbsats.ledger.guards import missing_guards
+from jobbsats.ledger.limits import RUN_MOST
 from jobbsats.ledger.tables import file_of
+from jobbsats.money import format_count, format_units
 from jobbsats.projects import line_states
 
 
@@ -33,6 +35,7 @@ def user() -> str:
 
 def record_run(path: Path, plan: Plan, versions: dict[str, str]) -> int:
     """Write the plan as one run, all of it or nothing (see :func:`transaction`); return the run id."""
+    _within_limit(plan)  # before the ledger is so much as opened
     with transaction(path) as db:
         return _write(db, plan, versions)
 
@@ -46,10 +49,11 @@ def transaction(path: Path, *, guarded: bool = True) -> Iterator[Database]:
 
     Schema migrations run inside the same transaction. If the block raises,
     everything is rolled back, and a ledger file this call created is removed
-    again, so a failed write leaves the ledger exactly as it was, down to
-    whether it exists.
+    again, with its -wal and -shm, so a failed write leaves the ledger exactly as
+    it was, down to whether it exists (a full disk included).
     """
-    existed = path.exists()
+
+    existed = ledger_file(path)  # refuses a folder, a FIFO, a device, a name too long
     db = open_ledger(path)
     conn = db.conn
     done = False
@@ -58,11 +62,11 @@ def transaction(path: Path, *, guarded: bool = True) -> Iterator[Database]:
         # ledger as it was. It stays set in the file; outside a transaction is the only time to set it,
         # and only on a jobbsats ledger (or a new file): never on someone else's database.
         require_ledger(db, path, allow_empty=True)
-        conn.execute("PRAGMA journal_mode = WAL")
         try:
+            conn.execute("PRAGMA journal_mode = WAL")
             conn.execute("BEGIN IMMEDIATE")
-        except sqlite3.OperationalError as exc:
-            raise LedgerError(f"{path}: the ledger is busy or locked ({exc}); try again") from exc
+        except sqlite3.OperationalError as exc:  # busy, or a disk too full for the -wal and -shm files
+            raise failure(path, exc, "nothing was written") from exc
         try:
             require_ledger(db, path, allow_empty=True)
             migrate(db)
@@ -73,14 +77,49 @@ def transaction(path: Path, *, guarded: bool = True) -> Iterator[Database]:
             done = True
         except BaseException as exc:
             if conn.in_transaction:
-                conn.execute("ROLLBACK")
+                try:
+                    conn.execute("ROLLBACK")
+                except sqlite3.Error:
+                    pass  # closing the connection below rolls back all the same
             if isinstance(exc, sqlite3.DatabaseError):
-                raise LedgerError(f"{path}: nothing was written: {exc}") from exc
+                raise failure(path, exc, "nothing was written") from exc
             raise
     finally:
         db.close()
         if not done and not existed:
-            _remove_if_empty(path)
+            discard_new(path)  # with its -wal and -shm, unless another process has opened it meanwhile
+
+
+def _within_limit(plan: Plan) -> None:
+    """Refuse a run whose amounts add up to more than one run may record (see jobbsats.ledger.limits)."""
+    scenario = plan.scenario
+    totals = {
+        (fid, year): total
+        for fid, fund in scenario.funds.items()
+        for year in plan.years
+        if year in scenario.fund_years and (total := fund.totals.get(year)) is not None
+    }
+    amounts = [
+        *totals.values(),
+        *(p.allocation.amount for p in plan.allocations),
+        *(p.carry.amount for p in plan.carried),
+        *(p.total or 0 for p in scenario.projects.values()),
+        *(line.amount for p in scenario.projects.values() for line in p.financing),
+    ]
+    recorded = sum(abs(a) for a in amounts)
+    if recorded <= RUN_MOST:
+        return
+    where, amounts_are = "", "the run's amounts"
+    if totals:  # named by its largest total, the likeliest slip (a figure in öre written as kronor)
+        (fid, year), most = max(totals.items(), key=lambda item: item[1])
+        where = f"funds.{fid}.total.{year}"
+        amounts_are = f"{format_units(most, scenario.funds[fid].unit, ' ')} is the largest of the run's amounts, which"
+    why = (
+        f"{amounts_are} come to {format_count(recorded, ' ')} öre or units (its funds' totals, allocations, carried "
+        f"amounts and projects, counted without sign): more than one run may record ({format_count(RUN_MOST, ' ')}),"
+        " so that no sum of the ledger's overflows; nothing was written"
+    )
+    raise InputError(scenario.source, [Problem(where, why)])
 
 
 def _require_guards(db: Database, path: Path) -> None:
@@ -92,18 +131,6 @@ def _require_guards(db: Database, path: Path) -> None:
             "rows could be changed; nothing was written. Run `jobbsats verify` to see what was done, then "
             "`jobbsats verify --restore-guards`"
         )
-
-
-def _remove_if_empty(path: Path) -> None:
-    """Remove a ledger file this run created, unless another process has written to it meanwhile."""
-    try:
-        with sqlite3.connect(str(path)) as conn:
-            empty = conn.execute("select count(*) from sqlite_master").fetchone()[0] == 0
-        conn.close()
-    except sqlite3.DatabaseError:
-        return
-    if empty:
-        path.unlink(missing_ok=True)
 
 
 def _write(db: Database, plan: Plan, versions: dict[str, str]) -> int:

@@ -30,15 +30,20 @@ from sqlite_utils import Database
 
 from jobbsats import __version__
 from jobbsats.errors import InputError, Problem, natural_key
+from jobbsats.inputfile import read_whole
 from jobbsats.ledger.chain import refuse_planted, seal_prognos
 from jobbsats.ledger.db import open_ledger
+from jobbsats.ledger.limits import BATCH_MOST, LEDGER_MOST, ROW_MOST, ledger_total
+from jobbsats.ledger.tables import file_of
 from jobbsats.ledger.view import LedgerView
 from jobbsats.ledger.write import transaction, user
-from jobbsats.money import KRONOR, MAX_ORE, format_units
+from jobbsats.money import KRONOR, format_units
+from jobbsats.utfall.csvreader import delimiter_of
 from jobbsats.utfall.source import SIE, Source, inspect
 from jobbsats.utfall.swedish import parse_amount
 
 COLUMNS = ("recipient", "fund", "purpose", "amount", "comment")
+MAX_FORECAST_BYTES = 64 * 1024 * 1024  # a line per recipient, fund and purpose: a few kB in practice
 REQUIRED = COLUMNS[:4]
 SWEDISH = {"mottagare": "recipient", "fond": "fund", "ändamål": "purpose", "belopp": "amount", "kommentar": "comment"}
 
@@ -91,8 +96,7 @@ def import_prognos(
         year = _year(view, year, path)
         forecasts = _checked(lines, view, year, path)
         total = sum(f.amount for f in forecasts)
-        if total > MAX_ORE:
-            raise InputError(str(path), [Problem("", "its amounts add up to more than jobbsats can store")])
+        _within_limits(db, total, path)
         table = db.table("prognos_batches")
         table.insert(
             {
@@ -134,11 +138,11 @@ def _records(source: Source) -> list[tuple[int, dict[str, str]]]:
     """The file's lines after the header, each with its line number and its fields by column."""
     path = source.path
     try:
-        text = path.read_text(encoding=source.text_encoding)
+        text = read_whole(path, "a forecast file", MAX_FORECAST_BYTES).decode(source.text_encoding)
     except UnicodeDecodeError:  # pragma: no cover - inspect() found the encoding the whole file has
         raise InputError(str(path), [Problem("", "is not text in one encoding")]) from None
-    first = text.split("\n", 1)[0]
-    delimiter = ";" if ";" in first else ","
+    first = text.split("\n", 1)[0].removeprefix("\ufeff")
+    delimiter = delimiter_of(first, {*COLUMNS, *SWEDISH})
     reader = csv.reader(io.StringIO(text, newline=""), delimiter=delimiter, strict=True)
     problems: list[Problem] = []
     records: list[tuple[int, dict[str, str]]] = []
@@ -280,7 +284,33 @@ def _amount(text: str, where: str, problems: list[Problem]) -> int | None:
     if ore < 0:
         problems.append(Problem(where, f"amount {text!r} is below 0; a forecast of the year's utfall is 0 or more"))
         return None
+    if ore > ROW_MOST:
+        most = format_units(ROW_MOST, sep=" ")
+        problems.append(Problem(where, f"amount {format_units(ore, sep=' ')} is more than one line may hold ({most})"))
+        return None
     return ore
+
+
+def _within_limits(db: Database, total: int, path: Path) -> None:
+    """Refuse a batch whose lines add up to more than a batch, or the ledger, may hold (jobbsats.ledger.limits)."""
+    if total > BATCH_MOST:
+        most = format_units(BATCH_MOST, sep=" ")
+        why = f"its amounts add up to {format_units(total, sep=' ')}, more than one batch may hold ({most})"
+        raise _refused(path, [Problem("", why)])
+    held = ledger_total(db)
+    if held + total > LEDGER_MOST:
+        raise _refused(
+            path,
+            [
+                Problem(
+                    "",
+                    f"its amounts ({format_units(total, sep=' ')}) would take the booked and forecast amounts of "
+                    f"the ledger {file_of(db)} past what it may hold ({format_units(LEDGER_MOST, sep=' ')}, counted "
+                    f"without sign, so that no sum of them overflows; it holds {format_units(held, sep=' ')}). "
+                    "Begin a new ledger (--db) for what comes next",
+                )
+            ],
+        )
 
 
 def _overrides(db: Database, batch: int, scenario: str, year: int) -> dict[int, int]:

@@ -22,14 +22,15 @@ from typing import cast
 
 from sqlite_utils import Database
 
-from jobbsats import __version__
+from jobbsats import __version__, files
 from jobbsats.config.utfall import outside_project, project_periods
-from jobbsats.errors import InputError, JobbsatsError, Problem
+from jobbsats.errors import InputError, JobbsatsError, Problem, clip
 from jobbsats.files import not_a_formula
 from jobbsats.ledger.chain import UtfallHasher, canonical, refuse_planted, seal_batch
-from jobbsats.ledger.tables import UTFALL_COLUMNS, UTFALL_PURPOSE
+from jobbsats.ledger.limits import BATCH_MOST, LEDGER_MOST, ROW_MOST, ledger_total
+from jobbsats.ledger.tables import UTFALL_COLUMNS, UTFALL_PURPOSE, file_of
 from jobbsats.ledger.write import transaction, user
-from jobbsats.money import MAX_ORE, format_kr
+from jobbsats.money import format_kr, format_units
 from jobbsats.scenario import Scenario
 from jobbsats.utfall.booking import CODE_SLICE, Booking, RowError
 from jobbsats.utfall.csvreader import CsvReader
@@ -146,6 +147,7 @@ def import_utfall(
                     source,
                     position,
                     progress,
+                    _room(db),
                     project_periods(scenario),
                 )
             except (SieError, RowError) as exc:  # the file itself is broken: a verification, a quote
@@ -154,8 +156,6 @@ def import_utfall(
                 raise InputError(str(source.path), [undecodable(source, exc)]) from None
             if summary.rows_read == 0:
                 raise InputError(str(source.path), [Problem("", "holds no booked rows; nothing was imported")])
-            if any(abs(getattr(summary, k)) > MAX_ORE for k in _COUNTS if k.endswith("total")):
-                raise InputError(str(source.path), [Problem("", "its amounts add up to more than jobbsats can store")])
             _finish_batch(db, summary, rejects)
             seal_batch(db, summary.batch_id, summary.utfall_sha256)
             summary.overlaps = _overlaps(db, summary, scenario.name)
@@ -173,6 +173,29 @@ _COLUMNS_WITH_PURPOSE = (*UTFALL_COLUMNS, UTFALL_PURPOSE)
 _INSERT_WITH_PURPOSE = (
     f"insert into utfall ({', '.join(_COLUMNS_WITH_PURPOSE)}) values ({', '.join('?' * len(_COLUMNS_WITH_PURPOSE))})"
 )
+
+
+def _room(db: Database) -> tuple[int, str]:
+    """What the new batch's rows may add up to without sign (see jobbsats.ledger.limits), and what a row
+    that takes them past it is told: the most one batch holds, or what the ledger has room for."""
+    held = ledger_total(db)
+    if LEDGER_MOST - held >= BATCH_MOST:
+        most = format_units(BATCH_MOST, sep=" ")
+        return BATCH_MOST, (
+            f"the amounts up to this line add up to more than one batch may hold ({most}, counted without sign, "
+            "so that no sum of the ledger's overflows); split the file. Nothing was imported"
+        )
+    most, has = format_units(LEDGER_MOST, sep=" "), format_units(held, sep=" ")
+    return max(0, LEDGER_MOST - held), (
+        f"with this line the booked and forecast amounts of the ledger {file_of(db)} would add up to more than "
+        f"it may hold ({most}, counted without sign, so that no sum of them overflows; it holds {has}). "
+        "Begin a new ledger (--db) for what comes next. Nothing was imported"
+    )
+
+
+def _too_large(amount: int) -> str:
+    most = format_units(ROW_MOST, sep=" ")
+    return f"the amount {format_units(amount, sep=' ')} is more than one row may hold ({most} either way)"
 
 
 def _check_fields(section: dict, source: Source, config: str) -> None:
@@ -205,11 +228,14 @@ def _load(
     source: Source,
     position: Callable[[], int],
     progress: Callable[[int], None] | None,
+    room: tuple[int, str],
     periods: dict[str, tuple[datetime.date, datetime.date]] | None = None,
 ) -> None:
     """Check, classify and insert the rows in chunks; count what each kind of row adds up to.
 
     A row mapped to a project must be booked within the project's period (``periods``, by project).
+    A row's amount is at most :data:`ROW_MOST` either way (a bad row, as one that cannot be read); the
+    rows' amounts without sign add up to at most ``room``'s figure (else the import stops, saying its text).
 
     The loop is kept lean (a million rows pass through it): counts per target are
     summed into the summary once at the end.
@@ -220,7 +246,8 @@ def _load(
     # Most mappings name no purpose: their rows stay the 14 columns hashed as they always were.
     purposes = mapping.has_purposes
     insert = _INSERT_WITH_PURPOSE if purposes else _INSERT
-    rows_read = debits = 0
+    rows_read = debits = credits = 0
+    most, past_it = room
     tally: dict[Target, list[int]] = {}
     iso: dict[datetime.date, str] = {}  # a year has 366 dates at most: write each once
     for row in rows:
@@ -229,6 +256,8 @@ def _load(
             if isinstance(row, RowError):
                 raise row
             line, d, amount, account, ansvar, verksamhet, project, text = row
+            if amount > ROW_MOST or amount < -ROW_MOST:
+                raise RowError(line, _too_large(amount))
             if d.year not in years:
                 span = ", ".join(str(y) for y in sorted(years))
                 raise RowError(line, f"the date {d} is outside the scenario's years ({span})")
@@ -251,6 +280,10 @@ def _load(
         counted[1] += amount
         if amount > 0:
             debits += amount
+        else:
+            credits -= amount
+        if debits + credits > most:  # every row counts, written or not: the batch's totals hold them all
+            raise InputError(str(source.path), [Problem(f"line {line}", past_it)])
         if target.kind == UNMATCHED:
             continue
         day = iso.get(d) or iso.setdefault(d, d.isoformat())
@@ -433,12 +466,15 @@ class _Rejects:
         if not target.parent.is_dir():
             raise JobbsatsError(f"{target}: the folder {target.parent} does not exist")
         self.target = target
-        handle, name = tempfile.mkstemp(prefix=f".{target.name}.", dir=target.parent)
+        try:
+            handle, name = tempfile.mkstemp(prefix=files.temp_prefix(target), dir=target.parent)
+        except OSError as exc:
+            raise JobbsatsError(f"{clip(str(target))}: cannot write the rejected rows: {exc.strerror}") from None
         self.temp = Path(name)
         # With a BOM, so that Excel opens the åäö right; the row's own fields follow "rad" and "fel".
         self.file = os.fdopen(handle, "w", encoding="utf-8-sig", newline="")
         self.writer = csv.writer(self.file, delimiter=";")
-        self.writer.writerow(["rad", "fel", "fält i raden"])
+        self._guarded(self.writer.writerow, ["rad", "fel", "fält i raden"])
         self.late: list[tuple[int, str, tuple]] = []
         self.kept = False
 
@@ -449,7 +485,14 @@ class _Rejects:
             self.late.append((error.line, error.message, row))
 
     def _write(self, line: int, message: str, fields: tuple[str, ...]) -> None:
-        self.writer.writerow([line, not_a_formula(message), *map(not_a_formula, fields)])
+        self._guarded(self.writer.writerow, [line, not_a_formula(message), *map(not_a_formula, fields)])
+
+    def _guarded(self, write, *args) -> None:
+        """A write to the rejects file; a full disk names the file (the error names none)."""
+        try:
+            write(*args)
+        except OSError as exc:
+            raise JobbsatsError(f"{clip(str(self.target))}: cannot write the rejected rows: {exc.strerror}") from None
 
     def keep(self, source: Source, section: dict) -> None:
         raw = {}
@@ -461,9 +504,15 @@ class _Rejects:
             codes = cast(tuple[str, ...], b[CODE_SLICE])  # account, ansvar, verksamhet, project: text
             fields = raw.get(line) or (b.date.isoformat(), *codes, format_kr(b.amount, " "), b.text)
             self._write(line, message, fields)
-        self.file.close()
+        self._guarded(self._sync_and_close)
         os.replace(self.temp, self.target)
+        files.sync_folder(self.target.parent)
         self.kept = True
+
+    def _sync_and_close(self) -> None:
+        self.file.flush()
+        os.fsync(self.file.fileno())
+        self.file.close()
 
     def close(self) -> None:
         if not self.file.closed:

@@ -1,0 +1,284 @@
+"""Sealed means sealed (issue 15, point 6): no row is added to a run or batch once it is in the chain.
+
+Until migration 0011 the triggers refused UPDATE and DELETE only: the sqlite3 module (or the
+sqlite-utils tool installed with jobbsats) could add a booked row to an old import batch, and
+`aterrapportering` showed the changed sum without a word. Now a trigger refuses the insert, and
+with the trigger dropped, what reads the batch refuses it as it refuses a changed run.
+"""
+
+from __future__ import annotations
+
+import sqlite3
+
+import pytest
+from sqlite_utils import Database
+
+HEADER = "Bokföringsdatum;Konto;Ansvar;Verksamhet;Belopp;Text\n"
+# ASN's money from the fund (ansvar 31*, verksamhet 7150 in the bundled example's mapping); in January also
+# KS's grant to Tillväxt Malmö och Level (account 4620), booked on its purpose: a row hashed with its purpose.
+JANUARY = HEADER + (
+    "2024-01-31;5010;3110;7150;1 000 000,00;Lön januari\n2024-01-31;5010;3110;7150;250 000,00;Hyra\n"
+    "2024-01-31;4620;1010;7150;400 000,00;Bidrag\n"
+)
+FEBRUARY = HEADER + "2024-02-29;5010;3110;7150;500 000,00;Lön februari\n"
+FORECAST = "recipient;fund;purpose;amount;comment\nASN;sjs;;9 000 000;Enligt nämnden\n"
+
+
+@pytest.fixture
+def sealed(cli, tmp_path):
+    """Run 1 of malmo-2024, import batches 1 (January) and 2 (February), and forecast batch 1: all sealed."""
+    assert cli("run", "malmo-2024", "--quiet").exit_code == 0
+    for name, text in (("januari.csv", JANUARY), ("februari.csv", FEBRUARY)):
+        (tmp_path / name).write_text(text, encoding="utf-8")
+        result = cli("import", "utfall", tmp_path / name, "-c", "malmo-2024")
+        assert result.exit_code == 0, result.output
+    (tmp_path / "prognos.csv").write_text(FORECAST, encoding="utf-8")
+    assert cli("import", "prognos", tmp_path / "prognos.csv").exit_code == 0
+    return cli
+
+
+def asn_utfall(cli) -> int:
+    rows = cli.json_report("aterrapportering")["rows"]
+    return next(r["utfall_ore"] for r in rows if r["recipient_id"] == "ASN" and r["purpose"] == "")
+
+
+def booked_row(db, batch: int) -> list:
+    """A copy of the batch's first booked row, its amount raised by 1 000 000 kr."""
+    conn = sqlite3.connect(db)
+    conn.row_factory = sqlite3.Row
+    row = dict(conn.execute("select * from utfall where batch_id = ? order by rowid limit 1", [batch]).fetchone())
+    conn.close()
+    return [row | {"amount": row["amount"] + 100_000_000, "text": "planted"}]
+
+
+def test_a_row_added_to_an_old_batch_is_refused_then_reports_refuse_the_batch(sealed, digest):
+    """The issue's acceptance test: the insert is refused; with the trigger dropped, the report refuses
+    the batch (naming it) instead of showing the changed sum, and verify names it too."""
+    assert asn_utfall(sealed) == 175_000_000  # 1 250 000 + 500 000 kr, before
+    conn = sqlite3.connect(sealed.db)
+    assert conn.execute("select purpose from utfall where batch_id = 1 and purpose is not null").fetchall() == [
+        ("Tillväxt Malmö & Level",)
+    ]  # read through canonical(), as the import hashed it
+    conn.close()
+    before = digest(sealed.db)
+    [row] = booked_row(sealed.db, 1)
+    conn = sqlite3.connect(sealed.db)
+    insert = f"insert into utfall ({', '.join(row)}) values ({', '.join('?' * len(row))})"
+    with pytest.raises(sqlite3.IntegrityError, match="utfall is append-only; no row is added to a sealed run or batch"):
+        conn.execute(insert, list(row.values()))
+    conn.close()
+    with pytest.raises(sqlite3.IntegrityError, match="utfall is append-only"):  # as sqlite-utils inserts it
+        Database(sealed.db)["utfall"].insert(row)
+    assert digest(sealed.db) == before
+
+    conn = sqlite3.connect(sealed.db)
+    conn.execute("drop trigger utfall_no_insert")
+    conn.execute(insert, list(row.values()))
+    conn.commit()
+    conn.close()
+    result = sealed("report", "aterrapportering")
+    assert result.exit_code == 4 and result.stdout == "", result.output
+    assert (
+        f"{sealed.db}: import batch 1: its rows in utfall no longer match the ledger's chain: they were changed "
+        "outside jobbsats. Run `jobbsats verify`" in result.stderr
+    )
+    result = sealed("verify")
+    assert result.exit_code == 1
+    assert "first: import batch 1: its rows in utfall were changed outside jobbsats" in result.stderr
+    assert "the guard utfall_no_insert is missing (dropped outside jobbsats)" in result.stderr
+    # show, diff and the other report that reads booked rows refuse it too
+    for command in (["show", "--batch", "1"], ["diff", "--as-of", "2999-12-31"], ["report", "prognos"]):
+        refused = sealed(*command)
+        assert refused.exit_code == 4 and refused.stdout == "", (command, refused.output)
+        assert f"{sealed.db}: import batch 1: its rows in utfall no longer match" in refused.stderr, command
+    assert sealed("show", "--batch", "2").exit_code == 0  # the batch beside it, untouched, still shows
+
+
+def test_a_batch_diff_shows_is_checked_row_by_row(sealed):
+    conn = sqlite3.connect(sealed.db)
+    conn.execute("drop trigger utfall_no_update")
+    conn.execute("update utfall set recipient_id = 'GVN' where batch_id = 2")  # the sum is the same: another board's
+    conn.commit()
+    conn.close()
+    result = sealed("diff", "--as-of", "2999-12-31")
+    assert result.exit_code == 4, result.output
+    assert "import batch 2: its rows in utfall no longer match the ledger's chain" in result.stderr
+
+
+def test_a_row_added_to_a_forecast_batch_is_refused_then_the_prognos_report_refuses(sealed):
+    conn = sqlite3.connect(sealed.db)
+    planted = "insert into prognos_rows values (1, 3, 'GVN', 'sjs', '', 100, 'planted')"
+    with pytest.raises(sqlite3.IntegrityError, match="prognos_rows is append-only"):
+        conn.execute(planted)
+    conn.execute("drop trigger prognos_rows_no_insert")
+    conn.execute(planted)
+    conn.commit()
+    conn.close()
+    result = sealed("report", "prognos")
+    assert result.exit_code == 4 and result.stdout == ""
+    assert f"{sealed.db}: forecast batch 1: its rows in prognos_rows no longer match the ledger's chain" in (
+        result.stderr
+    )
+    verified = sealed("verify")
+    assert verified.exit_code == 1 and "forecast batch 1: its rows in prognos_rows were changed" in verified.stderr
+
+
+# Every sealed table, by the chain entry that seals it; a row for the sealed run or batch 1.
+CHILDREN = [
+    ("recipients", "run_id"),
+    ("funds", "run_id"),
+    ("fund_totals", "run_id"),
+    ("allocations", "run_id"),
+    ("rounding_differences", "run_id"),
+    ("financiers", "run_id"),
+    ("projects", "run_id"),
+    ("project_financing", "run_id"),
+    ("project_periods", "run_id"),
+    ("run_reads", "run_id"),
+    ("carry_overs", "run_id"),
+    ("batch_supersedes", "batch_id"),
+    ("utfall", "batch_id"),
+    ("prognos_rows", "batch_id"),
+]
+
+
+def test_every_sealed_table_is_covered():
+    from jobbsats.ledger.guards import INSERT_GUARDED
+    from jobbsats.ledger.tables import GUARDED
+
+    assert (
+        set(INSERT_GUARDED)
+        == set(GUARDED)
+        == {t for t, _ in CHILDREN}
+        | {
+            "runs",
+            "import_batches",
+            "prognos_batches",
+            "chain",
+        }
+    )
+
+
+@pytest.mark.parametrize(("table", "column"), CHILDREN)
+def test_no_row_is_added_to_a_sealed_run_or_batch(sealed, digest, table, column):
+    before = digest(sealed.db)
+    conn = sqlite3.connect(sealed.db)
+    # The guard fires before SQLite checks the row's other columns: a trigger, not NOT NULL, refuses it.
+    with pytest.raises(sqlite3.IntegrityError, match=f"{table} is append-only; no row is added to a sealed run"):
+        conn.execute(f"insert into {table} ({column}) values (1)")
+    conn.close()
+    assert digest(sealed.db) == before
+
+
+@pytest.mark.parametrize(
+    "statement",
+    [
+        # INSERT OR REPLACE removes the row it replaces, and SQLite fires no delete trigger for that.
+        "insert or replace into runs select * from runs where id = 1",
+        "insert or replace into import_batches select * from import_batches where id = 1",
+        "insert or replace into prognos_batches select * from prognos_batches where id = 1",
+        "insert or replace into utfall (rowid, batch_id, line, date, year, month, account, ansvar, verksamhet, "
+        "project_code, recipient_id, amount, text) values (1, 99, 1, '2024-01-01', 2024, 1, '', '', '', '', "
+        "'ASN', 0, 'in the place of batch 1''s first row')",
+        "insert or replace into allocations select * from allocations where id = 1",
+        "insert or replace into chain select * from chain where seq = 1",
+        "insert into chain (kind, ref, rows_sha256, tables_json, chain_sha256) values ('batch', 2, '', '{}', '')",
+    ],
+)
+def test_no_row_takes_the_place_of_another_nor_a_second_entry_the_place_of_a_seal(sealed, digest, statement):
+    before = digest(sealed.db)
+    conn = sqlite3.connect(sealed.db)
+    with pytest.raises(sqlite3.IntegrityError, match="is append-only"):
+        conn.execute(statement)
+    conn.close()
+    assert digest(sealed.db) == before
+
+
+def test_new_runs_and_batches_still_write_their_rows(sealed, tmp_path):
+    """The guards refuse rows of what is sealed: a new run or batch writes its own before its seal."""
+    assert sealed("run", "malmo-2024", "--quiet").exit_code == 0
+    later = tmp_path / "mars.csv"
+    later.write_text(HEADER + "2024-03-31;5010;3110;7150;25 000,00;Lön mars\n", encoding="utf-8")
+    assert sealed("import", "utfall", later, "-c", "malmo-2024").exit_code == 0
+    assert asn_utfall(sealed) == 177_500_000
+    assert sealed("verify").exit_code == 0
+
+
+def test_a_dropped_insert_guard_is_named_refuses_writes_and_is_restored(sealed, digest):
+    conn = sqlite3.connect(sealed.db)
+    conn.execute("drop trigger allocations_no_insert")
+    conn.commit()
+    conn.close()
+    result = sealed("verify")
+    assert result.exit_code == 1
+    assert (
+        "the guard allocations_no_insert is missing (dropped outside jobbsats): rows of allocations can be added "
+        "to sealed runs or batches" in result.stderr
+    )
+    before = digest(sealed.db)
+    refused = sealed("run", "malmo-2024", "--quiet")
+    assert refused.exit_code == 4 and "guards allocations_no_insert are missing" in refused.stderr
+    assert digest(sealed.db) == before
+    restored = sealed("verify", "--restore-guards")
+    assert restored.exit_code == 0, restored.output  # what it just restored is no error
+    assert "Guards restored: allocations_no_insert." in restored.stderr
+    conn = sqlite3.connect(sealed.db)
+    with pytest.raises(sqlite3.IntegrityError, match="allocations is append-only"):
+        conn.execute("insert into allocations (run_id) values (1)")
+    conn.close()
+
+
+def test_restore_guards_still_reports_what_was_done_meanwhile(sealed):
+    conn = sqlite3.connect(sealed.db)
+    conn.execute("drop trigger utfall_no_update")
+    conn.execute("update utfall set amount = amount + 1 where batch_id = 2")
+    conn.commit()
+    conn.close()
+    result = sealed("verify", "--restore-guards")
+    assert "Guards restored: utfall_no_update." in result.stderr
+    assert result.exit_code == 1 and "first: import batch 2: its rows in utfall were changed" in result.stderr
+    assert "the guard" not in result.stderr
+
+
+def test_a_ledger_from_before_0011_gets_the_guards_on_opening(cli, monkeypatch, tmp_path):
+    from jobbsats.ledger import db as ledger_db
+    from jobbsats.ledger import guards, write
+    from jobbsats.ledger.migrations import migrations
+
+    def old_migrate(db):
+        migrations.apply(db, stop_before="0011_sealed_inserts")
+
+    with monkeypatch.context() as old:
+        old.setattr(ledger_db, "migrate", old_migrate)
+        old.setattr(write, "migrate", old_migrate)
+        old.setattr(guards, "GUARDS", tuple(g for g in guards.GUARDS if not g.endswith("_no_insert")))
+        assert cli("run", "malmo-2024", "--quiet").exit_code == 0
+    conn = sqlite3.connect(cli.db)
+    assert conn.execute("select count(*) from sqlite_master where name like '%_no_insert'").fetchone() == (0,)
+    conn.close()
+    result = cli("verify")  # opening it applies 0011
+    assert result.exit_code == 0, result.output
+    conn = sqlite3.connect(cli.db)
+    names = {n for (n,) in conn.execute("select name from sqlite_master where type = 'trigger'")}
+    assert {f"{t}_no_insert" for t in guards.INSERT_GUARDED} <= names
+    with pytest.raises(sqlite3.IntegrityError, match="recipients is append-only"):
+        conn.execute("insert into recipients (run_id) values (1)")
+    conn.close()
+
+
+def test_a_batch_added_behind_jobbsatss_back_is_not_reported_from(sealed):
+    """Adding a whole batch needs no trigger dropped (it is sealed by nobody): reports refuse it all the same."""
+    conn = sqlite3.connect(sealed.db)
+    columns = [c for (_, c, *_) in conn.execute("pragma table_info(import_batches)") if c != "id"]
+    listed = ", ".join(columns)
+    conn.execute(f"insert into import_batches ({listed}) select {listed} from import_batches where id = 2")
+    conn.execute("insert into utfall select 3, line + 1, date, year, month, account, ansvar, verksamhet, project_code, "
+                 "recipient_id, fund_id, project_id, amount, text, purpose from utfall where batch_id = 2")  # fmt: skip
+    conn.commit()
+    conn.close()
+    result = sealed("report", "aterrapportering")
+    assert result.exit_code == 4 and result.stdout == ""
+    assert f"{sealed.db}: import batch 3: it is not in the ledger's chain: it was added outside jobbsats" in (
+        result.stderr
+    )
+    assert "import batch 3: it is in the ledger but not in the chain" in sealed("verify").stderr
