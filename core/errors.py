@@ -60,6 +60,11 @@ def clip(text: str, limit: int = PROBLEM_CHARS) -> str:
     return f"{text[:limit]}… ({len(text) - limit:,} more characters)".replace(",", " ")
 
 
+def shown(value: object, limit: int = 80) -> str:
+    """A value a person wrote, as a message quotes it (text in quotes), a long one cut with a mark."""
+    return repr(clip(value, limit)) if isinstance(value, str) else clip(str(value), limit)
+
+
 def key_path(prefix: str, key: object) -> str:
     if isinstance(key, int):
         return f"{prefix}[{key}]"

@@ -6,7 +6,7 @@ import re
 from typing import Any
 
 from jobbsats.allocation import Allocation, RuleResult
-from jobbsats.errors import Problem, key_path, shorten
+from jobbsats.errors import Problem, key_path, shorten, shown
 from jobbsats.scenario import RuleSpec, Scenario
 
 
@@ -42,13 +42,12 @@ def years_of(value: Any) -> list[int] | None:
     elif isinstance(value, str) and (m := _SPAN.match(value)):
         first, last = int(m.group(1)), int(m.group(2) or m.group(1))
         if last < first:
-            raise ValueError(f"{value!r}: the span ends before it starts")
+            raise ValueError(f"{shown(value)}: the span ends before it starts")
         years = list(range(first, last + 1))
     else:
-        shown = repr(value) if isinstance(value, str) else str(value)
-        raise ValueError(f'{shown} is not a year or a span like "2024-2026"')
+        raise ValueError(f'{shown(value)} is not a year or a span like "2024-2026"')
     if not all(1900 <= y <= 2200 for y in years):
-        raise ValueError(f"{value!r}: years must be between 1900 and 2200")
+        raise ValueError(f"{shown(value)}: years must be between 1900 and 2200")
     return years
 
 

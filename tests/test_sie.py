@@ -172,11 +172,13 @@ def test_spec_examples_of_fields(tmp_path):
 
 
 def test_unknown_labels_and_extra_fields_are_skipped(tmp_path):
-    # 7.1: unknown labels are ignored; 7.3: unknown fields at the end of a record are allowed.
+    # 7.1: unknown labels are ignored; 7.3: unknown fields at the end of a record are allowed (and summed).
+    summed = ["#VER", "A", "1", "20240101", "x", "20240102", "sign", "extra"]
+    summed += ["#TRANS", "1930", "10", "20240103", "t", "2", "sign", "ny1", "ny2", "#TRANS", "2440", "-10"]
     path = write(
         tmp_path / "x.se",
         '#FLAGGA 0\n#SIETYP 4\n#NYETIKETT 1 2 3\n#KSUMMA\n#VER A 1 20240101 "x" 20240102 "sign" extra\n{\n'
-        '#TRANS 1930 {} 10 20240103 "t" 2 "sign" ny1 ny2\n#TRANS 2440 {} -10\n}\n#KSUMMA 1234567890\n',
+        f'#TRANS 1930 {{}} 10 20240103 "t" 2 "sign" ny1 ny2\n#TRANS 2440 {{}} -10\n}}\n#KSUMMA {crc32(summed)}\n',
     )
     assert read(path) == [
         Transaction(7, D(2024, 1, 3), "1930", (), 1000, "t", "A 1"),
@@ -320,6 +322,17 @@ def test_amounts_refused(tmp_path, written):
     assert error.line == 4
     assert f"{shown!r} is not an amount" in error.message
     assert str(error).startswith("line 4: ")
+
+
+@pytest.mark.parametrize("digits", ["\u0661\u0665\u0660\u0660", "\uff11\uff15\uff10\uff10"])
+def test_amounts_in_digits_other_than_0_to_9_are_refused(tmp_path, digits):
+    """5.9: amounts are ASCII digits; Arabic-Indic or fullwidth ones are digits to Python's int() (a UTF-8 file)."""
+    text = f"#SIETYP 4\n#VER A 1 20240101\n{{\n#TRANS 1930 {{}} {digits}\n#TRANS 2440 {{}} -1500\n}}\n"
+    path = write(tmp_path / "x.se", text, "utf-8")
+    with pytest.raises(SieError) as caught:
+        read(path, "utf-8")
+    assert caught.value.line == 4
+    assert f"{digits!r} is not an amount" in caught.value.message
 
 
 # --- 4. Errors ---------------------------------------------------------------------------------------------------
@@ -597,3 +610,128 @@ def test_brace_inside_a_quoted_object_code(tmp_path):
     """SIE 4B 5.7: any field may be quoted, and a quoted field may hold any character but an unescaped quote."""
     path = write(tmp_path / "x.se", HEAD + '#VER A 1 20240131\n{\n#TRANS 5010 {1 "K}1"} 1\n#TRANS 2440 {} -1\n}\n')
     assert read(path)[0].objects == (("1", "K}1"),)
+
+
+# --- #KSUMMA ------------------------------------------------------------------------------------------------------
+
+
+def crc32(contents: list[str], encoding: str = "cp437") -> int:
+    """The checksum as SIE 4B's "Kodexempel på kontrollsummering" computes it, bit by bit (no zlib): CRC-32 with
+    the reversed polynomial 0xEDB88320, started at all ones and inverted at the end, over ``contents`` one after
+    the other (each record's label and fields, as the test lists them by hand)."""
+    crc = 0xFFFFFFFF
+    for byte in "".join(contents).encode(encoding):
+        crc ^= byte
+        for _ in range(8):
+            crc = (crc >> 1) ^ 0xEDB88320 if crc & 1 else crc >> 1
+    return crc ^ 0xFFFFFFFF
+
+
+def test_the_crc_is_the_standard_crc_32():
+    # The check value every CRC-32 (PKZIP, Ethernet) gives for "123456789": the helper above is that CRC.
+    assert crc32(["123456789"]) == 0xCBF43926
+
+
+# A file with a checksum: what lies between the two #KSUMMA is summed, with its fields as the comments list them.
+SUMMED = """#FLAGGA 0
+#KSUMMA
+#PROGRAM "Ekonomi Pro" 2024.1
+#FORMAT PC8
+#SIETYP 4
+#FNAMN "Malmö stad"
+#VER A 1 20240131 "Hyra \\"Ljuset\\""
+{
+   #TRANS 5010 {1 "3100" 6 "P1"} 12000.00 20240131 "Hyra januari"
+	#TRANS	2440	{}	-12000.00
+}
+#KSUMMA {sum}
+"""
+CONTENTS = [
+    "#PROGRAM", "Ekonomi Pro", "2024.1", "#FORMAT", "PC8", "#SIETYP", "4", "#FNAMN", "Malmö stad",
+    "#VER", "A", "1", "20240131", 'Hyra "Ljuset"',
+    "#TRANS", "5010", "1", "3100", "6", "P1", "12000.00", "20240131", "Hyra januari",
+    "#TRANS", "2440", "-12000.00",
+]  # fmt: skip
+
+
+def test_a_right_checksum_passes(tmp_path):
+    path = write(tmp_path / "x.se", SUMMED.replace("{sum}", str(crc32(CONTENTS))))
+    assert [(t.account, t.amount) for t in read(path)] == [("5010", 1_200_000), ("2440", -1_200_000)]
+
+
+def test_a_checksum_written_as_a_signed_number_passes(tmp_path):
+    # Some exporters print the 32 bits as a signed number: the same checksum.
+    right = crc32(CONTENTS)
+    signed = right - 2**32 if right >= 2**31 else right
+    path = write(tmp_path / "x.se", SUMMED.replace("{sum}", str(signed)))
+    assert len(read(path)) == 2
+
+
+def test_the_checksum_of_a_utf_8_file_is_over_its_utf_8_bytes(tmp_path):
+    path = write(tmp_path / "x.se", SUMMED.replace("{sum}", str(crc32(CONTENTS, "utf-8"))), "utf-8")
+    assert len(list(SieReader(path, "utf-8-sig"))) == 2
+
+
+def test_a_changed_amount_is_refused_by_the_checksum(tmp_path):
+    # Both rows changed alike, so the verification still balances: only the checksum sees it.
+    text = SUMMED.replace("{sum}", str(crc32(CONTENTS))).replace("12000.00", "12000.01")
+    error = refused(write(tmp_path / "x.se", text))
+    assert error.line == 12
+    assert f"(#KSUMMA {crc32(CONTENTS)}) does not match its records from line 2" in error.message
+    changed = [c.replace("12000.00", "12000.01") for c in CONTENTS]
+    assert f"(their CRC-32 is {crc32(changed)})" in error.message
+
+
+@pytest.mark.parametrize(
+    ("old", "new"),
+    [
+        ('"Malmö stad"', '"Malmö  stad"'),  # a space inside a quoted field is content
+        ('"P1"', '"P2"'),  # an object code
+        ("#FORMAT PC8\n", ""),  # a record left out
+    ],
+)
+def test_any_change_to_the_contents_is_refused(tmp_path, old, new):
+    text = SUMMED.replace("{sum}", str(crc32(CONTENTS))).replace(old, new)
+    assert "does not match its records" in refused(write(tmp_path / "x.se", text)).message
+
+
+def test_spaces_quotes_and_braces_are_not_summed(tmp_path):
+    # Fields quoted that were not, tabs for spaces, wider gaps: the same contents, the same checksum.
+    text = SUMMED.replace("{sum}", str(crc32(CONTENTS)))
+    text = text.replace("#SIETYP 4", '#SIETYP  "4"').replace("#TRANS 5010 {1", '#TRANS\t"5010"\t{ 1')
+    assert len(read(write(tmp_path / "x.se", text))) == 2
+
+
+def test_a_checksum_that_never_closes_is_refused(tmp_path):
+    text = SUMMED.replace("#KSUMMA {sum}\n", "")
+    error = refused(write(tmp_path / "x.se", text))
+    assert (error.line, "is the file cut short?" in error.message) == (2, True)
+
+
+def test_a_closing_checksum_that_is_no_number_is_refused(tmp_path):
+    error = refused(write(tmp_path / "x.se", SUMMED.replace("{sum}", "abc")))
+    assert (error.line, "one whole number" in error.message) == (12, True)
+
+
+def test_a_file_without_a_checksum_is_read(tmp_path):
+    text = SUMMED.replace("#KSUMMA {sum}\n", "").replace("#KSUMMA\n", "")
+    assert len(read(write(tmp_path / "x.se", text))) == 2
+
+
+# --- Long lines and long values -------------------------------------------------------------------------------------
+
+
+def test_a_line_longer_than_the_limit_is_refused_without_reading_it_whole(tmp_path):
+    from jobbsats.inputfile import MAX_LINE_BYTES
+
+    path = tmp_path / "x.se"
+    path.write_bytes(b"#SIETYP 4\n#PROSA " + b"x" * (MAX_LINE_BYTES + 10) + b"\n")
+    error = refused(path)
+    assert (error.line, error.message) == (2, "is longer than 1 MB, the most jobbsats reads in a line")
+
+
+def test_a_huge_value_is_quoted_short(tmp_path):
+    account = "9" * 100_000
+    path = write(tmp_path / "x.se", HEAD + f"#VER A 1 20240131\n{{\n#TRANS {account}x {{}} 1\n}}\n")
+    message = refused(path).message
+    assert message == "'" + "9" * 80 + "… (99 921 more characters)' is not an account number"

@@ -280,6 +280,56 @@ def test_runs_lists_the_batches_and_which_is_current(cli, scenario, booked):
     assert "7 rows" in second and second.endswith("current")
 
 
+def comma_separated(extra_first_column: str = "") -> str:
+    """The bookings comma-separated, amounts with a decimal comma in quotes; a first column in front, if given."""
+    lines = [f"{extra_first_column}Bokföringsdatum,Konto,Ansvar,Verksamhet,Belopp,Text"]
+    first = "x," if extra_first_column else ""
+    lines += [f'{first}{d},{a},{ans},{v},"{swedish(x)}",{t}' for d, a, ans, v, x, t in BOOKINGS]
+    return "\r\n".join(lines) + "\r\n"
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        # A ";" inside a quoted column name decides nothing: the commas split the header into the mapped names.
+        pytest.param(comma_separated('"Konto;namn",'), id="semicolon-in-a-quoted-name"),
+        pytest.param(csv_text().replace(";", "\t"), id="tab"),
+        pytest.param(csv_text().replace(";", "|"), id="pipe"),
+        # A "," inside a name of a semicolon-separated file: the semicolons split it into the mapped names.
+        pytest.param("".join(line + (";Not, fri" if n == 0 else ";x") + "\r\n"
+                             for n, line in enumerate(csv_text().splitlines())), id="comma-in-a-name"),
+    ],
+)  # fmt: skip
+def test_the_delimiter_is_the_one_whose_header_holds_the_mapped_names(cli, scenario, tmp_path, booked, text):
+    expected = utfall_rows(cli.db)
+    other = tmp_path / "other.db"
+    assert cli("run", scenario, "--quiet", "--db", other).exit_code == 0
+    result, _ = import_text(cli, scenario, tmp_path, text, "--db", other)
+    assert result.exit_code == 0, result.output
+    assert utfall_rows(other) == expected
+
+
+def test_the_rejects_file_gives_rows_back_split_by_the_same_delimiter(cli, scenario, tmp_path):
+    assert cli("run", scenario, "--quiet").exit_code == 0
+    text = comma_separated('"Konto;namn",').replace("2024-12-31", "2023-12-31")  # outside the years: refused late
+    result, _ = import_text(cli, scenario, tmp_path, text, "--rejects", tmp_path / "rejects.csv")
+    assert result.exit_code == 0, result.output
+    with (tmp_path / "rejects.csv").open(encoding="utf-8-sig", newline="") as handle:
+        rows = list(csv.reader(handle, delimiter=";"))
+    assert rows[1][2:] == ["x", "2023-12-31", "5010", "3110", "7150", "'-500\u00a0000,00", "Rättelse"]  # not a formula
+
+
+def test_a_header_without_the_mapped_names_is_named_with_its_columns_listed_short(cli, scenario, tmp_path):
+    assert cli("run", scenario, "--quiet").exit_code == 0
+    header = ";".join(f"Kolumn {n}" for n in range(1, 1001))
+    result, path = import_text(cli, scenario, tmp_path, header + "\r\n")
+    assert result.exit_code == 1
+    listed = ", ".join(f"'Kolumn {n}'" for n in range(1, 13))
+    assert result.stderr == (
+        f"Error: {path}: line 1: the header has no column 'Bokföringsdatum' for date (columns: {listed} and 988 more)\n"
+    )
+
+
 def import_text(cli, scenario, tmp_path, text: str | bytes, *args: str):
     path = tmp_path / "import.csv"
     path.write_bytes(text if isinstance(text, bytes) else text.encode("cp1252"))
@@ -363,8 +413,11 @@ def test_excel_rows_of_only_separators_are_skipped(cli, scenario, tmp_path, book
             id="not-windows-1252",
         ),
         pytest.param(
-            csv_text([(f"2024-01-0{n}", "5010", "3110", "7150", 2**62, "x") for n in range(1, 4)]).encode("cp1252"),
-            "its amounts add up to more than jobbsats can store",
+            # Each row at the most a row may hold (10^15 öre), 101 of them past what a batch may (10^17).
+            csv_text([(f"2024-01-{n % 28 + 1:02d}", "5010", "3110", "7150", 10**15, "x") for n in range(101)]).encode(
+                "cp1252"
+            ),
+            "line 102: the amounts up to this line add up to more than one batch may hold",
             id="sum-too-large",
         ),
     ],
@@ -422,6 +475,25 @@ def test_init_writes_a_sample_export_that_the_bundled_mapping_reads(cli, tmp_pat
     assert rows["GVN"]["other_ore"] == 180_000_00
     assert rows["tillvaxt_level"]["used_percent"] == "100.0"
     assert rows["ASN"]["used_percent"] == "36.0"  # 7 930 500,50 / 22 056 000 = 35,96 %
+
+
+def test_without_c_only_a_local_jobbsats_toml_maps_the_rows(cli, tmp_path, digest, monkeypatch):
+    """Never the bundled example: its made-up codes would map a real export's rows to boards that did not book them."""
+    assert cli("init", tmp_path / "demo").exit_code == 0
+    sample = tmp_path / "demo" / "utfall-2024.csv"
+    assert cli("run", "--quiet").exit_code == 0  # `run` keeps its demo default
+    before = digest(cli.db)
+    refused = cli("import", "utfall", sample)
+    assert refused.exit_code == 1
+    assert refused.stderr == (
+        f"Error: {sample}: which scenario maps its rows? Pass -c SCENARIO (the scenario file whose [utfall] "
+        "section maps them); there is no ./jobbsats.toml here\n"
+    )
+    assert digest(cli.db) == before
+    monkeypatch.chdir(tmp_path / "demo")  # where `jobbsats init` wrote jobbsats.toml beside the sample
+    found = cli("import", "utfall", sample)
+    assert found.exit_code == 0, found.output
+    assert "Using ./jobbsats.toml." in found.stderr and "Batch 1 recorded" in found.stderr
 
 
 def test_a_run_reports_only_the_utfall_imported_for_its_own_scenario(cli, scenario, booked):

@@ -15,6 +15,7 @@ import tomli
 from cerberus import SchemaError
 
 from jobbsats import guard
+from jobbsats.config.names import looks_like
 from jobbsats.config.nesting import line_too_deep
 from jobbsats.config.projects import read_financiers, read_projects, to_date
 from jobbsats.config.schema import CORE_SCHEMA, RULE_ENTRY_SCHEMA
@@ -23,7 +24,8 @@ from jobbsats.config.utfall import check_utfall
 from jobbsats.config.validator import non_finite, validate
 from jobbsats.config.years import years_text
 from jobbsats.entrypoints import ALLOWLIST_ENV
-from jobbsats.errors import InputError, PluginError, Problem, key_path
+from jobbsats.errors import InputError, PluginError, Problem, clip, key_path, shown
+from jobbsats.inputfile import read_whole
 from jobbsats.money import KRONOR, AmountError, fund_unit, to_units
 from jobbsats.rulekit import years_of
 from jobbsats.scenario import Decision, Fund, Recipient, RuleSpec, Scenario
@@ -35,15 +37,12 @@ BOM = "\ufeff"
 
 
 def read_text(path: Path) -> tuple[str, bytes]:
-    """The file's text (UTF-8, a BOM allowed) and its raw bytes."""
-    try:
-        raw = path.read_bytes()
-    except FileNotFoundError:
-        raise InputError(str(path), [Problem("", "no such file")]) from None
-    except IsADirectoryError:
-        raise InputError(str(path), [Problem("", "is a folder, not a scenario file")]) from None
-    except OSError as exc:
-        raise InputError(str(path), [Problem("", f"cannot be read: {exc.strerror}")]) from None
+    """The file's text (UTF-8, a BOM allowed) and its raw bytes.
+
+    Read whole (TOML has to be), so at most :data:`~jobbsats.inputfile.MAX_SCENARIO_BYTES`;
+    a pipe a program writes to (``<(cat scenario.toml)``) is read too, a device never.
+    """
+    raw = read_whole(path, "a scenario file")
     try:
         text = raw.decode("utf-8")
     except UnicodeDecodeError as exc:
@@ -182,7 +181,7 @@ def check_scenario(path: str | Path, registry: Registry) -> tuple[Scenario, list
     problems += _check_period(scenario)
     problems += check_utfall(document.get("utfall", {}), scenario)
     problems += [
-        Problem(f"funds.{f.id}.shown_in", f"is for funds in kronor; fund {f.id!r} counts {f.unit}")
+        Problem(f"{key_path('funds', f.id)}.shown_in", f"is for funds in kronor; fund {shown(f.id)} counts {f.unit}")
         for f in scenario.funds.values()
         if f.unit != KRONOR and f.shown_in != KRONOR
     ]
@@ -214,7 +213,7 @@ def _validate_core(document: dict, registry: Registry) -> list[Problem]:
         return problems
     # A plugin's own section is unknown when the allowlist leaves the plugin out: say so, as for a rule.
     return [
-        Problem(p.path, f"{p.message}; {ALLOWLIST_ENV}={allow!r} may leave out the plugin that brings it")
+        Problem(p.path, f"{p.message}; {ALLOWLIST_ENV}={shown(allow)} may leave out the plugin that brings it")
         if "." not in p.path and "[" not in p.path and p.message.startswith("unknown key")
         else p
         for p in problems
@@ -232,8 +231,8 @@ def _validate_rule_entry(entry: dict, index: int, registry: Registry) -> list[Pr
         known = ", ".join(sorted(registry.rules)) or "none"
         hint = ""
         if os.environ.get(ALLOWLIST_ENV) is not None:
-            hint = f"; {ALLOWLIST_ENV}={os.environ[ALLOWLIST_ENV]!r} may leave out the plugin that brings it"
-        return [Problem(f"{prefix}.rule", f"unknown rule {name!r} (known rules: {known}){hint}")]
+            hint = f"; {ALLOWLIST_ENV}={shown(os.environ[ALLOWLIST_ENV])} may leave out the plugin that brings it"
+        return [Problem(f"{prefix}.rule", f"unknown rule {shown(name)} (known rules: {clip(known, 200)}){hint}")]
     owner = registry.owner[("rule", name)]
     try:
         found = validate(entry, {**RULE_ENTRY_SCHEMA, **rule.schema}, prefix, trusted=registry.is_builtin(owner))
@@ -330,7 +329,7 @@ def _check_period(scenario: Scenario) -> list[Problem]:
         return []
     span = years_text(scenario.period)
     return [
-        Problem(f"funds.{fund.id}.total.{year}", f"{year} is outside the scenario's years ({span})")
+        Problem(f"{key_path('funds', fund.id)}.total.{year}", f"{year} is outside the scenario's years ({span})")
         for fund in scenario.funds.values()
         for year in fund.totals
         if year not in scenario.period
@@ -352,7 +351,7 @@ def years_problems(path: str, years: Sequence[int] | None, fund: Fund | None, sc
         return [Problem(path, f"{years_text(outside)} {verb} outside the scenario's years ({span})")]
     if fund is not None and fund.totals and not set(years) & set(fund.totals):
         with_total = ", ".join(str(y) for y in sorted(fund.totals))
-        return [Problem(path, f"none of these years has a total in fund {fund.id!r} ({with_total})")]
+        return [Problem(path, f"none of these years has a total in fund {shown(fund.id)} ({with_total})")]
     return []
 
 
@@ -389,7 +388,12 @@ def _cross_check(spec: RuleSpec, scenario: Scenario, registry: Registry) -> tupl
         problems.append(Problem(f"{spec.path}.fund", "is required when the file has more than one fund"))
     elif spec.fund not in scenario.funds:
         known = ", ".join(scenario.funds)
-        problems.append(Problem(f"{spec.path}.fund", f"unknown fund {spec.fund!r} (funds: {known})"))
+        problems.append(
+            Problem(
+                f"{spec.path}.fund",
+                f"unknown fund {shown(spec.fund)} (funds: {clip(known, 200)}){looks_like(spec.fund, scenario.funds)}",
+            )
+        )
     fund = scenario.funds.get(spec.fund)
     unit = fund.unit if fund is not None and not registry.is_project_rule(spec.rule) else KRONOR
     converted: list[Problem] = []

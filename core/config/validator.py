@@ -15,7 +15,7 @@ from cerberus.schema import DefinitionSchema
 from cerberus.utils import mapping_hash
 
 from jobbsats.config import names
-from jobbsats.errors import Problem, describe, key_path
+from jobbsats.errors import Problem, describe, key_path, shown
 from jobbsats.money import (
     KRONOR,
     AmountError,
@@ -134,7 +134,7 @@ class Validator(cerberus.Validator):
         from jobbsats.rulekit import years_of
 
         if isinstance(value, str) and any(c.isdigit() and not c.isascii() for c in value):
-            self._error(field, f"{value!r}: write years with the digits 0-9, such as 2024-2026")
+            self._error(field, f"{shown(value)}: write years with the digits 0-9, such as 2024-2026")
             return
         try:
             years_of(value)
@@ -194,7 +194,7 @@ def year_key_problem(key: Any) -> str | None:
     from jobbsats.rulekit import years_of
 
     if not (isinstance(key, str) and re.fullmatch(r"[0-9]{4}", key)):
-        return f"{key!r} is not a year (four digits, e.g. 2024)"
+        return f"{shown(key)} is not a year (four digits, e.g. 2024)"
     try:
         years_of(int(key))
     except ValueError as exc:
@@ -251,7 +251,7 @@ class Messages(errors.BasicErrorHandler):
             words = " or ".join(_TYPE_WORDS.get(t) or str(t) for t in wanted)
             return f"must be {words}, not {describe(error.value)}"
         if error.code == errors.UNALLOWED_VALUE.code:
-            return f"{error.value!r} is not allowed (choose one of: {', '.join(map(str, error.constraint))})"
+            return f"{shown(error.value)} is not allowed (choose one of: {', '.join(map(str, error.constraint))})"
         return super()._format_message(field, error)
 
 

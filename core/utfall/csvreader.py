@@ -1,7 +1,8 @@
 """Booked rows from a CSV file written the Swedish Excel way.
 
-UTF-8 (with or without BOM) or Windows-1252; ``;`` or ``,`` between fields
-(read from the header line unless the config says); decimal comma; spaces or
+UTF-8 (with or without BOM) or Windows-1252; ``;``, a tab, ``,`` or ``|``
+between fields (the one that splits the header line into the configured
+column names, unless the config says); decimal comma; spaces or
 no-break spaces between thousands. The header's column names are mapped to
 our fields in ``[utfall.columns]``. Parsed strictly: Python's ``csv`` with
 ``strict=True``, every row as wide as the header, amounts and dates by
@@ -12,16 +13,21 @@ from __future__ import annotations
 
 import csv
 import datetime
+import io
 from collections.abc import Iterable, Iterator
 from operator import itemgetter
 from pathlib import Path
 
+from jobbsats.errors import clip, shown
+from jobbsats.inputfile import MAX_LINE_BYTES, megabytes, open_file
 from jobbsats.money import MAX_ORE
 from jobbsats.utfall.booking import RowError
 from jobbsats.utfall.swedish import amount_or_none, parse_amount, parse_date
 
 FIELDS = ("date", "amount", "account", "ansvar", "verksamhet", "project", "text")
 REQUIRED = ("date", "amount")
+DELIMITERS = (";", "\t", ",", "|")  # what Swedish exports put between fields; the header decides which
+SHOWN_COLUMNS = 12  # a message lists at most this many of the header's columns
 
 
 class CsvReader:
@@ -39,18 +45,29 @@ class CsvReader:
         self.delimiter, self.decimal = delimiter, decimal
         self.position = lambda: 0  # bytes read so far, for a progress bar (set once the file is open)
 
-    def _header(self, line: str) -> str:
-        if self.delimiter:
-            return self.delimiter
-        return ";" if ";" in line else "\t" if "\t" in line else ","
+    def _open(self) -> io.TextIOWrapper:
+        # Through open_file: a pipe or a device put in the file's place since inspect() is refused, not read.
+        return io.TextIOWrapper(open_file(self.path), encoding=self.encoding, newline="")
+
+    def _delimiter(self, line: str) -> str:
+        """The configured delimiter, else the one the header's names decide (:func:`delimiter_of`)."""
+        return self.delimiter or delimiter_of(line, set(self.columns.values()))
+
+    @staticmethod
+    def _header_line(handle: io.TextIOWrapper) -> str:
+        first = handle.readline(MAX_LINE_BYTES + 1)
+        if len(first) > MAX_LINE_BYTES:
+            raise RowError(1, f"the header row is longer than {megabytes(MAX_LINE_BYTES)}, the most jobbsats reads")
+        return first
 
     def rows(self) -> Iterator[tuple | RowError]:
         """Every data row as a tuple of Booking's fields, or a RowError for a row that cannot be read."""
-        with self.path.open("r", encoding=self.encoding, newline="") as handle:
-            first = handle.readline()
+        csv.field_size_limit(MAX_LINE_BYTES)  # a field as long as a line may be, and no longer
+        with self._open() as handle:
+            first = self._header_line(handle)
             if not first.strip():
                 raise RowError(1, "the file is empty: expected a header row with the column names")
-            delimiter = self._header(first)
+            delimiter = self._delimiter(first)
             try:
                 header = next(csv.reader([first], delimiter=delimiter, strict=True))
             except csv.Error as exc:
@@ -104,6 +121,12 @@ class CsvReader:
                 # After a broken quote the reader cannot find the next row reliably: the import stops.
                 if "unexpected end of data" in str(exc):
                     yield RowError(line, "a quote opens on this line and never closes", fatal=True)
+                elif "field limit" in str(exc):
+                    yield RowError(
+                        line,
+                        f"has a field longer than {megabytes(MAX_LINE_BYTES)}, the most jobbsats reads",
+                        fatal=True,
+                    )
                 else:
                     yield RowError(line, f"malformed CSV: {exc} (a stray quote?)", fatal=True)
 
@@ -115,8 +138,9 @@ class CsvReader:
         export's columns.
         """
         found: dict[int, tuple[str, ...]] = {}
-        with self.path.open("r", encoding=self.encoding, newline="") as handle:
-            delimiter = self._header(handle.readline())
+        csv.field_size_limit(MAX_LINE_BYTES)
+        with self._open() as handle:
+            delimiter = self._delimiter(self._header_line(handle))
             reader = csv.reader(handle, delimiter=delimiter, strict=True)
             start = 2
             for row in reader:
@@ -129,12 +153,36 @@ class CsvReader:
         found = {}
         for field, name in self.columns.items():
             if header.count(name) > 1:
-                raise RowError(1, f"the header has the column {name!r} (for {field}) more than once")
+                raise RowError(1, f"the header has the column {shown(name)} (for {field}) more than once")
             if name not in header:
-                listed = ", ".join(repr(h) for h in header)
-                raise RowError(1, f"the header has no column {name!r} for {field} (columns: {listed})")
+                raise RowError(1, f"the header has no column {shown(name)} for {field} (columns: {listed(header)})")
             found[field] = header.index(name)
         for field in REQUIRED:
             if field not in found:
                 raise RowError(1, f"[utfall.columns] must name the column for {field}")
         return found
+
+
+def listed(header: list[str]) -> str:
+    """The header's columns as a message lists them: the first few, each cut short, and how many more."""
+    names = ", ".join(shown(name, 40) for name in header[:SHOWN_COLUMNS])
+    more = len(header) - SHOWN_COLUMNS
+    return clip(names, 300) + (f" and {more:,} more".replace(",", " ") if more > 0 else "")
+
+
+def delimiter_of(header: str, wanted: set[str]) -> str:
+    """The delimiter that splits the ``header`` line into the most of the ``wanted`` column names.
+
+    Each candidate is tried with the csv module itself, so a ``;`` inside a quoted
+    column name ("Konto;namn") cannot decide it. When no candidate finds a single
+    name, the header's own look decides, and the missing column is named after.
+    """
+    best, found = "", 0
+    for candidate in DELIMITERS:
+        try:
+            names = {name.strip() for name in next(csv.reader([header], delimiter=candidate, strict=True))}
+        except (csv.Error, StopIteration):
+            continue
+        if len(wanted & names) > found:
+            best, found = candidate, len(wanted & names)
+    return best or next((d for d in DELIMITERS if d in header), ",")

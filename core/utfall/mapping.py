@@ -21,6 +21,7 @@ from dataclasses import dataclass
 from operator import itemgetter
 from typing import Any
 
+from jobbsats.errors import shown
 from jobbsats.utfall.booking import CODE_SLICE, CODES, Booking, RowError
 
 FUND, OTHER, UNMATCHED = "fund", "other", "unmatched"
@@ -119,11 +120,11 @@ class Mapping:
             found = self._seen[booking[CODE_SLICE]] = self._decide(booking)
         if isinstance(found, MapEntry):  # an error, worded with this row's own codes
             booking = Booking._make(booking)
-            shown = ", ".join(f"{f} {getattr(booking, f)!r}" for f in CODES if getattr(booking, f))
+            codes = ", ".join(f"{f} {shown(getattr(booking, f), 40)}" for f in CODES if getattr(booking, f))
             raise RowError(
                 booking.line,
-                f"ansvar {booking.ansvar!r} belongs to no recipient in [utfall.ansvar], but the row "
-                f"({shown}) is fund or project money by utfall.map[{found.index}]",
+                f"ansvar {shown(booking.ansvar, 40)} belongs to no recipient in [utfall.ansvar], but the row "
+                f"({codes}) is fund or project money by utfall.map[{found.index}]",
             )
         return found
 

@@ -12,7 +12,11 @@ asks of readers.
 
 Reading is streaming: transactions come out one verification at a time, each
 checked (a known account format, a real date, an amount in öre, the
-verification balancing) before any of it is yielded.
+verification balancing) before any of it is yielded. A file's own checksum
+(``#KSUMMA``) is verified when it has one, at its end: a wrong one raises
+:class:`SieError` after the transactions, so an import that reads them all in
+one transaction keeps none. No line may be longer than
+:data:`~jobbsats.inputfile.MAX_LINE_BYTES`.
 """
 
 from __future__ import annotations
@@ -20,18 +24,21 @@ from __future__ import annotations
 import codecs
 import datetime
 import re
+import zlib
 from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
 from typing import BinaryIO
 
+from jobbsats.errors import clip, shown
+from jobbsats.inputfile import MAX_LINE_BYTES, megabytes, open_file
 from jobbsats.money import format_kr
 
 # A quoted field (\" inside), an object list in braces (quoted codes may hold braces), or a plain field.
 _FIELD = re.compile(r'"((?:[^"\\]|\\.)*)"|(\{(?:"(?:[^"\\]|\\.)*"|[^}"])*\}?)|([^\s{}"]+)')
-_AMOUNT = re.compile(r"^(-?)(\d{1,16})(?:\.(\d{1,2}))?$")
-_DATE = re.compile(r"^\d{8}$")
-_ACCOUNT = re.compile(r"^\d{1,10}$")
+_AMOUNT = re.compile(r"^(-?)([0-9]{1,16})(?:\.([0-9]{1,2}))?$")
+_DATE = re.compile(r"^[0-9]{8}$")
+_ACCOUNT = re.compile(r"^[0-9]{1,10}$")
 
 
 class SieError(ValueError):
@@ -66,34 +73,34 @@ def fields(text: str, line: int) -> list[str]:
     position = 0
     for match in _FIELD.finditer(text):
         if text[position : match.start()].strip():
-            raise SieError(line, f"cannot read {text[position : match.start()].strip()!r}")
-        quoted, braces, plain = match.groups()
+            raise SieError(line, f"cannot read {shown(text[position : match.start()].strip())}")
+        in_quotes, braces, plain = match.groups()
         if braces is not None and not braces.endswith("}"):
             raise SieError(line, "an object list opens with { but never closes")
-        out.append(quoted.replace('\\"', '"').replace("\\\\", "\\") if quoted is not None else braces or plain)
+        out.append(in_quotes.replace('\\"', '"').replace("\\\\", "\\") if in_quotes is not None else braces or plain)
         position = match.end()
     if text[position:].strip():
-        raise SieError(line, f"cannot read {text[position:].strip()!r}")
+        raise SieError(line, f"cannot read {shown(text[position:].strip())}")
     return out
 
 
 def _objects(field: str, line: int) -> tuple[tuple[str, str], ...]:
     if not (field.startswith("{") and field.endswith("}")):
-        raise SieError(line, f'expected an object list in braces, such as {{1 "3100"}}, not {field!r}')
+        raise SieError(line, f'expected an object list in braces, such as {{1 "3100"}}, not {shown(field)}')
     inner = fields(field[1:-1], line)
     if len(inner) % 2:
-        raise SieError(line, f"the object list {field} must hold pairs of dimension and object")
+        raise SieError(line, f"the object list {clip(field, 80)} must hold pairs of dimension and object")
     pairs = tuple(zip(inner[::2], inner[1::2], strict=True))
     for dim, _code in pairs:
         if not dim.isdigit():
-            raise SieError(line, f"{dim!r} in {field} is not a dimension number")
+            raise SieError(line, f"{shown(dim)} in {clip(field, 80)} is not a dimension number")
     return pairs
 
 
 def _amount(field: str, line: int) -> int:
     match = _AMOUNT.match(field)
     if not match:
-        raise SieError(line, f"{field!r} is not an amount (SIE writes 1234.50, a point and at most two decimals)")
+        raise SieError(line, f"{shown(field)} is not an amount (SIE writes 1234.50, a point and at most two decimals)")
     sign, whole, frac = match.groups()
     ore = int(whole) * 100 + int((frac or "0").ljust(2, "0"))
     return -ore if sign else ore
@@ -101,7 +108,7 @@ def _amount(field: str, line: int) -> int:
 
 def _date(field: str, line: int) -> datetime.date:
     if not _DATE.match(field):
-        raise SieError(line, f"{field!r} is not a date written YYYYMMDD")
+        raise SieError(line, f"{shown(field)} is not a date written YYYYMMDD")
     try:
         return datetime.date(int(field[:4]), int(field[4:6]), int(field[6:]))
     except ValueError:
@@ -125,12 +132,15 @@ class SieReader:
         self.bytes_read = 0
 
     def __iter__(self) -> Iterator[Transaction]:
-        with self.path.open("rb") as handle:
+        with open_file(self.path) as handle:
             yield from self._read(handle)
 
     def _lines(self, handle: BinaryIO) -> Iterator[tuple[int, str]]:
         decode = codecs.getincrementaldecoder(self.encoding)().decode
-        for number, raw in enumerate(handle, start=1):
+        longest = MAX_LINE_BYTES + 1
+        for number, raw in enumerate(iter(lambda: handle.readline(longest), b""), start=1):
+            if len(raw) == longest:  # never read whole: a line this long is no SIE record
+                raise SieError(number, f"is longer than {megabytes(MAX_LINE_BYTES)}, the most jobbsats reads in a line")
             self.lines_read, self.bytes_read = number, self.bytes_read + len(raw)
             yield number, decode(raw).rstrip("\r\n")
 
@@ -138,6 +148,7 @@ class SieReader:
         verification: tuple[int, str, datetime.date] | None = None
         pending: list[Transaction] = []
         opened = False
+        checksum = _Checksum(self.encoding)
         lines = self._lines(handle)
         for number, text in lines:
             stripped = text.strip()
@@ -156,6 +167,10 @@ class SieReader:
                 continue
             parts = fields(stripped, number)
             label = parts[0].upper()
+            if label == "#KSUMMA":
+                checksum.mark(parts, number)
+                continue
+            checksum.add(parts, number)
             if verification is not None and not opened:
                 raise SieError(number, "a #VER must be followed by a line with {")
             if label == "#VER":
@@ -178,11 +193,12 @@ class SieReader:
             elif label == "#OBJEKT" and len(parts) >= 4:
                 self.objects[(parts[1], parts[2])] = parts[3]
             elif label == "#SIETYP" and len(parts) >= 2 and parts[1] != "4":
-                raise SieError(number, f"this is a SIE type {parts[1]} file; only type 4 holds verifications")
+                raise SieError(number, f"this is a SIE type {clip(parts[1], 20)} file; only type 4 holds verifications")
             elif not label.startswith("#"):
-                raise SieError(number, f"expected a #LABEL, not {parts[0]!r}")
+                raise SieError(number, f"expected a #LABEL, not {shown(parts[0])}")
         if verification is not None:
             raise SieError(verification[0], "this #VER never closes with }")
+        checksum.finish()
 
     @staticmethod
     def _verification(parts: list[str], number: int) -> tuple[int, str, datetime.date]:
@@ -196,7 +212,7 @@ class SieReader:
             raise SieError(number, "#TRANS needs an account, an object list and an amount")
         account = parts[1]
         if not _ACCOUNT.match(account):
-            raise SieError(number, f"{account!r} is not an account number")
+            raise SieError(number, f"{shown(account)} is not an account number")
         date = _date(parts[4], number) if len(parts) > 4 and parts[4] else verification[2]
         text = parts[5] if len(parts) > 5 else ""
         return Transaction(
@@ -209,7 +225,60 @@ class SieReader:
         if total:
             raise SieError(
                 verification[0],
-                f"verification {verification[1]} does not balance: "
+                f"verification {clip(verification[1], 80)} does not balance: "
                 f"its #TRANS rows sum to {format_kr(total, ' ')} kr, not 0",
             )
         return rows
+
+
+class _Checksum:
+    """``#KSUMMA``: the file's own checksum, verified when the file has one (SIE 4B, "Kontrollsummering").
+
+    A ``#KSUMMA`` without a value opens the checksum (it follows ``#FLAGGA``);
+    one with a value closes it, at the end of the file. The sum is a CRC-32
+    (the polynomial of zlib, PKZIP and Ethernet) over every record in between:
+    its label and its fields' contents, in the file's own bytes, with neither
+    the spaces and tabs between fields, nor the quotes around them, nor an
+    object list's braces and the quotes and spaces inside it (``{1 "3100"}``
+    counts as ``13100``). The lines with only ``{`` or ``}`` add nothing.
+    Checked against files exported by Norstedts and Visma.
+    """
+
+    def __init__(self, encoding: str):
+        self.encoding = "utf-8" if encoding == "utf-8-sig" else encoding  # a BOM is not a record
+        self.opened = 0  # the line of the opening #KSUMMA, while summing
+        self.crc = 0
+
+    def mark(self, parts: list[str], line: int) -> None:
+        if not self.opened and len(parts) == 1:
+            self.opened, self.crc = line, 0
+        elif self.opened:
+            self._verify(parts, line)
+            self.opened = 0
+        else:
+            raise SieError(line, "a #KSUMMA with a sum, but no #KSUMMA without one opened the checksum before it")
+
+    def add(self, parts: list[str], line: int) -> None:
+        if self.opened:
+            contents = "".join("".join(fields(p[1:-1], line)) if p.startswith("{") else p for p in parts)
+            self.crc = zlib.crc32(contents.encode(self.encoding), self.crc)
+
+    def _verify(self, parts: list[str], line: int) -> None:
+        written = parts[1] if len(parts) == 2 else ""
+        if not re.fullmatch(r"-?[0-9]{1,10}", written):
+            raise SieError(line, "the closing #KSUMMA must give the checksum as one whole number: #KSUMMA 1234567890")
+        # Written unsigned (the spec's own example) or, by some exporters, as a signed 32-bit number.
+        if not -(2**31) <= int(written) < 2**32 or int(written) % 2**32 != self.crc:
+            raise SieError(
+                line,
+                f"the file's checksum (#KSUMMA {written}) does not match its records from line {self.opened} "
+                f"(their CRC-32 is {self.crc}): the file was changed or damaged after it was exported",
+            )
+
+    def finish(self) -> None:
+        if self.opened:
+            raise SieError(
+                self.opened,
+                "#KSUMMA opens a checksum, but the file ends without the closing #KSUMMA and its sum: "
+                "is the file cut short?",
+            )

@@ -9,12 +9,14 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from jobbsats.errors import InputError, Problem
+from jobbsats.inputfile import MAX_LINE_BYTES, megabytes, open_file, os_error
 
 CSV, SIE = "csv", "sie4"
 ENCODING_NAMES = {"utf-8-sig": "UTF-8", "cp1252": "Windows-1252", "cp437": "PC8 (code page 437)"}
 # Å, Ä, Ö, å, ä, ö, é and a no-break space as UTF-8: in a file that is not UTF-8 as a whole, a sign
 # that some lines were saved in UTF-8 and others in Windows-1252 (or PC8).
 _UTF8_LETTER = re.compile(rb"\xc3[\x84\x85\x96\xa4\xa5\xb6\xa9]|\xc2\xa0")
+CHUNK = 1 << 20  # read a MB at a time: no longer than a line may be (MAX_LINE_BYTES)
 
 
 @dataclass(frozen=True)
@@ -36,71 +38,119 @@ class Source:
 
 
 def inspect(path: Path) -> Source:
-    """Read the file once: its sha256, whether it is UTF-8, and whether it is SIE (starts with a #LABEL) or CSV."""
-    digest, decoder = hashlib.sha256(), codecs.getincrementaldecoder("utf-8")()
-    utf8, size, head, utf8_letter, nul_at = True, 0, b"", False, -1
-    try:
-        with path.open("rb") as handle:
-            while chunk := handle.read(1 << 20):
-                if not head:
-                    head = chunk[:64]
-                digest.update(chunk)
-                size += len(chunk)
-                utf8_letter = utf8_letter or bool(_UTF8_LETTER.search(chunk))
-                if nul_at < 0 and (found := chunk.find(b"\x00")) >= 0:
-                    nul_at = size - len(chunk) + found
-                if utf8:
-                    try:
-                        decoder.decode(chunk)
-                    except UnicodeDecodeError:
-                        utf8 = False
-    except FileNotFoundError:
-        raise InputError(str(path), [Problem("", "no such file")]) from None
-    except IsADirectoryError:
-        raise InputError(str(path), [Problem("", "is a folder, not a file to import")]) from None
-    except OSError as exc:
-        raise InputError(str(path), [Problem("", f"cannot be read: {exc.strerror}")]) from None
-    if utf8:
+    """Read the file once: its sha256, whether it is UTF-8, and whether it is SIE (starts with a #LABEL) or CSV.
+
+    Refused before a row is read: a path that names no regular file (a folder, a
+    pipe, a device), a file that is no text export, a line longer than
+    :data:`~jobbsats.inputfile.MAX_LINE_BYTES` (a file with no line breaks is
+    refused that way once it has been read that far, not after the whole of it),
+    a NUL byte, and lines saved in two encodings.
+    """
+    scan = _Scan()
+    with open_file(path) as handle:
         try:
-            decoder.decode(b"", final=True)
-        except UnicodeDecodeError:
-            utf8 = False
-    if not_text := _what_else(head, nul_at):
-        raise InputError(str(path), [Problem("", not_text)])
-    if nul_at >= 0:
-        with path.open("rb") as handle:
-            line = handle.read(nul_at).count(b"\n") + 1
-        raise InputError(str(path), [Problem(f"line {line}", "holds a NUL byte, which no text export has")])
-    if not utf8 and (head.startswith(codecs.BOM_UTF8) or utf8_letter):
-        _mixed(path)
-    kind = SIE if head.removeprefix(codecs.BOM_UTF8).lstrip().startswith(b"#") else CSV
-    return Source(path, digest.hexdigest(), size, utf8, kind)
+            while chunk := handle.read(CHUNK):
+                scan.add(chunk, path)
+        except OSError as exc:
+            raise os_error(path, exc, "a file to import") from None
+    scan.finish()
+    if scan.nul_line:
+        raise InputError(str(path), [Problem(f"line {scan.nul_line}", "holds a NUL byte, which no text export has")])
+    if not scan.utf8 and (scan.head.startswith(codecs.BOM_UTF8) or scan.utf8_line):
+        raise InputError(str(path), [_mixed(scan)])
+    kind = SIE if scan.head.removeprefix(codecs.BOM_UTF8).lstrip().startswith(b"#") else CSV
+    return Source(path, scan.digest.hexdigest(), scan.size, scan.utf8, kind)
 
 
-def _mixed(path: Path) -> None:
-    """Name the lines of a file that is partly UTF-8 and partly not (read whole: only on this error)."""
-    data = path.read_bytes()
-    try:
-        data.decode("utf-8")
-    except UnicodeDecodeError as exc:
-        bad = data.count(b"\n", 0, exc.start) + 1
-    else:  # pragma: no cover - the caller has seen it is not UTF-8
-        return
-    if data.startswith(codecs.BOM_UTF8):
+class _Scan:
+    """What one pass over a file's chunks finds; line numbers are counted as it goes, never by reading it again."""
+
+    def __init__(self) -> None:
+        self.digest = hashlib.sha256()
+        self.decoder = codecs.getincrementaldecoder("utf-8")()
+        self.utf8, self.size, self.head = True, 0, b""
+        self.breaks = 0  # line feeds so far: the line a byte is on is breaks before it + 1
+        self.run = 0  # bytes since the last line break
+        self.nul_line = self.utf8_line = self.not_utf8_line = 0
+
+    def add(self, chunk: bytes, path: Path) -> None:
+        if not self.head:
+            self.head = chunk[:64]
+            nul = chunk.find(b"\x00", 0, 64)
+            if not_text := _what_else(self.head, nul):  # before the lines: a workbook has no line breaks to count
+                raise InputError(str(path), [Problem("", not_text)])
+        self.digest.update(chunk)
+        self._lines(chunk, path)
+        if not self.nul_line and (found := chunk.find(b"\x00")) >= 0:
+            self.nul_line = self._line_at(chunk, found)
+        if not self.utf8_line and (letter := _UTF8_LETTER.search(chunk)):
+            self.utf8_line = self._line_at(chunk, letter.start())
+        if self.utf8:
+            pending = len(self.decoder.getstate()[0])
+            try:
+                self.decoder.decode(chunk)
+            except UnicodeDecodeError as exc:
+                self.utf8 = False
+                self.not_utf8_line = self._line_at(chunk, max(0, exc.start - pending))
+        self.breaks += chunk.count(b"\n")
+        self.size += len(chunk)
+
+    def _line_at(self, chunk: bytes, offset: int) -> int:
+        return self.breaks + chunk.count(b"\n", 0, offset) + 1
+
+    def _lines(self, chunk: bytes, path: Path) -> None:
+        """Refuse a line longer than MAX_LINE_BYTES as soon as the pass is that far into it."""
+        first = min((i for i in (chunk.find(b"\n"), chunk.find(b"\r")) if i >= 0), default=-1)
+        if first < 0:
+            self.run += len(chunk)
+            if self.run > MAX_LINE_BYTES:
+                self._too_long(self.breaks + 1, path)
+            return
+        if self.run + first > MAX_LINE_BYTES:
+            self._too_long(self.breaks + 1, path)
+        # The lines in between are shorter than the chunk, which is at most MAX_LINE_BYTES.
+        self.run = len(chunk) - max(chunk.rfind(b"\n"), chunk.rfind(b"\r")) - 1
+
+    @staticmethod
+    def _too_long(line: int, path: Path) -> None:
+        raise InputError(
+            str(path),
+            [
+                Problem(
+                    f"line {line}",
+                    f"is longer than {megabytes(MAX_LINE_BYTES)}, the most jobbsats reads in one line "
+                    "(a file without line breaks?); a CSV export or a SIE file has a line per row",
+                )
+            ],
+        )
+
+    def finish(self) -> None:
+        if self.utf8:
+            try:
+                self.decoder.decode(b"", final=True)
+            except UnicodeDecodeError:
+                self.utf8 = False
+                self.not_utf8_line = self.breaks + 1
+
+
+def _mixed(scan: _Scan) -> Problem:
+    """The line of a file that is partly UTF-8 and partly not, and why it is refused."""
+    if scan.head.startswith(codecs.BOM_UTF8):
         why = "the file starts with a UTF-8 byte order mark, but this line is not UTF-8"
     else:
-        first = _UTF8_LETTER.search(data)
-        good = data.count(b"\n", 0, first.start()) + 1 if first else 0
-        why = f"line {good} is UTF-8 but this line is not (Windows-1252?)"
-    raise InputError(str(path), [Problem(f"line {bad}", f"{why}; save the whole file in one encoding")])
+        why = f"line {scan.utf8_line} is UTF-8 but this line is not (Windows-1252?)"
+    return Problem(f"line {scan.not_utf8_line}", f"{why}; save the whole file in one encoding")
 
 
 def undecodable(source: Source, error: UnicodeDecodeError) -> Problem:
     """A byte the file's encoding has no character for, with its line (found by reading the file again)."""
-    data = source.path.read_bytes()
     byte = error.object[error.start : error.start + 1]
-    at = data.find(byte)
-    line = data.count(b"\n", 0, at) + 1 if at >= 0 else 0
+    line = breaks = 0
+    with open_file(source.path) as handle:
+        while not line and (chunk := handle.read(CHUNK)):
+            at = chunk.find(byte)
+            line = breaks + chunk.count(b"\n", 0, at) + 1 if at >= 0 else 0
+            breaks += chunk.count(b"\n")
     name = ENCODING_NAMES.get(source.text_encoding, source.text_encoding)
     return Problem(
         f"line {line}" if line else "",

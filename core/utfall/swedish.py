@@ -10,6 +10,7 @@ from __future__ import annotations
 import datetime
 import re
 
+from jobbsats.errors import shown
 from jobbsats.money import MAX_ORE
 
 # What may stand between groups of three digits: a space, a no-break space, a narrow or a thin space.
@@ -22,6 +23,8 @@ _PATTERNS = {
 # The commonest shape (two decimals, a plain minus, groups split by a space or a no-break space) is
 # checked by one pattern and read by int() itself: about half the time of the general way below.
 _TWO_DECIMALS = {d: re.compile(rf"-?(?:{_GROUPED}){re.escape(d)}\d\d", re.ASCII).fullmatch for d in ",."}
+_MOST_DIGITS = 24  # far more than the largest amount in öre jobbsats stores (MAX_ORE has 19)
+_LONGEST = 40  # text shorter than this is never looked at twice (a million rows pass through here)
 _ISO = re.compile(r"^(\d{4})-(\d{2})-(\d{2})$")
 _COMPACT = re.compile(r"^(\d{4})(\d{2})(\d{2})$")
 
@@ -37,14 +40,20 @@ def parse_amount(text: str, decimal: str = ",") -> int:
     if ore is None:
         other = "." if decimal == "," else ","
         hint = f' (decimals after "{decimal}", not "{other}")' if other in text else ""
-        raise ValueError(f"{text!r} is not an amount{hint}; write it as 1 234,50")
+        raise ValueError(f"{shown(text)} is not an amount{hint}; write it as 1 234,50")
     if abs(ore) > MAX_ORE:
-        raise ValueError(f"{text!r} is larger than jobbsats can store exactly")
+        raise ValueError(f"{shown(text)} is larger than jobbsats can store exactly")
     return ore
 
 
 def amount_or_none(text: str, decimal: str) -> int | None:
-    """Öre for ``[-]digits[,d[d]]`` with optional single-space groups of three, else None."""
+    """Öre for ``[-]digits[,d[d]]`` with optional single-space groups of three, else None.
+
+    ValueError for more digits than any amount has (Python would refuse to read
+    thousands of them, in words about its own limits).
+    """
+    if len(text) > _LONGEST and sum(c.isdigit() for c in text) > _MOST_DIGITS:
+        raise ValueError(f"{shown(text)} is larger than jobbsats can store exactly")
     if _TWO_DECIMALS[decimal](text) is not None:
         try:
             return int(text.replace("\u00a0", "").replace(" ", "").replace(decimal, ""))
@@ -67,7 +76,7 @@ def parse_date(text: str) -> datetime.date:
     text = text.strip()
     match = _ISO.match(text) or _COMPACT.match(text)
     if not match:
-        raise ValueError(f"{text!r} is not a date written as 2024-01-31")
+        raise ValueError(f"{shown(text)} is not a date written as 2024-01-31")
     try:
         return datetime.date(*(int(g) for g in match.groups()))
     except ValueError:

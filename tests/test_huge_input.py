@@ -1,0 +1,135 @@
+"""Huge input is refused in a few hundred characters, without reading it whole into memory (issue 15, point 1).
+
+Each case runs ``jobbsats`` as a new process, as a user's shell would, and
+measures that process alone (``os.wait4`` gives its own peak resident memory;
+``getrusage(RUSAGE_CHILDREN)`` would give the largest of every child so far).
+Before the limits, a 50 MB CSV line printed 91 MB to stderr and peaked at 2 GB.
+"""
+
+from __future__ import annotations
+
+import os
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+from jobbsats.inputfile import MAX_LINE_BYTES, MAX_SCENARIO_BYTES
+
+MOST_CHARS = 2000  # a message, whatever the input
+MOST_MEMORY_KB = 150 * 1024  # jobbsats starts in about 45 MB; 50 MB read whole would pass this with its copies
+BIG = 50_000_000
+
+SCENARIO = Path(__file__).parent / "bad_input" / "45-csv-header-lacks-a-column" / "scenario.toml"
+
+
+def write_repeated(path: Path, head: bytes, byte: bytes, times: int) -> Path:
+    with path.open("wb") as handle:
+        handle.write(head)
+        for start in range(0, times, 1 << 20):
+            handle.write(byte * min(1 << 20, times - start))
+    return path
+
+
+def jobbsats(tmp_path: Path, *args: str) -> tuple[int, str, int]:
+    """Exit code, stderr and the peak resident memory (kB) of ``jobbsats ARGS`` in a process of its own."""
+    out, err = tmp_path / "stdout", tmp_path / "stderr"
+    env = {**os.environ, "JOBBSATS_DB": str(tmp_path / "ledger.db"), "JOBBSATS_LOAD_PLUGINS": "", "PYTHONUTF8": "1"}
+    with out.open("wb") as stdout, err.open("wb") as stderr:
+        proc = subprocess.Popen(
+            [sys.executable, "-c", "from jobbsats.cli import main; main()", *args],
+            stdout=stdout,
+            stderr=stderr,
+            env=env,
+            cwd=tmp_path,
+        )
+        _, status, usage = os.wait4(proc.pid, 0)
+        proc.returncode = os.waitstatus_to_exitcode(status)  # waited for here: Popen must not wait again
+    assert out.read_text(encoding="utf-8") == ""
+    return proc.returncode, err.read_text(encoding="utf-8"), usage.ru_maxrss  # kB on Linux
+
+
+@pytest.fixture
+def ledger(tmp_path) -> Path:
+    """The scenario of the CSV cases, run once so that an import has its ledger."""
+    scenario = tmp_path / "scenario.toml"
+    scenario.write_bytes(SCENARIO.read_bytes())
+    code, stderr, _ = jobbsats(tmp_path, "run", str(scenario), "--quiet")
+    assert code == 0, stderr
+    return scenario
+
+
+def test_the_limits_are_what_the_messages_say():
+    assert (MAX_LINE_BYTES, MAX_SCENARIO_BYTES) == (1024 * 1024, 4 * 1024 * 1024)
+
+
+def test_a_50_mb_csv_line(tmp_path, ledger):
+    export = write_repeated(tmp_path / "utfall.csv", b"Bokf\xf6ringsdatum;Belopp;", b"9", BIG)
+    code, stderr, memory = jobbsats(tmp_path, "import", "utfall", str(export), "-c", str(ledger))
+    assert (code, stderr) == (
+        1,
+        f"Error: {export}: line 1: is longer than 1 MB, the most jobbsats reads in one line (a file without "
+        "line breaks?); a CSV export or a SIE file has a line per row\n",
+    )
+    assert memory < MOST_MEMORY_KB, f"peak {memory // 1024} MB"
+
+
+def test_a_50_mb_csv_field_after_a_header(tmp_path, ledger):
+    # The header is sound and short; the second line is one endless field.
+    export = write_repeated(
+        tmp_path / "utfall.csv", b"Bokf\xf6ringsdatum;Konto;Ansvar;Verksamhet;Belopp;Text\n2024-01-31;", b"x", BIG
+    )
+    code, stderr, memory = jobbsats(tmp_path, "import", "utfall", str(export), "-c", str(ledger))
+    assert (code, len(stderr) < MOST_CHARS) == (1, True)
+    assert f"{export}: line 2: is longer than 1 MB" in stderr
+    assert memory < MOST_MEMORY_KB, f"peak {memory // 1024} MB"
+
+
+def test_a_50_mb_sie_line(tmp_path, ledger):
+    export = write_repeated(tmp_path / "utfall.se", b"#FLAGGA 0\n#PROSA ", b"x", BIG)
+    code, stderr, memory = jobbsats(tmp_path, "import", "utfall", str(export), "-c", str(ledger))
+    assert (code, len(stderr) < MOST_CHARS) == (1, True)
+    assert f"{export}: line 2: is longer than 1 MB" in stderr
+    assert memory < MOST_MEMORY_KB, f"peak {memory // 1024} MB"
+
+
+def test_a_50_mb_scenario_line(tmp_path):
+    scenario = write_repeated(tmp_path / "scenario.toml", b'[scenario]\nname = "', b"x", BIG)
+    code, stderr, memory = jobbsats(tmp_path, "validate", str(scenario))
+    assert (code, stderr) == (
+        1,
+        f"Error: {scenario}: is 47.7 MB; a scenario file may be at most 4 MB: is it the right file?\n",
+    )
+    assert memory < MOST_MEMORY_KB, f"peak {memory // 1024} MB"
+
+
+def test_a_50_mb_scenario_through_a_pipe(tmp_path):
+    # A pipe has no size to look at first: it is read up to the limit, and no further.
+    big = write_repeated(tmp_path / "big.toml", b'[scenario]\nname = "', b"x", BIG)
+    # Through `cat`, so that /dev/stdin is a pipe and not the file itself.
+    shell = f"cat {big} | {sys.executable} -c 'from jobbsats.cli import main; main()' validate /dev/stdin"
+    proc = subprocess.run(
+        ["bash", "-c", shell],
+        capture_output=True,
+        text=True,
+        env={**os.environ, "JOBBSATS_LOAD_PLUGINS": ""},
+        cwd=tmp_path,
+        timeout=60,
+    )
+    assert (proc.returncode, proc.stdout) == (1, "")
+    assert proc.stderr == (
+        "Error: /dev/stdin: is larger than 4 MB, the most jobbsats reads as a scenario file; is it the right file?\n"
+    )
+
+
+def test_a_100000_character_value_is_quoted_short(tmp_path):
+    text = SCENARIO.read_text(encoding="utf-8")
+    text = text.replace('rule = "percentage_key"', 'rule = "percentage_key"\nfund = "' + "x" * 100_000 + '"')
+    scenario = tmp_path / "scenario.toml"
+    scenario.write_text(text, encoding="utf-8")
+    code, stderr, _ = jobbsats(tmp_path, "validate", str(scenario))
+    assert code == 1
+    assert stderr == (
+        f"Error: {scenario}: rules[0].fund: unknown fund '{'x' * 80}… (99 920 more characters)' (funds: sjs)\n"
+    )
