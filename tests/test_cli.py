@@ -109,7 +109,14 @@ def test_plugins_lists_the_built_ins(cli):
     result = cli("plugins", "--json")
     assert result.exit_code == 0
     listing = {p["name"]: p for p in json.loads(result.stdout)}
-    assert listing["jobbsats.rules"]["rules"] == ["carry_over", "cofinancing", "fixed", "percentage_key", "rate", "unit_cost"]
+    assert listing["jobbsats.rules"]["rules"] == [
+        "carry_over",
+        "cofinancing",
+        "fixed",
+        "percentage_key",
+        "rate",
+        "unit_cost",
+    ]
     assert listing["jobbsats.reports"]["reports"] == ["aterrapportering", "beslut", "fordelning", "prognos", "projekt"]
     assert listing["jobbsats.reports.formats"]["formats"] == ["csv", "html", "json", "md", "xlsx"]
     assert all(p["builtin"] for p in listing.values())
@@ -184,7 +191,9 @@ def test_output_into_a_folder_that_cannot_be_written(cli, tmp_path):
     locked = tmp_path / "locked"
     locked.mkdir(mode=0o555)
     result = cli("report", "fordelning", "-o", locked / "x.md")
-    assert result.exit_code != 0 and "cannot write: Permission denied" in result.stderr
+    assert (
+        result.exit_code != 0 and f"cannot create a file in {locked}: Permission denied (-o names it)" in result.stderr
+    )
 
 
 def test_output_below_a_file(cli, tmp_path):
@@ -223,3 +232,71 @@ def test_a_failing_format_is_named(cli):
     result = cli("report", "fordelning", "-f", "broken")
     assert result.exit_code == 3
     assert "format 'broken' (plugin 'broken-format') failed in render(): RuntimeError: format bug" in result.stderr
+
+
+# ---- telling a ledger from another program's database, without touching either -----------------
+
+KILLED_WRITER = """
+import os, sqlite_utils
+sqlite_utils.Database.close = lambda self: None  # never closed: the process ends as if killed
+from jobbsats.cli import main
+try:
+    main()
+finally:
+    os._exit(0)  # no checkpoint at exit either: the run stays in -wal, -shm beside it
+"""
+
+
+def run_killed_before_checkpoint(db: Path) -> None:
+    """A run recorded by a process that ended before SQLite moved it from -wal into the ledger file."""
+    import os
+    import subprocess
+    import sys
+
+    env = {**os.environ, "JOBBSATS_DB": str(db), "JOBBSATS_LOAD_PLUGINS": ""}
+    subprocess.run([sys.executable, "-c", KILLED_WRITER, "run", "--quiet"], env=env, check=True, timeout=60)
+    assert Path(f"{db}-wal").stat().st_size > 0 and Path(f"{db}-shm").exists()
+
+
+@pytest.mark.parametrize("shm", ["kept", "deleted"])
+def test_a_ledger_whose_newest_run_is_still_in_its_wal_is_read(cli, shm):
+    """Looked at read-only through -shm, or, with -shm gone, from a copy: the run in -wal counts."""
+    assert cli("run", "--quiet").exit_code == 0
+    run_killed_before_checkpoint(cli.db)
+    if shm == "deleted":
+        Path(f"{cli.db}-shm").unlink()
+    result = cli("runs")
+    assert result.exit_code == 0, result.output
+    assert [line.split()[0] for line in result.stdout.splitlines()] == ["1", "2"]
+
+
+def test_a_first_run_only_in_the_wal_is_a_ledger(cli):
+    run_killed_before_checkpoint(cli.db)  # the ledger file itself may hold no table yet
+    result = cli("runs")
+    assert result.exit_code == 0, result.output
+    assert result.stdout.split()[0] == "1"
+
+
+def test_another_programs_migrations_table_is_not_a_ledger(cli, tmp_path, digest):
+    """sqlite-utils' migrations table of another program (or of another name) is no jobbsats ledger."""
+    import sqlite3
+
+    other = tmp_path / "annan.db"
+    with sqlite3.connect(other) as conn:
+        conn.execute("create table _sqlite_migrations (migration_set text, name text, applied_at text)")
+        conn.execute("insert into _sqlite_migrations values ('annat-program', 'start', '2024-01-01')")
+    conn.close()
+    before = digest(other)
+    for args in (("runs",), ("run", "--quiet"), ("report", "fordelning")):
+        result = cli(*args, "--db", other)
+        assert result.exit_code == 4
+        assert f"{other}: is a SQLite database but not a jobbsats ledger" in result.stderr
+    assert digest(other) == before and sorted(p.name for p in tmp_path.glob("annan.db*")) == ["annan.db"]
+
+
+@pytest.mark.parametrize("device", ["/dev/null", "/dev/zero"])
+def test_a_device_is_never_a_ledger(cli, device):
+    for args in (("runs",), ("run", "--quiet")):
+        result = cli(*args, "--db", device)
+        assert result.exit_code == 4
+        assert result.stderr.endswith(f"Error: {device}: is a device, not a ledger file (--db names it)\n")

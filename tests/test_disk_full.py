@@ -1,7 +1,8 @@
-"""A full disk midway through a write: a clear error, and nothing of the run or the import (issue 7).
+"""A full disk midway through a write: a clear error, and nothing of the run or the import (issues 7 and 15).
 
 The disk is made full the way SQLite sees it, by capping the ledger's pages (``PRAGMA
-max_page_count``) on the connection the write uses, just above what the ledger already holds.
+max_page_count``) on the connection the write uses, just above what the ledger already holds. A
+real full file system (a small tmpfs) is tried in tests/test_os_errors.py.
 """
 
 from __future__ import annotations
@@ -55,15 +56,19 @@ def test_an_import_on_a_full_disk_is_refused_whole(cli, full_disk, digest, tmp_p
     booked = tmp_path / "stor.csv"
     booked.write_text("\r\n".join(lines) + "\r\n", encoding="utf-8")
     full_disk(50)  # room for a few hundred rows of the twenty thousand
-    result = cli("import", "utfall", booked)
+    result = cli("import", "utfall", booked, "-c", "malmo-2024")
     assert result.exit_code == 4
     assert "nothing was written: database or disk is full" in result.stderr
     assert "Traceback" not in result.output
     assert digest(cli.db) == before and rows(cli.db) == counts
 
 
-def test_a_first_run_on_a_full_disk_leaves_no_ledger(cli, full_disk):
-    full_disk(3)
+@pytest.mark.parametrize("spare", [1, 3, 20])
+def test_a_first_run_on_a_full_disk_leaves_no_ledger(cli, full_disk, spare):
+    """Said as a full disk, never as a lock; no ledger file, -wal or -shm left (issue 15)."""
+    full_disk(spare)
     result = cli("run", "--quiet")
-    assert result.exit_code == 4 and "database or disk is full" in result.stderr
-    assert not cli.db.exists()
+    assert result.exit_code == 4
+    assert f"{cli.db}: nothing was written: database or disk is full" in result.stderr
+    assert "busy or locked" not in result.stderr and "Traceback" not in result.output
+    assert sorted(p.name for p in cli.db.parent.glob(f"{cli.db.name}*")) == []

@@ -10,10 +10,12 @@ from __future__ import annotations
 
 import importlib
 import sys
+from typing import Any
 
 import click
 
 from jobbsats import __version__
+from jobbsats.cli import output
 from jobbsats.errors import MESSAGE_CHARS, JobbsatsError, clip
 
 COMMANDS = {
@@ -34,7 +36,8 @@ COMMANDS = {
 
 
 class JobbsatsGroup(click.Group):
-    """A group that imports built-in commands lazily and turns user errors into messages."""
+    """A group that imports built-in commands lazily and turns user errors, and the operating system's, into
+    messages (see :mod:`jobbsats.cli.output` for standard output)."""
 
     def list_commands(self, ctx: click.Context) -> list[str]:
         return sorted(set(COMMANDS) | set(self.commands))
@@ -48,12 +51,24 @@ class JobbsatsGroup(click.Group):
         module, _, attr = target.partition(":")
         return getattr(importlib.import_module(module), attr)
 
+    def make_context(
+        self, info_name: str | None, args: list[str], parent: click.Context | None = None, **extra: Any
+    ) -> click.Context:
+        try:
+            return super().make_context(info_name, args, parent=parent, **extra)
+        except OSError as exc:  # `jobbsats --help > /dev/full`
+            output.fail(exc)
+
     def invoke(self, ctx: click.Context):
         try:
             return super().invoke(ctx)
         except JobbsatsError as exc:
-            click.echo(f"Error: {clip(str(exc), MESSAGE_CHARS)}", err=True)
+            output.say(f"Error: {clip(str(exc), MESSAGE_CHARS)}")
             ctx.exit(exc.exit_code)
+        except OSError as exc:
+            # The net under every command: the places that write say what they were doing, and
+            # anything they did not foresee still reaches the user as a message, never a traceback.
+            output.fail(exc)
 
 
 @click.group(cls=JobbsatsGroup)
@@ -86,6 +101,7 @@ def _add_plugin_commands() -> None:
 
 
 def main() -> None:
+    output.install()
     try:
         _add_plugin_commands()
     except JobbsatsError as exc:
@@ -95,4 +111,7 @@ def main() -> None:
         else:
             click.echo(f"Error: {clip(str(exc), MESSAGE_CHARS)}", err=True)
             sys.exit(exc.exit_code)
-    cli()
+    try:
+        cli()
+    finally:
+        output.last_flush()

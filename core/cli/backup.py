@@ -23,16 +23,23 @@ def backup(target: Path, db: Path) -> None:
     import sqlite3
     import tempfile
 
-    from jobbsats.errors import JobbsatsError, LedgerError
+    from jobbsats.errors import JobbsatsError, LedgerError, clip
+    from jobbsats.files import can_create, look_up, sync_file, sync_folder, temp_prefix
     from jobbsats.ledger import open_ledger
     from jobbsats.ledger.chain import verify
+    from jobbsats.ledger.db import failure
 
-    if target.is_symlink() or target.exists():
-        raise JobbsatsError(f"{target}: exists already; a backup goes to a new file")
+    shown = clip(str(target))
+    if look_up(target) is not None:
+        raise JobbsatsError(f"{shown}: exists already; a backup goes to a new file")
     if not target.parent.is_dir():
-        raise JobbsatsError(f"{target}: the folder {target.parent} does not exist")
+        raise JobbsatsError(f"{shown}: the folder {clip(str(target.parent))} does not exist")
+    can_create(target)  # a read-only file system or /proc is said before the copy, not after
     ledger = open_ledger(db, must_exist=True)
-    handle, name = tempfile.mkstemp(prefix=f".{target.name}.", dir=target.parent)
+    try:
+        handle, name = tempfile.mkstemp(prefix=temp_prefix(target), dir=target.parent)
+    except OSError as exc:
+        raise JobbsatsError(f"{shown}: cannot create a file in {clip(str(target.parent))}: {exc.strerror}") from exc
     os.close(handle)
     temp = Path(name)
     try:
@@ -49,10 +56,16 @@ def backup(target: Path, db: Path) -> None:
         if found.findings:
             raise LedgerError(f"{db}: the copy does not verify ({found.findings[0].message}); run `jobbsats verify`")
         os.chmod(temp, db.stat().st_mode & 0o777)  # as the ledger is, not a temporary file's 0600
+        sync_file(temp)  # on the disk before its name is: a power cut leaves no half a backup
         os.replace(temp, target)
+        sync_folder(target.parent)
     except sqlite3.Error as exc:
-        raise LedgerError(f"{target}: the backup failed: {exc}") from exc
+        raise failure(target, exc, "the backup failed") from exc
+    except OSError as exc:
+        raise JobbsatsError(f"{shown}: the backup failed: {exc.strerror}") from exc
     finally:
         temp.unlink(missing_ok=True)
+        for side in ("-wal", "-shm", "-journal"):
+            Path(f"{temp}{side}").unlink(missing_ok=True)
     click.echo(f"{db} copied to {target}: {found.covered}, verified.")
     click.echo(f"Last link: {found.last_link}")

@@ -19,7 +19,9 @@ def import_group() -> None:
 @import_group.command("utfall")
 @click.argument("file", type=click.Path(path_type=Path))
 @click.option(
-    "--config", "-c", help="Scenario file whose [utfall] section maps the rows (found as for `jobbsats run`)."
+    "--config",
+    "-c",
+    help="Scenario file (or bundled example) whose [utfall] section maps the rows; default ./jobbsats.toml.",
 )
 @db_option
 @click.option(
@@ -57,12 +59,22 @@ def utfall(
     twice is refused unless --replace.
     """
     from jobbsats.config.load import load_scenario
+    from jobbsats.errors import JobbsatsError, clip
+    from jobbsats.files import can_create, look_up
     from jobbsats.money import format_units
     from jobbsats.registry import get_registry
     from jobbsats.utfall.importer import import_utfall
     from jobbsats.utfall.purposes import check_purposes
     from jobbsats.utfall.source import inspect
 
+    if config is None and not Path("jobbsats.toml").exists():
+        # Unlike `run`, no bundled example: its account codes are made up, and would map real bookings wrongly.
+        raise JobbsatsError(
+            f"{clip(str(file))}: which scenario maps its rows? Pass -c SCENARIO (the scenario file whose [utfall] "
+            "section maps them); there is no ./jobbsats.toml here"
+        )
+    if rejects is not None and look_up(rejects, what="--rejects") is None:
+        can_create(rejects, what="--rejects")  # a read-only file system, /proc: said now, not after the rows are read
     path, note = resolve_config(config)
     if note:
         click.echo(note, err=True)

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import os
 from pathlib import Path
 from typing import Any
 
@@ -9,13 +10,17 @@ import click
 
 
 def _ledger_path(ctx: click.Context, param: click.Parameter, value: Path) -> Path:
-    """Refuse a folder, naming where the path came from: --db, or JOBBSATS_DB when the user gave no --db."""
+    """Refuse at once what can never be a ledger file (a folder, a FIFO, a device, a name too long),
+    naming where the path came from: --db, or JOBBSATS_DB when the user gave no --db."""
     from jobbsats.errors import LedgerError
+    from jobbsats.ledger.db import ledger_file
 
-    if value.is_dir():
-        source = ctx.get_parameter_source(param.name)
+    try:
+        ledger_file(value)
+    except LedgerError as exc:
+        source = ctx.get_parameter_source(param.name) if param.name else None
         given = "JOBBSATS_DB" if source == click.core.ParameterSource.ENVIRONMENT else "--db"
-        raise LedgerError(f"{value}: is a folder, not a ledger file ({given} names it)")
+        raise LedgerError(f"{exc} ({given} names it)") from exc
     return value
 
 
@@ -48,8 +53,14 @@ def resolve_config(config: str | None) -> tuple[Path, str | None]:
             "(`jobbsats init` writes it out for you to edit)."
         )
     path = Path(config)
-    if path.exists():
+    try:
+        os.stat(path)
         return path, None
+    except FileNotFoundError:
+        if path.is_symlink() or os.sep in config:
+            return path, None  # a broken link, a missing folder: the reader says which
+    except OSError:
+        return path, None  # a name too long, a path through a file, a loop: the reader says which
     example = examples.path_of(config)
     if example is not None:
         return example, f"Running the bundled example {config}."

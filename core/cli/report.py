@@ -140,7 +140,7 @@ def _report(
     from jobbsats.contracts import ReportOptions, options_of
     from jobbsats.document import malformed
     from jobbsats.errors import JobbsatsError
-    from jobbsats.files import write_atomic
+    from jobbsats.files import can_create, check_target, write_atomic
     from jobbsats.ledger import open_ledger
     from jobbsats.ledger.view import LedgerView
     from jobbsats.registry import get_registry
@@ -159,8 +159,11 @@ def _report(
     if fmt not in registry.formats:
         raise JobbsatsError(f"unknown format {fmt!r} (formats: {', '.join(sorted(registry.formats))})")
     formatter = registry.formats[fmt]
-    if output is not None and output.resolve() == db.resolve():
-        raise JobbsatsError(f"{output}: is the ledger itself; write the report to another file")
+    if output is not None:
+        if output.resolve() == db.resolve():
+            raise JobbsatsError(f"{output}: is the ledger itself; write the report to another file")
+        check_target(output, force=force, what="-o")  # before the report is built, not after
+        can_create(output, what="-o")
     if formatter.binary and output is None:
         raise JobbsatsError(f"the {fmt} format is binary; write it to a file with -o FILE")
     if as_of is not None and run_id is not None:

@@ -75,6 +75,9 @@ def new_plugin(name: str, kind: str, parent: Path) -> None:
         folder / "README.md": render("README.md.tmpl"),
     }
     for path, text in written.items():
-        path.write_text(text, encoding="utf-8")
+        try:
+            path.write_text(text, encoding="utf-8")
+        except OSError as exc:  # a full disk: the error of a write names no file by itself
+            raise JobbsatsError(f"{path}: cannot write: {exc.strerror}") from exc
     click.echo(f"Wrote the {kind} plugin {name} in {folder}/. Next:")
     click.echo(f"  pip install -e '{folder}[test]' && pytest {folder} && jobbsats plugins")

@@ -1,35 +1,96 @@
-"""Opening the ledger file, and telling a jobbsats ledger from any other SQLite file."""
+"""Opening the ledger file, and telling a jobbsats ledger from any other SQLite file.
+
+Telling them apart must not change the other file: a plain SQLite connection
+would, on its last close, move the pages of a ``-wal`` file into the database
+and delete ``-wal`` and ``-shm``, and even a read-only one marks its place in
+``-shm``. So the first look at a file is taken through a connection that can
+write nothing at all (:func:`kind_of`); only a jobbsats ledger (or an empty
+file) is then opened for real.
+"""
 
 from __future__ import annotations
 
 import os
+import shutil
 import sqlite3
+import stat
+import tempfile
+import time
+import urllib.parse
 from pathlib import Path
 
 from sqlite_utils import Database
 
-from jobbsats.errors import LedgerError
+from jobbsats.errors import LedgerError, clip
 from jobbsats.ledger.migrations import MIGRATION_SET, migrations
 
 BUSY_TIMEOUT_MS = 10_000
+SIDE_FILES = ("-wal", "-shm", "-journal")  # SQLite's files beside a database
+SQLITE_HEADER = b"SQLite format 3\x00"
+
+# What a file holds, as kind_of() finds it.
+LEDGER, EMPTY, OTHER = "ledger", "empty", "other"
+
+# SQLite's primary result codes that mean "not now" rather than "not a database": another process
+# is writing, or recovering the -wal, and a read-only look cannot wait for it the usual way; or the
+# last connection closed and took -wal and -shm with it between the look at them and the opening.
+_SQLITE_BUSY, _SQLITE_LOCKED, _SQLITE_READONLY, _SQLITE_CANTOPEN, _SQLITE_PROTOCOL = 5, 6, 8, 14, 15
+_SQLITE_FULL, _SQLITE_IOERR = 13, 10
+_TRANSIENT = {_SQLITE_BUSY, _SQLITE_LOCKED, _SQLITE_READONLY, _SQLITE_CANTOPEN, _SQLITE_PROTOCOL}
+_LOOKS = 5  # tries of the read-only look before it settles for a read-only connection that may mark -shm
+
+
+def ledger_file(path: Path) -> bool:
+    """Whether a file is at ``path`` (False: no ledger there yet).
+
+    Refuses at once what can never be a ledger: a folder, a FIFO, a device or a
+    socket (SQLite would fail on it, or wait for a writer that never comes), and
+    a path the system cannot look up (a name too long, a folder without access).
+    """
+    try:
+        info = path.stat()
+    except FileNotFoundError:
+        return False
+    except OSError as exc:
+        raise LedgerError(f"{clip(str(path))}: cannot open the ledger: {exc.strerror}") from exc
+    if stat.S_ISDIR(info.st_mode):
+        raise LedgerError(f"{clip(str(path))}: is a folder, not a ledger file")
+    if not stat.S_ISREG(info.st_mode):
+        raise LedgerError(f"{clip(str(path))}: is {special(info.st_mode)}, not a ledger file")
+    return True
+
+
+def special(mode: int) -> str:
+    """What a file that is neither a regular file nor a folder is, in words."""
+    if stat.S_ISFIFO(mode):
+        return "a named pipe (FIFO)"
+    if stat.S_ISCHR(mode) or stat.S_ISBLK(mode):
+        return "a device"
+    if stat.S_ISSOCK(mode):
+        return "a socket"
+    return "not a regular file"
 
 
 def open_ledger(path: Path, *, must_exist: bool = False) -> Database:
-    """Open the ledger at ``path``; the file itself is created only when a run is written.
+    """Open the ledger at ``path``; without ``must_exist`` a missing file is created, empty.
 
     Reading commands pass ``must_exist``: a missing file or a SQLite file that
     is not a jobbsats ledger is then an error, and nothing is written to it
-    (except pending migrations of a real ledger).
+    (except pending migrations of a real ledger). Without it (a write, see
+    ``ledger.write.transaction``) an empty file is a new ledger; another
+    program's database is refused all the same, byte for byte untouched.
     """
-    if path.is_dir():
-        raise LedgerError(f"{path}: is a folder, not a ledger file")
-    if must_exist and not path.exists():
-        raise LedgerError(f"{path}: no ledger here yet; run `jobbsats run` first (or pass --db)")
+    exists = ledger_file(path)
+    shown = clip(str(path))
+    if must_exist and not exists:
+        raise LedgerError(f"{shown}: no ledger here yet; run `jobbsats run` first (or pass --db)")
     folder = path.parent
     if not folder.is_dir():
-        raise LedgerError(f"{path}: the folder {folder} does not exist")
-    if not path.exists() and not os.access(folder, os.W_OK):
-        raise LedgerError(f"{path}: cannot create the ledger: the folder {folder} is not writable")
+        raise LedgerError(f"{shown}: the folder {clip(str(folder))} does not exist")
+    if exists:
+        refuse_other(path, kind_of(path), allow_empty=not must_exist)
+    else:
+        _create(path)
     try:
         conn = sqlite3.connect(str(path))
         conn.execute(f"PRAGMA busy_timeout = {BUSY_TIMEOUT_MS}")
@@ -41,26 +102,177 @@ def open_ledger(path: Path, *, must_exist: bool = False) -> Database:
             migrate(db)
         return db
     except sqlite3.DatabaseError as exc:
-        raise LedgerError(f"{path}: cannot open the ledger: {exc}") from exc
+        raise failure(path, exc, "cannot open the ledger") from exc
+
+
+def _create(path: Path) -> None:
+    """Create the empty ledger file, so that an operating system's refusal is said as such.
+
+    SQLite would say only "unable to open database file" for a read-only file
+    system, a folder without access or a name too long.
+    """
+    try:
+        # Not O_EXCL: another process may create the same ledger at the same moment, and may.
+        handle = os.open(path, os.O_WRONLY | os.O_CREAT, 0o644)
+    except OSError as exc:
+        raise LedgerError(f"{clip(str(path))}: cannot create the ledger: {exc.strerror}") from exc
+    os.close(handle)
+
+
+def failure(path: Path, exc: sqlite3.Error, doing: str) -> LedgerError:
+    """A SQLite error as the user should read it: a full disk said as a full disk, not as a lock."""
+    code = getattr(exc, "sqlite_errorcode", 0) & 0xFF
+    shown = clip(str(path))
+    if code == _SQLITE_FULL:  # SQLite's own words: "database or disk is full"
+        return LedgerError(f"{shown}: {doing}: {exc}")
+    if code == _SQLITE_IOERR and disk_full(path):
+        return LedgerError(f"{shown}: {doing}: the disk is full ({exc})")
+    if code in (_SQLITE_BUSY, _SQLITE_LOCKED):
+        return LedgerError(f"{shown}: the ledger is busy or locked ({exc}); try again")
+    return LedgerError(f"{shown}: {doing}: {exc}")
+
+
+def disk_full(path: Path) -> bool:
+    """Whether the file system of ``path`` has (about) no room left: SQLite says only "disk I/O error"
+    when it cannot grow its ``-shm`` file, or a write fails for want of space."""
+    try:
+        info = os.statvfs(path.parent)
+    except OSError:
+        return False
+    return info.f_bavail * info.f_frsize < 64 * 1024
+
+
+def kind_of(path: Path) -> str:
+    """What the SQLite file at ``path`` holds (LEDGER, EMPTY or OTHER), read without changing a byte.
+
+    Neither the file nor its ``-wal`` and ``-shm`` change: the newest writes, still
+    in ``-wal``, are read through ``-shm`` opened read-only (SQLite's
+    ``readonly_shm``); with no ``-wal`` to read, the file alone is read as
+    ``immutable`` (no locks, no side files); a ``-wal`` without its ``-shm`` is read
+    from a copy. A file that is not SQLite at all is refused from its header.
+    """
+    shown = clip(str(path))
+    try:
+        with path.open("rb") as handle:
+            head = handle.read(len(SQLITE_HEADER))
+    except OSError as exc:
+        raise LedgerError(f"{shown}: cannot open the ledger: {exc.strerror}") from exc
+    wal = _size(Path(f"{path}-wal"))
+    if not head and not wal:
+        return EMPTY
+    if head and head != SQLITE_HEADER:
+        raise LedgerError(f"{shown}: cannot open the ledger: file is not a database")
+    last: sqlite3.Error | None = None
+    for attempt in range(_LOOKS):
+        try:
+            return _look(path, wal)
+        except sqlite3.DatabaseError as exc:
+            if getattr(exc, "sqlite_errorcode", 0) & 0xFF not in _TRANSIENT:
+                raise failure(path, exc, "cannot open the ledger") from exc
+            last = exc
+            time.sleep(0.02 * (attempt + 1))
+    # Another process keeps the ledger busy: a read-only connection waits for it as readers do. It
+    # may mark its place in -shm, which only a file in use by someone else can get to see.
+    try:
+        return _read(_uri(path, "mode=ro"))
+    except sqlite3.DatabaseError as exc:
+        raise failure(path, last or exc, "cannot open the ledger") from exc
+
+
+def _size(path: Path) -> int:
+    try:
+        return path.stat().st_size
+    except OSError:
+        return 0
+
+
+def _uri(path: Path, query: str) -> str:
+    return f"file:{urllib.parse.quote(str(path.absolute()))}?{query}"
+
+
+def _look(path: Path, wal: int) -> str:
+    if not wal:
+        return _read(_uri(path, "mode=ro&immutable=1"))
+    if Path(f"{path}-shm").exists():
+        return _read(_uri(path, "mode=ro&readonly_shm=1"))
+    # Left by a crash, its -shm since deleted: SQLite would rebuild -shm (and checkpoint) on opening.
+    with tempfile.TemporaryDirectory(prefix="jobbsats-look-") as folder:
+        copy = Path(folder) / "copy.db"
+        shutil.copyfile(path, copy)
+        shutil.copyfile(f"{path}-wal", f"{copy}-wal")
+        return _read(str(copy))
+
+
+def _read(target: str) -> str:
+    conn = sqlite3.connect(target, uri=target.startswith("file:"))
+    try:
+        conn.execute(f"PRAGMA busy_timeout = {BUSY_TIMEOUT_MS}")
+        return _contents(conn)
+    finally:
+        conn.close()
+
+
+def _contents(conn: sqlite3.Connection) -> str:
+    """LEDGER, EMPTY or OTHER, from the tables a connection sees."""
+    tables = {row[0] for row in conn.execute("select name from sqlite_master where type = 'table'")}
+    if not tables:
+        return EMPTY
+    if "_sqlite_migrations" not in tables:
+        return OTHER
+    columns = {row[1] for row in conn.execute("pragma table_info(_sqlite_migrations)")}
+    if "migration_set" not in columns:  # another program's table of the same name
+        return OTHER
+    sets = {row[0] for row in conn.execute("select migration_set from _sqlite_migrations")}
+    return LEDGER if MIGRATION_SET in sets else OTHER
+
+
+def refuse_other(path: Path, kind: str, *, allow_empty: bool) -> None:
+    """Refuse a file that holds something other than a jobbsats ledger (EMPTY only when ``allow_empty``)."""
+    if kind == LEDGER or (kind == EMPTY and allow_empty):
+        return
+    if kind == EMPTY:
+        raise LedgerError(f"{clip(str(path))}: is an empty database, not a jobbsats ledger; run `jobbsats run` first")
+    raise LedgerError(f"{clip(str(path))}: is a SQLite database but not a jobbsats ledger; give another --db")
 
 
 def require_ledger(db: Database, path: Path, *, allow_empty: bool) -> None:
     """Refuse a SQLite file that holds something other than a jobbsats ledger.
 
     An empty database is a new ledger only when ``allow_empty`` (a run may
-    start one; a report may not).
+    start one; a report may not). This reads through ``db``'s own connection;
+    :func:`open_ledger` has looked at the file without one before.
     """
-    tables = {row[0] for row in db.execute("select name from sqlite_master where type = 'table'")}
-    if not tables and allow_empty:
+    refuse_other(path, _contents(db.conn), allow_empty=allow_empty)
+
+
+def discard_new(path: Path) -> None:
+    """Remove a ledger file this process created and then wrote nothing to, with its side files.
+
+    Unless another process has opened it meanwhile (it may be writing the first
+    run itself): the check holds SQLite's exclusive lock, which it cannot get
+    while any other connection reads the file, and in that locking mode SQLite
+    needs no ``-shm`` (a full disk may have no room for one).
+    """
+    try:
+        conn = sqlite3.connect(str(path), timeout=0, isolation_level=None)
+    except sqlite3.Error:
         return
-    if "_sqlite_migrations" in tables:
-        sets = {row[0] for row in db.execute("select migration_set from _sqlite_migrations")}
-        if MIGRATION_SET in sets:
+    try:
+        conn.execute("PRAGMA locking_mode = EXCLUSIVE")
+        conn.execute("BEGIN EXCLUSIVE")
+        if conn.execute("select count(*) from sqlite_master").fetchone()[0]:
             return
-    if not tables:
-        raise LedgerError(f"{path}: is an empty database, not a jobbsats ledger; run `jobbsats run` first")
-    raise LedgerError(f"{path}: is a SQLite database but not a jobbsats ledger; give another --db")
+        for suffix in ("", *SIDE_FILES):  # while the lock is held: no one can start writing to them
+            Path(f"{path}{suffix}").unlink(missing_ok=True)
+    except (sqlite3.Error, OSError):
+        return
+    finally:
+        try:
+            conn.close()
+        except sqlite3.Error:
+            pass
 
 
 def migrate(db: Database) -> None:
+    """Apply the schema's pending migrations (none, for an up-to-date ledger)."""
     migrations.apply(db)
