@@ -36,6 +36,7 @@ LEDGER, EMPTY, OTHER = "ledger", "empty", "other"
 # last connection closed and took -wal and -shm with it between the look at them and the opening.
 _SQLITE_BUSY, _SQLITE_LOCKED, _SQLITE_READONLY, _SQLITE_CANTOPEN, _SQLITE_PROTOCOL = 5, 6, 8, 14, 15
 _SQLITE_FULL, _SQLITE_IOERR = 13, 10
+_SQLITE_CORRUPT = 11  # a look without locks may see a checkpoint midway: look again
 _TRANSIENT = {_SQLITE_BUSY, _SQLITE_LOCKED, _SQLITE_READONLY, _SQLITE_CANTOPEN, _SQLITE_PROTOCOL}
 _LOOKS = 5  # tries of the read-only look before it settles for a read-only connection that may mark -shm
 
@@ -164,13 +165,18 @@ def kind_of(path: Path) -> str:
         raise LedgerError(f"{shown}: cannot open the ledger: file is not a database")
     last: sqlite3.Error | None = None
     for attempt in range(_LOOKS):
+        # Looked at anew each time: the last connection of another process may close meanwhile, and
+        # SQLite then deletes -wal and -shm (and a look without locks may catch a checkpoint midway).
+        wal = _size(Path(f"{path}-wal"))
         try:
             return _look(path, wal)
+        except FileNotFoundError:
+            pass  # a side file was deleted between the look and the copy: look again
         except sqlite3.DatabaseError as exc:
-            if getattr(exc, "sqlite_errorcode", 0) & 0xFF not in _TRANSIENT:
+            if getattr(exc, "sqlite_errorcode", 0) & 0xFF not in _TRANSIENT | {_SQLITE_CORRUPT}:
                 raise failure(path, exc, "cannot open the ledger") from exc
             last = exc
-            time.sleep(0.02 * (attempt + 1))
+        time.sleep(0.02 * (attempt + 1))
     # Another process keeps the ledger busy: a read-only connection waits for it as readers do. It
     # may mark its place in -shm, which only a file in use by someone else can get to see.
     try:
