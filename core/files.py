@@ -36,6 +36,12 @@ def look_up(path: Path, *, what: str = "") -> os.stat_result | None:
         raise _refusal(path, f"cannot write: {exc.strerror}", what) from exc
 
 
+def same_file(one: Path, other: Path) -> bool:
+    """Whether two paths lead to one file. Never raises: a link loop is simply no file (on Python 3.11
+    ``Path.resolve`` raises RuntimeError for one)."""
+    return os.path.realpath(one) == os.path.realpath(other)
+
+
 def temp_prefix(path: Path) -> str:
     """The prefix of a temporary file beside ``path``: a name the file system takes even when ``path``'s
     own name is as long as names may be (the random part comes on top)."""

@@ -41,9 +41,7 @@ from pathlib import Path
 import pytest
 
 CATALOGUE = Path(__file__).parent / "bad_input"
-FOLDERS = sorted(
-    (path for path in CATALOGUE.iterdir() if path.is_dir()), key=lambda path: int(path.name.split("-")[0])
-)
+FOLDERS = sorted((path for path in CATALOGUE.iterdir() if path.is_dir()), key=lambda path: int(path.name.split("-")[0]))
 NAME = re.compile(r"^(\d{2,3})-[a-z0-9]+(-[a-z0-9]+)*$")
 SIDE_FILES = ("", "-journal", "-wal", "-shm")  # SQLite's files next to a ledger
 
@@ -222,7 +220,7 @@ def test_every_case_is_well_formed():
         for made in case.get("make", []):
             assert isinstance(made, list) and made and made[0] in MAKERS, f"{name}: make {made}: one of {set(MAKERS)}"
             assert all(isinstance(arg, str) for arg in made), f"{name}: make {made}: strings only"
-        assert case.get("make") or any(path.name != "case.toml" for path in folder.iterdir()), (
-            f"{name}: no input files"
+        assert case.get("make") or case.get("before") or any(path.name != "case.toml" for path in folder.iterdir()), (
+            f"{name}: no input files, and no command that makes the ledger it reads"
         )
     assert len(numbers) == len(set(numbers)), "two cases share a number"

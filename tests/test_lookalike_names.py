@@ -435,3 +435,31 @@ def test_a_key_naming_a_lookalike_of_a_recipient_says_which(cli, tmp_path):
         "rules[0].key.АSN: unknown recipient 'АSN' (recipients: ASN, GVN); "
         '"АSN" (U+0410 U+0053 U+004E) and "ASN" (U+0041 U+0053 U+004E) look the same'
     ]
+
+
+@pytest.mark.parametrize(
+    "other",
+    [
+        "arbetsmarknads- och socialnämnden ",  # a trailing space shows as nothing
+        "arbetsmarknads-  och socialnämnden",  # nor does a second space, in most fonts
+        "Arbetsmarknads- och socialnämnden",  # a sentence capitalises a name anyway
+    ],
+)
+def test_names_that_differ_only_in_case_or_spaces_look_the_same(cli, tmp_path, other):
+    problems = refused(cli, tmp_path, HEAD + SOUND + recipient("FSN", other))
+    assert len(problems) == 1
+    assert problems[0].startswith("recipients.FSN.name: ")
+    assert " look the same" in problems[0]
+    assert problems[0].endswith('give this recipient or recipient "ASN" another name')
+
+
+@pytest.mark.parametrize("field", ['decision.decider', 'decision.ref'])
+def test_a_bidirectional_control_anywhere_in_the_file_is_refused(cli, tmp_path, field):
+    """Not only names: a decider, a reference, a purpose all reach the decision paper."""
+    section, key = field.split(".")
+    text = HEAD + SOUND + f'\n[{section}]\n{key} = "Kommun\\u202estyrelsen"\n'
+    problems = refused(cli, tmp_path, text)
+    assert any(
+        p.startswith(f'{field}: "Kommun\\u202estyrelsen" has a bidirectional control') and "U+202E" in p
+        for p in problems
+    ), problems

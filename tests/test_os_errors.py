@@ -9,6 +9,7 @@ permitted). A path name too long, /proc and /sys are in tests/bad_input/ (160-17
 from __future__ import annotations
 
 import os
+import shutil
 import subprocess
 import sys
 from pathlib import Path
@@ -139,6 +140,39 @@ def test_a_new_ledger_on_a_full_disk_is_said_so_and_leaves_no_file(cli, mount, s
     assert sorted(os.listdir(point)) == []  # no ledger, no -wal, no -shm
 
 
+@pytest.mark.parametrize("spare", [0, 2048, 8192])
+def test_a_new_ledger_on_a_disk_already_full_leaves_no_file(cli, mount, spare):
+    """A disk filled to its last bytes before the run: not even SQLite's journal finds room, and the empty
+    file the run created must go too (found by a new user trying it: a 0-byte ledger stayed)."""
+    point = mount("size=64k")
+    fill(point)
+    if spare:
+        os.truncate(point / "fyllnad", os.stat(point / "fyllnad").st_size - spare)
+    result = cli("run", "--quiet", "--db", point / "ledger.db")
+    assert result.exit_code == 4, result.output
+    assert f"{point / 'ledger.db'}: nothing was written: the disk is full (" in result.stderr
+    assert sorted(os.listdir(point)) == ["fyllnad"]
+
+
+def test_rejects_onto_a_full_disk_names_the_file_and_writes_nothing(cli, mount, tmp_path):
+    assert cli("run", "--quiet").exit_code == 0
+    ledger = cli.db.read_bytes()
+    point = mount("size=64k")
+    fill(point)
+    os.truncate(point / "fyllnad", os.stat(point / "fyllnad").st_size - 16384)
+    booked = tmp_path / "utfall.csv"
+    rows = ["Bokföringsdatum;Konto;Ansvar;Verksamhet;Belopp;Text"]
+    rows += [f"2024-01-31;5010;3110;7150;{'Y' * 500};rad {n}" for n in range(200)]  # 100 kB of bad amounts
+    booked.write_text("\r\n".join(rows) + "\r\n", encoding="cp1252")
+    result = cli("import", "utfall", booked, "-c", "malmo-2024", "--rejects", point / "avvisade.csv")
+    assert result.exit_code == 1, result.output
+    assert result.stderr.endswith(
+        f"\nError: {point / 'avvisade.csv'}: cannot write the rejected rows: No space left on device\n"
+    )
+    assert sorted(os.listdir(point)) == ["fyllnad"]  # no rejects file, no temporary one
+    assert cli.db.read_bytes() == ledger
+
+
 def test_output_onto_a_read_only_file_system(cli, mount):
     assert cli("run", "--quiet").exit_code == 0
     point = mount("ro,size=64k")
@@ -232,3 +266,31 @@ def test_a_file_is_synced_before_its_rename_and_its_folder_after(cli, syncs, arg
     result = cli(*args)
     assert result.exit_code == 0, result.output
     assert syncs == [("fsync", "file"), ("replace", name), ("fsync", "folder")]
+
+
+def test_a_ledger_on_a_read_only_file_system_is_read_and_never_written(cli, mount):
+    """An archived copy mounted read-only: SQLite cannot make its -shm there, so it is read as immutable."""
+    assert cli("run", "--quiet").exit_code == 0
+    point = mount("size=1m")
+    shutil.copyfile(cli.db, point / "ledger.db")  # the run's last close checkpointed: no -wal to copy
+    subprocess.run(["mount", "-o", "remount,ro", str(point)], check=True)
+    ledger = point / "ledger.db"
+    report = cli("report", "fordelning", "--db", ledger)
+    assert report.exit_code == 0, report.output
+    assert "13\u00a0056\u00a0000" in report.stdout  # ASN's share by the key in seed 000
+    assert cli("verify", "--db", ledger).exit_code == 0
+    refused = cli("run", "--quiet", "--db", ledger)
+    assert refused.exit_code == 4
+    assert refused.stderr.endswith(f"Error: {ledger}: is on a read-only file system; nothing can be written to it\n")
+
+
+def test_a_read_only_ledger_with_writes_in_its_wal_is_refused_not_read_stale(cli, mount):
+    assert cli("run", "--quiet").exit_code == 0
+    point = mount("size=1m")
+    ledger = point / "ledger.db"
+    shutil.copyfile(cli.db, ledger)
+    (point / "ledger.db-wal").write_bytes(b"\0" * 32)  # as a copy taken while a run was being written
+    subprocess.run(["mount", "-o", "remount,ro", str(point)], check=True)
+    result = cli("report", "fordelning", "--db", ledger)
+    assert result.exit_code == 4
+    assert f"{ledger}: is on a read-only file system with writes still in its -wal" in result.stderr

@@ -217,7 +217,7 @@ def test_a_dropped_insert_guard_is_named_refuses_writes_and_is_restored(sealed, 
     )
     before = digest(sealed.db)
     refused = sealed("run", "malmo-2024", "--quiet")
-    assert refused.exit_code == 4 and "guards allocations_no_insert are missing" in refused.stderr
+    assert refused.exit_code == 4 and "triggers allocations_no_insert are missing" in refused.stderr
     assert digest(sealed.db) == before
     restored = sealed("verify", "--restore-guards")
     assert restored.exit_code == 0, restored.output  # what it just restored is no error

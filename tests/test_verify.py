@@ -583,7 +583,7 @@ def test_a_ledger_whose_guards_were_dropped_is_not_written_to_until_they_are_res
     before = three_runs.db.read_bytes()
     result = three_runs("run", "malmo-2024", "--quiet")
     assert result.exit_code == 4
-    assert "the ledger's guards allocations_no_update, utfall_no_delete are missing or changed (outside jobbsats)" in (
+    assert "the ledger's triggers allocations_no_update, utfall_no_delete are missing, changed or were added (outside jobbsats)" in (
         result.stderr
     )
     assert "`jobbsats verify --restore-guards`" in result.stderr
@@ -638,3 +638,25 @@ def test_a_planted_run_whose_chain_was_rewritten_too_is_read_as_incomplete_not_a
             "run 4 is incomplete: an allocation names fund 'sjs' and recipient 'ASN', which the run does not hold"
             in (result.stderr)
         )
+
+
+def test_a_trigger_added_outside_jobbsats_is_named_and_removed(three_runs, tmp_path):
+    """A trigger that drops some of an import's rows (found by a new user): the import would report the rows
+    it read, store fewer, and only later reports would notice. verify names it; no write goes past it."""
+    tamper(
+        three_runs.db,
+        "create trigger sneaky before insert on utfall when new.amount < 0 begin select raise(ignore); end",
+    )
+    result = three_runs("verify")
+    assert result.exit_code == 1
+    assert "the trigger sneaky was added outside jobbsats: it may change or drop the rows" in result.stderr
+    run = three_runs("run", "malmo-2024", "--quiet")
+    assert run.exit_code == 4
+    assert "the ledger's triggers sneaky are missing, changed or were added (outside jobbsats)" in run.stderr
+    restored = three_runs("verify", "--restore-guards")
+    assert restored.exit_code == 0, restored.output
+    assert "Guards restored: sneaky." in restored.stderr
+    conn = sqlite3.connect(three_runs.db)
+    assert conn.execute("select count(*) from sqlite_master where name = 'sneaky'").fetchone() == (0,)
+    conn.close()
+    assert three_runs("run", "malmo-2024", "--quiet").exit_code == 0

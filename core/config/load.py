@@ -15,7 +15,7 @@ import tomli
 from cerberus import SchemaError
 
 from jobbsats import guard
-from jobbsats.config.names import looks_like
+from jobbsats.config.names import bidi_problems, looks_like
 from jobbsats.config.nesting import line_too_deep
 from jobbsats.config.projects import read_financiers, read_projects, to_date
 from jobbsats.config.schema import CORE_SCHEMA, RULE_ENTRY_SCHEMA
@@ -147,6 +147,8 @@ def check_scenario(path: str | Path, registry: Registry) -> tuple[Scenario, list
             problems += entry_problems
             if not entry_problems:
                 valid_rules.append((index, entry))
+    said = {p.path for p in problems}  # a name's own check has said it already
+    problems += [p for p in bidi_problems(document) if p.path not in said]
     if any(not p.path.startswith("rules[") for p in problems):
         # The rules cannot be computed, but they can still be checked against the
         # recipients and funds that are named, so those problems come in the same message.

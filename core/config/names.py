@@ -23,11 +23,11 @@ import bisect
 import functools
 import json
 import unicodedata
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable, Iterator
 from importlib import resources
 from typing import Any
 
-from jobbsats.errors import JobbsatsError, clip
+from jobbsats.errors import JobbsatsError, Problem, clip, key_path
 
 # Bidirectional controls: they reorder the characters around them as they are shown ("Trojan Source").
 BIDI_CONTROLS = frozenset("\u061c\u200e\u200f\u202a\u202b\u202c\u202d\u202e\u2066\u2067\u2068\u2069")
@@ -126,6 +126,29 @@ def name_problem(text: str) -> str | None:
     return None
 
 
+def bidi_problems(value: Any, prefix: str = "") -> Iterator[Problem]:
+    """Every text of a document, anywhere in it, that holds a bidirectional control.
+
+    Names are checked where they are read; this catches the rest (a decider, a
+    purpose, a label, a reference): any text may reach a decision paper, and there
+    a control would show its letters in another order than they were written.
+    """
+    if isinstance(value, str):
+        controls = [c for c in value if c in BIDI_CONTROLS]
+        if controls:
+            yield Problem(
+                prefix,
+                f"{quoted(value)} has a bidirectional control, which changes the order its letters are shown in: "
+                f"{_listed(controls)}; write it without one",
+            )
+    elif isinstance(value, dict):
+        for key, item in value.items():
+            yield from bidi_problems(item, key_path(prefix, key))
+    elif isinstance(value, list):
+        for index, item in enumerate(value):
+            yield from bidi_problems(item, key_path(prefix, index))
+
+
 def _scripts(text: str) -> dict[str, str]:
     """The script of every letter of ``text`` that has one (Latin, Cyrillic, Greek, ...)."""
     found = {}
@@ -164,7 +187,15 @@ def skeleton(text: str) -> str:
     return unicodedata.normalize("NFKD", mapped)
 
 
-def lookalikes(values: list[str], suspect: frozenset[int] = frozenset()) -> dict[int, int]:
+def name_key(text: str) -> str:
+    """What a name looks like in a paper: its skeleton, whatever its case and its runs of spaces (a
+    sentence capitalises a name, and a trailing space shows as nothing)."""
+    return skeleton(" ".join(text.split()).casefold())
+
+
+def lookalikes(
+    values: list[str], suspect: frozenset[int] = frozenset(), key: Callable[[str], str] | None = None
+) -> dict[int, int]:
     """For each value that looks the same as another: its index -> the index of the one it is compared with.
 
     In each group of look-alikes that one is the first value not ``suspect`` (not
@@ -173,7 +204,7 @@ def lookalikes(values: list[str], suspect: frozenset[int] = frozenset()) -> dict
     """
     groups: dict[str, list[int]] = {}
     for index, value in enumerate(values):
-        groups.setdefault(skeleton(value), []).append(index)
+        groups.setdefault((key or skeleton)(value), []).append(index)
     found: dict[int, int] = {}
     for group in groups.values():
         if len(group) > 1:
@@ -246,7 +277,7 @@ def table_problems(
     named = [
         (key, entry["name"]) for key, entry in table.items() if isinstance(entry, dict) and _sound(entry.get("name"))
     ]
-    for index, kept in lookalikes([name for _, name in named]).items():
+    for index, kept in lookalikes([name for _, name in named], key=name_key).items():
         (key, name), (other_key, other) = named[index], named[kept]
         if name != other:
             message = f"{difference(name, other)}: give this {kind} or {kind} {quoted(other_key)} another name"

@@ -39,7 +39,7 @@ from dataclasses import dataclass, replace
 from sqlite_utils import Database
 
 from jobbsats.errors import LedgerError, clip
-from jobbsats.ledger.guards import missing_guards
+from jobbsats.ledger.guards import foreign_triggers, missing_guards
 from jobbsats.ledger.tables import (
     PROGNOS_TABLES,
     RUN_TABLES,
@@ -293,12 +293,6 @@ class Verified:
     last_link: str
     findings: list[Finding]
 
-    @property
-    def covered(self) -> str:
-        """ "2 runs and 1 import batch", for messages."""
-        runs = f"{self.runs} run" + ("" if self.runs == 1 else "s")
-        return f"{runs} and {self.batches} import batch" + ("" if self.batches == 1 else "es")
-
 
 def verify(db: Database, expect: tuple[str, ...] = ()) -> Verified:
     """Recompute the chain, entry by entry (first finding first), from one snapshot of the ledger.
@@ -344,7 +338,16 @@ _CAN_BE = {"update": "updated", "delete": "deleted", "insert": "added to sealed 
 
 def _dropped_guards(db: Database) -> list[Finding]:
     present = {name for (name,) in db.execute("select name from sqlite_master where type = 'trigger'")}
+    foreign = foreign_triggers(db)
     return [
+        Finding(
+            0,
+            f"the trigger {clip(name, 80)} was added outside jobbsats: it may change or drop the rows a run or "
+            "an import writes (`jobbsats verify --restore-guards` removes it)",
+            guard=name,
+        )
+        for name in foreign
+    ] + [
         Finding(
             0,
             f"the guard {g} is {'missing (dropped' if g not in present else 'changed (replaced'} outside jobbsats): "
@@ -352,6 +355,7 @@ def _dropped_guards(db: Database) -> list[Finding]:
             guard=g,
         )
         for g in missing_guards(db)
+        if g not in foreign
         for table, action in [g.rsplit("_no_", 1)]
     ]
 

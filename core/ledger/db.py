@@ -93,6 +93,10 @@ def open_ledger(path: Path, *, must_exist: bool = False) -> Database:
         raise LedgerError(f"{shown}: the folder {clip(str(folder))} does not exist")
     if exists:
         refuse_other(path, kind_of(path), allow_empty=not must_exist)
+        if _read_only_fs(path):
+            if not must_exist:
+                raise LedgerError(f"{shown}: is on a read-only file system; nothing can be written to it")
+            return _open_frozen(path)
     else:
         _create(path)
     try:
@@ -104,6 +108,41 @@ def open_ledger(path: Path, *, must_exist: bool = False) -> Database:
         if must_exist:
             require_ledger(db, path, allow_empty=False)
             migrate(db)
+        return db
+    except sqlite3.DatabaseError as exc:
+        raise failure(path, exc, "cannot open the ledger") from exc
+
+
+def _read_only_fs(path: Path) -> bool:
+    try:
+        return bool(os.statvfs(path.parent).f_flag & os.ST_RDONLY)
+    except (OSError, AttributeError):  # AttributeError: a system without statvfs flags
+        return False
+
+
+def _open_frozen(path: Path) -> Database:
+    """A ledger on a read-only file system (a mounted archive copy), opened to be read.
+
+    Nothing can write it, so SQLite may read it as ``immutable``: no locks and no
+    ``-shm``, which it could not create there. Writes still in ``-wal`` would be
+    passed over that way, so such a ledger is refused rather than read stale.
+    """
+    shown = clip(str(path))
+    if _size(Path(f"{path}-wal")):
+        raise LedgerError(
+            f"{shown}: is on a read-only file system with writes still in its -wal, which SQLite cannot read "
+            "there; copy the ledger with its -wal file to a writable folder (or use a copy `jobbsats backup` made)"
+        )
+    try:
+        conn = sqlite3.connect(_uri(path, "mode=ro&immutable=1"), uri=True)
+        conn.execute("PRAGMA foreign_keys = ON")
+        db = Database(conn, execute_plugins=False)
+        require_ledger(db, path, allow_empty=False)
+        if migrations.pending(db):
+            raise LedgerError(
+                f"{shown}: was written by an older jobbsats and needs its schema brought up to date, which a "
+                "read-only file system does not allow; copy it to a writable folder first"
+            )
         return db
     except sqlite3.DatabaseError as exc:
         raise failure(path, exc, "cannot open the ledger") from exc
@@ -127,6 +166,8 @@ def failure(path: Path, exc: sqlite3.Error, doing: str) -> LedgerError:
     """A SQLite error as the user should read it: a full disk said as a full disk, not as a lock."""
     code = getattr(exc, "sqlite_errorcode", 0) & 0xFF
     shown = clip(str(path))
+    if code == _SQLITE_FULL and disk_full(path):
+        return LedgerError(f"{shown}: {doing}: the disk is full ({exc})")
     if code == _SQLITE_FULL:  # SQLite's own words: "database or disk is full"
         return LedgerError(f"{shown}: {doing}: {exc}")
     if code == _SQLITE_IOERR and disk_full(path):
@@ -268,6 +309,10 @@ def discard_new(path: Path) -> None:
         return
     try:
         conn.execute("PRAGMA locking_mode = EXCLUSIVE")
+        if _size(path) == 0 and not _size(Path(f"{path}-wal")):
+            # Nothing in it yet, so no journal mode of its own to change: a journal kept in memory lets
+            # the lock be taken on a full disk, where a -journal file finds no room.
+            conn.execute("PRAGMA journal_mode = MEMORY")
         conn.execute("BEGIN EXCLUSIVE")
         if conn.execute("select count(*) from sqlite_master").fetchone()[0]:
             return

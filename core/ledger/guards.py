@@ -62,15 +62,26 @@ def guard_sql(name: str) -> str:
 
 def missing_guards(db: Database) -> list[str]:
     """The guards of a migrated ledger that are not there as the migrations made them: dropped, or
-    replaced by a trigger of the same name that does something else (SQLite keeps each one's text)."""
+    replaced by a trigger of the same name that does something else (SQLite keeps each one's text),
+    and any trigger jobbsats did not make (one that ignores or changes the rows a run or import
+    writes would make the ledger hold other rows than the command reported and hashed)."""
     present = dict(db.execute("select name, sql from sqlite_master where type = 'trigger'").fetchall())
-    return [g for g in GUARDS if present.get(g) != guard_sql(g)]
+    return [g for g in GUARDS if present.get(g) != guard_sql(g)] + foreign_triggers(db)
+
+
+def foreign_triggers(db: Database) -> list[str]:
+    """Triggers on the ledger that are none of its guards: added outside jobbsats."""
+    names = [name for (name,) in db.execute("select name from sqlite_master where type = 'trigger' order by name")]
+    return [name for name in names if name not in GUARDS]
 
 
 def restore_guards(db: Database) -> list[str]:
-    """Create the guards that are missing or changed again, as the migrations made them; return their names."""
+    """Make the guards that are missing or changed again, as the migrations made them, and drop the
+    triggers jobbsats did not make; return their names."""
     missing = missing_guards(db)
+    foreign = set(foreign_triggers(db))
     for name in missing:
-        db.execute(f"DROP TRIGGER IF EXISTS {name}")
-        db.execute(guard_sql(name))
+        db.execute(f'DROP TRIGGER IF EXISTS "{name}"')
+        if name not in foreign:
+            db.execute(guard_sql(name))
     return missing

@@ -127,9 +127,9 @@ def _require_guards(db: Database, path: Path) -> None:
     missing = missing_guards(db)
     if missing:
         raise LedgerError(
-            f"{path}: the ledger's guards {', '.join(missing)} are missing or changed (outside jobbsats), so its "
-            "rows could be changed; nothing was written. Run `jobbsats verify` to see what was done, then "
-            "`jobbsats verify --restore-guards`"
+            f"{path}: the ledger's triggers {', '.join(missing)} are missing, changed or were added (outside "
+            "jobbsats), so its rows could be changed; nothing was written. Run `jobbsats verify` to see what "
+            "was done, then `jobbsats verify --restore-guards`"
         )
 
 

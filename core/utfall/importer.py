@@ -30,7 +30,7 @@ from jobbsats.ledger.chain import UtfallHasher, canonical, refuse_planted, seal_
 from jobbsats.ledger.limits import BATCH_MOST, LEDGER_MOST, ROW_MOST, ledger_total
 from jobbsats.ledger.tables import UTFALL_COLUMNS, UTFALL_PURPOSE, file_of
 from jobbsats.ledger.write import transaction, user
-from jobbsats.money import format_kr, format_units
+from jobbsats.money import format_count, format_kr, format_units
 from jobbsats.scenario import Scenario
 from jobbsats.utfall.booking import CODE_SLICE, Booking, RowError
 from jobbsats.utfall.csvreader import CsvReader
@@ -125,7 +125,7 @@ def import_utfall(
     _check_fields(section, source, scenario.source)
     mapping = Mapping(section)
     summary = Summary()
-    if rejects is not None and rejects.resolve() in (db_path.resolve(), source.path.resolve()):
+    if rejects is not None and (files.same_file(rejects, db_path) or files.same_file(rejects, source.path)):
         raise JobbsatsError(f"{rejects}: --rejects must be a file of its own, not the ledger nor the file imported")
     rejected = _Rejects(rejects) if rejects else None
     try:
@@ -159,8 +159,10 @@ def import_utfall(
             _finish_batch(db, summary, rejects)
             seal_batch(db, summary.batch_id, summary.utfall_sha256)
             summary.overlaps = _overlaps(db, summary, scenario.name)
+            if rejected is not None:
+                rejected.write_out(source, section)  # before the commit: a full disk here writes nothing
         if rejected is not None:
-            rejected.keep(source, section)  # only once the batch is committed
+            rejected.keep()  # only once the batch is committed
     finally:
         if rejected is not None:
             rejected.close()
@@ -364,7 +366,8 @@ def _earlier(db: Database, source: Source, scenario: str, replace: bool) -> list
             [
                 Problem(
                     "",
-                    f"{what} as batch {first['id']} ({first['started_at']}, {first['rows_read']} rows"
+                    f"{what} as batch {first['id']} ({first['started_at']}, "
+                    f"{format_count(first['rows_read'], ' ')} rows"
                     f"{'' if same else ', other content'}); nothing was imported. {hint}",
                 )
             ],
@@ -494,7 +497,9 @@ class _Rejects:
         except OSError as exc:
             raise JobbsatsError(f"{clip(str(self.target))}: cannot write the rejected rows: {exc.strerror}") from None
 
-    def keep(self, source: Source, section: dict) -> None:
+    def write_out(self, source: Source, section: dict) -> None:
+        """Write the rows refused late, and sync the file: all that may fail, done while the batch can
+        still be rolled back."""
         raw = {}
         if self.late and source.format == CSV:
             reader = CsvReader(source.path, section.get("columns", {}), source.text_encoding, section.get("delimiter"))
@@ -505,6 +510,9 @@ class _Rejects:
             fields = raw.get(line) or (b.date.isoformat(), *codes, format_kr(b.amount, " "), b.text)
             self._write(line, message, fields)
         self._guarded(self._sync_and_close)
+
+    def keep(self) -> None:
+        """Put the written file in its place (a rename: it needs no room on the disk)."""
         os.replace(self.temp, self.target)
         files.sync_folder(self.target.parent)
         self.kept = True
@@ -516,6 +524,9 @@ class _Rejects:
 
     def close(self) -> None:
         if not self.file.closed:
-            self.file.close()
+            try:
+                self.file.close()
+            except OSError:
+                pass  # the import failed already, or write_out said why; the file goes below
         if not self.kept:
             self.temp.unlink(missing_ok=True)

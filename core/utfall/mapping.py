@@ -99,7 +99,7 @@ class Mapping:
         self._key = itemgetter(*positions) if len(positions) > 1 else (lambda b, p=positions: tuple(b[i] for i in p))
         self._recipients: dict[str, str | None] = {}
         self._cache: dict[tuple, Target | MapEntry] = {}  # by the codes the patterns look at, and the recipient
-        self._seen: dict[tuple, Target | MapEntry] = {}  # by all four codes as booked
+        self._seen: dict[tuple, Target | MapEntry | RowError] = {}  # by all four codes as booked
 
     def recipient_of(self, ansvar: str) -> str | None:
         """The recipient an ansvar code belongs to: the exact code, else the longest prefix."""
@@ -117,7 +117,9 @@ class Mapping:
         # Fast path: these very codes were seen before (a slice of the tuple).
         found = self._seen.get(booking[CODE_SLICE])
         if found is None:
-            found = self._seen[booking[CODE_SLICE]] = self._decide(booking)
+            found = self._seen[booking[CODE_SLICE]] = _odd_digits(booking) or self._decide(booking)
+        if isinstance(found, RowError):  # codes that look like others and are not: said for every such row
+            raise RowError(booking[0], found.message)
         if isinstance(found, MapEntry):  # an error, worded with this row's own codes
             booking = Booking._make(booking)
             codes = ", ".join(f"{f} {shown(getattr(booking, f), 40)}" for f in CODES if getattr(booking, f))
@@ -147,3 +149,16 @@ class Mapping:
         if recipient is None:
             return entry
         return Target(FUND, recipient, entry.fund, entry.project, entry.purpose)
+
+
+def _odd_digits(booking: tuple) -> RowError | None:
+    """A code written with digits other than 0-9 (fullwidth, Arabic-Indic, ...): it would look like a code
+    of the mapping and match none, so the row would pass silently as other money."""
+    fields = Booking._make(booking)
+    for name in CODES:
+        code = getattr(fields, name)
+        if not code.isascii() and any(c.isdigit() for c in code if not c.isascii()):
+            return RowError(
+                fields.line, f"{name} {shown(code, 40)} has digits other than 0-9; write it as the mapping does"
+            )
+    return None

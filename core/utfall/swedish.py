@@ -25,8 +25,8 @@ _PATTERNS = {
 _TWO_DECIMALS = {d: re.compile(rf"-?(?:{_GROUPED}){re.escape(d)}\d\d", re.ASCII).fullmatch for d in ",."}
 _MOST_DIGITS = 24  # far more than the largest amount in öre jobbsats stores (MAX_ORE has 19)
 _LONGEST = 40  # text shorter than this is never looked at twice (a million rows pass through here)
-_ISO = re.compile(r"^(\d{4})-(\d{2})-(\d{2})$")
-_COMPACT = re.compile(r"^(\d{4})(\d{2})(\d{2})$")
+_ISO = re.compile(r"^(\d{4})-(\d{2})-(\d{2})$", re.ASCII)
+_COMPACT = re.compile(r"^(\d{4})(\d{2})(\d{2})$", re.ASCII)
 
 
 def parse_amount(text: str, decimal: str = ",") -> int:
