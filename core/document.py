@@ -57,18 +57,48 @@ class Table:
 
 @dataclass(frozen=True)
 class Series:
-    """One set of bars in a chart: a name (a year, "Budget") and a value per category (integer öre)."""
+    """One set of bars in a chart: a name (a year, "Budget") and a value per category (integer öre).
+
+    :param name: what the bars are, shown in the legend or beside each bar
+    :param values: one value per category of the chart, integer öre (or whole units)
+    :param undecided: a word when the values rest on something not decided: ``"antaget"`` for a
+        year whose total is assumed, ``"ansökt"`` for money applied for, ``"prognos"`` for a
+        forecast. Formats that draw mark such bars apart (html: lighter and hatched, with the word
+        in parentheses after the name); empty for what is decided or booked.
+    :param parts: what each value is made of, drawn stacked within its bar (a recipient's money by
+        purpose, a year's financing by financier): series of their own, without parts, whose values
+        add up to this series' values category by category.
+    """
 
     name: str
     values: tuple[int, ...]
+    undecided: str = ""
+    parts: tuple[Series, ...] = ()
+
+    def __post_init__(self) -> None:
+        for part in self.parts:
+            if part.parts:
+                raise ValueError(f"series {self.name!r}: part {part.name!r} has parts of its own")
+            if len(part.values) != len(self.values):
+                raise ValueError(
+                    f"series {self.name!r}: part {part.name!r} has {len(part.values)} values for {len(self.values)}"
+                )
+        if self.parts:
+            sums = [sum(column) for column in zip(*(p.values for p in self.parts), strict=True)]
+            if sums != list(self.values):
+                raise ValueError(f"series {self.name!r}: its parts add up to {sums}, not to {list(self.values)}")
 
 
 @dataclass(frozen=True)
 class Chart:
     """A bar chart a report asks for, described as data: formats that can draw (html) draw it.
 
+    Each category gets a group of bars, one per series (stacked from the series' parts when it has
+    them). How it is drawn is the format's choice; html draws bars across the page beside names
+    (recipients) and upright columns over short labels (years, months).
+
     :param title: what the chart shows, in the report's language
-    :param categories: the bars' labels along the axis (recipients)
+    :param categories: the bars' labels along the axis (recipients, years or months)
     :param series: one or more :class:`Series`, each with a value per category
     :param unit: what the values count: ``kr`` (values in öre) or a unit such as ``platser``
     """

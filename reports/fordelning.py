@@ -28,6 +28,7 @@ from jobbsats.money import KRONOR, format_units
 from jobbsats.reports.amounts import NOT_DECIDED, Amounts, in_words, passed_on_from
 from jobbsats.reports.carried import carried_lines, carried_sentences
 from jobbsats.reports.commitments import NO_COMMITMENTS, commitment_sentences, commitment_tables, commitments
+from jobbsats.reports.header import header_lines
 from jobbsats.reports.selection import PASSED_ON_NOTE, Selection
 
 UNALLOCATED = "Ej fördelat"
@@ -74,7 +75,7 @@ class Fordelning:
             title=f"Fördelning: {ledger.run.scenario}",
             tables=tables,
             paragraphs=[
-                f"Körning {ledger.run.id}, {ledger.run.started_at}, från {ledger.run.config_path}.",
+                *header_lines(ledger, options),
                 *([] if ledger.fund_years else ["Körningen fördelar ingen fond (se rapporten projekt)."]),
                 *_selection_sentences(ledger, options, selection),
                 *(
@@ -341,29 +342,50 @@ def _selection_sentences(ledger: LedgerView, options: ReportOptions, selection: 
 
 
 def _charts(ledger: LedgerView, options: ReportOptions, selection: Selection) -> list[Chart]:
-    """The kronor each recipient ends up with, per year: what it got less what it passed on."""
-    if selection.fund is None:
-        money = ledger.net_allocations(options.year)
-    else:  # the same, of the one fund
-        money = {}
-        for a in ledger.allocations(options.year):
-            if a.fund.unit != KRONOR or a.fund.id != selection.fund:
-                continue
-            money[(a.year, a.to.id)] = money.get((a.year, a.to.id), 0) + a.amount
-            if a.via is not None:
-                money[(a.year, a.via.id)] = money.get((a.year, a.via.id), 0) - a.amount
-        for c in ledger.carried(options.year):  # as net_allocations: an earlier year's money is the year's too
-            if c.fund.unit == KRONOR and c.fund.id == selection.fund:
-                money[(c.year, c.to.id)] = money.get((c.year, c.to.id), 0) + c.amount
-    money = {(y, rid): amount for (y, rid), amount in money.items() if selection.takes_recipient(rid)}
+    """The kronor each recipient ends up with per year (what it got, less what it passed on, with what it
+    carried in), made of its purposes (a line's label, else its rule's), a year of assumed total marked."""
+    money: dict[tuple[int, str, str], int] = {}  # (year, recipient, purpose): öre
+
+    def add(year: int, rid: str, purpose: str, amount: int) -> None:
+        money[(year, rid, purpose)] = money.get((year, rid, purpose), 0) + amount
+
+    for a in ledger.allocations(options.year):
+        if a.fund.unit == KRONOR and selection.takes_fund(a.fund.id):
+            purpose = a.label or a.rule_label
+            add(a.year, a.to.id, purpose, a.amount)
+            if a.via is not None:  # passed on: the giver's purpose less what it passed on
+                add(a.year, a.via.id, purpose, -a.amount)
+    for c in ledger.carried(options.year):  # an earlier year's money is the year's too
+        if c.fund.unit == KRONOR and selection.takes_fund(c.fund.id):
+            add(c.year, c.to.id, f"Överfört från {c.from_year}", c.amount)
+    money = {key: amount for key, amount in money.items() if amount and selection.takes_recipient(key[1])}
     if not money:
         return []
-    years = sorted({y for y, _ in money})
-    recipients = [rid for rid in ledger.recipients if any(money.get((y, rid)) for y in years)]
+    years = sorted({y for y, _r, _p in money})
+    purposes = list(dict.fromkeys(p for _y, _r, p in money))
+    net = {(y, r): 0 for y, r, _p in money}
+    for (y, r, _p), amount in money.items():
+        net[(y, r)] += amount
+    recipients = [rid for rid in ledger.recipients if any(net.get((y, rid)) for y in years)]
+    assumed = {fy.year for fy in ledger.fund_years if fy.assumed and selection.takes_fund(fy.fund.id)}
+
+    def parts(year: int) -> tuple[Series, ...]:
+        if len(purposes) < 2:  # one purpose: the bars are it
+            return ()
+        return tuple(Series(p, tuple(money.get((year, rid, p), 0) for rid in recipients)) for p in purposes)
+
     return [
         Chart(
             title="Fördelning per mottagare och år",
             categories=tuple(ledger.recipients[rid].title for rid in recipients),
-            series=tuple(Series(str(y), tuple(money.get((y, rid), 0) for rid in recipients)) for y in years),
+            series=tuple(
+                Series(
+                    str(y),
+                    tuple(net.get((y, rid), 0) for rid in recipients),
+                    undecided="antaget" if y in assumed else "",
+                    parts=parts(y),
+                )
+                for y in years
+            ),
         )
     ]

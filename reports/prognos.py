@@ -45,6 +45,7 @@ from jobbsats.prognos.forecast import (
 )
 from jobbsats.prognos.model import BoardForecast, PrognosBatch
 from jobbsats.reports.amounts import net_lines
+from jobbsats.reports.header import MONTHS as MONTH_NAMES
 from jobbsats.reports.selection import Selection
 
 BOARD = "board"
@@ -58,20 +59,6 @@ TO_DAY_OPTION = ReportOption(
     "to_day", "Utfall to date up to and including this day, YYYY-MM-DD (default: the last booking day of the year)."
 )
 _DAY = re.compile(r"\d{4}-\d{2}-\d{2}")
-_MONTH_NAMES = (
-    "januari",
-    "februari",
-    "mars",
-    "april",
-    "maj",
-    "juni",
-    "juli",
-    "augusti",
-    "september",
-    "oktober",
-    "november",
-    "december",
-)
 
 Line = tuple[str, str, str]  # (recipient id, fund id, purpose; "" is the fund's own)
 
@@ -315,7 +302,7 @@ def _method(method: str, year: int, cut: datetime.date | None) -> list[str]:
     if cut is None:
         return []
     if method == PROFILE:
-        month = _MONTH_NAMES[cut.month - 1]
+        month = MONTH_NAMES[cut.month - 1]
         said = (
             f"Metod: profil. Utfallet hittills delas med den andel av radens utfall {year - 1} som var bokförd "
             f"vid samma tid på året (hela månader före {month} och av {month} de dagar som gått), så att en "
@@ -395,6 +382,6 @@ def _chart(year: int, figures: list[_Line], months: dict[Line, dict[int, int]], 
         series=(
             Series("Budget", (budget,) * 12),
             Series("Utfall hittills (ackumulerat)", tuple(actual)),
-            Series("Prognos (ackumulerad)", projected),
+            Series("Prognos (ackumulerad)", projected, undecided="prognos"),
         ),
     )

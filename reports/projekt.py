@@ -41,7 +41,7 @@ from typing import Any
 
 from jobbsats.config.projects import financier_members
 from jobbsats.contracts import QUARTERS_OPTION, RECIPIENT_OPTION, ReportOption, ReportOptions
-from jobbsats.document import Column, Document, Table
+from jobbsats.document import Chart, Column, Document, Series, Table
 from jobbsats.errors import JobbsatsError
 from jobbsats.ledger.view import FinancingRow, LedgerView, ProjectRow
 from jobbsats.money import round_half_up
@@ -59,6 +59,7 @@ from jobbsats.projects import (
     split_periods,
 )
 from jobbsats.reports.amounts import kr
+from jobbsats.reports.header import header_lines
 from jobbsats.reports.names import listed
 from jobbsats.reports.selection import Selection
 from jobbsats.scenario import Recipient
@@ -320,7 +321,7 @@ class Projekt:
     def build(self, ledger: LedgerView, options: ReportOptions) -> Document:
         if options.get("months", False) and options.get("quarters", False):
             raise JobbsatsError("--months and --quarters: give one of them (months or quarters)")
-        paragraphs = [f"Körning {ledger.run.id}, {ledger.run.started_at}, från {ledger.run.config_path}."]
+        paragraphs = header_lines(ledger, options)
         if not ledger.projects:
             paragraphs.append("Körningen har inga projekt.")
         selection = Selection.of(options)
@@ -336,6 +337,7 @@ class Projekt:
         members = self._members_table(options)
         plan, shares = plan_tables("projekt_utfall", options)
         by_year = []
+        charts = []
         for project in chosen:
             if options.year is not None and not _runs_in(project, options.year):
                 paragraphs.append(f"{project.name} pågår inte {options.year}.")
@@ -349,6 +351,7 @@ class Projekt:
                 add_plan(plan, shares, project, booked, options)
             if options.year is None:
                 by_year.append(self._by_year(project, facts))
+            charts += chart(project, options)
         tables = [
             table,
             *([members] if members.rows else []),
@@ -361,6 +364,7 @@ class Projekt:
             title=f"Projekt: {ledger.run.scenario}",
             tables=tables if ledger.projects else [],
             paragraphs=paragraphs,
+            charts=charts,
         )
 
     @staticmethod
@@ -545,6 +549,38 @@ class Projekt:
         for group in sorted(sums, key=lambda g: [w in g for w in STATE_WORDS.values()].index(True)):
             table.totals.append({"financier": group, **sums[group]})
         return table
+
+
+def chart(project: ProjectRow, options: ReportOptions) -> list[Chart]:
+    """The project's cash per year, each year's bar made of its financiers: granted money as it is,
+    money applied for or granted on a pending condition marked with its state. Dropped lines are
+    no financing and staff time in kind is no cash, so neither is in it; a project that is not
+    periodised has one bar for its whole period. No chart without cash to show."""
+    lines = [line for line in project.financing if line.state != DROPPED and not line.in_kind]
+    periodised = any(line.months for line in lines)
+    per: dict[tuple[str, str], dict[str, int]] = defaultdict(lambda: defaultdict(int))  # (financier, state): period
+    for line in lines:
+        if periodised:
+            for (year, _month), amount in line.months.items():
+                if options.year is None or year == options.year:
+                    per[(line.financier_name, line.state)][str(year)] += amount
+        else:
+            per[(line.financier_name, line.state)][f"{project.start} – {project.end}"] += line.amount
+    periods = sorted({period for amounts in per.values() for period in amounts})
+    if not periods:
+        return []
+    parts = tuple(
+        Series(name, tuple(amounts.get(p, 0) for p in periods), undecided="" if state == BUDGET else STATE_WORDS[state])
+        for (name, state), amounts in per.items()
+    )
+    totals = tuple(sum(part.values[i] for part in parts) for i in range(len(periods)))
+    return [
+        Chart(
+            title=f"{project.name}: kontant finansiering per {'år' if periodised else 'projektperiod'}",
+            categories=tuple(periods),
+            series=(Series("Kontant finansiering", totals, parts=parts),),
+        )
+    ]
 
 
 def _selected(project: ProjectRow, selection: Selection, recipients: dict[str, Recipient]) -> bool:

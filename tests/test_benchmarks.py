@@ -36,3 +36,8 @@ def test_the_utfall_benchmark_runs_and_reports_its_ratios():
 def test_the_startup_benchmark_runs():
     out = run("startup.py", "--rounds", "2")
     assert "jobbsats --help" in out and "jobbsats run --quiet" in out
+
+
+def test_the_html_benchmark_runs_and_prints_its_ratio():
+    out = run("html_vs_md.py", "--rounds", "2")
+    assert "-f md" in out and "-f html" in out and "html / md" in out, out

@@ -7,10 +7,10 @@ def _sqlite_utils_without_numpy() -> None:
     """Import sqlite-utils without its optional numpy support.
 
     sqlite-utils imports numpy whenever it is installed (to store numpy values),
-    which is most of a second's tenth on every command here, now that matplotlib
-    brings numpy along for the html format. jobbsats never stores numpy values,
-    so for this one import numpy is made unimportable; it stays importable for
-    everything after (matplotlib included).
+    which is most of a second's tenth on every command, on a machine where some
+    other package brought numpy along. jobbsats never stores numpy values, so for
+    this one import numpy is made unimportable; it stays importable for
+    everything after.
     """
     if "sqlite_utils" in sys.modules or "numpy" in sys.modules:
         return

@@ -1,24 +1,21 @@
 """``html``: one self-contained page, readable on screen and on paper, with the report's charts.
 
 The page is a Jinja2 template with autoescaping on, so no name or text from a
-scenario file can inject markup. Charts are drawn by matplotlib as SVG and
-put inline: the file needs nothing from the network, which a decision paper's
-attachment must not.
+scenario file can inject markup. Charts are plain SVG written by a template of
+their own (``templates/chart.svg.j2``, laid out by :mod:`.charts`) and put
+inline, with real text in the page's font: the file needs nothing from the
+network, which a decision paper's attachment must not.
 """
 
 from __future__ import annotations
 
-import io
 from dataclasses import dataclass
-from typing import TYPE_CHECKING, Any
+from typing import Any
 
 from jobbsats import __version__
-from jobbsats.document import Chart, Document, Table
-from jobbsats.money import KRONOR, format_kr
+from jobbsats.document import Document, Table
 from jobbsats.reports.formats.cells import display
-
-if TYPE_CHECKING:
-    from markupsafe import Markup
+from jobbsats.reports.formats.charts import layout
 
 _RIGHT = {"money", "int", "percent"}
 
@@ -47,7 +44,7 @@ class Html:
         return template.render(
             document=document,
             tables=[_table(t) for t in document.tables],
-            charts=[{"title": c.title, "svg": draw(c)} for c in document.charts],
+            charts=[layout(c, f"chart-{i}") for i, c in enumerate(document.charts, start=1)],
             version=__version__,
         )
 
@@ -66,48 +63,3 @@ def _table(table: Table) -> dict[str, Any]:
         "rows": table.rows if table.numbered else [cells(r) for r in table.rows],
         "totals": [cells(r) for r in table.totals],
     }
-
-
-def draw(chart: Chart) -> Markup:
-    """The chart as inline SVG (grouped bars, one group per category), drawn by matplotlib."""
-    import matplotlib
-
-    matplotlib.use("Agg")  # no screen: draw to a file
-    import matplotlib.pyplot as plt
-    from matplotlib.ticker import FuncFormatter
-
-    scale = 100 if chart.unit == KRONOR else 1
-    count = len(chart.series)
-    width = 0.8 / max(count, 1)
-    # text.parse_math off: a name with $...$ is shown as written, not typeset as mathematics.
-    # (Written out in the call, so the type checker sees each key as one of matplotlib's rc keys.)
-    with plt.rc_context({"svg.fonttype": "path", "font.size": 9, "svg.hashsalt": "jobbsats", "text.parse_math": False}):
-        fig, ax = plt.subplots(figsize=(10, 0.5 + 0.45 * max(len(chart.categories), 1) * max(count, 1) * 0.6 + 1.5))
-        positions = range(len(chart.categories))
-        for i, series in enumerate(chart.series):
-            offsets = [p + (i - (count - 1) / 2) * width for p in positions]
-            # matplotlib draws in floats; the numbers people read (tables) stay exact.
-            ax.barh(offsets, [v / scale for v in series.values], height=width, label=series.name)
-        ax.set_yticks(list(positions), labels=list(chart.categories))
-        ax.invert_yaxis()
-        unit = "kr" if chart.unit == KRONOR else chart.unit
-        ax.xaxis.set_major_formatter(FuncFormatter(lambda x, _pos: _tick(x, chart.unit)))
-        ax.set_xlabel(unit)
-        if count > 1:
-            ax.legend()
-        ax.grid(axis="x", color="#dddddd")
-        ax.set_axisbelow(True)
-        fig.tight_layout()
-        buffer = io.StringIO()
-        fig.savefig(buffer, format="svg", metadata={"Date": None})
-        plt.close(fig)
-    from markupsafe import Markup  # Jinja2's: the SVG goes into the page as markup, not as escaped text
-
-    svg = buffer.getvalue()
-    return Markup(svg[svg.index("<svg") :])  # the SVG element alone, inline in the page
-
-
-def _tick(value: float, unit: str) -> str:
-    """An axis label the Swedish way: 13 000 000 (whole units; the tables carry the exact amounts)."""
-    whole = int(round(value))
-    return format_kr(whole * 100) if unit == KRONOR else f"{whole:,}".replace(",", "\u00a0")
