@@ -158,7 +158,7 @@ def test_one_year_only(cli):
 def test_validate_counts_the_projects(cli):
     result = cli("validate", "malmokraften-2020")
     assert result.exit_code == 0, result.output
-    assert "1 projects, 1 of them periodised" in result.stdout
+    assert "1 project, 1 of them periodised" in result.stdout
 
 
 def test_shares_are_checked_against_a_programmes_maximum(cli, project_file):
@@ -383,9 +383,9 @@ def test_a_project_scenario_records_no_fund_years(cli, example_file):
 
 def test_an_output_file_whose_extension_no_format_writes_is_refused(cli):
     assert cli("run", "malmokraften-2020", "--quiet").exit_code == 0
-    result = cli("report", "projekt", "-o", "ut.docx")
+    result = cli("report", "projekt", "-o", "ut.odt")
     assert result.exit_code == 1
-    assert "ut.docx: no format writes .docx files" in result.stderr
+    assert "ut.odt: no format writes .odt files" in result.stderr
 
 
 def test_a_refused_extension_does_not_undo_a_grant_already_made(cli, project_file):
