@@ -6,14 +6,19 @@ name and wording ("från kommunstyrelsens anslag till förfogande inom
 finansiering"). Only Swedish grammar lives here. A line can bring its own
 wording with ``text`` (a ``string.Template``).
 
+A run over several years is one paper, as a decision for a mandate period is:
+the preamble once, the points numbered straight through the years, a point
+decided "årligen" once, then the closing once. With ``--year`` it is that
+year's own decision, numbered as the run numbered it.
+
 With ``--recipient`` or ``--fund`` it is an extract: only the points of those
 recipients (a grant passed on is the giver's and the receiver's) or from that
 fund, each with its number in the whole decision so the extract cites the same
 numbers as the paper, and without the preamble and closing points.
 
 A run that follows projects words their points too, from each financing plan,
-after the computed fund points of the first year decided (a run of projects
-alone: one decision without a year). The deciding board is the recipient that
+after the computed fund points (in a year's own decision, those of the first
+year decided; a run of projects alone: one decision without a year). The deciding board is the recipient that
 ``[decision].decider`` names: it takes part in a project where it finances a
 line (unless refused or withdrawn), "under förutsättning att ESF beviljar
 medel" where every such line depends on another financier's grant; and it
@@ -158,10 +163,69 @@ def project_points(ledger: LedgerView, decider: str) -> list[ProjectPoint]:
     return points
 
 
+@dataclass(frozen=True)
+class _Point:
+    """A numbered point of a decision: fixed text (preamble, closing), a computed one (``row``) or a project's."""
+
+    number: int
+    text: str
+    year: int | None
+    recipient: str = ""
+    row: AllocationRow | CarryRow | None = None
+    project: ProjectPoint | None = None
+
+
+def _points(ledger: LedgerView, years: list[int], own_year: int | None, projects: list[ProjectPoint]) -> list[_Point]:
+    """Every point of one decision, numbered: the preamble, the years' computed points, the projects', the closing.
+
+    ``own_year`` is the year of a year's own decision (``years`` is then that year alone): its
+    computed points keep the numbers the run gave them, and every point is written in that year.
+    Otherwise the paper covers ``years`` (several, or none for a decision of projects alone): the
+    computed points are numbered on from ``first_point`` straight through the years, and a point
+    decided "årligen" that an earlier year of the paper already holds, word for word, is not
+    repeated (the 2024 paper decides "9 000 000 kronor årligen 2024 - 2026" once).
+    """
+    decision = ledger.run.decision
+    decider = decision.decider or "Nämnden"
+    points = [_Point(n, text, own_year) for n, text in enumerate(decision.preamble, start=1)]
+    number = decision.first_point  # the next computed or project point
+    said: set[str] = set()  # the årligen points of the years before
+    for year in years:
+        # The year's points: its allocations and the earlier years' money carried into it, in file order.
+        rows: list[AllocationRow | CarryRow] = [*ledger.allocations(year), *ledger.carried(year)]
+        rows.sort(key=lambda p: p.point)
+        this_year = set()
+        for p in rows:
+            text = point_text(p, decider) if isinstance(p, AllocationRow) else carry_text(p, decider)
+            recurring = isinstance(p, AllocationRow) and p.recurring is not None
+            if recurring and own_year is None:
+                if text in said:
+                    continue
+                this_year.add(text)
+            point = p.point if own_year is not None else number
+            points.append(_Point(point, text, year, p.to.name, row=p))
+            number = point + 1
+        said |= this_year
+    for pp in projects:  # numbered on from the computed ones
+        points.append(_Point(number, pp.text, own_year, pp.board.name if pp.board else "", project=pp))
+        number += 1
+    if len(points) == len(decision.preamble):  # nothing computed: the closing follows the preamble
+        number = len(decision.preamble) + 1
+    points += [_Point(number + offset, text, own_year) for offset, text in enumerate(decision.closing)]
+    return points
+
+
+def _span(years: list[int]) -> str:
+    """The years of a paper as its title names them: "2024–2026", or "2024 och 2026" with a gap."""
+    if years == list(range(years[0], years[-1] + 1)):
+        return f"{years[0]}–{years[-1]}"
+    return listed(str(y) for y in years)
+
+
 class Beslut:
     name = "beslut"
     options = (RECIPIENT_OPTION, FUND_OPTION)
-    description = "Förslag till beslut: de numrerade beslutspunkterna i svensk text, per år."
+    description = "Förslag till beslut: de numrerade beslutspunkterna i svensk text, flera år i ett beslut."
 
     def build(self, ledger: LedgerView, options: ReportOptions) -> Document:
         decision = ledger.run.decision
@@ -171,15 +235,22 @@ class Beslut:
         asked = [options.year] if options.year is not None else sorted({fy.year for fy in fund_years})
         decided = {fy.year for fy in fund_years if fy.decided}
         years = [y for y in asked if y in decided]  # no decision on a total not decided
-        # The projects' points follow the first year's computed points, or make a decision without a year.
         projects = project_points(ledger, decision.decider or "Nämnden")
-        first = min((fy.year for fy in ledger.fund_years if fy.decided), default=None)
-        tables = [self._decision(ledger, year, ref, selection, projects if year == first else []) for year in years]
-        yearless = self._decision(ledger, None, ref, selection, projects) if projects and first is None else None
-        if yearless is not None:
-            tables.append(yearless)
+        # A table per decision, with what an extract says when it has none of its points ("" for a paper's).
+        tables: list[tuple[Table, str]] = []
+        if options.year is None and len(years) > 1:
+            # Several years are one paper: the preamble once, the points straight through, the closing once.
+            tables.append((self._decision(ledger, years, None, ref, selection, projects), ""))
+        else:
+            # A year's own decision; the projects' points follow the first year's computed points.
+            first = min((fy.year for fy in ledger.fund_years if fy.decided), default=None)
+            for year in years:
+                chosen = projects if year == first else []
+                tables.append((self._decision(ledger, [year], year, ref, selection, chosen), f" {year}"))
+            if projects and first is None:  # a run of projects alone: one decision without a year
+                tables.append((self._decision(ledger, [], None, ref, selection, projects), ""))
         if len(tables) == 1:
-            title = tables[0].title
+            title = tables[0][0].title
         elif options.year is not None:
             title = f"Förslag till beslut {options.year}{ref}"
         else:
@@ -200,110 +271,84 @@ class Beslut:
         )
         if note is not None:
             extract.append(note)
-            extract += [
-                f"Urvalet har inga beslutspunkter {year}." for year, t in zip(years, tables, strict=False) if not t.rows
-            ]  # the table without a year, if any, comes last
-            if yearless is not None and not yearless.rows:
-                extract.append("Urvalet har inga beslutspunkter.")
+            extract += [f"Urvalet har inga beslutspunkter{which}." for table, which in tables if not table.rows]
             shown = [a for year in years for a in ledger.allocations(year) if selection.takes_allocation(a)]
             # A grant shown for its giver or its receiver alone.
             if any(a.via and not all(map(selection.takes_recipient, (a.via.id, a.to.id))) for a in shown):
                 extract.append(PASSED_ON_NOTE)
-        return Document(report=self.name, title=title, tables=tables, paragraphs=extract + undecided + notes)
+        return Document(
+            report=self.name,
+            title=title,
+            tables=[table for table, _ in tables],
+            paragraphs=extract + undecided + notes,
+        )
 
     @staticmethod
     def _decision(
-        ledger: LedgerView, year: int | None, ref: str, selection: Selection, projects: list[ProjectPoint]
+        ledger: LedgerView,
+        years: list[int],
+        own_year: int | None,
+        ref: str,
+        selection: Selection,
+        projects: list[ProjectPoint],
     ) -> Table:
-        """A year's decision: the preamble, the computed points, the projects' points, then the closing points.
+        """One decision as a table of its numbered points (see :func:`_points`).
 
-        ``year`` None is the decision of a run that decides no fund year: its projects' points alone.
-        With a selection, only its computed points, each keeping its number in the whole decision.
+        ``own_year``: a year's own decision. Else a paper over ``years``, or, with no years, the
+        decision of a run that decides no fund year: its projects' points alone, without a year column.
+        With a selection, only its computed and project points, each keeping its number in the whole decision.
         """
-        decision = ledger.run.decision
-        decider = decision.decider or "Nämnden"
-        if year is None:
-            table = Table(
-                name="beslut",
-                title=f"Förslag till beslut{ref}",
-                columns=[
-                    Column("point", "Punkt", "int"),
-                    Column("text", "Text"),
-                    Column("recipient", "Mottagare"),
-                    Column("project", "Projekt"),
-                ],
-                numbered=True,
-            )
+        if own_year is not None:
+            name, title = f"beslut_{own_year}", f"Förslag till beslut {own_year}{ref}"
+        elif years:
+            name, title = "beslut", f"Förslag till beslut {_span(years)}{ref}"
         else:
-            table = Table(
-                name=f"beslut_{year}",
-                title=f"Förslag till beslut {year}{ref}",
-                columns=[
-                    Column("year", "År", "year"),
-                    Column("point", "Punkt", "int"),
-                    Column("text", "Text"),
-                    Column("recipient", "Mottagare"),
-                    Column("amount_ore", "Belopp (kr)", "money"),
-                    Column("quantity", "Antal", "int"),
-                    Column("unit", "Enhet"),
-                ],
-                numbered=True,
-            )
-
-        def add(
-            point: int, text: str, recipient: str = "", a: AllocationRow | CarryRow | None = None, project: str = ""
-        ) -> None:
-            if year is None:
-                table.rows.append({"point": point, "text": text, "recipient": recipient, "project": project})
-                return
+            name, title = "beslut", f"Förslag till beslut{ref}"
+        if not years:
+            columns = [
+                Column("point", "Punkt", "int"),
+                Column("text", "Text"),
+                Column("recipient", "Mottagare"),
+                Column("project", "Projekt"),
+            ]
+        else:
+            columns = [
+                Column("year", "År", "year"),
+                Column("point", "Punkt", "int"),
+                Column("text", "Text"),
+                Column("recipient", "Mottagare"),
+                Column("amount_ore", "Belopp (kr)", "money"),
+                Column("quantity", "Antal", "int"),
+                Column("unit", "Enhet"),
+            ]
+        table = Table(name=name, title=title, columns=columns, numbered=True)
+        for p in _points(ledger, years, own_year, projects):
+            if not selection.whole:  # an extract: the selected points with their own numbers, nothing else
+                if isinstance(p.row, AllocationRow):
+                    chosen = selection.takes_allocation(p.row)
+                elif isinstance(p.row, CarryRow):
+                    chosen = selection.takes_carry(p.row)
+                else:  # a project's point is its board's; preamble and closing are no one's
+                    board = p.project.board if p.project else None
+                    chosen = selection.fund is None and board is not None and selection.takes_recipient(board.id)
+                if not chosen:
+                    continue
+            if not years:
+                project = p.project.project if p.project else ""
+                table.rows.append({"point": p.number, "text": p.text, "recipient": p.recipient, "project": project})
+                continue
             # Money goes in the öre column; a fund that counts places fills quantity and unit instead.
-            money = a is not None and a.fund.unit == KRONOR
-            amount = a.amount if a is not None else None
+            money = p.row is not None and p.row.fund.unit == KRONOR
+            amount = p.row.amount if p.row is not None else None
             table.rows.append(
                 {
-                    "year": year,
-                    "point": point,
-                    "text": text,
-                    "recipient": recipient,
+                    "year": p.year,
+                    "point": p.number,
+                    "text": p.text,
+                    "recipient": p.recipient,
                     "amount_ore": amount if money else None,
                     "quantity": amount if not money else None,
-                    "unit": a.fund.unit if a is not None else "",
+                    "unit": p.row.fund.unit if p.row is not None else "",
                 }
             )
-
-        # The year's points: its allocations and the earlier years' money carried into it, in file order.
-        points: list[AllocationRow | CarryRow] = (
-            [] if year is None else [*ledger.allocations(year), *ledger.carried(year)]
-        )
-        points.sort(key=lambda p: p.point)
-        # The projects' points are numbered on from the computed ones.
-        after = points[-1].point + 1 if points else decision.first_point
-        numbered = list(enumerate(projects, start=after))
-
-        def text_of(p: AllocationRow | CarryRow) -> str:
-            return point_text(p, decider) if isinstance(p, AllocationRow) else carry_text(p, decider)
-
-        def add_project(number: int, p: ProjectPoint) -> None:
-            add(number, p.text, p.board.name if p.board else "", project=p.project)
-
-        if not selection.whole:  # an extract: the selected points with their own numbers, nothing else
-            for p in points:
-                chosen = selection.takes_allocation(p) if isinstance(p, AllocationRow) else selection.takes_carry(p)
-                if chosen:
-                    add(p.point, text_of(p), p.to.name, p)
-            for n, pp in numbered:
-                if selection.fund is None and pp.board is not None and selection.takes_recipient(pp.board.id):
-                    add_project(n, pp)
-            return table
-        for number, text in enumerate(decision.preamble, start=1):
-            add(number, text)
-        number = len(decision.preamble) + 1
-        for p in points:
-            add(p.point, text_of(p), p.to.name, p)
-            number = p.point + 1
-        for n, pp in numbered:
-            add_project(n, pp)
-            number = n + 1
-        for offset, text in enumerate(decision.closing):
-            add(number + offset, text)
         return table

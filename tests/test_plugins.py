@@ -457,16 +457,23 @@ def test_run_with_even_split_records_the_split_worked_out_by_hand(jobbsats, scen
         versions = json.loads(conn.execute("select versions_json from runs where id = 1").fetchone()[0])
     assert versions["plugins"] == {"jobbsats.rules": api.__version__, "even_split": "0.1.0"}
 
-    # Each year's decision is numbered on its own: 2025 opens with the fixed line, 2026 has none.
+    # The two years are one decision, numbered straight through: 2025 opens with the fixed line, 2026 has none.
     rows = jobbsats("report", "beslut", "--format", "json").json()["rows"]
     assert [(r["year"], r["point"], r["recipient"], r["amount_ore"]) for r in rows] == [
         (2025, 1, "arbetsmarknads- och socialnämnden", 1_000_000 * KR),
         (2025, 2, "arbetsmarknads- och socialnämnden", 3_000_000 * KR),
         (2025, 3, "gymnasie- och vuxenutbildningsnämnden", 3_000_000 * KR),
         (2025, 4, "funktionsstödsnämnden", 3_000_000 * KR),
-        (2026, 1, "arbetsmarknads- och socialnämnden", 3_333_334 * KR),
-        (2026, 2, "gymnasie- och vuxenutbildningsnämnden", 3_333_333 * KR),
-        (2026, 3, "funktionsstödsnämnden", 3_333_333 * KR),
+        (2026, 5, "arbetsmarknads- och socialnämnden", 3_333_334 * KR),
+        (2026, 6, "gymnasie- och vuxenutbildningsnämnden", 3_333_333 * KR),
+        (2026, 7, "funktionsstödsnämnden", 3_333_333 * KR),
+    ]
+    # With --year, a year's own decision, numbered on its own.
+    rows = jobbsats("report", "beslut", "--year", 2026, "--format", "json").json()["rows"]
+    assert [(r["year"], r["point"], r["recipient"]) for r in rows] == [
+        (2026, 1, "arbetsmarknads- och socialnämnden"),
+        (2026, 2, "gymnasie- och vuxenutbildningsnämnden"),
+        (2026, 3, "funktionsstödsnämnden"),
     ]
 
 

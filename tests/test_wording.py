@@ -116,7 +116,7 @@ def test_every_hook_is_documented_with_an_example():
             assert f":param {param}:" in doc, (spec.__name__, param)
 
 
-def test_beslut_numbers_each_year_on_its_own_and_shows_every_year(cli, scenario_file):
+def test_beslut_is_one_paper_over_the_years_and_each_year_on_its_own_with_year(cli, scenario_file):
     # 2025 has a total too; the 9 000 000 kr line runs 2024-2026 and the 500 000 kr line is moved
     # to 2024 only, so 2025's points are: ASN 9 000 000, KS 4 900 000 (överför), its grant, then the key.
     path = scenario_file(
@@ -124,28 +124,49 @@ def test_beslut_numbers_each_year_on_its_own_and_shows_every_year(cli, scenario_
         ('amount = 500_000\nyears = "2024-2026"', "amount = 500_000\nyears = 2024"),
     )
     assert cli("run", path, "--quiet").exit_code == 0
-    rows = cli.json_report("beslut")["rows"]
-    by_year = {}
-    for r in rows:
-        by_year.setdefault(r["year"], []).append((r["point"], r["amount_ore"]))
+    # --year 2025: that year's own decision, numbered on its own.
     # 2025: 30 000 000 - 9 000 000 - 4 900 000 = 16 100 000 kr by 51/27/16/6 = 8 211 000 / 4 347 000 /
     # 2 576 000 / 966 000 kr; the preamble is point 1 and the three closing points follow.
-    assert by_year[2025] == [
-        (1, None),
-        (2, 900_000_000),
-        (3, 490_000_000),
-        (4, 490_000_000),
-        (5, 821_100_000),
-        (6, 434_700_000),
-        (7, 257_600_000),
-        (8, 96_600_000),
-        (9, None),
-        (10, None),
-        (11, None),
+    rows = cli.json_report("beslut", "--year", "2025")["rows"]
+    assert [(r["year"], r["point"], r["amount_ore"]) for r in rows] == [
+        (2025, 1, None),
+        (2025, 2, 900_000_000),
+        (2025, 3, 490_000_000),
+        (2025, 4, 490_000_000),
+        (2025, 5, 821_100_000),
+        (2025, 6, 434_700_000),
+        (2025, 7, 257_600_000),
+        (2025, 8, 96_600_000),
+        (2025, 9, None),
+        (2025, 10, None),
+        (2025, 11, None),
     ]
-    assert [p for p, _ in by_year[2024]] == list(range(1, 13))
+    # Without --year, one paper: the preamble (1), 2024's eight points (2-9: 9 000 000, 500 000, 4 900 000
+    # överför, its grant, the key's 13 056 000 / 6 912 000 / 4 096 000 / 1 536 000), then 2025's key points
+    # (10-13): its three årligen points are 2024's, word for word, and are not decided again; the closing 14-16.
+    rows = cli.json_report("beslut")["rows"]
+    assert [(r["year"], r["point"], r["amount_ore"]) for r in rows] == [
+        (None, 1, None),
+        (2024, 2, 900_000_000),
+        (2024, 3, 50_000_000),
+        (2024, 4, 490_000_000),
+        (2024, 5, 490_000_000),
+        (2024, 6, 1_305_600_000),
+        (2024, 7, 691_200_000),
+        (2024, 8, 409_600_000),
+        (2024, 9, 153_600_000),
+        (2025, 10, 821_100_000),
+        (2025, 11, 434_700_000),
+        (2025, 12, 257_600_000),
+        (2025, 13, 96_600_000),
+        (None, 14, None),
+        (None, 15, None),
+        (None, 16, None),
+    ]
     md = cli("report", "beslut").stdout
-    assert "## Förslag till beslut 2024 (STK-2024-291)" in md and "## Förslag till beslut 2025 (STK-2024-291)" in md
+    assert md.startswith("# Förslag till beslut 2024–2025 (STK-2024-291)\n")
+    assert "## " not in md and md.count("godkänner förslag om nytt upplägg") == 1
+    assert md.count("Kommunstyrelsen uppmanar Tillväxt Malmö och Level") == 1
 
 
 def test_first_point_must_come_after_the_preamble(cli, scenario_file):
