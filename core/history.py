@@ -18,7 +18,7 @@ from pathlib import PurePath
 from jobbsats.document import Column, Document, Table
 from jobbsats.ledger.tables import reads_ledger
 from jobbsats.ledger.view import AllocationRow, BatchInfo, FinancingRow, LedgerView, ProjectRow
-from jobbsats.money import KRONOR, format_units
+from jobbsats.money import KRONOR, format_count, format_units
 from jobbsats.projects import BUDGET, CASH, GRANTED, IN_KIND, STATE_WORDS, STATES
 
 # A financing line's budget state as reports write it (the words of the ``projekt`` report).
@@ -711,12 +711,13 @@ def show_batch(db, batch_id: int) -> Document:
         return format_units(ore, sep=" ")
 
     def rader(n: int) -> str:
-        return "1 rad" if n == 1 else f"{n} rader"
+        return "1 rad" if n == 1 else f"{format_count(n, sep=' ')} rader"
 
+    size = format_count(b["file_size"], sep=" ")
     paragraphs = [
         f"Import {b['id']}: {b['file_name']} för {b['scenario']}, {b['started_at']}, "
         f"av {b['user'] or 'okänd användare'}.",
-        f"Fil {b['file_path']} ({b['format']}, {b['encoding']}, {b['file_size']} byte, sha256 {b['file_sha256']}).",
+        f"Fil {b['file_path']} ({b['format']}, {b['encoding']}, {size} byte, sha256 {b['file_sha256']}).",
         f"Scenariofil {b['config_path']} (sha256 {b['config_sha256']}).",
         f"jobbsats {versions.get('jobbsats', '?')}" + (f"; insticksprogram: {plugins}." if plugins else "."),
         f"{rader(b['rows_read'])} lästa, kontrollsumma {kr(b['control_total'])}: {rader(b['fund_rows'])} "
@@ -728,4 +729,50 @@ def show_batch(db, batch_id: int) -> Document:
         (f"Ersätter import {', '.join(map(str, supersedes))}." if supersedes else "Ersätter ingen import.")
         + (f" Ersatt av import {', '.join(map(str, by))}." if by else " Gäller."),
     ]
-    return Document(report="show", title=f"Import {b['id']}: {b['file_name']}", tables=[], paragraphs=paragraphs)
+    facts = {
+        "batch_id": b["id"],
+        "file_name": b["file_name"],
+        "rows_read": b["rows_read"],
+        "control_total_ore": b["control_total"],
+        "state": f"ersatt av import {', '.join(map(str, by))}" if by else "gäller",
+        "file_path": b["file_path"],
+        "format": b["format"],
+        "encoding": b["encoding"],
+        "file_size": b["file_size"],
+        "file_sha256": b["file_sha256"],
+        "scenario": b["scenario"],
+        "config_path": b["config_path"],
+        "config_sha256": b["config_sha256"],
+        "started_at": b["started_at"],
+        "user": b["user"],
+        "jobbsats_version": versions.get("jobbsats"),
+        "plugins": dict(sorted(versions.get("plugins", {}).items())),
+        "fund_rows": b["fund_rows"],
+        "fund_total_ore": b["fund_total"],
+        "other_rows": b["other_rows"],
+        "other_total_ore": b["other_total"],
+        "unmatched_rows": b["unmatched_rows"],
+        "unmatched_total_ore": b["unmatched_total"],
+        "rejected_rows": b["rejected_rows"],
+        "rejects_path": b["rejects_path"],
+        "first_date": first,
+        "last_date": last,
+        "supersedes": supersedes,
+        "superseded_by": by,
+        "current": not by,
+    }
+    # One row of the batch's facts: the text formats show a few columns of it under the sentences,
+    # the machine formats (json, csv) every field, so a program need not read the sentences.
+    table = Table(
+        name="import",
+        title="Importbatch",
+        columns=[
+            Column("batch_id", "Import", "int"),
+            Column("file_name", "Fil"),
+            Column("rows_read", "Rader", "int"),
+            Column("control_total_ore", "Kontrollsumma (kr)", "money"),
+            Column("state", "Läge"),
+        ],
+        rows=[facts],
+    )
+    return Document(report="show", title=f"Import {b['id']}: {b['file_name']}", tables=[table], paragraphs=paragraphs)

@@ -130,8 +130,8 @@ def test_asn_has_a_row_per_purpose_and_a_subtotal(booked):
     rows = {(r["recipient_id"], r["purpose"]): r for r in per_purpose(report)}
     asn_uis, asn_key = rows[("ASN", "Ung i sommar")], rows[("ASN", "")]
     # original, current, change, utfall, remaining, used
-    assert money(asn_uis) == (9_000_000 * KR, 9_000_000 * KR, 0, 4_500_000_50, 4_499_999_50, "50.0")
-    assert money(asn_key) == (13_056_000 * KR, 13_056_000 * KR, 0, 9_750_000 * KR, 3_306_000 * KR, "74.7")
+    assert money(asn_uis) == (9_000_000 * KR, 9_000_000 * KR, 0, 4_500_000_50, 4_499_999_50, 50.0)
+    assert money(asn_key) == (13_056_000 * KR, 13_056_000 * KR, 0, 9_750_000 * KR, 3_306_000 * KR, 74.7)
     assert (asn_key["fund_id"], asn_key["fund"], asn_key["purpose_name"]) == (
         "sjs",
         "Strategiska jobbsatsningar",
@@ -143,7 +143,7 @@ def test_asn_has_a_row_per_purpose_and_a_subtotal(booked):
         "Ung i sommar",
     )
     asn = per_recipient(report)["ASN"]
-    assert money(asn) == (22_056_000 * KR, 22_056_000 * KR, 0, 14_250_000_50, 7_805_999_50, "64.6")
+    assert money(asn) == (22_056_000 * KR, 22_056_000 * KR, 0, 14_250_000_50, 7_805_999_50, 64.6)
     assert asn["other_ore"] == 0
 
 
@@ -159,14 +159,14 @@ def test_every_recipient_and_purpose_by_hand(booked):
         ("tillvaxt_level", "Tillväxt Malmö & Level", 4_900_000 * KR, 0),
     ]
     ks = {r["purpose"]: r for r in per_purpose(report) if r["recipient_id"] == "KS"}
-    assert (ks["Ung i sommar"]["remaining_ore"], ks["Ung i sommar"]["used_percent"]) == (-100_000 * KR, "120.0")
+    assert (ks["Ung i sommar"]["remaining_ore"], ks["Ung i sommar"]["used_percent"]) == (-100_000 * KR, 120.0)
     subtotals = per_recipient(report)
-    assert money(subtotals["KS"]) == (2_036_000 * KR, 2_036_000 * KR, 0, 600_000 * KR, 1_436_000 * KR, "29.5")
+    assert money(subtotals["KS"]) == (2_036_000 * KR, 2_036_000 * KR, 0, 600_000 * KR, 1_436_000 * KR, 29.5)
     assert (subtotals["GVN"]["utfall_ore"], subtotals["GVN"]["other_ore"]) == (6_000_000 * KR, 180_000 * KR)
     assert "other_ore" not in per_purpose(report)[0]  # other money belongs to no fund nor purpose
     for name in ("aterrapportering", "aterrapportering_mottagare"):
         [total] = table(report["totals"], name)
-        assert money(total) == (40_000_000 * KR, 40_000_000 * KR, 0, 20_850_000_50, 19_149_999_50, "52.1")
+        assert money(total) == (40_000_000 * KR, 40_000_000 * KR, 0, 20_850_000_50, 19_149_999_50, 52.1)
     text = " ".join(report["paragraphs"])
     assert (
         f"Per ändamål: Ung i sommar 4{NB}500{NB}000,50{NB}kr av 9{NB}000{NB}000{NB}kr (50,0{NB}%); "
@@ -226,7 +226,7 @@ def test_recipient_and_fund_select_rows_per_purpose(booked):
     assert (total["budget_ore"], total["utfall_ore"]) == (6_936_000 * KR, 600_000 * KR)
     sjs = booked.json_report("aterrapportering", "--fund", "sjs", "--recipient", "GVN")
     assert [money(r) for r in per_purpose(sjs)] == [
-        (6_912_000 * KR, 6_912_000 * KR, 0, 6_000_000 * KR, 912_000 * KR, "86.8")
+        (6_912_000 * KR, 6_912_000 * KR, 0, 6_000_000 * KR, 912_000 * KR, 86.8)
     ]
     assert per_recipient(sjs)["GVN"]["other_ore"] == 0  # other money is no fund's
 
@@ -268,7 +268,7 @@ def test_a_revision_without_a_purpose_changes_gvns_row(revised):
     gvn = [r for r in per_purpose(report) if r["recipient_id"] == "GVN"]
     # original, current, change, utfall, remaining, used (6 000 000 / 7 212 000 = 83,19 %)
     assert [money(r) for r in gvn] == [
-        (6_912_000 * KR, 7_212_000 * KR, 300_000 * KR, 6_000_000 * KR, 1_212_000 * KR, "83.2")
+        (6_912_000 * KR, 7_212_000 * KR, 300_000 * KR, 6_000_000 * KR, 1_212_000 * KR, 83.2)
     ]
     subtotal = per_recipient(report)
     assert money(subtotal["GVN"]) == (
@@ -277,7 +277,7 @@ def test_a_revision_without_a_purpose_changes_gvns_row(revised):
         300_000 * KR,
         6_000_000 * KR,
         1_212_000 * KR,
-        "83.2",
+        83.2,
     )
     assert all(r["budget_change_ore"] == 0 for r in per_purpose(report) if r["recipient_id"] != "GVN")
     assert all(r["budget_change_ore"] == 0 for rid, r in subtotal.items() if rid != "GVN")
@@ -298,15 +298,15 @@ def test_a_revision_with_a_purpose_of_its_own_is_a_new_row_with_original_0(revis
     report = cli.json_report("aterrapportering")
     gvn = {r["purpose"]: r for r in per_purpose(report) if r["recipient_id"] == "GVN"}
     assert list(gvn) == ["Sommarskola", ""]  # the fixed line first, as the run gives it
-    assert money(gvn["Sommarskola"]) == (0, 300_000 * KR, 300_000 * KR, 0, 300_000 * KR, "0.0")
-    assert money(gvn[""]) == (6_912_000 * KR, 6_912_000 * KR, 0, 6_000_000 * KR, 912_000 * KR, "86.8")
+    assert money(gvn["Sommarskola"]) == (0, 300_000 * KR, 300_000 * KR, 0, 300_000 * KR, 0.0)
+    assert money(gvn[""]) == (6_912_000 * KR, 6_912_000 * KR, 0, 6_000_000 * KR, 912_000 * KR, 86.8)
     assert money(per_recipient(report)["GVN"]) == (
         6_912_000 * KR,
         7_212_000 * KR,
         300_000 * KR,
         6_000_000 * KR,
         1_212_000 * KR,
-        "83.2",
+        83.2,
     )
     revision_paragraphs(report)
     # The md shows the change in its own column: "Förändring (kr)".

@@ -118,7 +118,7 @@ def test_plugins_lists_the_built_ins(cli):
         "unit_cost",
     ]
     assert listing["jobbsats.reports"]["reports"] == ["aterrapportering", "beslut", "fordelning", "prognos", "projekt"]
-    assert listing["jobbsats.reports.formats"]["formats"] == ["csv", "html", "json", "md", "xlsx"]
+    assert listing["jobbsats.reports.formats"]["formats"] == ["csv", "csv-sv", "docx", "html", "json", "md", "xlsx"]
     assert all(p["builtin"] for p in listing.values())
     text = cli("plugins").stdout
     assert "rules: carry_over, cofinancing, fixed, percentage_key, rate, unit_cost" in text
@@ -300,3 +300,13 @@ def test_a_device_is_never_a_ledger(cli, device):
         result = cli(*args, "--db", device)
         assert result.exit_code == 4
         assert result.stderr.endswith(f"Error: {device}: is a device, not a ledger file (--db names it)\n")
+
+
+def test_a_broken_link_named_jobbsats_toml_is_the_users_file_not_the_example(cli, tmp_path, monkeypatch):
+    """Found by a new user: `run` took the bundled example into the real ledger, saying there was no file."""
+    monkeypatch.chdir(tmp_path)
+    (tmp_path / "jobbsats.toml").symlink_to(tmp_path / "moved-away.toml")
+    result = cli("run", "--quiet")
+    assert result.exit_code == 1
+    assert "jobbsats.toml: is a symbolic link to" in result.stderr and "which does not exist" in result.stderr
+    assert not cli.db.exists()

@@ -208,7 +208,8 @@ def test_sixteen_processes_at_once_all_succeed_and_the_ledger_holds_what_they_re
             assert int(said) not in runs, proc.err
             runs[int(said)] = proc.target
         elif proc.kind == "import":
-            (said,) = re.findall(rf"^Batch (\d+) recorded in .*: {proc.rows} rows read from ", proc.err, re.M)
+            grouped = f"{proc.rows:,}".replace(",", " ")  # counts are grouped as amounts are: "2 000 rows"
+            (said,) = re.findall(rf"^Batch (\d+) recorded in .*: {grouped} rows read from ", proc.err, re.M)
             assert int(said) not in batches, proc.err
             batches[int(said)] = (proc.target, proc.rows)
     assert len(runs) == 6 and len(batches) == 6

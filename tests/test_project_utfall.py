@@ -79,7 +79,7 @@ def test_one_quarter_planned_booked_remaining_and_esf_share(cli, example_file, t
         1_000_000 * KR,
         5_900_000 * KR,
     )
-    assert q1["used_percent"] == "14.5"
+    assert q1["used_percent"] == 14.5
     assert (plan[2]["utfall_ore"], plan[3]["utfall_ore"], plan[4]["planned_ore"]) == (250_000 * KR, 0, 6_900_000 * KR)
     shares = {(r["quarter"], r["financier_id"]): r for r in of(report["rows"], "projekt_utfall_finansiarer")}
     assert shares[(1, "esf")]["claim_ore"] == 637_681_16

@@ -55,7 +55,7 @@ def refused(path: Path | str) -> str:
 def test_validate_reads_a_process_substitution(tmp_path, scenario):
     done = shell(f"jobbsats validate <(cat {scenario})", tmp_path)
     assert done.returncode == 0, done.stderr
-    assert done.stdout.startswith("/dev/fd/") and ": OK. 1 rules, years 2024" in done.stdout
+    assert done.stdout.startswith("/dev/fd/") and ": OK. 1 rule, years 2024" in done.stdout
 
 
 def test_run_reads_a_process_substitution_that_writes_late(tmp_path, scenario):

@@ -155,11 +155,11 @@ def test_aterrapportering_budget_utfall_remaining_and_share(cli, booked):
     rows = {r["recipient_id"]: r for r in per_recipient(report["rows"])}
     # budget, utfall, remaining (öre), share used (%), other money (öre)
     expected = {
-        "ASN": (22_056_000_00, 19_000_000_50, 3_055_999_50, "86.1", 0),  # 19 000 000,50 / 22 056 000 = 86,14 %
-        "GVN": (6_912_000_00, 6_000_000_00, 912_000_00, "86.8", 250_000_00),  # 86,81 %
-        "FSN": (4_096_000_00, 4_096_000_00, 0, "100.0", 0),
-        "KS": (2_036_000_00, 2_100_000_00, -64_000_00, "103.1", 0),  # over: 103,14 %
-        "tillvaxt_level": (4_900_000_00, 0, 4_900_000_00, "0.0", 0),
+        "ASN": (22_056_000_00, 19_000_000_50, 3_055_999_50, 86.1, 0),  # 19 000 000,50 / 22 056 000 = 86,14 %
+        "GVN": (6_912_000_00, 6_000_000_00, 912_000_00, 86.8, 250_000_00),  # 86,81 %
+        "FSN": (4_096_000_00, 4_096_000_00, 0, 100.0, 0),
+        "KS": (2_036_000_00, 2_100_000_00, -64_000_00, 103.1, 0),  # over: 103,14 %
+        "tillvaxt_level": (4_900_000_00, 0, 4_900_000_00, 0.0, 0),
     }
     got = {
         rid: (r["budget_ore"], r["utfall_ore"], r["remaining_ore"], r["used_percent"], r["other_ore"])
@@ -172,7 +172,7 @@ def test_aterrapportering_budget_utfall_remaining_and_share(cli, booked):
         31_196_000_50,
         8_803_999_50,
     )
-    assert total["used_percent"] == "78.0"  # 77,99 %
+    assert total["used_percent"] == 78.0  # 77,99 %
     text = " ".join(report["paragraphs"])
     assert (
         "Arbetsmarknads- och socialnämnden tilldelades 22\u00a0056\u00a0000\u00a0kr ur Strategiska jobbsatsningar "
@@ -473,8 +473,8 @@ def test_init_writes_a_sample_export_that_the_bundled_mapping_reads(cli, tmp_pat
         "tillvaxt_level": 4_900_000_00,
     }
     assert rows["GVN"]["other_ore"] == 180_000_00
-    assert rows["tillvaxt_level"]["used_percent"] == "100.0"
-    assert rows["ASN"]["used_percent"] == "36.0"  # 7 930 500,50 / 22 056 000 = 35,96 %
+    assert rows["tillvaxt_level"]["used_percent"] == 100.0
+    assert rows["ASN"]["used_percent"] == 36.0  # 7 930 500,50 / 22 056 000 = 35,96 %
 
 
 def test_without_c_only_a_local_jobbsats_toml_maps_the_rows(cli, tmp_path, digest, monkeypatch):

@@ -16,6 +16,8 @@ import click
 
 from jobbsats import __version__
 from jobbsats.cli import output
+from jobbsats.cli.completion import completing
+from jobbsats.cli.options import WholeHelpGroup, group_db_option
 from jobbsats.errors import MESSAGE_CHARS, JobbsatsError, clip
 
 COMMANDS = {
@@ -28,6 +30,7 @@ COMMANDS = {
     "diff": "jobbsats.cli.history:diff",
     "verify": "jobbsats.cli.verify:verify",
     "backup": "jobbsats.cli.backup:backup",
+    "export": "jobbsats.cli.export:export",
     "plugins": "jobbsats.cli.info:plugins",
     "examples": "jobbsats.cli.info:examples",
     "init": "jobbsats.cli.init:init",
@@ -35,7 +38,7 @@ COMMANDS = {
 }
 
 
-class JobbsatsGroup(click.Group):
+class JobbsatsGroup(WholeHelpGroup):
     """A group that imports built-in commands lazily and turns user errors, and the operating system's, into
     messages (see :mod:`jobbsats.cli.output` for standard output)."""
 
@@ -73,13 +76,17 @@ class JobbsatsGroup(click.Group):
 
 @click.group(cls=JobbsatsGroup)
 @click.version_option(__version__, prog_name="jobbsats")
+@group_db_option
 def cli() -> None:
     """Allocate labour-market money (Strategiska jobbsatsningar) and report on it.
 
     Rules compute allocations from a TOML scenario file into a SQLite ledger
-    (./jobbsats.db, or --db / JOBBSATS_DB); reports read the ledger. Start with
-    `jobbsats run` to run the bundled example, and `jobbsats init` to get a
-    scenario file of your own.
+    (./jobbsats.db, or --db / JOBBSATS_DB, before the command or after it);
+    reports read the ledger. Start with `jobbsats run` to run the bundled
+    example, and `jobbsats init` to get a scenario file of your own.
+
+    Shell completion: eval "$(_JOBBSATS_COMPLETE=bash_source jobbsats)" (or
+    zsh_source, fish_source).
     """
 
 
@@ -102,6 +109,8 @@ def _add_plugin_commands() -> None:
 
 def main() -> None:
     output.install()
+    if completing():
+        _complete()
     try:
         _add_plugin_commands()
     except JobbsatsError as exc:
@@ -115,3 +124,16 @@ def main() -> None:
         cli()
     finally:
         output.last_flush()
+
+
+def _complete() -> None:
+    """Answer a shell's completion request: what fails (a broken plugin, an unknown report) completes
+    nothing rather than print an error or a traceback into the shell."""
+    try:
+        _add_plugin_commands()
+        cli()
+        sys.exit(0)
+    except SystemExit:
+        raise
+    except Exception:
+        sys.exit(1)

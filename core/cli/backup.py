@@ -6,13 +6,14 @@ from pathlib import Path
 
 import click
 
-from jobbsats.cli.options import db_option
+from jobbsats.cli.options import db_option, json_option, print_json
 
 
 @click.command()
 @click.argument("target", type=click.Path(path_type=Path))
 @db_option
-def backup(target: Path, db: Path) -> None:
+@json_option
+def backup(target: Path, db: Path, as_json: bool) -> None:
     """Copy the ledger to TARGET, a new file: one snapshot, whatever is written meanwhile.
 
     Copying the file itself can miss the newest runs (they may still be in the
@@ -23,6 +24,7 @@ def backup(target: Path, db: Path) -> None:
     import sqlite3
     import tempfile
 
+    from jobbsats.cli.verify import covered
     from jobbsats.errors import JobbsatsError, LedgerError, clip
     from jobbsats.files import can_create, look_up, sync_file, sync_folder, temp_prefix
     from jobbsats.ledger import open_ledger
@@ -67,5 +69,16 @@ def backup(target: Path, db: Path) -> None:
         temp.unlink(missing_ok=True)
         for side in ("-wal", "-shm", "-journal"):
             Path(f"{temp}{side}").unlink(missing_ok=True)
-    click.echo(f"{db} copied to {target}: {found.covered}, verified.")
+    if as_json:
+        print_json(
+            {
+                "ledger": str(db),
+                "target": str(target),
+                "runs": found.runs,
+                "import_batches": found.batches,
+                "last_link": found.last_link,
+            }
+        )
+        return
+    click.echo(f"{db} copied to {target}: {covered(found)}, verified.")
     click.echo(f"Last link: {found.last_link}")

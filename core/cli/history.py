@@ -6,10 +6,20 @@ from pathlib import Path
 
 import click
 
+from jobbsats.cli.completion import text_formats
+from jobbsats.cli.ids import LEDGER_ID
 from jobbsats.cli.options import db_option, guarded
 from jobbsats.cli.report import Day
 
-format_option = click.option("--format", "-f", "fmt", default="md", show_default=True, help="md, csv, json, ...")
+format_option = click.option(
+    "--format",
+    "-f",
+    "fmt",
+    default="md",
+    show_default=True,
+    shell_complete=text_formats,
+    help="md, csv, json, html, or another text format a plugin adds.",
+)
 
 
 def _render(document, fmt: str) -> None:
@@ -25,8 +35,8 @@ def _render(document, fmt: str) -> None:
 
 
 @click.command()
-@click.argument("run_id", type=int, required=False)
-@click.option("--batch", "batch_id", type=int, help="Show this import batch instead of a run.")
+@click.argument("run_id", type=LEDGER_ID, required=False)
+@click.option("--batch", "batch_id", type=LEDGER_ID, help="Show this import batch instead of a run.")
 @db_option
 @format_option
 def show(run_id: int | None, batch_id: int | None, db: Path, fmt: str) -> None:
@@ -51,9 +61,9 @@ def show(run_id: int | None, batch_id: int | None, db: Path, fmt: str) -> None:
     _render(show_batch(ledger, batch_id) if batch_id is not None else build(LedgerView(ledger, run_id)), fmt)
 
 
-@click.command()
-@click.argument("run_a", type=int, required=False)
-@click.argument("run_b", type=int, required=False)
+@click.command(short_help="Show what changed between two runs, or in the ledger between two days.")
+@click.argument("run_a", type=LEDGER_ID, required=False)
+@click.argument("run_b", type=LEDGER_ID, required=False)
 @click.option(
     "--as-of",
     "as_of",

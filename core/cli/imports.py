@@ -8,10 +8,21 @@ from pathlib import Path
 
 import click
 
-from jobbsats.cli.options import db_option, resolve_config
+from jobbsats.cli.completion import scenarios
+from jobbsats.cli.ids import LEDGER_ID
+from jobbsats.cli.options import (
+    WholeHelpGroup,
+    counted,
+    db_option,
+    group_db_option,
+    json_option,
+    print_json,
+    resolve_config,
+)
 
 
-@click.group("import")
+@click.group("import", cls=WholeHelpGroup)
+@group_db_option
 def import_group() -> None:
     """Import data into the ledger."""
 
@@ -21,6 +32,7 @@ def import_group() -> None:
 @click.option(
     "--config",
     "-c",
+    shell_complete=scenarios,
     help="Scenario file (or bundled example) whose [utfall] section maps the rows; default ./jobbsats.toml.",
 )
 @db_option
@@ -31,7 +43,7 @@ def import_group() -> None:
 )
 @click.option(
     "--supersedes",
-    type=int,
+    type=LEDGER_ID,
     multiple=True,
     metavar="BATCH",
     help="The new batch corrects this batch (see `jobbsats runs`), whatever its file was called (repeatable).",
@@ -42,6 +54,7 @@ def import_group() -> None:
     help="Write bad rows to this CSV file and import the rest (default: a bad row stops the import).",
 )
 @click.option("--quiet", "-q", is_flag=True, help="No progress bar.")
+@json_option
 def utfall(
     file: Path,
     config: str | None,
@@ -50,6 +63,7 @@ def utfall(
     supersedes: tuple[int, ...],
     rejects: Path | None,
     quiet: bool,
+    as_json: bool,
 ) -> None:
     """Import booked utfall from FILE: a CSV export or a SIE 4 file.
 
@@ -101,11 +115,38 @@ def utfall(
             versions=registry.versions(),
         )
 
+    if as_json:
+        print_json(
+            {
+                "batch_id": summary.batch_id,
+                "ledger": str(db),
+                "file": str(file),
+                "rows_read": summary.rows_read,
+                "control_total_ore": summary.control_total,
+                "fund_rows": summary.fund_rows,
+                "fund_total_ore": summary.fund_total,
+                "other_rows": summary.other_rows,
+                "other_total_ore": summary.other_total,
+                "unmatched_rows": summary.unmatched_rows,
+                "unmatched_total_ore": summary.unmatched_total,
+                "rejected_rows": summary.rejected_rows,
+                "rejects": str(rejects) if summary.rejected_rows else None,
+                "supersedes": list(summary.superseded),
+                "first_date": summary.dates[0] if summary.dates else None,
+                "last_date": summary.dates[1] if summary.dates else None,
+                "overlaps": [
+                    {"batch_id": batch, "first_date": first, "last_date": last}
+                    for batch, first, last, _mine_first, _mine_last in summary.overlaps
+                ],
+            }
+        )
+        return
+
     def kr(ore: int) -> str:
         return format_units(ore, sep=" ")
 
     def rows(n: int) -> str:
-        return f"{n} row" if n == 1 else f"{n} rows"
+        return counted(n, "row", "rows")
 
     lines = [
         f"Batch {summary.batch_id} recorded in {db}: {rows(summary.rows_read)} read from {file} "
@@ -131,12 +172,13 @@ def utfall(
 @click.option(
     "--run",
     "run_id",
-    type=int,
+    type=LEDGER_ID,
     help="Check the file's names against this run (default: the latest; see `jobbsats runs`).",
 )
 @click.option("--year", type=int, help="The year the forecast is for (default: the run's year, when it budgets one).")
 @db_option
-def prognos(file: Path, run_id: int | None, year: int | None, db: Path) -> None:
+@json_option
+def prognos(file: Path, run_id: int | None, year: int | None, db: Path, as_json: bool) -> None:
     """Import a board's own year-end forecast from FILE, a CSV file.
 
     Its header is recipient;fund;purpose;amount;comment (or mottagare;fond;
@@ -151,4 +193,20 @@ def prognos(file: Path, run_id: int | None, year: int | None, db: Path) -> None:
     from jobbsats.registry import get_registry
 
     summary = import_prognos(db, file, run_id=run_id, year=year, versions=get_registry().versions())
+    if as_json:
+        print_json(
+            {
+                "batch_id": summary.batch_id,
+                "ledger": str(db),
+                "file": str(file),
+                "file_sha256": summary.sha256,
+                "run_id": summary.run_id,
+                "scenario": summary.scenario,
+                "year": summary.year,
+                "rows": summary.rows,
+                "total_ore": summary.total,
+                "overrides": [{"batch_id": batch, "rows": count} for batch, count in summary.overrides.items()],
+            }
+        )
+        return
     click.echo(describe(summary, db, file), err=True)

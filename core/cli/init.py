@@ -6,10 +6,18 @@ from pathlib import Path
 
 import click
 
+from jobbsats.cli.completion import examples as examples_completion
+
 
 @click.command()
 @click.argument("directory", default=".", type=click.Path(file_okay=False, path_type=Path))
-@click.option("--example", default="malmo-2024", show_default=True, help="Which bundled example to start from.")
+@click.option(
+    "--example",
+    default="malmo-2024",
+    show_default=True,
+    shell_complete=examples_completion,
+    help="Which bundled example to start from (see `jobbsats examples`).",
+)
 @click.option("--force", is_flag=True, help="Replace an existing jobbsats.toml.")
 def init(directory: Path, example: str, force: bool) -> None:
     """Write a bundled example as DIRECTORY/jobbsats.toml, to edit and run.

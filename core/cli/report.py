@@ -7,7 +7,9 @@ from pathlib import Path
 
 import click
 
-from jobbsats.cli.options import db_parameter
+from jobbsats.cli.completion import formats, report_values
+from jobbsats.cli.ids import LEDGER_ID
+from jobbsats.cli.options import db_parameter, group_db_option
 
 
 class Day(click.ParamType):
@@ -57,7 +59,7 @@ class ReportGroup(click.Group):
             callback=lambda **given: _report(name, **given),
             params=[*COMMON, *own],
             help=summary,
-            short_help=summary.split(". ")[0][:80],
+            short_help=summary.split(". ")[0],
         )
 
     def resolve_command(self, ctx: click.Context, args: list[str]):
@@ -88,13 +90,20 @@ def _click_option(option) -> click.Option:
     if option.type is bool:
         return click.Option([flag, option.name], is_flag=True, help=option.help, expose_value=True)
     return click.Option(
-        [flag, option.name], type=option.type, multiple=option.multiple, help=option.help, metavar=option.name.upper()
+        [flag, option.name],
+        type=option.type,
+        multiple=option.multiple,
+        help=option.help,
+        metavar=option.name.upper(),
+        shell_complete=report_values(option),
     )
 
 
 COMMON = [
     click.Option(
-        ["--format", "-f", "fmt"], help="Output format: md (default), csv, json, xlsx, html, or one a plugin adds."
+        ["--format", "-f", "fmt"],
+        help="Output format: md (default), csv, csv-sv, json, xlsx, html, docx, or one a plugin adds.",
+        shell_complete=formats,
     ),
     click.Option(
         ["--output", "-o"], type=click.Path(path_type=Path), help="Write to this file (- for standard output)."
@@ -107,13 +116,21 @@ COMMON = [
         help="Report as the ledger stood at the end of this day (UTC): its newest run then, and utfall "
         "imported by then.",
     ),
-    click.Option(["--run", "run_id"], type=int, help="Report on this run (default: the latest; see `jobbsats runs`)."),
+    click.Option(
+        ["--run", "run_id"], type=LEDGER_ID, help="Report on this run (default: the latest; see `jobbsats runs`)."
+    ),
     click.Option(["--force"], is_flag=True, help="Replace the output file if it exists."),
+    click.Option(
+        ["--no-header", "no_header"],
+        is_flag=True,
+        help="Leave out the line a report starts with (run, local time, scenario file).",
+    ),
     db_parameter,
 ]
 
 
 @click.group(cls=ReportGroup, invoke_without_command=False, no_args_is_help=True)
+@group_db_option
 def report() -> None:
     """Produce the report NAME from the ledger: `jobbsats report NAME --help` lists its options.
 
@@ -133,6 +150,7 @@ def _report(
     as_of,
     run_id: int | None,
     force: bool,
+    no_header: bool,
     db: Path,
     **values,
 ) -> None:
@@ -140,7 +158,7 @@ def _report(
     from jobbsats.contracts import ReportOptions, options_of
     from jobbsats.document import malformed
     from jobbsats.errors import JobbsatsError
-    from jobbsats.files import can_create, check_target, write_atomic
+    from jobbsats.files import can_create, check_target, same_file, write_atomic
     from jobbsats.ledger import open_ledger
     from jobbsats.ledger.view import LedgerView
     from jobbsats.registry import get_registry
@@ -160,7 +178,7 @@ def _report(
         raise JobbsatsError(f"unknown format {fmt!r} (formats: {', '.join(sorted(registry.formats))})")
     formatter = registry.formats[fmt]
     if output is not None:
-        if output.resolve() == db.resolve():
+        if same_file(output, db):
             raise JobbsatsError(f"{output}: is the ledger itself; write the report to another file")
         check_target(output, force=force, what="-o")  # before the report is built, not after
         can_create(output, what="-o")
@@ -185,7 +203,8 @@ def _report(
                     f"--{option.name.replace('_', '-')}: unknown {option.name} {value!r} in run {view.run_id} "
                     f"(known: {known})"
                 )
-    options = ReportOptions(year=year, values=values)
+    # --no-header reaches every report as the option value no_header (reports.header.header_lines reads it).
+    options = ReportOptions(year=year, values={**values, "no_header": no_header})
     document = registry.call(lambda: report.build(view, options), "report", name, "build()")
     if problem := malformed(document):
         owner = registry.owner[("report", name)]

@@ -6,7 +6,8 @@ from pathlib import Path
 
 import click
 
-from jobbsats.cli.options import db_option, guarded, resolve_config
+from jobbsats.cli.completion import scenarios
+from jobbsats.cli.options import counted, db_option, guarded, json_option, print_json, resolve_config
 
 year_option = click.option(
     "--year", type=int, help="Only this year of the scenario (default: every year with a total)."
@@ -44,7 +45,7 @@ def _plan(config: str | None, db: Path, year: int | None = None):
 
 
 @click.command()
-@click.argument("config", required=False)
+@click.argument("config", required=False, shell_complete=scenarios)
 @db_option
 @year_option
 @click.option("--quiet", "-q", is_flag=True, help="Do not print the allocation afterwards.")
@@ -90,33 +91,70 @@ def run(config: str | None, db: Path, year: int | None, quiet: bool) -> None:
 
 
 @click.command()
-@click.argument("config", required=False)
+@click.argument("config", required=False, shell_complete=scenarios)
 @year_option
 @db_option
-def validate(config: str | None, year: int | None, db: Path) -> None:
+@json_option
+def validate(config: str | None, year: int | None, db: Path, as_json: bool) -> None:
     """Check a scenario file and compute it, without touching the ledger.
 
     CONFIG is found as for `jobbsats run`. Reports every problem together, each
     with the file and key path. Rules that read the ledger read --db, if it exists.
     """
     from jobbsats.config.years import years_text
-    from jobbsats.money import format_units
+    from jobbsats.money import KRONOR, format_units
     from jobbsats.registry import get_registry
     from jobbsats.utfall.purposes import check_purposes
 
     plan, _ = _plan(config, db, year)
     scenario = plan.scenario
     check_purposes(scenario, get_registry(), db)  # what `import utfall` would refuse, said now
+    given = {
+        fid: sum(p.allocation.amount for p in plan.allocations if p.fund == fid and p.allocation.via is None)
+        for fid in scenario.funds
+    }
+    if as_json:
+
+        def amount(key: str, value: int, unit: str) -> dict[str, int]:
+            return {f"{key}_ore" if unit == KRONOR else key: value}
+
+        print_json(
+            {
+                "file": str(scenario.source),
+                "scenario": scenario.name,
+                "rules": len(scenario.rules),
+                "years": list(plan.years),
+                "allocations": len(plan.allocations),
+                "funds": [
+                    {"fund_id": fid, "fund": fund.name, "unit": fund.unit, **amount("allocated", given[fid], fund.unit)}
+                    for fid, fund in scenario.funds.items()
+                ],
+                "projects": len(scenario.projects),
+                "periodised_projects": len(plan.periodised_by),
+                "rounding_differences": [
+                    {
+                        "rule_index": d.rule_index,
+                        "rule_label": d.rule_label,
+                        "fund_id": d.fund,
+                        "year": d.year,
+                        "unit": scenario.funds[d.fund].unit,
+                        **amount("split", d.split, scenario.funds[d.fund].unit),
+                        **amount("difference", d.difference, scenario.funds[d.fund].unit),
+                    }
+                    for d in plan.differences
+                ],
+            }
+        )
+        return
     years = years_text(plan.years)
-    per_fund = []
-    for fid, fund in scenario.funds.items():
-        given = sum(p.allocation.amount for p in plan.allocations if p.fund == fid and p.allocation.via is None)
-        per_fund.append(f"{fund.name} {format_units(given, fund.unit, ' ')}")
-    parts = [f"{len(plan.allocations)} allocations: {'; '.join(per_fund)}"] if scenario.funds else []
+    per_fund = [f"{fund.name} {format_units(given[fid], fund.unit, ' ')}" for fid, fund in scenario.funds.items()]
+    allocations = counted(len(plan.allocations), "allocation", "allocations")
+    parts = [f"{allocations}: {'; '.join(per_fund)}"] if scenario.funds else []
     if scenario.projects:
         periodised = len(plan.periodised_by)
-        parts.append(f"{len(scenario.projects)} projects, {periodised} of them periodised")
-    click.echo(f"{scenario.source}: OK. {len(scenario.rules)} rules, years {years}, {'; '.join(parts)}.")
+        parts.append(f"{counted(len(scenario.projects), 'project', 'projects')}, {periodised} of them periodised")
+    rules = counted(len(scenario.rules), "rule", "rules")
+    click.echo(f"{scenario.source}: OK. {rules}, years {years}, {'; '.join(parts)}.")
     for d in plan.differences:
         unit = scenario.funds[d.fund].unit
         click.echo(

@@ -37,7 +37,7 @@ from jobbsats.ledger.limits import BATCH_MOST, LEDGER_MOST, ROW_MOST, ledger_tot
 from jobbsats.ledger.tables import file_of
 from jobbsats.ledger.view import LedgerView
 from jobbsats.ledger.write import transaction, user
-from jobbsats.money import KRONOR, format_units
+from jobbsats.money import KRONOR, format_count, format_units
 from jobbsats.utfall.csvreader import delimiter_of
 from jobbsats.utfall.source import SIE, Source, inspect
 from jobbsats.utfall.swedish import parse_amount
@@ -328,12 +328,14 @@ def _overrides(db: Database, batch: int, scenario: str, year: int) -> dict[int, 
 
 def describe(summary: Summary, db_path: Path, path: Path) -> str:
     """The lines the command prints once the batch is written."""
-    rows = f"{summary.rows} line" + ("" if summary.rows == 1 else "s")
+    rows = f"{format_count(summary.rows, ' ')} line" + ("" if summary.rows == 1 else "s")
     lines = [
         f"Forecast batch {summary.batch_id} recorded in {db_path}: {rows} from {path} for {summary.year}, "
         f"checked against run {summary.run_id} ({summary.scenario}); total {format_units(summary.total, sep=' ')}.",
         f"  sha256 {summary.sha256}",
     ]
     for batch, count in summary.overrides.items():
-        lines.append(f"  It overrides {count} line{'' if count == 1 else 's'} of forecast batch {batch}.")
+        lines.append(
+            f"  It overrides {format_count(count, ' ')} line{'' if count == 1 else 's'} of forecast batch {batch}."
+        )
     return "\n".join(lines)

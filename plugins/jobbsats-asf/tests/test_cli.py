@@ -50,8 +50,8 @@ def test_run_and_report_in_json_and_markdown(tmp_path):
     goals = [r for r in payload["rows"] if r["table"] == "iop_mal"]
     # 78 + 81 + 70 + 83 = 312 of 300 = 104 %; 9 + 11 + 8 + 13 = 41 of 40 = 102,5 %.
     assert [(r["outcome"], r["goal"], r["attainment_percent"]) for r in goals] == [
-        (312, 300, "104.0"),
-        (41, 40, "102.5"),
+        (312, 300, 104.0),
+        (41, 40, 102.5),
     ]
     as_md = jobbsats("report", "iop", "--db", db, "-f", "md", cwd=tmp_path)
     assert as_md.returncode == 0, as_md.stderr

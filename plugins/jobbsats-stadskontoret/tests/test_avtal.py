@@ -33,7 +33,7 @@ def test_split_in_two_agreements(ledger):
     # 2 450 000 - 2 412 300,50 = 37 699,50 kr left; 2 412 300,50 / 2 450 000 = 98,461... % -> 98,5 %.
     assert tillvaxt["reported_ore"] == 2_412_300 * KR + 50
     assert tillvaxt["difference_ore"] == 37_699 * KR + 50
-    assert tillvaxt["used_percent"] == "98.5"
+    assert tillvaxt["used_percent"] == 98.5
     assert (tillvaxt["status"], tillvaxt["received"], tillvaxt["due"]) == ("inkommen", "2025-02-21", "2025-02-28")
     assert (tillvaxt["counterpart"], tillvaxt["period"]) == ("Tillväxt Malmö", "2024-01-01 – 2026-12-31")
     # Level: nothing in by 2025-03-14, past its due date (the default, 2025-02-28).
@@ -98,7 +98,7 @@ def test_unsplit_with_both_reports_in(ledger, edit):
     # 4 800 000 / 4 900 000 = 97,959... % -> 98,0 %.
     assert row["reported_ore"] == 4_800_000 * KR
     assert row["difference_ore"] == 100_000 * KR
-    assert row["used_percent"] == "98.0"
+    assert row["used_percent"] == 98.0
     assert row["status"] == "inkommen"
     assert row["received"] == "2025-02-21 / 2025-02-27"
 
