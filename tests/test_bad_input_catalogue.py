@@ -90,6 +90,8 @@ MAKERS = {
     "repeat": _repeat,
     "foreign-wal": _foreign_wal,
     "folder": lambda path: path.mkdir(),
+    # A link made when the case runs: git ignores *.db, so a committed ledger.db link would be lost.
+    "symlink": lambda path, target: path.symlink_to(target),
     "mode": lambda path, mode: path.chmod(int(mode, 8)),
 }
 
