@@ -233,7 +233,7 @@ REPORTS = ("aterrapportering", "beslut", "fordelning", "prognos", "projekt")
 
 
 @pytest.mark.parametrize("example", examples.names())
-def test_every_example_renders_every_report_it_supports_as_docx_and_csv_sv(cli, tmp_path, example):
+def test_every_example_renders_every_report_it_supports_in_every_format(cli, tmp_path, example):
     path = cli.kit.example(example)
     assert cli("run", path, "--quiet").exit_code == 0
     if (sample := examples.utfall_of(example)) is not None:
@@ -252,3 +252,8 @@ def test_every_example_renders_every_report_it_supports_as_docx_and_csv_sv(cli, 
         titles = [c["title"] for t in document["tables"] for c in t["columns"]]
         assert set(rows[0]) - {"Tabell"} == set(titles)
         assert len(rows) - 1 == len(document["rows"])
+        for fmt in ("md", "csv", "html"):  # and the rest of the built-in formats, as issue 16 asks
+            result = cli("report", report, "-f", fmt)
+            assert result.exit_code == 0 and result.stdout, (report, fmt, result.output)
+        result = cli("report", report, "-f", "xlsx", "-o", tmp_path / f"{report}.xlsx", "--force")
+        assert result.exit_code == 0, (report, result.output)
