@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 import re
+import unicodedata
 from dataclasses import dataclass
 
 _IDENT = re.compile(r"^[^\s.\[\]\"']+$")
@@ -57,21 +58,63 @@ def clip(text: str, limit: int = PROBLEM_CHARS) -> str:
     """``text`` cut to about ``limit`` characters, with a mark saying how much was left out."""
     if len(text) <= limit:
         return text
-    return f"{text[:limit]}… ({len(text) - limit:,} more characters)".replace(",", " ")
+    more = f"{len(text) - limit:,}".replace(",", " ")  # the count's thousands, never the commas of the text
+    return f"{text[:limit]}… ({more} more characters)"
+
+
+# Characters that show nothing although they are not format characters (Default_Ignorable_Code_Point
+# outside Cf, and blank letters): Hangul fillers, Khmer inherent vowels, Mongolian variation selectors,
+# the combining grapheme joiner and the blank Braille pattern.
+_BLANK = frozenset("\u034f\u115f\u1160\u17b4\u17b5\u180b\u180c\u180d\u180e\u180f\u2800\u3164\uffa0")
+# Unassigned, private-use, surrogates, format and control characters, and line or paragraph separators.
+_UNSEEN_CATEGORIES = frozenset({"Cc", "Cf", "Cn", "Co", "Cs", "Zl", "Zp"})
+
+
+def unseen(char: str) -> bool:
+    """True for a character that cannot be seen, or that looks like an ordinary space without being one."""
+    if char in _BLANK or "\ufe00" <= char <= "\ufe0f" or "\U000e0100" <= char <= "\U000e01ef":
+        return True
+    category = unicodedata.category(char)
+    return category in _UNSEEN_CATEGORIES or (category == "Zs" and char != " ")
+
+
+def _escape(char: str) -> str:
+    return f"\\u{ord(char):04x}" if ord(char) <= 0xFFFF else f"\\U{ord(char):08x}"
+
+
+def printable(text: str) -> str:
+    """``text`` with every character that cannot be seen written out as ``\\u200b``.
+
+    A message goes to a terminal: a raw bidirectional control there reorders what
+    follows it, an escape sequence clears the screen, and a zero-width space hides.
+    """
+    if text.isascii() and text.isprintable():
+        return text
+    return "".join(_escape(c) if c != " " and (unseen(c) or not c.isprintable()) else c for c in text)
 
 
 def shown(value: object, limit: int = 80) -> str:
-    """A value a person wrote, as a message quotes it (text in quotes), a long one cut with a mark."""
-    return repr(clip(value, limit)) if isinstance(value, str) else clip(str(value), limit)
+    """A value a person wrote, as a message quotes it (text in quotes), a long one cut with a mark.
+
+    What cannot be seen is written out (``\\u202e``); an integer too long to write is given by its size.
+    """
+    if isinstance(value, str):
+        return printable(repr(clip(value, limit)))
+    if isinstance(value, int) and value.bit_length() > 64:
+        return f"a whole number of {value.bit_length()} bits"  # str() of one of 4 300 digits raises
+    return printable(clip(str(value), limit))
 
 
 def key_path(prefix: str, key: object) -> str:
+    # ``funds.sjs``, ``rules[2]``, ``key["A B"]``: the place as a message names it (what cannot be seen written out).
     if isinstance(key, int):
         return f"{prefix}[{key}]"
     text = shorten(str(key))
     if not _IDENT.match(text):
-        quoted = json.dumps(text, ensure_ascii=False)  # quotes and newlines stay readable and unambiguous
+        # quotes and newlines stay readable and unambiguous, and what cannot be seen is written out
+        quoted = printable(json.dumps(text, ensure_ascii=False))
         return f"{prefix}[{quoted}]" if prefix else quoted
+    text = printable(text)  # a bidirectional control, an escape: written out as \u202e, never sent raw
     return f"{prefix}.{text}" if prefix else text
 
 

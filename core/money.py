@@ -55,7 +55,10 @@ def _plain_digits(text: str) -> None:
 
 
 def _shown(value: object) -> str:
-    return repr(value) if isinstance(value, str) else str(value)
+    if isinstance(value, int) and value.bit_length() > 64:
+        # str() of an int of over 4 300 digits raises, and no message wants them all anyway.
+        return f"a whole number of {value.bit_length()} bits"
+    return repr(value) if isinstance(value, str) else clip(str(value), 60)
 
 
 def to_decimal(value: object) -> Decimal:

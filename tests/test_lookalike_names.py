@@ -453,7 +453,7 @@ def test_names_that_differ_only_in_case_or_spaces_look_the_same(cli, tmp_path, o
     assert problems[0].endswith('give this recipient or recipient "ASN" another name')
 
 
-@pytest.mark.parametrize("field", ['decision.decider', 'decision.ref'])
+@pytest.mark.parametrize("field", ["decision.decider", "decision.ref"])
 def test_a_bidirectional_control_anywhere_in_the_file_is_refused(cli, tmp_path, field):
     """Not only names: a decider, a reference, a purpose all reach the decision paper."""
     section, key = field.split(".")

@@ -540,7 +540,11 @@ dates = st.dates(D(1990, 1, 1), D(2099, 12, 31))
 rows_strategy = st.fixed_dictionaries(
     {
         "account": st.from_regex(r"[1-9][0-9]{3}", fullmatch=True),
-        "objects": st.lists(st.tuples(st.integers(1, 30), st.text(CODE_CHARS, max_size=6), st.booleans()), max_size=3),
+        "objects": st.lists(
+            st.tuples(st.integers(1, 30), st.text(CODE_CHARS, max_size=6), st.booleans()),
+            max_size=3,
+            unique_by=lambda pair: pair[0],  # one object per dimension: a dimension twice is refused
+        ),
         "amount": st.integers(-(10**9), 10**9),
         "short": st.booleans(),
         "date": st.none() | dates,
@@ -716,6 +720,35 @@ def test_a_closing_checksum_that_is_no_number_is_refused(tmp_path):
 def test_a_file_without_a_checksum_is_read(tmp_path):
     text = SUMMED.replace("#KSUMMA {sum}\n", "").replace("#KSUMMA\n", "")
     assert len(read(write(tmp_path / "x.se", text))) == 2
+
+
+@pytest.mark.parametrize(
+    ("after", "line"),
+    [
+        ("#VER A 2 20240131\n{\n#TRANS 5010 {} 99999.00\n#TRANS 2440 {} -99999.00\n}\n", 13),  # trial 15
+        ("\n  \n#KONTO 5010 Lokalhyra\n", 15),  # any record, after blank lines too
+        ("#KSUMMA 123\n", 13),  # a second checksum would cover nothing either
+    ],
+)
+def test_records_after_the_closing_checksum_are_refused(tmp_path, after, line):
+    # The checksum covers what lies between the two #KSUMMA; a verification of 99 999 kr after it, by
+    # anyone, would be imported unchecked.
+    text = SUMMED.replace("{sum}", str(crc32(CONTENTS))) + after
+    error = refused(write(tmp_path / "x.se", text))
+    assert (error.line, error.message.startswith("comes after the closing #KSUMMA of line 12")) == (line, True)
+
+
+def test_blank_lines_after_the_closing_checksum_are_fine(tmp_path):
+    text = SUMMED.replace("{sum}", str(crc32(CONTENTS))) + "\n \r\n\t\n"
+    assert len(read(write(tmp_path / "x.se", text))) == 2
+
+
+@pytest.mark.parametrize("objects", ['{1 "3110" 1 "3210" 20 "7150"}', '{20 "7150" 1 "3110" 1 "3110"}'])
+def test_a_dimension_given_twice_in_an_object_list_is_refused(tmp_path, objects):
+    body = f"#VER A 1 20240131\n{{\n#TRANS 5010 {objects} 1.00\n#TRANS 2440 {{}} -1.00\n}}\n"
+    error = refused(write(tmp_path / "x.se", HEAD + body))
+    assert error.line == HEAD.count("\n") + 3
+    assert error.message.startswith("dimension '1' is given twice in the object list {")
 
 
 # --- Long lines and long values -------------------------------------------------------------------------------------

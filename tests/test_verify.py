@@ -13,6 +13,7 @@ import sys
 import pytest
 from hypothesis import given
 from hypothesis import strategies as st
+from sqlite_utils import Database
 
 from jobbsats import __version__
 
@@ -235,6 +236,12 @@ def release_before_0006(monkeypatch):
         old.setattr(chain, "_OWN_ROWS", {**chain._OWN_ROWS, "run": ("run_id", chain.RUN_TABLES)})
         kept = tuple(g for g in guards.GUARDS if not g.startswith(later) and not g.endswith("_no_insert"))
         old.setattr(guards, "GUARDS", kept)
+        # Nor its tables as they are now: the schema its writes checked was the one its migrations made.
+        conn = sqlite3.connect(":memory:")
+        old_migrate(Database(conn, execute_plugins=False))
+        schema = guards._schema(Database(conn, execute_plugins=False))
+        conn.close()
+        old.setattr(guards, "made_schema", lambda: schema)
         yield
 
 
@@ -583,8 +590,9 @@ def test_a_ledger_whose_guards_were_dropped_is_not_written_to_until_they_are_res
     before = three_runs.db.read_bytes()
     result = three_runs("run", "malmo-2024", "--quiet")
     assert result.exit_code == 4
-    assert "the ledger's triggers allocations_no_update, utfall_no_delete are missing, changed or were added (outside jobbsats)" in (
-        result.stderr
+    assert (
+        "the ledger's triggers allocations_no_update, utfall_no_delete are missing, changed or were added (outside jobbsats)"
+        in (result.stderr)
     )
     assert "`jobbsats verify --restore-guards`" in result.stderr
     assert three_runs.db.read_bytes() == before

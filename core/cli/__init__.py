@@ -18,7 +18,7 @@ from jobbsats import __version__
 from jobbsats.cli import output
 from jobbsats.cli.completion import completing
 from jobbsats.cli.options import WholeHelpGroup, group_db_option
-from jobbsats.errors import MESSAGE_CHARS, JobbsatsError, clip
+from jobbsats.errors import MESSAGE_CHARS, JobbsatsError, clip, printable
 
 COMMANDS = {
     "run": "jobbsats.cli.run:run",
@@ -61,10 +61,14 @@ class JobbsatsGroup(WholeHelpGroup):
             return super().make_context(info_name, args, parent=parent, **extra)
         except OSError as exc:  # `jobbsats --help > /dev/full`
             output.fail(exc)
+        except click.ClickException as exc:
+            raise _clipped(exc) from None
 
     def invoke(self, ctx: click.Context):
         try:
             return super().invoke(ctx)
+        except click.ClickException as exc:  # a subcommand's usage error, "No such command", a bad value
+            raise _clipped(exc) from None
         except JobbsatsError as exc:
             output.say(f"Error: {clip(str(exc), MESSAGE_CHARS)}")
             ctx.exit(exc.exit_code)
@@ -72,6 +76,14 @@ class JobbsatsGroup(WholeHelpGroup):
             # The net under every command: the places that write say what they were doing, and
             # anything they did not foresee still reaches the user as a message, never a traceback.
             output.fail(exc)
+
+
+def _clipped(exc: click.ClickException) -> click.ClickException:
+    """Click's usage error with the user's words cut short and what cannot be seen written out: it quotes
+    an unknown command or a bad value whole, and one argument may be 100 000 characters (exit 2 still)."""
+    # Click types ``message`` Final (it is set once, in __init__); this is the same text, only shorter.
+    vars(exc)["message"] = printable(clip(exc.message))
+    return exc
 
 
 @click.group(cls=JobbsatsGroup)

@@ -29,13 +29,15 @@ def backup(target: Path, db: Path, as_json: bool) -> None:
     from jobbsats.files import can_create, look_up, sync_file, sync_folder, temp_prefix
     from jobbsats.ledger import open_ledger
     from jobbsats.ledger.chain import verify
-    from jobbsats.ledger.db import failure
+    from jobbsats.ledger.db import failure, side_names_too_long
 
     shown = clip(str(target))
     if look_up(target) is not None:
         raise JobbsatsError(f"{shown}: exists already; a backup goes to a new file")
     if not target.parent.is_dir():
         raise JobbsatsError(f"{shown}: the folder {clip(str(target.parent))} does not exist")
+    if too_long := side_names_too_long(target):  # a copy no one could open after
+        raise JobbsatsError(f"{shown}: {too_long}")
     can_create(target)  # a read-only file system or /proc is said before the copy, not after
     ledger = open_ledger(db, must_exist=True)
     try:

@@ -19,16 +19,24 @@ def _ledger_path(ctx: click.Context, param: click.Parameter, value: Path) -> Pat
 
     The command's own --db comes first, then a --db given before the command, then JOBBSATS_DB.
     """
-    from jobbsats.errors import LedgerError
+    from jobbsats.errors import LedgerError, clip
     from jobbsats.ledger.db import ledger_file
 
     source = ctx.get_parameter_source(param.name) if param.name else None
     if source != click.core.ParameterSource.COMMANDLINE and ctx.meta.get(GROUP_DB) is not None:
         value, source = ctx.meta[GROUP_DB], click.core.ParameterSource.COMMANDLINE
+    given = "JOBBSATS_DB" if source == click.core.ParameterSource.ENVIRONMENT else "--db"
+    name = str(value)
+    # SQLite reads these names as orders, not files: ":memory:" is a database that ends with the command,
+    # "file:..." a URI whose query may say the same ("?mode=memory"). A ledger must outlive the command.
+    if name == ":memory:" or name[:5].lower() == "file:":
+        raise LedgerError(
+            f"{clip(name)}: SQLite takes this name for a database in memory or a URI, not a file, and a ledger "
+            f"must be a file that outlives the command: give it another name ({given} names it)"
+        )
     try:
         ledger_file(value)
     except LedgerError as exc:
-        given = "JOBBSATS_DB" if source == click.core.ParameterSource.ENVIRONMENT else "--db"
         raise LedgerError(f"{exc} ({given} names it)") from exc
     return value
 

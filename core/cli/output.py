@@ -20,9 +20,10 @@ from typing import NoReturn, TextIO
 
 import click
 
-from jobbsats.errors import MESSAGE_CHARS, clip
+from jobbsats.errors import MESSAGE_CHARS, clip, printable
 
 CLOSED_PIPE_EXIT = 128 + int(getattr(signal, "SIGPIPE", 13))
+DIRECT_WRITE = 8192  # characters: a text this long is written straight to the file descriptor (see Stdout.write)
 
 
 class Stdout(io.TextIOWrapper):
@@ -30,7 +31,17 @@ class Stdout(io.TextIOWrapper):
 
     def write(self, text: str) -> int:
         try:
-            return super().write(text)
+            if len(text) < DIRECT_WRITE:
+                return super().write(text)
+            # A long text goes past the buffer: CPython's buffered writer takes the short count of a write
+            # that a closing pipe cut (64 KB of 270 KB) as success and drops the rest, so that
+            # `jobbsats report fordelning | head -c 1` exited 0. Written here until every byte is out,
+            # the next write after the cut fails with EPIPE, as the closed pipe needs.
+            super().flush()
+            data = memoryview(text.encode(self.encoding, self.errors or "strict"))
+            while data:
+                data = data[os.write(self.buffer.fileno(), data) :]
+            return len(text)
         except OSError as exc:
             raise _marked(exc) from None
 
@@ -101,7 +112,12 @@ def end_quietly() -> NoReturn:
 
 
 def say(message: str) -> None:
-    """Write an error message to standard error; if that cannot be written either, write nothing more."""
+    """Write an error message to standard error; if that cannot be written either, write nothing more.
+
+    What cannot be seen is written out (``\\u202e``), line by line: a message quotes what a user wrote, and
+    a raw bidirectional control or escape sequence would reorder or clear the terminal.
+    """
+    message = "\n".join(printable(line) for line in message.split("\n"))
     try:
         click.echo(message, err=True)
     except OSError:

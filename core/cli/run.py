@@ -102,11 +102,13 @@ def validate(config: str | None, year: int | None, db: Path, as_json: bool) -> N
     with the file and key path. Rules that read the ledger read --db, if it exists.
     """
     from jobbsats.config.years import years_text
+    from jobbsats.ledger.write import within_limit
     from jobbsats.money import KRONOR, format_units
     from jobbsats.registry import get_registry
     from jobbsats.utfall.purposes import check_purposes
 
     plan, _ = _plan(config, db, year)
+    within_limit(plan, outcome="`jobbsats run` would refuse it")  # validate passes only what run records
     scenario = plan.scenario
     check_purposes(scenario, get_registry(), db)  # what `import utfall` would refuse, said now
     given = {

@@ -5,6 +5,8 @@ from __future__ import annotations
 import dataclasses
 import hashlib
 import os
+import re
+import sys
 import unicodedata
 from collections.abc import Sequence
 from decimal import Decimal
@@ -15,7 +17,7 @@ import tomli
 from cerberus import SchemaError
 
 from jobbsats import guard
-from jobbsats.config.names import bidi_problems, looks_like
+from jobbsats.config.names import bidi_problems, looks_like, purpose_problems
 from jobbsats.config.nesting import line_too_deep
 from jobbsats.config.projects import read_financiers, read_projects, to_date
 from jobbsats.config.schema import CORE_SCHEMA, RULE_ENTRY_SCHEMA
@@ -69,6 +71,15 @@ def _depth(value: Any) -> int:
     return deepest
 
 
+def _line_of_long_number(text: str) -> int | None:
+    """The line of the first run of digits longer than Python reads as an int (underscores apart), or None."""
+    most = sys.get_int_max_str_digits() or 4300
+    for match in re.finditer(rf"[0-9][0-9_]{{{most - 1},}}", text):
+        if len(match.group().replace("_", "")) > most:
+            return text.count("\n", 0, match.start()) + 1
+    return None
+
+
 def parse_toml(text: str, source: str) -> dict[str, Any]:
     """TOML with every decimal read as an exact Decimal, never a float; nested at most MAX_DEPTH deep."""
     try:
@@ -77,6 +88,12 @@ def parse_toml(text: str, source: str) -> dict[str, Any]:
         raise InputError(source, [Problem("", f"not valid TOML: {exc}")]) from None
     except RecursionError:  # tomli's own limit (inline nesting, key parts), passed long after ours
         document = None
+    except ValueError:  # Python's limit on the digits of an int read from text (4 300), hit inside tomli
+        line = _line_of_long_number(text)
+        raise InputError(
+            source,
+            [Problem(f"line {line}" if line else "", "has a number of thousands of digits; TOML integers are 64-bit")],
+        ) from None
     if document is None or _depth(document) > MAX_DEPTH:
         line = line_too_deep(text, MAX_DEPTH)
         where = f"line {line}" if line else ""
@@ -149,6 +166,10 @@ def check_scenario(path: str | Path, registry: Registry) -> tuple[Scenario, list
                 valid_rules.append((index, entry))
     said = {p.path for p in problems}  # a name's own check has said it already
     problems += [p for p in bidi_problems(document) if p.path not in said]
+    funds = document.get("funds")
+    only_fund = next(iter(funds)) if isinstance(funds, dict) and len(funds) == 1 else ""
+    said = {p.path for p in problems}
+    problems += [p for p in purpose_problems(document.get("rules"), only_fund) if p.path not in said]
     if any(not p.path.startswith("rules[") for p in problems):
         # The rules cannot be computed, but they can still be checked against the
         # recipients and funds that are named, so those problems come in the same message.

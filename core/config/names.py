@@ -27,17 +27,12 @@ from collections.abc import Callable, Iterable, Iterator
 from importlib import resources
 from typing import Any
 
-from jobbsats.errors import JobbsatsError, Problem, clip, key_path
+from jobbsats.errors import JobbsatsError, Problem, clip, key_path, printable, unseen
+
+_unseen = unseen  # the same test for a name as for any message (it lives in errors: no import cycle)
 
 # Bidirectional controls: they reorder the characters around them as they are shown ("Trojan Source").
 BIDI_CONTROLS = frozenset("\u061c\u200e\u200f\u202a\u202b\u202c\u202d\u202e\u2066\u2067\u2068\u2069")
-
-# Characters that show nothing although they are not format characters (Default_Ignorable_Code_Point
-# outside Cf, and blank letters): Hangul fillers, Khmer inherent vowels, Mongolian variation selectors,
-# the combining grapheme joiner and the blank Braille pattern.
-_BLANK = frozenset("\u034f\u115f\u1160\u17b4\u17b5\u180b\u180c\u180d\u180e\u180f\u2800\u3164\uffa0")
-# Unassigned, private-use, surrogates, format and control characters, and line or paragraph separators.
-_UNSEEN_CATEGORIES = frozenset({"Cc", "Cf", "Cn", "Co", "Cs", "Zl", "Zp"})
 
 # Characters that belong to no script, or take the script of the letter they follow: fine with any script.
 _NEUTRAL = frozenset({"COMMON", "INHERITED", "Unknown"})
@@ -50,14 +45,6 @@ _WRITTEN_TOGETHER = (
 # A message quotes at most this much of a value; code points are listed in full only for short values.
 _QUOTED = 60
 _SPELLED_OUT = 16
-
-
-def _unseen(char: str) -> bool:
-    """True for a character that cannot be seen, or that looks like an ordinary space without being one."""
-    if char in _BLANK or "\ufe00" <= char <= "\ufe0f" or "\U000e0100" <= char <= "\U000e01ef":
-        return True
-    category = unicodedata.category(char)
-    return category in _UNSEEN_CATEGORIES or (category == "Zs" and char != " ")
 
 
 def code_point(char: str) -> str:
@@ -82,35 +69,29 @@ def quoted(text: str) -> str:
     return f'"{printable(clip(text, _QUOTED))}"'
 
 
-def _escape(char: str) -> str:
-    return f"\\u{ord(char):04x}" if ord(char) <= 0xFFFF else f"\\U{ord(char):08x}"
-
-
-def printable(text: str) -> str:
-    """``text`` with every character that cannot be seen written out as ``\\u200b`` (for key paths)."""
-    if text.isascii() and text.isprintable():
-        return text
-    return "".join(_escape(c) if c != " " and (_unseen(c) or not c.isprintable()) else c for c in text)
-
-
-def id_problem(text: str) -> str | None:
-    """Why ``text`` cannot be an id (a character no one can see, or letters of two scripts), or None."""
+def id_problem(text: str, what: str = "id") -> str | None:
+    """Why ``text`` cannot be an id (a space at its start or end, a character no one can see, or letters of
+    two scripts), or None."""
+    ends = [where for where, side in (("start", text[:1]), ("end", text[-1:])) if side.isspace()]
+    if ends and text.strip():
+        # "KS " next to "KS" reads the same in a key path, a report and a rule's key: a space there shows nothing.
+        return f"{what} {quoted(text)} has a space at its {' and its '.join(ends)}; write it without"
     unseen = [c for c in text if _unseen(c)]
     if unseen:
-        what = "cannot be seen"
+        why = "cannot be seen"
         if any(unicodedata.category(c) == "Zs" for c in unseen):
-            what += " or told from an ordinary space"
+            why += " or told from an ordinary space"
         if any(c in BIDI_CONTROLS for c in unseen):
-            what += " (a bidirectional control reorders what is shown)"
-        return f"id {quoted(text)} has characters that {what}: {_listed(unseen)}; write it without them"
+            why += " (a bidirectional control reorders what is shown)"
+        return f"{what} {quoted(text)} has characters that {why}: {_listed(unseen)}; write it without them"
     scripts = _scripts(text)
     if _mixed(set(scripts.values())):
         main = _main_script(text, scripts)
         strays = [c for c in text if scripts.get(c, main) != main]
         others = sorted({scripts[c].title() for c in strays})
         return (
-            f"id {quoted(text)} mixes {main.title()} letters with {' and '.join(others)}: {_listed(strays)}; "
-            "write an id in one script"
+            f"{what} {quoted(text)} mixes {main.title()} letters with {' and '.join(others)}: {_listed(strays)}; "
+            f"write {'an' if what[:1] in 'aeiou' else 'a'} {what} in one script"
         )
     return None
 
@@ -147,6 +128,49 @@ def bidi_problems(value: Any, prefix: str = "") -> Iterator[Problem]:
     elif isinstance(value, list):
         for index, item in enumerate(value):
             yield from bidi_problems(item, key_path(prefix, index))
+
+
+def purpose_problems(rules: Any, only_fund: str = "") -> list[Problem]:
+    """Purposes in ``[[rules]]`` (``purpose = "Ung i sommar"``, at any depth) that people cannot tell apart.
+
+    A purpose names a budget line of its fund, in a report and in a mapping of booked rows, as an id
+    does: so none may hold what cannot be seen or letters of two scripts (a Cyrillic "о" in "sоmmar"),
+    and no two purposes of one fund may look the same without being the same.
+    """
+    if not isinstance(rules, list):
+        return []
+    found: list[Problem] = []
+    by_fund: dict[str, dict[str, str]] = {}  # fund -> purpose -> the path it first appears at
+    for index, entry in enumerate(rules):
+        if not isinstance(entry, dict):
+            continue
+        fund = entry.get("fund", only_fund)
+        seen = by_fund.setdefault(fund if isinstance(fund, str) else "", {})
+        for path, purpose in _purposes(entry, key_path("rules", index)):
+            if problem := id_problem(purpose, "purpose"):
+                found.append(Problem(path, problem))
+            else:
+                seen.setdefault(purpose, path)
+    for seen in by_fund.values():
+        texts = list(seen)
+        for index, kept in lookalikes(texts, key=name_key).items():
+            if texts[index] != texts[kept]:
+                other = texts[kept]
+                message = f"{difference(texts[index], other)} (at {seen[other]}): write one purpose one way"
+                found.append(Problem(seen[texts[index]], message))
+    return found
+
+
+def _purposes(value: Any, prefix: str) -> Iterator[tuple[str, str]]:
+    if isinstance(value, dict):
+        for key, item in value.items():
+            if key == "purpose" and isinstance(item, str):
+                yield key_path(prefix, key), item
+            else:
+                yield from _purposes(item, key_path(prefix, key))
+    elif isinstance(value, list):
+        for index, item in enumerate(value):
+            yield from _purposes(item, key_path(prefix, index))
 
 
 def _scripts(text: str) -> dict[str, str]:

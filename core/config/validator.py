@@ -290,10 +290,16 @@ def validate(document: dict, schema: dict, prefix: str = "", *, trusted: bool = 
     return sorted(_flatten(validator.errors, prefix), key=lambda p: p.path)
 
 
+_INT64 = (-(2**63), 2**63 - 1)
+
+
 def non_finite(value: Any, prefix: str = "") -> Iterator[Problem]:
-    """Every ``nan`` or ``inf`` anywhere in the document, which no field accepts."""
+    """Every ``nan`` or ``inf`` anywhere in the document, which no field accepts, and every integer
+    beyond TOML's 64 bits (tomli reads ``0x`` and 4 000 ``f``s whole, and no field wants it)."""
     if isinstance(value, Decimal) and not value.is_finite():
         yield Problem(prefix, f"{value} is not allowed; write a finite number")
+    elif isinstance(value, int) and not isinstance(value, bool) and not _INT64[0] <= value <= _INT64[1]:
+        yield Problem(prefix, f"a whole number of {value.bit_length()} bits is not allowed; TOML integers are 64-bit")
     elif isinstance(value, dict):
         for k, v in value.items():
             yield from non_finite(v, key_path(prefix, k))

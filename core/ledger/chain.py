@@ -33,15 +33,15 @@ import hashlib
 import itertools
 import json
 import marshal
+import sqlite3
 from collections.abc import Iterable
 from dataclasses import dataclass, replace
 
 from sqlite_utils import Database
 
 from jobbsats.errors import LedgerError, clip
-from jobbsats.ledger.guards import foreign_triggers, missing_guards
+from jobbsats.ledger.guards import changed_tables, foreign_triggers, missing_guards, missing_tables, schema_changed
 from jobbsats.ledger.tables import (
-    PROGNOS_TABLES,
     RUN_TABLES,
     SOMETIMES_RUN_TABLES,
     UTFALL_COLUMNS,
@@ -224,6 +224,7 @@ def check_run(db: Database, run_id: int) -> None:
     jobbsats's back never reach a decision paper unremarked. Batches are checked
     likewise when read (:func:`check_batch`, :func:`check_prognos`).
     """
+    refuse_changed_schema(db, ("runs", *RUN_TABLES, *SOMETIMES_RUN_TABLES, "chain"))
     entry = db.execute("select rows_sha256 from chain where kind = 'run' and ref = ?", [run_id]).fetchone()
     digests = run_digests(db, run_id)
     if entry is None or _combined(digests) != entry[0]:
@@ -242,6 +243,7 @@ def check_batch(db: Database, batch_id: int, *, booked: bool = True) -> None:
     ``booked``: its booked rows too (a few seconds per million of them), for a reader of
     their amounts; without, its own row and supersessions only (what lists of batches show).
     """
+    refuse_changed_schema(db, ("import_batches", "batch_supersedes", *(("utfall",) if booked else ()), "chain"))
     digests = batch_digests(db, batch_id, utfall_digest(db, batch_id) if booked else "")
     if not booked:
         del digests["utfall"]
@@ -250,7 +252,19 @@ def check_batch(db: Database, batch_id: int, *, booked: bool = True) -> None:
 
 def check_prognos(db: Database, batch_id: int) -> None:
     """Refuse to read forecast batch ``batch_id`` when its rows no longer match its entry in the chain."""
+    refuse_changed_schema(db, ("prognos_batches", "prognos_rows", "chain"))
     _check(db, "prognos", batch_id, prognos_digests(db, batch_id))
+
+
+def refuse_changed_schema(db: Database, tables: tuple[str, ...]) -> None:
+    """Refuse to read from ``tables`` when one of them was changed outside jobbsats (a column renamed):
+    its rows can be neither read nor checked as the chain hashed them."""
+    changed = changed_tables(db, tables)
+    if changed:
+        raise LedgerError(
+            f"{file_of(db)}: the table {changed[0]} {schema_changed(db, changed[0])}. Run `jobbsats verify` to "
+            "see what; nothing is made from it"
+        )
 
 
 def _check(db: Database, kind: str, ref: int, digests: dict[str, str]) -> None:
@@ -303,34 +317,22 @@ def verify(db: Database, expect: tuple[str, ...] = ()) -> Verified:
     """
     db.conn.execute("BEGIN")
     try:
-        missing = _missing_tables(db)
-        if missing:
-            return Verified(
-                0, 0, "", [Finding(0, f"the table {t} is missing: dropped outside jobbsats") for t in missing]
-            )
+        # A table dropped or changed (a column renamed, say) cannot be read as the chain hashed it: said
+        # as such, without going on to read it.
+        schema = [
+            *(Finding(0, f"the table {t} is missing: dropped outside jobbsats") for t in missing_tables(db)),
+            *(Finding(0, f"the table {t} {schema_changed(db, t)}") for t in changed_tables(db)),
+        ]
+        if schema:
+            return Verified(0, 0, "", schema)
         found = _verify(db)
         # Removals and kept links first, then what the chain shows, then how (the guards dropped).
         findings = [*_gaps(db), *_expected(db, expect), *found.findings, *_dropped_guards(db)]
         return replace(found, findings=findings)
+    except sqlite3.Error as exc:  # what no check above foresaw: said as a finding, never a traceback
+        return Verified(0, 0, "", [Finding(0, f"the ledger cannot be read ({exc}): it was changed outside jobbsats")])
     finally:
         db.conn.execute("ROLLBACK")
-
-
-_TABLES = (
-    "runs",
-    *RUN_TABLES,
-    *SOMETIMES_RUN_TABLES,
-    "import_batches",
-    "batch_supersedes",
-    "utfall",
-    "chain",
-    *PROGNOS_TABLES,
-)
-
-
-def _missing_tables(db: Database) -> list[str]:
-    present = {name for (name,) in db.execute("select name from sqlite_master where type = 'table'")}
-    return [t for t in _TABLES if t not in present]
 
 
 _CAN_BE = {"update": "updated", "delete": "deleted", "insert": "added to sealed runs or batches"}

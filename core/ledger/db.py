@@ -54,14 +54,39 @@ def ledger_file(path: Path) -> bool:
     try:
         info = path.stat()
     except FileNotFoundError:
-        return False
+        info = None
     except OSError as exc:
         raise LedgerError(f"{clip(str(path))}: cannot open the ledger: {exc.strerror}") from exc
+    too_long = side_names_too_long(path)
+    if too_long:
+        raise LedgerError(f"{clip(str(path))}: {too_long}")
+    if info is None:
+        return False
     if stat.S_ISDIR(info.st_mode):
         raise LedgerError(f"{clip(str(path))}: is a folder, not a ledger file")
     if not stat.S_ISREG(info.st_mode):
         raise LedgerError(f"{clip(str(path))}: is {special(info.st_mode)}, not a ledger file")
     return True
+
+
+def side_names_too_long(path: Path) -> str | None:
+    """Why SQLite could not keep its side files (``-journal``, ``-wal``, ``-shm``) beside a database named
+    ``path``, or None: their names would be longer than the folder's file system takes. SQLite would say
+    only "unable to open database file", and a copy made under such a name could never be opened."""
+    try:
+        most = os.pathconf(path.parent, "PC_NAME_MAX")
+    except (OSError, ValueError):  # a folder not there (said elsewhere), a system that cannot say
+        most = 255
+    if most <= 0:
+        most = 255
+    longest = len(os.fsencode(path.name)) + max(len(side) for side in SIDE_FILES)
+    if longest <= most:
+        return None
+    return (
+        f"the name is {len(os.fsencode(path.name))} bytes long, and SQLite's files beside it (its -journal) would "
+        f"be {longest}, more than the file system takes ({most}); give a name of at most "
+        f"{most - max(len(side) for side in SIDE_FILES)} bytes"
+    )
 
 
 def special(mode: int) -> str:
@@ -93,10 +118,11 @@ def open_ledger(path: Path, *, must_exist: bool = False) -> Database:
         raise LedgerError(f"{shown}: the folder {clip(str(folder))} does not exist")
     if exists:
         refuse_other(path, kind_of(path), allow_empty=not must_exist)
-        if _read_only_fs(path):
+        frozen = _frozen(path)
+        if frozen:
             if not must_exist:
-                raise LedgerError(f"{shown}: is on a read-only file system; nothing can be written to it")
-            return _open_frozen(path)
+                raise LedgerError(f"{shown}: {frozen}; nothing can be written to it")
+            return _open_frozen(path, frozen)
     else:
         _create(path)
     try:
@@ -113,35 +139,53 @@ def open_ledger(path: Path, *, must_exist: bool = False) -> Database:
         raise failure(path, exc, "cannot open the ledger") from exc
 
 
-def _read_only_fs(path: Path) -> bool:
+def _frozen(path: Path) -> str | None:
+    """Why SQLite cannot create its ``-wal`` and ``-shm`` beside the ledger, or None if it can.
+
+    A read-only file system (a mounted archive copy), or a folder that lets no file be created in it
+    (``chattr +i``, or no write access for this user). No writer can be at work on such a ledger
+    unless its ``-wal`` and ``-shm`` are there already.
+    """
     try:
-        return bool(os.statvfs(path.parent).f_flag & os.ST_RDONLY)
+        if os.statvfs(path.parent).f_flag & os.ST_RDONLY:
+            return "is on a read-only file system"
     except (OSError, AttributeError):  # AttributeError: a system without statvfs flags
-        return False
+        pass
+    # access() says what the kernel would: no for an immutable folder even to root, yes to root otherwise.
+    if not os.access(path.parent, os.W_OK | os.X_OK):
+        return f"is in the folder {clip(str(path.parent.absolute()))}, which does not let files be created"
+    return None
 
 
-def _open_frozen(path: Path) -> Database:
-    """A ledger on a read-only file system (a mounted archive copy), opened to be read.
+def _open_frozen(path: Path, frozen: str) -> Database:
+    """A ledger beside which SQLite can create no file (see :func:`_frozen`), opened to be read.
 
-    Nothing can write it, so SQLite may read it as ``immutable``: no locks and no
-    ``-shm``, which it could not create there. Writes still in ``-wal`` would be
-    passed over that way, so such a ledger is refused rather than read stale.
+    With no ``-wal``, no writer is at work on it (it could not make one), so SQLite
+    may read it as ``immutable``: no locks and no ``-shm``. With a ``-wal`` and its
+    ``-shm`` there, they are read as :func:`kind_of` reads them (``readonly_shm``).
+    A ``-wal`` without its ``-shm`` could be read only by making one, so such a
+    ledger is refused rather than read stale.
     """
     shown = clip(str(path))
-    if _size(Path(f"{path}-wal")):
+    if not _size(Path(f"{path}-wal")):
+        target = _uri(path, "mode=ro&immutable=1")
+    elif Path(f"{path}-shm").exists():
+        target = _uri(path, "mode=ro&readonly_shm=1")
+    else:
         raise LedgerError(
-            f"{shown}: is on a read-only file system with writes still in its -wal, which SQLite cannot read "
+            f"{shown}: {frozen} with writes still in its -wal, which SQLite cannot read "
             "there; copy the ledger with its -wal file to a writable folder (or use a copy `jobbsats backup` made)"
         )
     try:
-        conn = sqlite3.connect(_uri(path, "mode=ro&immutable=1"), uri=True)
+        conn = sqlite3.connect(target, uri=True)
+        conn.execute(f"PRAGMA busy_timeout = {BUSY_TIMEOUT_MS}")
         conn.execute("PRAGMA foreign_keys = ON")
         db = Database(conn, execute_plugins=False)
         require_ledger(db, path, allow_empty=False)
         if migrations.pending(db):
             raise LedgerError(
-                f"{shown}: was written by an older jobbsats and needs its schema brought up to date, which a "
-                "read-only file system does not allow; copy it to a writable folder first"
+                f"{shown}: was written by an older jobbsats and needs its schema brought up to date, which is not "
+                f"possible where it {frozen.removeprefix('is ')}; copy it to a writable folder first"
             )
         return db
     except sqlite3.DatabaseError as exc:
@@ -263,10 +307,18 @@ def _read(target: str) -> str:
 
 
 def _contents(conn: sqlite3.Connection) -> str:
-    """LEDGER, EMPTY or OTHER, from the tables a connection sees."""
-    tables = {row[0] for row in conn.execute("select name from sqlite_master where type = 'table'")}
-    if not tables:
-        return EMPTY
+    """LEDGER, EMPTY or OTHER, from the schema a connection sees.
+
+    EMPTY only when the file holds nothing at all: no schema object of any kind
+    (a view, an index or a trigger alone is another program's work) and no
+    ``user_version`` or ``application_id``, which only a program that means the
+    file to be its own sets.
+    """
+    objects = conn.execute("select type, name from sqlite_master").fetchall()
+    if not objects:
+        marked = any(conn.execute(f"pragma {mark}").fetchone()[0] for mark in ("user_version", "application_id"))
+        return OTHER if marked else EMPTY
+    tables = {name for kind, name in objects if kind == "table"}
     if "_sqlite_migrations" not in tables:
         return OTHER
     columns = {row[1] for row in conn.execute("pragma table_info(_sqlite_migrations)")}

@@ -10,6 +10,9 @@ makes it again.
 
 from __future__ import annotations
 
+import functools
+import sqlite3
+from collections.abc import Iterable
 from typing import TYPE_CHECKING
 
 from jobbsats.ledger.tables import GUARDED, SEALED_BY
@@ -85,3 +88,69 @@ def restore_guards(db: Database) -> list[str]:
         if name not in foreign:
             db.execute(guard_sql(name))
     return missing
+
+
+# A column as the ledger's schema declares it: name, declared type, NOT NULL, default, place in the key.
+Column = tuple[str, str, int, str | None, int]
+
+
+@functools.cache
+def made_schema() -> dict[str, tuple[Column, ...]]:
+    """Every table of a ledger as its migrations make it, by name: its columns in order.
+
+    Read off a ledger built in memory by the same migrations, so it can never
+    drift from them. SQLite's own tables and sqlite-utils' record of migrations
+    are left out: their shape is not jobbsats's to keep.
+    """
+    from sqlite_utils import Database
+
+    from jobbsats.ledger.migrations import migrations  # imports this module: not at the top
+
+    conn = sqlite3.connect(":memory:")
+    try:
+        db = Database(conn, execute_plugins=False)
+        migrations.apply(db)
+        return _schema(db)
+    finally:
+        conn.close()
+
+
+def _schema(db: Database, only: list[str] | None = None) -> dict[str, tuple[Column, ...]]:
+    names = [name for (name,) in db.execute("select name from sqlite_master where type = 'table' order by name")]
+    if only is not None:
+        names = [name for name in names if name in only]
+    return {
+        name: tuple((c[1], c[2].upper(), c[3], c[4], c[5]) for c in db.execute(f'pragma table_info("{name}")'))
+        for name in names
+        if not name.startswith(("sqlite_", "_sqlite"))
+    }
+
+
+def changed_tables(db: Database, tables: Iterable[str] | None = None) -> list[str]:
+    """The ledger's tables (of ``tables``, else all) whose columns are not as its migrations made them (a
+    column renamed, dropped, added or retyped outside jobbsats); a table missing altogether is not among them."""
+    made = made_schema()
+    present = _schema(db, None if tables is None else [t for t in tables if t in made])
+    return [name for name, columns in made.items() if name in present and present[name] != columns]
+
+
+def missing_tables(db: Database) -> list[str]:
+    """The tables a ledger's migrations make that are not in it: dropped outside jobbsats."""
+    present = {name for (name,) in db.execute("select name from sqlite_master where type = 'table'")}
+    return [name for name in made_schema() if name not in present]
+
+
+def schema_changed(db: Database, table: str) -> str:
+    """How ``table``'s columns differ from what the migrations made, in words (for a message)."""
+    from jobbsats.errors import clip
+
+    made = [c[0] for c in made_schema()[table]]
+    present = [c[1] for c in db.execute(f'pragma table_info("{table}")')]
+    gone = [c for c in made if c not in present]
+    added = [clip(c, 40) for c in present if c not in made]
+    said = [
+        *([f"lacks its column{'s' if len(gone) > 1 else ''} {', '.join(gone)}"] if gone else []),
+        *([f"has the column{'s' if len(added) > 1 else ''} {', '.join(added)}, not jobbsats's"] if added else []),
+    ]
+    how = " and ".join(said) or "has its columns retyped or reordered"
+    return f"was changed outside jobbsats (its schema): it {how}"

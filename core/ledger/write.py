@@ -15,10 +15,10 @@ from sqlite_utils import Database
 
 from jobbsats import __version__
 from jobbsats.engine import Plan
-from jobbsats.errors import InputError, LedgerError, Problem
+from jobbsats.errors import InputError, LedgerError, Problem, clip
 from jobbsats.ledger.chain import refuse_planted, seal_run
 from jobbsats.ledger.db import discard_new, failure, ledger_file, migrate, open_ledger, require_ledger
-from jobbsats.ledger.guards import missing_guards
+from jobbsats.ledger.guards import changed_tables, missing_guards, missing_tables
 from jobbsats.ledger.limits import RUN_MOST
 from jobbsats.ledger.tables import file_of
 from jobbsats.money import format_count, format_units
@@ -35,7 +35,7 @@ def user() -> str:
 
 def record_run(path: Path, plan: Plan, versions: dict[str, str]) -> int:
     """Write the plan as one run, all of it or nothing (see :func:`transaction`); return the run id."""
-    _within_limit(plan)  # before the ledger is so much as opened
+    within_limit(plan)  # before the ledger is so much as opened
     with transaction(path) as db:
         return _write(db, plan, versions)
 
@@ -70,6 +70,7 @@ def transaction(path: Path, *, guarded: bool = True) -> Iterator[Database]:
         try:
             require_ledger(db, path, allow_empty=True)
             migrate(db)
+            _require_schema(db, path)  # even to restore guards: they are made on the tables as migrated
             if guarded:
                 _require_guards(db, path)
             yield db
@@ -90,8 +91,11 @@ def transaction(path: Path, *, guarded: bool = True) -> Iterator[Database]:
             discard_new(path)  # with its -wal and -shm, unless another process has opened it meanwhile
 
 
-def _within_limit(plan: Plan) -> None:
-    """Refuse a run whose amounts add up to more than one run may record (see jobbsats.ledger.limits)."""
+def within_limit(plan: Plan, *, outcome: str = "nothing was written") -> None:
+    """Refuse a run whose amounts add up to more than one run may record (see jobbsats.ledger.limits).
+
+    ``outcome`` ends the message: what became of the command (``validate`` says a run would be refused).
+    """
     scenario = plan.scenario
     totals = {
         (fid, year): total
@@ -117,9 +121,21 @@ def _within_limit(plan: Plan) -> None:
     why = (
         f"{amounts_are} come to {format_count(recorded, ' ')} öre or units (its funds' totals, allocations, carried "
         f"amounts and projects, counted without sign): more than one run may record ({format_count(RUN_MOST, ' ')}),"
-        " so that no sum of the ledger's overflows; nothing was written"
+        f" so that no sum of the ledger's overflows; {outcome}"
     )
     raise InputError(scenario.source, [Problem(where, why)])
+
+
+def _require_schema(db: Database, path: Path) -> None:
+    """Refuse to write to a ledger whose tables were dropped or changed outside jobbsats (a column renamed):
+    its rows would no longer be written, nor hashed, as the chain expects them."""
+    tables = [*missing_tables(db), *changed_tables(db)]
+    if tables:
+        raise LedgerError(
+            f"{clip(str(path))}: the ledger's schema was changed outside jobbsats (the table"
+            f"{'s' if len(tables) > 1 else ''} {', '.join(tables)}: dropped, or not as the migrations made "
+            f"{'them' if len(tables) > 1 else 'it'}); nothing was written. Run `jobbsats verify` to see what was done"
+        )
 
 
 def _require_guards(db: Database, path: Path) -> None:

@@ -18,7 +18,8 @@ from collections.abc import Iterable, Iterator
 from operator import itemgetter
 from pathlib import Path
 
-from jobbsats.errors import clip, shown
+from jobbsats.config import names
+from jobbsats.errors import clip, shown, unseen
 from jobbsats.inputfile import MAX_LINE_BYTES, megabytes, open_file
 from jobbsats.money import MAX_ORE
 from jobbsats.utfall.booking import RowError
@@ -150,17 +151,44 @@ class CsvReader:
         return found
 
     def _indexes(self, header: list[str]) -> dict[str, int]:
+        _lookalike_columns(header)
         found = {}
         for field, name in self.columns.items():
             if header.count(name) > 1:
                 raise RowError(1, f"the header has the column {shown(name)} (for {field}) more than once")
             if name not in header:
-                raise RowError(1, f"the header has no column {shown(name)} for {field} (columns: {listed(header)})")
+                # Written in NFD, or with a Cyrillic letter: say how it differs rather than list the columns.
+                hint = names.looks_like(name, header) or f" (columns: {listed(header)})"
+                raise RowError(1, f"the header has no column {shown(name)} for {field}{hint}")
             found[field] = header.index(name)
         for field in REQUIRED:
             if field not in found:
                 raise RowError(1, f"[utfall.columns] must name the column for {field}")
         return found
+
+
+def _lookalike_columns(header: list[str]) -> None:
+    """Refuse a header whose names hold what cannot be seen, or two of which look the same.
+
+    ``Belopp`` beside ``Веlopp`` (a Cyrillic В and е) or ``Belopp`` and a zero-width space: the rows
+    would be read from whichever column matches the config, and nobody could tell which that is.
+    """
+    for column, name in enumerate(header, 1):
+        hidden = [c for c in name if unseen(c)]
+        if hidden:
+            raise RowError(
+                1,
+                f"column {column} of the header, {names.quoted(name)}, has characters that cannot be seen "
+                f"({names.code_points(''.join(dict.fromkeys(hidden)))}); write the name without them",
+            )
+    if all(name.isascii() for name in header):
+        return  # no look-alikes among plain ASCII names worth the tables' time
+    for index, kept in names.lookalikes(header).items():
+        one, other = header[kept], header[index]
+        if one != other:  # the same name twice is said where a configured column is looked up
+            raise RowError(
+                1, f"the header's columns {kept + 1} and {index + 1}: {names.difference(one, other)}; rename one"
+            )
 
 
 def listed(header: list[str]) -> str:

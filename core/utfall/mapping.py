@@ -21,7 +21,7 @@ from dataclasses import dataclass
 from operator import itemgetter
 from typing import Any
 
-from jobbsats.errors import shown
+from jobbsats.errors import shown, unseen
 from jobbsats.utfall.booking import CODE_SLICE, CODES, Booking, RowError
 
 FUND, OTHER, UNMATCHED = "fund", "other", "unmatched"
@@ -117,7 +117,7 @@ class Mapping:
         # Fast path: these very codes were seen before (a slice of the tuple).
         found = self._seen.get(booking[CODE_SLICE])
         if found is None:
-            found = self._seen[booking[CODE_SLICE]] = _odd_digits(booking) or self._decide(booking)
+            found = self._seen[booking[CODE_SLICE]] = _odd_characters(booking) or self._decide(booking)
         if isinstance(found, RowError):  # codes that look like others and are not: said for every such row
             raise RowError(booking[0], found.message)
         if isinstance(found, MapEntry):  # an error, worded with this row's own codes
@@ -151,14 +151,25 @@ class Mapping:
         return Target(FUND, recipient, entry.fund, entry.project, entry.purpose)
 
 
-def _odd_digits(booking: tuple) -> RowError | None:
-    """A code written with digits other than 0-9 (fullwidth, Arabic-Indic, ...): it would look like a code
-    of the mapping and match none, so the row would pass silently as other money."""
+def _odd_characters(booking: tuple) -> RowError | None:
+    """A code written with digits other than 0-9 (fullwidth, Arabic-Indic, ...), or holding a character that
+    cannot be seen (a zero-width space, a bidirectional control, an escape): it would look like a code of the
+    mapping and match another, or none, so the row would go where nobody meant it to, silently. Checked once
+    per tuple of codes (the caller caches the answer)."""
     fields = Booking._make(booking)
     for name in CODES:
         code = getattr(fields, name)
-        if not code.isascii() and any(c.isdigit() for c in code if not c.isascii()):
+        if code.isascii() and code.isprintable():
+            continue  # nearly every code: nothing to look at
+        if any(c.isdigit() for c in code if not c.isascii()):
             return RowError(
                 fields.line, f"{name} {shown(code, 40)} has digits other than 0-9; write it as the mapping does"
+            )
+        hidden = list(dict.fromkeys(c for c in code if unseen(c)))
+        if hidden:
+            listed = ", ".join(f"U+{ord(c):04X}" for c in hidden[:4])
+            return RowError(
+                fields.line,
+                f"{name} {shown(code, 40)} has characters that cannot be seen ({listed}); write it as the mapping does",
             )
     return None

@@ -91,9 +91,14 @@ def _objects(field: str, line: int) -> tuple[tuple[str, str], ...]:
     if len(inner) % 2:
         raise SieError(line, f"the object list {clip(field, 80)} must hold pairs of dimension and object")
     pairs = tuple(zip(inner[::2], inner[1::2], strict=True))
+    seen: set[str] = set()
     for dim, _code in pairs:
         if not dim.isdigit():
             raise SieError(line, f"{shown(dim)} in {clip(field, 80)} is not a dimension number")
+        if dim in seen:
+            # A row has one object per dimension; which of two would the mapping mean?
+            raise SieError(line, f"dimension {shown(dim)} is given twice in the object list {clip(field, 80)}")
+        seen.add(dim)
     return pairs
 
 
@@ -154,6 +159,12 @@ class SieReader:
             stripped = text.strip()
             if not stripped:
                 continue
+            if checksum.closed:
+                raise SieError(
+                    number,
+                    f"comes after the closing #KSUMMA of line {checksum.closed}, so the checksum does not cover it: "
+                    "the file was changed after it was exported, or two files were joined",
+                )
             if stripped == "{":
                 if verification is None or opened:
                     raise SieError(number, "a { that belongs to no #VER")
@@ -248,13 +259,14 @@ class _Checksum:
         self.encoding = "utf-8" if encoding == "utf-8-sig" else encoding  # a BOM is not a record
         self.opened = 0  # the line of the opening #KSUMMA, while summing
         self.crc = 0
+        self.closed = 0  # the line of the closing #KSUMMA: nothing but blank lines may follow it
 
     def mark(self, parts: list[str], line: int) -> None:
         if not self.opened and len(parts) == 1:
             self.opened, self.crc = line, 0
         elif self.opened:
             self._verify(parts, line)
-            self.opened = 0
+            self.opened, self.closed = 0, line
         else:
             raise SieError(line, "a #KSUMMA with a sum, but no #KSUMMA without one opened the checksum before it")
 

@@ -1,0 +1,235 @@
+"""The ledger file itself (issue 15): what counts as a new ledger, a schema changed behind jobbsats's back,
+names SQLite reads as something else, names too long for SQLite's side files, and a folder nothing can
+be created in."""
+
+from __future__ import annotations
+
+import contextlib
+import json
+import os
+import sqlite3
+import subprocess
+from pathlib import Path
+
+import pytest
+
+NAME_MAX = 255  # what ext4 and tmpfs take; the tests below check the folder says so
+LONGEST_SIDE = len("-journal")
+
+
+def sqlite_file(path: Path, *statements: str) -> Path:
+    conn = sqlite3.connect(path)
+    for statement in statements:
+        conn.execute(statement)
+    conn.commit()
+    conn.close()
+    return path
+
+
+def digest_with_sides(path: Path, digest) -> list[str | None]:
+    return [digest(Path(f"{path}{side}")) for side in ("", "-wal", "-shm", "-journal")]
+
+
+# --- 1. another program's database, however little it holds -----------------------------------------------
+
+
+@pytest.mark.parametrize(
+    "statements",
+    [
+        ["create view v as select 1"],
+        ["pragma user_version = 1"],
+        ["pragma application_id = 1246973011"],
+        ["create table t (x)", "create index t_x on t (x)"],
+    ],
+    ids=["a-view", "user-version", "application-id", "table-and-index"],
+)
+def test_a_foreign_file_without_tables_is_not_a_new_ledger(cli, tmp_path, digest, statements):
+    other = sqlite_file(tmp_path / "v.db", *statements)
+    before = digest_with_sides(other, digest)
+    for args in (["run", "--quiet"], ["runs"], ["verify"]):
+        result = cli(*args, "--db", str(other))
+        assert result.exit_code == 4, result.output
+        assert f"{other}: is a SQLite database but not a jobbsats ledger" in result.stderr
+    assert digest_with_sides(other, digest) == before
+
+
+def test_a_sqlite_file_that_holds_nothing_at_all_becomes_a_new_ledger(cli, tmp_path):
+    empty = sqlite_file(tmp_path / "tom.db", "create table t (x)", "drop table t")  # a header, no schema
+    assert empty.stat().st_size > 0
+    result = cli("run", "--quiet", "--db", str(empty))
+    assert result.exit_code == 0, result.output
+    assert cli("verify", "--db", str(empty)).exit_code == 0
+
+
+# --- 2. a column renamed outside jobbsats --------------------------------------------------------------------
+
+
+@pytest.fixture
+def renamed(cli):
+    """A ledger of one run whose allocations.text someone renamed with the sqlite3 tool."""
+    assert cli("run", "--quiet").exit_code == 0
+    sqlite_file(cli.db, "alter table allocations rename column text to text2")
+    return cli
+
+
+def test_verify_names_the_table_whose_column_was_renamed(renamed):
+    result = renamed("verify")
+    assert result.exit_code == 1, result.output
+    assert (
+        "the table allocations was changed outside jobbsats (its schema): it lacks its column text and has the "
+        "column text2, not jobbsats's"
+    ) in result.stderr
+    assert isinstance(result.exception, SystemExit)  # said, not a traceback
+
+
+def test_nothing_is_written_to_a_ledger_whose_schema_was_changed(renamed, digest):
+    before = digest_with_sides(renamed.db, digest)
+    for args in (["run", "--quiet"], ["verify", "--restore-guards"]):
+        result = renamed(*args)
+        assert result.exit_code == 4, result.output
+        assert isinstance(result.exception, SystemExit)
+        assert "the ledger's schema was changed outside jobbsats (the table allocations: dropped, or not as" in (
+            result.stderr
+        )
+        assert "nothing was written" in result.stderr
+    assert digest_with_sides(renamed.db, digest) == before
+
+
+def test_a_report_refuses_a_table_whose_schema_was_changed(renamed):
+    result = renamed("report", "fordelning")
+    assert result.exit_code == 4, result.output
+    assert "the table allocations was changed outside jobbsats (its schema)" in result.stderr
+    assert result.stdout == ""
+
+
+def test_a_column_retyped_is_a_changed_schema_too(cli):
+    assert cli("run", "--quiet").exit_code == 0
+    sqlite_file(
+        cli.db,
+        "pragma writable_schema = on",
+        "update sqlite_master set sql = replace(sql, 'genitive TEXT', 'genitive BLOB') where name = 'recipients'",
+    )
+    result = cli("verify")
+    assert result.exit_code == 1, result.output
+    assert "the table recipients was changed outside jobbsats (its schema): it has its columns retyped" in (
+        result.stderr
+    )
+
+
+def test_an_error_verify_did_not_foresee_is_a_finding_not_a_traceback(cli, monkeypatch):
+    from jobbsats.ledger import chain
+
+    assert cli("run", "--quiet").exit_code == 0
+    sqlite_file(cli.db, "alter table utfall rename column text to text2")  # the hash of booked rows names it
+    monkeypatch.setattr(chain, "changed_tables", lambda db: [])  # as if the schema check missed it
+    result = cli("verify")
+    assert result.exit_code == 1, result.output
+    assert "the ledger cannot be read (no such column: text): it was changed outside jobbsats" in result.stderr
+
+
+# --- 3. names SQLite reads as something other than a file ------------------------------------------------------
+
+
+@pytest.mark.parametrize("name", [":memory:", "file:x.db?mode=memory", "FILE:x.db"])
+def test_a_name_sqlite_takes_for_memory_or_a_uri_is_refused(cli, tmp_path, name):
+    before = sorted(os.listdir(tmp_path))
+    result = cli("--db", name, "run", "--quiet")
+    assert result.exit_code == 4, result.output
+    assert f"{name}: SQLite takes this name for a database in memory or a URI, not a file" in result.stderr
+    assert "Run 1 recorded" not in result.output
+    assert sorted(os.listdir(tmp_path)) == before  # no ./:memory:, no ./file:x.db...
+
+
+# --- 4. a name too long for SQLite's side files ------------------------------------------------------------
+
+
+def test_the_folder_takes_names_of_255_bytes(tmp_path):
+    assert os.pathconf(tmp_path, "PC_NAME_MAX") == NAME_MAX
+
+
+def test_a_ledger_name_whose_journal_would_pass_255_bytes_is_refused(cli, tmp_path):
+    name = "c" * (NAME_MAX - LONGEST_SIDE - 3 + 1) + ".db"  # 248 bytes: its -journal would be 256
+    before = sorted(os.listdir(tmp_path))
+    result = cli("--db", name, "run", "--quiet")
+    assert result.exit_code == 4, result.output
+    assert "the name is 248 bytes long, and SQLite's files beside it (its -journal) would be 256" in result.stderr
+    assert "give a name of at most 247 bytes" in result.stderr
+    assert sorted(os.listdir(tmp_path)) == before
+
+
+def test_a_ledger_name_of_247_bytes_is_taken(cli, tmp_path):
+    name = "c" * (NAME_MAX - LONGEST_SIDE - 3) + ".db"
+    assert len(name) == 247
+    assert cli("--db", name, "run", "--quiet").exit_code == 0
+    assert cli("--db", name, "verify").exit_code == 0
+
+
+def test_a_backup_name_whose_journal_would_pass_255_bytes_is_refused(cli, tmp_path):
+    assert cli("run", "--quiet").exit_code == 0
+    before = sorted(os.listdir(tmp_path))
+    refused = cli("backup", "k" * 248)
+    assert refused.exit_code == 1, refused.output
+    assert "the name is 248 bytes long" in refused.stderr
+    assert sorted(os.listdir(tmp_path)) == before
+    taken = "k" * 247
+    assert cli("backup", taken).exit_code == 0
+    assert cli("--db", taken, "verify").exit_code == 0  # the copy opens
+
+
+# --- 5. a folder in which no file can be created --------------------------------------------------------------
+
+
+@contextlib.contextmanager
+def immutable(folder: Path):
+    """``chattr +i`` on the folder for the block: not even root creates a file in it."""
+    done = subprocess.run(["chattr", "+i", str(folder)], capture_output=True, text=True)
+    if done.returncode != 0:
+        pytest.skip(f"cannot make a folder immutable here: {done.stderr.strip()}")
+    try:
+        yield
+    finally:
+        subprocess.run(["chattr", "-i", str(folder)], check=True)
+
+
+@pytest.fixture
+def in_folder(cli, tmp_path):
+    """The ledger in a folder of its own (the test's folder keeps what CliRunner writes)."""
+    folder = tmp_path / "arkiv"
+    folder.mkdir()
+    ledger = folder / "ledger.db"
+    assert cli("run", "--quiet", "--db", str(ledger)).exit_code == 0
+    assert sorted(os.listdir(folder)) == ["ledger.db"]  # the run's close checkpointed: no -wal
+    return ledger
+
+
+def test_a_ledger_in_a_folder_where_nothing_can_be_created_is_read(cli, in_folder, digest):
+    before = digest_with_sides(in_folder, digest)
+    with immutable(in_folder.parent):
+        assert cli("runs", "--db", str(in_folder)).exit_code == 0
+        report = cli("report", "fordelning", "--db", str(in_folder))
+        assert report.exit_code == 0, report.output
+        assert "13\u00a0056\u00a0000" in report.stdout  # ASN's share by the key in seed 000
+        assert cli("verify", "--db", str(in_folder)).exit_code == 0
+        refused = cli("run", "--quiet", "--db", str(in_folder))
+        assert refused.exit_code == 4
+        assert refused.stderr.endswith(
+            f"Error: {in_folder}: is in the folder {in_folder.parent}, which does not let files be created; "
+            "nothing can be written to it\n"
+        )
+        assert sorted(os.listdir(in_folder.parent)) == ["ledger.db"]
+    assert digest_with_sides(in_folder, digest) == before
+
+
+def test_with_its_wal_and_shm_there_the_newest_run_is_read(cli, in_folder):
+    held = sqlite3.connect(in_folder)  # another reader: the run's close leaves -wal and -shm to it
+    try:
+        held.execute("select count(*) from runs").fetchone()
+        assert cli("run", "--quiet", "--db", str(in_folder)).exit_code == 0
+        assert Path(f"{in_folder}-wal").stat().st_size > 0
+        with immutable(in_folder.parent):
+            runs = cli("runs", "--db", str(in_folder), "--json")
+            assert runs.exit_code == 0, runs.output
+            assert [run["id"] for run in json.loads(runs.stdout)["runs"]] == [1, 2]  # the newest from -wal
+            assert cli("verify", "--db", str(in_folder)).exit_code == 0
+    finally:
+        held.close()
