@@ -11,6 +11,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 COLUMN_KINDS = ("text", "money", "int", "year", "percent")
+SHOWN_IN_UNITS = ("kr", "tkr", "mnkr")  # how money may be shown: kronor, thousands, millions
 
 
 @dataclass(frozen=True)
@@ -101,14 +102,19 @@ class Chart:
     :param categories: the bars' labels along the axis (recipients, years or months)
     :param series: one or more :class:`Series`, each with a value per category
     :param unit: what the values count: ``kr`` (values in öre) or a unit such as ``platser``
+    :param shown_in: for money, the unit people read it in, as the report's tables show the fund
+        (:attr:`Column.shown_in`): ``kr``, ``tkr`` or ``mnkr``; the values stay öre
     """
 
     title: str
     categories: tuple[str, ...]
     series: tuple[Series, ...]
     unit: str = "kr"
+    shown_in: str = "kr"
 
     def __post_init__(self) -> None:
+        if self.shown_in not in SHOWN_IN_UNITS:
+            raise ValueError(f"chart {self.title!r}: shown_in {self.shown_in!r} is none of {', '.join(SHOWN_IN_UNITS)}")
         for s in self.series:
             if len(s.values) != len(self.categories):
                 raise ValueError(

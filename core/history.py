@@ -6,6 +6,11 @@ output format, like a report. Both cover the run's co-financed projects too:
 budget, ``diff`` every line whose status, budget state or amounts changed.
 ``jobbsats diff --as-of DAY_A --as-of DAY_B`` compares the ledger as it stood
 on two days: the newest run of each, and the import batches current then.
+
+Times reach people as Stockholm's local time written the Swedish way ("2 december 2026 kl. 17.24",
+:func:`jobbsats.reports.header.swedish_time`); the machine fields (``started_at`` in JSON) keep the
+ledger's ISO 8601 UTC. ``show`` is the audit view: it names the scenario file and the imported file
+by their full paths, each on a line of its own, as recorded.
 """
 
 from __future__ import annotations
@@ -20,6 +25,7 @@ from jobbsats.ledger.tables import reads_ledger
 from jobbsats.ledger.view import AllocationRow, BatchInfo, FinancingRow, LedgerView, ProjectRow
 from jobbsats.money import KRONOR, format_count, format_units
 from jobbsats.projects import BUDGET, CASH, GRANTED, IN_KIND, STATE_WORDS, STATES
+from jobbsats.reports.header import swedish_time
 
 # A financing line's budget state as reports write it (the words of the ``projekt`` report).
 
@@ -38,7 +44,7 @@ def show(view: LedgerView) -> Document:
     run = view.run
     plugins = ", ".join(f"{name} {version}" for name, version in sorted(run.versions.get("plugins", {}).items()))
     paragraphs = [
-        f"Körning {run.id}: {run.scenario}, {run.started_at}, av {run.user or 'okänd användare'}.",
+        f"Körning {run.id}: {run.scenario}, {swedish_time(run.started_at)}, av {run.user or 'okänd användare'}.",
         f"Scenariofil {run.config_path} (sha256 {run.config_sha256}).",
         f"jobbsats {run.versions.get('jobbsats', '?')}" + (f"; insticksprogram: {plugins}." if plugins else "."),
     ]
@@ -274,8 +280,9 @@ def diff(before: LedgerView, after: LedgerView) -> Document:
     totals = _fund_total_changes(before, after)
     lines = _financing_changes(before, after)
     paragraphs = [
-        f"Körning {before.run_id} ({before.run.scenario}, {before.run.started_at}) mot körning {after.run_id} "
-        f"({after.run.scenario}, {after.run.started_at}): " + _what_differs(changed, len(totals), len(lines))
+        f"Körning {before.run_id} ({before.run.scenario}, {swedish_time(before.run.started_at)}) mot körning "
+        f"{after.run_id} ({after.run.scenario}, {swedish_time(after.run.started_at)}): "
+        + _what_differs(changed, len(totals), len(lines))
     ]
     if any(t.rows and any(r["via"] for r in t.rows) for t in tables.values()):
         paragraphs.append("Belopp som en mottagare för vidare (kolumnen Via) räknas inte en gång till i summan.")
@@ -599,7 +606,7 @@ def _batch_changes(
             Column("batch_id", "Import", "int"),
             Column("scenario", "Scenario"),
             Column("file_name", "Fil"),
-            Column("started_at", "Importerad"),
+            Column("imported", "Importerad"),  # started_at, the machine field, as people read it
             Column("rows_read", "Rader", "int"),
             Column("what", "Skillnad"),
             Column("before_ore", f"Kontrollsumma {first} (kr)", "money"),
@@ -637,6 +644,7 @@ def _batch_changes(
                 "scenario": batch.scenario,
                 "file_name": PurePath(batch.file_path).name,
                 "started_at": batch.started_at,
+                "imported": swedish_time(batch.started_at),
                 "rows_read": batch.rows_read,
                 "what": what,
                 "before_ore": was,
@@ -715,7 +723,7 @@ def show_batch(db, batch_id: int) -> Document:
 
     size = format_count(b["file_size"], sep=" ")
     paragraphs = [
-        f"Import {b['id']}: {b['file_name']} för {b['scenario']}, {b['started_at']}, "
+        f"Import {b['id']}: {b['file_name']} för {b['scenario']}, {swedish_time(b['started_at'])}, "
         f"av {b['user'] or 'okänd användare'}.",
         f"Fil {b['file_path']} ({b['format']}, {b['encoding']}, {size} byte, sha256 {b['file_sha256']}).",
         f"Scenariofil {b['config_path']} (sha256 {b['config_sha256']}).",

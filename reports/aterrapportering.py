@@ -17,6 +17,14 @@ shows the original budget (the year's first run of the scenario), the current
 one (this run) and the change; a paragraph names the revisions behind a
 change, with their case numbers and dates.
 
+A year whose fund total is assumed (``assumed = true`` in the scenario: KF has
+not decided it yet) gives a budget that is assumed too, and the report says so
+wherever it shows one, as ``fordelning`` does: a paragraph names the assumed
+total, each board's sentence marks its amount "(antaget belopp, inte
+beslutat)", the tables get a column *Beslut* ("antagen", "delvis antagen" or
+"beslutad", with ``assumed`` true or false in every row) and the chart's
+budget bars are marked ``antaget`` (hatched).
+
 With ``--quarters`` each quarter shows its utfall and the utfall to date
 against the year's budget. When rows were mapped to projects, each such
 project's plan against its utfall follows per year (or quarter), with each
@@ -52,6 +60,7 @@ from jobbsats.document import Chart, Column, Document, Series, Table
 from jobbsats.ledger.view import AllocationRow, CarryRow, LedgerView, RunInfo, UtfallSum
 from jobbsats.money import KRONOR, format_percent, round_half_up
 from jobbsats.reports.amounts import kr, net_lines
+from jobbsats.reports.header import header_lines
 from jobbsats.reports.names import listed
 from jobbsats.reports.project_commitments import commitments_table, committed_sentences, of_boards
 from jobbsats.reports.projekt import add_plan, booked_months, plan_tables
@@ -71,8 +80,13 @@ def _signed(ore: int) -> str:
 
 
 Line = tuple[int, str, str, str]  # (year, recipient id, fund id, purpose; "" is the fund's own)
+FundYearKey = tuple[str, int]  # (fund id, year)
 Pair = tuple[int, str]  # (year, recipient id)
 Budget = dict[Line, int]
+
+# How a budget resting on an assumed total is marked, in the words fordelning marks the total with
+# ("antagen total, inte beslutad"): the amount is assumed, the decision not yet made.
+ASSUMED_AMOUNT = "antaget belopp, inte beslutat"
 
 # The money fields of both tables, in the order they are summed into totals.
 SUMMED = ("budget_original_ore", "budget_ore", "budget_change_ore", "utfall_ore", "to_date_ore", "other_ore")
@@ -93,6 +107,7 @@ class History:
     original: Budget
     steps: dict[int, list[Step]] = field(default_factory=dict)  # only years whose original is an earlier run
     money: list[AllocationRow | CarryRow] = field(default_factory=list)  # of the original runs
+    assumed: set[FundYearKey] = field(default_factory=set)  # the original runs' assumed totals (years in steps)
 
     def changed_by(self, year: int, pairs: set[Pair]) -> list[RunInfo]:
         """The revisions of ``year`` that changed the budget of these recipients, oldest first."""
@@ -147,6 +162,7 @@ def _history(ledger: LedgerView, year: int | None, selection: Selection, budget:
         original = ledger.of_run(first)
         money = Money.of(original, y, selection)
         history.money += money.rows
+        history.assumed |= {(fy.fund.id, y) for fy in original.fund_years if fy.year == y and fy.assumed}
         steps = [Step(original.run, _budget(money))]
         for revision in ledger.revisions(y):
             view = ledger if revision.id == ledger.run_id else ledger.of_run(revision.id)
@@ -233,23 +249,32 @@ class Aterrapportering:
         carried: dict[tuple[int, str, int], int] = defaultdict(int)
         for c in money.carried:
             carried[(c.year, c.to.id, c.from_year)] += c.amount
-        figures = _Figures(budget, history.original, used, other, quarters, carried)
+        # A year's budget is assumed where its fund's total is (this run's; the original budget's, its own run's).
+        assumed = {(fy.fund.id, fy.year) for fy in ledger.fund_years if fy.assumed}
+        assumed_then = {key for key in assumed if key[1] not in history.steps} | history.assumed
+        figures = _Figures(budget, history.original, used, other, quarters, carried, assumed, assumed_then)
         fund_names = sorted({m.fund.name for m in money.rows}) or sorted({m.fund.name for m in history.money})
         fund_text = " och ".join(fund_names) or "fonden"
         batches = [b for b in ledger.batches if b.superseded_by is None and b.scenario == ledger.run.scenario]
         sources = ", ".join(f"import {b.id} ({Path(b.file_path).name})" for b in batches)
         elsewhere = sorted({b.scenario for b in ledger.batches if b.superseded_by is None} - {ledger.run.scenario})
-        none = (
-            "ingen import för det scenariot (import finns för " + ", ".join(f"”{n}”" for n in elsewhere) + ")"
-            if elsewhere
-            else "ingen import (inget utfall är importerat ännu)"
-        )
-        paragraphs = [f"Budget ur körning {ledger.run.id} ({ledger.run.scenario}); utfall ur {sources or none}."]
+        if sources:
+            utfall = f"utfall ur {sources}"
+        elif elsewhere:
+            utfall = "inget utfall har importerats för det scenariot (utfall finns för "
+            utfall += ", ".join(f"”{n}”" for n in elsewhere) + ")"
+        else:
+            utfall = "inget utfall har importerats"
+        paragraphs = [
+            *header_lines(ledger, options),
+            f"Budget ur körning {ledger.run.id} ({ledger.run.scenario}); {utfall}.",
+        ]
         paragraphs += self._selection(ledger, selection, pairs)
         paragraphs += [_budgeted_elsewhere(ledger, year) for year in unbudgeted]
         paragraphs += _stale_carry(ledger, money.carried)
         years = sorted({y for y, _ in pairs})
         paragraphs += [text for y in years if (text := _revised(y, history, {p for p in pairs if p[0] == y}, figures))]
+        paragraphs += _assumed_totals(ledger, {(line[2], line[0]) for p in pairs for line in lines[p]})
         commitments = of_boards(ledger, options.year, selection)
         committed = {(c.year, c.recipient) for c in commitments}
         for pair in sorted(set(pairs) | committed, key=lambda p: (p[0], order.get(p[1], len(order)), p[1])):
@@ -327,6 +352,17 @@ def _budgeted_elsewhere(ledger: LedgerView, year: int) -> str:
     return said + f"; den finns i körning {current} (jobbsats report aterrapportering --run {current})."
 
 
+def _assumed_totals(ledger: LedgerView, shown: set[FundYearKey]) -> list[str]:
+    """A sentence per assumed fund total the budget shown rests on, as ``beslut`` words it."""
+    return [
+        f"Budgeten för {fy.year} bygger på en antagen total för {fy.fund.name}"
+        + (f" ({fy.note})" if fy.note else "")
+        + ", inte på ett beslut."
+        for fy in ledger.fund_years
+        if fy.assumed and (fy.fund.id, fy.year) in shown
+    ]
+
+
 @dataclass
 class _Figures:
     """The report's amounts: budgets per line (now and originally), utfall per quarter and line, other money."""
@@ -337,6 +373,22 @@ class _Figures:
     other: dict[tuple[int, int | None, str], int]
     quarters: bool
     carried: dict[tuple[int, str, int], int] = field(default_factory=dict)  # (year, recipient, from year)
+    assumed: set[FundYearKey] = field(default_factory=set)  # this run's assumed totals
+    assumed_then: set[FundYearKey] = field(default_factory=set)  # those of the original budgets' runs
+
+    def assumed_budget(self, lines: Iterable[Line], original: bool = False) -> int:
+        """The part of the budget of ``lines`` (or their original budget) from a fund year whose total is assumed.
+
+        A line counts whole: money carried into an assumed year belongs to that year's budget too.
+        """
+        budget, assumed = (self.original, self.assumed_then) if original else (self.budget, self.assumed)
+        return sum(budget.get(line, 0) for line in lines if (line[2], line[0]) in assumed)
+
+    def decided(self, lines: list[Line]) -> dict[str, Any]:
+        """Whether the budget of ``lines`` rests on assumed totals: ``assumed`` and the *Beslut* column's word."""
+        marked = [line for line in lines if (line[2], line[0]) in self.assumed]
+        word = "beslutad" if not marked else "antagen" if len(marked) == len(lines) else "delvis antagen"
+        return {"assumed": bool(marked), "decided": word}
 
     @property
     def periods(self) -> tuple[int | None, ...]:
@@ -385,6 +437,13 @@ def _money_columns(quarters: bool) -> list[Column]:
     ]
 
 
+def _decided_column(pairs: list[Pair], lines: dict[Pair, list[Line]], figures: _Figures) -> list[Column]:
+    """The column *Beslut* ("antagen", "beslutad"), when a budget shown rests on an assumed total."""
+    if any((line[2], line[0]) in figures.assumed for pair in pairs for line in lines[pair]):
+        return [Column("decided", "Beslut")]
+    return []
+
+
 def _head(quarters: bool, *middle: Column) -> list[Column]:
     return [
         Column("year", "År", "year"),
@@ -406,6 +465,7 @@ def _per_purpose(
             figures.quarters,
             *([Column("fund", "Fond")] if len(shown_funds) > 1 else []),
             Column("purpose_name", "Ändamål"),
+            *_decided_column(pairs, lines, figures),
             *_money_columns(figures.quarters),
         ),
     )
@@ -422,6 +482,7 @@ def _per_purpose(
                         "fund": funds.get(fund, fund),
                         "purpose": purpose,
                         "purpose_name": purpose or funds.get(fund, fund),
+                        **figures.decided([line]),
                         **money,
                     }
                 )
@@ -435,7 +496,7 @@ def _per_recipient(pairs: list[Pair], lines: dict[Pair, list[Line]], figures: _F
         name="aterrapportering_mottagare",
         title="Budget och utfall per mottagare" + (" och kvartal" if figures.quarters else ""),
         columns=[
-            *_head(figures.quarters, *_money_columns(figures.quarters)),
+            *_head(figures.quarters, *_decided_column(pairs, lines, figures), *_money_columns(figures.quarters)),
             Column("other_ore", "Övrigt utfall (kr)", "money"),
         ],
     )
@@ -447,6 +508,7 @@ def _per_recipient(pairs: list[Pair], lines: dict[Pair, list[Line]], figures: _F
                     "year": year,
                     "recipient_id": rid,
                     "recipient": names.get(rid, rid),
+                    **figures.decided(lines[pair]),
                     **money,
                     "other_ore": figures.other_money(pair, money.get("quarter")),
                 }
@@ -513,12 +575,14 @@ def _summary(
     then = sum(figures.original.get(line, 0) for line in lines)
     spent = figures.spent(lines, whole_year=True)
     rest = figures.other_money(pair, whole_year=True)
-    given = f"{name} tilldelades {kr(got)} ur {fund_text} {year}"
+    assumed = figures.assumed_budget(lines)
+    mark = f" ({ASSUMED_AMOUNT})" if assumed == got else f" (varav {kr(assumed)} {ASSUMED_AMOUNT})" if assumed else ""
+    given = f"{name} tilldelades {kr(got)}{mark} ur {fund_text} {year}"
     if not got:
         text = f"{name} tilldelades inga medel ur {fund_text} {year}"
         text += f" men har bokfört {kr(spent)} mot satsningen." if spent else "."
     elif got < 0:  # an overspend carried in that is larger than the year's money
-        text = f"{name} har {kr(got)} ur {fund_text} {year}, sedan ett underskott förts över"
+        text = f"{name} har {kr(got)}{mark} ur {fund_text} {year}, sedan ett underskott förts över"
         text += (
             f", och har bokfört {kr(spent)} mot satsningen." if spent else "; inget utfall är bokfört mot satsningen."
         )
@@ -571,12 +635,16 @@ def _chart(year: int, pairs: list[Pair], lines: dict[Pair, list[Line]], figures:
     """Budget against utfall per recipient, for one year (and the original budget, when it was revised)."""
     budgets = tuple(sum(figures.budget.get(line, 0) for line in lines[p]) for p in pairs)
     originals = tuple(sum(figures.original.get(line, 0) for line in lines[p]) for p in pairs)
+    # The bars of a budget that rests (in part) on an assumed total are marked, as fordelning marks its year.
+    shown = [line for p in pairs for line in lines[p]]
+    now = "antaget" if figures.assumed_budget(shown) else ""
+    then = "antaget" if figures.assumed_budget(shown, original=True) else ""
     return Chart(
         title=f"Budget och utfall {year}",
         categories=tuple(names.get(rid, rid) for _y, rid in pairs),
         series=(
-            *([Series("Ursprunglig budget", originals)] if originals != budgets else []),
-            Series("Budget", budgets),
+            *([Series("Ursprunglig budget", originals, undecided=then)] if originals != budgets else []),
+            Series("Budget", budgets, undecided=now),
             Series("Utfall", tuple(figures.spent(lines[p], whole_year=True) for p in pairs)),
         ),
     )

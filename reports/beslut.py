@@ -16,6 +16,10 @@ recipients (a grant passed on is the giver's and the receiver's) or from that
 fund, each with its number in the whole decision so the extract cites the same
 numbers as the paper, and without the preamble and closing points.
 
+Like every built-in report it opens with the line of :mod:`jobbsats.reports.header` (which run,
+when, from which file), a paragraph before the points that never takes a number of theirs, so
+the paper can be traced to its run; ``--no-header`` leaves it out of the text pasted into a paper.
+
 A run that follows projects words their points too, from each financing plan,
 after the computed fund points (in a year's own decision, those of the first
 year decided; a run of projects alone: one decision without a year). The deciding board is the recipient that
@@ -37,6 +41,7 @@ from jobbsats.document import Column, Document, Table
 from jobbsats.ledger.view import AllocationRow, CarryRow, LedgerView
 from jobbsats.money import KRONOR, format_count, format_kr
 from jobbsats.projects import REFUSED
+from jobbsats.reports.header import header_lines
 from jobbsats.reports.names import called, listed
 from jobbsats.reports.selection import PASSED_ON_NOTE, Selection
 from jobbsats.scenario import Recipient
@@ -280,7 +285,7 @@ class Beslut:
             report=self.name,
             title=title,
             tables=[table for table, _ in tables],
-            paragraphs=extract + undecided + notes,
+            paragraphs=header_lines(ledger, options) + extract + undecided + notes,
         )
 
     @staticmethod

@@ -94,7 +94,10 @@ class Fordelning:
                 *commitment_sentences(later, selection),
                 *([NO_COMMITMENTS] if asked and not later else []),
             ],
-            charts=_charts(ledger, options, selection),
+            charts=[  # in the unit the tables show the kronor funds in: kr, tkr or mnkr
+                dataclasses.replace(c, shown_in=Amounts(KRONOR, by_unit.get(KRONOR, [])).shown)
+                for c in _charts(ledger, options, selection)
+            ],
         )
 
     @staticmethod

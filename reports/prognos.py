@@ -12,7 +12,8 @@ forecast (see :mod:`jobbsats.prognos.forecast`) is ``--method linear`` (the defa
 or ``--method profile`` (by the previous year's monthly pattern, from the same scenario's utfall); a
 board's own forecast, imported with ``jobbsats import prognos``, overrides the computed one for its
 line and is marked ``nämndens prognos``, with its comment and the file it came from. Forecasts are
-exact to the öre (rounded half up once); the running text shows whole kronor.
+exact to the öre (rounded half up once); the running text shows whole kronor, and its deviation is the
+shown budget less the shown forecast, so that the sentence adds up as written (the table's is exact).
 
 The html format draws the cumulative utfall by month against the budget, with the forecast's path to
 December.
@@ -46,6 +47,7 @@ from jobbsats.prognos.forecast import (
 from jobbsats.prognos.model import BoardForecast, PrognosBatch
 from jobbsats.reports.amounts import net_lines
 from jobbsats.reports.header import MONTHS as MONTH_NAMES
+from jobbsats.reports.header import header_lines, swedish_time
 from jobbsats.reports.selection import Selection
 
 BOARD = "board"
@@ -63,14 +65,19 @@ _DAY = re.compile(r"\d{4}-\d{2}-\d{2}")
 Line = tuple[str, str, str]  # (recipient id, fund id, purpose; "" is the fund's own)
 
 
+def _whole(ore: int) -> int:
+    """``ore`` rounded half up to whole kronor (still in öre): what the running text shows."""
+    return round_half_up(Fraction(ore, 100)) * 100
+
+
 def _kr(ore: int) -> str:
     """Whole kronor for running text: ``12 065 934 kr`` (the öre rounded half up)."""
-    return format_units(round_half_up(Fraction(ore, 100)) * 100, unit_sep=NBSP)
+    return format_units(_whole(ore), unit_sep=NBSP)
 
 
 def _signed(ore: int) -> str:
-    whole = round_half_up(Fraction(ore, 100)) * 100
-    return ("+" if whole > 0 else "") + format_units(whole, unit_sep=NBSP)
+    """A deviation in whole kronor with its sign: ``+14 125 499 kr``; ``ore`` is already whole kronor."""
+    return ("+" if ore > 0 else "") + format_units(ore, unit_sep=NBSP)
 
 
 @dataclass
@@ -204,7 +211,7 @@ class Prognos:
         names = {rid: r.title for rid, r in ledger.recipients.items()}
         funds = {f.id: f.name for f in ledger.funds.values()}
         table = _table(year, figures, names, funds)
-        paragraphs = _source(ledger, year, cut, to_day is not None)
+        paragraphs = [*header_lines(ledger, options), *_source(ledger, year, cut, to_day is not None)]
         if note := selection.note(ledger, "Summorna gäller raderna som visas." if selection.by_recipient else ""):
             paragraphs.append(note)
         paragraphs += _method(method, year, cut)
@@ -317,7 +324,8 @@ def _method(method: str, year: int, cut: datetime.date | None) -> list[str]:
     return [
         said,
         "Prognosen avrundas halvt uppåt till hela öre, i texten till hela kronor. Avvikelse är budget minus "
-        "prognos: över noll väntas medel bli kvar, under noll väntas budgeten överskridas.",
+        "prognos: över noll väntas medel bli kvar, under noll väntas budgeten överskridas. I texten är "
+        "avvikelsen skillnaden mellan de avrundade beloppen; tabellen visar den exakt.",
     ]
 
 
@@ -336,7 +344,7 @@ def _boards(forecasts: list[BoardForecast]) -> list[str]:
         out.append(
             f"Nämndens egen prognos ersätter den beräknade på {count} (metod ”nämndens prognos”): "
             f"prognosimport {batch.id}, filen {batch.file_name} (sha256 {batch.file_sha256}), "
-            f"importerad {batch.started_at}{who}, kontrollerad mot körning {batch.run_id}."
+            f"importerad {swedish_time(batch.started_at)}{who}, kontrollerad mot körning {batch.run_id}."
         )
     return out
 
@@ -356,7 +364,13 @@ def _summaries(figures: list[_Line], names: dict[str, str]) -> list[str]:
             out.append(text + "; ingen prognos.")
             continue
         forecast = sum(x for x in forecasts if x is not None)
-        out.append(f"{text}, prognos {_kr(forecast)}, avvikelse {_signed(budget - forecast)}.")
+        # Each figure is rounded to whole kronor on its own, so the exact deviation rounded could differ by
+        # a krona from the difference of the figures shown (22 056 000 kr less 7 930 500,50 kr is
+        # 14 125 499,50 kr, rounded 14 125 500 kr, while 22 056 000 - 7 930 501 = 14 125 499): the sentence
+        # takes the difference of the rounded figures, so it adds up as a reader checks it. The table keeps
+        # the exact deviation in öre.
+        deviation = _whole(budget) - _whole(forecast)
+        out.append(f"{text}, prognos {_kr(forecast)}, avvikelse {_signed(deviation)}.")
     return out
 
 

@@ -362,7 +362,7 @@ class Projekt:
         return Document(
             report=self.name,
             title=f"Projekt: {ledger.run.scenario}",
-            tables=tables if ledger.projects else [],
+            tables=tables if ledger.projects else [table],  # its header, for a file another system reads
             paragraphs=paragraphs,
             charts=charts,
         )

@@ -250,7 +250,8 @@ def revised(booked, tmp_path):
 
 def revision_paragraphs(report: dict) -> None:
     text = " ".join(report["paragraphs"])
-    assert "Budgeten för 2024 reviderades genom STK-2024-500 (2024-05-14)." in report["paragraphs"][1]
+    # After the header line (which run, when, from which file) and the sources.
+    assert "Budgeten för 2024 reviderades genom STK-2024-500 (2024-05-14)." in report["paragraphs"][2]
     assert (
         f"Den ursprungliga budgeten i körning 1 (STK-2024-291) var 40{NB}000{NB}000{NB}kr, nu 40{NB}300{NB}000{NB}kr: "
         f"en förändring med +300{NB}000{NB}kr."
@@ -309,14 +310,16 @@ def test_a_revision_with_a_purpose_of_its_own_is_a_new_row_with_original_0(revis
         83.2,
     )
     revision_paragraphs(report)
-    # The md shows the change in its own column: "Förändring (kr)".
+    # The md shows the change in its own column: "Förändring (kr)". Utfall and what is left have öre in
+    # ASN's rows (14 250 000,50), so every amount in those two columns has them; the budgets are whole.
     lines = cli("report", "aterrapportering").stdout.replace(NB, " ").splitlines()
     assert (
-        "| 2024 | Gymnasie- och vuxenutbildningsnämnden | Sommarskola | 0 | 300 000 | 300 000 | 0 | 300 000 | 0,0 % |"
+        "| 2024 | Gymnasie- och vuxenutbildningsnämnden | Sommarskola | 0 | 300 000 | 300 000 | 0,00 | 300 000,00 "
+        "| 0,0 % |"
     ) in lines
     assert (
-        "| 2024 | Gymnasie- och vuxenutbildningsnämnden | 6 912 000 | 7 212 000 | 300 000 | 6 000 000 | 1 212 000 "
-        "| 83,2 % | 180 000 |"
+        "| 2024 | Gymnasie- och vuxenutbildningsnämnden | 6 912 000 | 7 212 000 | 300 000 | 6 000 000,00 "
+        "| 1 212 000,00 | 83,2 % | 180 000 |"
     ) in lines
 
 
@@ -324,7 +327,7 @@ def test_only_the_revisions_that_changed_the_budget_are_named(revised, tmp_path)
     cli = revised()
     assert cli("run", tmp_path / "revision.toml", "--quiet").exit_code == 0  # run 3: the same again
     report = cli.json_report("aterrapportering")
-    assert report["paragraphs"][1] == (  # not run 3, which changed nothing
+    assert report["paragraphs"][2] == (  # not run 3, which changed nothing (after the header and the sources)
         "Budgeten för 2024 reviderades genom STK-2024-500 (2024-05-14). Den ursprungliga budgeten i körning 1 "
         f"(STK-2024-291) var 40{NB}000{NB}000{NB}kr, nu 40{NB}300{NB}000{NB}kr: en förändring med +300{NB}000{NB}kr."
     )
@@ -437,4 +440,3 @@ def test_a_run_of_a_later_year_alone_does_not_set_last_years_utfall_against_no_b
         if r["recipient_id"] == "ASN" and r.get("table", "aterrapportering") == "aterrapportering"
     ]
     assert sum(r["budget_ore"] for r in asn) == 22_056_000_00
-

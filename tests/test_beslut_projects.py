@@ -82,7 +82,8 @@ def test_the_example_holds_seed_001s_points_word_for_word(cli):
     assert {(r["recipient"], r["project"]) for r in report["rows"]} == {
         ("arbetsmarknads- och socialnämnden", "malmokraften")
     }
-    assert report["paragraphs"] == []
+    assert [p.partition(",")[0] for p in report["paragraphs"]] == ["Körning 1"]  # the header line alone
+    assert cli.json_report("beslut", "--no-header")["paragraphs"] == []
 
 
 def test_a_part_without_a_condition_gets_the_plain_sentence(cli, edited):

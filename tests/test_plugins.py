@@ -410,7 +410,14 @@ def test_plugins_lists_the_example_plugins(jobbsats):
     assert "per_recipient 0.1.0 (jobbsats-per-recipient)\n    reports: per_recipient\n" in text.out
 
     found = listing(jobbsats("plugins", "--json"))
-    assert found["jobbsats.rules"]["rules"] == ["carry_over", "cofinancing", "fixed", "percentage_key", "rate", "unit_cost"]
+    assert found["jobbsats.rules"]["rules"] == [
+        "carry_over",
+        "cofinancing",
+        "fixed",
+        "percentage_key",
+        "rate",
+        "unit_cost",
+    ]
     even, per = found["even_split"], found["per_recipient"]
     assert normalised(even.pop("distribution")) == "jobbsats-even-split"
     assert normalised(per.pop("distribution")) == "jobbsats-per-recipient"

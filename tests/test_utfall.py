@@ -503,8 +503,8 @@ def test_a_run_reports_only_the_utfall_imported_for_its_own_scenario(cli, scenar
     # Only ASN's commitments to the project (its own table, never utfall): no money rows.
     assert {r["table"] for r in report["rows"]} == {"aterrapportering_atagande"}
     assert (
-        "utfall ur ingen import för det scenariot (import finns för ”Strategiska jobbsatsningar 2024”)."
-        in (report["paragraphs"][0])
+        "inget utfall har importerats för det scenariot (utfall finns för ”Strategiska jobbsatsningar 2024”)."
+        in (report["paragraphs"][1])  # after the header line
     )
     assert cli.json_report("aterrapportering", "--run", "1")["rows"]  # the 2024 run still has its own
 
@@ -621,8 +621,8 @@ def test_a_batch_whose_dates_overlap_a_current_one_is_imported_with_a_note(cli, 
 
 def test_a_run_before_any_import_says_none_is_imported(cli, scenario):
     assert cli("run", scenario, "--quiet").exit_code == 0
-    paragraph = cli.json_report("aterrapportering")["paragraphs"][0]
-    assert paragraph.endswith("utfall ur ingen import (inget utfall är importerat ännu).")
+    paragraph = cli.json_report("aterrapportering", "--no-header")["paragraphs"][0]
+    assert paragraph.endswith("; inget utfall har importerats.")
 
 
 def test_an_excel_workbook_is_named_as_one_not_as_utf_16(cli, tmp_path):

@@ -19,6 +19,7 @@ def runs(db: Path, as_json: bool) -> None:
     from jobbsats.ledger import open_ledger
     from jobbsats.ledger.view import budget_roles, list_batches, list_forecast_batches, list_runs, role_text
     from jobbsats.money import format_count, format_units
+    from jobbsats.reports.header import swedish_time
 
     ledger = open_ledger(db, must_exist=True)
     rows = list_runs(ledger)
@@ -30,12 +31,27 @@ def runs(db: Path, as_json: bool) -> None:
         return
     if not rows:
         click.echo("No runs yet.")
+    # The times as people read them (Stockholm's local time, as the reports' header says it; --json keeps
+    # the ledger's UTC), padded to the longest so the columns after them line up.
+    times = {
+        key: swedish_time(started)
+        for key, started in [
+            *((("run", r["id"]), r["started_at"]) for r in rows),
+            *((("batch", b.id), b.started_at) for b in batches),
+            *((("forecast", f["id"]), f["started_at"]) for f in forecasts),
+        ]
+    }
+    width = max(map(len, times.values()), default=0)
+
+    def when(kind: str, ident: int) -> str:
+        return times[(kind, ident)].ljust(width)
+
     for r in rows:
         decision = json.loads(r["decision_json"] or "{}")
         decided = " ".join(x for x in (decision.get("ref", ""), decision.get("date", "")) if x)
         role = role_text(r["id"], roles.get(r["id"], {}))
         click.echo(
-            f"{r['id']:>4}  {r['started_at']}  {r['status']:<4} {r['scenario']}"
+            f"{r['id']:>4}  {when('run', r['id'])}  {r['status']:<4} {r['scenario']}"
             + (f"  [{role}]" if role else "")
             + (f"  {decided}" if decided else "")
             + f"  ({r['config_path']}, sha256 {r['config_sha256'][:12]})"
@@ -45,7 +61,7 @@ def runs(db: Path, as_json: bool) -> None:
     for b in batches:
         state = f"superseded by batch {b.superseded_by}" if b.superseded_by else "current"
         click.echo(
-            f"{b.id:>4}  {b.started_at}  {b.format:<4} {b.scenario}  {b.file_path}  "
+            f"{b.id:>4}  {when('batch', b.id)}  {b.format:<4} {b.scenario}  {b.file_path}  "
             + counted(b.rows_read, "row", "rows")
             + (f" ({format_count(b.rejected_rows, sep=' ')} rejected)" if b.rejected_rows else "")
             + f", control total {format_units(b.control_total, sep=' ')}, sha256 {b.file_sha256[:12]}, {state}"
@@ -54,7 +70,8 @@ def runs(db: Path, as_json: bool) -> None:
         click.echo("Forecast batches (prognos):")
     for f in forecasts:
         click.echo(
-            f"{f['id']:>4}  {f['started_at']}  {f['scenario']}  {f['year']} (run {f['run_id']})  {f['file_path']}  "
+            f"{f['id']:>4}  {when('forecast', f['id'])}  {f['scenario']}  {f['year']} (run {f['run_id']})  "
+            f"{f['file_path']}  "
             f"{counted(f['rows_read'], 'row', 'rows')}, total {format_units(f['control_total'], sep=' ')}, "
             f"sha256 {f['file_sha256'][:12]}"
         )
@@ -93,13 +110,14 @@ def _runs_json(rows, roles, totals, batches, forecasts) -> dict[str, Any]:
             {
                 "id": r["id"],
                 "started_at": r["started_at"],
-                "user": r["user"],
+                # A value not recorded is null, never "" (docs/commands.md): no login name, no decision date.
+                "user": r["user"] or None,
                 "status": r["status"],
                 "scenario": r["scenario"],
                 "config_path": r["config_path"],
                 "config_sha256": r["config_sha256"],
-                "decision_ref": decision.get("ref", ""),
-                "decision_date": decision.get("date", ""),
+                "decision_ref": decision.get("ref") or None,
+                "decision_date": decision.get("date") or None,
                 "budget": [
                     {"year": year, "original_run": first, "revision": first != r["id"]}
                     for year, first in sorted(roles.get(r["id"], {}).items())

@@ -210,7 +210,11 @@ def _report(
         owner = registry.owner[("report", name)]
         raise guard.failure(owner, problem, where=f"report {name!r}", distribution=registry.distribution(owner))
     if as_of is not None:
-        document.paragraphs.insert(0, _as_of_note(view))
+        from jobbsats.reports.header import header
+
+        # After the report's own header line (which run, when, from which file), when it has one.
+        first = 1 if document.paragraphs and document.paragraphs[0] == header(view) else 0
+        document.paragraphs.insert(first, _as_of_note(view))
     content = registry.call(lambda: formatter.render(document), "format", fmt, "render()")
     if output is None:
         click.echo(content, nl=False)

@@ -23,7 +23,8 @@ Where the money goes (SIE-Gruppen, "SIE filformat, utgåva 4B"):
 
 A file per year (``#RAR 0`` is its calendar year; SIE numbers no years ahead), of SIE type 4 as an
 export (4E, ``.se``): ``#FLAGGA``, ``#KSUMMA`` (the checksum :mod:`jobbsats.utfall.sie` verifies),
-``#PROGRAM``, ``#FORMAT PC8`` (the file is code page 437; a character it lacks becomes ``?``),
+``#PROGRAM``, ``#FORMAT PC8`` (the file is code page 437: :func:`to_cp437` writes "–" as "-", a
+character with no near one as ``?``),
 ``#GEN``, ``#SIETYP 4``, ``#PROSA``, ``#FNAMN`` (the scenario's name), ``#RAR``, ``#KONTO`` and
 ``#DIM``/``#OBJEKT`` for what the rows use, then ``#PBUDGET 0 YYYYMM account {} amount`` for the
 account as a whole and ``#PBUDGET 0 YYYYMM account {1 "31"} amount`` per ansvar, as SIE asks of
@@ -35,6 +36,7 @@ from __future__ import annotations
 
 import datetime
 import re
+import unicodedata
 from collections import defaultdict
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -191,10 +193,44 @@ def plan(view: LedgerView, account: str = DEFAULT_ACCOUNT, overrides: dict[str, 
     return budget
 
 
+# Characters code page 437 lacks that have a near one in it: dashes, typographic quotes, spaces.
+_NEAREST = str.maketrans(
+    {
+        "\u2010": "-",  # hyphen
+        "\u2011": "-",  # non-breaking hyphen
+        "\u2012": "-",  # figure dash
+        "\u2013": "-",  # en dash: "2024–2026"
+        "\u2014": "-",  # em dash
+        "\u2212": "-",  # minus sign
+        "\u201c": '"',  # left double quotation mark
+        "\u201d": '"',  # right double quotation mark: "Ung i sommar”
+        "\u201e": '"',  # low double quotation mark
+        "\u2018": "'",  # left single quotation mark
+        "\u2019": "'",  # right single quotation mark (and apostrophe)
+        "\u201a": "'",  # low single quotation mark
+        "\u2026": "...",  # ellipsis
+        "\u00a0": " ",  # no-break space: CP437 has it, but readers take it for a stray character
+        "\u2009": " ",  # thin space
+        "\u202f": " ",  # narrow no-break space, between thousands
+    }
+)
+
+
+def to_cp437(text: str) -> str:
+    """``text`` as code page 437 can hold it, the nearest it has for what it lacks.
+
+    Composed first (NFC, so an "é" written as "e" and an accent stays one letter CP437 has),
+    then dashes become ``-``, typographic quotes ``"`` and ``'``, thin and no-break spaces plain
+    ones and a control character a space; any other character CP437 lacks becomes ``?``.
+    """
+    near = unicodedata.normalize("NFC", text).translate(_NEAREST)
+    plain = re.sub(r"[\x00-\x1f\x7f]", " ", near)
+    return plain.encode("cp437", "replace").decode("cp437")
+
+
 def _text(value: str) -> str:
-    """A quoted SIE field in code page 437: a character it lacks becomes ?, a control character a space."""
-    plain = re.sub(r"[\x00-\x1f\x7f]", " ", value).encode("cp437", "replace").decode("cp437")
-    return '"' + plain.replace("\\", "\\\\").replace('"', '\\"') + '"'
+    """A quoted SIE field in code page 437 (:func:`to_cp437`), its quotes and backslashes escaped."""
+    return '"' + to_cp437(value).replace("\\", "\\\\").replace('"', '\\"') + '"'
 
 
 def budget_file(view: LedgerView, budget: Budget, year: int, today: datetime.date | None = None) -> bytes:
@@ -215,6 +251,8 @@ def budget_file(view: LedgerView, budget: Budget, year: int, today: datetime.dat
         f"#FNAMN {_text(run.scenario)}",
         f"#RAR 0 {year}0101 {year}1231",
     ]
+    # SIE 4B requires #KONTO in a type 4E file ("Typer: 1, 2, 3, 4I*, 4E": optional only in 4I),
+    # and #PBUDGET may not stand in a 4I file: so the accounts are named, here by what the budget is for.
     records += [f"#KONTO {acct} {_text(funds)}" for acct in sorted({acct for _, acct in lines})]
     records.append(f"#DIM {dim} {_text('Ansvar')}")
     records += [f"#OBJEKT {dim} {_text(code)} {_text(budget.names[code])}" for code in sorted({c for c, _ in lines})]

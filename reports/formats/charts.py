@@ -3,8 +3,9 @@
 Everything is worked out here with integers and :class:`~fractions.Fraction` and rounded only to the
 tenth of a pixel it is drawn at; the template only writes the elements out, escaped. The numbers
 people read (value labels, axis ticks, tooltips and the text a screen reader speaks) are the exact
-amounts in Swedish format, as the tables write them. Text is real ``<text>`` in the page's font, so
-its width is estimated here from Helvetica's widths to leave room for it.
+amounts in Swedish format, as the tables write them: in kr, tkr or mnkr as the chart's ``shown_in``
+says. Text is real ``<text>`` in the page's font, so its width is estimated here from Helvetica's
+widths to leave room for it.
 
 Two shapes: bars across the page beside long names (recipients), and upright columns over short
 labels (years, months). A series that is not decided (``Series.undecided``: an assumed year, money
@@ -18,7 +19,7 @@ from dataclasses import dataclass, field
 from fractions import Fraction
 
 from jobbsats.document import Chart, Series
-from jobbsats.money import KRONOR, ORE_PER_KRONA, format_count, format_kr, round_half_up
+from jobbsats.money import KRONOR, ORE_PER_KRONA, SHOWN_IN, format_amount, format_count, round_half_up
 
 WIDTH = 760  # the drawing's width in pixels (it shrinks with a narrow page)
 FONT = 12  # labels' font size; ticks and text inside bars are a size smaller
@@ -91,9 +92,20 @@ def px(value: Fraction | int) -> str:
     return ("-" if tenths < 0 else "") + (f"{whole}.{rest}" if rest else str(whole))
 
 
-def amount_text(value: int, unit: str) -> str:
-    """A value as people read it: kronor from öre (``13 056 000``, ``1 234,50``) or a whole count."""
-    return format_kr(value) if unit == KRONOR else format_count(value)
+def amount_text(value: int, unit: str, shown_in: str = KRONOR) -> str:
+    """A value as people read it: money from öre in kr, tkr or mnkr (``13 056 000``, ``1 234,50``,
+    ``20 594`` tkr), as the tables show it, or a whole count."""
+    return format_amount(value, shown_in) if unit == KRONOR else format_count(value)
+
+
+def value_text(chart: Chart, value: int) -> str:
+    """A value of ``chart`` as people read it, in the unit the chart shows (:func:`amount_text`)."""
+    return amount_text(value, chart.unit, chart.shown_in)
+
+
+def unit_name(chart: Chart) -> str:
+    """The unit a chart's values are read in: ``kr``, ``tkr``, ``mnkr`` or what the fund counts (``platser``)."""
+    return chart.shown_in if chart.unit == KRONOR else chart.unit
 
 
 def series_name(series: Series) -> str:
@@ -103,9 +115,9 @@ def series_name(series: Series) -> str:
     return f"{series.name} ({series.undecided})"
 
 
-def unit_words(unit: str) -> str:
-    """What the value axis counts: ``Belopp i kr``, ``Antal platser``."""
-    return "Belopp i kr" if unit == KRONOR else f"Antal {unit}"
+def unit_words(unit: str, shown_in: str = KRONOR) -> str:
+    """What the value axis counts: ``Belopp i kr``, ``Belopp i tkr``, ``Antal platser``."""
+    return f"Belopp i {shown_in}" if unit == KRONOR else f"Antal {unit}"
 
 
 def wrap(text: str, width: Fraction, size: int = FONT) -> list[str]:
@@ -202,13 +214,14 @@ class _Axis:
         return list(range(self.start, self.end + 1, self.step))
 
 
-def axis_range(low: int, high: int, unit: str) -> tuple[int, int, int]:
+def axis_range(low: int, high: int, unit: str, shown_in: str = KRONOR) -> tuple[int, int, int]:
     """Round ends and step for values from ``low`` to ``high`` (``low <= 0 <= high``): (start, end, step).
 
-    The step is 1, 2 or 5 times a power of ten of whole kronor (or units), the smallest that needs
+    The step is 1, 2 or 5 times a power of ten of whole kronor, tkr or mnkr as ``shown_in`` says (or of
+    whole units), the smallest that needs
     at most :data:`MAX_TICKS` steps; with nothing to show, one step of one krona.
     """
-    per = ORE_PER_KRONA if unit == KRONOR else 1
+    per = ORE_PER_KRONA * SHOWN_IN[shown_in] if unit == KRONOR else 1
     step = per
     while True:
         for factor in (1, 2, 5):
@@ -236,7 +249,7 @@ def _pieces(chart: Chart, colours: dict[str, str], category: int, series: Series
     if not series.parts:
         label = name if len(chart.series) == 1 else f"{name}, {series_name(series)}"
         value = series.values[category]
-        tip = f"{label}: {amount_text(value, chart.unit)} {chart.unit}"
+        tip = f"{label}: {value_text(chart, value)} {unit_name(chart)}"
         return [_Piece(value, colours[series.name], bool(series.undecided), tip)]
     out = []
     for part in series.parts:
@@ -244,7 +257,7 @@ def _pieces(chart: Chart, colours: dict[str, str], category: int, series: Series
         if value == 0:
             continue
         where = name if len(chart.series) == 1 else f"{name}, {series_name(series)}"
-        tip = f"{where}, {series_name(part)}: {amount_text(value, chart.unit)} {chart.unit}"
+        tip = f"{where}, {series_name(part)}: {value_text(chart, value)} {unit_name(chart)}"
         out.append(_Piece(value, colours[part.name], bool(series.undecided or part.undecided), tip))
     return out
 
@@ -269,13 +282,13 @@ def _description(chart: Chart) -> str:
     for i, category in enumerate(chart.categories):
         values = []
         for s in chart.series:
-            text = amount_text(s.values[i], chart.unit)
-            parts = [f"{series_name(p)} {amount_text(p.values[i], chart.unit)}" for p in s.parts if p.values[i]]
+            text = value_text(chart, s.values[i])
+            parts = [f"{series_name(p)} {value_text(chart, p.values[i])}" for p in s.parts if p.values[i]]
             if parts:
                 text += f" ({', '.join(parts)})"
             values.append(text if len(chart.series) == 1 else f"{series_name(s)} {text}")
         said.append(f"{category}: {', '.join(values)}")
-    return f"{kind}, {unit_words(chart.unit).lower()}. " + "; ".join(said) + "."
+    return f"{kind}, {unit_words(chart.unit, chart.shown_in).lower()}. " + "; ".join(said) + "."
 
 
 class _Builder:
@@ -343,13 +356,13 @@ class _Builder:
         series_width = Fraction(0)
         if self.series_labels:
             series_width = max(text_width(series_name(s), SMALL) for s in chart.series) + PAD
-        values = [amount_text(v, chart.unit) for s in chart.series for v in s.values]
+        values = [value_text(chart, v) for s in chart.series for v in s.values]
         value_width = max((text_width(v) for v in values), default=Fraction(0))
         left = PAD + name_width + PAD + series_width
         right = WIDTH - PAD - value_width - PAD
         if self.low < 0:  # a value label may stand left of a bar below zero too
             left += value_width + PAD
-        start, end, step = axis_range(self.low, self.high, chart.unit)
+        start, end, step = axis_range(self.low, self.high, chart.unit, chart.shown_in)
         axis = _Axis(start, end, step, left, right - left)
         zero = axis.at(0)
         y = top + 4
@@ -378,7 +391,7 @@ class _Builder:
                     if self.parted and len(bar) > 1:
                         self._inside(piece, (x0 + x1) / 2, middle, x1 - x0, Fraction(BAR))
                 total = series.values[i]
-                text = amount_text(total, chart.unit)
+                text = value_text(chart, total)
                 if total >= 0:
                     far = max([zero, *(axis.at(hi) for _p, _lo, hi in bar)])
                     d.text(far + 4, middle, text)
@@ -390,29 +403,36 @@ class _Builder:
         for tick in axis.ticks():
             x = axis.at(tick)
             d.rules.append(Rule(px(x), px(plot_top), px(x), px(plot_bottom), "#888888" if tick == 0 else "#dddddd"))
-            d.text(x, plot_bottom + 14, amount_text(tick, chart.unit), anchor="middle", size=SMALL, fill="#555555")
-        d.text(right, plot_bottom + 30, unit_words(self.chart.unit), anchor="end", size=SMALL, fill="#555555")
+            d.text(x, plot_bottom + 14, value_text(chart, tick), anchor="middle", size=SMALL, fill="#555555")
+        d.text(
+            right,
+            plot_bottom + 30,
+            unit_words(self.chart.unit, self.chart.shown_in),
+            anchor="end",
+            size=SMALL,
+            fill="#555555",
+        )
         d.height = round_half_up(plot_bottom + 30 + PAD)
 
     # --- upright columns, short labels underneath
 
     def _columns(self, top: Fraction) -> None:
         chart, d = self.chart, self.drawing
-        ticks_width = max(text_width(amount_text(v, chart.unit), SMALL) for v in self._tick_values())
+        ticks_width = max(text_width(value_text(chart, v), SMALL) for v in self._tick_values())
         left = PAD + ticks_width + PAD
         right = Fraction(WIDTH - PAD)
         slot = (right - left) / len(chart.categories)
         count = len(chart.series)
         bar = min(Fraction(COLUMN_MAX), (slot * Fraction(4, 5) - (count - 1) * BAR_GAP) / count)
         plot_top = top + FONT + 6  # room for a value label over the tallest column
-        start, end, step = axis_range(self.low, self.high, chart.unit)
+        start, end, step = axis_range(self.low, self.high, chart.unit, chart.shown_in)
         axis = _Axis(start, end, step, plot_top + COLUMN_HEIGHT, Fraction(COLUMN_HEIGHT), upward=True)
         zero = axis.at(0)
         plot_bottom = plot_top + COLUMN_HEIGHT
         for tick in axis.ticks():
             y = axis.at(tick)
             d.rules.append(Rule(px(left), px(y), px(right), px(y), "#888888" if tick == 0 else "#dddddd"))
-            d.text(left - 4, y + 4, amount_text(tick, chart.unit), anchor="end", size=SMALL, fill="#555555")
+            d.text(left - 4, y + 4, value_text(chart, tick), anchor="end", size=SMALL, fill="#555555")
         group_width = count * bar + (count - 1) * BAR_GAP
         for i, group in enumerate(self.groups):
             centre = left + slot * i + slot / 2
@@ -427,7 +447,7 @@ class _Builder:
                     if self.parted and len(pieces) > 1:
                         self._inside(piece, x + bar / 2, (y0 + y1) / 2 + 4, bar, y1 - y0)
                 total = chart.series[j].values[i]
-                text = amount_text(total, chart.unit)
+                text = value_text(chart, total)
                 # A value label where it fits over (or under) its column; the tooltip has it where it does not.
                 # No "0" over a column that is not there (a forecast's months before the cut day).
                 if total and text_width(text, SMALL) <= bar + BAR_GAP + (0 if count > 1 else slot / 5):
@@ -442,16 +462,16 @@ class _Builder:
             below = plot_bottom + (28 if self.series_labels else 14) + (14 if self.low < 0 else 0)
             d.text(centre, below + 2, chart.categories[i], anchor="middle")
         last = plot_bottom + (28 if self.series_labels else 14) + (14 if self.low < 0 else 0) + 2
-        d.text(left, last + 18, unit_words(self.chart.unit), size=SMALL, fill="#555555")
+        d.text(left, last + 18, unit_words(self.chart.unit, self.chart.shown_in), size=SMALL, fill="#555555")
         d.height = round_half_up(last + 18 + PAD)
 
     def _tick_values(self) -> list[int]:
-        start, end, step = axis_range(self.low, self.high, self.chart.unit)
+        start, end, step = axis_range(self.low, self.high, self.chart.unit, self.chart.shown_in)
         return list(range(start, end + 1, step))
 
     def _inside(self, piece: _Piece, x: Fraction, y: Fraction, width: Fraction, height: Fraction) -> None:
         """A part's value inside its segment, where it fits."""
-        text = amount_text(piece.value, self.chart.unit)
+        text = value_text(self.chart, piece.value)
         if text_width(text, SMALL) + 6 <= width and height >= SMALL + 4:
             fill = INK if piece.hatched else _TEXT_ON[piece.colour]
             self.drawing.text(x, y, text, anchor="middle", size=SMALL, fill=fill, halo=piece.hatched)

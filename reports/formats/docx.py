@@ -7,8 +7,10 @@ points are a real numbered list ("List Number", Word's own numbering), each
 point keeping the number the report gives it: a list restarts wherever the
 numbers jump, as in an extract of points 2 and 6. Tables have a bold header row
 that repeats on every page, numbers the Swedish way (``13 056 000``, with
-no-break spaces so a number never breaks) and right-aligned, total rows in
-bold. Charts are left out: Word gets the tables they are drawn from.
+no-break spaces so a number never breaks) and right-aligned, a money column's
+amounts all with öre or all without, total rows in bold, and columns as wide as
+their content asks (:mod:`.widths`). Charts are left out: Word gets the tables
+they are drawn from.
 """
 
 from __future__ import annotations
@@ -16,10 +18,12 @@ from __future__ import annotations
 import io
 import re
 from datetime import UTC, datetime
+from fractions import Fraction
 from typing import Any
 
 from jobbsats.document import Document, Table
-from jobbsats.reports.formats.cells import display
+from jobbsats.reports.formats.cells import table_display
+from jobbsats.reports.formats.widths import BODY, Content, fit
 
 _RIGHT = {"money", "int", "percent"}
 # Characters XML 1.0 cannot hold (python-docx refuses them): shown as U+FFFD rather than failing.
@@ -131,27 +135,54 @@ class _Lists:
 
 
 def _grid(word: Any, table: Table) -> None:
-    """A table: a bold header row repeated on each page, numbers right-aligned, totals in bold."""
+    """A table: a bold header row repeated on each page, numbers right-aligned, totals in bold.
+
+    Each column as wide as its content asks, within the page (:func:`~.widths.fit`): text
+    columns wider, each long enough for its longest word; autofit stays on, so Word may still
+    tune them to the text.
+    """
     from docx.oxml import OxmlElement
+    from docx.shared import Emu, Pt
+
+    show = table_display(table)
+    titles = [_text(c.title) for c in table.columns]
+    rows = [(row, False) for row in table.rows] + [(row, True) for row in table.totals]
+    body = [([_text(show(c, row.get(c.key))) for c in table.columns], total) for row, total in rows]
+    contents = [
+        Content(title, tuple((texts[i], total) for texts, total in body), column.kind == "text")
+        for i, (column, title) in enumerate(zip(table.columns, titles, strict=True))
+    ]
+    section = word.sections[-1]
+    layout = fit(contents, Fraction(section.page_width - section.left_margin - section.right_margin, Pt(1)))
 
     grid = word.add_table(rows=1, cols=len(table.columns))
     grid.style = word.styles["Table Grid"]
+    grid.autofit = True
     header = grid.rows[0]
     header._tr.get_or_add_trPr().append(OxmlElement("w:tblHeader"))
-    rows = [(row, False) for row in table.rows] + [(row, True) for row in table.totals]
-    for cell, column in zip(header.cells, table.columns, strict=True):
-        _fill(cell, column.title, bold=True, right=column.kind in _RIGHT)
-    for row, total in rows:
-        cells = grid.add_row().cells
-        for cell, column in zip(cells, table.columns, strict=True):
-            _fill(cell, display(column, row.get(column.key)), bold=total, right=column.kind in _RIGHT)
+    size = Pt(layout.size) if layout.size != BODY else None
+    widths = [Emu(int(w * Pt(1))) for w in layout.widths]  # whole twips, exactly: 635 EMU each
+    # Word reads each cell's width, LibreOffice the grid's: both are set.
+    for column, width in zip(grid.columns, widths, strict=True):
+        column.width = width
+    for cell, column, text, width in zip(header.cells, table.columns, titles, widths, strict=True):
+        _fill(cell, text, bold=True, right=column.kind in _RIGHT, size=size, width=width)
+    for texts, total in body:
+        row = grid.add_row()
+        row._tr.get_or_add_trPr().append(OxmlElement("w:cantSplit"))  # a row's lines stay on one page
+        for cell, column, text, width in zip(row.cells, table.columns, texts, widths, strict=True):
+            _fill(cell, text, bold=total, right=column.kind in _RIGHT, size=size, width=width)
 
 
-def _fill(cell: Any, text: str, *, bold: bool, right: bool) -> None:
+def _fill(cell: Any, text: str, *, bold: bool, right: bool, size: Any, width: Any) -> None:
     from docx.enum.text import WD_ALIGN_PARAGRAPH
 
+    cell.width = width
     paragraph = cell.paragraphs[0]
     if text:
-        paragraph.add_run(_text(text)).bold = bold or None
+        run = paragraph.add_run(text)
+        run.bold = bold or None
+        if size is not None:
+            run.font.size = size
     if right:
         paragraph.alignment = WD_ALIGN_PARAGRAPH.RIGHT

@@ -14,7 +14,7 @@ from typing import Any
 
 from jobbsats import __version__
 from jobbsats.document import Document, Table
-from jobbsats.reports.formats.cells import display
+from jobbsats.reports.formats.cells import table_display
 from jobbsats.reports.formats.charts import layout
 
 _RIGHT = {"money", "int", "percent"}
@@ -51,9 +51,10 @@ class Html:
 
 def _table(table: Table) -> dict[str, Any]:
     """The table as the template shows it: cells already in Swedish text, numbers aligned right."""
+    show = table_display(table)
 
     def cells(row: dict) -> list[_Cell]:
-        return [_Cell(display(c, row.get(c.key)), "num" if c.kind in _RIGHT else "") for c in table.columns]
+        return [_Cell(show(c, row.get(c.key)), "num" if c.kind in _RIGHT else "") for c in table.columns]
 
     return {
         "name": table.name,

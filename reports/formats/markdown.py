@@ -5,7 +5,7 @@ from __future__ import annotations
 import re
 
 from jobbsats.document import Document, Table
-from jobbsats.reports.formats.cells import display
+from jobbsats.reports.formats.cells import table_display
 
 _RIGHT = {"money", "int", "percent"}
 
@@ -26,14 +26,15 @@ def _escape(text: str) -> str:
 
 def _grid(table: Table) -> list[str]:
     cols = table.columns
+    show = table_display(table)
     lines = [
         "| " + " | ".join(_escape(c.title) for c in cols) + " |",
         "|" + "|".join("---:" if c.kind in _RIGHT else "---" for c in cols) + "|",
     ]
     for row in table.rows:
-        lines.append("| " + " | ".join(_escape(display(c, row.get(c.key))) for c in cols) + " |")
+        lines.append("| " + " | ".join(_escape(show(c, row.get(c.key))) for c in cols) + " |")
     for row in table.totals:
-        cells = [display(c, row.get(c.key)) for c in cols]
+        cells = [show(c, row.get(c.key)) for c in cols]
         lines.append("| " + " | ".join(f"**{_escape(x)}**" if x else "" for x in cells) + " |")
     return lines
 

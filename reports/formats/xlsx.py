@@ -40,8 +40,7 @@ from fractions import Fraction
 from typing import Any
 
 from jobbsats.document import Column, Document, Table
-from jobbsats.money import SHOWN_IN
-from jobbsats.reports.formats.cells import display
+from jobbsats.reports.formats.cells import decimals, display, kronor, places
 
 SUMMARY = "Sammanfattning"
 LIMIT = 31  # Excel's longest sheet name, in UTF-16 code units
@@ -226,7 +225,7 @@ def _write(sheet: Any, r: int, col: int, column: Column, value: Any, style: Any)
     elif isinstance(value, str | bool) or column.kind == "text":
         sheet.write_string(r, col, str(value), style)
     elif column.kind == "money":
-        sheet.write_number(r, col, float(_kronor(column, value)), style)
+        sheet.write_number(r, col, float(kronor(column, value)), style)
     elif column.kind == "percent":
         sheet.write_number(r, col, float(Fraction(value) / 100), style)
     else:  # int, year
@@ -237,13 +236,11 @@ def _number_format(column: Column, values: list[Any]) -> str:
     """The one Excel number format of a column, from all its values (``@`` for text)."""
     numbers = [v for v in values if v is not None and not isinstance(v, str | bool)]
     if column.kind == "money":
-        places = max((_places(_kronor(column, v)) for v in numbers), default=0)
-        if places and column.shown_in == "kr":
-            places = 2  # kronor and öre for the whole column: 7 930 500,50 and 13 056 000,00
-        return "#,##0" + _decimals(places)
+        # The decision html, docx and md make too: 7 930 500,50 and 13 056 000,00 in one column.
+        return "#,##0" + _decimals(decimals(column, numbers))
     if column.kind == "percent":
         # One decimal, as the reports round shares; a share stated more exactly keeps its places.
-        stated = [min(_places(v.normalize()), 4) for v in numbers if isinstance(v, Decimal)]
+        stated = [min(places(v.normalize()), 4) for v in numbers if isinstance(v, Decimal)]
         return "0" + _decimals(max([1, *stated])) + "%"
     if column.kind == "int":
         return "#,##0"
@@ -252,28 +249,16 @@ def _number_format(column: Column, values: list[Any]) -> str:
     return "@"
 
 
-def _kronor(column: Column, ore: int) -> Decimal:
-    """Integer öre in the column's unit (kr, tkr or mnkr), exact and as short as it goes."""
-    return (Decimal(ore) / 100 / SHOWN_IN.get(column.shown_in, 1)).normalize()
-
-
 def _decimals(places: int) -> str:
     return "." + "0" * places if places else ""
 
 
-def _places(number: Decimal) -> int:
-    """The decimals ``number`` is written with: 2 for ``Decimal("7930.50")``, 0 for ``Decimal("8E+3")``."""
-    exponent = number.as_tuple().exponent
-    if not isinstance(exponent, int):  # "n", "N" or "F": NaN or infinity, which no cell holds
-        raise ValueError(f"{number} is not a finite number")
-    return max(0, -exponent)
-
-
 def _width(column: Column, values: list[Any], code: str) -> float:
     """A column as wide as its widest value, its header in at most two lines; long text gets ``_WIDE``."""
-    widest = max((len(display(column, v)) for v in values), default=0)
-    if "." in code:
-        widest += 3  # the decimals the column's format adds to a whole number (",00")
+    shown = decimals(column, values)  # a money column's amounts as its format shows them: all with öre, or none
+    widest = max((len(display(column, v, shown)) for v in values), default=0)
+    if "." in code and column.kind != "money":
+        widest += 3  # the decimals the column's format adds to a whole number (",0")
     words = column.title.split() or [""]
     header = max(max(len(w) for w in words), math.ceil(len(column.title) / 2))
     return min(max(widest, header) + 2, _WIDE)
