@@ -31,6 +31,7 @@ def test_schema_is_strict_and_migrations_are_named(cli):
         ("jobbsats", "0009_carry_overs"),
         ("jobbsats", "0010_prognos"),
         ("jobbsats", "0011_sealed_inserts"),
+        ("jobbsats", "0012_web_views"),
     ]
 
 

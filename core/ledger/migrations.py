@@ -436,3 +436,114 @@ def sealed_inserts(db: Database) -> None:
     db.execute("CREATE INDEX chain_kind_ref ON chain(kind, ref)")
     for table in INSERT_GUARDED:
         db.execute(refuse_insert(table))
+
+
+# Views for publishing the ledger (issue 17: the Datasette plugin shows these, not the tables). A view holds
+# no rows, so the chain, the guards and the schema check (tables only) never see one. Amounts stay INTEGER:
+# öre for a fund in kr, whole units otherwise (``unit`` says which); formatting is the reader's job. The
+# current budget of a scenario's year is its newest run that decides a total for the year, as
+# jobbsats.LedgerReader.run_for finds it; its original, the first such run. Current utfall is that of the
+# batches no batch supersedes. web_budget_utfall has the figures of `jobbsats report aterrapportering` on the
+# year's current run, line by line: its budget (funds in kr only) is what each recipient got, less what it
+# passed on (off the line it was given out of, as jobbsats.reports.amounts.net_lines takes it), plus what
+# was carried into the year. The ledger's limits (jobbsats.ledger.limits) keep every sum here inside
+# SQLite's integers. (A later migration that builds a table again must drop these views first.)
+_WEB_VIEWS = """
+CREATE VIEW web_runs AS
+SELECT r.scenario, t.year, max(t.run_id) AS run_id, min(t.run_id) AS original_run_id
+FROM fund_totals t JOIN runs r ON r.id = t.run_id
+WHERE t.total IS NOT NULL
+GROUP BY r.scenario, t.year;
+
+CREATE VIEW web_allocations AS
+SELECT a.run_id, r.scenario, a.year,
+       coalesce(w.run_id = a.run_id, 0) AS current,
+       a.seq, a.to_id AS recipient_id, rt.name AS recipient,
+       a.from_id AS via_id, rv.name AS via,
+       a.fund_id, f.name AS fund, a.label AS purpose,
+       a.amount, f.unit,
+       CASE WHEN f.unit = 'kr' THEN a.amount END AS amount_ore,
+       a.rule_label AS rule, a.action, a.decision_ref, a.point
+FROM allocations a
+JOIN runs r ON r.id = a.run_id
+JOIN funds f ON f.run_id = a.run_id AND f.id = a.fund_id
+JOIN recipients rt ON rt.run_id = a.run_id AND rt.id = a.to_id
+LEFT JOIN recipients rv ON rv.run_id = a.run_id AND rv.id = a.from_id
+LEFT JOIN web_runs w ON w.scenario = r.scenario AND w.year = a.year;
+
+CREATE VIEW web_utfall_current AS
+SELECT b.scenario, u.year, u.month, u.recipient_id, rt.name AS recipient,
+       u.fund_id, f.name AS fund, u.project_id, coalesce(u.purpose, '') AS purpose,
+       sum(u.amount) AS amount_ore, count(*) AS booked_rows
+FROM utfall u
+JOIN import_batches b ON b.id = u.batch_id
+LEFT JOIN web_runs w ON w.scenario = b.scenario AND w.year = u.year
+LEFT JOIN recipients rt ON rt.run_id = w.run_id AND rt.id = u.recipient_id
+LEFT JOIN funds f ON f.run_id = w.run_id AND f.id = u.fund_id
+WHERE NOT EXISTS (SELECT 1 FROM batch_supersedes s WHERE s.superseded_id = b.id)
+GROUP BY b.scenario, u.year, u.month, u.recipient_id, u.fund_id, u.project_id, coalesce(u.purpose, '');
+
+CREATE VIEW web_budget_utfall AS
+WITH budget_runs AS (
+    SELECT scenario, year, run_id, 1 AS is_current, run_id = original_run_id AS is_original FROM web_runs
+    UNION ALL
+    SELECT scenario, year, original_run_id, 0, 1 FROM web_runs WHERE original_run_id <> run_id
+),
+money AS (
+    SELECT b.scenario, a.year, a.to_id AS recipient_id, a.fund_id, a.label AS purpose, a.amount,
+           b.is_current, b.is_original
+    FROM allocations a JOIN budget_runs b ON b.run_id = a.run_id AND b.year = a.year
+    JOIN funds f ON f.run_id = a.run_id AND f.id = a.fund_id AND f.unit = 'kr'
+    UNION ALL
+    SELECT b.scenario, c.year, c.to_id, c.fund_id, c.label, c.amount, b.is_current, b.is_original
+    FROM carry_overs c JOIN budget_runs b ON b.run_id = c.run_id AND b.year = c.year
+    JOIN funds f ON f.run_id = c.run_id AND f.id = c.fund_id AND f.unit = 'kr'
+    UNION ALL
+    SELECT b.scenario, a.year, a.from_id, a.fund_id,
+           coalesce((SELECT p.label FROM allocations p
+                     WHERE p.run_id = a.run_id AND p.year = a.year AND p.to_id = a.from_id
+                       AND p.fund_id = a.fund_id AND p.from_id IS NULL
+                       AND substr(a.source, 1, length(p.source) + 1) = p.source || '.'
+                     ORDER BY p.seq LIMIT 1), a.label),
+           -a.amount, b.is_current, b.is_original
+    FROM allocations a JOIN budget_runs b ON b.run_id = a.run_id AND b.year = a.year
+    JOIN funds f ON f.run_id = a.run_id AND f.id = a.fund_id AND f.unit = 'kr'
+    WHERE a.from_id IS NOT NULL
+),
+budget AS (
+    SELECT scenario, year, recipient_id, fund_id, purpose,
+           sum(CASE WHEN is_current THEN amount ELSE 0 END) AS budget_ore,
+           sum(CASE WHEN is_original THEN amount ELSE 0 END) AS budget_original_ore
+    FROM money GROUP BY scenario, year, recipient_id, fund_id, purpose
+),
+booked AS (
+    SELECT u.scenario, u.year, u.recipient_id, u.fund_id, u.purpose, sum(u.amount_ore) AS utfall_ore
+    FROM web_utfall_current u JOIN web_runs w ON w.scenario = u.scenario AND w.year = u.year
+    WHERE u.fund_id IS NOT NULL
+    GROUP BY u.scenario, u.year, u.recipient_id, u.fund_id, u.purpose
+),
+lines AS (
+    SELECT scenario, year, recipient_id, fund_id, purpose FROM budget
+    WHERE budget_ore <> 0 OR budget_original_ore <> 0
+    UNION
+    SELECT scenario, year, recipient_id, fund_id, purpose FROM booked
+)
+SELECT l.scenario, l.year, w.run_id, l.recipient_id, rt.name AS recipient, l.fund_id, f.name AS fund,
+       l.purpose, coalesce(b.budget_original_ore, 0) AS budget_original_ore,
+       coalesce(b.budget_ore, 0) AS budget_ore, coalesce(k.utfall_ore, 0) AS utfall_ore,
+       coalesce(b.budget_ore, 0) - coalesce(k.utfall_ore, 0) AS remaining_ore
+FROM lines l
+JOIN web_runs w ON w.scenario = l.scenario AND w.year = l.year
+LEFT JOIN budget b ON (b.scenario, b.year, b.recipient_id, b.fund_id, b.purpose)
+                    = (l.scenario, l.year, l.recipient_id, l.fund_id, l.purpose)
+LEFT JOIN booked k ON (k.scenario, k.year, k.recipient_id, k.fund_id, k.purpose)
+                    = (l.scenario, l.year, l.recipient_id, l.fund_id, l.purpose)
+LEFT JOIN recipients rt ON rt.run_id = w.run_id AND rt.id = l.recipient_id
+LEFT JOIN funds f ON f.run_id = w.run_id AND f.id = l.fund_id
+"""
+WEB_VIEWS = ("web_runs", "web_allocations", "web_utfall_current", "web_budget_utfall")
+
+
+@migrations(name="0012_web_views")
+def web_views(db: Database) -> None:
+    _execute_each(db, _WEB_VIEWS)
