@@ -35,6 +35,7 @@ COMMANDS = {
     "examples": "jobbsats.cli.info:examples",
     "init": "jobbsats.cli.init:init",
     "new-plugin": "jobbsats.cli.scaffold:new_plugin",
+    "serve": "jobbsats.cli.serve:serve",
 }
 
 

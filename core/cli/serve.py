@@ -1,0 +1,101 @@
+"""``jobbsats serve``: the ledger in a browser, through Datasette, read-only (issue 17)."""
+
+from __future__ import annotations
+
+import asyncio
+import ipaddress
+from pathlib import Path
+from typing import Any
+
+import click
+
+from jobbsats.cli.options import db_option
+
+INSTALL = "pip install 'jobbsats[web]'"
+
+
+def loopback(host: str) -> bool:
+    """Whether ``host`` is this machine only (127.0.0.0/8, ::1, localhost)."""
+    if host.lower() == "localhost":
+        return True
+    try:
+        return ipaddress.ip_address(host.strip("[]")).is_loopback
+    except ValueError:
+        return False  # a name: it may resolve to anything
+
+
+def metadata(db: Path) -> dict[str, Any]:
+    """Datasette's metadata for the ledger: every table hidden from the lists (the permissions in
+    :mod:`jobbsats.web.safety` refuse them too), the ``web_`` views shown, no arbitrary SQL."""
+    import sqlite3
+
+    conn = sqlite3.connect(f"file:{db}?mode=ro", uri=True)
+    try:
+        tables = [r[0] for r in conn.execute("select name from sqlite_master where type = 'table' order by name")]
+    finally:
+        conn.close()
+    return {
+        "title": "jobbsats",
+        "databases": {
+            db.stem: {
+                "allow_sql": False,
+                "tables": {name: {"hidden": True, "allow": False} for name in tables},
+            }
+        },
+    }
+
+
+@click.command()
+@db_option
+@click.option("--port", type=click.IntRange(0, 65535), default=8001, show_default=True, help="The TCP port.")
+@click.option("--host", default="127.0.0.1", show_default=True, help="The address to listen on.")
+@click.option(
+    "--allow-remote",
+    is_flag=True,
+    help="Allow a --host other than loopback: anyone who reaches it sees the published views.",
+)
+def serve(db: Path, port: int, host: str, allow_remote: bool) -> None:
+    """Publish the ledger's web_ views with Datasette, read-only, while runs and imports go on.
+
+    Only the views of migration 0012_web_views are shown (sums, never a booked row's text); other
+    tables, arbitrary SQL and every request but GET and HEAD are refused. Needs Datasette:
+    pip install 'jobbsats[web]'.
+    """
+    from jobbsats.errors import clip
+    from jobbsats.ledger import open_ledger
+
+    if not loopback(host) and not allow_remote:
+        raise click.UsageError(f"--host {clip(host)} is not loopback: add --allow-remote to publish beyond this host")
+    try:
+        import uvicorn
+        from datasette.app import Datasette
+        from datasette.plugins import pm
+        from datasette.utils import StartupError
+    except ImportError:
+        raise click.ClickException(f"jobbsats serve needs Datasette, which is not installed: {INSTALL}") from None
+    from jobbsats.web import safety
+
+    # Opened once the usual way: a missing or foreign file is refused, and pending migrations (the
+    # web_ views among them) are applied. From then on the server only reads.
+    open_ledger(db, must_exist=True).conn.close()
+    if not pm.is_registered(safety):
+        pm.register(safety, name="jobbsats-serve")
+    # Not --immutable: SQLite would then skip the write-ahead log, where the newest runs may still be.
+    # A mutable file is read through `mode=ro` connections, and Datasette opens its write connection
+    # only for a plugin's write, which nothing here asks for.
+    try:
+        ds = Datasette(
+            [str(db)],
+            metadata=metadata(db),
+            settings={"allow_download": False, "allow_csv_stream": False},
+        )
+    except StartupError as exc:
+        raise click.ClickException(str(exc)) from None
+    asyncio.run(ds.invoke_startup())
+    if not loopback(host):
+        click.echo(
+            f"Warning: listening on {clip(host)}: the ledger's web_ views are open to anyone who reaches it",
+            err=True,
+        )
+    click.echo(f"Serving {clip(str(db))} read-only on http://{clip(host)}:{port}/ (Ctrl-C stops)", err=True)
+    uvicorn.run(safety.read_only(ds.app()), host=host, port=port, log_level="warning", lifespan="on")
