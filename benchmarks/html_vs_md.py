@@ -22,48 +22,16 @@ installed jobbsats are used.
 from __future__ import annotations
 
 import argparse
-import os
 import shutil
 import statistics
-import subprocess
 import sys
 import tempfile
-import time
 from pathlib import Path
 
-BIN = Path(sys.executable).parent
-SCRIPT_NAME = "jobbsats.exe" if os.name == "nt" else "jobbsats"
+# Run as a script, this folder is on sys.path: the start-up benchmark's way of starting and timing a command.
+from startup import environment, jobbsats_command, ms, time_once
+
 TARGET = 1.5
-
-
-def jobbsats_command() -> list[str]:
-    """The console script people run, executed by this very interpreter (see startup.py)."""
-    script = BIN / SCRIPT_NAME
-    if script.is_file() and os.name != "nt":
-        return [sys.executable, str(script)]
-    return [sys.executable, "-c", "from jobbsats.cli import main; main()"]
-
-
-def environment() -> dict[str, str]:
-    env = dict(os.environ)
-    env.pop("JOBBSATS_LOAD_PLUGINS", None)  # the default: outside plugins are looked for
-    env.pop("JOBBSATS_DB", None)
-    env.pop("PYTHONPROFILEIMPORTTIME", None)
-    env.pop("PYTHONDONTWRITEBYTECODE", None)  # compare with .pyc files available, as users run it
-    return env
-
-
-def time_once(argv: list[str], env: dict[str, str], cwd: Path) -> float:
-    start = time.perf_counter()
-    proc = subprocess.run(argv, env=env, cwd=cwd, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)
-    elapsed = time.perf_counter() - start
-    if proc.returncode != 0:
-        sys.exit(f"failed ({proc.returncode}): {' '.join(argv)}\n{proc.stderr.decode(errors='replace')}")
-    return elapsed
-
-
-def ms(seconds: float) -> str:
-    return f"{seconds * 1000:.1f}"
 
 
 def main(argv: list[str] | None = None) -> int:
