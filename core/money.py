@@ -15,7 +15,7 @@ import unicodedata
 from decimal import Decimal
 from fractions import Fraction
 
-from jobbsats.errors import clip, describe
+from jobbsats.errors import describe, shown
 
 ORE_PER_KRONA = 100
 NBSP = "\u00a0"
@@ -51,14 +51,7 @@ def _plain_digits(text: str) -> None:
         unique = list(dict.fromkeys(odd))
         named = ", ".join(f"U+{ord(c):04X} {unicodedata.name(c, '')}".rstrip() for c in unique[:3])
         more = f" and {len(unique) - 3} more" if len(unique) > 3 else ""
-        raise AmountError(f"{clip(text, 60)!r} has digits other than 0-9 ({named}{more}); write it with 0-9")
-
-
-def _shown(value: object) -> str:
-    if isinstance(value, int) and value.bit_length() > 64:
-        # str() of an int of over 4 300 digits raises, and no message wants them all anyway.
-        return f"a whole number of {value.bit_length()} bits"
-    return repr(value) if isinstance(value, str) else clip(str(value), 60)
+        raise AmountError(f"{shown(text, 60)} has digits other than 0-9 ({named}{more}); write it with 0-9")
 
 
 def to_decimal(value: object) -> Decimal:
@@ -78,9 +71,9 @@ def to_decimal(value: object) -> Decimal:
     if not number.is_finite():
         raise AmountError(f"must be a finite number, not {number}")
     if number and number.adjusted() > MAX_MAGNITUDE:
-        raise AmountError(f"{_shown(value)} is too large")
+        raise AmountError(f"{shown(value, 60)} is too large")
     if number and number.adjusted() < MIN_MAGNITUDE:
-        raise AmountError(f"{_shown(value)} is too small to mean anything here")
+        raise AmountError(f"{shown(value, 60)} is too small to mean anything here")
     return number
 
 
@@ -113,11 +106,11 @@ def parse_number(text: str) -> tuple[Decimal, str]:
         and all(re.fullmatch(r"[0-9]{3}", g) for g in groups[1:-1])
         and re.fullmatch(r"[0-9]{3}(?:[.,][0-9]+)?", groups[-1])
     ):
-        raise AmountError(f'{text!r}: digits between spaces must come in groups of three, as in "13 056 000"')
+        raise AmountError(f'{shown(text, 60)}: digits between spaces must come in groups of three, as in "13 056 000"')
     digits = "".join(groups)
     m = _NUMBER.match(digits)
     if not m:
-        raise AmountError(f"{text!r} is not a number")
+        raise AmountError(f"{shown(text, 60)} is not a number")
     sign, whole, frac = m.groups()
     value = Decimal(f"{sign}{whole}.{frac or '0'}")
     return value, unit
@@ -139,16 +132,17 @@ def parse_kronor(value: object) -> int:
         number_part, unit = _split_unit(value)
         if _AMBIGUOUS.match(number_part):
             raise AmountError(
-                f'{value!r} is ambiguous: write thousands with a space ("9 000") and öre with two decimals ("9,00")'
+                f"{shown(value, 60)} is ambiguous: write thousands with a space "
+                '("9 000") and öre with two decimals ("9,00")'
             )
         if unit not in _SCALES:
-            raise AmountError(f"{value!r}: unknown unit {unit!r} (use kr, tkr or mnkr)")
+            raise AmountError(f"{shown(value, 60)}: unknown unit {shown(unit, 20)} (use kr, tkr or mnkr)")
         scale = _SCALES[unit]
     ore = to_fraction(value) * scale * ORE_PER_KRONA
     if ore.denominator != 1:
-        raise AmountError(f"{_shown(value)} is not a whole number of öre")
+        raise AmountError(f"{shown(value, 60)} is not a whole number of öre")
     if abs(ore) > MAX_ORE:
-        raise AmountError(f"{_shown(value)} is larger than jobbsats can store exactly")
+        raise AmountError(f"{shown(value, 60)} is larger than jobbsats can store exactly")
     return int(ore)
 
 
@@ -221,7 +215,7 @@ def _fraction_text(value: str) -> Fraction:
     try:
         return Fraction(int(num.strip()), int(den.strip()))
     except (ValueError, ZeroDivisionError):
-        raise AmountError(f"{value!r} is not a fraction like 1/3") from None
+        raise AmountError(f"{shown(value, 60)} is not a fraction like 1/3") from None
 
 
 def parse_percent(value: object) -> Fraction:
@@ -231,7 +225,7 @@ def parse_percent(value: object) -> Fraction:
     elif isinstance(value, str):
         _, unit = parse_number(value)
         if unit not in ("", "%"):
-            raise AmountError(f"{value!r} is not a percentage")
+            raise AmountError(f"{shown(value, 60)} is not a percentage")
         result = to_fraction(value)
     else:
         result = to_fraction(value)
@@ -246,7 +240,7 @@ def parse_quantity(value: object) -> Fraction:
         result = _fraction_text(value)
     else:
         if isinstance(value, str) and parse_number(value)[1]:
-            raise AmountError(f"{value!r}: write a plain number here, without a unit")
+            raise AmountError(f"{shown(value, 60)}: write a plain number here, without a unit")
         result = to_fraction(value)
     if result < 0:
         raise AmountError("must not be negative")
@@ -276,12 +270,12 @@ def to_units(value: object, unit: str = KRONOR) -> int:
         _plain_digits(value)
         word = _split_unit(value)[1]
         if word and word != unit.lower():
-            raise AmountError(f"{value!r}: this fund counts {unit}, not {word}")
+            raise AmountError(f"{shown(value, 60)}: this fund counts {unit}, not {word}")
     number = to_fraction(value)
     if number.denominator != 1:
-        raise AmountError(f"{_shown(value)} is not a whole number of {unit}")
+        raise AmountError(f"{shown(value, 60)} is not a whole number of {unit}")
     if abs(number) > MAX_ORE:
-        raise AmountError(f"{_shown(value)} is larger than jobbsats can store exactly")
+        raise AmountError(f"{shown(value, 60)} is larger than jobbsats can store exactly")
     return int(number)
 
 

@@ -39,7 +39,7 @@ from dataclasses import dataclass, replace
 
 from sqlite_utils import Database
 
-from jobbsats.errors import LedgerError, clip
+from jobbsats.errors import LedgerError, clip, shown
 from jobbsats.ledger.guards import changed_tables, foreign_triggers, missing_guards, missing_tables, schema_changed
 from jobbsats.ledger.tables import (
     RUN_TABLES,
@@ -389,10 +389,9 @@ def not_a_link(text: str) -> str | None:
     link = text.strip().lower()
     if len(link) == len(GENESIS) and set(link) <= _HEX:
         return None
-    shown = clip(repr(text), 80)
     return (
-        f"{shown} is not a link of the chain: a link is 64 hexadecimal digits (0-9, a-f), as `jobbsats verify` "
-        "prints after 'Last link:'"
+        f"{shown(text, 80)} is not a link of the chain: a link is 64 hexadecimal digits (0-9, a-f), as "
+        "`jobbsats verify` prints after 'Last link:'"
     )
 
 
