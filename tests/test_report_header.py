@@ -63,6 +63,9 @@ def test_stockholm_is_found_without_a_system_time_zone_database():
         zoneinfo.reset_tzpath([])  # no system database
         zone = zoneinfo.ZoneInfo.no_cache("Europe/Stockholm")
         assert real.datetime(2026, 7, 1, 10, tzinfo=real.UTC).astimezone(zone).hour == 12
+        from jobbsats.reports.header import swedish_time
+
+        assert swedish_time("2026-07-01T10:00:00+00:00") == "1 juli 2026 kl. 12.00"  # CEST, worked by hand
     finally:
         zoneinfo.reset_tzpath()
 

@@ -162,3 +162,17 @@ def test_only_loopback_goes_without_allow_remote(host, expected):
     from jobbsats.cli.serve import loopback
 
     assert loopback(host) is expected
+
+
+def test_a_ledger_path_with_uri_characters_is_read_as_a_path(cli, tmp_path):
+    """'#' and '?' mean something in a SQLite URI: a ledger in "budget #2?" is still that file."""
+    import shutil
+
+    from jobbsats.cli.serve import metadata
+
+    assert cli("run", "malmo-2024", "--quiet").exit_code == 0
+    folder = tmp_path / "budget #2?"
+    folder.mkdir()
+    shutil.copyfile(cli.db, folder / "jobbsats.db")
+    tables = metadata(folder / "jobbsats.db")["databases"]["jobbsats"]["tables"]
+    assert "runs" in tables and "utfall" in tables  # read from the copy: every ledger table, each hidden

@@ -183,6 +183,7 @@ def check_layout(book: openpyxl.Workbook, titles: list[str]) -> None:
             numbers = [c for c in cells if c.data_type == "n"]
             formats = {c.number_format for c in numbers}
             if title.endswith("(kr)"):
+                assert numbers or not cells, (sheet.title, title)  # amounts are numbers, never text
                 assert formats <= {"#,##0"} or formats == {"#,##0.00"}, (sheet.title, title, formats)
             if title.endswith("(%)"):
                 assert formats <= {"0.0%"}, (sheet.title, title, formats)

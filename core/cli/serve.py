@@ -29,7 +29,7 @@ def metadata(db: Path) -> dict[str, Any]:
     :mod:`jobbsats.web.safety` refuse them too), the ``web_`` views shown, no arbitrary SQL."""
     import sqlite3
 
-    conn = sqlite3.connect(f"file:{db}?mode=ro", uri=True)
+    conn = sqlite3.connect(f"{db.resolve().as_uri()}?mode=ro", uri=True)  # a '#' or '?' in the path stays a path
     try:
         tables = [r[0] for r in conn.execute("select name from sqlite_master where type = 'table' order by name")]
     finally:

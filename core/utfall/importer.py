@@ -513,8 +513,14 @@ class _Rejects:
 
     def keep(self) -> None:
         """Put the written file in its place (a rename: it needs no room on the disk)."""
-        os.replace(self.temp, self.target)
-        files.sync_folder(self.target.parent)
+        try:
+            os.replace(self.temp, self.target)
+            files.sync_folder(self.target.parent)
+        except OSError as exc:  # the batch is committed by now: say so, and where its rejected rows are not
+            raise JobbsatsError(
+                f"{clip(str(self.target))}: the batch was imported, but its rejected rows could not be put "
+                f"in place: {exc.strerror}"
+            ) from None
         self.kept = True
 
     def _sync_and_close(self) -> None:
