@@ -36,8 +36,10 @@ def export(folder: Path, run_id: int | None, account: str, ansvar: tuple[str, ..
     datapackage.json, a Frictionless Data Package with the Fiscal Data
     Package's column types, and budget-YYYY.se: each recipient's budget per
     ansvar and month as SIE 4 #PBUDGET rows for the accounting system. Utfall
-    is exported as sums per month, never as booked rows. All the files are
-    written, or none.
+    is exported as sums per month, never as booked rows. Every file is written
+    and synced before any is put in place: a new or empty DIR gets them all in
+    one rename; with --force into a folder holding other files, each replaces
+    its namesake by a rename of its own.
     """
     from jobbsats.errors import JobbsatsError, clip
     from jobbsats.export import build

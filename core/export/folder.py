@@ -57,7 +57,9 @@ def check_folder(target: Path, *, force: bool = False) -> None:
 
 
 def write_folder(target: Path, files: dict[str, bytes], *, force: bool = False) -> None:
-    """Write ``files`` (name -> content) as the folder ``target``, all of them or none."""
+    """Write ``files`` (name -> content) as the folder ``target``: all of them or none into a new or empty
+    folder (one rename); into a folder holding other files (``force``), written in full first, then a rename
+    each, so a failure there can leave some replaced."""
     check_folder(target, force=force)
     shown = clip(str(target))
     try:
