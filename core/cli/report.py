@@ -154,13 +154,11 @@ def _report(
     db: Path,
     **values,
 ) -> None:
-    from jobbsats import guard
-    from jobbsats.contracts import ReportOptions, options_of
-    from jobbsats.document import malformed
     from jobbsats.errors import JobbsatsError
     from jobbsats.files import can_create, check_target, same_file, write_atomic
     from jobbsats.ledger import open_ledger
     from jobbsats.ledger.view import LedgerView
+    from jobbsats.produce import produce
     from jobbsats.registry import get_registry
 
     registry = get_registry()
@@ -187,47 +185,10 @@ def _report(
     if as_of is not None and run_id is not None:
         raise JobbsatsError("give --run or --as-of, not both")
     view = LedgerView(open_ledger(db, must_exist=True), run_id, as_of.isoformat() if as_of else None)
-    all_years = sorted(set(view.years) | set(view.project_years))
-    if year is not None and year not in all_years:
-        years = ", ".join(str(y) for y in all_years)
-        raise JobbsatsError(f"run {view.run_id} has no year {year} (years: {years})")
-    report = registry.reports[name]
-    for option in options_of(report):
-        allowed = option.allowed_values(view)
-        given = values.get(option.name)
-        asked = list(given or ()) if option.multiple else ([given] if given is not None else [])
-        for value in asked:
-            if allowed is not None and value not in allowed:
-                known = ", ".join(sorted(allowed)) or "none"
-                raise JobbsatsError(
-                    f"--{option.name.replace('_', '-')}: unknown {option.name} {value!r} in run {view.run_id} "
-                    f"(known: {known})"
-                )
     # --no-header reaches every report as the option value no_header (reports.header.header_lines reads it).
-    options = ReportOptions(year=year, values={**values, "no_header": no_header})
-    document = registry.call(lambda: report.build(view, options), "report", name, "build()")
-    if problem := malformed(document):
-        owner = registry.owner[("report", name)]
-        raise guard.failure(owner, problem, where=f"report {name!r}", distribution=registry.distribution(owner))
-    if as_of is not None:
-        from jobbsats.reports.header import header
-
-        # After the report's own header line (which run, when, from which file), when it has one.
-        first = 1 if document.paragraphs and document.paragraphs[0] == header(view) else 0
-        document.paragraphs.insert(first, _as_of_note(view))
-    content = registry.call(lambda: formatter.render(document), "format", fmt, "render()")
+    content = produce(registry, view, name, fmt, year, {**values, "no_header": no_header})
     if output is None:
         click.echo(content, nl=False)
     else:
         write_atomic(output, content, force=force)
         click.echo(f"Wrote {output}.", err=True)
-
-
-def _as_of_note(view) -> str:
-    """Says that a report shows the ledger as it stood on a day, and what has come since."""
-    later = view.later_runs()
-    since = f"; senare finns körning {', '.join(str(r) for r in later)}" if later else ""
-    return (
-        f"Ställning per {view.as_of} (dagen räknad i UTC): körning {view.run_id} och utfall importerat "
-        f"till och med den dagen{since}."
-    )
