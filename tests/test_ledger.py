@@ -32,6 +32,7 @@ def test_schema_is_strict_and_migrations_are_named(cli):
         ("jobbsats", "0010_prognos"),
         ("jobbsats", "0011_sealed_inserts"),
         ("jobbsats", "0012_web_views"),
+        ("jobbsats", "0013_web_views_more"),
     ]
 
 

@@ -139,6 +139,27 @@ def open_ledger(path: Path, *, must_exist: bool = False) -> Database:
         raise failure(path, exc, "cannot open the ledger") from exc
 
 
+def open_read_only(path: Path) -> Database:
+    """The ledger at ``path`` opened to be read only, for a reader beside the writers (``jobbsats serve``).
+
+    It must be a ledger whose schema is up to date: a reader migrates nothing (the writer that opens it
+    next does). The newest runs are read from the ``-wal`` too, as any reader sees them.
+    """
+    shown = clip(str(path))
+    if not ledger_file(path):
+        raise LedgerError(f"{shown}: no ledger here")
+    try:
+        conn = sqlite3.connect(_uri(path, "mode=ro"), uri=True)
+        conn.execute(f"PRAGMA busy_timeout = {BUSY_TIMEOUT_MS}")
+        db = Database(conn, execute_plugins=False)
+        require_ledger(db, path, allow_empty=False)
+        if migrations.pending(db):
+            raise LedgerError(f"{shown}: its schema is older than this jobbsats; run `jobbsats verify` on it first")
+        return db
+    except sqlite3.DatabaseError as exc:
+        raise failure(path, exc, "cannot open the ledger") from exc
+
+
 def _frozen(path: Path) -> str | None:
     """Why SQLite cannot create its ``-wal`` and ``-shm`` beside the ledger, or None if it can.
 

@@ -438,6 +438,36 @@ def sealed_inserts(db: Database) -> None:
         db.execute(refuse_insert(table))
 
 
+# What each recipient has to use in a year, line by line, in the current run and the original one (see
+# web_budget_utfall below): 0012 and 0013 share it, word for word.
+_BUDGET_MONEY = """budget_runs AS (
+    SELECT scenario, year, run_id, 1 AS is_current, run_id = original_run_id AS is_original FROM web_runs
+    UNION ALL
+    SELECT scenario, year, original_run_id, 0, 1 FROM web_runs WHERE original_run_id <> run_id
+),
+money AS (
+    SELECT b.scenario, a.year, a.to_id AS recipient_id, a.fund_id, a.label AS purpose, a.amount,
+           b.is_current, b.is_original
+    FROM allocations a JOIN budget_runs b ON b.run_id = a.run_id AND b.year = a.year
+    JOIN funds f ON f.run_id = a.run_id AND f.id = a.fund_id AND f.unit = 'kr'
+    UNION ALL
+    SELECT b.scenario, c.year, c.to_id, c.fund_id, c.label, c.amount, b.is_current, b.is_original
+    FROM carry_overs c JOIN budget_runs b ON b.run_id = c.run_id AND b.year = c.year
+    JOIN funds f ON f.run_id = c.run_id AND f.id = c.fund_id AND f.unit = 'kr'
+    UNION ALL
+    SELECT b.scenario, a.year, a.from_id, a.fund_id,
+           coalesce((SELECT p.label FROM allocations p
+                     WHERE p.run_id = a.run_id AND p.year = a.year AND p.to_id = a.from_id
+                       AND p.fund_id = a.fund_id AND p.from_id IS NULL
+                       AND substr(a.source, 1, length(p.source) + 1) = p.source || '.'
+                     ORDER BY p.seq LIMIT 1), a.label),
+           -a.amount, b.is_current, b.is_original
+    FROM allocations a JOIN budget_runs b ON b.run_id = a.run_id AND b.year = a.year
+    JOIN funds f ON f.run_id = a.run_id AND f.id = a.fund_id AND f.unit = 'kr'
+    WHERE a.from_id IS NOT NULL
+)"""
+
+
 # Views for publishing the ledger (issue 17: the Datasette plugin shows these, not the tables). A view holds
 # no rows, so the chain, the guards and the schema check (tables only) never see one. Amounts stay INTEGER:
 # öre for a fund in kr, whole units otherwise (``unit`` says which); formatting is the reader's job. The
@@ -448,7 +478,8 @@ def sealed_inserts(db: Database) -> None:
 # passed on (off the line it was given out of, as jobbsats.reports.amounts.net_lines takes it), plus what
 # was carried into the year. The ledger's limits (jobbsats.ledger.limits) keep every sum here inside
 # SQLite's integers. (A later migration that builds a table again must drop these views first.)
-_WEB_VIEWS = """
+_WEB_VIEWS = (
+    """
 CREATE VIEW web_runs AS
 SELECT r.scenario, t.year, max(t.run_id) AS run_id, min(t.run_id) AS original_run_id
 FROM fund_totals t JOIN runs r ON r.id = t.run_id
@@ -484,32 +515,9 @@ WHERE NOT EXISTS (SELECT 1 FROM batch_supersedes s WHERE s.superseded_id = b.id)
 GROUP BY b.scenario, u.year, u.month, u.recipient_id, u.fund_id, u.project_id, coalesce(u.purpose, '');
 
 CREATE VIEW web_budget_utfall AS
-WITH budget_runs AS (
-    SELECT scenario, year, run_id, 1 AS is_current, run_id = original_run_id AS is_original FROM web_runs
-    UNION ALL
-    SELECT scenario, year, original_run_id, 0, 1 FROM web_runs WHERE original_run_id <> run_id
-),
-money AS (
-    SELECT b.scenario, a.year, a.to_id AS recipient_id, a.fund_id, a.label AS purpose, a.amount,
-           b.is_current, b.is_original
-    FROM allocations a JOIN budget_runs b ON b.run_id = a.run_id AND b.year = a.year
-    JOIN funds f ON f.run_id = a.run_id AND f.id = a.fund_id AND f.unit = 'kr'
-    UNION ALL
-    SELECT b.scenario, c.year, c.to_id, c.fund_id, c.label, c.amount, b.is_current, b.is_original
-    FROM carry_overs c JOIN budget_runs b ON b.run_id = c.run_id AND b.year = c.year
-    JOIN funds f ON f.run_id = c.run_id AND f.id = c.fund_id AND f.unit = 'kr'
-    UNION ALL
-    SELECT b.scenario, a.year, a.from_id, a.fund_id,
-           coalesce((SELECT p.label FROM allocations p
-                     WHERE p.run_id = a.run_id AND p.year = a.year AND p.to_id = a.from_id
-                       AND p.fund_id = a.fund_id AND p.from_id IS NULL
-                       AND substr(a.source, 1, length(p.source) + 1) = p.source || '.'
-                     ORDER BY p.seq LIMIT 1), a.label),
-           -a.amount, b.is_current, b.is_original
-    FROM allocations a JOIN budget_runs b ON b.run_id = a.run_id AND b.year = a.year
-    JOIN funds f ON f.run_id = a.run_id AND f.id = a.fund_id AND f.unit = 'kr'
-    WHERE a.from_id IS NOT NULL
-),
+WITH """
+    + _BUDGET_MONEY
+    + """,
 budget AS (
     SELECT scenario, year, recipient_id, fund_id, purpose,
            sum(CASE WHEN is_current THEN amount ELSE 0 END) AS budget_ore,
@@ -541,9 +549,127 @@ LEFT JOIN booked k ON (k.scenario, k.year, k.recipient_id, k.fund_id, k.purpose)
 LEFT JOIN recipients rt ON rt.run_id = w.run_id AND rt.id = l.recipient_id
 LEFT JOIN funds f ON f.run_id = w.run_id AND f.id = l.fund_id
 """
+)
 WEB_VIEWS = ("web_runs", "web_allocations", "web_utfall_current", "web_budget_utfall")
 
 
 @migrations(name="0012_web_views")
 def web_views(db: Database) -> None:
     _execute_each(db, _WEB_VIEWS)
+
+
+# More views for publishing (issue 17): the budget alone, line by line, which a department's page reads without
+# summing every booked row as web_budget_utfall does; projects and their financing lines with their states; the
+# year-end forecast as `jobbsats report prognos` makes it by default; and booked_rows, the rows themselves with
+# their free text (which may name people), outside the web_ prefix because `jobbsats serve` shows it only when
+# asked to. web_prognos mirrors jobbsats.prognos.forecast's linear method: the year's utfall to its cut day (the
+# last day the scenario's current batches book on in the year) × the days of the cut day's year / the days
+# elapsed by it, rounded half up to whole öre (floor((2n + e) / 2e): SQLite's / truncates toward zero, so a
+# negative numerator is moved down first). Past 10^15 öre of utfall the product could leave SQLite's integers:
+# such a line's computed forecast is NULL (the report computes it in Python). A board's own forecast (the
+# newest forecast batch giving the line) takes the computed one's place, as in the report.
+_WEB_VIEWS_0013 = (
+    """
+CREATE VIEW web_budget AS
+WITH """
+    + _BUDGET_MONEY
+    + """
+SELECT m.scenario, m.year, w.run_id, m.recipient_id, rt.name AS recipient, m.fund_id, f.name AS fund, m.purpose,
+       sum(CASE WHEN m.is_original THEN m.amount ELSE 0 END) AS budget_original_ore,
+       sum(CASE WHEN m.is_current THEN m.amount ELSE 0 END) AS budget_ore
+FROM money m
+JOIN web_runs w ON w.scenario = m.scenario AND w.year = m.year
+LEFT JOIN recipients rt ON rt.run_id = w.run_id AND rt.id = m.recipient_id
+LEFT JOIN funds f ON f.run_id = w.run_id AND f.id = m.fund_id
+GROUP BY m.scenario, m.year, m.recipient_id, m.fund_id, m.purpose
+HAVING budget_ore <> 0 OR budget_original_ore <> 0;
+
+CREATE VIEW web_projects AS
+SELECT r.scenario, p.run_id, p.run_id = (SELECT max(n.id) FROM runs n WHERE n.scenario = r.scenario) AS current,
+       p.id AS project_id, p.name AS project, p.case_ref, p.owner, p.start_date, p.end_date,
+       p.total AS total_ore, pf.line, pf.financier_id, fi.name AS financier, pf.programme,
+       pf.amount AS amount_ore, pf.share, pf.in_kind, pf.status, pf.decided, pf.reference, pf.condition,
+       pf.state, pf.reason
+FROM projects p
+JOIN runs r ON r.id = p.run_id
+JOIN project_financing pf ON pf.run_id = p.run_id AND pf.project_id = p.id
+JOIN financiers fi ON fi.run_id = pf.run_id AND fi.id = pf.financier_id;
+
+CREATE VIEW web_prognos AS
+WITH cut AS (
+    SELECT b.scenario, u.year, max(u.date) AS cut_day
+    FROM utfall u JOIN import_batches b ON b.id = u.batch_id
+    WHERE NOT EXISTS (SELECT 1 FROM batch_supersedes s WHERE s.superseded_id = b.id)
+    GROUP BY b.scenario, u.year
+),
+booked AS (
+    SELECT scenario, year, recipient_id, fund_id, purpose, sum(amount_ore) AS utfall_ore
+    FROM web_utfall_current WHERE fund_id IS NOT NULL
+    GROUP BY scenario, year, recipient_id, fund_id, purpose
+),
+board AS (
+    SELECT b.scenario, b.year, r.recipient_id, r.fund_id, r.purpose, r.amount, r.comment, b.id AS batch_id
+    FROM prognos_rows r JOIN prognos_batches b ON b.id = r.batch_id
+    WHERE b.id = (SELECT max(b2.id) FROM prognos_batches b2 JOIN prognos_rows r2 ON r2.batch_id = b2.id
+                  WHERE b2.scenario = b.scenario AND b2.year = b.year AND r2.recipient_id = r.recipient_id
+                    AND r2.fund_id = r.fund_id AND r2.purpose = r.purpose)
+),
+lines AS (
+    SELECT scenario, year, recipient_id, fund_id, purpose FROM web_budget WHERE budget_ore <> 0
+    UNION
+    SELECT scenario, year, recipient_id, fund_id, purpose FROM booked
+    UNION
+    SELECT scenario, year, recipient_id, fund_id, purpose FROM board
+),
+figures AS (
+    SELECT l.scenario, l.year, w.run_id, l.recipient_id, l.fund_id, l.purpose,
+           coalesce(g.budget_ore, 0) AS budget_ore, coalesce(k.utfall_ore, 0) AS utfall_ore, c.cut_day,
+           CAST(strftime('%j', c.cut_day) AS INTEGER) AS elapsed,
+           CAST(julianday(substr(c.cut_day, 1, 4) || '-12-31') - julianday(substr(c.cut_day, 1, 4) || '-01-01')
+                AS INTEGER) + 1 AS days,
+           o.amount AS board_ore, o.comment, o.batch_id AS prognos_batch
+    FROM lines l
+    JOIN web_runs w ON w.scenario = l.scenario AND w.year = l.year
+    LEFT JOIN web_budget g ON (g.scenario, g.year, g.recipient_id, g.fund_id, g.purpose)
+                            = (l.scenario, l.year, l.recipient_id, l.fund_id, l.purpose)
+    LEFT JOIN booked k ON (k.scenario, k.year, k.recipient_id, k.fund_id, k.purpose)
+                        = (l.scenario, l.year, l.recipient_id, l.fund_id, l.purpose)
+    LEFT JOIN cut c ON c.scenario = l.scenario AND c.year = l.year
+    LEFT JOIN board o ON (o.scenario, o.year, o.recipient_id, o.fund_id, o.purpose)
+                       = (l.scenario, l.year, l.recipient_id, l.fund_id, l.purpose)
+),
+computed AS (
+    SELECT *, CASE WHEN cut_day IS NOT NULL AND abs(utfall_ore) <= 1000000000000000 THEN
+                   (2 * utfall_ore * days + elapsed
+                    - CASE WHEN 2 * utfall_ore * days + elapsed < 0 THEN 2 * elapsed - 1 ELSE 0 END)
+                   / (2 * elapsed)
+              END AS computed_ore
+    FROM figures
+)
+SELECT c.scenario, c.year, c.run_id, c.recipient_id, rt.name AS recipient, c.fund_id, f.name AS fund, c.purpose,
+       c.budget_ore, c.utfall_ore, c.cut_day, c.computed_ore, c.board_ore,
+       coalesce(c.board_ore, c.computed_ore) AS forecast_ore,
+       c.budget_ore - coalesce(c.board_ore, c.computed_ore) AS deviation_ore,
+       CASE WHEN c.board_ore IS NOT NULL THEN 'board' WHEN c.cut_day IS NOT NULL THEN 'linear' ELSE 'none' END
+           AS method,
+       coalesce(c.comment, '') AS comment, c.prognos_batch
+FROM computed c
+LEFT JOIN recipients rt ON rt.run_id = c.run_id AND rt.id = c.recipient_id
+LEFT JOIN funds f ON f.run_id = c.run_id AND f.id = c.fund_id;
+
+CREATE VIEW booked_rows AS
+SELECT b.scenario, u.batch_id, b.file_name, u.line, u.date, u.year, u.month, u.account, u.ansvar, u.verksamhet,
+       u.project_code, u.recipient_id, u.fund_id, u.project_id, coalesce(u.purpose, '') AS purpose,
+       u.amount AS amount_ore, u.text,
+       NOT EXISTS (SELECT 1 FROM batch_supersedes s WHERE s.superseded_id = b.id) AS current
+FROM utfall u JOIN import_batches b ON b.id = u.batch_id
+"""
+)
+WEB_VIEWS_0013 = ("web_budget", "web_projects", "web_prognos", "booked_rows")
+# The view that shows booked rows' text: never under the web_ prefix (see jobbsats.web.safety).
+BOOKED_ROWS = "booked_rows"
+
+
+@migrations(name="0013_web_views_more")
+def web_views_more(db: Database) -> None:
+    _execute_each(db, _WEB_VIEWS_0013)
