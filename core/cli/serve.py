@@ -24,24 +24,13 @@ def loopback(host: str) -> bool:
         return False  # a name: it may resolve to anything
 
 
-def metadata(db: Path) -> dict[str, Any]:
-    """Datasette's metadata for the ledger: every table hidden from the lists (the permissions in
-    :mod:`jobbsats.web.safety` refuse them too), the ``web_`` views shown, no arbitrary SQL."""
-    import sqlite3
-
-    conn = sqlite3.connect(f"{db.resolve().as_uri()}?mode=ro", uri=True)  # a '#' or '?' in the path stays a path
-    try:
-        tables = [r[0] for r in conn.execute("select name from sqlite_master where type = 'table' order by name")]
-    finally:
-        conn.close()
+def metadata(db: Path, booked_rows: bool) -> dict[str, Any]:
+    """Datasette's metadata for the ledger: no arbitrary SQL, and the switch for booked rows (the plugin in
+    :mod:`jobbsats.web.plugin` hides the tables from the lists; :mod:`jobbsats.web.safety` refuses them)."""
     return {
         "title": "jobbsats",
-        "databases": {
-            db.stem: {
-                "allow_sql": False,
-                "tables": {name: {"hidden": True, "allow": False} for name in tables},
-            }
-        },
+        "databases": {db.stem: {"allow_sql": False}},
+        "plugins": {"jobbsats": {"booked_rows": booked_rows}},
     }
 
 
@@ -54,12 +43,18 @@ def metadata(db: Path) -> dict[str, Any]:
     is_flag=True,
     help="Allow a --host other than loopback: anyone who reaches it sees the published views.",
 )
-def serve(db: Path, port: int, host: str, allow_remote: bool) -> None:
+@click.option(
+    "--booked-rows",
+    is_flag=True,
+    help="Also show the booked rows themselves, free text and all (which may name people): for your own eyes.",
+)
+def serve(db: Path, port: int, host: str, allow_remote: bool, booked_rows: bool) -> None:
     """Publish the ledger's web_ views with Datasette, read-only, while runs and imports go on.
 
-    Only the views of migration 0012_web_views are shown (sums, never a booked row's text); other
-    tables, arbitrary SQL and every request but GET and HEAD are refused. Needs Datasette:
-    pip install 'jobbsats[web]'.
+    Each department has a start page (/-/jobbsats): its budget, utfall, what remains, the forecast, its
+    projects and its reports to download. Only the ledger's web_ views are shown (sums, never a booked
+    row's text unless --booked-rows); other tables, arbitrary SQL and every request but GET and HEAD are
+    refused. Needs Datasette: pip install 'jobbsats[web]'.
     """
     from jobbsats.errors import clip
     from jobbsats.ledger import open_ledger
@@ -86,7 +81,7 @@ def serve(db: Path, port: int, host: str, allow_remote: bool) -> None:
     try:
         ds = Datasette(
             [str(db)],
-            metadata=metadata(db),
+            metadata=metadata(db, booked_rows),
             settings={"allow_download": False, "allow_csv_stream": False},
         )
     except StartupError as exc:
@@ -97,5 +92,8 @@ def serve(db: Path, port: int, host: str, allow_remote: bool) -> None:
             f"Warning: listening on {clip(host)}: the ledger's web_ views are open to anyone who reaches it",
             err=True,
         )
-    click.echo(f"Serving {clip(str(db))} read-only on http://{clip(host)}:{port}/ (Ctrl-C stops)", err=True)
+    if booked_rows:
+        click.echo("Booked rows are shown, with their free text: keep this server to yourself", err=True)
+    shown = f"[{host}]" if ":" in host else host
+    click.echo(f"Serving {clip(str(db))} read-only on http://{clip(shown)}:{port}/-/jobbsats (Ctrl-C stops)", err=True)
     uvicorn.run(safety.read_only(ds.app()), host=host, port=port, log_level="warning", lifespan="on")

@@ -1,7 +1,7 @@
 """What keeps a published ledger read-only and free of booked rows' text.
 
 Datasette shows every table and runs any SQL a visitor types. The ledger's ``web_`` views
-(migration 0012_web_views) are what a department may see: sums, never a booked row's free text,
+(migrations 0012_web_views and 0013_web_views_more) are what a department may see: sums, never a booked row's free text,
 which may name people. So everything else is refused here, not just hidden from the lists: a table
 that a later migration adds while the server runs is refused the same way.
 """
@@ -12,15 +12,18 @@ from typing import Any
 
 from datasette import hookimpl
 
+from jobbsats.ledger.migrations import BOOKED_ROWS
+
 PUBLIC_PREFIX = "web_"
 # The only methods a reader needs; anything else (a POST to a form, a write API) is refused before
 # Datasette sees it, so no plugin installed next to it can open a write endpoint either.
 READ_METHODS = frozenset({"GET", "HEAD"})
 
 
-def public(table: str) -> bool:
-    """Whether ``table`` (a table or view of the ledger) may be shown: the ``web_`` views only."""
-    return table.lower().startswith(PUBLIC_PREFIX)
+def public(table: str, booked_rows: bool = False) -> bool:
+    """Whether ``table`` (a table or view of the ledger) may be shown: the ``web_`` views only, and the booked
+    rows' view when whoever runs the server asked for it (``booked_rows``)."""
+    return table.lower().startswith(PUBLIC_PREFIX) or (booked_rows and table == BOOKED_ROWS)
 
 
 # This module is a Datasette plugin that `jobbsats serve` registers itself (not by entry point, so a
@@ -31,7 +34,7 @@ def permission_allowed(datasette: Any, actor: Any, action: str, resource: Any) -
     if action in ("execute-sql", "view-database-download"):
         return False
     if action in ("view-table", "view-row") and isinstance(resource, tuple) and len(resource) == 2:
-        return public(str(resource[1]))
+        return public(str(resource[1]), bool((datasette.plugin_config("jobbsats") or {}).get("booked_rows")))
     return None
 
 
