@@ -8,10 +8,11 @@ The JSON and CSV Datasette serves keep the integers.
 from __future__ import annotations
 
 from collections.abc import MutableMapping
+from decimal import Decimal
 from fractions import Fraction
 from typing import Any
 
-from jobbsats.money import KRONOR, NBSP, format_percent, format_units
+from jobbsats.money import KRONOR, NBSP, format_percent, format_units, round_half_up
 from jobbsats.web.department import title
 
 ORE = "_ore"
@@ -24,8 +25,10 @@ def kr(ore: int | None) -> str:
 
 
 def percent(share: Fraction | None) -> str:
-    """A share (0.6074...) as a percentage, ``60,74 %``."""
-    return "–" if share is None else format_percent(share * 100)
+    """A share (0.607422...) as a percentage to one decimal, rounded half up: ``60,7 %``."""
+    if share is None:
+        return "–"
+    return format_percent(Decimal(round_half_up(share * 1000)) / 10)
 
 
 def amount_cell(row: Any, value: Any, column: str) -> str | None:
