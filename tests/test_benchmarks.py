@@ -41,3 +41,11 @@ def test_the_startup_benchmark_runs():
 def test_the_html_benchmark_runs_and_prints_its_ratio():
     out = run("html_vs_md.py", "--rounds", "2")
     assert "-f md" in out and "-f html" in out and "html / md" in out, out
+
+
+def test_the_web_benchmark_runs_and_times_the_start_page():
+    pytest.importorskip("datasette")
+    out = run("web.py", "--rows", "3000", "--rounds", "1")
+    assert "3000 booked rows in the ledger" in out, out
+    for label in ("ASN start page", "GVN start page", "index /-/jobbsats", "floor: ASN's sums"):
+        assert label in out, out

@@ -113,6 +113,15 @@ def departments(conn: sqlite3.Connection) -> list[tuple[str, str, str]]:
     return [(scenario, rid, title(name)) for scenario, rid, name in conn.execute(sql)]
 
 
+def all_cut_days(conn: sqlite3.Connection) -> dict[tuple[int, int], str | None]:
+    """Every import batch's last booking day per year, in one pass over the booked rows: what a server
+    finds once when it starts, so that no department's first page pays for it (see :func:`department`)."""
+    return {
+        (batch, year): day
+        for batch, year, day in conn.execute("select batch_id, year, max(date) from utfall group by batch_id, year")
+    }
+
+
 def department(conn: sqlite3.Connection, recipient_id: str, cut_days: dict | None = None) -> Department | None:
     """The start page of ``recipient_id``, or None when no scenario's newest run knows it.
 

@@ -13,6 +13,7 @@ from __future__ import annotations
 
 import asyncio
 import urllib.parse
+import weakref
 from pathlib import Path
 from typing import Any
 
@@ -25,9 +26,9 @@ from jobbsats.web.queries import CANNED_QUERIES
 
 PLUGIN = "jobbsats"
 # The ledger's own tables, per Datasette instance and database, found at start-up: hidden from the lists.
-_TABLES: dict[int, dict[str, list[str]]] = {}
+_TABLES: weakref.WeakKeyDictionary[Any, dict[str, list[str]]] = weakref.WeakKeyDictionary()
 # Each import batch's last booking day per year, per Datasette instance and database (see department()).
-_CUT_DAYS: dict[tuple[int, str], dict] = {}
+_CUT_DAYS: weakref.WeakKeyDictionary[Any, dict[str, dict]] = weakref.WeakKeyDictionary()
 
 
 async def is_ledger(db: Any) -> bool:
@@ -42,24 +43,30 @@ async def is_ledger(db: Any) -> bool:
 @hookimpl
 def startup(datasette: Any) -> Any:
     async def find_ledgers() -> None:
+        from jobbsats.web.department import all_cut_days
+
         found: dict[str, list[str]] = {}
         for name, db in datasette.databases.items():
             if await is_ledger(db):
                 found[name] = await db.table_names()
-        _TABLES[id(datasette)] = found
+                # Found now, once, so that no department's first page waits for them: a batch never changes.
+                days = await db.execute_fn(all_cut_days)
+                _CUT_DAYS.setdefault(datasette, {}).setdefault(name, {}).update(days)
+        _TABLES[datasette] = found
+        await asyncio.to_thread(catalogue)  # loads the report and format plugins once, before the first page
 
     return find_ledgers
 
 
 @hookimpl
 def get_metadata(datasette: Any, key: str, database: str | None, table: str | None) -> dict:
-    ledgers = _TABLES.get(id(datasette), {})
+    ledgers = _TABLES.get(datasette, {})
     return {"databases": {name: {"tables": {t: {"hidden": True} for t in tables}} for name, tables in ledgers.items()}}
 
 
 @hookimpl
 def render_cell(row: Any, value: Any, column: str, table: str | None, database: str, datasette: Any) -> str | None:
-    if database not in _TABLES.get(id(datasette), {}):
+    if database not in _TABLES.get(datasette, {}):
         return None
     return amount_cell(row, value, column)
 
@@ -71,7 +78,7 @@ def prepare_jinja2_environment(env: Any, datasette: Any) -> None:
 
 @hookimpl
 def canned_queries(datasette: Any, database: str, actor: Any) -> dict | None:
-    if database not in _TABLES.get(id(datasette), {}):
+    if database not in _TABLES.get(datasette, {}):
         return None
     return CANNED_QUERIES
 
@@ -91,7 +98,19 @@ def register_routes() -> list[tuple[str, Any]]:
             r"(?P<report>[^/]+)/(?P<fmt>[^/]+)$",
             download,
         ),
+        # Last: any other path here is our 404 (Datasette 0.65's own 404 fails on such a path when `rich` is
+        # installed).
+        (r"^/-/jobbsats/.*$", nowhere),
     ]
+
+
+def _vars(request: Any, *names: str) -> list[str]:
+    """The route's values, percent-decoded (Datasette matches routes on the raw path)."""
+    return [urllib.parse.unquote(request.url_vars[name]) for name in names]
+
+
+async def nowhere(datasette: Any, request: Any) -> Response:
+    return await not_found(datasette, request, "No such page: see /-/jobbsats for the departments' pages")
 
 
 def booked_rows_shown(datasette: Any) -> bool:
@@ -127,11 +146,11 @@ async def index(datasette: Any, request: Any) -> Response:
 async def department(datasette: Any, request: Any) -> Response:
     from jobbsats.web.department import department as read
 
-    name, recipient = request.url_vars["database"], request.url_vars["recipient"]
+    name, recipient = _vars(request, "database", "recipient")
     db = await _ledger(datasette, name)
     if db is None:
         return await not_found(datasette, request, f"No jobbsats ledger called {name!r} is published here")
-    cut_days = _CUT_DAYS.setdefault((id(datasette), name), {})
+    cut_days = _CUT_DAYS.setdefault(datasette, {}).setdefault(name, {})
     page = await db.execute_fn(lambda conn: read(conn, recipient, cut_days))
     if page is None:
         return await not_found(datasette, request, f"No recipient {recipient!r} in the newest run of any scenario")
@@ -151,13 +170,13 @@ async def download(datasette: Any, request: Any) -> Response:
     from jobbsats.errors import JobbsatsError
     from jobbsats.web.downloads import make
 
-    v = request.url_vars
-    db = await _ledger(datasette, v["database"])
+    name, recipient, report, fmt = _vars(request, "database", "recipient", "report", "fmt")
+    db = await _ledger(datasette, name)
     if db is None:
-        return await not_found(datasette, request, f"No jobbsats ledger called {v['database']!r} is published here")
-    recipient = v["recipient"]
+        return await not_found(datasette, request, f"No jobbsats ledger called {name!r} is published here")
     try:
-        made = await asyncio.to_thread(make, Path(db.path), v["report"], v["fmt"], int(v["run"]), recipient)
+        run_id = int(request.url_vars["run"])
+        made = await asyncio.to_thread(make, Path(db.path), report, fmt, run_id, recipient)
     except JobbsatsError as exc:
         return Response.text(f"{exc}\n", status=400)
     return Response(made.body, content_type=made.content_type, headers={"content-disposition": made.disposition})
