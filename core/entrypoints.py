@@ -2,17 +2,29 @@
 
 Kept apart from :mod:`jobbsats.plugins` so that the command line can ask
 "are there any?" cheaply on every start.
+
+Every command asks, so the entry points are read the way the packaging specifications lay them out
+("Recording installed projects", "Entry points"): each folder on ``sys.path``, its ``*.dist-info`` and
+``*.egg-info`` folders, a distribution counted once (the first found, by its normalised name, as
+:mod:`importlib.metadata` does), and the ``[jobbsats]`` section of its ``entry_points.txt``. Importing
+:mod:`importlib.metadata` itself costs more than ``import click`` (it brings :mod:`email`, :mod:`zipfile`
+and :mod:`csv`), for a scan of a few small files. Where ``sys.path`` holds something else (a zip file),
+:mod:`importlib.metadata` reads it all instead. tests/test_entrypoints.py holds the two to the same answer.
 """
 
 from __future__ import annotations
 
+import importlib
 import os
-from typing import TYPE_CHECKING
+import re
+import sys
+from dataclasses import dataclass
+from typing import TYPE_CHECKING, Any
 
 from jobbsats.errors import PluginError
 
 if TYPE_CHECKING:
-    from importlib.metadata import EntryPoint
+    from collections.abc import Iterator
 
 ENTRY_POINT_GROUP = "jobbsats"
 ALLOWLIST_ENV = "JOBBSATS_LOAD_PLUGINS"
@@ -26,14 +38,118 @@ def allowlist() -> set[str] | None:
     return {name.strip() for name in raw.split(",") if name.strip()}
 
 
-def outside_entry_points() -> list[EntryPoint]:
+@dataclass(frozen=True)
+class Distribution:
+    """An installed distribution, as its metadata names it."""
+
+    name: str
+    version: str
+
+
+@dataclass(frozen=True)
+class EntryPoint:
+    """A ``jobbsats`` entry point: ``name = value`` (``module`` or ``module:attribute``) of ``dist``."""
+
+    name: str
+    value: str
+    dist: Distribution | None
+
+    def load(self) -> Any:
+        """Import the module and return it, or the attribute the value names in it."""
+        module, _, attribute = self.value.partition(":")
+        found = importlib.import_module(module.strip())
+        for part in filter(None, attribute.strip().split(".")):
+            found = getattr(found, part)
+        return found
+
+
+def _normalised(name: str) -> str:
+    return re.sub(r"[-_.]+", "_", name).lower()
+
+
+def _section(text: str, group: str) -> Iterator[tuple[str, str]]:
+    """The ``name = value`` lines of ``[group]`` in an ``entry_points.txt`` (an INI file)."""
+    inside = False
+    for raw in text.splitlines():
+        line = raw.strip()
+        if not line or line.startswith(("#", ";")):
+            continue
+        if line.startswith("[") and line.endswith("]"):
+            inside = line[1:-1].strip() == group
+        elif inside and "=" in line:
+            name, _, value = line.partition("=")
+            yield name.strip(), value.strip()
+
+
+def _metadata(folder: str) -> Distribution:
+    """Name and version from the headers of a distribution's ``METADATA`` (``PKG-INFO`` for an egg)."""
+    fields: dict[str, str] = {}
+    for file in ("METADATA", "PKG-INFO"):
+        try:
+            with open(os.path.join(folder, file), encoding="utf-8", errors="replace") as handle:
+                for line in handle:
+                    if not line.strip():
+                        break  # the headers end at the first empty line
+                    key, _, value = line.partition(":")
+                    fields.setdefault(key.strip().lower(), value.strip())
+            break
+        except OSError:
+            continue
+    return Distribution(fields.get("name", ""), fields.get("version", ""))
+
+
+def _scanned(group: str) -> list[EntryPoint] | None:
+    """The entry points of ``group``, read from the folders on ``sys.path``; None when one is not a folder."""
+    seen: set[str] = set()
+    found: list[EntryPoint] = []
+    for entry in sys.path:
+        root = entry or "."
+        try:
+            children = os.listdir(root)
+        except NotADirectoryError:
+            return None  # a zip file: importlib.metadata reads those
+        except OSError:
+            continue  # a folder that is not there (yet), as importlib.metadata skips it
+        infos: dict[str, list[str]] = {}
+        for child in children:
+            low = child.lower()
+            if low.endswith((".dist-info", ".egg-info")):
+                infos.setdefault(_normalised(low.rpartition(".")[0].partition("-")[0]), []).append(child)
+        for normalised, folders in infos.items():
+            for child in folders:
+                if normalised in seen:
+                    break
+                folder = os.path.join(root, child)
+                try:
+                    with open(os.path.join(folder, "entry_points.txt"), encoding="utf-8") as handle:
+                        text = handle.read()
+                except (FileNotFoundError, NotADirectoryError):
+                    text = ""  # a distribution without entry points (an egg-info may be a file)
+                except OSError:
+                    continue  # unreadable: skipped
+                seen.add(normalised)
+                if f"[{group}]" in text:
+                    dist = _metadata(folder)
+                    found += [EntryPoint(name, value, dist) for name, value in _section(text, group)]
+    return found
+
+
+def installed(group: str = ENTRY_POINT_GROUP) -> list[Any]:
+    """Every installed entry point of ``group``, in :mod:`importlib.metadata`'s order."""
+    found = _scanned(group)
+    if found is None:
+        from importlib.metadata import entry_points
+
+        return list(entry_points(group=group))
+    return found
+
+
+def outside_entry_points() -> list[Any]:
     """The installed ``jobbsats`` entry points the allowlist lets through."""
     allowed = allowlist()
     if allowed == set():
         return []  # no outside plugins wanted: skip the scan of every installed package
-    from importlib.metadata import entry_points
-
-    found = list(entry_points(group=ENTRY_POINT_GROUP))
+    found = installed()
     if allowed is None:
         return found
     missing = allowed - {ep.name for ep in found}

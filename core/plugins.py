@@ -11,7 +11,7 @@ from __future__ import annotations
 import importlib
 import re
 from dataclasses import dataclass
-from importlib.metadata import EntryPoint
+from typing import Any
 
 import pluggy
 
@@ -30,7 +30,8 @@ class PluginInfo:
     builtin: bool
 
 
-def _distribution(ep: EntryPoint) -> tuple[str, str]:
+def _distribution(ep: Any) -> tuple[str, str]:
+    """Name and version of an entry point's distribution (ours, or importlib.metadata's)."""
     dist = ep.dist
     return (dist.name, dist.version) if dist is not None else (ep.name, "unknown")
 
