@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-import asyncio
-import ipaddress
 from pathlib import Path
 from typing import Any
 
@@ -16,6 +14,8 @@ INSTALL = "pip install 'jobbsats[web]'"
 
 def loopback(host: str) -> bool:
     """Whether ``host`` is this machine only (127.0.0.0/8, ::1, localhost)."""
+    import ipaddress
+
     if host.lower() == "localhost":
         return True
     try:
@@ -56,6 +56,8 @@ def serve(db: Path, port: int, host: str, allow_remote: bool, booked_rows: bool)
     row's text unless --booked-rows); other tables, arbitrary SQL and every request but GET and HEAD are
     refused. Needs Datasette: pip install 'jobbsats[web]'.
     """
+    import asyncio
+
     from jobbsats.errors import clip
     from jobbsats.ledger import open_ledger
 

@@ -273,6 +273,11 @@ def _skip_schema_check(schema: dict) -> None:
         pass
 
 
+def check_schema(schema: dict) -> None:
+    """Have Cerberus check ``schema`` against its own rules: :class:`cerberus.SchemaError` when it is broken."""
+    Validator(schema)
+
+
 def validate(document: dict, schema: dict, prefix: str = "", *, trusted: bool = False) -> list[Problem]:
     """Validate ``document`` against ``schema``; every problem, with its key path.
 
