@@ -183,3 +183,52 @@ def test_a_ledger_path_with_uri_characters_is_read_as_a_path(cli, tmp_path):
         assert db.execute("select count(*) from runs").fetchone() == (1,)
     finally:
         db.conn.close()
+
+
+def test_serve_says_so_when_the_port_is_taken_and_prints_no_address(ledger_2024):
+    with socket.socket() as taken:
+        taken.bind(("127.0.0.1", 0))
+        taken.listen(1)
+        port = taken.getsockname()[1]
+        result = subprocess.run(
+            [sys.executable, "-c", MAIN, "serve", "--db", str(ledger_2024.db), "--port", str(port)],
+            capture_output=True,
+            text=True,
+            timeout=60,
+        )
+    assert result.returncode == 1, result.stderr
+    assert f"cannot listen on 127.0.0.1:{port}" in result.stderr and "choose another --port" in result.stderr
+    assert "Serving" not in result.stderr and "Traceback" not in result.stderr
+
+
+def test_serve_on_port_0_prints_the_port_it_got(ledger_2024):
+    server = subprocess.Popen(
+        [sys.executable, "-c", MAIN, "serve", "--db", str(ledger_2024.db), "--port", "0"],
+        stderr=subprocess.PIPE,
+        text=True,
+    )
+    try:
+        line = ""
+        while "Serving" not in line:
+            line = server.stderr.readline()
+            assert line, "the server said nothing"
+        address = line.split(" on ")[1].split(" ")[0]
+        assert address.startswith("http://127.0.0.1:") and address.endswith("/-/jobbsats")
+        port = int(address.removeprefix("http://127.0.0.1:").split("/")[0])
+        assert port != 0
+        status, body = fetch(address)
+        assert status == 200 and "Arbetsmarknads- och socialnämnden" in body
+    finally:
+        server.terminate()
+        server.wait(timeout=30)
+
+
+def test_booked_rows_are_for_loopback_only(ledger_2024):
+    result = subprocess.run(
+        [sys.executable, "-c", MAIN, "serve", "--db", str(ledger_2024.db), "--host", "0.0.0.0", "--allow-remote",
+         "--booked-rows"],
+        capture_output=True,
+        text=True,
+        timeout=60,
+    )  # fmt: skip
+    assert result.returncode == 2 and "--booked-rows" in result.stderr and "loopback" in result.stderr

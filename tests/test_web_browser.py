@@ -274,14 +274,17 @@ class Dom(HTMLParser):
             self._heading = None
 
 
-def budget_lines(dom: Dom) -> dict[str, tuple[str, str, str]]:
-    """The start page's budget table: purpose (or "Summa") -> (budget, utfall, remaining) as shown."""
-    lines = {}
+def budget_lines(dom: Dom, columns: tuple[str, ...] = ("Budget", "Utfall", "Kvar")) -> dict[str, tuple[str, ...]]:
+    """The start page's budget table: purpose (or "Summa") -> the cells under ``columns`` as shown (by the
+    header's names: a revised budget adds a column)."""
+    lines: dict[str, tuple[str, ...]] = {}
+    header: list[str] = []
     for row in dom.tables["jobbsats-budget"]:
-        if row[0] == "Summa":
-            lines["Summa"] = (row[2], row[3], row[4])
-        elif row[0] != "Fond":  # the header
-            lines[row[1]] = (row[2], row[3], row[4])
+        if row[0] == "Fond":
+            header = row
+            continue
+        key = "Summa" if row[0] == "Summa" else row[1]
+        lines[key] = tuple(row[header.index(name)] for name in columns)
     return lines
 
 
@@ -450,6 +453,9 @@ def test_a_run_recorded_while_serving_shows_on_the_next_load(ledger, tmp_path):
             "Summa": (kr(ASN_TOTAL_RAISED), kr(ASN_UTFALL), kr(ASN_TOTAL_RAISED - ASN_UTFALL)),
         }
         assert budget_lines(after)["Summa"][0] == "27\u00a0156\u00a0000\u00a0kr"
+        # The page says the budget was revised, with the first decision's figures beside the new ones.
+        assert budget_lines(after, ("Ursprunglig budget", "Budget"))["Summa"] == (kr(ASN_TOTAL), kr(ASN_TOTAL_RAISED))
+        assert "Budgeten är reviderad" in get_text(base + ASN_PAGE)
         assert urllib.parse.urlsplit(report_links(after)[("aterrapportering", "xlsx")]).path == (
             ASN_PAGE + "/rapport/2/aterrapportering/xlsx"
         )

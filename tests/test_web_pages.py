@@ -730,6 +730,7 @@ def test_the_asn_start_page_over_datasette(example_site):
         sv("22 056 000 kr"),
         sv("7 930 500,50 kr"),
         sv("14 125 499,50 kr"),
+        sv("36,0 %"),  # 7 930 500,50 / 22 056 000 = 0,35956... used
         sv("7 930 500,50 kr"),
     ]
     assert [row[2:4] + row[5:] for row in cells(page, "jobbsats-allocations")] == [
@@ -738,7 +739,7 @@ def test_the_asn_start_page_over_datasette(example_site):
     ]
     # A link for every registered report in every registered format, from the scenario's newest run (1).
     reports, formats = registry_now()
-    links = re.findall(r'<a href="(/-/jobbsats/jobbsats/ASN/rapport/[^"]*)" download>', page)
+    links = re.findall(r'<a href="(/-/jobbsats/jobbsats/ASN/rapport/[^"]*)"', page)
     assert sorted(links) == sorted(f"/-/jobbsats/jobbsats/ASN/rapport/1/{r}/{f}" for r in reports for f in formats)
     assert {"aterrapportering", "prognos", "fordelning"} <= set(reports)
     assert {"md", "xlsx", "html", "docx", "csv", "json"} <= set(formats)
@@ -760,9 +761,10 @@ def test_the_index_lists_every_recipient_with_its_page(example_site):
 
 def test_an_unknown_recipient_or_database_is_a_404_with_a_message(example_site):
     for path, message in (
-        ("/-/jobbsats/jobbsats/NOPE", "No recipient &#39;NOPE&#39; in the newest run of any scenario"),
-        ("/-/jobbsats/inget/ASN", "No jobbsats ledger called &#39;inget&#39; is published here"),
-        ("/-/jobbsats/inget/ASN/rapport/1/aterrapportering/md", "No jobbsats ledger called &#39;inget&#39;"),
+        ("/-/jobbsats/jobbsats/NOPE", "Ingen mottagare &#39;NOPE&#39; i någon körning"),
+        ("/-/jobbsats/inget/ASN", "Ingen huvudbok som heter &#39;inget&#39; publiceras här"),
+        ("/-/jobbsats/inget/ASN/rapport/1/aterrapportering/md", "Ingen huvudbok som heter &#39;inget&#39;"),
+        ("/-/jobbsats/jobbsats/ASN/rapport/999/aterrapportering/md", "Ingen körning 999 i huvudboken"),
     ):
         r = example_site.get(path)
         assert r.status_code == 404, path
@@ -784,6 +786,31 @@ def test_a_download_is_an_attachment_made_as_the_report_makes_it(example_site):
     # ASN's share only (the report takes --recipient): 22 056 000 kr allocated, 7 930 500,50 kr used.
     assert "tilldelades " + sv("22 056 000 kr") in md.text and "har använt " + sv("7 930 500,50 kr") in md.text
     assert "Gymnasie- och vuxenutbildningsnämnden" not in md.text
+    # csv and csv-sv both write .csv: their names differ, and the plain name has å, ä, ö without marks.
+    names = {
+        fmt: example_site.get(f"/-/jobbsats/jobbsats/ASN/rapport/1/fordelning/{fmt}").headers["content-disposition"]
+        for fmt in ("csv", "csv-sv")
+    }
+    assert 'filename="fordelning-ASN-korning-1.csv"' in names["csv"]
+    assert 'filename="fordelning-ASN-korning-1-csv-sv.csv"' in names["csv-sv"]
+
+
+def test_a_trailing_slash_or_a_ledger_alone_leads_to_the_page(example_site):
+    for path, target in (
+        ("/-/jobbsats/", "/-/jobbsats"),
+        ("/-/jobbsats/jobbsats/ASN/", "/-/jobbsats/jobbsats/ASN"),
+        ("/-/jobbsats/jobbsats", "/-/jobbsats"),
+    ):
+        r = example_site.get(path)
+        assert r.status_code == 302 and r.headers["location"] == target, path
+
+
+def test_the_page_shows_the_other_money_booked_beside_the_funds(example_site):
+    # The sample's one row of a recipient's other money: GVN, verksamhet 2100, 180 000 kr ("Läromedel, annan
+    # verksamhet"); ASN has none.
+    gvn = example_site.get("/-/jobbsats/jobbsats/GVN").text
+    assert "Övrigt utfall" in gvn and sv("180 000 kr") in gvn
+    assert "Övrigt utfall" not in example_site.get("/-/jobbsats/jobbsats/ASN").text
 
 
 def test_a_report_that_cannot_be_made_for_the_run_is_a_400_with_its_message(example_site, monkeypatch):
@@ -791,7 +818,7 @@ def test_a_report_that_cannot_be_made_for_the_run_is_a_400_with_its_message(exam
     monkeypatch.setenv("JOBBSATS_LOAD_PLUGINS", "asf")
     plugins.reset()
     page = example_site.get("/-/jobbsats/jobbsats/ASN")
-    assert '<a href="/-/jobbsats/jobbsats/ASN/rapport/1/iop/xlsx" download>' in page.text  # a plugin's report
+    assert '<a href="/-/jobbsats/jobbsats/ASN/rapport/1/iop/xlsx"' in page.text  # a plugin's report
     r = example_site.get("/-/jobbsats/jobbsats/ASN/rapport/1/iop/md")
     assert r.status_code == 400
     assert r.headers["content-type"].startswith("text/plain")
@@ -1001,4 +1028,4 @@ def test_a_plain_datasette_on_another_database_is_left_alone(loop, tmp_path):
     index = site.get("/-/jobbsats")
     assert index.status_code == 200 and "Ingen jobbsats-huvudbok publiceras här." in index.text
     r = site.get("/-/jobbsats/annat/ASN")
-    assert r.status_code == 404 and "No jobbsats ledger called &#39;annat&#39; is published here" in r.text
+    assert r.status_code == 404 and "Ingen huvudbok som heter &#39;annat&#39; publiceras här" in r.text

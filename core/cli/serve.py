@@ -63,6 +63,8 @@ def serve(db: Path, port: int, host: str, allow_remote: bool, booked_rows: bool)
 
     if not loopback(host) and not allow_remote:
         raise click.UsageError(f"--host {clip(host)} is not loopback: add --allow-remote to publish beyond this host")
+    if booked_rows and not loopback(host):
+        raise click.UsageError("--booked-rows shows text that may name people: only with a loopback --host")
     try:
         import uvicorn
         from datasette.app import Datasette
@@ -89,6 +91,10 @@ def serve(db: Path, port: int, host: str, allow_remote: bool, booked_rows: bool)
     except StartupError as exc:
         raise click.ClickException(str(exc)) from None
     asyncio.run(ds.invoke_startup())
+    # Bound here, before anything is said: a port in use or an address not on this machine is one message,
+    # and --port 0 is the port the system gave.
+    sock = listening(host, port)
+    port = sock.getsockname()[1]
     if not loopback(host):
         click.echo(
             f"Warning: listening on {clip(host)}: the ledger's web_ views are open to anyone who reaches it",
@@ -96,6 +102,43 @@ def serve(db: Path, port: int, host: str, allow_remote: bool, booked_rows: bool)
         )
     if booked_rows:
         click.echo("Booked rows are shown, with their free text: keep this server to yourself", err=True)
-    shown = f"[{host}]" if ":" in host else host
-    click.echo(f"Serving {clip(str(db))} read-only on http://{clip(shown)}:{port}/-/jobbsats (Ctrl-C stops)", err=True)
-    uvicorn.run(safety.read_only(ds.app()), host=host, port=port, log_level="warning", lifespan="on")
+    click.echo(f"Serving {clip(str(db))} read-only on {address(host, port)} (Ctrl-C stops)", err=True)
+    config = uvicorn.Config(safety.read_only(ds.app()), log_level="warning", lifespan="on")
+    uvicorn.Server(config).run(sockets=[sock])
+
+
+def listening(host: str, port: int) -> Any:
+    """A socket bound to ``host`` and ``port``, or a message saying why there can be none."""
+    import errno
+    import socket
+
+    from jobbsats.errors import clip
+
+    where = f"{clip(host)}:{port}"
+    try:
+        family, kind, proto, _, place = socket.getaddrinfo(host.strip("[]"), port, type=socket.SOCK_STREAM)[0]
+        sock = socket.socket(family, kind, proto)
+    except OSError as exc:
+        raise click.ClickException(f"cannot listen on {where}: {exc.strerror or exc}") from None
+    try:
+        sock.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
+        sock.bind(place)
+        sock.listen(2048)  # from here a visitor waits in the queue instead of being refused
+    except OSError as exc:
+        sock.close()
+        hint = "; another program listens there: choose another --port" if exc.errno == errno.EADDRINUSE else ""
+        raise click.ClickException(f"cannot listen on {where}: {exc.strerror or exc}{hint}") from None
+    return sock
+
+
+def address(host: str, port: int) -> str:
+    """The start pages' address to give the departments: this machine's name when listening on every address."""
+    import socket
+
+    from jobbsats.errors import clip
+
+    bare = host.strip("[]")
+    if bare in ("0.0.0.0", "::", ""):
+        bare = socket.gethostname()
+    shown = f"[{bare}]" if ":" in bare else bare
+    return f"http://{clip(shown)}:{port}/-/jobbsats"

@@ -28,7 +28,7 @@ def percent(share: Fraction | None) -> str:
     """A share (0.607422...) as a percentage to one decimal, rounded half up: ``60,7 %``."""
     if share is None:
         return "–"
-    return format_percent(Decimal(round_half_up(share * 1000)) / 10)
+    return format_percent((Decimal(round_half_up(share * 1000)) / 10).quantize(Decimal("0.1")))
 
 
 def amount_cell(row: Any, value: Any, column: str) -> str | None:

@@ -38,6 +38,7 @@ class Line:
     forecast: int | None
     method: str  # "linear", "board" or "none" (no utfall in the year to project from)
     comment: str = ""
+    original: int = 0  # the budget as the year's first run decided it
 
     @property
     def remaining(self) -> int:
@@ -58,10 +59,23 @@ class Year:
     run_id: int
     cut_day: str | None
     lines: list[Line] = field(default_factory=list)
+    original_run_id: int | None = None
+    other: int = 0  # utfall booked on the recipient's other money (no fund), öre
+    other_rows: int = 0
 
     def total(self, attribute: str) -> int | None:
         values = [getattr(line, attribute) for line in self.lines]
         return None if any(v is None for v in values) else sum(values)
+
+    @property
+    def revised(self) -> bool:
+        """Whether a later run changed this recipient's budget for the year."""
+        return any(line.original != line.budget for line in self.lines)
+
+    @property
+    def used(self) -> Fraction | None:
+        budget = self.total("budget") or 0
+        return Fraction(self.total("utfall") or 0, budget) if budget else None
 
 
 @dataclass
@@ -139,22 +153,24 @@ def department(conn: sqlite3.Connection, recipient_id: str, cut_days: dict | Non
     runs = {scenario: run_id for scenario, run_id, _name, _kind in known}
     cut_days = {} if cut_days is None else cut_days
     years = [
-        _year(conn, recipient_id, scenario, year, run_id, cut_days) for scenario, year, run_id in _years(conn, runs)
+        _year(conn, recipient_id, scenario, year, run_id, cut_days, original)
+        for scenario, year, run_id, original in _years(conn, runs)
     ]
     return Department(
         id=recipient_id,
         name=title(known[0][2]),
         kind=known[0][3],
-        years=[y for y in years if y.lines],
+        years=[y for y in years if y.lines or y.other_rows],
         allocations=_allocations(conn, recipient_id),
         projects=_projects(conn, recipient_id),
         runs=runs,
     )
 
 
-def _years(conn: sqlite3.Connection, runs: dict[str, int]) -> list[tuple[str, int, int]]:
+def _years(conn: sqlite3.Connection, runs: dict[str, int]) -> list[tuple[str, int, int, int]]:
     marks = ", ".join("?" * len(runs))
-    sql = f"select scenario, year, run_id from web_runs where scenario in ({marks}) order by scenario, year"
+    sql = f"""select scenario, year, run_id, original_run_id from web_runs where scenario in ({marks})
+              order by scenario, year"""
     return [tuple(row) for row in conn.execute(sql, list(runs))]
 
 
@@ -164,27 +180,42 @@ def _current_batches(conn: sqlite3.Connection, scenario: str) -> list[int]:
     return [row[0] for row in conn.execute(sql, [scenario])]
 
 
-def _year(conn: sqlite3.Connection, recipient_id: str, scenario: str, year: int, run_id: int, cut_days: dict) -> Year:
+def _year(
+    conn: sqlite3.Connection,
+    recipient_id: str,
+    scenario: str,
+    year: int,
+    run_id: int,
+    cut_days: dict,
+    original_run_id: int | None = None,
+) -> Year:
     budget: dict[tuple[str, str], int] = {}
+    original: dict[tuple[str, str], int] = {}
     names: dict[str, str] = {}
-    for fund_id, fund, purpose, amount in conn.execute(
-        """select fund_id, fund, purpose, budget_ore from web_budget
-           where scenario = ? and year = ? and recipient_id = ? and budget_ore <> 0 order by fund_id, purpose""",
+    for fund_id, fund, purpose, amount, first in conn.execute(
+        """select fund_id, fund, purpose, budget_ore, budget_original_ore from web_budget
+           where scenario = ? and year = ? and recipient_id = ? order by fund_id, purpose""",
         [scenario, year, recipient_id],
     ):
-        budget[(fund_id, purpose)] = amount
+        if amount:
+            budget[(fund_id, purpose)] = amount
+        original[(fund_id, purpose)] = first
         names[fund_id] = fund
     booked: dict[tuple[str, str], int] = {}
+    other = other_rows = 0
     days: list[str] = []
     for batch in _current_batches(conn, scenario):
         # Each batch and year on its own: the index on (batch_id, year, recipient_id) then finds exactly the rows.
-        for fund_id, purpose, amount in conn.execute(
-            """select fund_id, coalesce(purpose, ''), sum(amount) from utfall
-               where batch_id = ? and year = ? and recipient_id = ? and fund_id is not null
+        for fund_id, purpose, amount, count in conn.execute(
+            """select fund_id, coalesce(purpose, ''), sum(amount), count(*) from utfall
+               where batch_id = ? and year = ? and recipient_id = ?
                group by fund_id, coalesce(purpose, '')""",
             [batch, year, recipient_id],
         ):
-            booked[(fund_id, purpose)] = booked.get((fund_id, purpose), 0) + amount
+            if fund_id is None:  # the recipient's other money, beside the funds
+                other, other_rows = other + amount, other_rows + count
+            else:
+                booked[(fund_id, purpose)] = booked.get((fund_id, purpose), 0) + amount
         if (batch, year) not in cut_days:
             cut_days[(batch, year)] = conn.execute(
                 "select max(date) from utfall where batch_id = ? and year = ?", [batch, year]
@@ -197,7 +228,11 @@ def _year(conn: sqlite3.Connection, recipient_id: str, scenario: str, year: int,
         names.setdefault(fund_id, fund)  # a fund booked on without a budget line here
     cut = datetime.date.fromisoformat(cut_day) if cut_day else None
     lines = []
-    for key in [*budget, *sorted(set(booked) - set(budget)), *sorted(set(board) - set(budget) - set(booked))]:
+    revised_away = sorted(k for k, v in original.items() if v and k not in budget)  # a line a revision took off
+    keys = [*budget, *revised_away]
+    keys += sorted(set(booked) - set(keys))
+    keys += sorted(set(board) - set(keys))
+    for key in keys:
         fund_id, purpose = key
         utfall = booked.get(key, 0)
         if key in board:
@@ -206,9 +241,19 @@ def _year(conn: sqlite3.Connection, recipient_id: str, scenario: str, year: int,
             computed = compute(utfall, cut, LINEAR)
             forecast, method, comment = computed.amount, computed.method, ""
         lines.append(
-            Line(fund_id, names.get(fund_id, fund_id), purpose, budget.get(key, 0), utfall, forecast, method, comment)
+            Line(
+                fund_id,
+                names.get(fund_id, fund_id),
+                purpose,
+                budget.get(key, 0),
+                utfall,
+                forecast,
+                method,
+                comment,
+                original.get(key, 0),
+            )
         )
-    return Year(scenario, year, run_id, cut_day, lines)
+    return Year(scenario, year, run_id, cut_day, lines, original_run_id, other, other_rows)
 
 
 def _board(conn: sqlite3.Connection, recipient_id: str, scenario: str, year: int) -> dict[tuple[str, str], tuple]:

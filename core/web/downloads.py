@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import mimetypes
 import re
+import unicodedata
 import urllib.parse
 from dataclasses import dataclass
 from pathlib import Path
@@ -13,6 +14,10 @@ from jobbsats.contracts import options_of
 from jobbsats.errors import JobbsatsError
 
 mimetypes.add_type("text/markdown", ".md")
+
+
+class NoSuchRun(JobbsatsError):
+    """A download of a run the ledger does not have."""
 
 
 @dataclass(frozen=True)
@@ -25,18 +30,48 @@ class Download:
 
     @property
     def disposition(self) -> str:
-        """The Content-Disposition header: an ASCII name for old clients, the real one encoded (RFC 6266)."""
-        plain = re.sub(r"[^A-Za-z0-9._-]", "_", self.filename)
+        """The Content-Disposition header: an ASCII name for old clients (å, ä, ö as a, a, o), the real one
+        encoded for the rest (RFC 6266)."""
+        letters = unicodedata.normalize("NFKD", self.filename).encode("ascii", "ignore").decode()
+        plain = re.sub(r"[^A-Za-z0-9._-]", "_", letters)
         return f"attachment; filename=\"{plain}\"; filename*=UTF-8''{urllib.parse.quote(self.filename)}"
 
 
-def catalogue() -> tuple[list[tuple[str, str]], list[tuple[str, str]]]:
-    """The reports (name, description) and formats (name, file extension) a department may download."""
+# What a format is for, said to a department; a plugin's format shows its name alone.
+FORMAT_LABELS = {
+    "xlsx": "Excel",
+    "csv-sv": "CSV för svensk Excel",
+    "csv": "CSV",
+    "docx": "Word",
+    "html": "webbsida",
+    "md": "Markdown",
+    "json": "JSON",
+}
+FORMAT_ORDER = ("xlsx", "docx", "html", "csv-sv", "csv", "md", "json")
+
+
+@dataclass(frozen=True)
+class Offer:
+    """A report a department may download: its ``name``, ``title`` ("Återrapportering") and ``description``."""
+
+    name: str
+    title: str
+    description: str
+
+
+def catalogue() -> tuple[list[Offer], list[tuple[str, str]]]:
+    """The reports a department may download, and the formats (name, label) each is offered in."""
     from jobbsats.registry import get_registry
 
     registry = get_registry()
-    reports = [(name, (registry.reports[name].description or "").strip()) for name in sorted(registry.reports)]
-    formats = [(name, registry.formats[name].extension) for name in sorted(registry.formats)]
+    reports = []
+    for name in sorted(registry.reports):
+        description = (registry.reports[name].description or "").strip()
+        title = description.split(":")[0].strip() if ":" in description[:60] else name
+        reports.append(Offer(name, title or name, description))
+    reports.sort(key=lambda offer: offer.title.lower())
+    known = [f for f in FORMAT_ORDER if f in registry.formats]
+    formats = [(f, FORMAT_LABELS.get(f, f)) for f in [*known, *sorted(set(registry.formats) - set(known))]]
     return reports, formats
 
 
@@ -59,6 +94,8 @@ def make(ledger: Path, report: str, fmt: str, run_id: int, recipient: str) -> Do
             values["recipient"] = (recipient,) if option.multiple else recipient
     db = open_read_only(ledger)
     try:
+        if db.execute("select count(*) from runs where id = ?", [run_id]).fetchone()[0] == 0:
+            raise NoSuchRun(f"Ingen körning {run_id} i huvudboken")
         content = produce(registry, LedgerView(db, run_id), report, fmt, values=values)
     finally:
         db.conn.close()
@@ -67,4 +104,5 @@ def make(ledger: Path, report: str, fmt: str, run_id: int, recipient: str) -> Do
     kind = mimetypes.guess_type(f"x.{extension}")[0] or "application/octet-stream"
     if isinstance(content, str):  # a binary format's bytes carry their own encoding, if any
         kind += "; charset=utf-8"
-    return Download(body, f"{report}-{recipient}-körning-{run_id}.{extension}", kind)
+    variant = "" if fmt == extension else f"-{fmt}"  # csv and csv-sv both write .csv files
+    return Download(body, f"{report}-{recipient}-körning-{run_id}{variant}.{extension}", kind)

@@ -110,7 +110,12 @@ def _vars(request: Any, *names: str) -> list[str]:
 
 
 async def nowhere(datasette: Any, request: Any) -> Response:
-    return await not_found(datasette, request, "No such page: see /-/jobbsats for the departments' pages")
+    path = request.path
+    if path.endswith("/") and path.rstrip("/"):  # a trailing slash: the page without it
+        return Response.redirect(path.rstrip("/"))
+    if path.count("/") == 3:  # /-/jobbsats/<ledger>: its departments are listed on the index
+        return Response.redirect(datasette.urls.path("/-/jobbsats"))
+    return await not_found(datasette, request, "Ingen sådan sida: förvaltningarnas sidor finns på /-/jobbsats")
 
 
 def booked_rows_shown(datasette: Any) -> bool:
@@ -149,11 +154,11 @@ async def department(datasette: Any, request: Any) -> Response:
     name, recipient = _vars(request, "database", "recipient")
     db = await _ledger(datasette, name)
     if db is None:
-        return await not_found(datasette, request, f"No jobbsats ledger called {name!r} is published here")
+        return await not_found(datasette, request, f"Ingen huvudbok som heter {name!r} publiceras här")
     cut_days = _CUT_DAYS.setdefault(datasette, {}).setdefault(name, {})
     page = await db.execute_fn(lambda conn: read(conn, recipient, cut_days))
     if page is None:
-        return await not_found(datasette, request, f"No recipient {recipient!r} in the newest run of any scenario")
+        return await not_found(datasette, request, f"Ingen mottagare {recipient!r} i någon körning: se /-/jobbsats")
     reports, formats = await asyncio.to_thread(catalogue)
     context = {
         "database": name,
@@ -168,15 +173,19 @@ async def department(datasette: Any, request: Any) -> Response:
 
 async def download(datasette: Any, request: Any) -> Response:
     from jobbsats.errors import JobbsatsError
-    from jobbsats.web.downloads import make
+    from jobbsats.web.downloads import NoSuchRun, make
 
     name, recipient, report, fmt = _vars(request, "database", "recipient", "report", "fmt")
     db = await _ledger(datasette, name)
     if db is None:
-        return await not_found(datasette, request, f"No jobbsats ledger called {name!r} is published here")
+        return await not_found(datasette, request, f"Ingen huvudbok som heter {name!r} publiceras här")
     try:
         run_id = int(request.url_vars["run"])
         made = await asyncio.to_thread(make, Path(db.path), report, fmt, run_id, recipient)
+    except NoSuchRun as exc:
+        return await not_found(datasette, request, str(exc))
     except JobbsatsError as exc:
-        return Response.text(f"{exc}\n", status=400)
+        # Said without where the ledger lies on the server, which is none of the visitor's business.
+        message = str(exc).replace(str(Path(db.path).resolve()), name).replace(str(db.path), name)
+        return Response.text(f"Rapporten kan inte göras: {message}\n", status=400)
     return Response(made.body, content_type=made.content_type, headers={"content-disposition": made.disposition})
