@@ -1029,3 +1029,45 @@ def test_a_plain_datasette_on_another_database_is_left_alone(loop, tmp_path):
     assert index.status_code == 200 and "Ingen jobbsats-huvudbok publiceras här." in index.text
     r = site.get("/-/jobbsats/annat/ASN")
     assert r.status_code == 404 and "Ingen huvudbok som heter &#39;annat&#39; publiceras här" in r.text
+
+
+def test_a_memo_filled_at_start_and_one_filled_page_by_page_give_the_same_pages(ledger_b, example):
+    from jobbsats.web.department import Memo
+
+    for path in (ledger_b, example):
+        conn = sqlite3.connect(f"{path.resolve().as_uri()}?mode=ro", uri=True)
+        try:
+            filled = Memo()
+            filled.fill(conn)
+            lazy = Memo()
+            for _scenario, rid, _name in departments(conn):
+                assert department(conn, rid, filled) == department(conn, rid, lazy) == department(conn, rid), rid
+        finally:
+            conn.close()
+
+
+def test_a_batch_imported_after_the_memo_was_filled_is_summed_when_a_page_needs_it(cli, tmp_path):
+    """The memo holds the batches it saw; a later batch (here one that supersedes the sample) is read anew.
+    The corrected file books ASN 1 000 000 kr more on 2024-12-31: 7 930 500,50 + 1 000 000 = 8 930 500,50 kr."""
+    from jobbsats import examples
+    from jobbsats.web.department import Memo
+
+    assert cli("run", "malmo-2024", "--quiet").exit_code == 0
+    sample = examples.utfall_of("malmo-2024")
+    assert cli("import", "utfall", sample, "-c", examples.path_of("malmo-2024")).exit_code == 0
+    conn = sqlite3.connect(f"{cli.db.resolve().as_uri()}?mode=ro", uri=True)
+    try:
+        memo = Memo()
+        memo.fill(conn)
+        assert department(conn, "ASN", memo).years[0].total("utfall") == 793_050_050
+        raw = Path(sample).read_bytes()
+        corrected = tmp_path / Path(sample).name
+        extra = "2024-12-31;5010;3110;7150;1 000 000,00;Rättelse, lön\r\n".encode("cp1252")
+        corrected.write_bytes(raw if raw.endswith(b"\n") else raw + b"\r\n")
+        with corrected.open("ab") as out:
+            out.write(extra)
+        result = cli("import", "utfall", corrected, "-c", examples.path_of("malmo-2024"), "--replace")
+        assert result.exit_code == 0, result.output
+        assert department(conn, "ASN", memo).years[0].total("utfall") == 893_050_050
+    finally:
+        conn.close()

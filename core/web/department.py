@@ -127,21 +127,61 @@ def departments(conn: sqlite3.Connection) -> list[tuple[str, str, str]]:
     return [(scenario, rid, title(name)) for scenario, rid, name in conn.execute(sql)]
 
 
-def all_cut_days(conn: sqlite3.Connection) -> dict[tuple[int, int], str | None]:
-    """Every import batch's last booking day per year, in one pass over the booked rows: what a server
-    finds once when it starts, so that no department's first page pays for it (see :func:`department`)."""
-    return {
-        (batch, year): day
-        for batch, year, day in conn.execute("select batch_id, year, max(date) from utfall group by batch_id, year")
-    }
+class Memo:
+    """What each import batch's booked rows add up to, kept between pages: per year and recipient, the sums and
+    counts by fund and purpose; per year, the last booking day. A batch's rows never change once written (the
+    ledger is append-only, and a batch's rows land in one transaction), so a figure found once holds for good,
+    and a superseding batch is another batch."""
+
+    def __init__(self) -> None:
+        self.sums: dict[tuple[int, int, str], dict[tuple[str | None, str], tuple[int, int]]] = {}
+        self.days: dict[tuple[int, int], str | None] = {}
+        self.scanned: set[int] = set()  # batches whose every row fill() summed
+
+    def fill(self, conn: sqlite3.Connection) -> None:
+        """Every batch's figures in one pass over the booked rows: what a server does once when it starts, so
+        that no department's page waits for them."""
+        for batch, year, recipient, fund, purpose, amount, count, day in conn.execute(
+            """select batch_id, year, recipient_id, fund_id, coalesce(purpose, ''), sum(amount), count(*), max(date)
+               from utfall group by batch_id, year, recipient_id, fund_id, coalesce(purpose, '')"""
+        ):
+            self.sums.setdefault((batch, year, recipient), {})[(fund, purpose)] = (amount, count)
+            last = self.days.get((batch, year))
+            self.days[(batch, year)] = day if last is None or day > last else last
+            self.scanned.add(batch)
+
+    def sums_of(
+        self, conn: sqlite3.Connection, batch: int, year: int, recipient: str
+    ) -> dict[tuple[str | None, str], tuple[int, int]]:
+        """The recipient's sums and counts in ``batch`` and ``year``, by fund (None: its other money) and purpose."""
+        key = (batch, year, recipient)
+        if key not in self.sums:
+            if batch in self.scanned:
+                return {}  # the batch was summed whole, and has no row of this recipient and year
+            # The index on (batch_id, year, recipient_id) finds exactly the rows.
+            self.sums[key] = {
+                (fund, purpose): (amount, count)
+                for fund, purpose, amount, count in conn.execute(
+                    """select fund_id, coalesce(purpose, ''), sum(amount), count(*) from utfall
+                       where batch_id = ? and year = ? and recipient_id = ? group by fund_id, coalesce(purpose, '')""",
+                    [batch, year, recipient],
+                )
+            }
+        return self.sums[key]
+
+    def day_of(self, conn: sqlite3.Connection, batch: int, year: int) -> str | None:
+        """The last day ``batch`` books a row on in ``year`` (None: it has none)."""
+        if (batch, year) not in self.days:
+            if batch in self.scanned:
+                return None
+            sql = "select max(date) from utfall where batch_id = ? and year = ?"
+            self.days[(batch, year)] = conn.execute(sql, [batch, year]).fetchone()[0]
+        return self.days[(batch, year)]
 
 
-def department(conn: sqlite3.Connection, recipient_id: str, cut_days: dict | None = None) -> Department | None:
-    """The start page of ``recipient_id``, or None when no scenario's newest run knows it.
-
-    ``cut_days`` keeps each import batch's last booking day per year between calls: a batch's rows never
-    change once written (the ledger is append-only), so the day found once holds for good.
-    """
+def department(conn: sqlite3.Connection, recipient_id: str, memo: Memo | None = None) -> Department | None:
+    """The start page of ``recipient_id``, or None when no scenario's newest run knows it; ``memo`` keeps what
+    the booked rows add up to between calls (see :class:`Memo`)."""
     known = conn.execute(
         """select r.scenario, r.id, c.name, c.kind from recipients c join runs r on r.id = c.run_id
            where c.id = ? and r.id = (select max(n.id) from runs n where n.scenario = r.scenario)
@@ -151,9 +191,9 @@ def department(conn: sqlite3.Connection, recipient_id: str, cut_days: dict | Non
     if not known:
         return None
     runs = {scenario: run_id for scenario, run_id, _name, _kind in known}
-    cut_days = {} if cut_days is None else cut_days
+    memo = Memo() if memo is None else memo
     years = [
-        _year(conn, recipient_id, scenario, year, run_id, cut_days, original)
+        _year(conn, recipient_id, scenario, year, run_id, memo, original)
         for scenario, year, run_id, original in _years(conn, runs)
     ]
     return Department(
@@ -186,7 +226,7 @@ def _year(
     scenario: str,
     year: int,
     run_id: int,
-    cut_days: dict,
+    memo: Memo,
     original_run_id: int | None = None,
 ) -> Year:
     budget: dict[tuple[str, str], int] = {}
@@ -205,23 +245,14 @@ def _year(
     other = other_rows = 0
     days: list[str] = []
     for batch in _current_batches(conn, scenario):
-        # Each batch and year on its own: the index on (batch_id, year, recipient_id) then finds exactly the rows.
-        for fund_id, purpose, amount, count in conn.execute(
-            """select fund_id, coalesce(purpose, ''), sum(amount), count(*) from utfall
-               where batch_id = ? and year = ? and recipient_id = ?
-               group by fund_id, coalesce(purpose, '')""",
-            [batch, year, recipient_id],
-        ):
+        for (fund_id, purpose), (amount, count) in memo.sums_of(conn, batch, year, recipient_id).items():
             if fund_id is None:  # the recipient's other money, beside the funds
                 other, other_rows = other + amount, other_rows + count
             else:
                 booked[(fund_id, purpose)] = booked.get((fund_id, purpose), 0) + amount
-        if (batch, year) not in cut_days:
-            cut_days[(batch, year)] = conn.execute(
-                "select max(date) from utfall where batch_id = ? and year = ?", [batch, year]
-            ).fetchone()[0]
-        if cut_days[(batch, year)] is not None:
-            days.append(cut_days[(batch, year)])
+        day = memo.day_of(conn, batch, year)
+        if day is not None:
+            days.append(day)
     cut_day = max(days) if days else None
     board = _board(conn, recipient_id, scenario, year)
     for fund_id, fund in conn.execute("select id, name from funds where run_id = ?", [run_id]):

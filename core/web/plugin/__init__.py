@@ -27,8 +27,8 @@ from jobbsats.web.queries import CANNED_QUERIES
 PLUGIN = "jobbsats"
 # The ledger's own tables, per Datasette instance and database, found at start-up: hidden from the lists.
 _TABLES: weakref.WeakKeyDictionary[Any, dict[str, list[str]]] = weakref.WeakKeyDictionary()
-# Each import batch's last booking day per year, per Datasette instance and database (see department()).
-_CUT_DAYS: weakref.WeakKeyDictionary[Any, dict[str, dict]] = weakref.WeakKeyDictionary()
+# What each import batch's rows add up to, per Datasette instance and database (jobbsats.web.department.Memo).
+_MEMOS: weakref.WeakKeyDictionary[Any, dict[str, Any]] = weakref.WeakKeyDictionary()
 
 
 async def is_ledger(db: Any) -> bool:
@@ -43,15 +43,15 @@ async def is_ledger(db: Any) -> bool:
 @hookimpl
 def startup(datasette: Any) -> Any:
     async def find_ledgers() -> None:
-        from jobbsats.web.department import all_cut_days
+        from jobbsats.web.department import Memo
 
         found: dict[str, list[str]] = {}
         for name, db in datasette.databases.items():
             if await is_ledger(db):
                 found[name] = await db.table_names()
-                # Found now, once, so that no department's first page waits for them: a batch never changes.
-                days = await db.execute_fn(all_cut_days)
-                _CUT_DAYS.setdefault(datasette, {}).setdefault(name, {}).update(days)
+                # Summed now, once, so that no department's page waits for it: a batch never changes.
+                memo = _MEMOS.setdefault(datasette, {}).setdefault(name, Memo())
+                await db.execute_fn(memo.fill)
         _TABLES[datasette] = found
         await asyncio.to_thread(catalogue)  # loads the report and format plugins once, before the first page
 
@@ -155,8 +155,10 @@ async def department(datasette: Any, request: Any) -> Response:
     db = await _ledger(datasette, name)
     if db is None:
         return await not_found(datasette, request, f"Ingen huvudbok som heter {name!r} publiceras här")
-    cut_days = _CUT_DAYS.setdefault(datasette, {}).setdefault(name, {})
-    page = await db.execute_fn(lambda conn: read(conn, recipient, cut_days))
+    from jobbsats.web.department import Memo
+
+    memo = _MEMOS.setdefault(datasette, {}).setdefault(name, Memo())
+    page = await db.execute_fn(lambda conn: read(conn, recipient, memo))
     if page is None:
         return await not_found(datasette, request, f"Ingen mottagare {recipient!r} i någon körning: se /-/jobbsats")
     reports, formats = await asyncio.to_thread(catalogue)
