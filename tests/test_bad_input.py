@@ -174,8 +174,7 @@ def write_case(case: Bad, tmp_path: Path, scenario_file, example_text: str) -> P
 @pytest.fixture(params=["no-ledger-yet", "ledger-with-a-good-run"])
 def ledger(request, cli, watch_ledger):
     if request.param == "ledger-with-a-good-run":
-        first = cli("run", "--quiet")
-        assert first.exit_code == 0, first.output
+        cli.prepare(("run", "--quiet"))  # run once in the session, copied after: see conftest's Cli.prepare
         assert cli.db.exists()
     return watch_ledger()
 

@@ -54,7 +54,7 @@ def numbers_are_numbers(value: object, where: str = "") -> None:
 @pytest.fixture
 def ran(cli):
     """The 2024 example run, and its sample export written beside it (utfall-2024.csv, jobbsats.toml)."""
-    assert cli("run", "malmo-2024", "--quiet").exit_code == 0
+    cli.prepare(("run", "malmo-2024", "--quiet"))
     assert cli("init", ".").exit_code == 0
     return cli
 

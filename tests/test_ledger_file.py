@@ -67,7 +67,7 @@ def test_a_sqlite_file_that_holds_nothing_at_all_becomes_a_new_ledger(cli, tmp_p
 @pytest.fixture
 def renamed(cli):
     """A ledger of one run whose allocations.text someone renamed with the sqlite3 tool."""
-    assert cli("run", "--quiet").exit_code == 0
+    cli.prepare(("run", "--quiet"))
     sqlite_file(cli.db, "alter table allocations rename column text to text2")
     return cli
 

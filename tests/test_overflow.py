@@ -28,7 +28,7 @@ def csv(tmp_path, name: str, amounts: list[str], day: str = "2024-01-31"):
 
 @pytest.fixture
 def ledger(cli):
-    assert cli("run", "malmo-2024", "--quiet").exit_code == 0
+    cli.prepare(("run", "malmo-2024", "--quiet"))
     return cli
 
 

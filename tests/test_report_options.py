@@ -31,9 +31,10 @@ def plain(text: str) -> str:
 @pytest.fixture
 def run_2024(cli):
     """The bundled 2024 decision, run, with its sample utfall imported."""
-    assert cli("run", "malmo-2024", "--quiet").exit_code == 0
-    result = cli("import", "utfall", examples.utfall_of("malmo-2024"), "-c", examples.path_of("malmo-2024"))
-    assert result.exit_code == 0, result.output
+    cli.prepare(
+        ("run", "malmo-2024", "--quiet"),
+        ("import", "utfall", examples.utfall_of("malmo-2024"), "-c", examples.path_of("malmo-2024")),
+    )
     return cli
 
 

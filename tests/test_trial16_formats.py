@@ -30,9 +30,7 @@ SAMPLE = examples.utfall_of("malmo-2024")
 @pytest.fixture
 def booked(cli):
     """The 2024 example run, and its sample utfall imported, as the trial did."""
-    assert cli("run", "malmo-2024", "--quiet").exit_code == 0
-    imported = cli("import", "utfall", SAMPLE, "-c", "malmo-2024")
-    assert imported.exit_code == 0, imported.output
+    cli.prepare(("run", "malmo-2024", "--quiet"), ("import", "utfall", SAMPLE, "-c", "malmo-2024"))
     return cli
 
 

@@ -20,8 +20,7 @@ from jobbsats import __version__
 
 @pytest.fixture
 def three_runs(cli):
-    for example in ("malmo-2024", "malmokraften-2020", "platser-2020"):
-        assert cli("run", example, "--quiet").exit_code == 0
+    cli.prepare(*(("run", example, "--quiet") for example in ("malmo-2024", "malmokraften-2020", "platser-2020")))
     return cli
 
 

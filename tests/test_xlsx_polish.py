@@ -127,9 +127,7 @@ def test_excel_takes_every_name(titles):
 @pytest.fixture
 def booked(cli):
     """The 2024 example run, with its utfall file imported."""
-    assert cli("run", "--quiet").exit_code == 0
-    result = cli("import", "utfall", examples.utfall_of("malmo-2024"), "-c", "malmo-2024")
-    assert result.exit_code == 0, result.output
+    cli.prepare(("run", "--quiet"), ("import", "utfall", examples.utfall_of("malmo-2024"), "-c", "malmo-2024"))
     return cli
 
 
