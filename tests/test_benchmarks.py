@@ -49,3 +49,14 @@ def test_the_web_benchmark_runs_and_times_the_start_page():
     assert "3000 booked rows in the ledger" in out, out
     for label in ("ASN start page", "GVN start page", "index /-/jobbsats", "floor: ASN's sums"):
         assert label in out, out
+
+
+def test_the_run_benchmark_validates_its_generated_scenario_and_prints_both_ratios():
+    out = run("run.py", "--recipients", "12", "--years", "3", "--rounds", "1")
+    # 12 recipients over 3 years: the key gives each of the 12 a share every year (36) and every fifth
+    # recipient (R01, R06, R11: 3) a fixed line every year (9), so 45 allocations, said by validate and
+    # read back from the ledger.
+    assert "45 allocations" in out, out
+    assert "allocations recorded by a run of the generated scenario: 45" in out, out
+    for label in ("jobbsats run generated (12 x 3) --quiet", "jobbsats run malmo-2024 --quiet", "import click, pluggy"):
+        assert label in out, out
