@@ -1071,3 +1071,20 @@ def test_a_batch_imported_after_the_memo_was_filled_is_summed_when_a_page_needs_
         assert department(conn, "ASN", memo).years[0].total("utfall") == 893_050_050
     finally:
         conn.close()
+
+
+def test_the_start_page_links_each_canned_query_with_its_recipient_filled_in(example_site):
+    page = example_site.get("/-/jobbsats/jobbsats/ASN")
+    assert page.status_code == 200
+    links = re.findall(r'href="(/jobbsats/[a-z_]+)\?year=&amp;recipient=ASN"', page.text)
+    assert links == [
+        "/jobbsats/budget_och_utfall",
+        "/jobbsats/fordelning",
+        "/jobbsats/prognos",
+        "/jobbsats/utfall_per_manad",
+    ]
+    # Followed (as JSON): ASN's allocations alone, the fixed line and its key share worked out by hand.
+    rows = example_site.get("/jobbsats/fordelning.json?year=&recipient=ASN&_shape=array").json()
+    assert {r["recipient_id"] for r in rows} == {"ASN"}
+    assert sorted(r["amount"] for r in rows) == [9_000_000_00, 13_056_000_00]
+    assert ">Start</a>" in page.text and ">home<" not in page.text

@@ -169,6 +169,9 @@ async def department(datasette: Any, request: Any) -> Response:
         "formats": formats,
         "booked_rows": booked_rows_shown(datasette),
         "quoted": urllib.parse.quote(recipient, safe=""),
+        # Each canned query with the recipient filled in and the year left empty (every year): the form
+        # Datasette shows lets the reader narrow it.
+        "queries": [(name, query["title"]) for name, query in CANNED_QUERIES.items()],
     }
     return Response.html(await datasette.render_template("jobbsats_department.html", context, request=request))
 
