@@ -27,8 +27,10 @@ process of the same interpreter, with ``JOBBSATS_LOAD_PLUGINS`` and ``JOBBSATS_D
 unset; after one untimed warm-up of each, the three commands (the two runs and the
 floor) are interleaved, each round running each once in an order that rotates from
 round to round, so that machine noise falls on both sides of a ratio alike; the ratio
-is of the medians. Only the standard library and the installed jobbsats are used, and
-only a temporary folder is written to.
+is of the medians of wall-clock time (the target is judged on it), printed beside the
+ratio of the medians of CPU time, which a machine shared with other work moves less.
+Only the standard library and the installed jobbsats are used, and only a temporary
+folder is written to.
 """
 
 from __future__ import annotations
@@ -44,7 +46,7 @@ from pathlib import Path
 # The benchmarks folder on sys.path (it is when run as a script; also when imported): the start-up
 # benchmark's commands, environment, timing and table.
 sys.path.insert(0, str(Path(__file__).resolve().parent))
-from startup import Command, Comparison, environment, jobbsats_command, report, time_once  # noqa: E402
+from startup import Command, Comparison, environment, jobbsats_command, measure_commands, report  # noqa: E402
 
 FLOOR = "import click, pluggy, sqlite_utils, cerberus, tomli"
 TARGET_GENERATED = 2.0
@@ -129,21 +131,6 @@ def allocations_recorded(db: Path) -> int:
         connection.close()
 
 
-def measure(commands: list[Command], rounds: int, workdir: Path) -> None:
-    """startup.py's loop over distinct commands: an untimed warm-up of each, then rounds in rotating order."""
-    env = environment()
-    for command in commands:  # warm-up, untimed: .pyc files, the page cache
-        time_once(command.argv_for_round(), env, str(workdir))
-    for r in range(rounds):
-        shift = r % len(commands)
-        for command in commands[shift:] + commands[:shift]:
-            command.times.append(time_once(command.argv_for_round(), env, str(workdir)))
-        if sys.stderr.isatty():
-            print(f"\rround {r + 1}/{rounds}", end="", file=sys.stderr, flush=True)
-    if sys.stderr.isatty():
-        print(file=sys.stderr)
-
-
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("--rounds", type=int, default=15, help="rounds of interleaved runs (default 15)")
@@ -202,7 +189,7 @@ def main(argv: list[str] | None = None) -> int:
         print(
             f"python {sys.version.split()[0]} ({sys.executable}), {args.rounds} rounds; jobbsats = {' '.join(jobbsats)}"
         )
-        measure([generated, example, floor], args.rounds, workdir)
+        measure_commands([generated, example, floor], args.rounds, workdir)
         recorded = allocations_recorded(ledgers["generated"])
         print(f"allocations recorded by a run of the generated scenario: {recorded:,}".replace(",", " "))
         if recorded != expected:

@@ -14,7 +14,6 @@ fund in kronor, whole units for a fund that counts something else (platser).
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from string import Template
 from typing import TYPE_CHECKING
 
 from jobbsats.errors import Problem
@@ -62,6 +61,8 @@ TEXT_FIELDS = ("decider", "recipient", "amount", "years", "purpose", "wording", 
 def check_text(text: str, path: str, fields: tuple[str, ...] = TEXT_FIELDS) -> list[Problem]:
     """A custom wording must use known placeholders only (``fields``; a fixed line's by default), so no
     "$typo" reaches a decision paper."""
+    from string import Template  # only a rule with a custom wording needs it (its import compiles a pattern)
+
     try:
         Template(text).substitute(dict.fromkeys(fields, ""))
     except KeyError as exc:

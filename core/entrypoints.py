@@ -18,8 +18,7 @@ import importlib
 import os
 import re
 import sys
-from dataclasses import dataclass
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, NamedTuple
 
 from jobbsats.errors import PluginError
 
@@ -38,16 +37,16 @@ def allowlist() -> set[str] | None:
     return {name.strip() for name in raw.split(",") if name.strip()}
 
 
-@dataclass(frozen=True)
-class Distribution:
+# Named tuples rather than dataclasses: every command, --help included, imports this module, and a
+# dataclass costs about a millisecond to create.
+class Distribution(NamedTuple):
     """An installed distribution, as its metadata names it."""
 
     name: str
     version: str
 
 
-@dataclass(frozen=True)
-class EntryPoint:
+class EntryPoint(NamedTuple):
     """A ``jobbsats`` entry point: ``name = value`` (``module`` or ``module:attribute``) of ``dist``."""
 
     name: str
@@ -134,9 +133,32 @@ def _scanned(group: str) -> list[EntryPoint] | None:
     return found
 
 
+def _stamp(group: str) -> tuple[Any, ...]:
+    """What the scan's answer depends on: the group, the path, and when each folder on it last changed (an
+    installed or removed distribution changes its folder)."""
+    stamps: list[Any] = [group]
+    for entry in sys.path:
+        try:
+            stamps.append((entry, os.stat(entry or ".").st_mtime_ns))
+        except OSError:
+            stamps.append((entry, None))
+    return tuple(stamps)
+
+
+_last: tuple[tuple[Any, ...], list[EntryPoint] | None] | None = None  # the last scan, and what it depends on
+
+
 def installed(group: str = ENTRY_POINT_GROUP) -> list[Any]:
     """Every installed entry point of ``group``, in :mod:`importlib.metadata`'s order."""
-    found = _scanned(group)
+    global _last
+    # Every command asks twice (for its plugins' commands, then for the plugins): the second asking reuses
+    # the scan while no folder on the path has changed since.
+    stamp = _stamp(group)
+    if _last is not None and _last[0] == stamp:
+        found = None if _last[1] is None else list(_last[1])
+    else:
+        found = _scanned(group)
+        _last = (stamp, None if found is None else list(found))
     if found is None:
         from importlib.metadata import entry_points
 

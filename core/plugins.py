@@ -10,8 +10,7 @@ from __future__ import annotations
 
 import importlib
 import re
-from dataclasses import dataclass
-from typing import Any
+from typing import Any, NamedTuple
 
 import pluggy
 
@@ -22,8 +21,7 @@ from jobbsats.guard import BUILTIN_DISTRIBUTION
 BUILTIN_MODULES = ("jobbsats.rules", "jobbsats.reports", "jobbsats.reports.formats")
 
 
-@dataclass(frozen=True)
-class PluginInfo:
+class PluginInfo(NamedTuple):  # a named tuple: made in a fraction of a dataclass's time, on every command
     name: str
     distribution: str
     version: str

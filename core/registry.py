@@ -2,11 +2,12 @@
 
 from __future__ import annotations
 
+import importlib
 import re
-from collections.abc import Callable
+from collections.abc import Callable, Iterator, MutableMapping
 from dataclasses import dataclass, field
 from functools import partial
-from typing import Any
+from typing import Any, NamedTuple
 
 from jobbsats import guard, plugins
 from jobbsats.config.schema import CORE_SCHEMA
@@ -28,17 +29,107 @@ _KINDS: dict[str, str] = {
 _INTERFACES: dict[str, type] = {"report": Report, "format": OutputFormat}
 
 
+class Deferred(NamedTuple):
+    """A built-in report or format registered by name, its class (``"module:Class"``) imported and made the
+    first time it is looked up: ``jobbsats run`` shows one report, most commands none, and importing every
+    report and format was a fifth of a run's start. Only jobbsats's own registrations use it."""
+
+    name: str
+    target: str
+
+    def make(self) -> Any:
+        module, _, attribute = self.target.partition(":")
+        return getattr(importlib.import_module(module), attribute)()
+
+
+class Table(MutableMapping[str, Any]):
+    """A registry's table of reports or formats, by name in the order registered; a :class:`Deferred` entry
+    is made, and checked as any registration is, when it is first looked up."""
+
+    def __init__(self, made: Callable[[str, Any], None] | None = None) -> None:
+        self._entries: dict[str, Any] = {}
+        self._made = made  # checks an entry once made (Registry.add's checks)
+        self._first: Callable[[], None] = lambda: None  # fills the table, the first time it is used
+
+    def __getitem__(self, name: str) -> Any:
+        self._first()
+        entry = self._entries[name]
+        if isinstance(entry, Deferred):
+            entry = entry.make()
+            if self._made is not None:
+                self._made(name, entry)
+            self._entries[name] = entry
+        return entry
+
+    def __setitem__(self, name: str, value: Any) -> None:
+        self._first()
+        self._entries[name] = value
+
+    def __delitem__(self, name: str) -> None:
+        self._first()
+        del self._entries[name]
+
+    def __iter__(self) -> Iterator[str]:
+        self._first()
+        return iter(self._entries)
+
+    def __len__(self) -> int:
+        self._first()
+        return len(self._entries)
+
+    def __contains__(self, name: object) -> bool:
+        self._first()
+        return name in self._entries  # without making the entry
+
+
 @dataclass
 class Registry:
     plugins: list[PluginInfo]
     rules: dict[str, FundRule | ProjectRule] = field(default_factory=dict)
-    reports: dict[str, Report] = field(default_factory=dict)
-    formats: dict[str, OutputFormat] = field(default_factory=dict)
+    reports: Table = field(default_factory=Table)
+    formats: Table = field(default_factory=Table)
     config_schema: dict[str, Any] = field(default_factory=dict)
     owner: dict[tuple[str, str], str] = field(default_factory=dict)
 
-    def table(self, kind: str) -> dict[str, Any]:
-        tables: dict[str, dict[str, Any]] = {"rule": self.rules, "report": self.reports, "format": self.formats}
+    def __post_init__(self) -> None:
+        # A deferred built-in gets the checks of any registration once it is made (a broken one is named).
+        for kind, table in (("report", self.reports), ("format", self.formats)):
+            table._made = partial(self._made, kind)
+
+    def defer(self, register: Callable[[], None]) -> None:
+        """Have ``register`` fill the reports and formats when either is first used, not now."""
+        state: dict[str, BaseException | None] = {}
+
+        def first() -> None:
+            if "done" in state:
+                if state["done"] is not None:
+                    raise state["done"]  # the plugin's failure, said again to whoever looks next
+                return
+            state["done"] = None  # before registering, which looks the tables up itself
+            try:
+                register()
+            except BaseException as exc:
+                state["done"] = exc
+                raise
+
+        self.reports._first = self.formats._first = first
+
+    def _made(self, kind: str, name: str, obj: Any) -> None:
+        if getattr(obj, "name", None) != name:
+            owner = self.owner[(kind, name)]
+            raise guard.failure(
+                owner,
+                f"registered {kind} {name!r}, which is named {getattr(obj, 'name', None)!r} once made",
+                distribution=self.distribution(owner),
+            )
+        self._check(kind, name, obj)
+
+    def table(self, kind: str) -> MutableMapping[str, Any]:
+        tables: dict[str, MutableMapping[str, Any]] = {
+            "rule": self.rules,
+            "report": self.reports,
+            "format": self.formats,
+        }
         return tables[kind]
 
     def versions(self, used: set[str] | None = None) -> dict[str, str]:
@@ -66,24 +157,34 @@ class Registry:
         fail = lambda what: guard.failure(plugin, what, distribution=self.distribution(plugin))  # noqa: E731
         if not isinstance(name, str) or not name.strip():
             raise fail(f"registered a {kind} without a name")
-        if kind == "rule":
-            _check_rule(obj, name, fail)
+        if isinstance(obj, Deferred):
+            if kind == "rule" or not self.is_builtin(plugin):
+                raise fail(f"registered {kind} {name!r} by name only, which only jobbsats's own {kind}s may")
         else:
-            interface = _INTERFACES[kind]
-            missing = [m for m in _MEMBERS[kind] if not hasattr(obj, m)]
-            if missing or not isinstance(obj, interface):
-                raise fail(
-                    f"registered {kind} {name!r}, which lacks {', '.join(missing) or 'a member'} "
-                    f"(see jobbsats.{interface.__name__})"
-                )
-            if kind == "report":
-                _check_options(obj, name, fail)
+            self._check(kind, name, obj, plugin)
         table = self.table(kind)
         if name in table:
             first = self.owner[(kind, name)]
             raise fail(f"registers {kind} {name!r}, which plugin {first!r} registers too")
         table[name] = obj
         self.owner[(kind, name)] = plugin
+
+    def _check(self, kind: str, name: str, obj: Any, plugin: str | None = None) -> None:
+        """What a rule, report or format must have; a failure names the plugin that brought it."""
+        plugin = plugin or self.owner[(kind, name)]
+        fail = lambda what: guard.failure(plugin, what, distribution=self.distribution(plugin))  # noqa: E731
+        if kind == "rule":
+            _check_rule(obj, name, fail)
+            return
+        interface = _INTERFACES[kind]
+        missing = [m for m in _MEMBERS[kind] if not hasattr(obj, m)]
+        if missing or not isinstance(obj, interface):
+            raise fail(
+                f"registered {kind} {name!r}, which lacks {', '.join(missing) or 'a member'} "
+                f"(see jobbsats.{interface.__name__})"
+            )
+        if kind == "report":
+            _check_options(obj, name, fail)
 
 
 # Options every report has already (core/cli/report.py); a report's own may not reuse these names.
@@ -134,8 +235,13 @@ def _registrar(registry: Registry, kind: str, plugin: str) -> Callable[[Any], No
     return register
 
 
-def build_registry() -> Registry:
-    """Ask every plugin for its rules, reports, formats and config sections."""
+def build_registry(*, reports: bool = True) -> Registry:
+    """Ask every plugin for its rules, reports, formats and config sections.
+
+    Without ``reports``, the plugins are asked for their reports and formats only when the registry's
+    reports or formats are first looked at: a command that shows none (``jobbsats run --quiet``) imports
+    none, nor any module a plugin's reports need.
+    """
     pm, infos = get_plugin_manager()
     registry = Registry(infos)
 
@@ -143,9 +249,16 @@ def build_registry() -> Registry:
         step = partial(impl.function, *[kwargs[arg] for arg in impl.argnames])
         return guard.call(step, impl.plugin_name, hook_name, distribution=registry.distribution(impl.plugin_name))
 
-    for hook_name, kind in _KINDS.items():
-        for impl in getattr(pm.hook, hook_name).get_hookimpls():
-            hook_call(impl, hook_name, {"register": _registrar(registry, kind, impl.plugin_name)})
+    def register(*hook_names: str) -> None:
+        for hook_name in hook_names:
+            for impl in getattr(pm.hook, hook_name).get_hookimpls():
+                hook_call(impl, hook_name, {"register": _registrar(registry, _KINDS[hook_name], impl.plugin_name)})
+
+    if reports:
+        register(*_KINDS)
+    else:
+        register("register_rules")
+        registry.defer(partial(register, "register_reports", "register_formats"))
     for impl in pm.hook.config_schema.get_hookimpls():
         fragment = hook_call(impl, "config_schema", {}) or {}
         fail = partial(guard.failure, impl.plugin_name, distribution=registry.distribution(impl.plugin_name))
@@ -162,12 +275,23 @@ def build_registry() -> Registry:
 
 
 _cached: tuple[int, Registry] | None = None
+_cached_rules: tuple[int, Registry] | None = None  # built without asking for reports and formats yet
 
 
-def get_registry() -> Registry:
-    """What the current plugins provide, built once for each set of plugins."""
-    global _cached
-    if _cached is None or _cached[0] != plugins.generation():
-        registry = build_registry()  # may load the plugins, which moves the generation on
-        _cached = (plugins.generation(), registry)
-    return _cached[1]
+def get_registry(*, reports: bool = True) -> Registry:
+    """What the current plugins provide, built once for each set of plugins.
+
+    ``reports=False`` is for a command that may show no report: the plugins are asked for their reports and
+    formats only if it looks at them (see :func:`build_registry`).
+    """
+    global _cached, _cached_rules
+    if _cached is not None and _cached[0] == plugins.generation():
+        return _cached[1]
+    if not reports:
+        if _cached_rules is None or _cached_rules[0] != plugins.generation():
+            registry = build_registry(reports=False)
+            _cached_rules = (plugins.generation(), registry)
+        return _cached_rules[1]
+    registry = build_registry()  # may load the plugins, which moves the generation on
+    _cached = (plugins.generation(), registry)
+    return registry

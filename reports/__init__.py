@@ -2,17 +2,19 @@
 
 from jobbsats.hookspecs import hookimpl
 
+# Each report by name, and its class: imported only when the report is looked up (see jobbsats.registry.Deferred).
+REPORTS = {
+    "fordelning": "jobbsats.reports.fordelning:Fordelning",
+    "aterrapportering": "jobbsats.reports.aterrapportering:Aterrapportering",
+    "beslut": "jobbsats.reports.beslut:Beslut",
+    "projekt": "jobbsats.reports.projekt:Projekt",
+    "prognos": "jobbsats.reports.prognos:Prognos",
+}
+
 
 @hookimpl
 def register_reports(register):
-    from jobbsats.reports.aterrapportering import Aterrapportering
-    from jobbsats.reports.beslut import Beslut
-    from jobbsats.reports.fordelning import Fordelning
-    from jobbsats.reports.prognos import Prognos
-    from jobbsats.reports.projekt import Projekt
+    from jobbsats.registry import Deferred
 
-    register(Fordelning())
-    register(Aterrapportering())
-    register(Beslut())
-    register(Projekt())
-    register(Prognos())
+    for name, target in REPORTS.items():
+        register(Deferred(name, target))

@@ -21,6 +21,7 @@ och Level under two agreements.
 
 from __future__ import annotations
 
+import functools
 from typing import Any
 
 from jobbsats.allocation import Allocation, FundContext, RuleResult, check_text
@@ -56,7 +57,17 @@ def _line_years(line: dict) -> list[int] | None:
     """The line's years: from ``years``, or the keys of an amount table; None for every year."""
     if isinstance(line["amount"], dict):
         return sorted(int(year) for year in line["amount"])
-    return years_of(line.get("years"))
+    written = line.get("years")
+    if isinstance(written, str):  # read once, not again for every line and year it is asked for
+        years = _span_years(written)
+        return None if years is None else list(years)
+    return years_of(written)
+
+
+@functools.lru_cache(maxsize=256)
+def _span_years(written: str) -> tuple[int, ...] | None:
+    years = years_of(written)
+    return None if years is None else tuple(years)
 
 
 def _line_amount(line: dict, year: int) -> int:

@@ -16,6 +16,7 @@ amount split (see :mod:`jobbsats.apportion` for the tie-break), or with
 
 from __future__ import annotations
 
+import functools
 from fractions import Fraction
 from typing import Any
 
@@ -61,7 +62,11 @@ class PercentageKey:
 
     @staticmethod
     def _weights(spec: RuleSpec) -> list[Fraction]:
-        return [parse_percent(v) for v in spec.config["key"].values()]
+        values = tuple(spec.config["key"].values())
+        try:
+            return list(_parsed(tuple((type(v), v) for v in values)))
+        except TypeError:  # a value that cannot be hashed (no file holds one): read it as it is
+            return [parse_percent(v) for v in values]
 
     def allocate(self, context: FundContext) -> RuleResult:
         spec = context.spec
@@ -72,3 +77,11 @@ class PercentageKey:
         else:
             shares = largest_remainder(amount, self._weights(spec), unit)
         return shares_result(spec, "key", shares, amount, unit)
+
+
+@functools.lru_cache(maxsize=64)
+def _parsed(values: tuple[tuple[type, Any], ...]) -> tuple[Fraction, ...]:
+    """A key's percentages, read once for its check and every year it is allocated (a key of 500 lines
+    over ten years would otherwise be read eleven times). Keyed by type as well as value: 1 and 1,0 (a
+    Decimal) are equal to Python, and each is read as written."""
+    return tuple(parse_percent(v) for _, v in values)

@@ -9,6 +9,7 @@ import sqlite3
 import pytest
 import sqlite_utils
 
+import jobbsats.ledger.write
 from jobbsats import __version__, examples
 
 
@@ -93,15 +94,15 @@ def test_reports_use_the_latest_run_unless_told(cli, scenario_file):
 def test_a_failure_while_writing_leaves_the_ledger_as_it_was(cli, monkeypatch, digest):
     assert cli("run", "--quiet").exit_code == 0
     before = digest(cli.db)
-    original = sqlite_utils.db.Table.insert_all
+    original = jobbsats.ledger.write._insert
 
-    def insert_then_fail(self, records, *args, **kwargs):
-        result = original(self, records, *args, **kwargs)
-        if self.name == "allocations":
+    def insert_then_fail(db, table, *args, **kwargs):
+        result = original(db, table, *args, **kwargs)
+        if table == "allocations":
             raise sqlite3.OperationalError("disk I/O error (simulated)")
         return result
 
-    monkeypatch.setattr(sqlite_utils.db.Table, "insert_all", insert_then_fail)
+    monkeypatch.setattr(jobbsats.ledger.write, "_insert", insert_then_fail)
     result = cli("run", "--quiet")
     assert result.exit_code != 0
     assert "nothing was written" in result.stderr
@@ -110,10 +111,10 @@ def test_a_failure_while_writing_leaves_the_ledger_as_it_was(cli, monkeypatch, d
 
 
 def test_a_failed_first_run_leaves_no_ledger_file(cli, monkeypatch):
-    def fail(self, records, *args, **kwargs):
+    def fail(db, table, *args, **kwargs):
         raise sqlite3.OperationalError("database or disk is full (simulated)")
 
-    monkeypatch.setattr(sqlite_utils.db.Table, "insert_all", fail)
+    monkeypatch.setattr(jobbsats.ledger.write, "_insert", fail)
     result = cli("run", "--quiet")
     assert result.exit_code != 0 and "disk is full" in result.stderr
     assert not cli.db.exists()

@@ -14,7 +14,7 @@ year_option = click.option(
 )
 
 
-def _plan(config: str | None, db: Path, year: int | None = None):
+def _plan(config: str | None, db: Path, year: int | None = None, *, reports: bool = True):
     from jobbsats.config.load import check_scenario
     from jobbsats.engine import compute
     from jobbsats.errors import InputError, Problem
@@ -24,7 +24,7 @@ def _plan(config: str | None, db: Path, year: int | None = None):
     path, note = resolve_config(config)
     if note:
         click.echo(note, err=True)
-    registry = get_registry()
+    registry = get_registry(reports=reports)
     scenario, problems = check_scenario(path, registry)
     if year is not None and year not in scenario.years:
         years = ", ".join(str(y) for y in scenario.years)
@@ -58,13 +58,11 @@ def run(config: str | None, db: Path, year: int | None, quiet: bool) -> None:
     nothing. Prints the `fordelning` report afterwards (and `projekt` when the
     scenario has projects).
     """
-    from jobbsats.contracts import ReportOptions
-    from jobbsats.ledger import open_ledger
-    from jobbsats.ledger.view import LedgerView
     from jobbsats.ledger.write import record_run
     from jobbsats.money import format_units
 
-    plan, registry = _plan(config, db, year)
+    # A quiet run shows no report: the plugins are not asked for theirs (nor their modules imported).
+    plan, registry = _plan(config, db, year, reports=not quiet)
     run_id = record_run(db, plan, registry.versions(plan.plugins_used))
     click.echo(f"Run {run_id} recorded in {db}.", err=True)
     for d in plan.differences:
@@ -78,6 +76,11 @@ def run(config: str | None, db: Path, year: int | None, quiet: bool) -> None:
             err=True,
         )
     if not quiet:
+        # Imported here: a quiet run shows no report and needs no reader of the ledger.
+        from jobbsats.contracts import ReportOptions
+        from jobbsats.ledger import open_ledger
+        from jobbsats.ledger.view import LedgerView
+
         # The run is recorded by now: a report that fails says so as a plugin error, not a traceback.
         view = LedgerView(open_ledger(db, must_exist=True), run_id)
         shown = [

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import dataclasses
+import functools
 import hashlib
 import os
 import re
@@ -21,6 +22,7 @@ from jobbsats.config.names import bidi_problems, looks_like, purpose_problems
 from jobbsats.config.nesting import line_too_deep
 from jobbsats.config.projects import read_financiers, read_projects, to_date
 from jobbsats.config.schema import CORE_SCHEMA, RULE_ENTRY_SCHEMA
+from jobbsats.config.sound import surely_valid_schema
 from jobbsats.config.units import fields_in_units
 from jobbsats.config.utfall import check_utfall
 from jobbsats.config.validator import check_schema, non_finite, validate
@@ -101,21 +103,24 @@ def parse_toml(text: str, source: str) -> dict[str, Any]:
     return document
 
 
-def _nfc_keys(value: Any, prefix: str, problems: list[Problem]) -> Any:
-    """Normalise every key to NFC so "å" typed two ways is one name; report clashes."""
+def _nfc_keys(value: Any, prefix: str, problems: list[Problem], keys: tuple[Any, ...] = ()) -> Any:
+    """Normalise every key to NFC so "å" typed two ways is one name; report clashes.
+
+    ``keys`` lead from ``prefix`` to ``value``; they are made a key path only for a clash.
+    """
     if isinstance(value, dict):
         out: dict[str, Any] = {}
         for key, item in value.items():
-            norm = unicodedata.normalize("NFC", key)
-            path = key_path(prefix, norm)
+            norm = key if unicodedata.is_normalized("NFC", key) else unicodedata.normalize("NFC", key)
             if norm in out:
+                path = functools.reduce(key_path, (*keys, norm), prefix)
                 problems.append(Problem(path, "appears twice (the same name written in two Unicode forms)"))
-            out[norm] = _nfc_keys(item, path, problems)
+            out[norm] = _nfc_keys(item, prefix, problems, (*keys, norm))
         return out
     if isinstance(value, list):
-        return [_nfc_keys(item, key_path(prefix, i), problems) for i, item in enumerate(value)]
+        return [_nfc_keys(item, prefix, problems, (*keys, i)) for i, item in enumerate(value)]
     if isinstance(value, str):
-        return unicodedata.normalize("NFC", value)
+        return value if unicodedata.is_normalized("NFC", value) else unicodedata.normalize("NFC", value)
     return value
 
 
@@ -228,7 +233,8 @@ def _validate_core(document: dict, registry: Registry) -> list[Problem]:
             # Each field's rules stand alone, so the plugins' part is checked on its own and the whole, with
             # the core's part that tests/test_schemas.py checks, is then trusted: checking the core's part
             # again in every process is most of what Cerberus costs a run.
-            check_schema(registry.config_schema)
+            if not surely_valid_schema(registry.config_schema):
+                check_schema(registry.config_schema)
             problems = validate(document, {**CORE_SCHEMA, **registry.config_schema}, trusted=True)
         except SchemaError as exc:
             owners = ", ".join(sorted({registry.owner[("config", key)] for key in registry.config_schema}))

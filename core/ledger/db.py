@@ -23,6 +23,7 @@ from sqlite_utils import Database
 
 from jobbsats.errors import LedgerError, clip
 from jobbsats.ledger.migrations import MIGRATION_SET, migrations
+from jobbsats.ledger.migrations import apply as apply_migrations
 
 # How long a command waits for another's write to end. An import parses its file while it holds the
 # write lock: 1 000 000 rows held it 14.7 s on a loaded 2-core machine (tests/test_concurrency.py's
@@ -401,5 +402,5 @@ def discard_new(path: Path) -> None:
 
 
 def migrate(db: Database) -> None:
-    """Apply the schema's pending migrations (none, for an up-to-date ledger)."""
-    migrations.apply(db)
+    """Apply the schema's pending migrations (none, for an up-to-date ledger; all at once, for a new one)."""
+    apply_migrations(db)

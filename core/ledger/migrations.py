@@ -673,3 +673,64 @@ BOOKED_ROWS = "booked_rows"
 @migrations(name="0013_web_views_more")
 def web_views_more(db: Database) -> None:
     _execute_each(db, _WEB_VIEWS_0013)
+
+
+# --- A brand-new ledger in one go ---------------------------------------------------------------------------
+#
+# Thirteen migrations one by one cost a new ledger twice what its final schema does: sqlite-utils' record of
+# each (a savepoint, a look at its table, an insert), and two rebuilds of the chain whose renames make SQLite
+# parse the whole schema again. A ledger with nothing in it yet gets the schema those migrations make, built
+# straight (the same statements, less what a later one undoes), and a record of each of them as applied, as
+# sqlite-utils writes it. tests/test_speed_run_schema.py holds the two ways to the same sqlite_master and the
+# same records. A migration added later is not among ONE_SHOT: it runs after, on every ledger, as ever.
+ONE_SHOT = (
+    "0001_initial",
+    "0002_projects",
+    "0003_utfall",
+    "0004_append_only",
+    "0005_chain",
+    "0006_chain_batches",
+    "0007_run_reads",
+    "0008_utfall_purpose",
+    "0009_carry_overs",
+    "0010_prognos",
+    "0011_sealed_inserts",
+    "0012_web_views",
+    "0013_web_views_more",
+)
+
+
+def _one_shot(db: Database) -> None:
+    """The schema of migrations ONE_SHOT, on an empty ledger, made in the order they leave it in."""
+    initial(db)
+    projects(db)
+    utfall(db)
+    append_only(db)
+    run_reads(db)
+    utfall_purpose(db)
+    carry_overs(db)
+    _execute_each(db, _PROGNOS)
+    for table in ("prognos_batches", "prognos_rows"):
+        db.execute(refuse("update", table))
+        db.execute(refuse("delete", table))
+    # The chain as 0010 leaves it (made by 0005, built again by 0006 and 0010 under the name a rename gives it).
+    db.execute(_CHAIN_0010.format(name='"chain"'))
+    db.execute(refuse("update", "chain"))
+    db.execute(refuse("delete", "chain"))
+    sealed_inserts(db)
+    web_views(db)
+    web_views_more(db)
+
+
+def apply(db: Database) -> None:
+    """Apply the schema's pending migrations: all at once to a ledger with nothing in it yet."""
+    if not db.conn.execute("select 1 from sqlite_master limit 1").fetchone():
+        import datetime
+
+        migrations.ensure_migrations_table(db)
+        _one_shot(db)
+        db.conn.executemany(
+            f'INSERT INTO "{migrations.migrations_table}" ("migration_set", "name", "applied_at") VALUES (?, ?, ?)',
+            [(MIGRATION_SET, name, str(datetime.datetime.now(datetime.UTC))) for name in ONE_SHOT],
+        )
+    migrations.apply(db)  # any migration after those

@@ -7,11 +7,13 @@ import datetime
 import getpass
 import json
 import sqlite3
-from collections.abc import Iterator
+from collections.abc import Iterable, Iterator
 from contextlib import contextmanager
 from pathlib import Path
+from typing import Any
 
 from sqlite_utils import Database
+from sqlite_utils.db import jsonify_if_needed
 
 from jobbsats import __version__
 from jobbsats.engine import Plan
@@ -149,79 +151,145 @@ def _require_guards(db: Database, path: Path) -> None:
         )
 
 
+def _insert(db: Database, table: str, columns: tuple[str, ...], rows: Iterable[tuple[Any, ...]]) -> int | None:
+    """Add ``rows`` (values in the order of ``columns``) to ``table`` with one prepared statement; return the
+    rowid of a row given alone in a list.
+
+    Plain ``executemany``: sqlite-utils' ``insert_all`` builds a dict, a statement and a conversion of every
+    value for each row, most of the time a run of thousands of allocations took to write. The values here are
+    what SQLite stores as they are (text, integers, NULL); an error rolls the whole run back as before.
+    """
+    names = ", ".join(f'"{c}"' for c in columns)
+    marks = ", ".join("?" * len(columns))
+    statement = f'INSERT INTO "{table}" ({names}) VALUES ({marks})'
+    if isinstance(rows, list) and len(rows) == 1:
+        return db.conn.execute(statement, rows[0]).lastrowid  # executemany() leaves lastrowid as it was
+    db.conn.executemany(statement, rows)
+    return None
+
+
+def _stored(value: Any) -> Any:
+    """A value a rule gave without its type being checked, as sqlite-utils stored it (a tuple as JSON...)."""
+    return value if value is None or type(value) is int else jsonify_if_needed(value)
+
+
+_RUN = (
+    "started_at",
+    "user",
+    "scenario",
+    "config_path",
+    "config_sha256",
+    "config_text",
+    "decision_json",
+    "versions_json",
+    "status",
+)
+_ALLOCATION = (
+    "run_id",
+    "seq",
+    "year",
+    "fund_id",
+    "from_id",
+    "to_id",
+    "amount",
+    "rule",
+    "rule_index",
+    "rule_label",
+    "source",
+    "label",
+    "action",
+    "decision_ref",
+    "point",
+    "recurring_from",
+    "recurring_to",
+    "agreements",
+    "text",
+)
+
+
 def _write(db: Database, plan: Plan, versions: dict[str, str]) -> int:
     scenario = plan.scenario
     _refuse_stale_reads(db, plan)  # before this run's own rows, which would be what is current then
-    runs = db.table("runs")
-    runs.insert(
-        {
-            "started_at": datetime.datetime.now(datetime.UTC).isoformat(timespec="seconds"),
-            "user": user(),
-            "scenario": scenario.name,
-            "config_path": str(Path(scenario.source).absolute()),  # so paths in it resolve later, from anywhere
-            "config_sha256": scenario.sha256,
-            "config_text": scenario.text,
-            "decision_json": json.dumps(dataclasses.asdict(scenario.decision), ensure_ascii=False),
-            "versions_json": json.dumps({"jobbsats": __version__, "plugins": versions}, ensure_ascii=False),
-            "status": "ok",
-        }
+    run = (
+        datetime.datetime.now(datetime.UTC).isoformat(timespec="seconds"),
+        user(),
+        scenario.name,
+        str(Path(scenario.source).absolute()),  # so paths in it resolve later, from anywhere
+        scenario.sha256,
+        scenario.text,
+        json.dumps(dataclasses.asdict(scenario.decision), ensure_ascii=False),
+        json.dumps({"jobbsats": __version__, "plugins": versions}, ensure_ascii=False),
+        "ok",
     )
-    run_id = int(runs.last_pk or 0)  # set by the insert just made
+    run_id = int(_insert(db, "runs", _RUN, [run]) or 0)
     refuse_planted(db, "run", run_id)
-    db.table("recipients").insert_all({"run_id": run_id, **dataclasses.asdict(r)} for r in scenario.recipients.values())
-    db.table("funds").insert_all(
-        {"run_id": run_id, "id": f.id, "name": f.name, "wording": f.wording, "unit": f.unit, "shown_in": f.shown_in}
-        for f in scenario.funds.values()
+    _insert(
+        db,
+        "recipients",
+        ("run_id", "id", "name", "kind", "genitive"),
+        ((run_id, r.id, r.name, r.kind, r.genitive) for r in scenario.recipients.values()),
     )
-    db.table("fund_totals").insert_all(
-        {
-            "run_id": run_id,
-            "fund_id": fid,
-            "year": year,
-            "total": fund.totals.get(year),
-            "unallocated": plan.unallocated.get((fid, year)),
-            "assumed": int(year in fund.assumed),
-            "note": fund.assumed.get(year, ""),
-        }
-        for fid, fund in scenario.funds.items()
-        for year in plan.years
-        if year in scenario.fund_years  # a project's years are no fund's "not decided" years
+    _insert(
+        db,
+        "funds",
+        ("run_id", "id", "name", "wording", "unit", "shown_in"),
+        ((run_id, f.id, f.name, f.wording, f.unit, f.shown_in) for f in scenario.funds.values()),
     )
-    db.table("allocations").insert_all(
-        {
-            "run_id": run_id,
-            "seq": seq,
-            "year": p.year,
-            "fund_id": p.fund,
-            "from_id": p.allocation.via,
-            "to_id": p.allocation.to,
-            "amount": p.allocation.amount,
-            "rule": p.rule,
-            "rule_index": p.rule_index,
-            "rule_label": p.rule_label,
-            "source": p.allocation.source,
-            "label": p.allocation.label,
-            "action": p.allocation.action,
-            "decision_ref": scenario.decision.ref,
-            "point": p.point,
-            "recurring_from": p.allocation.recurring[0] if p.allocation.recurring else None,
-            "recurring_to": p.allocation.recurring[1] if p.allocation.recurring else None,
-            "agreements": json.dumps(list(p.allocation.agreements), ensure_ascii=False),
-            "text": p.allocation.text,
-        }
-        for seq, p in enumerate(plan.allocations)
+    _insert(
+        db,
+        "fund_totals",
+        ("run_id", "fund_id", "year", "total", "unallocated", "assumed", "note"),
+        (
+            (
+                run_id,
+                fid,
+                year,
+                fund.totals.get(year),
+                plan.unallocated.get((fid, year)),
+                int(year in fund.assumed),
+                fund.assumed.get(year, ""),
+            )
+            for fid, fund in scenario.funds.items()
+            for year in plan.years
+            if year in scenario.fund_years  # a project's years are no fund's "not decided" years
+        ),
     )
-    db.table("rounding_differences").insert_all(
-        {
-            "run_id": run_id,
-            "fund_id": d.fund,
-            "year": d.year,
-            "rule_index": d.rule_index,
-            "rule_label": d.rule_label,
-            "split": d.split,
-            "difference": d.difference,
-        }
-        for d in plan.differences
+    ref = scenario.decision.ref
+    _insert(
+        db,
+        "allocations",
+        _ALLOCATION,
+        (
+            (
+                run_id,
+                seq,
+                p.year,
+                p.fund,
+                a.via,
+                a.to,
+                a.amount,
+                p.rule,
+                p.rule_index,
+                p.rule_label,
+                a.source,
+                a.label,
+                a.action,
+                ref,
+                p.point,
+                _stored(a.recurring[0]) if a.recurring else None,
+                _stored(a.recurring[1]) if a.recurring else None,
+                json.dumps(list(a.agreements), ensure_ascii=False),
+                a.text,
+            )
+            for seq, p in enumerate(plan.allocations)
+            for a in (p.allocation,)
+        ),
+    )
+    _insert(
+        db,
+        "rounding_differences",
+        ("run_id", "fund_id", "year", "rule_index", "rule_label", "split", "difference"),
+        ((run_id, d.fund, d.year, d.rule_index, d.rule_label, d.split, d.difference) for d in plan.differences),
     )
     _write_projects(db, plan, run_id)
     _write_carried(db, plan, run_id)
@@ -234,25 +302,48 @@ def _write_carried(db: Database, plan: Plan, run_id: int) -> None:
     """Earlier years' money the rules carried into a year, each its own decision point."""
     if not plan.carried:
         return
-    db.table("carry_overs").insert_all(
-        {
-            "run_id": run_id,
-            "seq": seq,
-            "year": p.year,
-            "fund_id": p.fund,
-            "to_id": p.carry.to,
-            "from_year": p.carry.from_year,
-            "amount": p.carry.amount,
-            "rule": p.rule,
-            "rule_index": p.rule_index,
-            "rule_label": p.rule_label,
-            "source": p.carry.source,
-            "label": p.carry.label,
-            "decision_ref": plan.scenario.decision.ref,
-            "point": p.point,
-            "text": p.carry.text,
-        }
-        for seq, p in enumerate(plan.carried)
+    ref = plan.scenario.decision.ref
+    _insert(
+        db,
+        "carry_overs",
+        (
+            "run_id",
+            "seq",
+            "year",
+            "fund_id",
+            "to_id",
+            "from_year",
+            "amount",
+            "rule",
+            "rule_index",
+            "rule_label",
+            "source",
+            "label",
+            "decision_ref",
+            "point",
+            "text",
+        ),
+        (
+            (
+                run_id,
+                seq,
+                p.year,
+                p.fund,
+                c.to,
+                c.from_year,
+                c.amount,
+                p.rule,
+                p.rule_index,
+                p.rule_label,
+                c.source,
+                c.label,
+                ref,
+                p.point,
+                c.text,
+            )
+            for seq, p in enumerate(plan.carried)
+            for c in (p.carry,)
+        ),
     )
 
 
@@ -270,8 +361,8 @@ def _write_reads(db: Database, plan: Plan, run_id: int) -> None:
     """Record what the rules read of the ledger (``jobbsats show`` lists it)."""
     if plan.ledger is None or not plan.ledger.reads:
         return
-    db.table("run_reads").insert_all(
-        {"run_id": run_id, "kind": kind, "ref": ref} for kind, ref in sorted(plan.ledger.reads)
+    _insert(
+        db, "run_reads", ("run_id", "kind", "ref"), ((run_id, kind, ref) for kind, ref in sorted(plan.ledger.reads))
     )
 
 
@@ -279,47 +370,85 @@ def _write_projects(db: Database, plan: Plan, run_id: int) -> None:
     scenario = plan.scenario
     if not scenario.projects:
         return
-    db.table("financiers").insert_all(
-        {"run_id": run_id, "id": f.id, "name": f.name} for f in scenario.financiers.values()
-    )
+    _insert(db, "financiers", ("run_id", "id", "name"), ((run_id, f.id, f.name) for f in scenario.financiers.values()))
+    names = {f.id: f.name for f in scenario.financiers.values()}
     for project in scenario.projects.values():
         spec = plan.periodised_by.get(project.id)
-        db.table("projects").insert(
-            {
-                "run_id": run_id,
-                "id": project.id,
-                "name": project.name,
-                "case_ref": project.case,
-                "owner": project.owner,
-                "participants": json.dumps(list(project.participants), ensure_ascii=False),
-                "start_date": project.start.isoformat(),
-                "end_date": project.end.isoformat(),
-                "total": project.total,
-                "periodised_by": spec.config.get("by", "month") if spec else None,
-            }
+        _insert(
+            db,
+            "projects",
+            (
+                "run_id",
+                "id",
+                "name",
+                "case_ref",
+                "owner",
+                "participants",
+                "start_date",
+                "end_date",
+                "total",
+                "periodised_by",
+            ),
+            [
+                (
+                    run_id,
+                    project.id,
+                    project.name,
+                    project.case,
+                    project.owner,
+                    json.dumps(list(project.participants), ensure_ascii=False),
+                    project.start.isoformat(),
+                    project.end.isoformat(),
+                    project.total,
+                    spec.config.get("by", "month") if spec else None,
+                )
+            ],
         )
-        states = line_states(project, {f.id: f.name for f in scenario.financiers.values()})
-        db.table("project_financing").insert_all(
-            {
-                "run_id": run_id,
-                "project_id": project.id,
-                "line": line.index,
-                "financier_id": line.financier,
-                "programme": line.programme,
-                "amount": line.amount,
-                "share": line.share,
-                "in_kind": int(line.in_kind),
-                "status": line.status,
-                "decided": line.decided.isoformat() if line.decided else None,
-                "reference": line.reference,
-                "condition": line.condition,
-                "state": states[line.index].state,
-                "reason": states[line.index].reason,
-                "note": line.note,
-            }
-            for line in project.financing
+        states = line_states(project, names)
+        _insert(
+            db,
+            "project_financing",
+            (
+                "run_id",
+                "project_id",
+                "line",
+                "financier_id",
+                "programme",
+                "amount",
+                "share",
+                "in_kind",
+                "status",
+                "decided",
+                "reference",
+                "condition",
+                "state",
+                "reason",
+                "note",
+            ),
+            (
+                (
+                    run_id,
+                    project.id,
+                    line.index,
+                    line.financier,
+                    line.programme,
+                    line.amount,
+                    line.share,
+                    int(line.in_kind),
+                    line.status,
+                    line.decided.isoformat() if line.decided else None,
+                    line.reference,
+                    line.condition,
+                    states[line.index].state,
+                    states[line.index].reason,
+                    line.note,
+                )
+                for line in project.financing
+            ),
         )
-    db.table("project_periods").insert_all(
-        {"run_id": run_id, "project_id": pid, "line": line, "year": year, "month": month, "amount": amount}
-        for (pid, line, year, month), amount in sorted(plan.periods.items())
+    _insert(
+        db,
+        "project_periods",
+        ("run_id", "project_id", "line", "year", "month", "amount"),
+        ((run_id, pid, line, year, month, amount) for (pid, line, year, month), amount in sorted(plan.periods.items())),
     )

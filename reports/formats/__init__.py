@@ -2,21 +2,22 @@
 
 from jobbsats.hookspecs import hookimpl
 
+# Each format by name, and its class: imported only when the format is looked up (see jobbsats.registry.Deferred).
+FORMATS = {
+    "md": "jobbsats.reports.formats.markdown:Markdown",
+    # Before csv-sv: a file named .csv gets the machine format unless -f says otherwise.
+    "csv": "jobbsats.reports.formats.csvfile:Csv",
+    "csv-sv": "jobbsats.reports.formats.csv_sv:CsvSv",
+    "json": "jobbsats.reports.formats.jsonfile:Json",
+    "xlsx": "jobbsats.reports.formats.xlsx:Xlsx",
+    "html": "jobbsats.reports.formats.html:Html",
+    "docx": "jobbsats.reports.formats.docx:Docx",
+}
+
 
 @hookimpl
 def register_formats(register):
-    from jobbsats.reports.formats.csv_sv import CsvSv
-    from jobbsats.reports.formats.csvfile import Csv
-    from jobbsats.reports.formats.docx import Docx
-    from jobbsats.reports.formats.html import Html
-    from jobbsats.reports.formats.jsonfile import Json
-    from jobbsats.reports.formats.markdown import Markdown
-    from jobbsats.reports.formats.xlsx import Xlsx
+    from jobbsats.registry import Deferred
 
-    register(Markdown())
-    register(Csv())  # before csv-sv: a file named .csv gets the machine format unless -f says otherwise
-    register(CsvSv())
-    register(Json())
-    register(Xlsx())
-    register(Html())
-    register(Docx())
+    for name, target in FORMATS.items():
+        register(Deferred(name, target))
