@@ -1,48 +1,61 @@
-"""Import and report speed for booked utfall, against the floor SQLite itself sets.
+"""Import and report speed for booked utfall, against an honest floor: the same work without jobbsats.
 
 Run it with the interpreter jobbsats is installed in::
 
-    python benchmarks/utfall.py                      # 1 000 000 rows, prints a table, exits 0
-    python benchmarks/utfall.py --rows 20000 --check # small and quick (CI); exits 1 when a target is missed
+    python benchmarks/utfall.py                        # 100 000 and 1 000 000 rows; prints tables, exits 0
+    python benchmarks/utfall.py --big                  # and 5 000 000 rows too
+    python benchmarks/utfall.py --rows 20000 --check   # one size, small and quick; exits 1 when a target is missed
 
 It writes a realistic CSV export (Windows-1252, semicolons, decimal comma,
 no-break spaces between thousands; a mix of departments, accounts,
 verksamheter, projects and dates across 2024) and a scenario with an
-[utfall] mapping, runs the 2024 allocation, then measures in the same run:
+[utfall] mapping, runs the 2024 allocation, then measures at each size, in the same run:
 
 * ``jobbsats import utfall`` (a new process: start-up, reading, parsing, mapping,
-  writing) against the floor for loading the same rows: plain ``sqlite3``
-  ``executemany`` of pre-parsed tuples into the same table in one transaction
-  (timed in-process, parsing not included); also the ``sqlite3`` tool's ``.import``
-  of the same CSV where that tool is installed (for information);
+  hashing for the chain, writing) against the floor: a new Python process (the
+  script :data:`FLOOR`, written beside the CSV) that does the same work minus
+  jobbsats: opens the CSV as Windows-1252, reads it with ``csv.reader``, parses
+  the date into the ledger's date, year and month and the amount into integer
+  öre, maps the codes as the scenario's ``[utfall]`` mapping says (cached by the
+  codes as booked), and loads the rows with ONE ``executemany`` into the ledger's
+  own ``utfall`` table (a copy of the same ledger: the same table, index and
+  guards), in one transaction, committed;
+* the import's peak memory, as the child's own high-water mark (``VmHWM``, read by the
+  child itself from ``/proc/self/status`` as it exits: Linux's ``ru_maxrss`` for a
+  child carries the parent's peak through fork; where there is no ``/proc``, the
+  child's own ``getrusage``);
 * ``jobbsats report aterrapportering -f json`` against one ``GROUP BY`` over the
-  rows, run as a new Python process as well (so both pay a process start);
-* the import's peak memory (the child's maximum resident set size).
+  current batches' rows, run as a new Python process as well (so both pay a process start).
 
-Targets: import <= 3x the floor, report <= 2x the GROUP BY, peak memory
-< 200 MB at 1 000 000 rows. Machines are noisy: compare the ratios, not the
-seconds. Each side is measured ``--rounds`` times, the two sides taking turns
-(each import onto a copy of the same ledger), and the best time of each side
-is compared, as ``timeit`` does: noise only ever adds time. Only the standard
-library and the installed jobbsats are used.
+Targets: import at most 1.8x the floor at 100 000 rows and 1.5x at 1 000 000 (and more),
+peak memory under 100 MB and flat (at most 20 MB more at the largest size than at the
+smallest); the report at most 1.5x its GROUP BY at 100 000 rows and 1.1x at 1 000 000.
+Cost per row (µs) is printed at each size, to show it is linear. Machines are noisy:
+compare the ratios, not the seconds. Each side is measured ``--rounds`` times, the two
+taking turns (the order swapped every round; each import and each floor onto a fresh copy
+of the same ledger), and the best time of each side is compared, as ``timeit`` does: noise
+only ever adds time. Only the standard library and the installed jobbsats are used.
 """
 
 from __future__ import annotations
 
 import argparse
+import os
 import random
-import resource
 import shutil
-import sqlite3
 import subprocess
 import sys
 import tempfile
 import time
+import tomllib
 from datetime import date, timedelta
 from pathlib import Path
 
 BIN = Path(sys.executable).parent
-JOBBSATS = [sys.executable, str(BIN / "jobbsats")] if (BIN / "jobbsats").is_file() else None
+HAS_JOBBSATS = (BIN / "jobbsats").is_file()
+SIZES = (100_000, 1_000_000)
+BIG = 5_000_000
+PEAK_MOST_MB, PEAK_FLAT_MB = 100.0, 20.0
 
 # Departments (ansvar prefixes) and how often they book.
 ANSVAR = [("31", "ASN", 40), ("32", "GVN", 20), ("33", "FSN", 15), ("10", "KS", 10), ("90", None, 15)]
@@ -79,6 +92,101 @@ GROUP_BY = """select year, recipient_id, fund_id is not null, sum(amount), count
               where batch_id not in (select superseded_id from batch_supersedes)
               group by year, recipient_id, fund_id is not null"""
 
+# `jobbsats ARGS` as its entry point runs it, writing the process's own peak resident memory (kB) to
+# PEAK_KB_FILE as it exits (atexit runs after click's sys.exit too). See tests/test_huge_input.py.
+MEASURED_MAIN = """\
+import atexit, os, sys
+
+def peak():
+    try:
+        with open("/proc/self/status") as status:
+            kb = next(line.split()[1] for line in status if line.startswith("VmHWM:"))
+    except OSError:  # no /proc: the process's own getrusage (bytes on macOS, kB elsewhere)
+        import resource
+        most = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss
+        kb = str(most // 1024 if sys.platform == "darwin" else most)
+    with open(os.environ["PEAK_KB_FILE"], "w") as out:
+        out.write(kb)
+
+atexit.register(peak)
+from jobbsats.cli import main
+main()
+"""
+
+# The floor: what the import does, minus jobbsats. The mapping is the scenario's [utfall] section, read with
+# tomllib (prefixes end in "*"): the accounts filter, the ansvar codes' recipients (the longest prefix wins),
+# and the first map entry that matches gives the fund, project and purpose.
+FLOOR = r'''
+import csv, sqlite3, sys, tomllib
+
+csv_path, db_path, mapping_path = sys.argv[1:4]
+with open(mapping_path, "rb") as f:
+    section = tomllib.load(f)["utfall"]
+
+
+def pattern(written):
+    items = [written] if isinstance(written, str) else written
+    exact = {i for i in items if not i.endswith("*")}
+    prefixes = tuple(i[:-1] for i in items if i.endswith("*"))
+    return lambda code: code in exact or (bool(code) and code.startswith(prefixes))
+
+
+accounts = pattern(section["accounts"]) if section.get("accounts") else None
+ansvar = sorted(((k.rstrip("*"), k.endswith("*"), v) for k, v in section["ansvar"].items()), key=lambda a: -len(a[0]))
+entries = [({f: pattern(p) for f, p in e["match"].items()}, e) for e in section.get("map", [])]
+FIELDS = ("account", "ansvar", "verksamhet", "project")
+
+
+def classify(codes):
+    """(recipient, fund, project, purpose), or None for a row the import does not store."""
+    if accounts is not None and not accounts(codes[0]):
+        return None
+    code = codes[1]
+    recipient = next((rid for c, prefix, rid in ansvar if (code.startswith(c) if prefix else code == c)), None)
+    named = dict(zip(FIELDS, codes))
+    entry = next((e for match, e in entries if all(p(named[f]) for f, p in match.items())), None)
+    if entry is None:
+        return (recipient, None, None, None) if recipient else None
+    return (entry.get("recipient") or recipient, entry.get("fund"), entry.get("project"), entry.get("purpose"))
+
+
+conn = sqlite3.connect(db_path)
+batch = conn.execute("select coalesce(max(id), 0) + 1 from import_batches").fetchone()[0]
+columns = section["columns"]
+
+
+def rows():
+    cache = {}
+    with open(csv_path, encoding="cp1252", newline="") as f:
+        reader = csv.reader(f, delimiter=";")
+        header = next(reader)
+        named = ("date", "account", "ansvar", "verksamhet", "project", "amount", "text")
+        at = [header.index(columns[c]) for c in named]
+        line = 1
+        for row in reader:
+            line += 1
+            d, account, ansvar_code, verksamhet, project, amount, text = (row[i] for i in at)
+            codes = (account, ansvar_code, verksamhet, project)
+            target = cache.get(codes, False)
+            if target is False:
+                target = cache[codes] = classify(codes)
+            if target is None:
+                continue
+            ore = int(amount.replace(" ", "").replace(",", ""))
+            yield (batch, line, d, int(d[:4]), int(d[5:7]), account, ansvar_code, verksamhet, project, *target[:3],
+                   ore, text, target[3])
+
+
+conn.execute("begin immediate")
+conn.executemany(
+    "insert into utfall (batch_id, line, date, year, month, account, ansvar, verksamhet, project_code, recipient_id,"
+    " fund_id, project_id, amount, text, purpose) values (" + ", ".join("?" * 15) + ")",
+    rows(),
+)
+conn.commit()
+print(*conn.execute("select count(*), sum(amount) from utfall where batch_id = ?", [batch]).fetchone())
+'''
+
 
 def swedish(ore: int) -> str:
     sign, ore = ("-" if ore < 0 else ""), abs(ore)
@@ -112,131 +220,157 @@ def generate(path: Path, rows: int) -> None:
             out.write(f"{day.isoformat()};{account};{ansvar};{verksamhet};{project};{swedish(amount)};{text}\r\n")
 
 
-def parsed_rows(rows: int) -> list[tuple]:
-    """The rows jobbsats imports, already parsed and mapped: what the floor loads."""
-    return [
-        (1, line, day.isoformat(), day.year, day.month, account, ansvar, verksamhet, project,
-         rid, "sjs" if verksamhet == "7150" else None, None, amount, text)
-        for line, day, account, ansvar, verksamhet, project, amount, text, rid in bookings(rows)
-        if rid is not None
-    ]  # fmt: skip
+def environment(peak_file: Path) -> dict[str, str]:
+    env = dict(os.environ)
+    env.pop("JOBBSATS_DB", None)
+    env.pop("PYTHONPROFILEIMPORTTIME", None)
+    env["PEAK_KB_FILE"] = str(peak_file)
+    return env
 
 
-def floor_executemany(db: Path, rows: list[tuple]) -> float:
-    """Seconds to load pre-parsed rows into the same table, in one transaction."""
-    from jobbsats.ledger.migrations import _UTFALL  # the very table and index jobbsats writes to
-
-    conn = sqlite3.connect(db)
-    conn.execute("create table import_batches (id integer primary key) strict")
-    conn.execute("insert into import_batches (id) values (1)")
-    for statement in _UTFALL.split(";"):
-        if "CREATE TABLE utfall" in statement or "CREATE INDEX" in statement:
-            conn.execute(statement)
-    conn.commit()
+def timed(argv: list[str], cwd: Path, env: dict[str, str] | None = None) -> tuple[float, str]:
+    """Seconds the new process took, and what it printed."""
     began = time.perf_counter()
-    conn.execute("begin immediate")
-    conn.executemany(f"insert into utfall values ({', '.join('?' * 14)})", rows)
-    conn.execute("commit")
-    elapsed = time.perf_counter() - began
-    conn.close()
-    return elapsed
-
-
-def floor_cli_import(folder: Path, csv_path: Path) -> float | None:
-    """Seconds for the sqlite3 tool's .import of the raw CSV into a plain table, where the tool exists."""
-    tool = shutil.which("sqlite3")
-    if tool is None:
-        return None
-    utf8 = folder / "utf8.csv"
-    utf8.write_text(csv_path.read_text(encoding="cp1252"), encoding="utf-8")
-    script = f".mode csv\n.separator ;\n.import {utf8} raw\n"
-    began = time.perf_counter()
-    subprocess.run([tool, str(folder / "cli.db")], input=script, text=True, check=True, capture_output=True)
-    return time.perf_counter() - began
-
-
-def timed(argv: list[str], cwd: Path) -> float:
-    began = time.perf_counter()
-    result = subprocess.run(argv, cwd=cwd, capture_output=True, text=True)
+    result = subprocess.run(argv, cwd=cwd, capture_output=True, text=True, env=env)
     elapsed = time.perf_counter() - began
     if result.returncode != 0:
-        sys.exit(f"failed: {' '.join(argv)}\n{result.stderr}")
-    return elapsed
+        sys.exit(f"failed: {' '.join(argv[:1] + argv[3:] if argv[1] == '-c' else argv)}\n{result.stderr}")
+    return elapsed, result.stdout
+
+
+def fresh_copy(before: Path, target: Path) -> None:
+    for suffix in ("", "-wal", "-shm"):
+        Path(f"{target}{suffix}").unlink(missing_ok=True)
+    shutil.copyfile(before, target)
+
+
+def measure_size(folder: Path, rows: int, rounds: int, scenario: Path, before: Path, mapping: Path) -> dict:
+    """Import against floor, then report against GROUP BY, at ``rows`` lines of CSV."""
+    csv_path = folder / f"utfall-{rows}.csv"
+    began = time.perf_counter()
+    generate(csv_path, rows)
+    size = csv_path.stat().st_size / 1e6
+    print(f"{rows} rows: {size:.1f} MB CSV written in {time.perf_counter() - began:.1f} s", flush=True)
+    floor_script = folder / "floor.py"
+    floor_script.write_text(FLOOR, encoding="utf-8")
+    ledger, floor_db, peak_file = folder / f"ledger-{rows}.db", folder / "floor.db", folder / "peak-kb"
+    env = environment(peak_file)
+    importing = [sys.executable, "-c", MEASURED_MAIN, "import", "utfall", str(csv_path), "-c", str(scenario)]
+    flooring = [sys.executable, str(floor_script), str(csv_path), str(floor_db), str(mapping)]
+    import_times, floor_times, peaks, loaded = [], [], [], set()
+    for turn in range(rounds):
+        for side in ("import", "floor") if turn % 2 == 0 else ("floor", "import"):
+            if side == "import":
+                fresh_copy(before, ledger)
+                peak_file.unlink(missing_ok=True)
+                import_times.append(timed([*importing, "--db", str(ledger)], folder, env)[0])
+                peaks.append(int(peak_file.read_text()) / 1024)
+            else:
+                fresh_copy(before, floor_db)
+                seconds, out = timed(flooring, folder)
+                floor_times.append(seconds)
+                loaded.add(out.strip())
+    booked, total = sqlite_count(ledger)
+    if loaded != {f"{booked} {total}"}:
+        sys.exit(f"the floor loaded (rows, öre) {loaded}, the import {booked} {total}: not the same work")
+    reporting = [sys.executable, str(BIN / "jobbsats"), "report", "aterrapportering", "-f", "json", "--db", str(ledger)]
+    query = f"import sqlite3; print(sqlite3.connect({str(ledger)!r}).execute({GROUP_BY!r}).fetchall())"
+    report_times, group_times = [], []
+    timed(reporting, folder)  # once untimed: the first report after an import may be the one to checkpoint
+    for turn in range(rounds):
+        for side in ("report", "group") if turn % 2 == 0 else ("group", "report"):
+            if side == "report":
+                report_times.append(timed(reporting, folder)[0])
+            else:
+                group_times.append(timed([sys.executable, "-c", query], folder)[0])
+    return {
+        "rows": rows,
+        "booked": booked,
+        "mb": size,
+        "import": min(import_times),
+        "floor": min(floor_times),
+        "peak": max(peaks),
+        "report": min(report_times),
+        "group": min(group_times),
+    }
+
+
+def sqlite_count(ledger: Path) -> tuple[int, int]:
+    import sqlite3
+
+    conn = sqlite3.connect(ledger)
+    try:
+        return conn.execute("select count(*), sum(amount) from utfall").fetchone()
+    finally:
+        conn.close()
+
+
+def import_target(rows: int) -> float:
+    return 1.5 if rows >= 1_000_000 else 1.8
+
+
+def report_target(rows: int) -> float:
+    return 1.1 if rows >= 1_000_000 else 1.5
 
 
 def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--rows", type=int, default=1_000_000)
+    parser.add_argument("--rows", type=int, help="one size only (lines of CSV); default 100 000 and 1 000 000")
+    parser.add_argument("--big", action="store_true", help="add 5 000 000 rows to the default sizes")
     parser.add_argument("--rounds", type=int, default=3, help="measure each side this many times; keep the best")
     parser.add_argument("--check", action="store_true", help="exit 1 when a target is missed")
     args = parser.parse_args()
-    if JOBBSATS is None:
+    if not HAS_JOBBSATS:
         sys.exit("run this with the Python that jobbsats is installed in")
     from jobbsats import examples
 
+    sizes = [args.rows] if args.rows else [*SIZES, *([BIG] if args.big else [])]
+    results = []
     with tempfile.TemporaryDirectory(prefix="jobbsats-bench-") as tmp:
         folder = Path(tmp)
-        scenario = folder / "scenario.toml"
+        scenario, mapping = folder / "scenario.toml", folder / "mapping.toml"
         text = examples.path_of("malmo-2024").read_text(encoding="utf-8")
         scenario.write_text(text[: text.index("# --- Utfall")] + MAPPING, encoding="utf-8")
-        csv_path = folder / "utfall-2024.csv"
-        began = time.perf_counter()
-        generate(csv_path, args.rows)
-        size = csv_path.stat().st_size / 1e6
-        print(f"{args.rows} rows, {size:.1f} MB CSV written in {time.perf_counter() - began:.1f} s")
-
+        mapping.write_text(MAPPING, encoding="utf-8")
+        tomllib.loads(MAPPING)  # the floor reads it with tomllib: it must be plain TOML
         before = folder / "before-import.db"
-        timed([*JOBBSATS, "run", str(scenario), "--db", str(before), "--quiet"], folder)
-        ledger = folder / "ledger.db"
-        import_times, floor_times = [], []
-        for turn in range(args.rounds):
-            for name in (ledger.name, f"{ledger.name}-wal", f"{ledger.name}-shm", "floor.db"):
-                (folder / name).unlink(missing_ok=True)
-            shutil.copyfile(before, ledger)
-            importing = [*JOBBSATS, "import", "utfall", str(csv_path), "-c", str(scenario), "--db", str(ledger)]
-            import_times.append(timed(importing, folder))
-            if turn == 0:
-                # Read now, while this process is small: a child started later counts the floor's rows
-                # this process then holds in its own peak (the pages it was forked with).
-                peak_mb = resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss / 1024  # kB on Linux
-                parsed = parsed_rows(args.rows)
-            floor_times.append(floor_executemany(folder / "floor.db", parsed))
-        import_s, floor_s = min(import_times), min(floor_times)
-        cli_s = floor_cli_import(folder, csv_path)
-        del parsed
+        timed([sys.executable, str(BIN / "jobbsats"), "run", str(scenario), "--db", str(before), "--quiet"], folder)
+        for rows in sizes:
+            results.append(measure_size(folder, rows, args.rounds, scenario, before, mapping))
+            (folder / f"utfall-{rows}.csv").unlink()
 
-        reporting = [*JOBBSATS, "report", "aterrapportering", "-f", "json", "--db", str(ledger)]
-        query = f"import sqlite3; print(sqlite3.connect({str(ledger)!r}).execute({GROUP_BY!r}).fetchall())"
-        report_times, group_times = [], []
-        for _turn in range(args.rounds):
-            report_times.append(timed(reporting, folder))
-            group_times.append(timed([sys.executable, "-c", query], folder))
-        report_s, group_s = min(report_times), min(group_times)
+    print(f"\nbest of {args.rounds} rounds each, interleaved; every side a new process")
+    head = ("rows (CSV lines)", "booked", "jobbsats import utfall s", "floor: executemany s", "import / floor",
+            "import us/row", "floor us/row", "import peak memory (MB)")  # fmt: skip
+    print(" | ".join(head))
+    for r in results:
+        print(
+            f"{r['rows']:,} | {r['booked']:,} | {r['import']:.2f} | {r['floor']:.2f} | {r['import'] / r['floor']:.2f}x"
+            f" | {r['import'] / r['rows'] * 1e6:.2f} | {r['floor'] / r['rows'] * 1e6:.2f} | {r['peak']:.0f}"
+        )
+    print()
+    head = ("rows (CSV lines)", "jobbsats report aterrapportering s", "floor: one GROUP BY s", "report / GROUP BY")
+    print(" | ".join(head))
+    for r in results:
+        print(f"{r['rows']:,} | {r['report']:.2f} | {r['group']:.2f} | {r['report'] / r['group']:.2f}x")
 
-    rows = args.rows
-    lines = [
-        ("jobbsats import utfall", import_s, rows / import_s),
-        ("floor: executemany (pre-parsed)", floor_s, rows / floor_s),
-        *([("sqlite3 .import (raw CSV, info)", cli_s, rows / cli_s)] if cli_s else []),
-        ("jobbsats report aterrapportering", report_s, None),
-        ("floor: one GROUP BY (new process)", group_s, None),
-    ]
-    print(f"best of {args.rounds} rounds each")
-    print(f"{'step':36} {'seconds':>8} {'rows/s':>12}")
-    for label, seconds, rate in lines:
-        print(f"{label:36} {seconds:8.2f} {rate and f'{rate:,.0f}' or '':>12}")
-    import_ratio, report_ratio = import_s / floor_s, report_s / group_s
-    checks = [
-        ("import / floor", import_ratio, 3.0, f"{import_ratio:.2f}x"),
-        ("report / GROUP BY", report_ratio, 2.0, f"{report_ratio:.2f}x"),
-        ("import peak memory (MB)", peak_mb, 200.0, f"{peak_mb:.0f} MB"),
-    ]
+    checks = []
+    for r in results:
+        n = f"{r['rows']:,}"
+        checks.append((f"import / floor at {n}", r["import"] / r["floor"], import_target(r["rows"]), "x"))
+        checks.append((f"report / GROUP BY at {n}", r["report"] / r["group"], report_target(r["rows"]), "x"))
+        checks.append((f"import peak memory (MB) at {n}", r["peak"], PEAK_MOST_MB, " MB"))
+    if len(results) > 1:
+        growth = results[-1]["peak"] - results[0]["peak"]
+        checks.append(("import peak memory growth (MB), flat", growth, PEAK_FLAT_MB, " MB"))
     print()
     failed = False
-    for label, value, target, shown in checks:
-        ok = value <= target
+    for label, value, target, unit in checks:
+        ok = value <= target if "memory" not in label or "growth" in label else value < target
         failed |= not ok
-        print(f"{label:36} {shown:>10}  target <= {target:g}  {'PASS' if ok else 'MISS'}")
+        shown = f"{value:.2f}{unit}" if unit == "x" else f"{value:.0f}{unit}"
+        print(f"{label:44} {shown:>9}  target {'<' if unit == ' MB' and 'growth' not in label else '<='} "
+              f"{target:g}{unit}  {'PASS' if ok else 'MISS'}")  # fmt: skip
     return 1 if failed and args.check else 0
 
 

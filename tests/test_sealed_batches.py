@@ -8,6 +8,8 @@ with the trigger dropped, what reads the batch refuses it as it refuses a change
 
 from __future__ import annotations
 
+import hashlib
+import json
 import sqlite3
 
 import pytest
@@ -282,3 +284,97 @@ def test_a_batch_added_behind_jobbsatss_back_is_not_reported_from(sealed):
         result.stderr
     )
     assert "import batch 3: it is in the ledger but not in the chain" in sealed("verify").stderr
+
+
+def sealed_sums(lines: list[str]) -> str:
+    """chain.py's canonical form of a batch's sums, written out by hand: the lines sorted, each ended by a newline."""
+    return hashlib.sha256("".join(f"{line}\n" for line in sorted(lines)).encode()).hexdigest()
+
+
+def test_each_batch_seals_the_sums_reports_read_as_documented(sealed):
+    """January: ASN's two rows on the fund (1 000 000 + 250 000 kr) and the grant paid to Tillväxt Malmö och Level
+    on its purpose (400 000 kr), all on 2024-01-31; February: ASN's 500 000 kr on 2024-02-29."""
+    january = [
+        '["2024-01-31",2024,1,"ASN","sjs",null,null,125000000,2]',
+        '["2024-01-31",2024,1,"tillvaxt_level","sjs",null,"Tillväxt Malmö & Level",40000000,1]',
+    ]
+    february = ['["2024-02-29",2024,2,"ASN","sjs",null,null,50000000,1]']
+    conn = sqlite3.connect(sealed.db)
+    recorded = dict(conn.execute("select ref, tables_json from chain where kind = 'batch'").fetchall())
+    conn.close()
+    assert json.loads(recorded[1])["utfall_sums"] == sealed_sums(january)
+    assert json.loads(recorded[2])["utfall_sums"] == sealed_sums(february)
+
+
+@pytest.mark.parametrize(
+    "change",
+    [
+        "amount = amount + 1",  # a changed amount
+        "month = 2",  # moved to another month (the day left as it was)
+        "year = 2025",
+        "date = '2024-01-30'",  # another day of the same month: the prognos report's cut day reads days
+        "recipient_id = 'GVN'",
+        "fund_id = null",
+        "project_id = 'P1'",
+        "purpose = 'Ung i sommar'",
+    ],
+)
+def test_reports_refuse_a_batch_whose_row_was_moved_or_changed(sealed, change):
+    tamper = f"update utfall set {change} where batch_id = 1 and amount = 25000000"
+    conn = sqlite3.connect(sealed.db)
+    conn.execute("drop trigger utfall_no_update")
+    assert conn.execute(tamper).rowcount == 1
+    conn.commit()
+    conn.close()
+    for report in ("aterrapportering", "prognos"):
+        result = sealed("report", report)
+        assert result.exit_code == 4 and result.stdout == "", (report, result.output)
+        assert "import batch 1: its rows in utfall no longer match the ledger's chain" in result.stderr
+
+
+def test_reports_refuse_a_batch_with_a_row_removed(sealed):
+    conn = sqlite3.connect(sealed.db)
+    conn.execute("drop trigger utfall_no_delete")
+    conn.execute("delete from utfall where batch_id = 2")
+    conn.commit()
+    conn.close()
+    result = sealed("report", "aterrapportering")
+    assert result.exit_code == 4
+    assert "import batch 2: its rows in utfall no longer match the ledger's chain" in result.stderr
+
+
+def test_a_change_no_report_reads_is_found_by_verify_not_by_reports(sealed):
+    """Reports check a batch's sums, not every column of every row (docs/ledger.md): the row's text changed
+    leaves every figure as it was, and verify, which rehashes every row, names the batch."""
+    conn = sqlite3.connect(sealed.db)
+    conn.execute("drop trigger utfall_no_update")
+    conn.execute("update utfall set text = 'changed', account = '5011', ansvar = '3111' where batch_id = 1")
+    conn.commit()
+    conn.close()
+    assert asn_utfall(sealed) == 175_000_000  # 1 250 000 + 500 000 kr, as before
+    result = sealed("verify")
+    assert result.exit_code == 1
+    assert "first: import batch 1: its rows in utfall were changed outside jobbsats" in result.stderr
+
+
+def test_a_batch_sealed_before_its_sums_were_is_checked_row_by_row(cli, tmp_path, monkeypatch):
+    from jobbsats.ledger import chain
+    from jobbsats.utfall import importer
+
+    # As a release before issue 18 sealed it: the rows' hash, no sums.
+    monkeypatch.setattr(importer, "seal_batch", lambda db, batch, rows, sums: chain.seal_batch(db, batch, rows))
+    cli.prepare(("run", "malmo-2024", "--quiet"))
+    (tmp_path / "januari.csv").write_text(JANUARY, encoding="utf-8")
+    assert cli("import", "utfall", tmp_path / "januari.csv", "-c", "malmo-2024").exit_code == 0
+    conn = sqlite3.connect(cli.db)
+    assert "utfall_sums" not in json.loads(
+        conn.execute("select tables_json from chain where kind = 'batch'").fetchone()[0]
+    )
+    assert asn_utfall(cli) == 125_000_000
+    conn.execute("drop trigger utfall_no_update")
+    conn.execute("update utfall set text = 'changed' where batch_id = 1")
+    conn.commit()
+    conn.close()
+    result = cli("report", "aterrapportering")
+    assert result.exit_code == 4
+    assert "import batch 1: its rows in utfall no longer match the ledger's chain" in result.stderr

@@ -24,7 +24,26 @@ The canonical forms, fixed for good since ledgers outlive releases:
   not promise the format forever: tests/test_verify.py pins it with an encoder
   written from its description (a type byte, little-endian lengths): should
   a Python ever write other bytes, that test fails, and that encoder is what
-  verify would then use instead.
+  verify would then use instead;
+* a batch's sums (the key ``utfall_sums`` of its entry; batches imported before
+  issue 18 have none): its booked rows summed per :data:`SUMS_GRAIN` (day, year,
+  month, recipient, fund, project, purpose), each group written as a compact JSON
+  array of those seven values (``null`` for no fund, project or purpose) followed
+  by the sum of its amounts and its number of rows, e.g.
+  ``["2024-01-31",2024,1,"ASN","sjs",null,null,125000000,2]``; the groups' lines
+  sorted (by code point), each ended by a newline, hashed as UTF-8.
+
+What each check covers: ``jobbsats verify`` (and ``show``, ``diff`` and a rule
+reading the ledger, through :func:`check_batch`) rehashes every booked row, every
+column of it. A report reads a batch's booked rows only as sums at that grain, so
+it checks those sums against ``utfall_sums`` (:func:`check_batch_sums`), one
+``GROUP BY`` for every current batch, instead of rehashing every row: a changed
+amount, an added or removed row and a row moved to another day, month, year,
+recipient, fund, project or purpose all change them, and the report refuses. A
+change to a column no report reads (the row's text, its account or ansvar code,
+its line) leaves every figure of every report as it was, and is found by
+``jobbsats verify``, not by reports. A batch sealed without sums is checked row
+by row, as before.
 """
 
 from __future__ import annotations
@@ -33,6 +52,7 @@ import hashlib
 import itertools
 import json
 import marshal
+import re
 import sqlite3
 from collections.abc import Iterable
 from dataclasses import dataclass, replace
@@ -41,6 +61,7 @@ from sqlite_utils import Database
 
 from jobbsats.errors import LedgerError, clip, shown
 from jobbsats.ledger.guards import changed_tables, foreign_triggers, missing_guards, missing_tables, schema_changed
+from jobbsats.ledger.limits import joined, split_sum
 from jobbsats.ledger.tables import (
     RUN_TABLES,
     SOMETIMES_RUN_TABLES,
@@ -55,6 +76,10 @@ NO_ROWS = hashlib.sha256().hexdigest()  # a batch whose rows all matched no mapp
 _MARSHAL_VERSION = 2
 _LIST_HEADER = 5  # marshal's "[" and a 4-byte length before a list's items
 _SCAN = 20_000
+UTFALL_SUMS = "utfall_sums"  # the key of a batch's sums in its entry (see the canonical forms above)
+# The grain of the sums sealed for reports, fixed for good: what any report reads of a booked row.
+SUMS_GRAIN = ("date", "year", "month", "recipient_id", "fund_id", "project_id", "purpose")
+_INTEGERS = {"batch_id", "year", "month"}  # INTEGER NOT NULL in a STRICT table; the rest text or NULL
 
 
 def run_digests(db: Database, run_id: int) -> dict[str, str]:
@@ -69,15 +94,75 @@ def run_digests(db: Database, run_id: int) -> dict[str, str]:
     return digests
 
 
-def batch_digests(db: Database, batch_id: int, utfall_sha256: str) -> dict[str, str]:
-    """The sha256 of the batch's own row, of its supersessions, and (given) of its booked rows."""
-    return {
+def batch_digests(db: Database, batch_id: int, utfall_sha256: str, utfall_sums: str | None = None) -> dict[str, str]:
+    """The sha256 of the batch's own row, of its supersessions, and (given) of its booked rows and their sums."""
+    digests = {
         "import_batches": _digest(db.execute("select * from import_batches where id = ?", [batch_id])),
         "batch_supersedes": _digest(
             db.execute("select * from batch_supersedes where batch_id = ? order by rowid", [batch_id])
         ),
         "utfall": utfall_sha256,
     }
+    if utfall_sums is not None:
+        digests[UTFALL_SUMS] = utfall_sums
+    return digests
+
+
+def sums_digest(groups: Iterable[tuple]) -> str:
+    """The sha256 of a batch's sums: ``groups`` of the :data:`SUMS_GRAIN` values, the sum and the count
+    (see the canonical forms above)."""
+    lines = sorted(json.dumps(list(group), ensure_ascii=False, separators=(",", ":")) for group in groups)
+    return hashlib.sha256("".join(f"{line}\n" for line in lines).encode()).hexdigest()
+
+
+NO_SUMS = sums_digest([])
+
+
+def sums_sql(where: str, has_purpose: bool = True) -> str:
+    """One GROUP BY of booked rows (``where``) into (key, high half, low half, rows), read with :func:`grouped`.
+
+    The key is one text, the batch and the grain as SQL literals (printf's ``%Q``: quoted, or NULL), because
+    SQLite sorts one text for a GROUP BY several times faster than eight columns (3.0 s against 1.96 s at
+    850 000 rows, where the benchmark's three-column GROUP BY took 1.48 s).
+    """
+    columns = ["batch_id", *SUMS_GRAIN[:-1], UTFALL_PURPOSE if has_purpose else "null"]
+    formats = ",".join("%d" if column in _INTEGERS else "%Q" for column in columns)
+    key = f"printf('{formats}', {', '.join(columns)})"
+    return f"select {key} as k, {split_sum('amount')}, count(*) from utfall where {where} group by k"
+
+
+_LITERAL = re.compile(r"'((?:[^']|'')*)'|NULL|(-?[0-9]+)")
+
+
+def _values(key: str) -> list:
+    """The values printf wrote into a key of :func:`sums_sql`."""
+    values: list = []
+    at = 0
+    while True:
+        found = _LITERAL.match(key, at)
+        if found is None:
+            raise LedgerError(f"the ledger's booked rows cannot be summed: {shown(key, 80)} is not as written")
+        text, number = found.groups()
+        values.append(text.replace("''", "'") if text is not None else int(number) if number is not None else None)
+        at = found.end()
+        if at == len(key):
+            return values
+        at += 1  # the comma between two values
+
+
+def grouped(rows: Iterable[tuple]) -> dict[int, list[tuple]]:
+    """The rows of :func:`sums_sql` by batch, each as (grain..., sum, rows), the halves joined."""
+    by_batch: dict[int, list[tuple]] = {}
+    for key, high, low, count in rows:
+        batch_id, *grain = _values(key)
+        by_batch.setdefault(batch_id, []).append((*grain, joined(high, low), count))
+    return by_batch
+
+
+def utfall_sums(db: Database) -> dict[int, str]:
+    """Every batch's sums hashed (:func:`sums_digest`), by batch id, in one pass over the table."""
+    rows = db.execute(sums_sql("1", _has_purpose(db))).fetchall()
+    return {batch_id: sums_digest(groups) for batch_id, groups in grouped(rows).items()}
 
 
 def prognos_digests(db: Database, batch_id: int) -> dict[str, str]:
@@ -207,9 +292,11 @@ def seal_run(db: Database, run_id: int) -> None:
     _seal(db, "run", run_id, run_digests(db, run_id))
 
 
-def seal_batch(db: Database, batch_id: int, utfall_sha256: str) -> None:
-    """Add the import batch to the chain; inside its own transaction, once its counts are set."""
-    _seal(db, "batch", batch_id, batch_digests(db, batch_id, utfall_sha256))
+def seal_batch(db: Database, batch_id: int, utfall_sha256: str, utfall_sums: str | None = None) -> None:
+    """Add the import batch to the chain; inside its own transaction, once its counts are set.
+
+    ``utfall_sums``: the digest of its rows' sums (:func:`sums_digest`), which reports check."""
+    _seal(db, "batch", batch_id, batch_digests(db, batch_id, utfall_sha256, utfall_sums))
 
 
 def seal_prognos(db: Database, batch_id: int) -> None:
@@ -250,6 +337,22 @@ def check_batch(db: Database, batch_id: int, *, booked: bool = True) -> None:
     _check(db, "batch", batch_id, digests)
 
 
+def check_batch_sums(db: Database, batch_id: int, sums: str) -> bool:
+    """Refuse to read import batch ``batch_id`` when its own row, its supersessions or its booked rows' sums
+    (``sums``, :func:`sums_digest` of them as read now) no longer match its entry in the chain.
+
+    False, checking nothing, for a batch sealed without sums: its reader checks it row by row instead
+    (:func:`check_batch`)."""
+    entry = db.execute("select tables_json from chain where kind = 'batch' and ref = ?", [batch_id]).fetchone()
+    if entry is None or UTFALL_SUMS not in _recorded(entry[0]):
+        return False
+    refuse_changed_schema(db, ("import_batches", "batch_supersedes", "utfall", "chain"))
+    digests = batch_digests(db, batch_id, "", sums)
+    del digests["utfall"]
+    _check(db, "batch", batch_id, digests)
+    return True
+
+
 def check_prognos(db: Database, batch_id: int) -> None:
     """Refuse to read forecast batch ``batch_id`` when its rows no longer match its entry in the chain."""
     refuse_changed_schema(db, ("prognos_batches", "prognos_rows", "chain"))
@@ -274,7 +377,7 @@ def _check(db: Database, kind: str, ref: int, digests: dict[str, str]) -> None:
         what = "it is not in the ledger's chain: it was added outside jobbsats"
     else:
         recorded = _recorded(entry[1])
-        changed = [table for table, digest in digests.items() if recorded.get(table) != digest]
+        changed = _tables([table for table, digest in digests.items() if recorded.get(table) != digest])
         if _combined(recorded) != entry[0]:
             what = "its entry in the ledger's chain was changed outside jobbsats"
         elif not changed:
@@ -410,6 +513,8 @@ def _verify(db: Database) -> Verified:
     sql = "select seq, kind, ref, rows_sha256, tables_json, chain_sha256 from chain order by seq"
     entries = list(db.execute(sql))
     booked = utfall_digests(db)
+    summed = any(kind == "batch" and UTFALL_SUMS in _recorded(tables) for _, kind, _, _, tables, _ in entries)
+    sums = utfall_sums(db) if summed else {}
     for seq, kind, ref, rows_sha256, tables_json, chain_sha256 in entries:
         name = f"{_NAMES.get(kind, kind)} {ref}"
         if _link(previous, rows_sha256) != chain_sha256:
@@ -424,17 +529,23 @@ def _verify(db: Database) -> Verified:
         elif kind == "prognos":
             digests = prognos_digests(db, ref)
         else:
-            digests = batch_digests(db, ref, booked.get(ref, NO_ROWS))
+            with_sums = UTFALL_SUMS in _recorded(tables_json)
+            digests = batch_digests(db, ref, booked.get(ref, NO_ROWS), sums.get(ref, NO_SUMS) if with_sums else None)
         recorded = _recorded(tables_json)
         if _combined(recorded) != rows_sha256:
             findings.append(Finding(seq, f"{name}: its entry {seq} in the chain was changed outside jobbsats"))
         elif _combined(digests) != rows_sha256:
-            changed = [t for t, d in digests.items() if recorded.get(t) != d]
+            changed = _tables([t for t, d in digests.items() if recorded.get(t) != d])
             findings.append(Finding(seq, f"{name}: its rows in {', '.join(changed)} were changed outside jobbsats"))
         previous = chain_sha256
     findings += _unchained(db, entries, order=len(entries) + 1)
     runs = sum(1 for e in entries if e[1] == "run")
     return Verified(runs, len(entries) - runs, previous, sorted(findings, key=lambda f: f.order))
+
+
+def _tables(changed: list[str]) -> list[str]:
+    """The tables named for digests that differ: a batch's sums are its rows in utfall."""
+    return list(dict.fromkeys("utfall" if table == UTFALL_SUMS else table for table in changed))
 
 
 def _recorded(tables_json: str) -> dict[str, str]:
