@@ -9,6 +9,7 @@ import json
 import os
 import shutil
 import sqlite3
+import sys
 from pathlib import Path
 
 import pytest
@@ -16,6 +17,12 @@ import pytest
 from jobbsats import examples, plugins
 
 SEED_KEY = {"ASN": 51, "GVN": 27, "FSN": 16, "KS": 6}
+
+# pytest keeps each test module with its asserts rewritten as bytecode in __pycache__, and only rewrites one
+# whose source changed; PYTHONDONTWRITEBYTECODE (set in some shells and containers) stops it writing them,
+# so every worker of every run rewrote all the test modules again: 6 s of a 9 s collection, before the
+# first test. This process only: the jobbsats processes tests start inherit the variable as it is.
+sys.dont_write_bytecode = False
 
 
 def pytest_collection_finish(session):

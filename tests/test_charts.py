@@ -66,7 +66,7 @@ def report(cli, tmp_path, name: str, *args: str) -> str:
 
 
 def test_the_2024_chart_is_svg_with_real_text_in_swedish_numbers(cli, tmp_path):
-    assert cli("run", "--quiet").exit_code == 0
+    cli.prepare(("run", "--quiet"))
     page = report(cli, tmp_path, "fordelning")
     [svg] = svgs(page)
     words = texts(svg)
@@ -84,7 +84,7 @@ def test_the_2024_chart_is_svg_with_real_text_in_swedish_numbers(cli, tmp_path):
 
 
 def test_bars_are_as_long_as_their_amounts(cli, tmp_path):
-    assert cli("run", "--quiet").exit_code == 0
+    cli.prepare(("run", "--quiet"))
     [svg] = svgs(report(cli, tmp_path, "fordelning"))
     gvn = size(bar(svg, "Gymnasie- och vuxenutbildningsnämnden", sv("6 912 000")))
     fsn = size(bar(svg, "Funktionsstödsnämnden", sv("4 096 000")))
@@ -104,7 +104,7 @@ def test_bars_are_as_long_as_their_amounts(cli, tmp_path):
 
 
 def test_an_assumed_year_is_marked(cli, tmp_path):
-    assert cli("run", "malmo-2024-2026", "--quiet").exit_code == 0
+    cli.prepare(("run", "malmo-2024-2026", "--quiet"))
     [svg] = svgs(report(cli, tmp_path, "fordelning"))
     words = texts(svg)
     assert "2025 (antaget)" in words and "2026 (antaget)" in words  # 2025 and 2026 rest on an assumed total
@@ -118,7 +118,7 @@ def test_an_assumed_year_is_marked(cli, tmp_path):
 
 
 def test_projekt_has_a_chart_of_its_financing_per_year(cli, tmp_path):
-    assert cli("run", "malmokraften-2020", "--quiet").exit_code == 0
+    cli.prepare(("run", "malmokraften-2020", "--quiet"))
     page = report(cli, tmp_path, "projekt")
     [svg] = svgs(page)
     assert svg.find(f"{SVG}title").text == "Malmökraften 2.0: kontant finansiering per år"
@@ -139,7 +139,7 @@ def test_projekt_has_a_chart_of_its_financing_per_year(cli, tmp_path):
 
 
 def test_prognos_has_its_chart_with_the_forecast_marked(cli, tmp_path):
-    assert cli("run", "--quiet").exit_code == 0
+    cli.prepare(("run", "--quiet"))
     booked = examples.path_of("malmo-2024").with_name("malmo-2024.utfall.csv")
     assert cli("import", "utfall", booked, "-c", "malmo-2024").exit_code == 0
     page = report(cli, tmp_path, "prognos", "--to-day", "2024-06-30")

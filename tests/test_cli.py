@@ -74,7 +74,7 @@ def test_validate_checks_without_touching_the_ledger(cli, scenario_file):
 
 
 def test_report_to_a_file_follows_the_extension_and_will_not_overwrite(cli, tmp_path):
-    assert cli("run", "--quiet").exit_code == 0
+    cli.prepare(("run", "--quiet"))
     out = tmp_path / "fordelning.json"
     result = cli("report", "fordelning", "-o", out)
     assert result.exit_code == 0, result.output
@@ -87,7 +87,7 @@ def test_report_to_a_file_follows_the_extension_and_will_not_overwrite(cli, tmp_
 
 
 def test_report_into_a_missing_folder(cli, tmp_path):
-    assert cli("run", "--quiet").exit_code == 0
+    cli.prepare(("run", "--quiet"))
     result = cli("report", "fordelning", "-o", tmp_path / "nope" / "x.md")
     assert result.exit_code != 0 and "does not exist" in result.stderr
 
@@ -100,7 +100,7 @@ def test_report_into_a_missing_folder(cli, tmp_path):
     ],
 )
 def test_report_unknown_names(cli, args, message):
-    assert cli("run", "--quiet").exit_code == 0
+    cli.prepare(("run", "--quiet"))
     result = cli(*args)
     assert result.exit_code != 0 and message in result.stderr
 
@@ -146,7 +146,7 @@ def test_problems_in_several_rules_come_together(cli, scenario_file):
 
 
 def test_report_format_is_case_insensitive_and_dash_is_standard_output(cli, tmp_path):
-    assert cli("run", "--quiet").exit_code == 0
+    cli.prepare(("run", "--quiet"))
     result = cli("report", "fordelning", "-f", "JSON", "-o", "-")
     assert result.exit_code == 0 and json.loads(result.stdout)["report"] == "fordelning"
     assert not (tmp_path / "-").exists()
@@ -156,7 +156,7 @@ def test_output_files_get_ordinary_permissions(cli, tmp_path):
     import os
     import stat
 
-    assert cli("run", "--quiet").exit_code == 0
+    cli.prepare(("run", "--quiet"))
     old = os.umask(0o022)
     try:
         out = tmp_path / "f.md"
@@ -169,7 +169,7 @@ def test_output_files_get_ordinary_permissions(cli, tmp_path):
 def test_output_never_replaces_links_or_special_files(cli, tmp_path):
     import os
 
-    assert cli("run", "--quiet").exit_code == 0
+    cli.prepare(("run", "--quiet"))
     target = tmp_path / "target.md"
     target.write_text("keep\n")
     link = tmp_path / "link.md"
@@ -187,7 +187,7 @@ def test_output_into_a_folder_that_cannot_be_written(cli, tmp_path):
 
     if os.geteuid() == 0:
         pytest.skip("root writes anywhere")
-    assert cli("run", "--quiet").exit_code == 0
+    cli.prepare(("run", "--quiet"))
     locked = tmp_path / "locked"
     locked.mkdir(mode=0o555)
     result = cli("report", "fordelning", "-o", locked / "x.md")
@@ -197,14 +197,14 @@ def test_output_into_a_folder_that_cannot_be_written(cli, tmp_path):
 
 
 def test_output_below_a_file(cli, tmp_path):
-    assert cli("run", "--quiet").exit_code == 0
+    cli.prepare(("run", "--quiet"))
     (tmp_path / "good.toml").write_text("x")
     result = cli("report", "fordelning", "-o", tmp_path / "good.toml" / "x.md")
     assert result.exit_code != 0 and "is not a folder" in result.stderr
 
 
 def test_report_on_a_run_that_does_not_exist(cli):
-    assert cli("run", "--quiet").exit_code == 0
+    cli.prepare(("run", "--quiet"))
     result = cli("report", "fordelning", "--run", "99")
     assert result.exit_code == 1
     assert f"{cli.db}: there is no run 99" in result.stderr
@@ -228,7 +228,7 @@ def test_a_failing_format_is_named(cli):
             register(Broken())
 
     add_plugin(BrokenFormat(), "broken-format")
-    assert cli("run", "--quiet").exit_code == 0
+    cli.prepare(("run", "--quiet"))
     result = cli("report", "fordelning", "-f", "broken")
     assert result.exit_code == 3
     assert "format 'broken' (plugin 'broken-format') failed in render(): RuntimeError: format bug" in result.stderr
@@ -261,7 +261,7 @@ def run_killed_before_checkpoint(db: Path) -> None:
 @pytest.mark.parametrize("shm", ["kept", "deleted"])
 def test_a_ledger_whose_newest_run_is_still_in_its_wal_is_read(cli, shm):
     """Looked at read-only through -shm, or, with -shm gone, from a copy: the run in -wal counts."""
-    assert cli("run", "--quiet").exit_code == 0
+    cli.prepare(("run", "--quiet"))
     run_killed_before_checkpoint(cli.db)
     if shm == "deleted":
         Path(f"{cli.db}-shm").unlink()

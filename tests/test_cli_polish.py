@@ -240,7 +240,7 @@ def test_db_before_the_command(cli, tmp_path):
 
 def test_row_counts_are_grouped(cli):
     """1 200 bookings of 1 000 kr on ASN's ansvar and verksamhet 7150: 1 200 rows of fund money, 1 200 000 kr."""
-    assert cli("run", "malmo-2024", "--quiet").exit_code == 0
+    cli.prepare(("run", "malmo-2024", "--quiet"))
     assert cli("init", ".").exit_code == 0
     lines = ["Bokföringsdatum;Konto;Ansvar;Verksamhet;Belopp;Text"] + [
         f"2024-03-{1 + n % 28:02d};5010;3110;7150;1 000,00;Lön {n}" for n in range(1200)

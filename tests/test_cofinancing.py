@@ -40,14 +40,14 @@ def rows_of(report: dict, financier: str) -> list[dict]:
 
 
 def test_the_example_periodised_by_month_gives_the_seeds_years(cli):
-    assert cli("run", "malmokraften-2020", "--quiet").exit_code == 0
+    cli.prepare(("run", "malmokraften-2020", "--quiet"))
     years = per_year(cli.json_report("projekt"))
     assert years[ESF] == {2020: 17_600_000 * KR, 2021: 17_600_000 * KR, 2022: 8_800_000 * KR}
     assert years[FINSAM] == {2020: 10_000_000 * KR, 2021: 10_000_000 * KR, 2022: 5_000_000 * KR}
 
 
 def test_quarters_sum_to_the_years(cli):
-    assert cli("run", "malmokraften-2020", "--quiet").exit_code == 0
+    cli.prepare(("run", "malmokraften-2020", "--quiet"))
     report = cli.json_report("projekt", "--quarters")
     quarters = {(r["financier"], r["year"], r["quarter"]): r["amount_ore"] for r in report["rows"]}
     # 30 equal months: a quarter of ESF is 3/30 of 44 000 000 = 4 400 000 kr, of Finsam 2 500 000 kr.
@@ -74,7 +74,7 @@ def test_by_day_every_year_is_within_one_ore_of_its_days(cli, project_file):
 
 
 def test_the_ledger_holds_every_month_and_they_add_up(cli):
-    assert cli("run", "malmokraften-2020", "--quiet").exit_code == 0
+    cli.prepare(("run", "malmokraften-2020", "--quiet"))
     conn = sqlite3.connect(cli.db)
     rows = conn.execute(
         "select line, count(*), sum(amount) from project_periods group by line order by line"
@@ -150,7 +150,7 @@ def test_a_chain_of_conditions_follows_the_first_grant(cli, project_file):
 
 
 def test_one_year_only(cli):
-    assert cli("run", "malmokraften-2020", "--year", "2021", "--quiet").exit_code == 0
+    cli.prepare(("run", "malmokraften-2020", "--year", "2021", "--quiet"))
     years = per_year(cli.json_report("projekt"))
     assert years[ESF] == {2021: 17_600_000 * KR}
 
@@ -256,7 +256,7 @@ def short_by_one_ore(context):
     ],
 )
 def test_a_malformed_project_rule_answer_is_refused_and_nothing_is_written(answer, says, cli, project_file, digest):
-    assert cli("run", "--quiet").exit_code == 0  # an earlier good run
+    cli.prepare(("run", "--quiet"))  # an earlier good run
     before = digest(cli.db)
     add_plugin(Plugin(PeriodRule(answer)), "test-plugin")
     path = project_file(('rule = "cofinancing"\nby = "month"', 'rule = "plug_periods"'))
@@ -269,7 +269,7 @@ def test_a_malformed_project_rule_answer_is_refused_and_nothing_is_written(answe
 
 
 def test_the_fund_reports_say_a_project_run_allocates_no_fund(cli):
-    assert cli("run", "malmokraften-2020", "--quiet").exit_code == 0
+    cli.prepare(("run", "malmokraften-2020", "--quiet"))
     fordelning = cli("report", "fordelning")
     assert fordelning.exit_code == 0
     assert "Körningen fördelar ingen fond (se rapporten projekt)." in fordelning.stdout
@@ -382,13 +382,13 @@ def test_run_for_one_year_totals_only_that_year(cli):
 
 def test_a_project_scenario_records_no_fund_years(cli, example_file):
     """A fund file without [scenario].years plus a project running later: no 'ej beslutat' years appear."""
-    assert cli("run", "malmokraften-2020", "--quiet").exit_code == 0
+    cli.prepare(("run", "malmokraften-2020", "--quiet"))
     conn = sqlite3.connect(cli.db)
     assert conn.execute("select count(*) from fund_totals").fetchone() == (0,)
 
 
 def test_an_output_file_whose_extension_no_format_writes_is_refused(cli):
-    assert cli("run", "malmokraften-2020", "--quiet").exit_code == 0
+    cli.prepare(("run", "malmokraften-2020", "--quiet"))
     result = cli("report", "projekt", "-o", "ut.odt")
     assert result.exit_code == 1
     assert "ut.odt: no format writes .odt files" in result.stderr

@@ -42,7 +42,7 @@ def summary(totals: list[dict]) -> list[tuple]:
 
 
 def test_the_2024_decision_commits_14_400_000_kr_in_2025_and_2026(cli):
-    assert cli("run", "--quiet").exit_code == 0
+    cli.prepare(("run", "--quiet"))
     report = cli.json_report("fordelning", "--ataganden")
     rows, totals = commitments(report)
     assert rows == {2025: SEED_LINES, 2026: SEED_LINES}
@@ -68,7 +68,7 @@ def test_the_2024_decision_commits_14_400_000_kr_in_2025_and_2026(cli):
 
 
 def test_the_commitments_in_markdown(cli):
-    assert cli("run", "--quiet").exit_code == 0
+    cli.prepare(("run", "--quiet"))
     result = cli("report", "fordelning", "--ataganden")
     assert result.exit_code == 0, result.output
     out = plain(result.stdout)
@@ -182,7 +182,7 @@ def test_a_line_decided_2024_2025_is_not_owed_in_2026(cli, scenario_file):
 
 
 def test_only_the_recipients_asked_for(cli):
-    assert cli("run", "--quiet").exit_code == 0
+    cli.prepare(("run", "--quiet"))
     report = cli.json_report("fordelning", "--ataganden", "--recipient", "ASN")
     rows, totals = commitments(report)
     assert rows == {2025: [("ASN", 9_000_000 * KR, None)], 2026: [("ASN", 9_000_000 * KR, None)]}

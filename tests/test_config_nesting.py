@@ -101,7 +101,9 @@ def deepest(value, level: int) -> int:
     return max(deepest(item, level + 1) for item in value[1])
 
 
-@settings(max_examples=200, deadline=None)
+# 100 (Hypothesis's default; was 200): each example is a whole document of up to five values nested up to
+# 30 leaves deep, and the hand-written cases above pin the scanner's corners (strings, comments, headers).
+@settings(max_examples=100, deadline=None)
 @given(st.lists(values, min_size=1, max_size=5), st.integers(1, 8), st.integers(0, 3))
 def test_the_line_found_is_the_first_whose_nesting_passes(documents, limit, table_parts):
     header = ".".join(["t"] * table_parts)

@@ -38,7 +38,7 @@ def rows(db) -> dict[str, int]:
 
 
 def test_a_run_on_a_full_disk_is_refused_whole(cli, full_disk, digest, scenario_file):
-    assert cli("run", "--quiet").exit_code == 0
+    cli.prepare(("run", "--quiet"))
     before, counts = digest(cli.db), rows(cli.db)
     full_disk(0)
     result = cli("run", scenario_file(), "--quiet")
@@ -49,7 +49,7 @@ def test_a_run_on_a_full_disk_is_refused_whole(cli, full_disk, digest, scenario_
 
 
 def test_an_import_on_a_full_disk_is_refused_whole(cli, full_disk, digest, tmp_path):
-    assert cli("run", "--quiet").exit_code == 0
+    cli.prepare(("run", "--quiet"))
     before, counts = digest(cli.db), rows(cli.db)
     lines = ["Bokföringsdatum;Konto;Ansvar;Verksamhet;Belopp;Text"]
     lines += [f"2024-05-{n % 28 + 1:02d};5010;3110;7150;{n + 1},00;rad {n}" for n in range(20_000)]

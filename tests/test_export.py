@@ -323,7 +323,7 @@ def test_a_revised_budget_is_adjusted_beside_its_original(booked, scenario_file,
 
 
 def test_a_scenario_without_ansvar_exports_its_tables_and_says_why_there_is_no_sie_file(cli, tmp_path):
-    assert cli("run", "platser-2020", "--quiet").exit_code == 0
+    cli.prepare(("run", "platser-2020", "--quiet"))
     result = cli("export", tmp_path / "out")
     assert result.exit_code == 0, result.output
     assert "No SIE budget file: the scenario has no [utfall.ansvar]" in result.stderr

@@ -108,7 +108,7 @@ def test_the_seed_points_are_copied_as_written():
 
 
 def test_beslut_as_docx_holds_points_2_to_9_of_the_seed(cli, tmp_path):
-    assert cli("run", "--quiet").exit_code == 0
+    cli.prepare(("run", "--quiet"))
     out = tmp_path / "b.docx"
     result = cli("report", "beslut", "-f", "docx", "-o", out)
     assert result.exit_code == 0, result.output
@@ -123,14 +123,14 @@ def test_beslut_as_docx_holds_points_2_to_9_of_the_seed(cli, tmp_path):
 
 def test_an_extract_keeps_the_points_numbers(cli, tmp_path):
     """Arbetsmarknads- och socialnämnden's points in the seed are 2 (Ung i sommar) and 6 (the key)."""
-    assert cli("run", "--quiet").exit_code == 0
+    cli.prepare(("run", "--quiet"))
     out = tmp_path / "asn.docx"
     assert cli("report", "beslut", "--recipient", "ASN", "-f", "docx", "-o", out).exit_code == 0
     assert numbered_points(out) == {2: SEED_POINTS[2], 6: SEED_POINTS[6]}
 
 
 def test_docx_tables_have_swedish_right_aligned_numbers_and_a_repeated_header(cli, tmp_path):
-    assert cli("run", "--quiet").exit_code == 0
+    cli.prepare(("run", "--quiet"))
     out = tmp_path / "f.docx"
     assert cli("report", "fordelning", "-o", out).exit_code == 0  # the format from the extension
     table = docx.Document(str(out)).tables[0]
@@ -154,7 +154,7 @@ def test_docx_tables_have_swedish_right_aligned_numbers_and_a_repeated_header(cl
 
 
 def test_docx_is_never_written_to_standard_output(cli):
-    assert cli("run", "--quiet").exit_code == 0
+    cli.prepare(("run", "--quiet"))
     result = cli("report", "beslut", "-f", "docx")
     assert result.exit_code == 1 and "binary; write it to a file with -o FILE" in result.stderr
 
@@ -171,7 +171,7 @@ def kronor(field: str) -> Decimal:
 
 
 def test_fordelning_as_csv_sv_has_a_bom_swedish_headers_and_the_seeds_kronor(cli):
-    assert cli("run", "--quiet").exit_code == 0
+    cli.prepare(("run", "--quiet"))
     result = cli("report", "fordelning", "-f", "csv-sv")
     assert result.exit_code == 0, result.output
     assert result.stdout_bytes.startswith(BOM + "År;Fond;Mottagare;".encode())
@@ -223,7 +223,7 @@ def test_csv_sv_keeps_formula_like_names_as_text(cli, scenario_file):
 
 
 def test_the_machine_csv_is_as_it_was(cli, tmp_path):
-    assert cli("run", "--quiet").exit_code == 0
+    cli.prepare(("run", "--quiet"))
     assert cli("report", "fordelning", "-f", "csv").stdout_bytes == MACHINE_CSV.encode()
     out = tmp_path / "f.csv"
     assert cli("report", "fordelning", "-o", out).exit_code == 0  # .csv still means the machine format

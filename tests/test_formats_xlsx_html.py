@@ -51,7 +51,7 @@ def test_xlsx_amounts_are_numbers_that_add_up_to_the_json_total(cli, tmp_path, h
 
 
 def test_xlsx_is_never_written_to_the_terminal_nor_over_a_file(cli, tmp_path):
-    assert cli("run", "--quiet").exit_code == 0
+    cli.prepare(("run", "--quiet"))
     result = cli("report", "fordelning", "-f", "xlsx")
     assert result.exit_code == 1 and "binary; write it to a file with -o FILE" in result.stderr
     out = tmp_path / "f.xlsx"
@@ -105,7 +105,7 @@ def test_the_html_report_renders_in_headless_chromium_with_its_chart(cli, tmp_pa
         if os.environ.get("CI"):
             pytest.fail("Chromium is missing in CI: .ci/run should have installed it")
         pytest.skip("no Chromium here (Debian: apt-get install chromium)")
-    assert cli("run", "--quiet").exit_code == 0
+    cli.prepare(("run", "--quiet"))
     page = tmp_path / "fordelning.html"
     assert cli("report", "fordelning", "-o", page).exit_code == 0
     profile = tmp_path / "profile"
@@ -141,7 +141,7 @@ def test_markdown_lets_no_html_through(cli, hostile):
 
 def test_csv_of_several_tables_has_one_header(cli):
     """aterrapportering of the mandate period: two tables, one header line, a table column naming each row's."""
-    assert cli("run", "malmo-2024-2026", "--quiet").exit_code == 0
+    cli.prepare(("run", "malmo-2024-2026", "--quiet"))
     lines = cli("report", "aterrapportering", "-f", "csv").stdout.splitlines()
     assert lines[0].startswith("table,")
     assert sum(1 for line in lines if line.startswith("table,")) == 1

@@ -112,7 +112,7 @@ def _money_table(value):
     ],
 )
 def test_what_a_report_builds_is_checked_and_blamed_on_the_report_not_a_format(cli, answer, says):
-    assert cli("run", "--quiet").exit_code == 0
+    cli.prepare(("run", "--quiet"))
     plugins.add_plugin(BadReport(answer), "dalig_plugin")
     for fmt in ("md", "csv"):
         result = cli("report", "dalig", "--format", fmt)

@@ -10,7 +10,7 @@ KEY = "key = { ASN = 51, GVN = 27, FSN = 16, KS = 6 }"
 
 def test_diff_shows_exactly_the_changed_amounts(cli, scenario_file):
     """Moving one percentage point from ASN to GVN of 25 600 000 kr: 256 000 kr, nothing else."""
-    assert cli("run", "--quiet").exit_code == 0
+    cli.prepare(("run", "--quiet"))
     changed = scenario_file((KEY, "key = { ASN = 50, GVN = 28, FSN = 16, KS = 6 }"))
     assert cli("run", changed, "--quiet").exit_code == 0
     report = cli.json_report_of("diff", "1", "2")
@@ -27,7 +27,7 @@ def test_diff_sums_what_left_the_funds_not_what_was_passed_on(cli, scenario_file
     """KS's line passed on to Tillväxt Malmö och Level, 4 900 000 -> 5 000 000 kr: the key's 25 600 000 kr
     becomes 25 500 000 (ASN 51 % = 13 005 000, GVN 27 % = 6 885 000, FSN 16 % = 4 080 000, KS 6 % = 1 530 000);
     the fund is 40 000 000 kr in both runs, so what left it changed by 0."""
-    assert cli("run", "--quiet").exit_code == 0
+    cli.prepare(("run", "--quiet"))
     text = examples.path_of("malmo-2024").read_text(encoding="utf-8")
     assert text.count("amount = 4_900_000") == 1
     assert cli("run", scenario_file(("amount = 4_900_000", "amount = 5_000_000")), "--quiet").exit_code == 0
@@ -47,7 +47,7 @@ def test_diff_sums_what_left_the_funds_not_what_was_passed_on(cli, scenario_file
 
 def test_diff_shows_a_changed_fund_total_and_what_is_left_unallocated(cli, scenario_file):
     """40 -> 45 mnkr with every rule as before: the same allocations, 5 000 000 kr more left unallocated."""
-    assert cli("run", "--quiet").exit_code == 0
+    cli.prepare(("run", "--quiet"))
     text = examples.path_of("malmo-2024").read_text(encoding="utf-8")
     start, end = text.index('[[rules]]\nrule = "percentage_key"'), text.index("# --- Utfall")
     without_key = text[:start] + text[end:]
@@ -86,7 +86,7 @@ def test_diff_shows_a_changed_fund_total_and_what_is_left_unallocated(cli, scena
 
 def test_diff_of_places_keeps_places_apart_from_kronor(cli, example_file):
     """platser-2020: SBK's base 217 -> 200 employees at 5,7 % (halves up): 12,369 -> 12 and 11,4 -> 11 places."""
-    assert cli("run", "platser-2020", "--quiet").exit_code == 0
+    cli.prepare(("run", "platser-2020", "--quiet"))
     assert cli("run", example_file("platser-2020", ("SBK = 217", "SBK = 200")), "--quiet").exit_code == 0
     report = cli.json_report_of("diff", "1", "2")
     changed = [r for r in report["rows"] if r["table"] == "skillnader_platser"]
@@ -96,7 +96,7 @@ def test_diff_of_places_keeps_places_apart_from_kronor(cli, example_file):
 
 
 def test_diff_of_a_run_with_itself_and_an_unknown_run(cli):
-    assert cli("run", "--quiet").exit_code == 0
+    cli.prepare(("run", "--quiet"))
     same = cli("diff", "1", "1")
     assert same.exit_code == 0 and "inga belopp skiljer sig." in same.stdout
     missing = cli("diff", "1", "7")
@@ -104,7 +104,7 @@ def test_diff_of_a_run_with_itself_and_an_unknown_run(cli):
 
 
 def test_diff_follows_a_change_through_to_the_key(cli, scenario_file):
-    assert cli("run", "--quiet").exit_code == 0
+    cli.prepare(("run", "--quiet"))
     text = examples.path_of("malmo-2024").read_text(encoding="utf-8")
     assert 'purpose = "Ung i sommar"\n\n[[rules.lines]]\nto = "KS"\namount = 500_000' in text
     dropped = scenario_file(
@@ -123,7 +123,7 @@ def test_diff_follows_a_change_through_to_the_key(cli, scenario_file):
 
 
 def test_show_lists_the_run_rule_by_rule(cli):
-    assert cli("run", "--quiet").exit_code == 0
+    cli.prepare(("run", "--quiet"))
     report = cli.json_report_of("show", "1")
     rows = {r["rule_label"]: r for r in report["rows"]}
     assert rows["Fasta belopp på ram"]["amount_ore"] == 14_400_000 * KR  # 9 000 000 + 500 000 + 4 900 000
@@ -135,7 +135,7 @@ def test_show_lists_the_run_rule_by_rule(cli):
 
 def test_show_counts_places_as_places(cli):
     """platser-2020: 5,7 % of each administration's employees, 1 515 places in all (the paper's rows)."""
-    assert cli("run", "platser-2020", "--quiet").exit_code == 0
+    cli.prepare(("run", "platser-2020", "--quiet"))
     report = cli.json_report_of("show", "1")
     assert [(r["allocations"], r["amount"], r["passed_on"]) for r in report["rows"]] == [(14, 1_515, 0)]
     assert report["tables"][0]["columns"][4] == {"key": "amount", "title": "Ur fonden (platser)", "kind": "int"}
@@ -165,7 +165,7 @@ class Clock:
 
 def test_as_of_reports_the_ledger_as_it_stood_that_day(cli, monkeypatch, scenario_file, tmp_path):
     clock = Clock(monkeypatch)
-    assert cli("run", "--quiet").exit_code == 0  # 2025-01-10: the decided key
+    cli.prepare(("run", "--quiet"))  # 2025-01-10: the decided key
     booked = tmp_path / "utfall.csv"
     booked.write_bytes(examples.utfall_of("malmo-2024").read_bytes())
     assert cli("import", "utfall", booked, "-c", "malmo-2024").exit_code == 0  # 2025-01-10: the first export
@@ -205,7 +205,7 @@ def test_as_of_reports_the_ledger_as_it_stood_that_day(cli, monkeypatch, scenari
 
 def test_a_fund_whose_unit_changed_is_two_funds_in_the_diff(cli, example_file):
     """platser-2020 counted in places, then the same fund in kronor: SBK's 12 places and 12 kr never mix."""
-    assert cli("run", "platser-2020", "--quiet").exit_code == 0
+    cli.prepare(("run", "platser-2020", "--quiet"))
     assert cli("run", example_file("platser-2020", ('unit = "platser"', 'unit = "kr"')), "--quiet").exit_code == 0
     report = cli.json_report_of("diff", "1", "2")
     sbk = {r["table"]: r for r in report["rows"] if r.get("recipient_id") == "SBK"}
@@ -217,7 +217,7 @@ def test_a_fund_whose_unit_changed_is_two_funds_in_the_diff(cli, example_file):
 
 
 def test_show_gives_a_places_rounding_difference_in_places(cli):
-    assert cli("run", "platser-2020", "--quiet").exit_code == 0
+    cli.prepare(("run", "platser-2020", "--quiet"))
     paragraphs = cli.json_report_of("show", "1")["paragraphs"]
     assert "Avrundning 2020 (5,7 % av antal anställda): -1 platser mot 1 516 platser fördelat." in paragraphs
 
@@ -225,7 +225,7 @@ def test_show_gives_a_places_rounding_difference_in_places(cli):
 def test_diff_marks_a_total_that_was_assumed_and_is_now_decided(cli, example_file):
     """2025's 40 mnkr, assumed in run 1, decided by KF at the same amount in run 2: a row, no amounts changed."""
     assumed = '2025 = { amount = 40_000_000, assumed = true, note = "samma som 2024 i väntan på KF:s budget" }'
-    assert cli("run", "malmo-2024-2026", "--quiet").exit_code == 0
+    cli.prepare(("run", "malmo-2024-2026", "--quiet"))
     assert cli("run", example_file("malmo-2024-2026", (assumed, "2025 = 40_000_000")), "--quiet").exit_code == 0
     report = cli.json_report_of("diff", "1", "2")
     assert [(r["year"], r["what"], r["before_ore"], r["after_ore"], r["change_ore"]) for r in report["rows"]] == [

@@ -35,7 +35,7 @@ def financing(report: dict) -> dict[tuple[str, int | None], dict]:
 
 def test_diff_shows_the_esf_grant_and_what_it_brings_into_the_budget(cli, project_file):
     """The acceptance: ESF ansökt -> beviljad; its line ansökt -> i budget, ASN's in kind villkorad -> i budget."""
-    assert cli("run", "malmokraften-2020", "--quiet").exit_code == 0
+    cli.prepare(("run", "malmokraften-2020", "--quiet"))
     assert cli("run", project_file((ESF_LINE, GRANTED)), "--quiet").exit_code == 0
     before = cli("diff", "1", "2")
     assert before.exit_code == 0 and "inga belopp skiljer sig" not in before.stdout
@@ -83,7 +83,7 @@ def test_diff_shows_the_esf_grant_and_what_it_brings_into_the_budget(cli, projec
 
 
 def test_the_diff_of_projects_in_markdown_and_csv(cli, project_file):
-    assert cli("run", "malmokraften-2020", "--quiet").exit_code == 0
+    cli.prepare(("run", "malmokraften-2020", "--quiet"))
     assert cli("run", project_file((ESF_LINE, GRANTED)), "--quiet").exit_code == 0
     md = cli("diff", "1", "2").stdout
     assert "## Finansiering som ändrats" in md
@@ -105,7 +105,7 @@ def test_the_diff_of_projects_in_markdown_and_csv(cli, project_file):
 
 def test_diff_of_a_changed_amount_gives_every_year(cli, project_file):
     """ESF applied for 40 000 000 kr instead of 44 000 000: 16 000 000 / 16 000 000 / 8 000 000 kr; nothing else."""
-    assert cli("run", "malmokraften-2020", "--quiet").exit_code == 0
+    cli.prepare(("run", "malmokraften-2020", "--quiet"))
     smaller = ESF_LINE.replace("44 000 000", "40 000 000")
     assert cli("run", project_file((ESF_LINE, smaller)), "--quiet").exit_code == 0
     report = cli.json_report_of("diff", "1", "2")
@@ -122,7 +122,7 @@ def test_diff_of_a_changed_amount_gives_every_year(cli, project_file):
 
 
 def test_diff_of_a_refusal_drops_the_conditional_part_with_the_reason(cli, project_file):
-    assert cli("run", "malmokraften-2020", "--quiet").exit_code == 0
+    cli.prepare(("run", "malmokraften-2020", "--quiet"))
     assert cli("run", project_file((ESF_LINE, REFUSED)), "--quiet").exit_code == 0
     rows = financing(cli.json_report_of("diff", "1", "2"))
     assert {(r["state_before"], r["state_after"], r["reason"]) for k, r in rows.items() if k[0] == ESF} == {
@@ -137,7 +137,7 @@ def test_diff_of_a_line_added_and_a_line_removed(cli, project_file):
     """Finsam's line taken out, a second ESF line of 3 000 000 kr (an extension, 1 200 000 / 1 200 000 / 600 000)."""
     finsam = '[[projects.malmokraften.financing]]\nfinancier = "finsam"\namount = "25 000 000 kr"\nstatus = "ansökt"\n'
     extension = finsam.replace('"finsam"', '"esf"').replace("25 000 000", "3 000 000")
-    assert cli("run", "malmokraften-2020", "--quiet").exit_code == 0
+    cli.prepare(("run", "malmokraften-2020", "--quiet"))
     assert cli("run", project_file((finsam, extension)), "--quiet").exit_code == 0
     report = cli.json_report_of("diff", "1", "2")
     rows = financing(report)
@@ -157,7 +157,7 @@ def test_diff_of_a_line_added_and_a_line_removed(cli, project_file):
 
 
 def test_a_run_with_itself_and_a_change_outside_projects_say_no_financing_changed(cli, scenario_file):
-    assert cli("run", "malmokraften-2020", "--quiet").exit_code == 0
+    cli.prepare(("run", "malmokraften-2020", "--quiet"))
     same = cli.json_report_of("diff", "1", "1")
     assert same["rows"] == [] and same["paragraphs"][0].endswith(": inga belopp skiljer sig.")
     assert cli("run", "--quiet").exit_code == 0  # malmo-2024: allocations, no projects
@@ -171,7 +171,7 @@ def test_a_run_with_itself_and_a_change_outside_projects_say_no_financing_change
 
 
 def test_show_lists_each_projects_lines_and_states(cli):
-    assert cli("run", "malmokraften-2020", "--quiet").exit_code == 0
+    cli.prepare(("run", "malmokraften-2020", "--quiet"))
     report = cli.json_report_of("show", "1")
     rows = [
         (r["financier"], r["kind"], r["status"], r["decided"], r["reference"], r["state"], r["reason"], r["amount_ore"])
@@ -213,7 +213,7 @@ def test_show_of_a_granted_esf_line_says_the_condition_is_met(cli, project_file)
 
 
 def test_show_of_a_run_without_projects_has_no_financing(cli):
-    assert cli("run", "--quiet").exit_code == 0
+    cli.prepare(("run", "--quiet"))
     report = cli.json_report_of("show", "1")
     assert [t["name"] for t in report["tables"]] == ["regler"]
     assert not any(p.startswith("Projekt ") for p in report["paragraphs"])
@@ -253,7 +253,7 @@ def two_days(cli, monkeypatch, scenario_file, tmp_path):
     (run 2), a corrected export under the same name (batch 2, superseding batch 1) and the first export
     again under another name (batch 3, extra.csv); 2025-03-05 batch 3 superseded by a copy of it (batch 4, extra-rattad.csv)."""
     clock = Clock(monkeypatch)
-    assert cli("run", "--quiet").exit_code == 0
+    cli.prepare(("run", "--quiet"))
     booked = tmp_path / "utfall.csv"
     original = examples.utfall_of("malmo-2024").read_bytes()
     booked.write_bytes(original)
@@ -369,12 +369,12 @@ def test_diff_between_runs_lists_no_batches(two_days):
     ],
 )
 def test_diff_refuses_a_wrong_form(cli, args, says):
-    assert cli("run", "--quiet").exit_code == 0
+    cli.prepare(("run", "--quiet"))
     result = cli("diff", *args)
     assert result.exit_code == 2 and says in result.stderr, result.output
 
 
 def test_diff_as_of_a_day_before_any_run(cli):
-    assert cli("run", "--quiet").exit_code == 0
+    cli.prepare(("run", "--quiet"))
     result = cli("diff", "--as-of", "2000-01-01")
     assert result.exit_code == 1 and "no run made on or before 2000-01-01" in result.stderr

@@ -108,7 +108,7 @@ def test_a_second_run_revises_the_first(ran):
 
 def test_runs_json_of_a_fund_that_counts_places(cli):
     """platser-2020 counts places, not kronor: its total has no _ore, and the run has no kronor total."""
-    assert cli("run", "platser-2020", "--quiet").exit_code == 0
+    cli.prepare(("run", "platser-2020", "--quiet"))
     (run,) = document(cli("runs", "--json"))["runs"]
     assert run["total_ore"] is None
     (total,) = run["fund_totals"]

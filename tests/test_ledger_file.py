@@ -103,7 +103,7 @@ def test_a_report_refuses_a_table_whose_schema_was_changed(renamed):
 
 
 def test_a_column_retyped_is_a_changed_schema_too(cli):
-    assert cli("run", "--quiet").exit_code == 0
+    cli.prepare(("run", "--quiet"))
     sqlite_file(
         cli.db,
         "pragma writable_schema = on",
@@ -119,7 +119,7 @@ def test_a_column_retyped_is_a_changed_schema_too(cli):
 def test_an_error_verify_did_not_foresee_is_a_finding_not_a_traceback(cli, monkeypatch):
     from jobbsats.ledger import chain
 
-    assert cli("run", "--quiet").exit_code == 0
+    cli.prepare(("run", "--quiet"))
     sqlite_file(cli.db, "alter table utfall rename column text to text2")  # the hash of booked rows names it
     monkeypatch.setattr(chain, "changed_tables", lambda db: [])  # as if the schema check missed it
     result = cli("verify")
@@ -165,7 +165,7 @@ def test_a_ledger_name_of_247_bytes_is_taken(cli, tmp_path):
 
 
 def test_a_backup_name_whose_journal_would_pass_255_bytes_is_refused(cli, tmp_path):
-    assert cli("run", "--quiet").exit_code == 0
+    cli.prepare(("run", "--quiet"))
     before = sorted(os.listdir(tmp_path))
     refused = cli("backup", "k" * 248)
     assert refused.exit_code == 1, refused.output

@@ -47,7 +47,7 @@ def test_run_prints_the_2024_allocation(cli):
 
 
 def test_fordelning_json_sums_to_the_fund(cli):
-    assert cli("run", "--quiet").exit_code == 0
+    cli.prepare(("run", "--quiet"))
     report = cli.json_report("fordelning")
     assert report["report"] == "fordelning"
     rows_2024 = [r for r in report["rows"] if r["year"] == 2024]
@@ -77,7 +77,7 @@ def test_fordelning_json_sums_to_the_fund(cli):
 
 
 def test_beslut_prints_points_2_to_9_of_the_paper(cli):
-    assert cli("run", "--quiet").exit_code == 0
+    cli.prepare(("run", "--quiet"))
     result = cli("report", "beslut")
     assert result.exit_code == 0, result.output
     printed = {}
@@ -91,7 +91,7 @@ def test_beslut_prints_points_2_to_9_of_the_paper(cli):
 
 
 def test_beslut_json_carries_amounts_in_ore(cli):
-    assert cli("run", "--quiet").exit_code == 0
+    cli.prepare(("run", "--quiet"))
     rows = cli.json_report("beslut")["rows"]
     money = {r["point"]: r["amount_ore"] for r in rows if r["amount_ore"] is not None}
     assert money == {
@@ -107,7 +107,7 @@ def test_beslut_json_carries_amounts_in_ore(cli):
 
 
 def test_csv_has_raw_numbers(cli):
-    assert cli("run", "--quiet").exit_code == 0
+    cli.prepare(("run", "--quiet"))
     result = cli("report", "fordelning", "--format", "csv")
     rows = list(csv.DictReader(io.StringIO(result.stdout)))
     assert sum(int(r["amount_ore"]) for r in rows) == 4_000_000_000

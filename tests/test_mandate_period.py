@@ -64,7 +64,7 @@ def test_a_year_without_a_total_is_not_decided_never_zero(cli, example_file):
 
 
 def test_run_one_year(cli):
-    assert cli("run", "malmo-2024-2026", "--year", "2025", "--quiet").exit_code == 0
+    cli.prepare(("run", "malmo-2024-2026", "--year", "2025", "--quiet"))
     assert per_year(cli.json_report("fordelning")["rows"]) == {2025: SEED_YEAR}
     result = cli("run", "malmo-2024-2026", "--year", "2030")
     assert result.exit_code == 1
@@ -105,7 +105,7 @@ def test_a_key_that_changes_from_a_year(cli, example_file):
     ],
 )
 def test_period_mistakes(cli, tmp_path, digest, old, new, message, example_file):
-    assert cli("run", "--quiet").exit_code == 0
+    cli.prepare(("run", "--quiet"))
     before = digest(cli.db)
     result = cli("run", period_file(example_file, (old, new)))
     assert result.exit_code == 1
@@ -225,7 +225,7 @@ def test_beslut_says_which_years_are_not_decided(cli, tmp_path, example_file):
 
 
 def test_no_space_before_the_full_stop_without_a_wording(cli):
-    assert cli("run", "kostnader-2020-2021", "--quiet").exit_code == 0
+    cli.prepare(("run", "kostnader-2020-2021", "--quiet"))
     texts = [r["text"] for r in cli.json_report("beslut")["rows"]]
     assert (
         "Arbetsmarknads- och socialnämnden tilldelar arbetsmarknads- och socialförvaltningen 450 000 kronor 2020 för Förstärkning personal EBB."

@@ -158,7 +158,7 @@ def test_a_new_ledger_on_a_disk_already_full_leaves_no_file(cli, mount, spare):
 
 
 def test_rejects_onto_a_full_disk_names_the_file_and_writes_nothing(cli, mount, tmp_path):
-    assert cli("run", "--quiet").exit_code == 0
+    cli.prepare(("run", "--quiet"))
     ledger = cli.db.read_bytes()
     point = mount("size=64k")
     fill(point)
@@ -177,7 +177,7 @@ def test_rejects_onto_a_full_disk_names_the_file_and_writes_nothing(cli, mount, 
 
 
 def test_output_onto_a_read_only_file_system(cli, mount):
-    assert cli("run", "--quiet").exit_code == 0
+    cli.prepare(("run", "--quiet"))
     point = mount("ro,size=64k")
     result = cli("report", "fordelning", "-o", point / "fordelning.md")
     assert result.exit_code == 1
@@ -187,7 +187,7 @@ def test_output_onto_a_read_only_file_system(cli, mount):
 
 
 def test_rejects_onto_a_read_only_file_system(cli, mount, tmp_path):
-    assert cli("run", "--quiet").exit_code == 0
+    cli.prepare(("run", "--quiet"))
     point = mount("ro,size=64k")
     booked = tmp_path / "utfall.csv"
     booked.write_bytes("Bokföringsdatum;Konto;Ansvar;Verksamhet;Belopp;Text\r\n".encode("cp1252"))
@@ -204,7 +204,7 @@ def test_a_ledger_on_a_read_only_file_system_cannot_be_created(cli, mount):
 
 
 def test_output_onto_a_full_disk_leaves_nothing_behind(cli, mount):
-    assert cli("run", "--quiet").exit_code == 0
+    cli.prepare(("run", "--quiet"))
     point = mount("size=64k")
     fill(point)
     result = cli("report", "fordelning", "-o", point / "fordelning.md")
@@ -214,7 +214,7 @@ def test_output_onto_a_full_disk_leaves_nothing_behind(cli, mount):
 
 
 def test_a_backup_onto_a_full_disk_leaves_nothing_behind(cli, mount):
-    assert cli("run", "--quiet").exit_code == 0
+    cli.prepare(("run", "--quiet"))
     point = mount("size=64k")  # the ledger is larger
     result = cli("backup", point / "kopia.db")
     assert result.exit_code in (1, 4), result.output
@@ -265,7 +265,7 @@ def syncs(monkeypatch):
 )
 def test_a_file_is_synced_before_its_rename_and_its_folder_after(cli, syncs, args, name):
     """A power cut leaves the old file or the new one whole, and the new name survives it."""
-    assert cli("run", "--quiet").exit_code == 0
+    cli.prepare(("run", "--quiet"))
     result = cli(*args)
     assert result.exit_code == 0, result.output
     assert syncs == [("fsync", "file"), ("replace", name), ("fsync", "folder")]
@@ -273,7 +273,7 @@ def test_a_file_is_synced_before_its_rename_and_its_folder_after(cli, syncs, arg
 
 def test_a_ledger_on_a_read_only_file_system_is_read_and_never_written(cli, mount):
     """An archived copy mounted read-only: SQLite cannot make its -shm there, so it is read as immutable."""
-    assert cli("run", "--quiet").exit_code == 0
+    cli.prepare(("run", "--quiet"))
     point = mount("size=1m")
     shutil.copyfile(cli.db, point / "ledger.db")  # the run's last close checkpointed: no -wal to copy
     subprocess.run(["mount", "-o", "remount,ro", str(point)], check=True)
@@ -288,7 +288,7 @@ def test_a_ledger_on_a_read_only_file_system_is_read_and_never_written(cli, moun
 
 
 def test_a_read_only_ledger_with_writes_in_its_wal_is_refused_not_read_stale(cli, mount):
-    assert cli("run", "--quiet").exit_code == 0
+    cli.prepare(("run", "--quiet"))
     point = mount("size=1m")
     ledger = point / "ledger.db"
     shutil.copyfile(cli.db, ledger)

@@ -25,6 +25,7 @@ import sqlite3
 import subprocess
 import sys
 import textwrap
+import time
 from dataclasses import dataclass
 from functools import cache
 from importlib.metadata import entry_points
@@ -279,7 +280,33 @@ class Site:
 
 @pytest.fixture(scope="module")
 def site(tmp_path_factory) -> Site:
-    base = tmp_path_factory.mktemp("plugins")
+    """Built once a session: xdist's workers make their temporary folders in one folder of the session, and
+    the first worker to claim the site's folder there builds it while the others wait for it (4 s each)."""
+    shared = tmp_path_factory.getbasetemp()
+    if os.environ.get("PYTEST_XDIST_WORKER"):
+        shared = shared.parent
+    base = shared / "plugins-site"
+    try:
+        base.mkdir()
+    except FileExistsError:
+        deadline = time.monotonic() + 600
+        while not (base / "built").exists():
+            if (base / "failed").exists():
+                pytest.fail("building and installing the plugins failed in another worker: see its error")
+            if time.monotonic() > deadline:
+                pytest.fail(f"another worker has not built the plugins in {base} in ten minutes")
+            time.sleep(0.05)
+        return Site(base / "site", base / "src")
+    try:
+        site = _build_site(base)
+    except BaseException:
+        (base / "failed").touch()
+        raise
+    (base / "built").touch()
+    return site
+
+
+def _build_site(base: Path) -> Site:
     sources = base / "src"
     files = {**doc_files(), **TEST_PACKAGES}
     for rel, text in files.items():

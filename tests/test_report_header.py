@@ -99,7 +99,7 @@ def first_paragraph(cli, report: str, *args: str) -> str:
 
 def test_fordelning_starts_with_run_local_time_and_file_name(cli, clock, scenario_file):
     clock("2026-07-01T10:00:00+00:00")
-    assert cli("run", "--quiet").exit_code == 0  # the bundled example, by its absolute path
+    cli.prepare(("run", "--quiet"))  # the bundled example, by its absolute path
     clock("2026-12-02T16:24:14+00:00")
     assert cli("run", scenario_file(), "--quiet").exit_code == 0
     assert first_paragraph(cli, "fordelning", "--run", "1") == "Körning 1, 1 juli 2026 kl. 12.00, från malmo-2024.toml."
@@ -111,7 +111,7 @@ def test_fordelning_starts_with_run_local_time_and_file_name(cli, clock, scenari
 
 def test_no_header_leaves_the_line_out_and_nothing_else(cli, clock):
     clock("2026-12-02T16:24:14+00:00")
-    assert cli("run", "--quiet").exit_code == 0
+    cli.prepare(("run", "--quiet"))
     with_header = cli.json_report("fordelning")
     without = cli.json_report("fordelning", "--no-header")
     assert with_header["paragraphs"][0] == "Körning 1, 2 december 2026 kl. 17.24, från malmo-2024.toml."
@@ -127,13 +127,13 @@ def test_no_header_leaves_the_line_out_and_nothing_else(cli, clock):
 
 def test_the_test_kit_builds_a_report_without_its_header(cli, clock):
     clock("2026-07-01T10:00:00+00:00")
-    assert cli("run", "--quiet").exit_code == 0
+    cli.prepare(("run", "--quiet"))
     assert cli.kit.build("fordelning").paragraphs[0] == "Körning 1, 1 juli 2026 kl. 12.00, från malmo-2024.toml."
     assert not any(p.startswith("Körning 1,") for p in cli.kit.build("fordelning", no_header=True).paragraphs)
 
 
 def test_projekt_starts_with_the_same_header(cli, clock):
     clock("2026-12-02T16:24:14+00:00")
-    assert cli("run", "malmokraften-2020", "--quiet").exit_code == 0
+    cli.prepare(("run", "malmokraften-2020", "--quiet"))
     assert first_paragraph(cli, "projekt") == "Körning 1, 2 december 2026 kl. 17.24, från malmokraften-2020.toml."
     assert not any(p.startswith("Körning 1,") for p in cli.kit.build("projekt", no_header=True).paragraphs)

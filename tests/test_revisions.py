@@ -41,7 +41,7 @@ def revised(tmp_path):
 
 
 def test_runs_and_show_say_which_run_is_the_original_and_which_a_revision(cli, revised):
-    assert cli("run", "malmo-2024", "--quiet").exit_code == 0
+    cli.prepare(("run", "malmo-2024", "--quiet"))
     assert cli("run", revised, "--quiet").exit_code == 0
     listing = cli("runs").stdout.splitlines()
     assert "[budget 2024 original]  STK-2024-291" in listing[0]
@@ -54,7 +54,7 @@ def test_runs_and_show_say_which_run_is_the_original_and_which_a_revision(cli, r
 
 
 def test_the_view_finds_the_original_and_the_revisions(cli, revised):
-    assert cli("run", "malmo-2024", "--quiet").exit_code == 0
+    cli.prepare(("run", "malmo-2024", "--quiet"))
     assert cli("run", revised, "--quiet").exit_code == 0
     assert cli("run", "malmo-2024", "--year", "2024", "--quiet").exit_code == 0  # run 3: back to the original
     view = LedgerView(open_ledger(cli.db, must_exist=True))
@@ -70,7 +70,7 @@ def test_the_view_finds_the_original_and_the_revisions(cli, revised):
 
 
 def test_another_scenarios_runs_are_not_its_revisions(cli, revised):
-    assert cli("run", "malmo-2024", "--quiet").exit_code == 0
+    cli.prepare(("run", "malmo-2024", "--quiet"))
     other = revised.read_text(encoding="utf-8").replace('name = "Strategiska jobbsatsningar 2024"', 'name = "Annat"')
     revised.write_text(other, encoding="utf-8")
     assert cli("run", revised, "--quiet").exit_code == 0

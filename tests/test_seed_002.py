@@ -107,7 +107,7 @@ def test_table_1_by_largest_remainder_makes_1516(cli, tmp_path):
 def test_places_mistakes(cli, tmp_path, digest, old, new, message):
     from jobbsats import examples
 
-    assert cli("run", "--quiet").exit_code == 0
+    cli.prepare(("run", "--quiet"))
     before = digest(cli.db)
     text = examples.path_of("platser-2020").read_text(encoding="utf-8")
     assert old in text

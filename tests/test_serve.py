@@ -64,7 +64,7 @@ def asn_budget(base: str) -> list[dict]:
 
 @pytest.fixture
 def ledger_2024(cli):
-    assert cli("run", "malmo-2024", "--quiet").exit_code == 0
+    cli.prepare(("run", "malmo-2024", "--quiet"))
     result = cli("import", "utfall", examples.utfall_of("malmo-2024"), "-c", examples.path_of("malmo-2024"))
     assert result.exit_code == 0, result.output
     return cli
@@ -174,7 +174,7 @@ def test_a_ledger_path_with_uri_characters_is_read_as_a_path(cli, tmp_path):
 
     from jobbsats.ledger.db import open_read_only
 
-    assert cli("run", "malmo-2024", "--quiet").exit_code == 0
+    cli.prepare(("run", "malmo-2024", "--quiet"))
     folder = tmp_path / "budget #2?"
     folder.mkdir()
     shutil.copyfile(cli.db, folder / "jobbsats.db")

@@ -229,7 +229,7 @@ def test_runs_json_gives_null_for_a_decision_date_and_a_user_not_recorded(cli, m
         raise OSError("no login name")
 
     monkeypatch.setattr(getpass, "getuser", no_login)
-    assert cli("run", "malmo-2024", "--quiet").exit_code == 0  # [decision] has a ref, no date
+    cli.prepare(("run", "malmo-2024", "--quiet"))  # [decision] has a ref, no date
     [run] = json.loads(cli("runs", "--json").stdout)["runs"]
     assert run["decision_ref"] == "STK-2024-291"
     assert run["decision_date"] is None
@@ -248,7 +248,7 @@ def test_runs_json_gives_null_for_a_run_without_a_decision(cli, scenario_file):
 
 
 def test_a_fund_shown_in_tkr_is_charted_in_tkr(cli, tmp_path):
-    assert cli("run", "kostnader-2020-2021", "--quiet").exit_code == 0
+    cli.prepare(("run", "kostnader-2020-2021", "--quiet"))
     page = plain(written(cli, tmp_path, "fordelning", "html").read_text(encoding="utf-8"))
     svg = page[page.index("<svg") : page.index("</svg>")]
     assert "Belopp i tkr" in svg and "Belopp i kr<" not in svg
@@ -282,7 +282,7 @@ def test_csv_sv_of_a_table_without_rows_writes_its_header():
 
 
 def test_projekt_as_csv_sv_without_projects_writes_the_header(cli):
-    assert cli("run", "malmo-2024", "--quiet").exit_code == 0
+    cli.prepare(("run", "malmo-2024", "--quiet"))
     out = cli("report", "projekt", "-f", "csv-sv").stdout
     assert out.startswith("\ufeffProjekt;Finansiär-id;Finansiär;År;")
 

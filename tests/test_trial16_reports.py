@@ -57,7 +57,7 @@ def clock(monkeypatch):
 @pytest.fixture
 def booked(cli, clock):
     """The 2024 example run, and its example utfall imported (as a new user does)."""
-    assert cli("run", "--quiet").exit_code == 0
+    cli.prepare(("run", "--quiet"))
     utfall = examples.path_of("malmo-2024").with_name("malmo-2024.utfall.csv")
     result = cli("import", "utfall", utfall, "-c", "malmo-2024")
     assert result.exit_code == 0, result.output
@@ -271,6 +271,6 @@ def test_the_deviation_in_the_text_is_the_difference_of_the_figures_shown(booked
 
 
 def test_before_any_import_it_says_no_utfall_has_been_imported(cli):
-    assert cli("run", "--quiet").exit_code == 0
+    cli.prepare(("run", "--quiet"))
     [source] = cli.json_report("aterrapportering", "--no-header")["paragraphs"][:1]
     assert source == "Budget ur körning 1 (Strategiska jobbsatsningar 2024); inget utfall har importerats."

@@ -1052,7 +1052,7 @@ def test_a_batch_imported_after_the_memo_was_filled_is_summed_when_a_page_needs_
     from jobbsats import examples
     from jobbsats.web.department import Memo
 
-    assert cli("run", "malmo-2024", "--quiet").exit_code == 0
+    cli.prepare(("run", "malmo-2024", "--quiet"))
     sample = examples.utfall_of("malmo-2024")
     assert cli("import", "utfall", sample, "-c", examples.path_of("malmo-2024")).exit_code == 0
     conn = sqlite3.connect(f"{cli.db.resolve().as_uri()}?mode=ro", uri=True)
