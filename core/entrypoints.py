@@ -133,37 +133,28 @@ def _scanned(group: str) -> list[EntryPoint] | None:
     return found
 
 
-def _stamp(group: str) -> tuple[Any, ...]:
-    """What the scan's answer depends on: the group, the path, and when each folder on it last changed (an
-    installed or removed distribution changes its folder)."""
-    stamps: list[Any] = [group]
-    for entry in sys.path:
-        try:
-            stamps.append((entry, os.stat(entry or ".").st_mtime_ns))
-        except OSError:
-            stamps.append((entry, None))
-    return tuple(stamps)
+_scans: dict[str, list[EntryPoint] | None] = {}  # by group: what this process found installed
 
 
-_last: tuple[tuple[Any, ...], list[EntryPoint] | None] | None = None  # the last scan, and what it depends on
+def forget() -> None:
+    """Scan again on the next asking (after a plugin was installed or removed): :func:`jobbsats.plugins.reset`."""
+    _scans.clear()
 
 
 def installed(group: str = ENTRY_POINT_GROUP) -> list[Any]:
-    """Every installed entry point of ``group``, in :mod:`importlib.metadata`'s order."""
-    global _last
-    # Every command asks twice (for its plugins' commands, then for the plugins): the second asking reuses
-    # the scan while no folder on the path has changed since.
-    stamp = _stamp(group)
-    if _last is not None and _last[0] == stamp:
-        found = None if _last[1] is None else list(_last[1])
-    else:
-        found = _scanned(group)
-        _last = (stamp, None if found is None else list(found))
+    """Every installed entry point of ``group``, in :mod:`importlib.metadata`'s order.
+
+    Scanned once a process (until :func:`forget`): every command asks twice, for its plugins' commands and
+    then for the plugins, and what is installed is fixed for the process as its plugin manager is.
+    """
+    if group not in _scans:
+        _scans[group] = _scanned(group)
+    found = _scans[group]
     if found is None:
         from importlib.metadata import entry_points
 
         return list(entry_points(group=group))
-    return found
+    return list(found)
 
 
 def outside_entry_points() -> list[Any]:

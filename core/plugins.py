@@ -16,6 +16,7 @@ import pluggy
 
 from jobbsats import API_VERSION, __version__, guard, hookspecs
 from jobbsats.entrypoints import ENTRY_POINT_GROUP, outside_entry_points
+from jobbsats.entrypoints import forget as forget_installed
 from jobbsats.guard import BUILTIN_DISTRIBUTION
 
 BUILTIN_MODULES = ("jobbsats.rules", "jobbsats.reports", "jobbsats.reports.formats")
@@ -133,5 +134,6 @@ def add_plugin(plugin: object, name: str, version: str = "0") -> None:
 def reset() -> None:
     """Forget the plugin manager and all built from it (tests, and after installing a plugin)."""
     global _cached, _generation
+    forget_installed()
     _cached = None
     _generation += 1

@@ -52,3 +52,20 @@ def test_load_imports_the_module_and_follows_the_attributes():
     assert EntryPoint("x", "jobbsats.money", None).load() is jobbsats.money
     assert EntryPoint("x", "jobbsats.money:format_kr", None).load() is jobbsats.money.format_kr
     assert EntryPoint("x", " jobbsats.entrypoints : EntryPoint.load ", None).load() is EntryPoint.load
+
+
+def test_the_scan_is_kept_for_the_process_until_plugins_are_reset(tmp_path, monkeypatch):
+    """A command asks twice and scans once; a plugin installed meanwhile, even by rewriting an existing
+    distribution's entry_points.txt in place (its folder's time unchanged), shows after plugins.reset()."""
+    from jobbsats import plugins
+
+    info = tmp_path / "jobbsats_demo-1.0.dist-info"
+    info.mkdir()
+    (info / "METADATA").write_text("Metadata-Version: 2.1\nName: jobbsats-demo\nVersion: 1.0\n")
+    (info / "entry_points.txt").write_text("[jobbsats]\nfirst = demo_first\n")
+    monkeypatch.setattr(sys, "path", [str(tmp_path)])
+    assert [ep.name for ep in installed()] == ["first"]
+    (info / "entry_points.txt").write_text("[jobbsats]\nfirst = demo_first\nsecond = demo_second\n")
+    assert [ep.name for ep in installed()] == ["first"]  # the process's scan
+    plugins.reset()
+    assert [ep.name for ep in installed()] == ["first", "second"]
