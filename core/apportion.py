@@ -36,7 +36,9 @@ def largest_remainder(total: int, weights: Sequence[Fraction], unit: int = 1) ->
     :param unit: the rounding unit in the same integer scale (100 = whole kronor)
     :returns: shares in the order of ``weights``; ``sum(shares) == total``
     """
-    scaled = _scaled(total, weights, unit)
+    # The integer path needs an integer total (a Fraction's numerator alone would be another total); anything
+    # else takes the fraction path, which does what it always did with it.
+    scaled = _scaled(total, weights, unit) if type(total) is int else None
     if scaled is None:
         return _largest_remainder_fractions(total, weights, unit)
     numerators, integers, weight_sum = scaled

@@ -101,3 +101,10 @@ def test_weights_of_other_types_are_split_as_fractions_split_them():
     # A plugin may pass booleans (1 and 0 to Python): the fraction arithmetic takes them as it always did.
     assert largest_remainder(10, [True, False, True], 1) == [5, 0, 5]
     assert per_line(10, [True, True, True], 1) == [3, 3, 3]
+
+
+def test_a_fractional_total_takes_the_fraction_path_as_before():
+    # No caller passes one (a total is whole öre), but the integer path took a Fraction's numerator alone and
+    # failed (IndexError); it answers as the fraction split always did, whatever that is worth: [50, 50].
+    total = Fraction(201, 2)
+    assert largest_remainder(total, [Fraction(1), Fraction(1)]) == reference_largest_remainder(total, [1, 1], 1)
