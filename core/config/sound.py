@@ -135,7 +135,7 @@ def _value(field: Any, value: Any, rules: Any, path: tuple[Any, ...], probe: _Pr
             probe.document_path = path
             method(field, value)
     pattern = rules.get("regex")
-    if pattern is not None and kind is str:
+    if pattern is not None and isinstance(value, str):  # Cerberus matches any string, a str subclass too
         if not isinstance(pattern, str) or not re.match(pattern if pattern.endswith("$") else pattern + "$", value):
             raise _Unsure  # (re.match keeps the compiled pattern)
     sub, keys, values = rules.get("schema"), rules.get("keysrules"), rules.get("valuesrules")
