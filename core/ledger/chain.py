@@ -159,6 +159,15 @@ def grouped(rows: Iterable[tuple]) -> dict[int, list[tuple]]:
     return by_batch
 
 
+def batch_sums(db: Database, batch_id: int) -> list[tuple]:
+    """One batch's booked rows summed per grain (:func:`sums_sql`), read along its rowids alone: a batch's rows
+    are written together, so a ledger keeping many superseded batches is not read whole."""
+    where, params = _rows_of(db, batch_id)
+    if where is None:
+        return []
+    return grouped(db.execute(sums_sql(where), params)).get(batch_id, [])
+
+
 def utfall_sums(db: Database) -> dict[int, str]:
     """Every batch's sums hashed (:func:`sums_digest`), by batch id, in one pass over the table."""
     rows = db.execute(sums_sql("1", _has_purpose(db))).fetchall()
@@ -215,12 +224,10 @@ def utfall_digests(db: Database) -> dict[int, str]:
 
 def utfall_digest(db: Database, batch_id: int) -> str:
     """One batch's booked rows hashed (a report reads a batch's rows only once this matches its entry)."""
-    first, last = db.execute("select min(rowid), max(rowid) from utfall where batch_id = ?", [batch_id]).fetchone()
-    if first is None:
+    where, params = _rows_of(db, batch_id)
+    if where is None:
         return NO_ROWS
-    # Along the rowids from the batch's first to its last (the "+" keeps SQLite from the index, which would
-    # find the rows fast but then sort them): the rows of other batches in between are skipped in SQLite.
-    where, params = "where rowid between ? and ? and +batch_id = ?", [first, last, batch_id]
+    where = f"where {where}"
     # Most batches name no purpose: their rows are read as they are hashed, without canonical()'s copy.
     purposes = f"select exists (select 1 from utfall {where} and {UTFALL_PURPOSE} is not null)"
     plain = not _has_purpose(db) or not db.execute(purposes, params).fetchone()[0]
@@ -230,6 +237,16 @@ def utfall_digest(db: Database, batch_id: int) -> str:
     while rows := cursor.fetchmany(_SCAN):
         hasher.add(rows if plain else canonical(rows))
     return hasher.hexdigest()
+
+
+def _rows_of(db: Database, batch_id: int) -> tuple[str | None, list[int]]:
+    """A WHERE clause (and its parameters) for the batch's booked rows along the rowids from its first to its
+    last (the "+" keeps SQLite from the index, which would find the rows fast but then fetch them one by one);
+    the rows of other batches in between are skipped in SQLite. None for a batch that booked no rows."""
+    first, last = db.execute("select min(rowid), max(rowid) from utfall where batch_id = ?", [batch_id]).fetchone()
+    if first is None:
+        return None, []
+    return "rowid between ? and ? and +batch_id = ?", [first, last, batch_id]
 
 
 def _digest(rows: Iterable) -> str:

@@ -16,13 +16,12 @@ from sqlite_utils import Database
 
 from jobbsats.errors import JobbsatsError, LedgerError
 from jobbsats.ledger.chain import (
+    batch_sums,
     check_batch,
     check_batch_sums,
     check_prognos,
     check_run,
-    grouped,
     sums_digest,
-    sums_sql,
 )
 from jobbsats.ledger.tables import file_of, reads_ledger
 from jobbsats.prognos.model import BoardForecast, PrognosBatch
@@ -613,11 +612,7 @@ class LedgerView:
         its every row)."""
         if self._sums is None:
             current = [b.id for b in self.batches if b.superseded_by is None and b.scenario == self.run.scenario]
-            by_batch: dict[int, list[tuple]] = {}
-            if current:
-                marks = ", ".join("?" * len(current))
-                # A scan ("+": not through the index on batch_id, then row by row into the table: twice as slow).
-                by_batch = grouped(self._db.execute(sums_sql(f"+batch_id in ({marks})"), current))
+            by_batch = {batch_id: batch_sums(self._db, batch_id) for batch_id in current}
             for batch_id in current:
                 if ("booked", batch_id) in self._checked or ("sums", batch_id) in self._checked:
                     continue
