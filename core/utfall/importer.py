@@ -58,7 +58,7 @@ class Summary:
     rejected_rows: int = 0
     superseded: list[int] = field(default_factory=list)
     utfall_sha256: str = ""  # of the rows written, for the ledger's chain
-    utfall_sums: str = ""  # of their sums as reports read them (jobbsats.ledger.chain.sums_digest), for the chain
+    utfall_sums: str | None = None  # of their sums as reports read them (chain.sums_digest), for the chain
     dates: tuple[str, str] | None = None  # the first and last date of the rows written
     overlaps: list[tuple[int, str, str, str, str]] = field(default_factory=list)  # see _overlaps
 
