@@ -67,6 +67,11 @@ class MapEntry:
 
 _ANSVAR = Booking._fields.index("ansvar")
 
+# Answers kept per combination of codes. A real chart of accounts books a few thousand combinations;
+# a file with more (every row its own project code) empties the caches when they fill, so memory stays
+# bounded whatever the file, at the cost of deciding some combinations again.
+CACHE_LIMIT = 20_000
+
 
 class Mapping:
     """Classify bookings; results are cached by the row's codes, which repeat across a large file."""
@@ -98,6 +103,9 @@ class Mapping:
         positions = [Booking._fields.index(f) for f in self._fields]
         self._key = itemgetter(*positions) if len(positions) > 1 else (lambda b, p=positions: tuple(b[i] for i in p))
         self._recipients: dict[str, str | None] = {}
+        # One Target per distinct answer, however often the caches are emptied: the import tallies by
+        # target identity, so this keeps its tally as small as the answers are few.
+        self._targets: dict[tuple, Target] = {}
         self._cache: dict[tuple, Target | MapEntry] = {}  # by the codes the patterns look at, and the recipient
         self._seen: dict[tuple, Target | MapEntry | RowError] = {}  # by all four codes as booked
 
@@ -108,6 +116,8 @@ class Mapping:
         found = self.exact_ansvar.get(ansvar)
         if found is None:
             found = next((rid for prefix, rid in self.prefix_ansvar if ansvar.startswith(prefix)), None)
+        if len(self._recipients) >= CACHE_LIMIT:
+            self._recipients.clear()
         self._recipients[ansvar] = found
         return found
 
@@ -117,6 +127,8 @@ class Mapping:
         # Fast path: these very codes were seen before (a slice of the tuple).
         found = self._seen.get(booking[CODE_SLICE])
         if found is None:
+            if len(self._seen) >= CACHE_LIMIT:
+                self._seen.clear()
             found = self._seen[booking[CODE_SLICE]] = _odd_characters(booking) or self._decide(booking)
         if isinstance(found, RowError):  # codes that look like others and are not: said for every such row
             raise RowError(booking[0], found.message)
@@ -134,6 +146,8 @@ class Mapping:
         key = (self._key(booking), self.recipient_of(booking[_ANSVAR]))
         found = self._cache.get(key)
         if found is None:
+            if len(self._cache) >= CACHE_LIMIT:
+                self._cache.clear()
             codes = dict(zip(self._fields, key[0], strict=True))
             found = self._cache[key] = self._classify(codes, key[1])
         return found
@@ -141,14 +155,20 @@ class Mapping:
     def _classify(self, codes: dict[str, str], recipient: str | None) -> Target | MapEntry:
         """The target for these codes, or the map entry that makes them fund money no recipient answers for."""
         if self.accounts is not None and not self.accounts(codes["account"]):
-            return Target(UNMATCHED)
+            return self._target(UNMATCHED)
         entry = next((e for e in self.entries if e.matches(codes)), None)
         if entry is None:
-            return Target(OTHER, recipient) if recipient else Target(UNMATCHED)
+            return self._target(OTHER, recipient) if recipient else self._target(UNMATCHED)
         recipient = entry.recipient or recipient
         if recipient is None:
             return entry
-        return Target(FUND, recipient, entry.fund, entry.project, entry.purpose)
+        return self._target(FUND, recipient, entry.fund, entry.project, entry.purpose)
+
+    def _target(self, *fields: str | None) -> Target:
+        found = self._targets.get(fields)
+        if found is None:
+            found = self._targets[fields] = Target(*fields)
+        return found
 
 
 def _odd_characters(booking: tuple) -> RowError | None:
