@@ -164,10 +164,18 @@ class Mapping:
             return entry
         return self._target(FUND, recipient, entry.fund, entry.project, entry.purpose)
 
-    def _target(self, *fields: str | None) -> Target:
-        found = self._targets.get(fields)
+    def _target(
+        self,
+        kind: str,
+        recipient: str | None = None,
+        fund: str | None = None,
+        project: str | None = None,
+        purpose: str | None = None,
+    ) -> Target:
+        key = (kind, recipient, fund, project, purpose)
+        found = self._targets.get(key)
         if found is None:
-            found = self._targets[fields] = Target(*fields)
+            found = self._targets[key] = Target(*key)
         return found
 
 
