@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import contextlib
+import functools
 import gc
 import hashlib
 import json
@@ -10,9 +11,11 @@ import os
 import shutil
 import sqlite3
 import sys
+from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
+from sqlite_utils import Database
 
 from jobbsats import examples, plugins
 
@@ -202,3 +205,45 @@ class Ledger:
 def watch_ledger(cli):
     """Start watching the CLI's ledger now; ``.assert_unchanged()`` later checks nothing changed."""
     return lambda: Ledger(cli.db)
+
+
+@contextlib.contextmanager
+def _release_before(monkeypatch: pytest.MonkeyPatch, migration: str) -> Iterator[pytest.MonkeyPatch]:
+    """jobbsats as an older release wrote ledgers. Within it, commands migrate a ledger only up to ``migration`` (not included), check and hash only the tables
+    and guards those migrations made, and write nothing to a table made later. Yields the monkeypatch context,
+    for what else the release did otherwise."""
+    from jobbsats.ledger import chain, guards, write
+    from jobbsats.ledger import db as ledger_db
+    from jobbsats.ledger.migrations import migrations
+    from jobbsats.utfall import importer
+
+    def old_migrate(db: Database) -> None:
+        migrations.apply(db, stop_before=migration)
+
+    conn = sqlite3.connect(":memory:")
+    made = Database(conn, execute_plugins=False)
+    old_migrate(made)
+    schema = guards._schema(made)
+    triggers = {name for (name,) in conn.execute("select name from sqlite_master where type = 'trigger'")}
+    conn.close()
+    with monkeypatch.context() as old:
+        old.setattr(ledger_db, "migrate", old_migrate)
+        old.setattr(write, "migrate", old_migrate)
+        old.setattr(guards, "GUARDS", tuple(g for g in guards.GUARDS if g in triggers))
+        old.setattr(guards, "made_schema", lambda: schema)
+        old.setattr(chain, "SOMETIMES_RUN_TABLES", tuple(t for t in chain.SOMETIMES_RUN_TABLES if t in schema))
+        own = {
+            kind: (column, tuple(t for t in tables if t in schema))
+            for kind, (column, tables) in chain._OWN_ROWS.items()
+        }
+        old.setattr(chain, "_OWN_ROWS", own)
+        if "utfall_sums" not in schema:
+            old.setattr(importer, "write_sums", lambda *args: None)
+        yield old
+
+
+@pytest.fixture
+def release_before(monkeypatch):
+    """``with release_before("0014_utfall_sums"):`` jobbsats as the release before that migration (see
+    :func:`_release_before`), for tests of what opening such a ledger does."""
+    return functools.partial(_release_before, monkeypatch)

@@ -18,7 +18,16 @@ def test_schema_is_strict_and_migrations_are_named(cli):
     conn = sqlite3.connect(cli.db)
     tables = dict(conn.execute("select name, sql from sqlite_master where type = 'table'").fetchall())
     names = ("recipients", "funds", "runs", "fund_totals", "allocations", "projects", "project_financing")
-    for name in (*names, "project_periods", "financiers", "import_batches", "batch_supersedes", "utfall", "chain"):
+    for name in (
+        *names,
+        "project_periods",
+        "financiers",
+        "import_batches",
+        "batch_supersedes",
+        "utfall",
+        "utfall_sums",
+        "chain",
+    ):
         assert tables[name].rstrip().endswith("STRICT"), name
     assert conn.execute("select migration_set, name from _sqlite_migrations").fetchall() == [
         ("jobbsats", "0001_initial"),
@@ -34,6 +43,7 @@ def test_schema_is_strict_and_migrations_are_named(cli):
         ("jobbsats", "0011_sealed_inserts"),
         ("jobbsats", "0012_web_views"),
         ("jobbsats", "0013_web_views_more"),
+        ("jobbsats", "0014_utfall_sums"),
     ]
 
 

@@ -141,6 +141,7 @@ CHILDREN = [
     ("batch_supersedes", "batch_id"),
     ("utfall", "batch_id"),
     ("prognos_rows", "batch_id"),
+    ("utfall_sums", "batch_id"),
 ]
 
 
@@ -242,18 +243,10 @@ def test_restore_guards_still_reports_what_was_done_meanwhile(sealed):
     assert "the guard" not in result.stderr
 
 
-def test_a_ledger_from_before_0011_gets_the_guards_on_opening(cli, monkeypatch, tmp_path):
-    from jobbsats.ledger import db as ledger_db
-    from jobbsats.ledger import guards, write
-    from jobbsats.ledger.migrations import migrations
+def test_a_ledger_from_before_0011_gets_the_guards_on_opening(cli, release_before):
+    from jobbsats.ledger import guards
 
-    def old_migrate(db):
-        migrations.apply(db, stop_before="0011_sealed_inserts")
-
-    with monkeypatch.context() as old:
-        old.setattr(ledger_db, "migrate", old_migrate)
-        old.setattr(write, "migrate", old_migrate)
-        old.setattr(guards, "GUARDS", tuple(g for g in guards.GUARDS if not g.endswith("_no_insert")))
+    with release_before("0011_sealed_inserts"):
         assert cli("run", "malmo-2024", "--quiet").exit_code == 0
     conn = sqlite3.connect(cli.db)
     assert conn.execute("select count(*) from sqlite_master where name like '%_no_insert'").fetchone() == (0,)
@@ -306,41 +299,86 @@ def test_each_batch_seals_the_sums_reports_read_as_documented(sealed):
     assert json.loads(recorded[2])["utfall_sums"] == sealed_sums(february)
 
 
+def tampered(db, *statements: str) -> None:
+    """Run ``statements`` on the ledger with its guards on utfall and utfall_sums dropped, as someone might."""
+    conn = sqlite3.connect(db)
+    for table in ("utfall", "utfall_sums"):
+        for action in ("update", "delete", "insert"):
+            conn.execute(f"drop trigger {table}_no_{action}")
+    for statement in statements:
+        assert conn.execute(statement).rowcount >= 1, statement
+    conn.commit()
+    conn.close()
+
+
+# Each column of a batch's sums that a report reads: a change to any is refused (the sums are sealed).
+SUMS_CHANGES = [
+    "amount = amount + 1",
+    "rows = rows + 1",
+    "month = 2",
+    "year = 2025",
+    "date = '2024-01-30'",  # another day of the same month: the prognos report's cut day reads days
+    "recipient_id = 'GVN'",
+    "fund_id = null",
+    "project_id = 'P1'",
+    "purpose = 'Ung i sommar'",
+]
+
+
+@pytest.mark.parametrize("change", SUMS_CHANGES)
+def test_reports_refuse_a_batch_whose_written_sums_were_changed(sealed, change):
+    """Reports read a batch's booked rows as the sums its import wrote beside them: checked against the chain."""
+    tampered(sealed.db, f"update utfall_sums set {change} where batch_id = 1 and amount = 125000000")
+    for report in ("aterrapportering", "prognos"):
+        result = sealed("report", report)
+        assert result.exit_code == 4 and result.stdout == "", (report, result.output)
+        assert "import batch 1: its rows in utfall_sums no longer match the ledger's chain" in result.stderr
+    verified = sealed("verify")
+    assert verified.exit_code == 1
+    assert "first: import batch 1: its rows in utfall_sums were changed outside jobbsats" in verified.stderr
+
+
+@pytest.mark.parametrize(
+    "statement",
+    [
+        "update utfall set amount = amount + 1 where batch_id = 1 and amount = 25000000",
+        "delete from utfall where batch_id = 2",
+        "delete from utfall where batch_id = 1 and amount = 25000000",
+        "insert into utfall select * from utfall where batch_id = 1 and amount = 25000000",
+    ],
+)
+def test_reports_refuse_a_batch_whose_rows_no_longer_add_up_to_its_sums(sealed, statement):
+    """A row added or removed, or its amount changed: what the batch's rows add up to, counted without a sort
+    along them, no longer matches its sealed sums, and the report names the batch as it names a changed run."""
+    tampered(sealed.db, statement)
+    batch = 2 if "batch_id = 2" in statement else 1
+    for report in ("aterrapportering", "prognos"):
+        result = sealed("report", report)
+        assert result.exit_code == 4 and result.stdout == "", (report, result.output)
+        assert f"import batch {batch}: its rows in utfall no longer match the ledger's chain" in result.stderr
+
+
 @pytest.mark.parametrize(
     "change",
     [
-        "amount = amount + 1",  # a changed amount
         "month = 2",  # moved to another month (the day left as it was)
         "year = 2025",
-        "date = '2024-01-30'",  # another day of the same month: the prognos report's cut day reads days
+        "date = '2024-01-30'",
         "recipient_id = 'GVN'",
         "fund_id = null",
         "project_id = 'P1'",
         "purpose = 'Ung i sommar'",
     ],
 )
-def test_reports_refuse_a_batch_whose_row_was_moved_or_changed(sealed, change):
-    tamper = f"update utfall set {change} where batch_id = 1 and amount = 25000000"
-    conn = sqlite3.connect(sealed.db)
-    conn.execute("drop trigger utfall_no_update")
-    assert conn.execute(tamper).rowcount == 1
-    conn.commit()
-    conn.close()
-    for report in ("aterrapportering", "prognos"):
-        result = sealed("report", report)
-        assert result.exit_code == 4 and result.stdout == "", (report, result.output)
-        assert "import batch 1: its rows in utfall no longer match the ledger's chain" in result.stderr
-
-
-def test_reports_refuse_a_batch_with_a_row_removed(sealed):
-    conn = sqlite3.connect(sealed.db)
-    conn.execute("drop trigger utfall_no_delete")
-    conn.execute("delete from utfall where batch_id = 2")
-    conn.commit()
-    conn.close()
-    result = sealed("report", "aterrapportering")
-    assert result.exit_code == 4
-    assert "import batch 2: its rows in utfall no longer match the ledger's chain" in result.stderr
+def test_a_row_moved_within_its_batch_leaves_reports_as_sealed_and_verify_names_it(sealed, change):
+    """A report's figures are the sums sealed with the batch: a booked row moved to another month, board or
+    fund afterwards changes none of them (ASN's 250 000 kr still counts on the fund in January), and
+    ``jobbsats verify``, which rehashes every row and sums them again, names the batch."""
+    tampered(sealed.db, f"update utfall set {change} where batch_id = 1 and amount = 25000000")
+    assert asn_utfall(sealed) == 175_000_000  # 1 000 000 + 250 000 + 500 000 kr, as imported
+    verified = sealed("verify")
+    assert verified.exit_code == 1
+    assert "first: import batch 1: its rows in utfall were changed outside jobbsats" in verified.stderr
 
 
 def test_a_change_no_report_reads_is_found_by_verify_not_by_reports(sealed):
@@ -378,3 +416,25 @@ def test_a_batch_sealed_before_its_sums_were_is_checked_row_by_row(cli, tmp_path
     result = cli("report", "aterrapportering")
     assert result.exit_code == 4
     assert "import batch 1: its rows in utfall no longer match the ledger's chain" in result.stderr
+
+
+def test_a_ledger_from_before_0014_gets_its_batches_sums_from_their_rows(cli, tmp_path, release_before):
+    """A release that sealed sums but wrote no table of them: opening its ledger writes each batch's sums from
+    its rows (those the chain sealed), so reports read them as they read a new batch's."""
+    with release_before("0014_utfall_sums"):
+        assert cli("run", "malmo-2024", "--quiet").exit_code == 0
+        (tmp_path / "januari.csv").write_text(JANUARY, encoding="utf-8")
+        assert cli("import", "utfall", tmp_path / "januari.csv", "-c", "malmo-2024").exit_code == 0
+    conn = sqlite3.connect(cli.db)
+    assert conn.execute("select count(*) from sqlite_master where name = 'utfall_sums'").fetchone() == (0,)
+    conn.close()
+    assert asn_utfall(cli) == 125_000_000  # opening it applies 0014
+    conn = sqlite3.connect(cli.db)
+    assert sorted(conn.execute("select * from utfall_sums").fetchall(), key=str) == [
+        (1, "2024-01-31", 2024, 1, "ASN", "sjs", None, None, 125_000_000, 2),
+        (1, "2024-01-31", 2024, 1, "tillvaxt_level", "sjs", None, "Tillväxt Malmö & Level", 40_000_000, 1),
+    ]
+    with pytest.raises(sqlite3.IntegrityError, match="utfall_sums is append-only"):
+        conn.execute("update utfall_sums set amount = 0")
+    conn.close()
+    assert cli("verify").exit_code == 0

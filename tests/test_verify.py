@@ -213,40 +213,23 @@ def test_the_chain_covers_the_booked_rows_as_sqlite_returns_them(with_batches):
         assert json.loads(tables_json)["utfall"] == expected
 
 
-@contextlib.contextmanager
-def release_before_0006(monkeypatch):
+@pytest.fixture
+def release_before_0006(release_before):
     """jobbsats as the release before batches joined the chain: migrations up to 0005, batches not sealed."""
-    from jobbsats.ledger import chain, guards, write
-    from jobbsats.ledger import db as ledger_db
-    from jobbsats.ledger.migrations import migrations
     from jobbsats.utfall import importer
 
-    def old_migrate(db):
-        migrations.apply(db, stop_before="0006_chain_batches")
+    @contextlib.contextmanager
+    def release():
+        with release_before("0006_chain_batches") as old:
+            old.setattr(importer, "seal_batch", lambda *args: None)
+            yield
 
-    with monkeypatch.context() as old:
-        old.setattr(ledger_db, "migrate", old_migrate)
-        old.setattr(write, "migrate", old_migrate)
-        old.setattr(importer, "seal_batch", lambda *args: None)
-        # Nor did it know the tables of later migrations (0007's run_reads, 0009's carry_overs), nor guard them,
-        # nor guard inserts (0011).
-        later = tuple(f"{table}_no_" for table in (*chain.SOMETIMES_RUN_TABLES, "prognos_batches", "prognos_rows"))
-        old.setattr(chain, "SOMETIMES_RUN_TABLES", ())
-        old.setattr(chain, "_OWN_ROWS", {**chain._OWN_ROWS, "run": ("run_id", chain.RUN_TABLES)})
-        kept = tuple(g for g in guards.GUARDS if not g.startswith(later) and not g.endswith("_no_insert"))
-        old.setattr(guards, "GUARDS", kept)
-        # Nor its tables as they are now: the schema its writes checked was the one its migrations made.
-        conn = sqlite3.connect(":memory:")
-        old_migrate(Database(conn, execute_plugins=False))
-        schema = guards._schema(Database(conn, execute_plugins=False))
-        conn.close()
-        old.setattr(guards, "made_schema", lambda: schema)
-        yield
+    return release
 
 
-def test_batches_imported_before_the_chain_covered_them_join_it_on_upgrade(cli, tmp_path, monkeypatch):
+def test_batches_imported_before_the_chain_covered_them_join_it_on_upgrade(cli, tmp_path, release_before_0006):
     """A ledger written by the release before (migrations up to 0005, batches not sealed) is brought up to date."""
-    with release_before_0006(monkeypatch):
+    with release_before_0006():
         assert cli("init", tmp_path / "kommun").exit_code == 0
         config = tmp_path / "kommun" / "jobbsats.toml"
         # That release's mapping knew no purposes (migration 0008 came later): the example without them.
@@ -361,8 +344,8 @@ def test_verify_reads_one_snapshot_while_someone_imports(with_batches, tmp_path,
     assert "OK, 2 runs and 3 import batches verified" in with_batches("verify").stdout
 
 
-def test_an_old_ledger_whose_chain_guard_was_dropped_still_opens_and_tells(cli, tmp_path, monkeypatch):
-    with release_before_0006(monkeypatch):
+def test_an_old_ledger_whose_chain_guard_was_dropped_still_opens_and_tells(cli, tmp_path, release_before_0006):
+    with release_before_0006():
         assert cli("run", "malmo-2024", "--quiet").exit_code == 0
         assert cli("run", "malmo-2024", "--quiet").exit_code == 0
     tamper(cli.db, "drop trigger chain_no_delete", "delete from chain where ref = 1")
@@ -387,7 +370,6 @@ def test_a_kept_link_is_checked_even_after_later_writes_and_a_rewritten_chain_fa
     result = three_runs("verify", "--expect", kept)
     assert result.exit_code == 0 and "The link kept earlier is in it." in result.stdout
     # Someone changes run 1 and computes every hash again with jobbsats's own functions: all match...
-    from sqlite_utils import Database
 
     from jobbsats.ledger import chain
 
@@ -629,7 +611,6 @@ def test_a_guard_replaced_by_one_that_does_nothing_is_found_and_restored(three_r
 
 def test_a_planted_run_whose_chain_was_rewritten_too_is_read_as_incomplete_not_a_traceback(three_runs):
     """Past the chain (someone sealed the planted run with jobbsats's own functions), the view still says what is wrong."""
-    from sqlite_utils import Database
 
     from jobbsats.ledger.chain import seal_run
 

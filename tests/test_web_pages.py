@@ -1088,3 +1088,26 @@ def test_the_start_page_links_each_canned_query_with_its_recipient_filled_in(exa
     assert {r["recipient_id"] for r in rows} == {"ASN"}
     assert sorted(r["amount"] for r in rows) == [9_000_000_00, 13_056_000_00]
     assert ">Start</a>" in page.text and ">home<" not in page.text
+
+
+def test_a_batch_without_written_sums_is_summed_from_its_rows(cli):
+    """A server starts from the sums each import wrote (utfall_sums); a batch imported by a release before
+    them has none there (made so here by removing them) and is summed from its rows: the same page,
+    ASN's utfall 7 930 500,50 kr from the sample export."""
+    from jobbsats import examples
+    from jobbsats.web.department import Memo
+
+    cli.prepare(("run", "malmo-2024", "--quiet"))
+    sample = examples.utfall_of("malmo-2024")
+    assert cli("import", "utfall", sample, "-c", examples.path_of("malmo-2024")).exit_code == 0
+    conn = sqlite3.connect(cli.db)
+    conn.execute("drop trigger utfall_sums_no_delete")
+    assert conn.execute("delete from utfall_sums").rowcount > 0
+    conn.commit()
+    try:
+        memo = Memo()
+        memo.fill(conn)
+        assert memo.scanned == set()
+        assert department(conn, "ASN", memo).years[0].total("utfall") == 793_050_050
+    finally:
+        conn.close()

@@ -35,15 +35,16 @@ The canonical forms, fixed for good since ledgers outlive releases:
 
 What each check covers: ``jobbsats verify`` (and ``show``, ``diff`` and a rule
 reading the ledger, through :func:`check_batch`) rehashes every booked row, every
-column of it. A report reads a batch's booked rows only as sums at that grain, so
-it checks those sums against ``utfall_sums`` (:func:`check_batch_sums`), one
-``GROUP BY`` for every current batch, instead of rehashing every row: a changed
-amount, an added or removed row and a row moved to another day, month, year,
-recipient, fund, project or purpose all change them, and the report refuses. A
-change to a column no report reads (the row's text, its account or ansvar code,
-its line) leaves every figure of every report as it was, and is found by
-``jobbsats verify``, not by reports. A batch sealed without sums is checked row
-by row, as before.
+column of it, sums them again, and checks the sums the import wrote in
+``utfall_sums`` against the seal. A report reads a batch's booked rows only as sums
+at that grain, and reads them from ``utfall_sums``: it checks those against
+``utfall_sums`` in the entry (:func:`check_batch_sums`), and that the batch's rows
+still number and add up to them (:func:`rows_add_up`, one pass without a sort): a
+changed sum, an added or removed row or a changed amount is refused. A row moved
+within its batch to another day, board or fund, or a change to a column no report
+reads (the row's text, its codes, its line), leaves every figure of every report as
+sealed, and is found by ``jobbsats verify``, not by reports. A batch sealed without
+sums is checked row by row, as before.
 """
 
 from __future__ import annotations
@@ -67,6 +68,7 @@ from jobbsats.ledger.tables import (
     SOMETIMES_RUN_TABLES,
     UTFALL_COLUMNS,
     UTFALL_PURPOSE,
+    UTFALL_SUMS_COLUMNS,
     file_of,
 )
 
@@ -172,6 +174,48 @@ def utfall_sums(db: Database) -> dict[int, str]:
     """Every batch's sums hashed (:func:`sums_digest`), by batch id, in one pass over the table."""
     rows = db.execute(sums_sql("1", _has_purpose(db))).fetchall()
     return {batch_id: sums_digest(groups) for batch_id, groups in grouped(rows).items()}
+
+
+_SUMS_READ = ", ".join(UTFALL_SUMS_COLUMNS[1:])
+_WRITE_SUMS = f"insert into utfall_sums ({', '.join(UTFALL_SUMS_COLUMNS)}) values ({', '.join('?' * 10)})"
+
+
+def write_sums(db: Database, batch_id: int, groups: list[tuple]) -> None:
+    """Write a batch's sums (each as (grain..., sum, rows)) beside its rows; inside its transaction, before it is
+    sealed with their :func:`sums_digest`."""
+    db.conn.executemany(_WRITE_SUMS, [(batch_id, *group) for group in groups])
+
+
+def written_sums(db: Database, batch_id: int) -> list[tuple]:
+    """One batch's sums as its import wrote them in ``utfall_sums``, each as (grain..., sum, rows)."""
+    return db.execute(f"select {_SUMS_READ} from utfall_sums where batch_id = ?", [batch_id]).fetchall()
+
+
+def written_sums_digests(db: Database) -> dict[int, str]:
+    """Every batch's written sums hashed (:func:`sums_digest`), by batch id."""
+    by_batch: dict[int, list[tuple]] = {}
+    for batch_id, *group in db.execute(f"select batch_id, {_SUMS_READ} from utfall_sums"):
+        by_batch.setdefault(batch_id, []).append(tuple(group))
+    return {batch_id: sums_digest(groups) for batch_id, groups in by_batch.items()}
+
+
+def rows_add_up(db: Database, batch_id: int, groups: list[tuple]) -> bool:
+    """Whether the batch's booked rows still number and add up to what its sums (``groups``) say: one pass along
+    its rows without a sort, a tenth of summing them at the sealed grain. A row added, removed or with its
+    amount changed shows here; a row moved between days, boards or funds is found by ``jobbsats verify``."""
+    where, params = _rows_of(db, batch_id)
+    found = (0, 0)
+    if where is not None:
+        sql = f"select {split_sum('amount')}, count(*) from utfall where {where}"
+        high, low, count = db.execute(sql, params).fetchone()
+        found = (joined(high, low) or 0, count)
+    return found == (sum(group[-2] for group in groups), sum(group[-1] for group in groups))
+
+
+def sealed_with_sums(db: Database) -> list[int]:
+    """The import batches whose chain entry seals their sums, in the chain's order."""
+    entries = db.execute("select ref, tables_json from chain where kind = 'batch' order by seq").fetchall()
+    return [ref for ref, tables_json in entries if UTFALL_SUMS in _recorded(tables_json)]
 
 
 def prognos_digests(db: Database, batch_id: int) -> dict[str, str]:
@@ -282,7 +326,7 @@ def _seal(db: Database, kind: str, ref: int, digests: dict[str, str]) -> None:
 
 _OWN_ROWS = {
     "run": ("run_id", (*RUN_TABLES, *SOMETIMES_RUN_TABLES)),
-    "batch": ("batch_id", ("batch_supersedes", "utfall")),
+    "batch": ("batch_id", ("batch_supersedes", "utfall", "utfall_sums")),
     "prognos": ("batch_id", ("prognos_rows",)),
 }
 
@@ -363,7 +407,7 @@ def check_batch_sums(db: Database, batch_id: int, sums: str) -> bool:
     entry = db.execute("select tables_json from chain where kind = 'batch' and ref = ?", [batch_id]).fetchone()
     if entry is None or UTFALL_SUMS not in _recorded(entry[0]):
         return False
-    refuse_changed_schema(db, ("import_batches", "batch_supersedes", "utfall", "chain"))
+    refuse_changed_schema(db, ("import_batches", "batch_supersedes", "utfall_sums", "chain"))
     digests = batch_digests(db, batch_id, "", sums)
     del digests["utfall"]
     _check(db, "batch", batch_id, digests)
@@ -394,7 +438,8 @@ def _check(db: Database, kind: str, ref: int, digests: dict[str, str]) -> None:
         what = "it is not in the ledger's chain: it was added outside jobbsats"
     else:
         recorded = _recorded(entry[1])
-        changed = _tables([table for table, digest in digests.items() if recorded.get(table) != digest])
+        # A report's sums are read from the table utfall_sums: the digest of that name is that table's.
+        changed = [table for table, digest in digests.items() if recorded.get(table) != digest]
         if _combined(recorded) != entry[0]:
             what = "its entry in the ledger's chain was changed outside jobbsats"
         elif not changed:
@@ -532,6 +577,7 @@ def _verify(db: Database) -> Verified:
     booked = utfall_digests(db)
     summed = any(kind == "batch" and UTFALL_SUMS in _recorded(tables) for _, kind, _, _, tables, _ in entries)
     sums = utfall_sums(db) if summed else {}
+    written = written_sums_digests(db) if summed else {}
     for seq, kind, ref, rows_sha256, tables_json, chain_sha256 in entries:
         name = f"{_NAMES.get(kind, kind)} {ref}"
         if _link(previous, rows_sha256) != chain_sha256:
@@ -551,8 +597,13 @@ def _verify(db: Database) -> Verified:
         recorded = _recorded(tables_json)
         if _combined(recorded) != rows_sha256:
             findings.append(Finding(seq, f"{name}: its entry {seq} in the chain was changed outside jobbsats"))
-        elif _combined(digests) != rows_sha256:
-            changed = _tables([t for t, d in digests.items() if recorded.get(t) != d])
+            previous = chain_sha256
+            continue
+        changed = _tables([t for t, d in digests.items() if recorded.get(t) != d])
+        # The sums its import wrote beside the rows, which reports read: sealed by the same digest.
+        if kind == "batch" and UTFALL_SUMS in recorded and written.get(ref, NO_SUMS) != recorded[UTFALL_SUMS]:
+            changed.append("utfall_sums")
+        if changed:
             findings.append(Finding(seq, f"{name}: its rows in {', '.join(changed)} were changed outside jobbsats"))
         previous = chain_sha256
     findings += _unchained(db, entries, order=len(entries) + 1)
@@ -561,7 +612,8 @@ def _verify(db: Database) -> Verified:
 
 
 def _tables(changed: list[str]) -> list[str]:
-    """The tables named for digests that differ: a batch's sums are its rows in utfall."""
+    """The tables named for digests verify finds differ: the sums it makes of a batch's rows are its rows in
+    utfall (the sums the import wrote, in utfall_sums, it checks on their own)."""
     return list(dict.fromkeys("utfall" if table == UTFALL_SUMS else table for table in changed))
 
 

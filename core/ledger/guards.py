@@ -331,6 +331,18 @@ MADE_SCHEMA: dict[str, tuple[Column, ...]] = {
         ("text", "TEXT", 1, None, 0),
         ("purpose", "TEXT", 0, None, 0),
     ),
+    "utfall_sums": (
+        ("batch_id", "INTEGER", 1, None, 0),
+        ("date", "TEXT", 1, None, 0),
+        ("year", "INTEGER", 1, None, 0),
+        ("month", "INTEGER", 1, None, 0),
+        ("recipient_id", "TEXT", 1, None, 0),
+        ("fund_id", "TEXT", 0, None, 0),
+        ("project_id", "TEXT", 0, None, 0),
+        ("purpose", "TEXT", 0, None, 0),
+        ("amount", "INTEGER", 1, None, 0),
+        ("rows", "INTEGER", 1, None, 0),
+    ),
 }
 
 

@@ -54,6 +54,20 @@ UTFALL_COLUMNS = (
     "text",
 )
 UTFALL_PURPOSE = "purpose"
+# What a batch's booked rows add up to per day, recipient, fund, project and purpose, written by the import
+# beside its rows and sealed with them (migration 0014): what reports read instead of the rows.
+UTFALL_SUMS_COLUMNS = (
+    "batch_id",
+    "date",
+    "year",
+    "month",
+    "recipient_id",
+    "fund_id",
+    "project_id",
+    "purpose",
+    "amount",
+    "rows",
+)
 # The ledger is append-only (Bokföringslagen 5 kap.: corrections are new entries): SQLite itself
 # refuses to change or remove a row once written. A correction is a new run, or an import batch
 # that supersedes an earlier one. The one write after an insert is an import batch's own counts,
@@ -62,7 +76,7 @@ APPEND_ONLY = ("runs", *RUN_TABLES, "batch_supersedes", "utfall")
 # What a forecast batch writes (`jobbsats import prognos`, migration 0010): its own row, then its rows.
 PROGNOS_TABLES = ("prognos_batches", "prognos_rows")
 # Every table a trigger guards (see jobbsats.ledger.guards).
-GUARDED = (*APPEND_ONLY, *SOMETIMES_RUN_TABLES, "import_batches", "chain", *PROGNOS_TABLES)
+GUARDED = (*APPEND_ONLY, *SOMETIMES_RUN_TABLES, "import_batches", "chain", *PROGNOS_TABLES, "utfall_sums")
 # The entry in the chain that seals each table's rows: its kind, and the column naming its run or batch.
 # Once a run or batch is sealed, no row of it is added (migration 0011), as none is changed or removed.
 SEALED_BY = {
@@ -73,6 +87,7 @@ SEALED_BY = {
     "utfall": ("batch", "batch_id"),
     "prognos_batches": ("prognos", "id"),
     "prognos_rows": ("prognos", "batch_id"),
+    "utfall_sums": ("batch", "batch_id"),
 }
 
 

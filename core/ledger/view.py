@@ -21,7 +21,9 @@ from jobbsats.ledger.chain import (
     check_batch_sums,
     check_prognos,
     check_run,
+    rows_add_up,
     sums_digest,
+    written_sums,
 )
 from jobbsats.ledger.tables import file_of, reads_ledger
 from jobbsats.prognos.model import BoardForecast, PrognosBatch
@@ -607,20 +609,23 @@ class LedgerView:
 
     def _booked(self) -> list[tuple]:
         """The current batches' booked rows (see :meth:`utfall`) summed per :data:`SUMS_GRAIN` (day, year, month,
-        recipient, fund, project, purpose), each group with its sum and rows, summed once for every method
-        here: one GROUP BY, each batch's sums checked against the ledger's chain (a batch sealed without them,
-        its every row)."""
+        recipient, fund, project, purpose), each group with its sum and rows, read once for every method here:
+        as each batch's import wrote them (``utfall_sums``), checked against the ledger's chain; a batch sealed
+        without sums is summed from its rows, every one of them checked."""
         if self._sums is None:
             current = [b.id for b in self.batches if b.superseded_by is None and b.scenario == self.run.scenario]
-            by_batch = {batch_id: batch_sums(self._db, batch_id) for batch_id in current}
+            self._sums = []
             for batch_id in current:
-                if ("booked", batch_id) in self._checked or ("sums", batch_id) in self._checked:
-                    continue
-                if check_batch_sums(self._db, batch_id, sums_digest(by_batch.get(batch_id, []))):
-                    self._checked.add(("sums", batch_id))
-                else:
-                    self._check("booked", batch_id)
-            self._sums = [group for batch_id in current for group in by_batch.get(batch_id, [])]
+                groups = written_sums(self._db, batch_id)
+                if ("sums", batch_id) not in self._checked:
+                    if check_batch_sums(self._db, batch_id, sums_digest(groups)):
+                        if not rows_add_up(self._db, batch_id, groups):
+                            self._check("booked", batch_id)  # its rows hashed: names what changed
+                        self._checked.add(("sums", batch_id))
+                    else:  # sealed before its import wrote sums: its rows, every one checked
+                        self._check("booked", batch_id)
+                        groups = batch_sums(self._db, batch_id)
+                self._sums += groups
         return self._sums
 
     @reads_ledger

@@ -26,7 +26,7 @@ from jobbsats import __version__, files
 from jobbsats.config.utfall import outside_project, project_periods
 from jobbsats.errors import InputError, JobbsatsError, Problem, clip
 from jobbsats.files import not_a_formula
-from jobbsats.ledger.chain import UtfallHasher, canonical, refuse_planted, seal_batch, sums_digest
+from jobbsats.ledger.chain import UtfallHasher, canonical, refuse_planted, seal_batch, sums_digest, write_sums
 from jobbsats.ledger.limits import BATCH_MOST, LEDGER_MOST, ROW_MOST, ledger_total
 from jobbsats.ledger.tables import UTFALL_COLUMNS, UTFALL_PURPOSE, file_of
 from jobbsats.ledger.write import transaction, user
@@ -318,7 +318,10 @@ def _load(
     # The control total: what the accepted rows add up to; for SIE, whose verifications
     # balance to zero, the sum of the debits (omslutningen) instead.
     summary.control_total = debits if source.format != CSV else sum(amount for _, amount in tally.values())
-    summary.utfall_sums = sums_digest(_sums(tally, iso))
+    # Written beside the rows and sealed with them: what reports read instead of the rows.
+    groups = _sums(tally, iso)
+    write_sums(db, batch, groups)
+    summary.utfall_sums = sums_digest(groups)
     for (target, _day), (count, amount) in tally.items():
         if target.kind == FUND:
             summary.fund_rows, summary.fund_total = summary.fund_rows + count, summary.fund_total + amount

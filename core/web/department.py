@@ -139,11 +139,13 @@ class Memo:
         self.scanned: set[int] = set()  # batches whose every row fill() summed
 
     def fill(self, conn: sqlite3.Connection) -> None:
-        """Every batch's figures in one pass over the booked rows: what a server does once when it starts, so
-        that no department's page waits for them."""
+        """Every batch's figures from the sums its import wrote beside its rows (``utfall_sums``, a few hundred
+        rows a month however many were booked): what a server does once when it starts, so that no department's
+        page waits for them. A batch imported before those sums were written is summed from its rows, through
+        the index, when a page first asks for it."""
         for batch, year, recipient, fund, purpose, amount, count, day in conn.execute(
-            """select batch_id, year, recipient_id, fund_id, coalesce(purpose, ''), sum(amount), count(*), max(date)
-               from utfall group by batch_id, year, recipient_id, fund_id, coalesce(purpose, '')"""
+            """select batch_id, year, recipient_id, fund_id, coalesce(purpose, ''), sum(amount), sum(rows), max(date)
+               from utfall_sums group by batch_id, year, recipient_id, fund_id, coalesce(purpose, '')"""
         ):
             self.sums.setdefault((batch, year, recipient), {})[(fund, purpose)] = (amount, count)
             last = self.days.get((batch, year))
