@@ -35,11 +35,12 @@ The canonical forms, fixed for good since ledgers outlive releases:
 
 What each check covers: ``jobbsats verify`` (and ``show``, ``diff`` and a rule
 reading the ledger, through :func:`check_batch`) rehashes every booked row, every
-column of it, sums them again, and checks the sums the import wrote in
-``utfall_sums`` against the seal. A report reads a batch's booked rows only as sums
-at that grain, and reads them from ``utfall_sums``: it checks those against
-``utfall_sums`` in the entry (:func:`check_batch_sums`), and that the batch's rows
-still number and add up to them (:func:`rows_add_up`, one pass without a sort): a
+column of it; verify also hashes the sums the import wrote in ``utfall_sums``
+(rows that hash as sealed add up as sealed: they are not summed again). A report
+reads a batch's booked rows only as sums at that grain, and reads them from
+``utfall_sums``: it checks those against ``utfall_sums`` in the entry
+(:func:`check_batch_sums`), and that the batch's rows still number and add up to
+them (:func:`rows_add_up`, one pass without a sort): a
 changed sum, an added or removed row or a changed amount is refused. A row moved
 within its batch to another day, board or fund, or a change to a column no report
 reads (the row's text, its codes, its line), leaves every figure of every report as
@@ -168,12 +169,6 @@ def batch_sums(db: Database, batch_id: int) -> list[tuple]:
     if where is None:
         return []
     return grouped(db.execute(sums_sql(where), params)).get(batch_id, [])
-
-
-def utfall_sums(db: Database) -> dict[int, str]:
-    """Every batch's sums hashed (:func:`sums_digest`), by batch id, in one pass over the table."""
-    rows = db.execute(sums_sql("1", _has_purpose(db))).fetchall()
-    return {batch_id: sums_digest(groups) for batch_id, groups in grouped(rows).items()}
 
 
 _SUMS_READ = ", ".join(UTFALL_SUMS_COLUMNS[1:])
@@ -575,8 +570,8 @@ def _verify(db: Database) -> Verified:
     sql = "select seq, kind, ref, rows_sha256, tables_json, chain_sha256 from chain order by seq"
     entries = list(db.execute(sql))
     booked = utfall_digests(db)
+    # The sums the import wrote need no summing of the rows again: rows that hash as sealed sum as sealed.
     summed = any(kind == "batch" and UTFALL_SUMS in _recorded(tables) for _, kind, _, _, tables, _ in entries)
-    sums = utfall_sums(db) if summed else {}
     written = written_sums_digests(db) if summed else {}
     for seq, kind, ref, rows_sha256, tables_json, chain_sha256 in entries:
         name = f"{_NAMES.get(kind, kind)} {ref}"
@@ -593,28 +588,19 @@ def _verify(db: Database) -> Verified:
             digests = prognos_digests(db, ref)
         else:
             with_sums = UTFALL_SUMS in _recorded(tables_json)
-            digests = batch_digests(db, ref, booked.get(ref, NO_ROWS), sums.get(ref, NO_SUMS) if with_sums else None)
+            digests = batch_digests(db, ref, booked.get(ref, NO_ROWS), written.get(ref, NO_SUMS) if with_sums else None)
         recorded = _recorded(tables_json)
         if _combined(recorded) != rows_sha256:
             findings.append(Finding(seq, f"{name}: its entry {seq} in the chain was changed outside jobbsats"))
             previous = chain_sha256
             continue
-        changed = _tables([t for t, d in digests.items() if recorded.get(t) != d])
-        # The sums its import wrote beside the rows, which reports read: sealed by the same digest.
-        if kind == "batch" and UTFALL_SUMS in recorded and written.get(ref, NO_SUMS) != recorded[UTFALL_SUMS]:
-            changed.append("utfall_sums")
+        changed = [t for t, d in digests.items() if recorded.get(t) != d]  # a batch's sums: the table utfall_sums
         if changed:
             findings.append(Finding(seq, f"{name}: its rows in {', '.join(changed)} were changed outside jobbsats"))
         previous = chain_sha256
     findings += _unchained(db, entries, order=len(entries) + 1)
     runs = sum(1 for e in entries if e[1] == "run")
     return Verified(runs, len(entries) - runs, previous, sorted(findings, key=lambda f: f.order))
-
-
-def _tables(changed: list[str]) -> list[str]:
-    """The tables named for digests verify finds differ: the sums it makes of a batch's rows are its rows in
-    utfall (the sums the import wrote, in utfall_sums, it checks on their own)."""
-    return list(dict.fromkeys("utfall" if table == UTFALL_SUMS else table for table in changed))
 
 
 def _recorded(tables_json: str) -> dict[str, str]:
