@@ -25,8 +25,8 @@ import functools
 from typing import Any
 
 from jobbsats.allocation import Allocation, FundContext, RuleResult, check_text
-from jobbsats.config.load import years_problems
 from jobbsats.config.schema import MONEY, TEXT, YEARS
+from jobbsats.config.years import years_problems
 from jobbsats.errors import Problem
 from jobbsats.money import KRONOR, format_units
 from jobbsats.rulekit import unknown_recipient, years_of

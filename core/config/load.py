@@ -9,7 +9,6 @@ import os
 import re
 import sys
 import unicodedata
-from collections.abc import Sequence
 from decimal import Decimal
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
@@ -26,7 +25,7 @@ from jobbsats.config.sound import surely_valid_schema
 from jobbsats.config.units import fields_in_units
 from jobbsats.config.utfall import check_utfall
 from jobbsats.config.validator import check_schema, non_finite, validate
-from jobbsats.config.years import years_text
+from jobbsats.config.years import years_problems, years_text
 from jobbsats.entrypoints import ALLOWLIST_ENV
 from jobbsats.errors import InputError, PluginError, Problem, clip, key_path, shown
 from jobbsats.inputfile import read_whole
@@ -367,25 +366,6 @@ def _check_period(scenario: Scenario) -> list[Problem]:
         for year in fund.totals
         if year not in scenario.period
     ]
-
-
-def years_problems(path: str, years: Sequence[int] | None, fund: Fund | None, scenario: Scenario) -> list[Problem]:
-    """The years a key names must lie in ``[scenario].years`` (when given), and one must have a total.
-
-    A year outside the period is most likely a typo; a line or rule whose years
-    all lack a total would silently do nothing.
-    """
-    if not years:
-        return []
-    outside = [y for y in years if scenario.period and y not in scenario.period]
-    if outside and scenario.period:
-        verb = "is" if len(outside) == 1 else "are"
-        span = years_text(scenario.period)
-        return [Problem(path, f"{years_text(outside)} {verb} outside the scenario's years ({span})")]
-    if fund is not None and fund.totals and not set(years) & set(fund.totals):
-        with_total = ", ".join(str(y) for y in sorted(fund.totals))
-        return [Problem(path, f"none of these years has a total in fund {shown(fund.id)} ({with_total})")]
-    return []
 
 
 def _readable_years(section: Any) -> Any:

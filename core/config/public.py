@@ -5,8 +5,6 @@ from __future__ import annotations
 from typing import Any
 
 from jobbsats.config.units import fields_in_units
-from jobbsats.config.validator import non_finite
-from jobbsats.config.validator import validate as _validate
 from jobbsats.errors import Problem
 from jobbsats.money import KRONOR
 
@@ -16,6 +14,11 @@ def validate(document: dict[str, Any], schema: dict[str, Any], prefix: str = "")
     against a Cerberus ``schema`` that may use jobbsats's checks (:data:`jobbsats.MONEY`,
     :data:`jobbsats.DATE`, ...), each with its key path; ``nan`` and ``inf`` are refused
     anywhere. An empty list means the document is sound."""
+    # Cerberus loads with the first document checked: a plugin imports this name at start-up, and most
+    # commands (a report) check no plugin's file.
+    from jobbsats.config.validator import non_finite
+    from jobbsats.config.validator import validate as _validate
+
     return list(non_finite(document, prefix)) or _validate(document, schema, prefix)
 
 
