@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import functools
 import re
 from typing import Any
 
@@ -68,18 +69,25 @@ def unknown_recipients(spec: RuleSpec, key: str, scenario: Scenario) -> list[Pro
     ]
 
 
+@functools.lru_cache(maxsize=64)
+def _sources(path: str, key: str, ids: tuple[str, ...]) -> tuple[str, ...]:
+    """Each id's config line in the table ``key`` of the rule entry at ``path``: made once for every year the
+    entry allocates (a key of 500 lines over ten years would otherwise quote 5 000 of them)."""
+    return tuple(key_path(f"{path}.{key}", rid) for rid in ids)
+
+
 def shares_result(spec: RuleSpec, key: str, shares: list[int], split: int, unit: int) -> RuleResult:
     """The result of a rule that gave each id of its table ``key`` a share of ``split``.
 
     Each share is an allocation from the config line of its id; any difference
     between the shares and ``split`` (per-line rounding) is declared with it.
     """
+    label = spec.config.get("purpose", "")
+    ids = tuple(spec.config[key])
     return RuleResult(
         allocations=[
-            Allocation(
-                to=rid, amount=share, source=key_path(f"{spec.path}.{key}", rid), label=spec.config.get("purpose", "")
-            )
-            for rid, share in zip(spec.config[key], shares, strict=True)
+            Allocation(to=rid, amount=share, source=source, label=label)
+            for rid, share, source in zip(ids, shares, _sources(spec.path, key, ids), strict=True)
         ],
         split=split,
         rounding_difference=sum(shares) - split,

@@ -290,11 +290,10 @@ def _rows_of(db: Database, batch_id: int) -> tuple[str | None, list[int]]:
 
 def _digest(rows: Iterable) -> str:
     # Values come back from SQLite as int, str, bytes or None, so repr() is the same every time.
-    hasher = hashlib.sha256()
-    for row in rows:
-        hasher.update(repr(tuple(row)).encode())
-        hasher.update(b"\n")
-    return hasher.hexdigest()
+    # One string for all of a run's rows (a few MB at most): hashing them row by row costs a run of
+    # thousands of allocations twice the time.
+    text = "".join([f"{row!r}\n" if type(row) is tuple else f"{tuple(row)!r}\n" for row in rows])
+    return hashlib.sha256(text.encode()).hexdigest()
 
 
 def _combined(digests: dict[str, str]) -> str:

@@ -278,7 +278,7 @@ def _write(db: Database, plan: Plan, versions: dict[str, str]) -> int:
                 p.point,
                 _stored(a.recurring[0]) if a.recurring else None,
                 _stored(a.recurring[1]) if a.recurring else None,
-                json.dumps(list(a.agreements), ensure_ascii=False),
+                json.dumps(list(a.agreements), ensure_ascii=False) if a.agreements else "[]",
                 a.text,
             )
             for seq, p in enumerate(plan.allocations)
