@@ -14,9 +14,9 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 import tomli
-from cerberus import SchemaError
 
 from jobbsats import guard
+from jobbsats.config.checks import non_finite, validate
 from jobbsats.config.names import bidi_problems, looks_like, purpose_problems
 from jobbsats.config.nesting import line_too_deep
 from jobbsats.config.projects import read_financiers, read_projects, to_date
@@ -24,7 +24,6 @@ from jobbsats.config.schema import CORE_SCHEMA, RULE_ENTRY_SCHEMA
 from jobbsats.config.sound import surely_valid_schema
 from jobbsats.config.units import fields_in_units
 from jobbsats.config.utfall import check_utfall
-from jobbsats.config.validator import check_schema, non_finite, validate
 from jobbsats.config.years import years_problems, years_text
 from jobbsats.entrypoints import ALLOWLIST_ENV
 from jobbsats.errors import InputError, PluginError, Problem, clip, key_path, shown
@@ -224,6 +223,14 @@ def check_scenario(path: str | Path, registry: Registry) -> tuple[Scenario, list
     return scenario, problems
 
 
+def _schema_error() -> type[Exception]:
+    """Cerberus's SchemaError, imported only when an ``except`` clause asks (Python evaluates the clause
+    only for an exception that reaches it): a sound file is checked without loading Cerberus."""
+    from cerberus import SchemaError
+
+    return SchemaError
+
+
 def _validate_core(document: dict, registry: Registry) -> list[Problem]:
     if not registry.config_schema:
         problems = validate(document, CORE_SCHEMA, trusted=True)
@@ -233,9 +240,11 @@ def _validate_core(document: dict, registry: Registry) -> list[Problem]:
             # the core's part that tests/test_schemas.py checks, is then trusted: checking the core's part
             # again in every process is most of what Cerberus costs a run.
             if not surely_valid_schema(registry.config_schema):
+                from jobbsats.config.validator import check_schema
+
                 check_schema(registry.config_schema)
             problems = validate(document, {**CORE_SCHEMA, **registry.config_schema}, trusted=True)
-        except SchemaError as exc:
+        except _schema_error() as exc:
             owners = ", ".join(sorted({registry.owner[("config", key)] for key in registry.config_schema}))
             raise PluginError(
                 f"the config schema from plugin(s) {owners} is not a valid Cerberus schema: {exc}"
@@ -268,7 +277,7 @@ def _validate_rule_entry(entry: dict, index: int, registry: Registry) -> list[Pr
     owner = registry.owner[("rule", name)]
     try:
         found = validate(entry, {**RULE_ENTRY_SCHEMA, **rule.schema}, prefix, trusted=registry.is_builtin(owner))
-    except SchemaError as exc:
+    except _schema_error() as exc:
         raise PluginError(f"rule {name!r} (plugin {owner!r}) has a schema Cerberus refuses: {exc}") from exc
     if registry.is_project_rule(name):
         # It follows whole projects: a fund or a part of the years would mean nothing to it.

@@ -14,10 +14,10 @@ def validate(document: dict[str, Any], schema: dict[str, Any], prefix: str = "")
     against a Cerberus ``schema`` that may use jobbsats's checks (:data:`jobbsats.MONEY`,
     :data:`jobbsats.DATE`, ...), each with its key path; ``nan`` and ``inf`` are refused
     anywhere. An empty list means the document is sound."""
-    # Cerberus loads with the first document checked: a plugin imports this name at start-up, and most
-    # commands (a report) check no plugin's file.
-    from jobbsats.config.validator import non_finite
-    from jobbsats.config.validator import validate as _validate
+    # Loaded with the first document checked: a plugin imports this name at start-up, and most commands (a
+    # report) check no plugin's file.
+    from jobbsats.config.checks import non_finite
+    from jobbsats.config.checks import validate as _validate
 
     return list(non_finite(document, prefix)) or _validate(document, schema, prefix)
 

@@ -4,11 +4,12 @@ Cerberus builds a validator object for every table it descends into and looks ea
 of a run's time for a scenario with hundreds of recipients, or a key of hundreds of lines. Nearly every
 file a command reads is sound, and for a sound file Cerberus says nothing. So :func:`surely_sound` walks
 the document against the same schema first, with the rules jobbsats's schemas use and jobbsats's own
-checks (the very methods of :class:`~jobbsats.config.validator.Validator`), and answers True only when
-Cerberus would find no problem. Anything it does not know (a rule it does not handle, an unknown key, a
-value that is missing, empty or None where that needs a closer look, a problem found) makes it answer
-False, and Cerberus then validates the document as ever and words its problems. So the answer is never
-wrong in the direction that matters: True means no problem. tests/test_speed_run_sound.py holds it to that.
+checks (the very methods of :class:`~jobbsats.config.checks.Checks`, which the validator has too), and
+answers True only when Cerberus would find no problem. Anything it does not know (a rule it does not
+handle, an unknown key, a value that is missing, empty or None where that needs a closer look, a problem
+found) makes it answer False, and Cerberus then validates the document as ever and words its problems.
+So the answer is never wrong in the direction that matters: True means no problem.
+tests/test_speed_run_sound.py holds it to that; a sound file is so confirmed without loading Cerberus.
 """
 
 from __future__ import annotations
@@ -17,7 +18,7 @@ import re
 from collections.abc import Mapping, Sequence, Sized
 from typing import Any
 
-from jobbsats.config.validator import Validator
+from jobbsats.config.checks import TYPES, Checks
 
 # The rules handled here; a rule set with any other is left to Cerberus.
 _HANDLED = frozenset(
@@ -33,29 +34,24 @@ class _Unsure(Exception):
     """The walk cannot vouch for the document: Cerberus decides."""
 
 
-class _Probe:
+class _Probe(Checks):
     """Stands in for a Cerberus validator in jobbsats's ``check_with`` methods: where the value is, and
     whether a method reported a problem (any problem at all ends the walk)."""
 
     def __init__(self, root: Mapping[str, Any]) -> None:
         self.root_document = root
         self.document_path: tuple[Any, ...] = ()
-        self.schema_path: tuple[Any, ...] = ()
 
     def _error(self, *args: Any) -> None:
-        if len(args) == 1 and isinstance(args[0], list) and not args[0]:
-            return  # an empty list of errors (the ids of a table all told apart): no problem
         raise _Unsure
 
-
-# Every check_with method of the validator, and the helpers they call through ``self``.
-for _name, _member in vars(Validator).items():
-    if _name.startswith("_check_with_") or _name in ("_fund_unit", "_check_total_amount"):
-        setattr(_Probe, _name, _member)
+    def _errors_below(self, field: str, value: Any, found: list[tuple[tuple[Any, ...], str]]) -> None:
+        if found:
+            raise _Unsure
 
 
 def surely_sound(document: Any, schema: Mapping[str, Any]) -> bool:
-    """True when Cerberus (with :class:`Validator`, unknown keys refused, no normalisation) would find no
+    """True when Cerberus (with jobbsats's validator, unknown keys refused, no normalisation) would find no
     problem in ``document`` against ``schema``; False when it might."""
     if not isinstance(document, Mapping):
         return False
@@ -82,19 +78,19 @@ def _mapping(document: Mapping[Any, Any], schema: Mapping[str, Any], path: tuple
             raise _Unsure
 
 
-def _definitions(types: Any) -> list[Any]:
-    """The validator's type definitions a ``type`` rule names (one name or a list)."""
+def _definitions(types: Any) -> list[tuple[tuple[type, ...], tuple[type, ...]]]:
+    """The (included, excluded) types a ``type`` rule names (one name or a list)."""
     key = types if isinstance(types, str) else tuple(types)
     found = _TYPES.get(key)
     if found is None:
-        found = [Validator.types_mapping.get(name) for name in ((types,) if isinstance(types, str) else types)]
-        if any(d is None for d in found):
+        named = [TYPES.get(name) for name in ((types,) if isinstance(types, str) else types)]
+        if any(d is None for d in named):
             raise _Unsure
-        _TYPES[key] = found
+        found = _TYPES[key] = [d for d in named if d is not None]
     return found
 
 
-_TYPES: dict[Any, list[Any]] = {}
+_TYPES: dict[Any, list[tuple[tuple[type, ...], tuple[type, ...]]]] = {}
 
 
 def _value(field: Any, value: Any, rules: Any, path: tuple[Any, ...], probe: _Probe) -> None:
@@ -107,8 +103,8 @@ def _value(field: Any, value: Any, rules: Any, path: tuple[Any, ...], probe: _Pr
     kind = type(value)
     types = rules.get("type")
     if types is not None:
-        for definition in _definitions(types):
-            if isinstance(value, definition.included_types) and not isinstance(value, definition.excluded_types):
+        for included, excluded in _definitions(types):
+            if isinstance(value, included) and not isinstance(value, excluded):
                 break
         else:
             raise _Unsure
@@ -159,7 +155,7 @@ def _value(field: Any, value: Any, rules: Any, path: tuple[Any, ...], probe: _Pr
 
 def surely_valid_schema(schema: Any) -> bool:
     """True when Cerberus would take ``schema`` (a mapping of fields to their rules) as a valid schema for
-    :class:`Validator`; False when it might not, and Cerberus should check it (a plugin's schema, refused
+    jobbsats's validator; False when it might not, and Cerberus should check it (a plugin's schema, refused
     with Cerberus's reason when broken). Only the rules :func:`surely_sound` handles count, each with a value
     of the kind Cerberus wants: checking the plugins' sections with Cerberus's own schema of schemas was a
     twentieth of every run where they are installed."""
@@ -174,7 +170,7 @@ def _valid_rules(rules: Any) -> bool:
             names = (value,) if isinstance(value, str) else value
             if not isinstance(names, list | tuple) or not names:
                 return False
-            if not all(isinstance(name, str) and name in Validator.types_mapping for name in names):
+            if not all(isinstance(name, str) and name in TYPES for name in names):
                 return False
         elif rule in ("required", "empty"):
             if not isinstance(value, bool):

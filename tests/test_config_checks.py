@@ -1,0 +1,68 @@
+"""A sound scenario is confirmed without loading Cerberus; a broken one is worded by Cerberus as ever."""
+
+from __future__ import annotations
+
+import datetime
+import subprocess
+import sys
+from decimal import Decimal
+
+import pytest
+
+from jobbsats import examples
+from jobbsats.config.checks import TYPES
+from jobbsats.config.validator import Validator
+
+SAMPLES = [True, 0, 7, 1.5, Decimal("2.5"), "text", b"raw", bytearray(b"x"), [], [1], (), {}, {"a": 1}, set(),
+           frozenset(), datetime.date(2024, 1, 1), datetime.datetime(2024, 1, 1), None]  # fmt: skip
+
+
+def test_the_walks_types_are_the_validators():
+    assert set(TYPES) == set(Validator.types_mapping)
+    for name, (included, excluded) in TYPES.items():
+        definition = Validator.types_mapping[name]
+        for value in SAMPLES:
+            walk = isinstance(value, included) and not isinstance(value, excluded)
+            cerberus = isinstance(value, definition.included_types) and not isinstance(value, definition.excluded_types)
+            assert walk == cerberus, (name, value)
+
+
+PROBE = """
+import sys
+from jobbsats.cli import main
+sys.argv = ["jobbsats", "run", sys.argv[1], "--quiet", "--db", sys.argv[2]]
+try:
+    main()
+except SystemExit as exit:
+    print("exit", exit.code, file=sys.stderr)
+print("cerberus loaded:", "cerberus" in sys.modules)
+"""
+
+
+@pytest.mark.slow
+@pytest.mark.parametrize(
+    ("change", "loaded", "says"),
+    [
+        (None, False, "exit 0"),
+        (
+            ('name = "arbetsmarknads- och socialnämnden"', "name = 17"),
+            True,
+            "recipients.ASN.name: must be text in quotes, not a whole number",
+        ),
+    ],
+)
+def test_cerberus_loads_only_for_a_file_with_problems(tmp_path, change, loaded, says):
+    text = examples.path_of("malmo-2024").read_text(encoding="utf-8")
+    if change is not None:
+        assert change[0] in text
+        text = text.replace(change[0], change[1], 1)
+    scenario = tmp_path / "scenario.toml"
+    scenario.write_text(text, encoding="utf-8")
+    done = subprocess.run(
+        [sys.executable, "-c", PROBE, str(scenario), str(tmp_path / "ledger.db")],
+        capture_output=True,
+        text=True,
+        check=False,
+    )
+    assert says in done.stderr, done.stderr
+    assert f"cerberus loaded: {loaded}" in done.stdout, done.stdout
