@@ -28,6 +28,54 @@ SEED_KEY = {"ASN": 51, "GVN": 27, "FSN": 16, "KS": 6}
 sys.dont_write_bytecode = False
 
 
+# xdist (with --dist loadfile, pyproject.toml) hands each worker a whole test file at a time, in collection order:
+# one worker could be starting a file of 15 s as the other runs out of files. So the files that take seconds
+# (processes, wheels, benchmarks, a browser, long searches) go first, the slowest first, and the quick ones after
+# them fill in, so that the two workers finish together; only the order changes. test_concurrency.py leads: it
+# can take a minute (a writer killed holding the ledger's lock can leave the next command waiting out the busy
+# timeout). Order as measured on 2 cores; a file not named keeps its place.
+SLOWEST_FIRST = (
+    "tests/test_concurrency.py",
+    "tests/test_plugins.py",
+    "tests/test_new_plugin.py",
+    "tests/test_bad_input_catalogue.py",
+    "tests/test_benchmarks.py",
+    "tests/test_speed_run_sound.py",
+    "tests/test_formats_csv_sv_docx.py",
+    "tests/test_web_browser.py",
+    "tests/test_serve.py",
+    "tests/test_os_errors.py",
+    "tests/test_verify.py",
+    "tests/test_special_files.py",
+    "tests/test_sealed_batches.py",
+    "plugins/jobbsats-stadskontoret/tests/test_cli.py",
+    "tests/test_utfall.py",
+    "tests/test_startup.py",
+    "plugins/jobbsats-asf/tests/test_cli.py",
+    "tests/test_bad_input.py",
+    "tests/test_totals_and_keys.py",
+    "tests/test_web_pages.py",
+    "tests/test_trial15_inputs.py",
+    "tests/test_formats_xlsx_html.py",
+    "tests/test_projects_bad_input.py",
+    "tests/test_huge_input.py",
+    "tests/test_aterrapportering_purposes.py",
+    "tests/test_packaging.py",
+    "tests/test_cofinancing.py",
+    "tests/test_ledger.py",
+    "tests/test_trial16_reports.py",
+    "tests/test_carry_over.py",
+    "tests/test_sie.py",
+    "tests/test_export.py",
+    "tests/test_speed_run_apportion.py",
+)
+
+
+def pytest_collection_modifyitems(items):
+    rank = {path: i for i, path in enumerate(SLOWEST_FIRST)}
+    items.sort(key=lambda item: rank.get(item.nodeid.partition("::")[0], len(rank)))  # stable: files stay whole
+
+
 def pytest_collection_finish(session):
     """Collected: the modules imported and the test items made live to the session's end, so the garbage
     collector is told to leave them be (``gc.freeze``). A full collection, Python's own now and then or a
@@ -143,6 +191,28 @@ def ledger_templates(tmp_path_factory) -> LedgerTemplates:
     return LedgerTemplates(tmp_path_factory.mktemp("ledger-templates"))
 
 
+@pytest.fixture(scope="session")
+def shared_file(tmp_path_factory):
+    """``shared_file(name, text)``: a file of that name and text (str, UTF-8, or bytes), at the same path in every
+    test of the session (of the xdist worker) that asks for that name and text; never to be changed.
+
+    For the inputs of ``cli.prepare``: a ledger records the paths of the files it was made from, so one made
+    from files in the test's own folder is that test's alone and made anew for each; made from these, it is
+    made once and copied.
+    """
+    root = tmp_path_factory.mktemp("shared-files")
+
+    def write(name: str, text: str | bytes) -> Path:
+        data = text.encode("utf-8") if isinstance(text, str) else text
+        path = root / hashlib.sha256(name.encode("utf-8") + b"\0" + data).hexdigest()[:16] / name
+        if not path.exists():
+            path.parent.mkdir()
+            path.write_bytes(data)
+        return path
+
+    return write
+
+
 @pytest.fixture
 def cli(jobbsats_ledger, ledger_templates, monkeypatch) -> Cli:
     jobbsats_ledger.use(None)  # the built-ins; a test adds a plugin of its own with plugins.add_plugin
@@ -154,20 +224,31 @@ def example_text() -> str:
     return examples.path_of("malmo-2024").read_text(encoding="utf-8")
 
 
+def example_with(example: str, *replacements: tuple[str, str]) -> str:
+    """A bundled example's text (by name) with some text replaced."""
+    text = examples.path_of(example).read_text(encoding="utf-8")
+    for old, new in replacements:
+        assert old in text, old
+        text = text.replace(old, new)
+    return text
+
+
 @pytest.fixture
 def example_file(tmp_path):
     """Write a bundled example (by name) with some text replaced; returns the new file's path."""
 
     def make(example: str, *replacements: tuple[str, str], name: str = "scenario.toml") -> Path:
-        text = examples.path_of(example).read_text(encoding="utf-8")
-        for old, new in replacements:
-            assert old in text, old
-            text = text.replace(old, new)
         path = tmp_path / name
-        path.write_text(text, encoding="utf-8")
+        path.write_text(example_with(example, *replacements), encoding="utf-8")
         return path
 
     return make
+
+
+@pytest.fixture
+def shared_example(shared_file):
+    """``example_file``, written by ``shared_file``: a scenario for ``cli.prepare`` to run."""
+    return lambda example, *replacements, name="scenario.toml": shared_file(name, example_with(example, *replacements))
 
 
 @pytest.fixture

@@ -134,29 +134,27 @@ rule = "cofinancing\""""
 
 
 @pytest.fixture
-def with_project(tmp_path):
-    """Two files of the 2024 decision: as it is, and with the project (returns both paths)."""
+def with_project(shared_file):
+    """Two files of the 2024 decision: as it is, and with the project (returns both paths; shared_file's, so
+    that two_runs's ledger is made once and copied)."""
     text = examples.path_of("malmo-2024").read_text(encoding="utf-8")
     project = examples.path_of("malmokraften-2020").read_text(encoding="utf-8")
     block = project[project.index("[financiers.esf]") :]
     block = block.replace("2020-01-01", "2024-01-01").replace("2022-06-30", "2024-12-31")
     block = block.replace('[[rules]]\nrule = "cofinancing"', ASN_CASH)
     cut = text.index("# --- Utfall")
-    plain, both = tmp_path / "plain.toml", tmp_path / "project.toml"
-    plain.write_text(text, encoding="utf-8")
-    both.write_text(text[:cut] + block + "\n" + text[cut:], encoding="utf-8")
-    return plain, both
+    return shared_file("plain.toml", text), shared_file("project.toml", text[:cut] + block + "\n" + text[cut:])
 
 
 @pytest.fixture
 def two_runs(cli, with_project):
     """Run 1: the decision alone; its sample utfall imported; run 2: the same with the project."""
     plain, both = with_project
-    assert cli("run", plain, "--quiet").exit_code == 0
-    result = cli("import", "utfall", examples.utfall_of("malmo-2024"), "-c", plain)
-    assert result.exit_code == 0, result.output
-    result = cli("run", both, "--quiet")
-    assert result.exit_code == 0, result.output
+    cli.prepare(
+        ("run", plain, "--quiet"),
+        ("import", "utfall", examples.utfall_of("malmo-2024"), "-c", plain),
+        ("run", both, "--quiet"),
+    )
     return cli
 
 

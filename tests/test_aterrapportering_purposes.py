@@ -86,20 +86,10 @@ def scenario_text(revision: bool = False, purpose: str | None = None) -> str:
 
 
 @pytest.fixture
-def scenario(tmp_path):
-    path = tmp_path / "jobbsats.toml"
-    path.write_text(scenario_text(), encoding="utf-8")
-    return path
-
-
-@pytest.fixture
-def booked(cli, scenario, tmp_path):
+def booked(cli, shared_file):
     """The 2024 decision run (run 1) and the bookings above imported (batch 1)."""
-    path = tmp_path / "utfall.csv"
-    path.write_text(BOOKED, encoding="utf-8")
-    assert cli("run", scenario, "--quiet").exit_code == 0
-    result = cli("import", "utfall", path, "-c", scenario)
-    assert result.exit_code == 0, result.output
+    scenario = shared_file("jobbsats.toml", scenario_text())
+    cli.prepare(("run", scenario, "--quiet"), ("import", "utfall", shared_file("utfall.csv", BOOKED), "-c", scenario))
     return cli
 
 

@@ -47,23 +47,22 @@ def plain(text: str) -> str:
 
 
 @pytest.fixture
-def carried_run(cli, tmp_path):
-    """Run the example for 2024, import ``booked`` as its utfall, then run 2024-2025 with ``extra``."""
+def carried_run(cli, shared_file):
+    """Run the example for 2024, import ``booked`` as its utfall, then run 2024-2025 with ``extra`` (a ledger
+    made once for each ``extra`` and ``booked``, then copied: see cli.prepare)."""
 
     def make(extra: str, booked: str = BOOKED):
         text = examples.path_of("malmo-2024").read_text(encoding="utf-8")
         assert "total = { 2024 = 40_000_000 }" in text
         text = text.replace("total = { 2024 = 40_000_000 }", "total = { 2024 = 40_000_000, 2025 = 40_000_000 }")
         utfall = text.index("[utfall]")
-        scenario = tmp_path / "jobbsats.toml"
-        scenario.write_text(text[:utfall] + CARRY + extra + "\n" + text[utfall:], encoding="utf-8")
-        export = tmp_path / "utfall-2024.csv"
-        export.write_text(booked, encoding="utf-8")
-        assert cli("run", scenario, "--year", "2024", "--quiet").exit_code == 0
-        result = cli("import", "utfall", export, "-c", scenario)
-        assert result.exit_code == 0, result.output
-        result = cli("run", scenario, "--quiet")
-        assert result.exit_code == 0, result.output
+        scenario = shared_file("jobbsats.toml", text[:utfall] + CARRY + extra + "\n" + text[utfall:])
+        export = shared_file("utfall-2024.csv", booked)
+        cli.prepare(
+            ("run", scenario, "--year", "2024", "--quiet"),
+            ("import", "utfall", export, "-c", scenario),
+            ("run", scenario, "--quiet"),
+        )
         return cli
 
     return make

@@ -4,7 +4,9 @@ from __future__ import annotations
 
 import calendar
 import datetime
+from collections.abc import Callable
 from fractions import Fraction
+from itertools import accumulate
 
 import pytest
 from hypothesis import HealthCheck, example, given, settings
@@ -39,9 +41,14 @@ def exact_weights(start: datetime.date, end: datetime.date, by: str) -> list[Fra
     return weights
 
 
-def exact_share(amount: int, weights: list[Fraction], i: int, j: int) -> Fraction:
-    """``amount`` times the weight of months ``i`` to ``j - 1`` over the whole period's weight."""
-    return amount * sum(weights[i:j], Fraction(0)) / sum(weights, Fraction(0))
+def exact_shares(amount: int, weights: list[Fraction]) -> Callable[[int, int], Fraction]:
+    """``share(i, j)``: ``amount`` times the weight of months ``i`` to ``j - 1`` over the whole period's weight.
+
+    From running sums of the weights, so that each share is one subtraction: summing the slice anew for
+    every month, quarter, year and run of a 15-year period was 8 of test_any_period's 10 s. Exact all the same.
+    """
+    before = list(accumulate(weights, initial=Fraction(0)))  # before[i]: the weight of months 0 to i - 1
+    return lambda i, j: amount * (before[j] - before[i]) / before[-1]
 
 
 # --- hand-worked examples ------------------------------------------------------------------------
@@ -221,9 +228,10 @@ def test_any_period(start, length, by, amount, data):
     if by == "day":
         assert sum(weights) == (end - start).days + 1
     amounts_ = [p.amount for p in pieces]
+    share = exact_shares(amount, weights)
 
     def check(i: int, j: int) -> None:
-        assert abs(sum(amounts_[i:j]) - exact_share(amount, weights, i, j)) <= 1, (i, j)
+        assert abs(sum(amounts_[i:j]) - share(i, j)) <= 1, (i, j)
 
     for i in range(len(pieces)):  # every month
         check(i, i + 1)
@@ -238,10 +246,10 @@ def test_any_period(start, length, by, amount, data):
     assert list(years) == sorted({y for y, _ in months})
     for year, total in years.items():
         idx = [i for i, (y, _) in enumerate(months) if y == year]
-        assert abs(total - exact_share(amount, weights, idx[0], idx[-1] + 1)) <= 1
+        assert abs(total - share(idx[0], idx[-1] + 1)) <= 1
     for (year, q), total in by_quarter(pieces).items():
         idx = [i for i, (y, m) in enumerate(months) if y == year and (m - 1) // 3 + 1 == q]
-        assert abs(total - exact_share(amount, weights, idx[0], idx[-1] + 1)) <= 1
+        assert abs(total - share(idx[0], idx[-1] + 1)) <= 1
     if data is not None:  # a few random runs of consecutive months
         for _ in range(3):
             i = data.draw(st.integers(min_value=0, max_value=len(pieces) - 1), label="first")

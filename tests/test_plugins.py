@@ -360,6 +360,15 @@ class Result:
         return json.loads(self.out)
 
 
+def _command_line(site: Site, folder: Path, *args, on: tuple[str, ...], allow: str | None) -> Result:
+    env = {**_base_env(), "JOBBSATS_DB": str(folder / "ledger.db"), "PYTHONPATH": site.path(*on)}
+    if allow is not None:
+        env["JOBBSATS_LOAD_PLUGINS"] = allow
+    cmd = [sys.executable, "-c", "from jobbsats.cli import main; main()", *map(str, args)]
+    done = subprocess.run(cmd, env=env, cwd=folder, capture_output=True, text=True, encoding="utf-8", timeout=60)
+    return Result(done.returncode, done.stdout, done.stderr)
+
+
 @pytest.fixture
 def jobbsats(site, tmp_path):
     """Run the real command line in a subprocess: ``jobbsats(*args, on=[dists], allow=None)``.
@@ -368,14 +377,31 @@ def jobbsats(site, tmp_path):
     """
 
     def run(*args: str, on: tuple[str, ...] = (EVEN, PER), allow: str | None = None) -> Result:
-        env = {**_base_env(), "JOBBSATS_DB": str(tmp_path / "ledger.db"), "PYTHONPATH": site.path(*on)}
-        if allow is not None:
-            env["JOBBSATS_LOAD_PLUGINS"] = allow
-        cmd = [sys.executable, "-c", "from jobbsats.cli import main; main()", *map(str, args)]
-        done = subprocess.run(cmd, env=env, cwd=tmp_path, capture_output=True, text=True, encoding="utf-8", timeout=60)
-        return Result(done.returncode, done.stdout, done.stderr)
+        return _command_line(site, tmp_path, *args, on=on, allow=allow)
 
     return run
+
+
+@pytest.fixture(scope="module")
+def jamn_run(site, tmp_path_factory) -> tuple[Result, Path]:
+    """``jobbsats run jamn.toml --quiet`` with the example plugins, once for the module (of the xdist worker):
+    what it said, and the ledger it wrote, for the tests that go on from that ledger (a run is a new process,
+    0.5 s). CONTRIBUTING's jamn.toml as it is, in a folder of its own."""
+    folder = tmp_path_factory.mktemp("jamn-run")
+    path = folder / "jamn.toml"
+    path.write_text(scenario_text(), encoding="utf-8")
+    result = _command_line(site, folder, "run", path, "--quiet", on=(EVEN, PER), allow=None)
+    assert result.code == 0, result.err
+    assert not (folder / "ledger.db-wal").exists()  # the run's connection closed: the ledger is its one file
+    return result, folder / "ledger.db"
+
+
+@pytest.fixture
+def ran(jamn_run, tmp_path) -> Result:
+    """This test's ledger is what ``jobbsats run jamn.toml --quiet`` writes (a copy of it); what the run said."""
+    result, ledger = jamn_run
+    shutil.copyfile(ledger, tmp_path / "ledger.db")
+    return result
 
 
 @pytest.fixture
@@ -473,11 +499,9 @@ def test_plugins_lists_the_example_plugins(jobbsats):
     }
 
 
-def test_run_with_even_split_records_the_split_worked_out_by_hand(jobbsats, scenario, tmp_path):
-    path = scenario()
-    result = jobbsats("run", path, "--quiet")
-    assert result.code == 0, result.err
-    assert "Run 1 recorded" in result.err
+def test_run_with_even_split_records_the_split_worked_out_by_hand(jobbsats, ran, tmp_path):
+    assert ran.code == 0, ran.err
+    assert "Run 1 recorded" in ran.err
 
     rows = jobbsats("report", "fordelning", "--format", "json").json()["rows"]
     assert [(r["year"], r["recipient_id"], r["rule"], r["amount_ore"]) for r in rows] == [
@@ -530,8 +554,7 @@ def test_even_split_round_to_one_ore(jobbsats, scenario):
     ]
 
 
-def test_per_recipient_report_sums_per_year(jobbsats, scenario):
-    assert jobbsats("run", scenario(), "--quiet").code == 0
+def test_per_recipient_report_sums_per_year(jobbsats, ran):
 
     report = jobbsats("report", "per_recipient", "--format", "json").json()
     assert report["report"] == "per_recipient"
@@ -564,8 +587,7 @@ def test_per_recipient_report_sums_per_year(jobbsats, scenario):
     assert markdown.out.replace(NBSP, " ").strip() == doc_output("report per_recipient").strip()
 
 
-def test_per_recipient_takes_the_options_it_declares(jobbsats, scenario):
-    assert jobbsats("run", scenario(), "--quiet").code == 0
+def test_per_recipient_takes_the_options_it_declares(jobbsats, ran):
 
     helped = jobbsats("report", "per_recipient", "--help")
     assert helped.code == 0, helped.err
@@ -644,8 +666,7 @@ def test_even_split_splits_a_fund_of_places_in_whole_places(jobbsats, tmp_path):
     assert "rules[0].round_to: " in refused.err and "not a whole number of platser" in refused.err
 
 
-def test_nothing_left_to_split_is_a_problem_and_the_ledger_is_unchanged(jobbsats, scenario, tmp_path):
-    assert jobbsats("run", scenario(), "--quiet").code == 0
+def test_nothing_left_to_split_is_a_problem_and_the_ledger_is_unchanged(jobbsats, ran, scenario, tmp_path):
     ledger = tmp_path / "ledger.db"
     before = digest(ledger)
 
@@ -663,7 +684,10 @@ def test_the_contributing_example_tests_pass(site, package, tests):
     folder = site.sources / package
     # A plugin that clashes with even_split is installed too: the fixture's use() must keep it out.
     env = {**_base_env(), "PYTHONPATH": site.path(EVEN, PER, UNSPENT, DUPE)}
-    cmd = [sys.executable, "-m", "pytest", "-q", "-p", "no:cacheprovider"]  # as the guide says: cd there, pytest
+    # As the guide says: cd there, pytest. Without the pytest plugins of this test environment (the test extra),
+    # which a plugin author need not have: they cost each run half a second of start-up and change nothing in it.
+    cmd = [sys.executable, "-m", "pytest", "-q", "-p", "no:cacheprovider"]
+    cmd += ["-p", "no:hypothesispytest", "-p", "no:xdist", "-p", "no:anyio"]
     done = subprocess.run(cmd, env=env, cwd=folder, capture_output=True, text=True, timeout=120)
     assert done.returncode == 0, done.stdout + done.stderr
     assert f"{tests} passed" in done.stdout
@@ -755,12 +779,12 @@ def test_a_plugin_needing_a_newer_api_is_refused_by_name(jobbsats, scenario, tmp
 
 def test_help_and_version_still_work_with_a_broken_plugin(jobbsats):
     # The way out of a broken plugin must be findable from the command itself.
-    for args in (("--help",), ("--version",)):
-        result = jobbsats(*args, on=(EVEN, BROKEN))
-        assert result.code == 0, args
+    helped = jobbsats("--help", on=(EVEN, BROKEN))
+    for result in (helped, jobbsats("--version", on=(EVEN, BROKEN))):
+        assert result.code == 0, result.err
         assert result.err.startswith("Warning: outside plugins not loaded: plugin 'broken'")
         assert "JOBBSATS_LOAD_PLUGINS" in result.err
-    assert "run" in jobbsats("--help", on=(EVEN, BROKEN)).out
+    assert "run" in helped.out
 
 
 def test_misspelt_hook_fails_loudly_naming_the_plugin(jobbsats):

@@ -62,13 +62,10 @@ GVN;sjs;;10 000 000;Enligt nämndens uppföljning i augusti
 """
 
 
-@pytest.fixture
-def scenario(tmp_path):
+def scenario_text() -> str:
     text = examples.path_of("malmo-2024").read_text(encoding="utf-8")
     text = text.replace('description = "', 'years = "2023-2026"\ndescription = "', 1)
-    path = tmp_path / "jobbsats.toml"
-    path.write_text(text[: text.index("[utfall]")] + UTFALL, encoding="utf-8")
-    return path
+    return text[: text.index("[utfall]")] + UTFALL
 
 
 def write(tmp_path, name: str, text: str):
@@ -78,12 +75,14 @@ def write(tmp_path, name: str, text: str):
 
 
 @pytest.fixture
-def booked(cli, scenario, tmp_path):
-    """The run, and the utfall of 2023 and of 2024 imported as two batches."""
-    assert cli("run", scenario, "--quiet").exit_code == 0
-    for name, text in (("utfall-2023.csv", BOOKED_2023), ("utfall-2024.csv", BOOKED_2024)):
-        result = cli("import", "utfall", write(tmp_path, name, text), "-c", scenario)
-        assert result.exit_code == 0, result.output
+def booked(cli, shared_file):
+    """The run, and the utfall of 2023 and of 2024 imported as two batches (made once, then copied)."""
+    scenario = shared_file("jobbsats.toml", scenario_text())
+    imports = [("utfall-2023.csv", BOOKED_2023), ("utfall-2024.csv", BOOKED_2024)]
+    cli.prepare(
+        ("run", scenario, "--quiet"),
+        *(("import", "utfall", shared_file(name, text), "-c", scenario) for name, text in imports),
+    )
     return cli
 
 

@@ -58,13 +58,10 @@ EXTRA_FUND = (
 
 
 @pytest.fixture
-def two_funds(cli, scenario_file):
+def two_funds(cli, shared_example):
     """The 2024 decision plus the fund "extra" (1 000 000 kr to GVN), run, with the sample utfall imported."""
-    path = scenario_file(*EXTRA_FUND)
-    result = cli("run", path, "--quiet")
-    assert result.exit_code == 0, result.output
-    result = cli("import", "utfall", examples.utfall_of("malmo-2024"), "-c", path)
-    assert result.exit_code == 0, result.output
+    path = shared_example("malmo-2024", *EXTRA_FUND)
+    cli.prepare(("run", path, "--quiet"), ("import", "utfall", examples.utfall_of("malmo-2024"), "-c", path))
     return cli
 
 
@@ -359,10 +356,8 @@ PROJECTS = (
 
 
 @pytest.fixture
-def projects(cli, example_file):
-    path = example_file("malmokraften-2020", *PROJECTS, name="projekt.toml")
-    result = cli("run", path, "--quiet")
-    assert result.exit_code == 0, result.output
+def projects(cli, shared_example):
+    cli.prepare(("run", shared_example("malmokraften-2020", *PROJECTS, name="projekt.toml"), "--quiet"))
     return cli
 
 

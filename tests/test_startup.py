@@ -6,6 +6,7 @@ Not timing tests (see benchmarks/startup.py for those): each test runs the real
 
 from __future__ import annotations
 
+import copy
 import json
 import os
 import re
@@ -87,13 +88,30 @@ def environment(load_plugins: str | None) -> dict[str, str]:
     return env
 
 
+_probed: dict[tuple, tuple[subprocess.CompletedProcess, dict]] = {}
+
+
 def probe(*args: str, load_plugins: str | None = "") -> tuple[subprocess.CompletedProcess, dict]:
     """Run ``jobbsats ARGS`` in a fresh interpreter from the repository root.
 
     The root is where the bare names ``core``, ``rules`` and ``reports`` resolve
     (``-c`` puts the working directory first on sys.path), so importing one by
     mistake would succeed there and show up in the listing.
+
+    A command that writes nothing (``--help``, ``--version``) is run once a session (of the xdist worker):
+    several tests look at ``--help``, ``--version`` and ``report --help`` each, and a new process is what
+    costs (0.2 s each). Each asker gets its own copy of what it printed.
     """
+    if not {"--help", "--version"} & set(args):
+        return _probe(*args, load_plugins=load_plugins)
+    key = (args, load_plugins)
+    if key not in _probed:
+        _probed[key] = _probe(*args, load_plugins=load_plugins)
+    proc, out = _probed[key]
+    return copy.copy(proc), copy.deepcopy(out)
+
+
+def _probe(*args: str, load_plugins: str | None) -> tuple[subprocess.CompletedProcess, dict]:
     proc = subprocess.run(
         [sys.executable, "-c", PROBE, *args],
         cwd=REPO,
