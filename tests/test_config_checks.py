@@ -17,14 +17,34 @@ SAMPLES = [True, 0, 7, 1.5, Decimal("2.5"), "text", b"raw", bytearray(b"x"), [],
            frozenset(), datetime.date(2024, 1, 1), datetime.datetime(2024, 1, 1), None]  # fmt: skip
 
 
-def test_the_walks_types_are_the_validators():
-    assert set(TYPES) == set(Validator.types_mapping)
-    for name, (included, excluded) in TYPES.items():
-        definition = Validator.types_mapping[name]
+def accepts(types: tuple, value) -> bool:
+    included, excluded = types
+    return isinstance(value, included) and not isinstance(value, excluded)
+
+
+def test_the_types_are_cerberuss_but_for_strict_numbers():
+    """The walk's and the validator's one table of types: Cerberus's own, except that ``true`` is no integer or
+    number and a TOML decimal (Decimal) is a number, and a decimal type of its own."""
+    import cerberus
+
+    stock = cerberus.Validator.types_mapping
+    assert set(TYPES) == {*stock, "decimal"}
+    for name in stock.keys() - {"integer", "number"}:
         for value in SAMPLES:
-            walk = isinstance(value, included) and not isinstance(value, excluded)
-            cerberus = isinstance(value, definition.included_types) and not isinstance(value, definition.excluded_types)
-            assert walk == cerberus, (name, value)
+            definition = stock[name]
+            assert accepts(TYPES[name], value) == accepts(
+                (definition.included_types, definition.excluded_types), value
+            ), (name, value)
+    by_hand = {  # value: (integer, number, decimal)
+        True: (False, False, False),
+        7: (True, True, True),
+        Decimal("2.5"): (False, True, True),
+        1.5: (False, False, False),
+        "7": (False, False, False),
+    }
+    for value, expected in by_hand.items():
+        assert tuple(accepts(TYPES[name], value) for name in ("integer", "number", "decimal")) == expected, value
+    assert Validator.types_mapping["integer"].excluded_types == (bool,)
 
 
 PROBE = """

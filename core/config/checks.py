@@ -30,8 +30,8 @@ from jobbsats.money import (
 )
 
 # The types a ``type`` rule may name, as (included, excluded) types: Cerberus's own, with jobbsats's strict
-# numbers (``true`` is no integer; TOML decimals are Decimal). The validator's types_mapping is built the same
-# way on Cerberus's; tests/test_config_checks.py holds the two to one behaviour.
+# numbers (``true`` is no integer; TOML decimals are Decimal, and a type of their own). The quick walk and the
+# validator's types_mapping both read this; tests/test_config_checks.py holds it to Cerberus's own table.
 TYPES: dict[str, tuple[tuple[type, ...], tuple[type, ...]]] = {
     "binary": ((bytes, bytearray), ()),
     "boolean": ((bool,), ()),

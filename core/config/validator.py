@@ -5,7 +5,6 @@ quick walk cannot vouch for, or a schema it cannot (see :func:`jobbsats.config.c
 from __future__ import annotations
 
 from collections.abc import Iterator
-from decimal import Decimal
 from typing import Any
 
 import cerberus
@@ -15,7 +14,7 @@ from cerberus.schema import DefinitionSchema
 from cerberus.utils import mapping_hash
 
 from jobbsats.config import names
-from jobbsats.config.checks import Checks
+from jobbsats.config.checks import TYPES, Checks
 from jobbsats.errors import Problem, describe, key_path, shown
 
 
@@ -27,10 +26,8 @@ class Validator(Checks, cerberus.Validator):
     ``money`` values must convert to whole öre.
     """
 
-    types_mapping = cerberus.Validator.types_mapping.copy()
-    types_mapping["integer"] = TypeDefinition("integer", (int,), (bool,))
-    types_mapping["decimal"] = TypeDefinition("decimal", (Decimal, int), (bool,))
-    types_mapping["number"] = TypeDefinition("number", (Decimal, int), (bool,))
+    # The quick walk's table, so the two cannot drift apart.
+    types_mapping = {name: TypeDefinition(name, *types) for name, types in TYPES.items()}
 
     def _errors_below(self, field: str, value: Any, found: list[tuple[tuple[Any, ...], str]]) -> None:
         # Each problem belongs to one entry below the table (recipients.ASN.name): Cerberus's own error there.
