@@ -290,9 +290,9 @@ def watch_ledger(cli):
 
 @contextlib.contextmanager
 def _release_before(monkeypatch: pytest.MonkeyPatch, migration: str) -> Iterator[pytest.MonkeyPatch]:
-    """jobbsats as an older release wrote ledgers. Within it, commands migrate a ledger only up to ``migration`` (not included), check and hash only the tables
-    and guards those migrations made, and write nothing to a table made later. Yields the monkeypatch context,
-    for what else the release did otherwise."""
+    """jobbsats as an older release wrote ledgers. Within it, commands migrate a ledger only up to ``migration``
+    (not included), check and hash only the tables and guards those migrations made, and write nothing to a
+    table made later. Yields the monkeypatch context, for what else the release did otherwise."""
     from jobbsats.ledger import chain, guards, write
     from jobbsats.ledger import db as ledger_db
     from jobbsats.ledger.migrations import migrations

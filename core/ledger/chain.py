@@ -40,8 +40,8 @@ column of it; verify also hashes the sums the import wrote in ``utfall_sums``
 reads a batch's booked rows only as sums at that grain, and reads them from
 ``utfall_sums``: it checks those against ``utfall_sums`` in the entry
 (:func:`check_batch_sums`), and that the batch's rows still number and add up to
-them (:func:`rows_add_up`, one pass without a sort): a
-changed sum, an added or removed row or a changed amount is refused. A row moved
+them (:func:`rows_add_up`, one pass without a sort): a changed sum, an added or
+removed row or a changed amount is refused. A row moved
 within its batch to another day, board or fund, or a change to a column no report
 reads (the row's text, its codes, its line), leaves every figure of every report as
 sealed, and is found by ``jobbsats verify``, not by reports. A batch sealed without
@@ -67,6 +67,7 @@ from jobbsats.ledger.limits import joined, split_sum
 from jobbsats.ledger.tables import (
     RUN_TABLES,
     SOMETIMES_RUN_TABLES,
+    SUMS_GRAIN,
     UTFALL_COLUMNS,
     UTFALL_PURPOSE,
     UTFALL_SUMS_COLUMNS,
@@ -80,8 +81,6 @@ _MARSHAL_VERSION = 2
 _LIST_HEADER = 5  # marshal's "[" and a 4-byte length before a list's items
 _SCAN = 20_000
 UTFALL_SUMS = "utfall_sums"  # the key of a batch's sums in its entry (see the canonical forms above)
-# The grain of the sums sealed for reports, fixed for good: what any report reads of a booked row.
-SUMS_GRAIN = ("date", "year", "month", "recipient_id", "fund_id", "project_id", "purpose")
 _INTEGERS = {"batch_id", "year", "month"}  # INTEGER NOT NULL in a STRICT table; the rest text or NULL
 
 
@@ -172,7 +171,9 @@ def batch_sums(db: Database, batch_id: int) -> list[tuple]:
 
 
 _SUMS_READ = ", ".join(UTFALL_SUMS_COLUMNS[1:])
-_WRITE_SUMS = f"insert into utfall_sums ({', '.join(UTFALL_SUMS_COLUMNS)}) values ({', '.join('?' * 10)})"
+_WRITE_SUMS = (
+    f"insert into utfall_sums ({', '.join(UTFALL_SUMS_COLUMNS)}) values ({', '.join('?' * len(UTFALL_SUMS_COLUMNS))})"
+)
 
 
 def write_sums(db: Database, batch_id: int, groups: list[tuple]) -> None:
@@ -196,7 +197,7 @@ def written_sums_digests(db: Database) -> dict[int, str]:
 
 def rows_add_up(db: Database, batch_id: int, groups: list[tuple]) -> bool:
     """Whether the batch's booked rows still number and add up to what its sums (``groups``) say: one pass along
-    its rows without a sort, a tenth of summing them at the sealed grain. A row added, removed or with its
+    its rows without a sort (summing them at the sealed grain needs one). A row added, removed or with its
     amount changed shows here; a row moved between days, boards or funds is found by ``jobbsats verify``."""
     where, params = _rows_of(db, batch_id)
     found = (0, 0)
@@ -290,8 +291,8 @@ def _rows_of(db: Database, batch_id: int) -> tuple[str | None, list[int]]:
 
 def _digest(rows: Iterable) -> str:
     # Values come back from SQLite as int, str, bytes or None, so repr() is the same every time.
-    # One string for all of a run's rows (a few MB at most): hashing them row by row costs a run of
-    # thousands of allocations twice the time.
+    # One string for all of a run's rows (a few MB at most), not two hasher calls a row: a run writes
+    # thousands of allocations.
     text = "".join([f"{row!r}\n" if type(row) is tuple else f"{tuple(row)!r}\n" for row in rows])
     return hashlib.sha256(text.encode()).hexdigest()
 

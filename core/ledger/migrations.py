@@ -676,10 +676,8 @@ def web_views_more(db: Database) -> None:
     _execute_each(db, _WEB_VIEWS_0013)
 
 
-# --- A brand-new ledger in one go ---------------------------------------------------------------------------
-#
 # What each import batch's booked rows add up to per day, year, month, recipient, fund, project and purpose
-# (jobbsats.ledger.chain.SUMS_GRAIN), written by the import beside its rows and sealed with them (the digest
+# (jobbsats.ledger.tables.SUMS_GRAIN), written by the import beside its rows and sealed with them (the digest
 # utfall_sums of its chain entry): a report reads these few rows, and checks them against the chain, instead
 # of summing a million. A batch sealed with sums before this table gets its sums from its rows now (tampered
 # rows give sums the chain refuses, as they did); one sealed without sums gets none, and is read row by row.
@@ -718,12 +716,15 @@ def utfall_sums(db: Database) -> None:
     db.execute(refuse_insert("utfall_sums"))
 
 
-# Thirteen migrations one by one cost a new ledger twice what its final schema does: sqlite-utils' record of
-# each (a savepoint, a look at its table, an insert), and two rebuilds of the chain whose renames make SQLite
-# parse the whole schema again. A ledger with nothing in it yet gets the schema those migrations make, built
-# straight (the same statements, less what a later one undoes), and a record of each of them as applied, as
-# sqlite-utils writes it. tests/test_speed_run_schema.py holds the two ways to the same sqlite_master and the
-# same records. A migration added later is not among ONE_SHOT: it runs after, on every ledger, as ever.
+# --- A brand-new ledger in one go ---------------------------------------------------------------------------
+#
+# The migrations one by one cost a new ledger twice what its final schema does (measured at thirteen):
+# sqlite-utils' record of each (a savepoint, a look at its table, an insert), and two rebuilds of the chain
+# whose renames make SQLite parse the whole schema again. A ledger with nothing in it yet gets the schema those
+# migrations make, built straight (the same statements, less what a later one undoes), and a record of each of
+# them as applied, as sqlite-utils writes it. tests/test_speed_run_schema.py holds the two ways to the same
+# sqlite_master and the same records. A migration not among ONE_SHOT runs after, on every ledger, as ever; one
+# added to ONE_SHOT is called from _one_shot too (as 0014 is).
 ONE_SHOT = (
     "0001_initial",
     "0002_projects",

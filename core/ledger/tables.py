@@ -54,20 +54,11 @@ UTFALL_COLUMNS = (
     "text",
 )
 UTFALL_PURPOSE = "purpose"
-# What a batch's booked rows add up to per day, recipient, fund, project and purpose, written by the import
-# beside its rows and sealed with them (migration 0014): what reports read instead of the rows.
-UTFALL_SUMS_COLUMNS = (
-    "batch_id",
-    "date",
-    "year",
-    "month",
-    "recipient_id",
-    "fund_id",
-    "project_id",
-    "purpose",
-    "amount",
-    "rows",
-)
+# The grain of a batch's sums, fixed for good: what any report reads of a booked row (the chain seals them).
+SUMS_GRAIN = ("date", "year", "month", "recipient_id", "fund_id", "project_id", "purpose")
+# Those sums as the import writes them beside its rows and seals them with them (migration 0014): what
+# reports read instead of the rows.
+UTFALL_SUMS_COLUMNS = ("batch_id", *SUMS_GRAIN, "amount", "rows")
 # The ledger is append-only (Bokföringslagen 5 kap.: corrections are new entries): SQLite itself
 # refuses to change or remove a row once written. A correction is a new run, or an import batch
 # that supersedes an earlier one. The one write after an insert is an import batch's own counts,

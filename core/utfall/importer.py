@@ -334,7 +334,7 @@ def _load(
 
 def _sums(tally: dict[tuple[Target, datetime.date], list[int]], iso: dict[datetime.date, str]) -> list[tuple]:
     """The written rows' sums per day, recipient, fund, project and purpose, as the chain seals them."""
-    sums: dict[tuple, list[int]] = {}  # targets are told apart by identity: two may name the same money
+    sums: dict[tuple, list[int]] = {}  # by value: the tally's targets are the mapping's own objects
     for (target, d), (count, amount) in tally.items():
         if target.kind != UNMATCHED:
             key = (iso[d], d.year, d.month, target.recipient, target.fund, target.project, target.purpose)
