@@ -277,6 +277,44 @@ def test_a_first_run_only_in_the_wal_is_a_ledger(cli):
     assert result.stdout.split()[0] == "1"
 
 
+KILLED_AFTER_BEGIN = """
+import os, sqlite3, sys
+conn = sqlite3.connect(sys.argv[1], isolation_level=None)
+conn.execute("pragma cache_size = 2")  # so the transaction's pages spill into -wal before any commit
+conn.execute("begin immediate")
+conn.execute("create table scratch (x)")
+for _ in range(20):
+    conn.execute("insert into scratch values (randomblob(3000))")
+os._exit(0)  # killed: no rollback, no close; -wal holds uncommitted frames, -shm still says it is empty
+"""
+
+
+def test_a_writer_killed_between_the_wals_header_and_its_first_frame_does_not_stall_a_reader(cli, digest):
+    """A -wal of only its header beside a -shm no process holds: SQLite's read-only look at them retries
+    for 10 s and fails (SQLITE_PROTOCOL), and jobbsats looked five times, so a report waited ~50 s."""
+    import os
+    import subprocess
+    import sys
+
+    cli.prepare(("run", "--quiet"))
+    subprocess.run([sys.executable, "-c", KILLED_AFTER_BEGIN, str(cli.db)], check=True, timeout=60)
+    wal = Path(f"{cli.db}-wal")
+    assert wal.stat().st_size > 32 and Path(f"{cli.db}-shm").exists()
+    with wal.open("r+b") as handle:
+        handle.truncate(32)  # the header is written just before the first frame: killed in between
+    sides = [digest(Path(f"{cli.db}{side}")) for side in ("", "-wal", "-shm")]
+    env = {**os.environ, "JOBBSATS_DB": str(cli.db), "JOBBSATS_LOAD_PLUGINS": ""}
+    look = "from pathlib import Path; import sys; from jobbsats.ledger.db import kind_of; print(kind_of(Path(sys.argv[1])))"
+    # A bound far above a look (milliseconds) and below one stalled look (10 s): a hang fails, not waits.
+    looked = subprocess.run([sys.executable, "-c", look, str(cli.db)], capture_output=True, text=True, timeout=8)
+    assert looked.stdout.strip() == "ledger", looked.stderr
+    assert [digest(Path(f"{cli.db}{side}")) for side in ("", "-wal", "-shm")] == sides  # a look changes nothing
+    command = "from jobbsats.cli import main; main()"
+    result = subprocess.run([sys.executable, "-c", command, "runs"], env=env, capture_output=True, text=True, timeout=8)
+    assert result.returncode == 0, result.stderr
+    assert [line.split()[0] for line in result.stdout.splitlines()] == ["1"]
+
+
 def test_another_programs_migrations_table_is_not_a_ledger(cli, tmp_path, digest):
     """sqlite-utils' migrations table of another program (or of another name) is no jobbsats ledger."""
     import sqlite3

@@ -292,8 +292,22 @@ def test_a_read_only_ledger_with_writes_in_its_wal_is_refused_not_read_stale(cli
     point = mount("size=1m")
     ledger = point / "ledger.db"
     shutil.copyfile(cli.db, ledger)
-    (point / "ledger.db-wal").write_bytes(b"\0" * 32)  # as a copy taken while a run was being written
+    # As a copy taken while a run was being written: a header (32 bytes) and one frame (24 + a 4096-byte page).
+    (point / "ledger.db-wal").write_bytes(b"\0" * (32 + 24 + 4096))
     subprocess.run(["mount", "-o", "remount,ro", str(point)], check=True)
     result = cli("report", "fordelning", "--db", ledger)
     assert result.exit_code == 4
     assert f"{ledger}: is on a read-only file system with writes still in its -wal" in result.stderr
+
+
+def test_a_read_only_ledger_whose_wal_is_only_a_header_is_read(cli, mount):
+    """A -wal of 32 bytes holds no frame (a writer began and wrote nothing more): the file alone is the ledger."""
+    cli.prepare(("run", "--quiet"))
+    point = mount("size=1m")
+    ledger = point / "ledger.db"
+    shutil.copyfile(cli.db, ledger)
+    (point / "ledger.db-wal").write_bytes(b"\0" * 32)
+    subprocess.run(["mount", "-o", "remount,ro", str(point)], check=True)
+    result = cli("runs", "--db", ledger)
+    assert result.exit_code == 0, result.output
+    assert [line.split()[0] for line in result.stdout.splitlines()] == ["1"]

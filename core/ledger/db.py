@@ -31,6 +31,10 @@ from jobbsats.ledger.migrations import apply as apply_migrations
 BUSY_TIMEOUT_MS = 60_000
 SIDE_FILES = ("-wal", "-shm", "-journal")  # SQLite's files beside a database
 SQLITE_HEADER = b"SQLite format 3\x00"
+# A -wal no longer than its header holds no frame: the database file alone is what it says. Such a -wal
+# with a -shm no process holds (a writer killed between writing the header and its first frame) makes
+# SQLite's read-only look at -shm retry for 10 s and fail (SQLITE_PROTOCOL; seen with SQLite 3.40).
+WAL_HEADER = 32
 
 # What a file holds, as kind_of() finds it.
 LEDGER, EMPTY, OTHER = "ledger", "empty", "other"
@@ -189,7 +193,7 @@ def _open_frozen(path: Path, frozen: str) -> Database:
     ledger is refused rather than read stale.
     """
     shown = clip(str(path))
-    if not _size(Path(f"{path}-wal")):
+    if not _frames(path):
         target = _uri(path, "mode=ro&immutable=1")
     elif Path(f"{path}-shm").exists():
         target = _uri(path, "mode=ro&readonly_shm=1")
@@ -268,8 +272,7 @@ def kind_of(path: Path) -> str:
             head = handle.read(len(SQLITE_HEADER))
     except OSError as exc:
         raise LedgerError(f"{shown}: cannot open the ledger: {exc.strerror}") from exc
-    wal = _size(Path(f"{path}-wal"))
-    if not head and not wal:
+    if not head and not _frames(path):
         return EMPTY
     if head and head != SQLITE_HEADER:
         raise LedgerError(f"{shown}: cannot open the ledger: file is not a database")
@@ -277,9 +280,8 @@ def kind_of(path: Path) -> str:
     for attempt in range(_LOOKS):
         # Looked at anew each time: the last connection of another process may close meanwhile, and
         # SQLite then deletes -wal and -shm (and a look without locks may catch a checkpoint midway).
-        wal = _size(Path(f"{path}-wal"))
         try:
-            return _look(path, wal)
+            return _look(path, _frames(path))
         except FileNotFoundError:
             pass  # a side file was deleted between the look and the copy: look again
         except sqlite3.DatabaseError as exc:
@@ -302,12 +304,17 @@ def _size(path: Path) -> int:
         return 0
 
 
+def _frames(path: Path) -> bool:
+    """Whether the ledger's ``-wal`` holds any frame (more than its header) to be read with the file."""
+    return _size(Path(f"{path}-wal")) > WAL_HEADER
+
+
 def _uri(path: Path, query: str) -> str:
     return f"file:{urllib.parse.quote(str(path.absolute()))}?{query}"
 
 
-def _look(path: Path, wal: int) -> str:
-    if not wal:
+def _look(path: Path, frames: bool) -> str:
+    if not frames:
         return _read(_uri(path, "mode=ro&immutable=1"))
     if Path(f"{path}-shm").exists():
         return _read(_uri(path, "mode=ro&readonly_shm=1"))
