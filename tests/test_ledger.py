@@ -44,6 +44,7 @@ def test_schema_is_strict_and_migrations_are_named(cli):
         ("jobbsats", "0012_web_views"),
         ("jobbsats", "0013_web_views_more"),
         ("jobbsats", "0014_utfall_sums"),
+        ("jobbsats", "0015_application_id"),
     ]
 
 

@@ -61,6 +61,51 @@ def test_a_sqlite_file_that_holds_nothing_at_all_becomes_a_new_ledger(cli, tmp_p
     assert cli("verify", "--db", str(empty)).exit_code == 0
 
 
+# --- 1b. the ledger's mark in SQLite's header (migration 0015) ------------------------------------------------
+
+JOBS = 0x4A4F4253  # "JOBS" in ASCII, big-endian: 1246708307
+
+
+def test_a_ledger_is_marked_as_jobbsats_in_the_files_header(cli):
+    cli.prepare(("run", "--quiet"))
+    assert cli.db.read_bytes()[68:72] == b"JOBS"  # the header's application_id field (sqlite.org/fileformat.html)
+    with contextlib.closing(sqlite3.connect(cli.db)) as conn:
+        assert conn.execute("pragma application_id").fetchone()[0] == JOBS
+
+
+def test_a_ledger_from_before_the_mark_gets_it_on_its_next_command(cli, release_before):
+    def mark() -> int:
+        with contextlib.closing(sqlite3.connect(cli.db)) as conn:  # through -wal, where the newest header is
+            return conn.execute("pragma application_id").fetchone()[0]
+
+    with release_before("0015_application_id"):
+        assert cli("run", "--quiet").exit_code == 0
+    assert mark() == 0
+    result = cli("runs")
+    assert result.exit_code == 0, result.output
+    assert mark() == JOBS
+
+
+def test_a_marked_ledger_is_known_without_reading_its_schema(cli, monkeypatch):
+    from jobbsats.ledger import db
+
+    cli.prepare(("run", "--quiet"))
+    monkeypatch.setattr(db, "_contents", lambda conn: pytest.fail("read the schema"))
+    assert db.kind_of(cli.db) == db.LEDGER
+
+
+@pytest.mark.parametrize("statements", [["create table t (x)"], []], ids=["a-table", "nothing-else"])
+def test_another_file_bearing_the_mark_is_still_refused_and_untouched(cli, tmp_path, digest, statements):
+    """The mark lets the first look skip the schema; the connection that would read the ledger still checks it."""
+    marked = sqlite_file(tmp_path / "marked.db", *statements, f"pragma application_id = {JOBS}")
+    before = digest_with_sides(marked, digest)
+    for args in (["run", "--quiet"], ["runs"], ["report", "fordelning"], ["verify"]):
+        result = cli(*args, "--db", str(marked))
+        assert result.exit_code == 4, result.output
+        assert f"{marked}: is a SQLite database but not a jobbsats ledger" in result.stderr
+    assert digest_with_sides(marked, digest) == before
+
+
 # --- 2. a column renamed outside jobbsats --------------------------------------------------------------------
 
 

@@ -9,15 +9,26 @@ new migration for every change; never edit one that has shipped.
 
 from __future__ import annotations
 
+import sqlite3
+from collections.abc import Callable
+
 from sqlite_utils import Database
 from sqlite_utils.migrations import Migrations
 
 from jobbsats.ledger.chain import NO_ROWS, batch_sums, seal_batch, seal_run, sealed_with_sums, utfall_digests
 from jobbsats.ledger.guards import INSERT_GUARDED, refuse, refuse_insert
-from jobbsats.ledger.tables import APPEND_ONLY
+from jobbsats.ledger.tables import APPEND_ONLY, APPLICATION_ID
 
 migrations = Migrations("jobbsats")
 MIGRATION_SET = migrations.name
+NAMES: list[str] = []  # every migration's name, in order: what an up-to-date ledger has recorded as applied
+
+
+def migration(name: str) -> Callable[[Callable[[Database], None]], Callable[[Database], None]]:
+    """Register a migration with sqlite-utils under ``name``, and keep its name in :data:`NAMES`."""
+    NAMES.append(name)
+    return migrations(name=name)
+
 
 # Plain SQL: composite foreign keys and CHECK constraints say more than a dict of types could.
 _INITIAL = """
@@ -120,7 +131,7 @@ def _execute_each(db: Database, sql: str) -> None:
             db.execute(statement)
 
 
-@migrations(name="0001_initial")
+@migration("0001_initial")
 def initial(db: Database) -> None:
     _execute_each(db, _INITIAL)
 
@@ -184,7 +195,7 @@ CREATE TABLE project_periods (
 """
 
 
-@migrations(name="0002_projects")
+@migration("0002_projects")
 def projects(db: Database) -> None:
     _execute_each(db, _PROJECTS)
 
@@ -249,12 +260,12 @@ CREATE INDEX utfall_batch_year ON utfall(batch_id, year, recipient_id)
 """
 
 
-@migrations(name="0003_utfall")
+@migration("0003_utfall")
 def utfall(db: Database) -> None:
     _execute_each(db, _UTFALL)
 
 
-@migrations(name="0004_append_only")
+@migration("0004_append_only")
 def append_only(db: Database) -> None:
     # One statement each: a trigger's body holds a ";" of its own.
     for table in APPEND_ONLY:
@@ -265,7 +276,7 @@ def append_only(db: Database) -> None:
 
 
 # Tamper evidence (see jobbsats/ledger/chain.py): one entry per run, append-only like the rest.
-@migrations(name="0005_chain")
+@migration("0005_chain")
 def chain(db: Database) -> None:
     db.execute(
         """CREATE TABLE chain (
@@ -297,7 +308,7 @@ _CHAIN = """CREATE TABLE {name} (
 ) STRICT"""
 
 
-@migrations(name="0006_chain_batches")
+@migration("0006_chain_batches")
 def chain_batches(db: Database) -> None:
     db.execute(_CHAIN.format(name="chain_0006"))
     db.execute("INSERT INTO chain_0006 SELECT seq, kind, ref, rows_sha256, tables_json, chain_sha256 FROM chain")
@@ -314,7 +325,7 @@ def chain_batches(db: Database) -> None:
 
 
 # What a run's rules read of the ledger (jobbsats.LedgerReader): earlier runs and import batches.
-@migrations(name="0007_run_reads")
+@migration("0007_run_reads")
 def run_reads(db: Database) -> None:
     db.execute(
         """CREATE TABLE run_reads (
@@ -331,14 +342,14 @@ def run_reads(db: Database) -> None:
 # Booked rows say which of the fund's purposes they are ("Ung i sommar"), when the mapping says so.
 # NULL is the fund's own purpose, and every row booked before; the chain hashes the column only
 # where it is set, so those rows keep their hashes.
-@migrations(name="0008_utfall_purpose")
+@migration("0008_utfall_purpose")
 def utfall_purpose(db: Database) -> None:
     db.execute("ALTER TABLE utfall ADD COLUMN purpose TEXT")
 
 
 # Money a recipient carries into a year from an earlier one (jobbsats.Carry): on top of the fund's
 # total for the year, signed (an overspend carried is taken off). Only runs that carry write here.
-@migrations(name="0009_carry_overs")
+@migration("0009_carry_overs")
 def carry_overs(db: Database) -> None:
     db.execute(
         """CREATE TABLE carry_overs (
@@ -410,7 +421,7 @@ _CHAIN_0010 = """CREATE TABLE {name} (
 ) STRICT"""
 
 
-@migrations(name="0010_prognos")
+@migration("0010_prognos")
 def prognos(db: Database) -> None:
     _execute_each(db, _PROGNOS)
     for table in ("prognos_batches", "prognos_rows"):
@@ -431,7 +442,7 @@ def prognos(db: Database) -> None:
 # the row it replaces, and SQLite fires no delete trigger for that); nor a second entry for it to the chain.
 # The guards look up the chain by kind and ref, for every row written: hence its index. (A migration that built
 # the chain again, as 0006 and 0010 did, would now have to drop these guards first and make them again after.)
-@migrations(name="0011_sealed_inserts")
+@migration("0011_sealed_inserts")
 def sealed_inserts(db: Database) -> None:
     db.execute("CREATE INDEX chain_kind_ref ON chain(kind, ref)")
     for table in INSERT_GUARDED:
@@ -554,7 +565,7 @@ LEFT JOIN funds f ON f.run_id = w.run_id AND f.id = l.fund_id
 WEB_VIEWS = ("web_runs", "web_allocations", "web_utfall_current", "web_budget_utfall")
 
 
-@migrations(name="0012_web_views")
+@migration("0012_web_views")
 def web_views(db: Database) -> None:
     _execute_each(db, _WEB_VIEWS)
 
@@ -671,7 +682,7 @@ WEB_VIEWS_0013 = ("web_budget", "web_projects", "web_prognos", "booked_rows")
 BOOKED_ROWS = "booked_rows"
 
 
-@migrations(name="0013_web_views_more")
+@migration("0013_web_views_more")
 def web_views_more(db: Database) -> None:
     _execute_each(db, _WEB_VIEWS_0013)
 
@@ -699,7 +710,7 @@ LATER_TABLES = ("utfall_sums",)
 _INTEGER_MOST = 2**63
 
 
-@migrations(name="0014_utfall_sums")
+@migration("0014_utfall_sums")
 def utfall_sums(db: Database) -> None:
     _execute_each(db, _UTFALL_SUMS)
     insert = (
@@ -714,6 +725,13 @@ def utfall_sums(db: Database) -> None:
     db.execute(refuse("update", "utfall_sums"))
     db.execute(refuse("delete", "utfall_sums"))
     db.execute(refuse_insert("utfall_sums"))
+
+
+@migration("0015_application_id")
+def application_id(db: Database) -> None:
+    """Mark the file as a jobbsats ledger in SQLite's own header field for it, so a command can tell a ledger
+    from another program's file by a pragma that parses no schema (jobbsats.ledger.db.kind_of)."""
+    db.execute(f"PRAGMA application_id = {APPLICATION_ID}")
 
 
 # --- A brand-new ledger in one go ---------------------------------------------------------------------------
@@ -740,6 +758,7 @@ ONE_SHOT = (
     "0012_web_views",
     "0013_web_views_more",
     "0014_utfall_sums",
+    "0015_application_id",
 )
 
 
@@ -764,6 +783,7 @@ def _one_shot(db: Database) -> None:
     web_views(db)
     web_views_more(db)
     utfall_sums(db)
+    application_id(db)
 
 
 def apply(db: Database) -> None:
@@ -777,4 +797,18 @@ def apply(db: Database) -> None:
             f'INSERT INTO "{migrations.migrations_table}" ("migration_set", "name", "applied_at") VALUES (?, ?, ?)',
             [(MIGRATION_SET, name, str(datetime.datetime.now(datetime.UTC))) for name in ONE_SHOT],
         )
-    migrations.apply(db)  # any migration after those
+    if not up_to_date(db):
+        migrations.apply(db)  # any migration after those, or every one on a ledger from before ONE_SHOT
+
+
+def up_to_date(db: Database) -> bool:
+    """Whether every migration is recorded as applied: one query, where sqlite-utils' own look (on every command
+    that opens the ledger) makes fifteen."""
+    try:
+        done = {row[0] for row in db.conn.execute(_APPLIED, [MIGRATION_SET])}
+    except sqlite3.OperationalError:  # no record of migrations at all: sqlite-utils makes it
+        return False
+    return done.issuperset(NAMES)
+
+
+_APPLIED = f'select name from "{migrations.migrations_table}" where migration_set = ?'

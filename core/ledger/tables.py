@@ -18,6 +18,10 @@ if TYPE_CHECKING:
 
 F = TypeVar("F", bound=Callable[..., Any])
 
+# SQLite's header field for the program a file belongs to (PRAGMA application_id), set by migration 0015:
+# "JOBS" in ASCII. `file` and any SQLite tool can read it without parsing the schema.
+APPLICATION_ID = int.from_bytes(b"JOBS", "big")
+
 # What a run writes, in the order it writes it (besides its row in runs); the ledger's migrations
 # make these append-only too.
 RUN_TABLES = (
