@@ -9,13 +9,17 @@ network, which a decision paper's attachment must not.
 
 from __future__ import annotations
 
+import functools
 from dataclasses import dataclass
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from jobbsats import __version__
 from jobbsats.document import Document, Table
 from jobbsats.reports.formats.cells import table_display
 from jobbsats.reports.formats.charts import layout
+
+if TYPE_CHECKING:
+    import jinja2
 
 _RIGHT = {"money", "int", "percent"}
 
@@ -32,21 +36,27 @@ class Html:
     binary = False
 
     def render(self, document: Document) -> str:
-        from jinja2 import Environment, PackageLoader, select_autoescape
-
-        env = Environment(
-            loader=PackageLoader("jobbsats.reports.formats", "templates"),
-            autoescape=select_autoescape(default=True, default_for_string=True),
-            trim_blocks=True,
-            lstrip_blocks=True,
-        )
-        template = env.get_template("report.html.j2")
+        template = _environment().get_template("report.html.j2")
         return template.render(
             document=document,
             tables=[_table(t) for t in document.tables],
             charts=[layout(c, f"chart-{i}") for i, c in enumerate(document.charts, start=1)],
             version=__version__,
         )
+
+
+@functools.cache
+def _environment() -> jinja2.Environment:
+    """One environment a process: it keeps the templates it compiled (about 37 ms each time otherwise), for a
+    server's downloads and for every report after the first."""
+    from jinja2 import Environment, PackageLoader, select_autoescape
+
+    return Environment(
+        loader=PackageLoader("jobbsats.reports.formats", "templates"),
+        autoescape=select_autoescape(default=True, default_for_string=True),
+        trim_blocks=True,
+        lstrip_blocks=True,
+    )
 
 
 def _table(table: Table) -> dict[str, Any]:
