@@ -21,7 +21,7 @@ from dataclasses import dataclass
 from pathlib import PurePath
 
 from jobbsats.document import Column, Document, Table
-from jobbsats.ledger.tables import reads_ledger
+from jobbsats.ledger.tables import query, reads_ledger
 from jobbsats.ledger.view import AllocationRow, BatchInfo, FinancingRow, LedgerView, ProjectRow
 from jobbsats.money import KRONOR, format_count, format_units
 from jobbsats.projects import BUDGET, CASH, GRANTED, IN_KIND, STATE_WORDS, STATES
@@ -704,7 +704,7 @@ def show_batch(db, batch_id: int) -> Document:
     from jobbsats.errors import JobbsatsError
     from jobbsats.ledger.chain import check_batch
 
-    rows = list(db.query("select * from import_batches where id = ?", [batch_id]))
+    rows = list(query(db, "select * from import_batches where id = ?", [batch_id]))
     if not rows:
         raise JobbsatsError(f"there is no import batch {batch_id} in the ledger (see `jobbsats runs`)")
     check_batch(db, batch_id)

@@ -23,6 +23,8 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING
 
+from jobbsats.ledger.tables import has_table
+
 if TYPE_CHECKING:
     from sqlite_utils import Database
 
@@ -56,6 +58,6 @@ def joined(high: int | None, low: int | None) -> int | None:
 
 def ledger_total(db: Database) -> int:
     """Every booked and forecast amount of the ledger added up without sign (öre), for :data:`LEDGER_MOST`."""
-    held = [t for t in _HELD if db[t].exists()]  # a ledger of a release before forecasts holds none
+    held = [t for t in _HELD if has_table(db, t)]  # a ledger of a release before forecasts holds none
     sums = [db.execute(f"select {split_sum('amount', absolute=True)} from {t}").fetchone() for t in held]
     return sum(joined(*halves) or 0 for halves in sums)

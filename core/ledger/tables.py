@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import functools
 import sqlite3
-from collections.abc import Callable
+from collections.abc import Callable, Iterator, Sequence
 from typing import TYPE_CHECKING, Any, TypeVar
 
 from jobbsats.errors import LedgerError
@@ -84,6 +84,24 @@ SEALED_BY = {
     "prognos_rows": ("prognos", "batch_id"),
     "utfall_sums": ("batch", "batch_id"),
 }
+
+
+def query(db: Database, sql: str, params: Sequence[Any] | dict[str, Any] = ()) -> Iterator[dict[str, Any]]:
+    """The rows of a read, each a dict by column name: sqlite-utils' ``db.query`` less the savepoint it wraps
+    around every statement (for writes through it), two statements more a read, and a report reads dozens.
+    The columns' names must differ (jobbsats's own SQL): sqlite-utils would rename a second "id", this keeps
+    the last."""
+    cursor = db.execute(sql, params)
+    keys = [column[0] for column in cursor.description]
+    for row in cursor:
+        yield dict(zip(keys, row, strict=True))
+
+
+def has_table(db: Database, name: str) -> bool:
+    """Whether the ledger has the table ``name`` (one from a later migration may be missing in an old one):
+    one look, where sqlite-utils' ``db[name].exists()`` lists every view and every table."""
+    sql = "select 1 from sqlite_master where type = 'table' and name = ?"
+    return db.execute(sql, [name]).fetchone() is not None
 
 
 def file_of(db: Database) -> str:

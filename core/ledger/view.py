@@ -25,7 +25,7 @@ from jobbsats.ledger.chain import (
     sums_digest,
     written_sums,
 )
-from jobbsats.ledger.tables import file_of, reads_ledger
+from jobbsats.ledger.tables import file_of, has_table, query, reads_ledger
 from jobbsats.prognos.model import BoardForecast, PrognosBatch
 from jobbsats.scenario import Decision, Recipient
 
@@ -108,11 +108,11 @@ class FundYear:
 
 @reads_ledger
 def list_runs(db: Database) -> list[dict]:
-    if not db["runs"].exists():
+    if not has_table(db, "runs"):
         return []
     sql = """select id, started_at, user, scenario, config_path, config_sha256, status, decision_json
              from runs order by id"""
-    return list(db.query(sql))
+    return list(query(db, sql))
 
 
 @reads_ledger
@@ -161,9 +161,9 @@ class BatchInfo:
 @reads_ledger
 def list_forecast_batches(db: Database) -> list[dict]:
     """Every board's forecast file imported (``jobbsats import prognos``), oldest first."""
-    if not db["prognos_batches"].exists():
+    if not has_table(db, "prognos_batches"):
         return []
-    return list(db.query("select * from prognos_batches order by id"))
+    return list(query(db, "select * from prognos_batches order by id"))
 
 
 @reads_ledger
@@ -191,7 +191,7 @@ def list_batches(db: Database, as_of: str | None = None) -> list[BatchInfo]:
             r["by_id"],
             r["rejected_rows"],
         )
-        for r in db.query(sql, params)
+        for r in query(db, sql, params)
     ]
 
 
@@ -207,7 +207,7 @@ def latest_run_id(db: Database, as_of: str | None = None) -> int:
     sql, params = "select max(id) as id from runs", []
     if as_of is not None:
         sql, params = sql + " where substr(started_at, 1, 10) <= ?", [as_of]
-    row = next(db.query(sql, params), None) if db["runs"].exists() else None
+    row = next(query(db, sql, params), None) if has_table(db, "runs") else None
     if row and row["id"] is not None:
         return int(row["id"])
     first = db.execute("select min(id), substr(min(started_at), 1, 10) from runs").fetchone() if row else None
@@ -305,7 +305,7 @@ class LedgerView:
         self._sums: list[tuple] | None = None  # see _booked
         self.as_of = as_of
         self.run_id = latest_run_id(db, as_of) if run_id is None else run_id
-        rows = list(db.query("select * from runs where id = ?", [self.run_id]))
+        rows = list(query(db, "select * from runs where id = ?", [self.run_id]))
         if not rows:
             raise JobbsatsError(f"{file_of(db)}: there is no run {self.run_id} in the ledger (see `jobbsats runs`)")
         r = rows[0]
@@ -396,13 +396,13 @@ class LedgerView:
     @cached_property
     @reads_ledger
     def recipients(self) -> dict[str, Recipient]:
-        rows = self._db.query("select * from recipients where run_id = ? order by rowid", [self.run_id])
+        rows = query(self._db, "select * from recipients where run_id = ? order by rowid", [self.run_id])
         return {r["id"]: Recipient(r["id"], r["name"], r["kind"], r["genitive"]) for r in rows}
 
     @cached_property
     @reads_ledger
     def funds(self) -> dict[str, FundInfo]:
-        rows = self._db.query("select * from funds where run_id = ?", [self.run_id])
+        rows = query(self._db, "select * from funds where run_id = ?", [self.run_id])
         return {f["id"]: FundInfo(f["id"], f["name"], f["wording"], f["shown_in"], f["unit"]) for f in rows}
 
     @cached_property
@@ -420,7 +420,7 @@ class LedgerView:
                 bool(r["assumed"]),
                 r["note"],
             )
-            for r in self._db.query(sql, [self.run_id])
+            for r in query(self._db, sql, [self.run_id])
         ]
 
     @cached_property
@@ -429,7 +429,7 @@ class LedgerView:
         sql = "select * from rounding_differences where run_id = ? order by year, fund_id, rule_index"
         return [
             Difference(self.funds[r["fund_id"]], r["year"], r["rule_label"], r["split"], r["difference"])
-            for r in self._db.query(sql, [self.run_id])
+            for r in query(self._db, sql, [self.run_id])
         ]
 
     @cached_property
@@ -437,12 +437,13 @@ class LedgerView:
     def projects(self) -> list[ProjectRow]:
         """The run's projects in file order, each with its financing lines and their months."""
         months: dict[tuple[str, int], dict[tuple[int, int], int]] = {}
-        for r in self._db.query("select * from project_periods where run_id = ? order by year, month", [self.run_id]):
+        for r in query(self._db, "select * from project_periods where run_id = ? order by year, month", [self.run_id]):
             months.setdefault((r["project_id"], r["line"]), {})[(r["year"], r["month"])] = r["amount"]
-        names = {r["id"]: r["name"] for r in self._db.query("select * from financiers where run_id = ?", [self.run_id])}
+        financiers = query(self._db, "select * from financiers where run_id = ?", [self.run_id])
+        names = {r["id"]: r["name"] for r in financiers}
         lines: dict[str, list[FinancingRow]] = {}
         sql = "select * from project_financing where run_id = ? order by rowid"
-        for r in self._db.query(sql, [self.run_id]):
+        for r in query(self._db, sql, [self.run_id]):
             lines.setdefault(r["project_id"], []).append(
                 FinancingRow(
                     line=r["line"],
@@ -475,7 +476,7 @@ class LedgerView:
                 periodised_by=r["periodised_by"],
                 financing=tuple(lines.get(r["id"], ())),
             )
-            for r in self._db.query("select * from projects where run_id = ? order by rowid", [self.run_id])
+            for r in query(self._db, "select * from projects where run_id = ? order by rowid", [self.run_id])
         ]
 
     @cached_property
@@ -544,7 +545,7 @@ class LedgerView:
                 decision_ref=r["decision_ref"],
                 text=r["text"],
             )
-            for r in self._db.query(sql + " order by seq", params)
+            for r in query(self._db, sql + " order by seq", params)
         ]
 
     def net_allocations(self, year: int | None = None) -> dict[tuple[int, str], int]:
@@ -573,7 +574,7 @@ class LedgerView:
             sql += " and year = ?"
             params.append(year)
         sql += " order by seq"
-        return [self._row(r) for r in self._db.query(sql, params)]
+        return [self._row(r) for r in query(self._db, sql, params)]
 
     def _row(self, r: dict) -> AllocationRow:
         recurring = (r["recurring_from"], r["recurring_to"]) if r["recurring_from"] is not None else None
@@ -661,7 +662,7 @@ class LedgerView:
     @reads_ledger
     def prognos_batches(self, year: int | None = None) -> list[PrognosBatch]:
         """The boards' forecast files imported for the run's scenario (up to ``as_of``; of ``year``), oldest first."""
-        if not self._db["prognos_batches"].exists():
+        if not has_table(self._db, "prognos_batches"):
             return []
         sql = f"""select * from prognos_batches b where scenario = :scenario and {_ON_OR_BEFORE.format(t="b")}
                   {"and year = :year" if year is not None else ""} order by id"""
@@ -680,7 +681,7 @@ class LedgerView:
                 rows_read=r["rows_read"],
                 control_total=r["control_total"],
             )
-            for r in self._db.query(sql, params)
+            for r in query(self._db, sql, params)
         ]
         for batch in batches:
             self._check("prognos", batch.id)
@@ -696,7 +697,7 @@ class LedgerView:
         marks = ", ".join("?" * len(batches))
         sql = f"select * from prognos_rows where batch_id in ({marks}) order by batch_id, rowid"
         newest: dict[tuple[str, str, str], BoardForecast] = {}
-        for r in self._db.query(sql, list(batches)):
+        for r in query(self._db, sql, list(batches)):
             key = (r["recipient_id"], r["fund_id"], r["purpose"])
             newest.pop(key, None)  # a later batch's line takes the place of an earlier one's
             newest[key] = BoardForecast(
