@@ -328,3 +328,21 @@ def release_before(monkeypatch):
     """``with release_before("0014_utfall_sums"):`` jobbsats as the release before that migration (see
     :func:`_release_before`), for tests of what opening such a ledger does."""
     return functools.partial(_release_before, monkeypatch)
+
+
+def _tampered(db: Path, *statements: str) -> None:
+    """Run ``statements`` on the ledger with its guards on utfall and utfall_sums dropped, as someone might."""
+    conn = sqlite3.connect(db)
+    for table in ("utfall", "utfall_sums"):
+        for action in ("update", "delete", "insert"):
+            conn.execute(f"drop trigger {table}_no_{action}")
+    for statement in statements:
+        assert conn.execute(statement).rowcount >= 1, statement
+    conn.commit()
+    conn.close()
+
+
+@pytest.fixture
+def tampered():
+    """``tampered(db, *statements)``: change a ledger's booked rows or sums behind jobbsats's back."""
+    return _tampered

@@ -246,3 +246,57 @@ def test_utfall_of_another_fund_alone_does_not_read_as_nothing_spent(cli, write,
     assert cli("import", "utfall", other, "-c", scenario).exit_code == 0
     result = cli("run", scenario, "--year", "2025", "--quiet")
     assert result.exit_code == 1 and "no imported utfall books 2024" in result.stderr
+
+
+# --- what the rule reads of a batch changed behind jobbsats's back (issue 18: it reads the sealed sums) -----
+
+# ASN's 2024 rows as imported: 12 000 000 kr in March and 9 000 000 kr in October (1 200 000 000 and 900 000 000 öre).
+REFUSED_CHANGES = [
+    ("update utfall set amount = amount + 1 where amount = 900000000", "utfall"),
+    ("delete from utfall where amount = 900000000", "utfall"),
+    ("insert into utfall select * from utfall where amount = 900000000", "utfall"),
+    ("update utfall_sums set amount = amount + 1 where amount = 900000000", "utfall_sums"),
+    ("update utfall_sums set recipient_id = 'GVN' where amount = 900000000", "utfall_sums"),
+]
+
+
+@pytest.mark.parametrize(("statement", "table"), REFUSED_CHANGES)
+def test_a_run_reading_a_batch_changed_behind_jobbsatss_back_is_refused(
+    cli, write, booked, tampered, digest, statement, table
+):
+    scenario = write()
+    prepared(cli, scenario, booked)
+    tampered(cli.db, statement)
+    cli("verify", "--restore-guards")  # so that only what the rule reads can stop the run
+    before = digest(cli.db)
+    result = cli("run", scenario, "--quiet")
+    assert result.exit_code == 4, result.output
+    assert f"import batch 1: its rows in {table} no longer match the ledger's chain" in result.stderr
+    assert digest(cli.db) == before
+
+
+def test_a_row_moved_within_its_batch_leaves_the_run_reading_the_sealed_sums(cli, write, booked, tampered):
+    """As reports do (docs/ledger.md): ASN's 9 000 000 kr moved to GVN afterwards still count as ASN's, as sealed,
+    so ASN carries 22 056 000 - 21 000 000 = 1 056 000 kr and GVN its whole 6 912 000; verify names the batch."""
+    scenario = write()
+    prepared(cli, scenario, booked)
+    tampered(cli.db, "update utfall set recipient_id = 'GVN' where amount = 900000000")
+    cli("verify", "--restore-guards")
+    result = cli("run", scenario, "--quiet")
+    assert result.exit_code == 0, result.output
+    assert {k: v for k, v in carried(cli).items() if k in ("ASN", "GVN")} == {
+        "ASN": 1_056_000 * KR,
+        "GVN": 6_912_000 * KR,
+    }
+    verified = cli("verify")
+    assert verified.exit_code == 1
+    assert "import batch 1: its rows in utfall were changed outside jobbsats" in verified.stderr
+
+
+def test_a_batch_imported_before_sums_were_written_is_read_from_its_rows(cli, write, booked, release_before):
+    scenario = write()
+    with release_before("0014_utfall_sums"):
+        prepared(cli, scenario, booked)
+    result = cli("run", scenario, "--quiet")
+    assert result.exit_code == 0, result.output
+    assert carried(cli)["ASN"] == 1_056_000 * KR

@@ -299,18 +299,6 @@ def test_each_batch_seals_the_sums_reports_read_as_documented(sealed):
     assert json.loads(recorded[2])["utfall_sums"] == sealed_sums(february)
 
 
-def tampered(db, *statements: str) -> None:
-    """Run ``statements`` on the ledger with its guards on utfall and utfall_sums dropped, as someone might."""
-    conn = sqlite3.connect(db)
-    for table in ("utfall", "utfall_sums"):
-        for action in ("update", "delete", "insert"):
-            conn.execute(f"drop trigger {table}_no_{action}")
-    for statement in statements:
-        assert conn.execute(statement).rowcount >= 1, statement
-    conn.commit()
-    conn.close()
-
-
 # Each column of a batch's sums that a report reads: a change to any is refused (the sums are sealed).
 SUMS_CHANGES = [
     "amount = amount + 1",
@@ -326,7 +314,7 @@ SUMS_CHANGES = [
 
 
 @pytest.mark.parametrize("change", SUMS_CHANGES)
-def test_reports_refuse_a_batch_whose_written_sums_were_changed(sealed, change):
+def test_reports_refuse_a_batch_whose_written_sums_were_changed(tampered, sealed, change):
     """Reports read a batch's booked rows as the sums its import wrote beside them: checked against the chain."""
     tampered(sealed.db, f"update utfall_sums set {change} where batch_id = 1 and amount = 125000000")
     for report in ("aterrapportering", "prognos"):
@@ -347,7 +335,7 @@ def test_reports_refuse_a_batch_whose_written_sums_were_changed(sealed, change):
         "insert into utfall select * from utfall where batch_id = 1 and amount = 25000000",
     ],
 )
-def test_reports_refuse_a_batch_whose_rows_no_longer_add_up_to_its_sums(sealed, statement):
+def test_reports_refuse_a_batch_whose_rows_no_longer_add_up_to_its_sums(tampered, sealed, statement):
     """A row added or removed, or its amount changed: what the batch's rows add up to, counted without a sort
     along them, no longer matches its sealed sums, and the report names the batch as it names a changed run."""
     tampered(sealed.db, statement)
@@ -370,7 +358,7 @@ def test_reports_refuse_a_batch_whose_rows_no_longer_add_up_to_its_sums(sealed, 
         "purpose = 'Ung i sommar'",
     ],
 )
-def test_a_row_moved_within_its_batch_leaves_reports_as_sealed_and_verify_names_it(sealed, change):
+def test_a_row_moved_within_its_batch_leaves_reports_as_sealed_and_verify_names_it(tampered, sealed, change):
     """A report's figures are the sums sealed with the batch: a booked row moved to another month, board or
     fund afterwards changes none of them (ASN's 250 000 kr still counts on the fund in January), and
     ``jobbsats verify``, which rehashes every row and sums them again, names the batch."""

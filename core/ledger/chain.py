@@ -409,6 +409,22 @@ def check_batch_sums(db: Database, batch_id: int, sums: str) -> bool:
     return True
 
 
+def checked_sums(db: Database, batch_id: int) -> list[tuple]:
+    """A batch's booked rows summed at the sealed grain (each group (grain..., sum, rows)), for a reader of their
+    amounts (reports, rules reading the ledger), refused when they no longer match the chain.
+
+    The sums its import wrote (``utfall_sums``), checked against the chain, and its rows checked to still number
+    and add up to them in one pass; where they do not, or the batch was sealed before imports wrote sums, its rows
+    are checked one by one (the refusal names what changed) and summed. A row moved within its batch between
+    days, boards, funds or purposes is left to ``jobbsats verify``, which names it.
+    """
+    groups = written_sums(db, batch_id)
+    if check_batch_sums(db, batch_id, sums_digest(groups)) and rows_add_up(db, batch_id, groups):
+        return groups
+    check_batch(db, batch_id)
+    return batch_sums(db, batch_id)
+
+
 def check_prognos(db: Database, batch_id: int) -> None:
     """Refuse to read forecast batch ``batch_id`` when its rows no longer match its entry in the chain."""
     refuse_changed_schema(db, ("prognos_batches", "prognos_rows", "chain"))

@@ -15,16 +15,7 @@ from pathlib import Path
 from sqlite_utils import Database
 
 from jobbsats.errors import JobbsatsError, LedgerError
-from jobbsats.ledger.chain import (
-    batch_sums,
-    check_batch,
-    check_batch_sums,
-    check_prognos,
-    check_run,
-    rows_add_up,
-    sums_digest,
-    written_sums,
-)
+from jobbsats.ledger.chain import check_batch, check_prognos, check_run, checked_sums
 from jobbsats.ledger.tables import file_of, has_table, query, reads_ledger
 from jobbsats.prognos.model import BoardForecast, PrognosBatch
 from jobbsats.scenario import Decision, Recipient
@@ -617,16 +608,8 @@ class LedgerView:
             current = [b.id for b in self.batches if b.superseded_by is None and b.scenario == self.run.scenario]
             self._sums = []
             for batch_id in current:
-                groups = written_sums(self._db, batch_id)
-                if ("sums", batch_id) not in self._checked:
-                    if check_batch_sums(self._db, batch_id, sums_digest(groups)):
-                        if not rows_add_up(self._db, batch_id, groups):
-                            self._check("booked", batch_id)  # its rows hashed: names what changed
-                        self._checked.add(("sums", batch_id))
-                    else:  # sealed before its import wrote sums: its rows, every one checked
-                        self._check("booked", batch_id)
-                        groups = batch_sums(self._db, batch_id)
-                self._sums += groups
+                self._sums += checked_sums(self._db, batch_id)
+                self._checked.add(("batch", batch_id))  # its own row and supersessions were checked with them
         return self._sums
 
     @reads_ledger
