@@ -304,10 +304,14 @@ def test_a_writer_killed_between_the_wals_header_and_its_first_frame_does_not_st
         handle.truncate(32)  # the header is written just before the first frame: killed in between
     sides = [digest(Path(f"{cli.db}{side}")) for side in ("", "-wal", "-shm")]
     env = {**os.environ, "JOBBSATS_DB": str(cli.db), "JOBBSATS_LOAD_PLUGINS": ""}
-    look = "from pathlib import Path; import sys; from jobbsats.ledger.db import kind_of; print(kind_of(Path(sys.argv[1])))"
+    look = (
+        "from pathlib import Path; import sys; from jobbsats.ledger.db import kind_of;"
+        "from jobbsats.cli.completion import _read_only; path = Path(sys.argv[1]); print(kind_of(path));"
+        "print(_read_only(path).execute('select count(*) from runs').fetchone()[0])"  # what a TAB reads
+    )
     # A bound far above a look (milliseconds) and below one stalled look (10 s): a hang fails, not waits.
     looked = subprocess.run([sys.executable, "-c", look, str(cli.db)], capture_output=True, text=True, timeout=8)
-    assert looked.stdout.strip() == "ledger", looked.stderr
+    assert looked.stdout.split() == ["ledger", "1"], looked.stderr
     assert [digest(Path(f"{cli.db}{side}")) for side in ("", "-wal", "-shm")] == sides  # a look changes nothing
     command = "from jobbsats.cli import main; main()"
     result = subprocess.run([sys.executable, "-c", command, "runs"], env=env, capture_output=True, text=True, timeout=8)

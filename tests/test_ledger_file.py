@@ -94,6 +94,35 @@ def test_a_marked_ledger_is_known_without_reading_its_schema(cli, monkeypatch):
     assert db.kind_of(cli.db) == db.LEDGER
 
 
+WAL_WRITER = """
+import os, sqlite3, sys
+conn = sqlite3.connect(sys.argv[1], isolation_level=None)
+conn.execute("pragma journal_mode = wal")
+conn.execute(f"pragma application_id = {int(sys.argv[2])}")
+conn.execute("create table t (x)")
+conn.execute("insert into t values (1)")
+os._exit(0)  # no close: the writes stay in -wal, -shm beside it
+"""
+
+
+@pytest.mark.parametrize("mark", [JOBS, 0], ids=["marked", "unmarked"])
+def test_another_programs_file_with_writes_in_its_wal_is_refused_untouched_marked_or_not(cli, tmp_path, digest, mark):
+    """A connection that may write would move its -wal into it on closing: the first look must not let one
+    open, even for a file bearing jobbsats's mark, until the schema has been read."""
+    import subprocess
+    import sys
+
+    other = tmp_path / "wal.db"
+    subprocess.run([sys.executable, "-c", WAL_WRITER, str(other), str(mark)], check=True, timeout=60)
+    assert Path(f"{other}-wal").stat().st_size > 32
+    before = digest_with_sides(other, digest)
+    for args in (["runs"], ["report", "fordelning"], ["run", "--quiet"]):
+        result = cli(*args, "--db", str(other))
+        assert result.exit_code == 4, result.output
+        assert f"{other}: is a SQLite database but not a jobbsats ledger" in result.stderr
+    assert digest_with_sides(other, digest) == before
+
+
 @pytest.mark.parametrize("statements", [["create table t (x)"], []], ids=["a-table", "nothing-else"])
 def test_another_file_bearing_the_mark_is_still_refused_and_untouched(cli, tmp_path, digest, statements):
     """The mark lets the first look skip the schema; the connection that would read the ledger still checks it."""

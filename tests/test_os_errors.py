@@ -287,6 +287,32 @@ def test_a_ledger_on_a_read_only_file_system_is_read_and_never_written(cli, moun
     assert refused.stderr.endswith(f"Error: {ledger}: is on a read-only file system; nothing can be written to it\n")
 
 
+@pytest.mark.parametrize(
+    "release, read",
+    [("0015_application_id", True), ("0014_utfall_sums", False)],
+    ids=["without-the-mark-alone", "without-utfall-sums"],
+)
+def test_an_older_ledger_on_a_read_only_file_system(cli, mount, release_before, release, read):
+    """Read as it is when all it lacks is what a reader can do without (the file's mark, migration 0015);
+    refused, saying why, when it lacks a table the reports read."""
+    with release_before(release):
+        assert cli("run", "--quiet").exit_code == 0
+    point = mount("size=1m")
+    ledger = point / "ledger.db"
+    shutil.copyfile(cli.db, ledger)
+    subprocess.run(["mount", "-o", "remount,ro", str(point)], check=True)
+    report = cli("report", "fordelning", "--db", ledger)
+    if read:
+        assert report.exit_code == 0, report.output
+        assert "13\u00a0056\u00a0000" in report.stdout  # ASN's share by the key in seed 000
+    else:
+        assert report.exit_code == 4
+        assert (
+            f"{ledger}: was written by an older jobbsats and needs its schema brought up to date, which is not "
+            "possible as it is on a read-only file system; copy it to a writable folder first"
+        ) in report.stderr
+
+
 def test_a_read_only_ledger_with_writes_in_its_wal_is_refused_not_read_stale(cli, mount):
     cli.prepare(("run", "--quiet"))
     point = mount("size=1m")

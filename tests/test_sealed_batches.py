@@ -426,3 +426,19 @@ def test_a_ledger_from_before_0014_gets_its_batches_sums_from_their_rows(cli, tm
         conn.execute("update utfall_sums set amount = 0")
     conn.close()
     assert cli("verify").exit_code == 0
+
+
+def test_two_views_of_one_ledger_check_each_batch_once(sealed, monkeypatch):
+    """A report that reads an original budget beside the current one (``of_run``) checks a batch's sums and
+    rows once for both; both read the same sums: ASN's 1 250 000 kr in January, 500 000 kr in February."""
+    from jobbsats.ledger import open_ledger, view
+
+    calls = []
+    real = view.checked_sums
+    monkeypatch.setattr(view, "checked_sums", lambda db, batch: calls.append(batch) or real(db, batch))
+    current = view.LedgerView(open_ledger(sealed.db, must_exist=True))
+    original = current.of_run(1)
+    for each in (current, original):
+        utfall = each.monthly_utfall(2024)
+        assert (utfall[(1, "ASN", "sjs", None, "")], utfall[(2, "ASN", "sjs", None, "")]) == (125_000_000, 50_000_000)
+    assert calls == [1, 2]

@@ -113,3 +113,10 @@ def test_a_table_changed_outside_jobbsats_is_still_found(tmp_path, change, table
     db = Database(conn, execute_plugins=False)
     assert guards.changed_tables(db) == [table]
     conn.close()
+
+
+def test_every_migration_is_registered_through_migration_so_up_to_date_knows_it():
+    """A migration registered with sqlite-utils' decorator alone would be missing from NAMES, and an up-to-date
+    look (one query) would never find it pending."""
+    assert migrations.NAMES == [m.name for m in migrations.migrations._migrations]
+    assert migrations.NAMES[-1] == "0015_application_id" and len(migrations.NAMES) == 15

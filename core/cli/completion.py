@@ -118,7 +118,7 @@ def _ledger_of(ctx: click.Context) -> Path:
 def _read_only(path: Path) -> Any:
     """The ledger at ``path`` as a sqlite-utils ``Database`` that cannot write, nor leave a file behind.
 
-    As :func:`jobbsats.ledger.db.kind_of` looks at a file: with no ``-wal`` to read, the file alone,
+    As :func:`jobbsats.ledger.db.kind_of` looks at a file: with no ``-wal`` frames to read, the file alone,
     ``immutable`` (no locks, no side files); else through its ``-shm`` opened read-only. A ``-wal``
     without its ``-shm`` (SQLite would have to rebuild it), or a path that is no file, completes nothing.
     No migration is applied: a ledger a version behind may simply complete nothing.
@@ -126,12 +126,12 @@ def _read_only(path: Path) -> Any:
     import sqlite3
     import urllib.parse
 
-    from jobbsats.ledger.db import Database  # sqlite-utils, imported as the ledger imports it (without numpy)
+    from jobbsats.ledger.db import Database, has_frames  # sqlite-utils imported as the ledger imports it (no numpy)
 
     if not path.is_file():
         raise FileNotFoundError(path)
-    wal, shm = Path(f"{path}-wal"), Path(f"{path}-shm")
-    if not (wal.exists() and wal.stat().st_size):
+    shm = Path(f"{path}-shm")
+    if not has_frames(path):
         query = "mode=ro&immutable=1"
     elif shm.exists():
         query = "mode=ro&readonly_shm=1"

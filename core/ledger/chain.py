@@ -409,7 +409,7 @@ def check_batch_sums(db: Database, batch_id: int, sums: str) -> bool:
     return True
 
 
-def checked_sums(db: Database, batch_id: int) -> list[tuple]:
+def checked_sums(db: Database, batch_id: int) -> tuple[list[tuple], bool]:
     """A batch's booked rows summed at the sealed grain (each group (grain..., sum, rows)), for a reader of their
     amounts (reports, rules reading the ledger), refused when they no longer match the chain.
 
@@ -417,12 +417,14 @@ def checked_sums(db: Database, batch_id: int) -> list[tuple]:
     and add up to them in one pass; where they do not, or the batch was sealed before imports wrote sums, its rows
     are checked one by one (the refusal names what changed) and summed. A row moved within its batch between
     days, boards, funds or purposes is left to ``jobbsats verify``, which names it.
+
+    With the sums, whether they are the written ones (False: summed from rows hashed one by one).
     """
     groups = written_sums(db, batch_id)
     if check_batch_sums(db, batch_id, sums_digest(groups)) and rows_add_up(db, batch_id, groups):
-        return groups
+        return groups, True
     check_batch(db, batch_id)
-    return batch_sums(db, batch_id)
+    return batch_sums(db, batch_id), False
 
 
 def check_prognos(db: Database, batch_id: int) -> None:

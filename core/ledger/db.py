@@ -33,8 +33,9 @@ BUSY_TIMEOUT_MS = 60_000
 SIDE_FILES = ("-wal", "-shm", "-journal")  # SQLite's files beside a database
 SQLITE_HEADER = b"SQLite format 3\x00"
 # A -wal no longer than its header holds no frame: the database file alone is what it says. Such a -wal
-# with a -shm no process holds (a writer killed between writing the header and its first frame) makes
-# SQLite's read-only look at -shm retry for 10 s and fail (SQLITE_PROTOCOL; seen with SQLite 3.40).
+# with a -shm no process holds (a writer killed between writing the header and its first frame: seen once
+# in 36 kills of a run just after it began) makes SQLite's read-only look at -shm retry for 10 s and fail
+# (SQLITE_PROTOCOL, SQLite 3.40).
 WAL_HEADER = 32
 
 # What a file holds, as kind_of() finds it.
@@ -159,7 +160,7 @@ def open_read_only(path: Path) -> Database:
         conn.execute(f"PRAGMA busy_timeout = {BUSY_TIMEOUT_MS}")
         db = Database(conn, execute_plugins=False)
         require_ledger(db, path, allow_empty=False)
-        if not up_to_date(db):
+        if not up_to_date(db, reading=True):
             raise LedgerError(f"{shown}: its schema is older than this jobbsats; run `jobbsats verify` on it first")
         return db
     except sqlite3.DatabaseError as exc:
@@ -194,7 +195,7 @@ def _open_frozen(path: Path, frozen: str) -> Database:
     ledger is refused rather than read stale.
     """
     shown = clip(str(path))
-    if not _frames(path):
+    if not has_frames(path):
         target = _uri(path, "mode=ro&immutable=1")
     elif Path(f"{path}-shm").exists():
         target = _uri(path, "mode=ro&readonly_shm=1")
@@ -209,10 +210,10 @@ def _open_frozen(path: Path, frozen: str) -> Database:
         conn.execute("PRAGMA foreign_keys = ON")
         db = Database(conn, execute_plugins=False)
         require_ledger(db, path, allow_empty=False)
-        if not up_to_date(db):
+        if not up_to_date(db, reading=True):
             raise LedgerError(
                 f"{shown}: was written by an older jobbsats and needs its schema brought up to date, which is not "
-                f"possible where it {frozen.removeprefix('is ')}; copy it to a writable folder first"
+                f"possible as it {frozen}; copy it to a writable folder first"
             )
         return db
     except sqlite3.DatabaseError as exc:
@@ -273,7 +274,7 @@ def kind_of(path: Path) -> str:
             head = handle.read(len(SQLITE_HEADER))
     except OSError as exc:
         raise LedgerError(f"{shown}: cannot open the ledger: {exc.strerror}") from exc
-    if not head and not _frames(path):
+    if not head and not has_frames(path):
         return EMPTY
     if head and head != SQLITE_HEADER:
         raise LedgerError(f"{shown}: cannot open the ledger: file is not a database")
@@ -282,7 +283,7 @@ def kind_of(path: Path) -> str:
         # Looked at anew each time: the last connection of another process may close meanwhile, and
         # SQLite then deletes -wal and -shm (and a look without locks may catch a checkpoint midway).
         try:
-            return _look(path, _frames(path))
+            return _look(path, has_frames(path))
         except FileNotFoundError:
             pass  # a side file was deleted between the look and the copy: look again
         except sqlite3.DatabaseError as exc:
@@ -305,7 +306,7 @@ def _size(path: Path) -> int:
         return 0
 
 
-def _frames(path: Path) -> bool:
+def has_frames(path: Path) -> bool:
     """Whether the ledger's ``-wal`` holds any frame (more than its header) to be read with the file."""
     return _size(Path(f"{path}-wal")) > WAL_HEADER
 
@@ -316,7 +317,7 @@ def _uri(path: Path, query: str) -> str:
 
 def _look(path: Path, frames: bool) -> str:
     if not frames:
-        return _read(_uri(path, "mode=ro&immutable=1"))
+        return _read(_uri(path, "mode=ro&immutable=1"), alone=not _size(Path(f"{path}-journal")))
     if Path(f"{path}-shm").exists():
         return _read(_uri(path, "mode=ro&readonly_shm=1"))
     # Left by a crash, its -shm since deleted: SQLite would rebuild -shm (and checkpoint) on opening.
@@ -327,13 +328,16 @@ def _look(path: Path, frames: bool) -> str:
         return _read(str(copy))
 
 
-def _read(target: str) -> str:
+def _read(target: str, *, alone: bool = False) -> str:
     conn = sqlite3.connect(target, uri=target.startswith("file:"))
     try:
         conn.execute(f"PRAGMA busy_timeout = {BUSY_TIMEOUT_MS}")
-        # A file marked as a ledger (migration 0015) is taken at its word here, without parsing its schema (2.7 ms
-        # of a 9 ms `runs`): require_ledger checks the schema on the connection that then reads it.
-        if conn.execute("pragma application_id").fetchone()[0] == APPLICATION_ID:
+        # A file marked as a ledger (migration 0015) is taken at its word without parsing its schema (2.7 ms of a
+        # 9 ms `runs`), and require_ledger checks the schema on the connection that then reads it. Only a file
+        # standing ``alone`` (no -wal frames, no -journal): with them, that connection would change another
+        # program's file that bore the mark (move its -wal into it and delete -wal and -shm, or roll back its
+        # -journal) before the check refused it.
+        if alone and conn.execute("pragma application_id").fetchone()[0] == APPLICATION_ID:
             return LEDGER
         return _contents(conn)
     finally:

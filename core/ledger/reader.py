@@ -195,7 +195,7 @@ class LedgerReader:
 
             db = self._ledger()
             assert db is not None
-            self._sums = (batches, [group for batch in batches for group in checked_sums(db, batch)])
+            self._sums = (batches, [group for batch in batches for group in checked_sums(db, batch)[0]])
         return self._sums[1]
 
     @property

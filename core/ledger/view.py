@@ -15,7 +15,7 @@ from pathlib import Path
 from sqlite_utils import Database
 
 from jobbsats.errors import JobbsatsError, LedgerError
-from jobbsats.ledger.chain import check_batch, check_prognos, check_run, checked_sums
+from jobbsats.ledger.chain import batch_sums, check_batch, check_prognos, check_run, checked_sums, written_sums
 from jobbsats.ledger.tables import file_of, has_table, query, reads_ledger
 from jobbsats.prognos.model import BoardForecast, PrognosBatch
 from jobbsats.scenario import Decision, Recipient
@@ -608,8 +608,15 @@ class LedgerView:
             current = [b.id for b in self.batches if b.superseded_by is None and b.scenario == self.run.scenario]
             self._sums = []
             for batch_id in current:
-                self._sums += checked_sums(self._db, batch_id)
-                self._checked.add(("batch", batch_id))  # its own row and supersessions were checked with them
+                if ("sums", batch_id) in self._checked:  # by another view of the same ledger (of_run)
+                    self._sums += written_sums(self._db, batch_id)
+                elif ("booked", batch_id) in self._checked:
+                    self._sums += batch_sums(self._db, batch_id)
+                else:
+                    groups, written = checked_sums(self._db, batch_id)
+                    self._sums += groups
+                    # Its own row and supersessions were checked with them; its rows too when not written.
+                    self._checked |= {("batch", batch_id), ("sums" if written else "booked", batch_id)}
         return self._sums
 
     @reads_ledger
