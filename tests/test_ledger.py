@@ -145,6 +145,16 @@ def test_reading_a_missing_ledger_is_a_clear_error(cli, args, message):
     assert not cli.db.exists()
 
 
+def test_a_missing_ledger_named_with_db_is_said_so(cli, tmp_path):
+    """The hint fits whether --db was given or not: "pass --db" read oddly to one who had passed it."""
+    missing = tmp_path / "saknas.db"
+    result = cli("runs", "--db", missing)
+    assert result.exit_code == 4
+    assert result.stderr == (
+        f"Error: {missing}: no ledger here yet; run `jobbsats run` first, or give the path of one with --db\n"
+    )
+
+
 def test_a_file_that_is_not_a_ledger(cli, digest):
     cli.db.write_text("this is not SQLite\n" * 100)
     before = digest(cli.db)

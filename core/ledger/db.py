@@ -119,7 +119,7 @@ def open_ledger(path: Path, *, must_exist: bool = False) -> Database:
     exists = ledger_file(path)
     shown = clip(str(path))
     if must_exist and not exists:
-        raise LedgerError(f"{shown}: no ledger here yet; run `jobbsats run` first (or pass --db)")
+        raise LedgerError(f"{shown}: no ledger here yet; run `jobbsats run` first, or give the path of one with --db")
     folder = path.parent
     if not folder.is_dir():
         raise LedgerError(f"{shown}: the folder {clip(str(folder))} does not exist")
