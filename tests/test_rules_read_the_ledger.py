@@ -199,3 +199,26 @@ def test_a_run_that_decides_last_year_too_reads_its_own(ledger):
         assert got == {(2025, "A"): 12_000_000_00 - 5_250_000_50, (2025, "B"): 8_000_000_00 - 3_500_000_00}
         assert ("run", 1) not in plan.ledger.reads
         ledger.run(raised)
+
+
+def test_utfall_takes_a_year_and_a_month_as_whole_numbers_only(ledger):
+    """Compared in Python since issue 18 (the sealed sums), where SQLite took "2024" for 2024: a text year is
+    refused by name rather than read as nothing booked (None), which a rule would take for no utfall at all."""
+    from jobbsats.ledger.reader import LedgerReader, opener
+
+    ledger.run(SCENARIO, "--year", "2024")
+    scenario = ledger.scenario(SCENARIO)
+    ledger.import_utfall(booked_file(ledger), "--config", str(scenario))
+    reader = LedgerReader("Rest", opener(ledger.db))
+    assert reader.utfall(2024, fund="f", recipient="A") == 5_250_000 * KR + 50
+    assert reader.utfall(2024, month=6) == 3_500_000 * KR  # B's row; A books in March and November
+    assert reader.utfall(2023) is None
+    for year, month, name in (
+        ("2024", None, "year"),
+        (2024.0, None, "year"),
+        (2024, True, "month"),
+        (2024, "6", "month"),
+    ):
+        with pytest.raises(TypeError, match=f"{name} must be a whole number"):
+            reader.utfall(year, month=month)
+    reader.close()

@@ -169,6 +169,10 @@ class LedgerReader:
 
         :param purpose: only rows the mapping gave this purpose; ``""`` for the fund's own
         """
+        for name, value in (("year", year), ("month", month)):
+            # Compared with the sums in Python, where SQLite would have taken "2024" for 2024: said, not None.
+            if value is not None and (not isinstance(value, int) or isinstance(value, bool)):
+                raise TypeError(f"ledger.utfall(): {name} must be a whole number, not {type(value).__name__}")
         batches = self.current_batches()
         if not batches:
             return None
