@@ -346,3 +346,34 @@ def _tampered(db: Path, *statements: str) -> None:
 def tampered():
     """``tampered(db, *statements)``: change a ledger's booked rows or sums behind jobbsats's back."""
     return _tampered
+
+
+_BROWSER_FLAGS = (
+    "--headless",
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-quic",
+    "--no-first-run",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
+)
+
+
+@pytest.fixture
+def headless_chromium(tmp_path) -> list[str]:
+    """The command that starts headless Chromium with a profile of the test's own; arguments go after it.
+
+    .ci/run installs Chromium, so in CI a test that asks for it runs (and fails without it); elsewhere
+    it is skipped without one.
+    """
+    browser = (
+        "/usr/bin/chromium"
+        if os.access("/usr/bin/chromium", os.X_OK)
+        else shutil.which("chromium") or shutil.which("chromium-browser")
+    )
+    if browser is None:
+        if os.environ.get("CI"):
+            pytest.fail("Chromium is missing in CI: .ci/run should have installed it")
+        pytest.skip("no Chromium here (Debian: apt-get install chromium)")
+    return [browser, *_BROWSER_FLAGS, f"--user-data-dir={tmp_path / 'chromium-profile'}"]

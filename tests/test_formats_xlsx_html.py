@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import os
 import re
-import shutil
 import subprocess
 from decimal import Decimal
 from pathlib import Path
@@ -82,34 +81,12 @@ def test_html_is_escaped_self_contained_and_has_its_chart(cli, tmp_path, hostile
     assert "src=" not in page and "<link" not in page and "@import" not in page
 
 
-def chromium() -> str | None:
-    return shutil.which("chromium") or shutil.which("chromium-browser")
-
-
-BROWSER_FLAGS = [
-    "--headless",
-    "--no-sandbox",
-    "--disable-gpu",
-    "--disable-quic",
-    "--no-first-run",
-    "--disable-background-networking",
-    "--disable-component-update",
-    "--disable-sync",
-]
-
-
-def test_the_html_report_renders_in_headless_chromium_with_its_chart(cli, tmp_path):
+def test_the_html_report_renders_in_headless_chromium_with_its_chart(cli, tmp_path, headless_chromium):
     """.ci/run installs Chromium, so in CI this test runs; elsewhere it is skipped without one."""
-    browser = chromium()
-    if browser is None:
-        if os.environ.get("CI"):
-            pytest.fail("Chromium is missing in CI: .ci/run should have installed it")
-        pytest.skip("no Chromium here (Debian: apt-get install chromium)")
     cli.prepare(("run", "--quiet"))
     page = tmp_path / "fordelning.html"
     assert cli("report", "fordelning", "-o", page).exit_code == 0
-    profile = tmp_path / "profile"
-    common = [browser, *BROWSER_FLAGS, f"--user-data-dir={profile}"]
+    common = headless_chromium
     dom = subprocess.run(
         [*common, "--enable-logging=stderr", "--dump-dom", page.as_uri()], capture_output=True, text=True, timeout=120
     )

@@ -32,7 +32,6 @@ import html
 import io
 import json
 import os
-import shutil
 import signal
 import socket
 import sqlite3
@@ -76,17 +75,6 @@ ASN_TOTAL = 22_056_000 * KR
 ASN_UTFALL = 7_930_500_50
 ASN_KEY_RAISED = 18_156_000 * KR
 ASN_TOTAL_RAISED = 27_156_000 * KR
-
-BROWSER_FLAGS = [
-    "--headless",
-    "--no-sandbox",
-    "--disable-gpu",
-    "--disable-quic",
-    "--no-first-run",
-    "--disable-background-networking",
-    "--disable-component-update",
-    "--disable-sync",
-]
 
 
 def kr(ore: int) -> str:
@@ -301,25 +289,9 @@ def report_links(dom: Dom) -> dict[tuple[str, str], str]:
     return found
 
 
-def chromium() -> str | None:
-    if os.access("/usr/bin/chromium", os.X_OK):
-        return "/usr/bin/chromium"
-    return shutil.which("chromium") or shutil.which("chromium-browser")
-
-
-def dump_dom(url: str, profile: Path) -> str:
-    """The DOM after load, serialised by headless Chromium."""
-    browser = chromium()
-    if browser is None:
-        if os.environ.get("CI"):
-            pytest.fail("Chromium is missing in CI: .ci/run should have installed it")
-        pytest.skip("no Chromium at /usr/bin/chromium (Debian: apt-get install chromium)")
-    done = subprocess.run(
-        [browser, *BROWSER_FLAGS, f"--user-data-dir={profile}", "--dump-dom", url],
-        capture_output=True,
-        text=True,
-        timeout=60,
-    )
+def dump_dom(url: str, browser: list[str]) -> str:
+    """The DOM after load, serialised by headless Chromium (the ``headless_chromium`` command)."""
+    done = subprocess.run([*browser, "--dump-dom", url], capture_output=True, text=True, timeout=60)
     assert done.returncode == 0, done.stderr[-2000:]
     assert "<html" in done.stdout, done.stderr[-2000:]
     return done.stdout
@@ -336,8 +308,8 @@ def test_the_index_lists_the_department_and_links_its_page(site):
     assert f"<h1>{NAME}</h1>" in body.decode("utf-8")
 
 
-def test_the_start_page_in_chromium_and_its_xlsx_download(site, tmp_path):
-    dom = Dom(dump_dom(site + ASN_PAGE, tmp_path / "profile"))
+def test_the_start_page_in_chromium_and_its_xlsx_download(site, tmp_path, headless_chromium):
+    dom = Dom(dump_dom(site + ASN_PAGE, headless_chromium))
     assert ("h1", NAME) in dom.headings
 
     assert budget_lines(dom) == {
