@@ -116,34 +116,31 @@ class Checks:
         if not isinstance(value.get("note", ""), str):
             self._error(field, "note must be text in quotes")
 
-    def _check_with_percent(self, field: str, value: Any) -> None:
+    def _parsed(
+        self, field: str, parse: Callable[[Any], Any], value: Any, refused: type[Exception] = AmountError
+    ) -> Any:
+        """``parse(value)``, or None with the parser's own words (its ``refused``) reported as the field's problem."""
         try:
-            parse_percent(value)
-        except AmountError as exc:
+            return parse(value)
+        except refused as exc:
             self._error(field, str(exc))
+            return None
+
+    def _check_with_percent(self, field: str, value: Any) -> None:
+        self._parsed(field, parse_percent, value)
 
     def _check_with_share(self, field: str, value: Any) -> None:
-        try:
-            share = parse_percent(value)
-        except AmountError as exc:
-            self._error(field, str(exc))
-            return
-        if share > 100:
+        share = self._parsed(field, parse_percent, value)
+        if share is not None and share > 100:
             self._error(field, "must be at most 100 %")
 
     def _check_with_date(self, field: str, value: Any) -> None:
         from jobbsats.config.projects import to_date
 
-        try:
-            to_date(value)
-        except ValueError as exc:
-            self._error(field, str(exc))
+        self._parsed(field, to_date, value, ValueError)
 
     def _check_with_quantity(self, field: str, value: Any) -> None:
-        try:
-            parse_quantity(value)
-        except AmountError as exc:
-            self._error(field, str(exc))
+        self._parsed(field, parse_quantity, value)
 
     def _check_with_unit(self, field: str, value: Any) -> None:
         if not isinstance(value, str) or not re.fullmatch(r"[A-Za-zåäöÅÄÖ]+", value):
