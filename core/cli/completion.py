@@ -118,24 +118,18 @@ def _ledger_of(ctx: click.Context) -> Path:
 def _read_only(path: Path) -> Any:
     """The ledger at ``path`` as a sqlite-utils ``Database`` that cannot write, nor leave a file behind.
 
-    As :func:`jobbsats.ledger.db.kind_of` looks at a file: with no ``-wal`` frames to read, the file alone,
-    ``immutable`` (no locks, no side files); else through its ``-shm`` opened read-only. A ``-wal``
-    without its ``-shm`` (SQLite would have to rebuild it), or a path that is no file, completes nothing.
-    No migration is applied: a ledger a version behind may simply complete nothing.
+    Read as :func:`jobbsats.ledger.db.kind_of` reads a file (:func:`jobbsats.ledger.db.read_only_uri`). A
+    ``-wal`` without its ``-shm`` (SQLite would have to rebuild it), or a path that is no file, completes
+    nothing. No migration is applied: a ledger a version behind may simply complete nothing.
     """
     import sqlite3
-    import urllib.parse
 
-    from jobbsats.ledger.db import Database, has_frames  # sqlite-utils imported as the ledger imports it (no numpy)
+    from jobbsats.ledger.db import Database, read_only_uri  # sqlite-utils as the ledger imports it (no numpy)
 
     if not path.is_file():
         raise FileNotFoundError(path)
-    shm = Path(f"{path}-shm")
-    if not has_frames(path):
-        query = "mode=ro&immutable=1"
-    elif shm.exists():
-        query = "mode=ro&readonly_shm=1"
-    else:
-        raise FileNotFoundError(shm)
-    conn = sqlite3.connect(f"file:{urllib.parse.quote(str(path.absolute()))}?{query}", uri=True)
+    target = read_only_uri(path)
+    if target is None:
+        raise FileNotFoundError(f"{path}-shm")
+    conn = sqlite3.connect(target, uri=True)
     return Database(conn, execute_plugins=False)

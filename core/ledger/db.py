@@ -195,11 +195,8 @@ def _open_frozen(path: Path, frozen: str) -> Database:
     ledger is refused rather than read stale.
     """
     shown = clip(str(path))
-    if not has_frames(path):
-        target = _uri(path, "mode=ro&immutable=1")
-    elif Path(f"{path}-shm").exists():
-        target = _uri(path, "mode=ro&readonly_shm=1")
-    else:
+    target = read_only_uri(path)
+    if target is None:
         raise LedgerError(
             f"{shown}: {frozen} with writes still in its -wal, which SQLite cannot read "
             "there; copy the ledger with its -wal file to a writable folder (or use a copy `jobbsats backup` made)"
@@ -311,15 +308,26 @@ def has_frames(path: Path) -> bool:
     return _size(Path(f"{path}-wal")) > WAL_HEADER
 
 
+def read_only_uri(path: Path, frames: bool | None = None) -> str | None:
+    """How SQLite reads the file at ``path`` without writing a byte of it or beside it: with no ``-wal`` frames,
+    the file alone as ``immutable`` (no locks, no side files); else through its ``-shm`` opened read-only
+    (``readonly_shm``). None for a ``-wal`` without its ``-shm``, which SQLite would have to rebuild.
+    ``frames``: :func:`has_frames`, when the caller has looked already."""
+    if not (has_frames(path) if frames is None else frames):
+        return _uri(path, "mode=ro&immutable=1")
+    if Path(f"{path}-shm").exists():
+        return _uri(path, "mode=ro&readonly_shm=1")
+    return None
+
+
 def _uri(path: Path, query: str) -> str:
     return f"file:{urllib.parse.quote(str(path.absolute()))}?{query}"
 
 
 def _look(path: Path, frames: bool) -> str:
-    if not frames:
-        return _read(_uri(path, "mode=ro&immutable=1"), alone=not _size(Path(f"{path}-journal")))
-    if Path(f"{path}-shm").exists():
-        return _read(_uri(path, "mode=ro&readonly_shm=1"))
+    target = read_only_uri(path, frames)
+    if target is not None:
+        return _read(target, alone=not frames and not _size(Path(f"{path}-journal")))
     # Left by a crash, its -shm since deleted: SQLite would rebuild -shm (and checkpoint) on opening.
     with tempfile.TemporaryDirectory(prefix="jobbsats-look-") as folder:
         copy = Path(folder) / "copy.db"
