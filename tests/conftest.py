@@ -31,9 +31,8 @@ sys.dont_write_bytecode = False
 # xdist (with --dist loadfile, pyproject.toml) hands each worker a whole test file at a time, in collection order:
 # one worker could be starting a file of 15 s as the other runs out of files. So the files that take seconds
 # (processes, wheels, benchmarks, a browser, long searches) go first, the slowest first, and the quick ones after
-# them fill in, so that the two workers finish together; only the order changes. test_concurrency.py leads: it
-# can take a minute (a writer killed holding the ledger's lock can leave the next command waiting out the busy
-# timeout). Order as measured on 2 cores; a file not named keeps its place.
+# them fill in, so that the two workers finish together; only the order changes. Order as measured on 2 cores;
+# a file not named keeps its place.
 SLOWEST_FIRST = (
     "tests/test_concurrency.py",
     "tests/test_plugins.py",

@@ -28,7 +28,7 @@ from jobbsats.errors import InputError, JobbsatsError, Problem, clip
 from jobbsats.files import not_a_formula
 from jobbsats.ledger.chain import UtfallHasher, canonical, refuse_planted, seal_batch, sums_digest, write_sums
 from jobbsats.ledger.limits import BATCH_MOST, LEDGER_MOST, ROW_MOST, ledger_total
-from jobbsats.ledger.tables import UTFALL_COLUMNS, UTFALL_PURPOSE, file_of
+from jobbsats.ledger.tables import UTFALL_COLUMNS, UTFALL_PURPOSE, file_of, query
 from jobbsats.ledger.write import transaction, user
 from jobbsats.money import format_count, format_kr, format_units
 from jobbsats.scenario import Scenario
@@ -353,7 +353,7 @@ def _earlier(db: Database, source: Source, scenario: str, replace: bool) -> list
     sql = """select id, started_at, rows_read, file_sha256, file_path from import_batches
              where scenario = ? and (file_sha256 = ? or file_name = ?)
              and id not in (select superseded_id from batch_supersedes) order by id"""
-    found = list(db.query(sql, [scenario, source.sha256, source.path.name]))
+    found = list(query(db, sql, [scenario, source.sha256, source.path.name]))
     if replace and not found:
         raise InputError(
             str(source.path),
