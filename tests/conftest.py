@@ -13,6 +13,7 @@ import sqlite3
 import sys
 from collections.abc import Iterator
 from pathlib import Path
+from typing import Any
 
 import pytest
 from sqlite_utils import Database
@@ -294,11 +295,11 @@ def _release_before(monkeypatch: pytest.MonkeyPatch, migration: str) -> Iterator
     table made later. Yields the monkeypatch context, for what else the release did otherwise."""
     from jobbsats.ledger import chain, guards, write
     from jobbsats.ledger import db as ledger_db
-    from jobbsats.ledger.migrations import migrations
+    from jobbsats.ledger.migrations import migration_set
     from jobbsats.utfall import importer
 
-    def old_migrate(db: Database) -> None:
-        migrations.apply(db, stop_before=migration)
+    def old_migrate(db: Any) -> None:  # a jobbsats Ledger or a sqlite-utils Database
+        migration_set().apply(getattr(db, "utils", db), stop_before=migration)
 
     conn = sqlite3.connect(":memory:")
     made = Database(conn, execute_plugins=False)

@@ -237,8 +237,9 @@ def test_a_failing_format_is_named(cli):
 # ---- telling a ledger from another program's database, without touching either -----------------
 
 KILLED_WRITER = """
-import os, sqlite_utils
-sqlite_utils.Database.close = lambda self: None  # never closed: the process ends as if killed
+import os
+from jobbsats.ledger.connection import Ledger
+Ledger.close = lambda self: None  # never closed: the process ends as if killed
 from jobbsats.cli import main
 try:
     main()

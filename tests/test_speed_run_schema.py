@@ -14,18 +14,19 @@ import pytest
 from sqlite_utils import Database
 
 from jobbsats.ledger import guards, migrations
+from jobbsats.ledger.connection import Ledger
 from jobbsats.ledger.write import transaction
 
 
 def _migrated_one_by_one() -> sqlite3.Connection:
     conn = sqlite3.connect(":memory:")
-    migrations.migrations.apply(Database(conn, execute_plugins=False))  # sqlite-utils, migration by migration
+    migrations.migration_set().apply(Database(conn, execute_plugins=False))  # sqlite-utils, migration by migration
     return conn
 
 
 def _made_in_one_go() -> sqlite3.Connection:
     conn = sqlite3.connect(":memory:")
-    migrations.apply(Database(conn, execute_plugins=False))
+    migrations.apply(Ledger(conn))
     return conn
 
 
@@ -54,13 +55,13 @@ def test_every_migration_is_recorded_once_with_a_time():
     assert all(applied.endswith("+00:00") and applied[:2] == "20" for _, applied in rows)
     # Nothing is pending: a second apply changes nothing.
     before = _master(conn)
-    migrations.apply(Database(conn, execute_plugins=False))
+    migrations.apply(Ledger(conn))
     assert _master(conn) == before and len(_records(conn)) == 15
 
 
 def test_a_migration_added_after_the_one_shot_still_runs_on_a_new_ledger(monkeypatch):
-    extra = migrations.migrations._Migration("0099_test_only", lambda db: db.execute("CREATE TABLE test_only (x)"))
-    monkeypatch.setattr(migrations.migrations, "_migrations", [*migrations.migrations._migrations, extra])
+    extra = migrations.migration_set()._Migration("0099_test_only", lambda db: db.execute("CREATE TABLE test_only (x)"))
+    monkeypatch.setattr(migrations.migration_set(), "_migrations", [*migrations.migration_set()._migrations, extra])
     monkeypatch.setattr(migrations, "NAMES", [*migrations.NAMES, extra.name])  # as @migration(name) registers it
     conn = _made_in_one_go()
     assert conn.execute("select name from sqlite_master where name = 'test_only'").fetchone() == ("test_only",)
@@ -71,8 +72,8 @@ def test_a_ledger_that_is_not_new_is_migrated_one_by_one(tmp_path):
     # An old ledger with the first migrations only gets the rest the usual way.
     conn = sqlite3.connect(tmp_path / "old.db")
     db = Database(conn, execute_plugins=False)
-    migrations.migrations.apply(db, stop_before="0004_append_only")
-    migrations.apply(db)
+    migrations.migration_set().apply(db, stop_before="0004_append_only")
+    migrations.apply(Ledger(conn))
     assert _master(conn) == _master(_migrated_one_by_one())
     assert _records(conn) == _records(_migrated_one_by_one())
     conn.close()
@@ -118,5 +119,25 @@ def test_a_table_changed_outside_jobbsats_is_still_found(tmp_path, change, table
 def test_every_migration_is_registered_through_migration_so_up_to_date_knows_it():
     """A migration registered with sqlite-utils' decorator alone would be missing from NAMES, and an up-to-date
     look (one query) would never find it pending."""
-    assert migrations.NAMES == [m.name for m in migrations.migrations._migrations]
+    assert migrations.NAMES == [m.name for m in migrations.migration_set()._migrations]
     assert migrations.NAMES[-1] == "0015_application_id" and len(migrations.NAMES) == 15
+
+
+def test_the_record_of_migrations_is_where_sqlite_utils_keeps_it():
+    """A new ledger's record is written without sqlite-utils; sqlite-utils must find it there for a later migration."""
+    from sqlite_utils.migrations import Migrations
+
+    assert migrations.MIGRATIONS_TABLE == Migrations.migrations_table
+    assert migrations.migration_set().name == migrations.MIGRATION_SET
+    conn = _made_in_one_go()
+    assert migrations.migration_set().pending(Database(conn, execute_plugins=False)) == []
+
+
+def test_a_ledger_connection_is_set_up_as_sqlite_utils_sets_up_its_own():
+    ledger = Ledger(sqlite3.connect(":memory:"))
+    assert ledger.execute("pragma recursive_triggers").fetchone() == (1,)
+    assert ledger.utils.conn is ledger.conn and ledger.utils is ledger.utils
+    ledger.execute("create table t (x)")
+    ledger.utils["t"].insert({"x": 1})
+    assert ledger.execute("select x from t").fetchall() == [(1,)]
+    ledger.close()

@@ -61,7 +61,6 @@ NEEDED_BY_RUN = (
     "click",
     "pluggy",
     "sqlite3",
-    "sqlite_utils",
     "tomli",
     "jobbsats.plugins",
     "jobbsats.registry",
@@ -172,6 +171,13 @@ def test_run_imports_what_it_needs_and_no_bare_names(tmp_path, load_plugins):
     # The formats' libraries load only when their format is asked for; numpy (which sqlite-utils
     # would import when installed, and matplotlib brings) not at all: see jobbsats/ledger/__init__.py.
     assert [m for m in ("numpy", "matplotlib", "jinja2", "xlsxwriter", "docx", "lxml") if m in out["modules"]] == []
+    # A new ledger is made, and a run written, with plain SQL: sqlite-utils (and the dateutil it brings) is for
+    # migrating a ledger an older jobbsats made (jobbsats/ledger/connection.py).
+    assert [m for m in ("sqlite_utils", "dateutil") if m in out["modules"]] == []
+    proc, out = probe("report", "aterrapportering", "-f", "json", "--db", str(db), load_plugins=load_plugins)
+    assert out["code"] == 0, proc.stderr
+    assert json.loads(proc.stdout)["title"].startswith("Återrapportering")
+    assert [m for m in ("sqlite_utils", "dateutil", "cerberus") if m in out["modules"]] == []
 
 
 def listed_commands(help_text: str) -> list[str]:

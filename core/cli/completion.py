@@ -116,7 +116,7 @@ def _ledger_of(ctx: click.Context) -> Path:
 
 
 def _read_only(path: Path) -> Any:
-    """The ledger at ``path`` as a sqlite-utils ``Database`` that cannot write, nor leave a file behind.
+    """The ledger at ``path`` opened so that it cannot write, nor leave a file behind.
 
     Read as :func:`jobbsats.ledger.db.kind_of` reads a file (:func:`jobbsats.ledger.db.read_only_uri`). A
     ``-wal`` without its ``-shm`` (SQLite would have to rebuild it), or a path that is no file, completes
@@ -124,7 +124,8 @@ def _read_only(path: Path) -> Any:
     """
     import sqlite3
 
-    from jobbsats.ledger.db import Database, read_only_uri  # sqlite-utils as the ledger imports it (no numpy)
+    from jobbsats.ledger.connection import Ledger
+    from jobbsats.ledger.db import read_only_uri
 
     if not path.is_file():
         raise FileNotFoundError(path)
@@ -132,4 +133,4 @@ def _read_only(path: Path) -> Any:
     if target is None:
         raise FileNotFoundError(f"{path}-shm")
     conn = sqlite3.connect(target, uri=True)
-    return Database(conn, execute_plugins=False)
+    return Ledger(conn)

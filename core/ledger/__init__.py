@@ -1,10 +1,11 @@
 """The SQLite ledger: schema, writing runs, and the read-only view reports use."""
 
 import sys
+from types import ModuleType
 
 
-def _sqlite_utils_without_numpy() -> None:
-    """Import sqlite-utils without its optional numpy support.
+def sqlite_utils_without_numpy() -> ModuleType:
+    """sqlite-utils, imported (the first time) without its optional numpy support.
 
     sqlite-utils imports numpy whenever it is installed (to store numpy values),
     which is most of a second's tenth on every command, on a machine where some
@@ -12,17 +13,17 @@ def _sqlite_utils_without_numpy() -> None:
     this one import numpy is made unimportable; it stays importable for
     everything after.
     """
-    if "sqlite_utils" in sys.modules or "numpy" in sys.modules:
-        return
-    sys.modules["numpy"] = None  # type: ignore[assignment]  # `import numpy` now raises ImportError
-    try:
-        import sqlite_utils  # noqa: F401
-    finally:
-        del sys.modules["numpy"]
+    if "sqlite_utils" not in sys.modules and "numpy" not in sys.modules:
+        sys.modules["numpy"] = None  # type: ignore[assignment]  # `import numpy` now raises ImportError
+        try:
+            import sqlite_utils  # noqa: F401
+        finally:
+            del sys.modules["numpy"]
+    import sqlite_utils
+
+    return sqlite_utils
 
 
-_sqlite_utils_without_numpy()
-
-from jobbsats.ledger.db import open_ledger  # noqa: E402  (after the import above, on purpose)
+from jobbsats.ledger.db import open_ledger  # noqa: E402  (after the function above: modules below use it)
 
 __all__ = ["open_ledger"]

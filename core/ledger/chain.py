@@ -59,9 +59,8 @@ import sqlite3
 from collections.abc import Iterable
 from dataclasses import dataclass, replace
 
-from sqlite_utils import Database
-
 from jobbsats.errors import LedgerError, clip, shown
+from jobbsats.ledger.connection import Ledger
 from jobbsats.ledger.guards import changed_tables, foreign_triggers, missing_guards, missing_tables, schema_changed
 from jobbsats.ledger.limits import joined, split_sum
 from jobbsats.ledger.tables import (
@@ -84,7 +83,7 @@ UTFALL_SUMS = "utfall_sums"  # the key of a batch's sums in its entry (see the c
 _INTEGERS = {"batch_id", "year", "month"}  # INTEGER NOT NULL in a STRICT table; the rest text or NULL
 
 
-def run_digests(db: Database, run_id: int) -> dict[str, str]:
+def run_digests(db: Ledger, run_id: int) -> dict[str, str]:
     """The sha256 of the run's own row and of its rows in each table it writes, by table."""
     digests = {"runs": _digest(db.execute("select * from runs where id = ?", [run_id]))}
     for table in RUN_TABLES:
@@ -96,7 +95,7 @@ def run_digests(db: Database, run_id: int) -> dict[str, str]:
     return digests
 
 
-def batch_digests(db: Database, batch_id: int, utfall_sha256: str, utfall_sums: str | None = None) -> dict[str, str]:
+def batch_digests(db: Ledger, batch_id: int, utfall_sha256: str, utfall_sums: str | None = None) -> dict[str, str]:
     """The sha256 of the batch's own row, of its supersessions, and (given) of its booked rows and their sums."""
     digests = {
         "import_batches": _digest(db.execute("select * from import_batches where id = ?", [batch_id])),
@@ -161,7 +160,7 @@ def grouped(rows: Iterable[tuple]) -> dict[int, list[tuple]]:
     return by_batch
 
 
-def batch_sums(db: Database, batch_id: int) -> list[tuple]:
+def batch_sums(db: Ledger, batch_id: int) -> list[tuple]:
     """One batch's booked rows summed per grain (:func:`sums_sql`), read along its rowids alone: a batch's rows
     are written together, so a ledger keeping many superseded batches is not read whole."""
     where, params = _rows_of(db, batch_id)
@@ -176,18 +175,18 @@ _WRITE_SUMS = (
 )
 
 
-def write_sums(db: Database, batch_id: int, groups: list[tuple]) -> None:
+def write_sums(db: Ledger, batch_id: int, groups: list[tuple]) -> None:
     """Write a batch's sums (each as (grain..., sum, rows)) beside its rows; inside its transaction, before it is
     sealed with their :func:`sums_digest`."""
     db.conn.executemany(_WRITE_SUMS, [(batch_id, *group) for group in groups])
 
 
-def written_sums(db: Database, batch_id: int) -> list[tuple]:
+def written_sums(db: Ledger, batch_id: int) -> list[tuple]:
     """One batch's sums as its import wrote them in ``utfall_sums``, each as (grain..., sum, rows)."""
     return db.execute(f"select {_SUMS_READ} from utfall_sums where batch_id = ?", [batch_id]).fetchall()
 
 
-def written_sums_digests(db: Database) -> dict[int, str]:
+def written_sums_digests(db: Ledger) -> dict[int, str]:
     """Every batch's written sums hashed (:func:`sums_digest`), by batch id."""
     by_batch: dict[int, list[tuple]] = {}
     for batch_id, *group in db.execute(f"select batch_id, {_SUMS_READ} from utfall_sums"):
@@ -195,7 +194,7 @@ def written_sums_digests(db: Database) -> dict[int, str]:
     return {batch_id: sums_digest(groups) for batch_id, groups in by_batch.items()}
 
 
-def rows_add_up(db: Database, batch_id: int, groups: list[tuple]) -> bool:
+def rows_add_up(db: Ledger, batch_id: int, groups: list[tuple]) -> bool:
     """Whether the batch's booked rows still number and add up to what its sums (``groups``) say: one pass along
     its rows without a sort (summing them at the sealed grain needs one). A row added, removed or with its
     amount changed shows here; a row moved between days, boards or funds is found by ``jobbsats verify``."""
@@ -208,13 +207,13 @@ def rows_add_up(db: Database, batch_id: int, groups: list[tuple]) -> bool:
     return found == (sum(group[-2] for group in groups), sum(group[-1] for group in groups))
 
 
-def sealed_with_sums(db: Database) -> list[int]:
+def sealed_with_sums(db: Ledger) -> list[int]:
     """The import batches whose chain entry seals their sums, in the chain's order."""
     entries = db.execute("select ref, tables_json from chain where kind = 'batch' order by seq").fetchall()
     return [ref for ref, tables_json in entries if UTFALL_SUMS in _recorded(tables_json)]
 
 
-def prognos_digests(db: Database, batch_id: int) -> dict[str, str]:
+def prognos_digests(db: Ledger, batch_id: int) -> dict[str, str]:
     """The sha256 of a forecast batch's own row and of its rows."""
     return {
         "prognos_batches": _digest(db.execute("select * from prognos_batches where id = ?", [batch_id])),
@@ -244,12 +243,12 @@ class UtfallHasher:
         return self._hash.hexdigest()
 
 
-def _has_purpose(db: Database) -> bool:
+def _has_purpose(db: Ledger) -> bool:
     # Migration 0006 hashes the batches before 0008 adds the purpose: read it only where it is.
     return UTFALL_PURPOSE in {row[1] for row in db.execute("pragma table_info(utfall)")}
 
 
-def utfall_digests(db: Database) -> dict[int, str]:
+def utfall_digests(db: Ledger) -> dict[int, str]:
     """Every batch's booked rows hashed, by batch id, in one pass over the table."""
     hashers: dict[int, UtfallHasher] = {}
     purpose = UTFALL_PURPOSE if _has_purpose(db) else "null"
@@ -262,7 +261,7 @@ def utfall_digests(db: Database) -> dict[int, str]:
     return {batch_id: hasher.hexdigest() for batch_id, hasher in hashers.items()}
 
 
-def utfall_digest(db: Database, batch_id: int) -> str:
+def utfall_digest(db: Ledger, batch_id: int) -> str:
     """One batch's booked rows hashed (a report reads a batch's rows only once this matches its entry)."""
     where, params = _rows_of(db, batch_id)
     if where is None:
@@ -279,7 +278,7 @@ def utfall_digest(db: Database, batch_id: int) -> str:
     return hasher.hexdigest()
 
 
-def _rows_of(db: Database, batch_id: int) -> tuple[str | None, list[int]]:
+def _rows_of(db: Ledger, batch_id: int) -> tuple[str | None, list[int]]:
     """A WHERE clause (and its parameters) for the batch's booked rows along the rowids from its first to its
     last (the "+" keeps SQLite from the index, which would find the rows fast but then fetch them one by one);
     the rows of other batches in between are skipped in SQLite. None for a batch that booked no rows."""
@@ -305,17 +304,13 @@ def _link(previous: str, rows: str) -> str:
     return hashlib.sha256(f"{previous}{rows}".encode()).hexdigest()
 
 
-def _seal(db: Database, kind: str, ref: int, digests: dict[str, str]) -> None:
+def _seal(db: Ledger, kind: str, ref: int, digests: dict[str, str]) -> None:
     last = db.execute("select chain_sha256 from chain order by seq desc limit 1").fetchone()
     rows = _combined(digests)
-    db.table("chain").insert(
-        {
-            "kind": kind,
-            "ref": ref,
-            "rows_sha256": rows,
-            "tables_json": json.dumps(digests, sort_keys=True),  # to name the table that changed
-            "chain_sha256": _link(last[0] if last else GENESIS, rows),
-        }
+    db.execute(
+        "INSERT INTO chain (kind, ref, rows_sha256, tables_json, chain_sha256) VALUES (?, ?, ?, ?, ?)",
+        # tables_json names the table that changed, when one does
+        [kind, ref, rows, json.dumps(digests, sort_keys=True), _link(last[0] if last else GENESIS, rows)],
     )
 
 
@@ -326,7 +321,7 @@ _OWN_ROWS = {
 }
 
 
-def refuse_planted(db: Database, kind: str, ref: int) -> None:
+def refuse_planted(db: Ledger, kind: str, ref: int) -> None:
     """Refuse to write run or batch ``ref`` when rows for it are there already.
 
     Someone added them outside jobbsats (an insert needs no trigger dropped);
@@ -343,24 +338,24 @@ def refuse_planted(db: Database, kind: str, ref: int) -> None:
         )
 
 
-def seal_run(db: Database, run_id: int) -> None:
+def seal_run(db: Ledger, run_id: int) -> None:
     """Add the run to the chain; inside the run's own transaction, after its last row."""
     _seal(db, "run", run_id, run_digests(db, run_id))
 
 
-def seal_batch(db: Database, batch_id: int, utfall_sha256: str, utfall_sums: str | None = None) -> None:
+def seal_batch(db: Ledger, batch_id: int, utfall_sha256: str, utfall_sums: str | None = None) -> None:
     """Add the import batch to the chain; inside its own transaction, once its counts are set.
 
     ``utfall_sums``: the digest of its rows' sums (:func:`sums_digest`), which reports check."""
     _seal(db, "batch", batch_id, batch_digests(db, batch_id, utfall_sha256, utfall_sums))
 
 
-def seal_prognos(db: Database, batch_id: int) -> None:
+def seal_prognos(db: Ledger, batch_id: int) -> None:
     """Add the forecast batch to the chain; inside its own transaction, after its last row."""
     _seal(db, "prognos", batch_id, prognos_digests(db, batch_id))
 
 
-def check_run(db: Database, run_id: int) -> None:
+def check_run(db: Ledger, run_id: int) -> None:
     """Refuse to read a run whose rows no longer match its entry in the chain (a few milliseconds).
 
     Every report, ``show`` and ``diff`` reads through this: figures changed behind
@@ -380,7 +375,7 @@ def check_run(db: Database, run_id: int) -> None:
         raise LedgerError(f"{path}: run {run_id}: {what}. Run `jobbsats verify` to see what; nothing is made from it")
 
 
-def check_batch(db: Database, batch_id: int, *, booked: bool = True) -> None:
+def check_batch(db: Ledger, batch_id: int, *, booked: bool = True) -> None:
     """Refuse to read import batch ``batch_id`` when its rows no longer match its entry in the chain.
 
     ``booked``: its booked rows too (a few seconds per million of them), for a reader of
@@ -393,7 +388,7 @@ def check_batch(db: Database, batch_id: int, *, booked: bool = True) -> None:
     _check(db, "batch", batch_id, digests)
 
 
-def check_batch_sums(db: Database, batch_id: int, sums: str) -> bool:
+def check_batch_sums(db: Ledger, batch_id: int, sums: str) -> bool:
     """Refuse to read import batch ``batch_id`` when its own row, its supersessions or its booked rows' sums
     (``sums``, :func:`sums_digest` of them as read now) no longer match its entry in the chain.
 
@@ -409,7 +404,7 @@ def check_batch_sums(db: Database, batch_id: int, sums: str) -> bool:
     return True
 
 
-def checked_sums(db: Database, batch_id: int) -> tuple[list[tuple], bool]:
+def checked_sums(db: Ledger, batch_id: int) -> tuple[list[tuple], bool]:
     """A batch's booked rows summed at the sealed grain (each group (grain..., sum, rows)), for a reader of their
     amounts (reports, rules reading the ledger), refused when they no longer match the chain.
 
@@ -427,13 +422,13 @@ def checked_sums(db: Database, batch_id: int) -> tuple[list[tuple], bool]:
     return batch_sums(db, batch_id), False
 
 
-def check_prognos(db: Database, batch_id: int) -> None:
+def check_prognos(db: Ledger, batch_id: int) -> None:
     """Refuse to read forecast batch ``batch_id`` when its rows no longer match its entry in the chain."""
     refuse_changed_schema(db, ("prognos_batches", "prognos_rows", "chain"))
     _check(db, "prognos", batch_id, prognos_digests(db, batch_id))
 
 
-def refuse_changed_schema(db: Database, tables: tuple[str, ...]) -> None:
+def refuse_changed_schema(db: Ledger, tables: tuple[str, ...]) -> None:
     """Refuse to read from ``tables`` when one of them was changed outside jobbsats (a column renamed):
     its rows can be neither read nor checked as the chain hashed them."""
     changed = changed_tables(db, tables)
@@ -444,7 +439,7 @@ def refuse_changed_schema(db: Database, tables: tuple[str, ...]) -> None:
         )
 
 
-def _check(db: Database, kind: str, ref: int, digests: dict[str, str]) -> None:
+def _check(db: Ledger, kind: str, ref: int, digests: dict[str, str]) -> None:
     """Refuse when ``digests`` (some or all of an entry's tables) differ from what ``ref``'s entry recorded."""
     entry = db.execute("select rows_sha256, tables_json from chain where kind = ? and ref = ?", [kind, ref]).fetchone()
     if entry is None:
@@ -486,7 +481,7 @@ class Verified:
     findings: list[Finding]
 
 
-def verify(db: Database, expect: tuple[str, ...] = ()) -> Verified:
+def verify(db: Ledger, expect: tuple[str, ...] = ()) -> Verified:
     """Recompute the chain, entry by entry (first finding first), from one snapshot of the ledger.
 
     One read transaction: a run or an import committed meanwhile by someone else is
@@ -516,7 +511,7 @@ def verify(db: Database, expect: tuple[str, ...] = ()) -> Verified:
 _CAN_BE = {"update": "updated", "delete": "deleted", "insert": "added to sealed runs or batches"}
 
 
-def _dropped_guards(db: Database) -> list[Finding]:
+def _dropped_guards(db: Ledger) -> list[Finding]:
     present = {name for (name,) in db.execute("select name from sqlite_master where type = 'trigger'")}
     foreign = foreign_triggers(db)
     return [
@@ -540,7 +535,7 @@ def _dropped_guards(db: Database) -> list[Finding]:
     ]
 
 
-def _gaps(db: Database) -> list[Finding]:
+def _gaps(db: Ledger) -> list[Finding]:
     """Runs, batches or chain entries missing from their numbering.
 
     Ids come one after the other (a write that fails leaves no number behind): a gap is a removal.
@@ -573,7 +568,7 @@ def not_a_link(text: str) -> str | None:
     )
 
 
-def _expected(db: Database, links: tuple[str, ...]) -> list[Finding]:
+def _expected(db: Ledger, links: tuple[str, ...]) -> list[Finding]:
     known = {link for (link,) in db.execute("select chain_sha256 from chain")}
     return [
         Finding(0, f"the link {link.strip()} kept earlier is not in the chain: the chain was rewritten or cut short")
@@ -582,7 +577,7 @@ def _expected(db: Database, links: tuple[str, ...]) -> list[Finding]:
     ]
 
 
-def _verify(db: Database) -> Verified:
+def _verify(db: Ledger) -> Verified:
     findings: list[Finding] = []
     previous = GENESIS
     sql = "select seq, kind, ref, rows_sha256, tables_json, chain_sha256 from chain order by seq"
@@ -629,7 +624,7 @@ def _recorded(tables_json: str) -> dict[str, str]:
     return recorded if isinstance(recorded, dict) else {}
 
 
-def _unchained(db: Database, entries: list, order: int) -> list[Finding]:
+def _unchained(db: Ledger, entries: list, order: int) -> list[Finding]:
     """Runs, batches and rows the chain does not know: added behind jobbsats's back, or their entry removed."""
     chained = {(kind, ref) for _, kind, ref, *_ in entries}
     findings: list[Finding] = []
@@ -643,7 +638,7 @@ def _unchained(db: Database, entries: list, order: int) -> list[Finding]:
     return findings + [Finding(order, message) for message in _orphans(db)]
 
 
-def _orphans(db: Database) -> list[str]:
+def _orphans(db: Ledger) -> list[str]:
     """Rows that name a run, batch or other row the ledger does not hold (SQLite's own foreign key check).
 
     Rows planted for a run or batch not written yet, or left behind when one was

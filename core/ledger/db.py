@@ -19,9 +19,8 @@ import time
 import urllib.parse
 from pathlib import Path
 
-from sqlite_utils import Database
-
 from jobbsats.errors import LedgerError, clip
+from jobbsats.ledger.connection import Ledger
 from jobbsats.ledger.migrations import MIGRATION_SET, up_to_date
 from jobbsats.ledger.migrations import apply as apply_migrations
 from jobbsats.ledger.tables import APPLICATION_ID
@@ -107,7 +106,7 @@ def special(mode: int) -> str:
     return "not a regular file"
 
 
-def open_ledger(path: Path, *, must_exist: bool = False) -> Database:
+def open_ledger(path: Path, *, must_exist: bool = False) -> Ledger:
     """Open the ledger at ``path``; without ``must_exist`` a missing file is created, empty.
 
     Reading commands pass ``must_exist``: a missing file or a SQLite file that
@@ -137,7 +136,7 @@ def open_ledger(path: Path, *, must_exist: bool = False) -> Database:
         conn.execute(f"PRAGMA busy_timeout = {BUSY_TIMEOUT_MS}")
         conn.execute("PRAGMA foreign_keys = ON")
         conn.execute("PRAGMA schema_version").fetchone()  # fails here if it is not SQLite
-        db = Database(conn, execute_plugins=False)
+        db = Ledger(conn)
         if must_exist:
             require_ledger(db, path, allow_empty=False)
             migrate(db)
@@ -146,7 +145,7 @@ def open_ledger(path: Path, *, must_exist: bool = False) -> Database:
         raise failure(path, exc, "cannot open the ledger") from exc
 
 
-def open_read_only(path: Path) -> Database:
+def open_read_only(path: Path) -> Ledger:
     """The ledger at ``path`` opened to be read only, for a reader beside the writers (``jobbsats serve``).
 
     It must be a ledger whose schema is up to date: a reader migrates nothing (the writer that opens it
@@ -158,7 +157,7 @@ def open_read_only(path: Path) -> Database:
     try:
         conn = sqlite3.connect(_uri(path, "mode=ro"), uri=True)
         conn.execute(f"PRAGMA busy_timeout = {BUSY_TIMEOUT_MS}")
-        db = Database(conn, execute_plugins=False)
+        db = Ledger(conn)
         require_ledger(db, path, allow_empty=False)
         if not up_to_date(db, reading=True):
             raise LedgerError(f"{shown}: its schema is older than this jobbsats; run `jobbsats verify` on it first")
@@ -185,7 +184,7 @@ def _frozen(path: Path) -> str | None:
     return None
 
 
-def _open_frozen(path: Path, frozen: str) -> Database:
+def _open_frozen(path: Path, frozen: str) -> Ledger:
     """A ledger beside which SQLite can create no file (see :func:`_frozen`), opened to be read.
 
     With no ``-wal``, no writer is at work on it (it could not make one), so SQLite
@@ -205,7 +204,7 @@ def _open_frozen(path: Path, frozen: str) -> Database:
         conn = sqlite3.connect(target, uri=True)
         conn.execute(f"PRAGMA busy_timeout = {BUSY_TIMEOUT_MS}")
         conn.execute("PRAGMA foreign_keys = ON")
-        db = Database(conn, execute_plugins=False)
+        db = Ledger(conn)
         require_ledger(db, path, allow_empty=False)
         if not up_to_date(db, reading=True):
             raise LedgerError(
@@ -383,7 +382,7 @@ def refuse_other(path: Path, kind: str, *, allow_empty: bool) -> None:
     raise LedgerError(f"{clip(str(path))}: is a SQLite database but not a jobbsats ledger; give another --db")
 
 
-def require_ledger(db: Database, path: Path, *, allow_empty: bool) -> None:
+def require_ledger(db: Ledger, path: Path, *, allow_empty: bool) -> None:
     """Refuse a SQLite file that holds something other than a jobbsats ledger.
 
     An empty database is a new ledger only when ``allow_empty`` (a run may
@@ -425,6 +424,6 @@ def discard_new(path: Path) -> None:
             pass
 
 
-def migrate(db: Database) -> None:
+def migrate(db: Ledger) -> None:
     """Apply the schema's pending migrations (none, for an up-to-date ledger; all at once, for a new one)."""
     apply_migrations(db)

@@ -17,7 +17,7 @@ from typing import TYPE_CHECKING
 from jobbsats.ledger.tables import GUARDED, SEALED_BY
 
 if TYPE_CHECKING:
-    from sqlite_utils import Database
+    from jobbsats.ledger.connection import Ledger
 
 # The tables whose inserts a guard checks (migration 0011): every sealed one, and the chain itself.
 INSERT_GUARDED = (*SEALED_BY, "chain")
@@ -62,7 +62,7 @@ def guard_sql(name: str) -> str:
     return refuse(action, table, "WHEN OLD.rows_read > 0 " if name == "import_batches_no_update" else "")
 
 
-def missing_guards(db: Database) -> list[str]:
+def missing_guards(db: Ledger) -> list[str]:
     """The guards of a migrated ledger that are not there as the migrations made them: dropped, or
     replaced by a trigger of the same name that does something else (SQLite keeps each one's text),
     and any trigger jobbsats did not make (one that ignores or changes the rows a run or import
@@ -71,13 +71,13 @@ def missing_guards(db: Database) -> list[str]:
     return [g for g in GUARDS if present.get(g) != guard_sql(g)] + foreign_triggers(db)
 
 
-def foreign_triggers(db: Database) -> list[str]:
+def foreign_triggers(db: Ledger) -> list[str]:
     """Triggers on the ledger that are none of its guards: added outside jobbsats."""
     names = [name for (name,) in db.execute("select name from sqlite_master where type = 'trigger' order by name")]
     return [name for name in names if name not in GUARDS]
 
 
-def restore_guards(db: Database) -> list[str]:
+def restore_guards(db: Ledger) -> list[str]:
     """Make the guards that are missing or changed again, as the migrations made them, and drop the
     triggers jobbsats did not make; return their names."""
     missing = missing_guards(db)
@@ -105,14 +105,13 @@ def made_schema() -> dict[str, tuple[Column, ...]]:
 
 def migrated_schema() -> dict[str, tuple[Column, ...]]:
     """:func:`made_schema` as a ledger built in memory by the migrations has it (the tests compare the two)."""
-    from sqlite_utils import Database
-
-    from jobbsats.ledger.migrations import migrations  # imports this module: not at the top
+    from jobbsats.ledger.connection import Ledger
+    from jobbsats.ledger.migrations import migration_set  # imports this module: not at the top
 
     conn = sqlite3.connect(":memory:")
     try:
-        db = Database(conn, execute_plugins=False)
-        migrations.apply(db)
+        db = Ledger(conn)
+        migration_set().apply(db.utils)  # sqlite-utils, migration by migration
         return _schema(db)
     finally:
         conn.close()
@@ -346,7 +345,7 @@ MADE_SCHEMA: dict[str, tuple[Column, ...]] = {
 }
 
 
-def _schema(db: Database, only: list[str] | None = None) -> dict[str, tuple[Column, ...]]:
+def _schema(db: Ledger, only: list[str] | None = None) -> dict[str, tuple[Column, ...]]:
     names = [name for (name,) in db.execute("select name from sqlite_master where type = 'table' order by name")]
     if only is not None:
         names = [name for name in names if name in only]
@@ -357,7 +356,7 @@ def _schema(db: Database, only: list[str] | None = None) -> dict[str, tuple[Colu
     }
 
 
-def changed_tables(db: Database, tables: Iterable[str] | None = None) -> list[str]:
+def changed_tables(db: Ledger, tables: Iterable[str] | None = None) -> list[str]:
     """The ledger's tables (of ``tables``, else all) whose columns are not as its migrations made them (a
     column renamed, dropped, added or retyped outside jobbsats); a table missing altogether is not among them."""
     made = made_schema()
@@ -365,13 +364,13 @@ def changed_tables(db: Database, tables: Iterable[str] | None = None) -> list[st
     return [name for name, columns in made.items() if name in present and present[name] != columns]
 
 
-def missing_tables(db: Database) -> list[str]:
+def missing_tables(db: Ledger) -> list[str]:
     """The tables a ledger's migrations make that are not in it: dropped outside jobbsats."""
     present = {name for (name,) in db.execute("select name from sqlite_master where type = 'table'")}
     return [name for name in made_schema() if name not in present]
 
 
-def schema_changed(db: Database, table: str) -> str:
+def schema_changed(db: Ledger, table: str) -> str:
     """How ``table``'s columns differ from what the migrations made, in words (for a message)."""
     from jobbsats.errors import clip
 

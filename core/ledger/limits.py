@@ -26,7 +26,7 @@ from typing import TYPE_CHECKING
 from jobbsats.ledger.tables import has_table
 
 if TYPE_CHECKING:
-    from sqlite_utils import Database
+    from jobbsats.ledger.connection import Ledger
 
 ROW_MOST = 10**15
 BATCH_MOST = 10**17
@@ -56,7 +56,7 @@ def joined(high: int | None, low: int | None) -> int | None:
     return high * _HALF + low
 
 
-def ledger_total(db: Database) -> int:
+def ledger_total(db: Ledger) -> int:
     """Every booked and forecast amount of the ledger added up without sign (öre), for :data:`LEDGER_MOST`."""
     held = [t for t in _HELD if has_table(db, t)]  # a ledger of a release before forecasts holds none
     sums = [db.execute(f"select {split_sum('amount', absolute=True)} from {t}").fetchone() for t in held]

@@ -9,25 +9,54 @@ new migration for every change; never edit one that has shipped.
 
 from __future__ import annotations
 
+import functools
 import sqlite3
 from collections.abc import Callable
-
-from sqlite_utils import Database
-from sqlite_utils.migrations import Migrations
+from typing import TYPE_CHECKING
 
 from jobbsats.ledger.chain import NO_ROWS, batch_sums, seal_batch, seal_run, sealed_with_sums, utfall_digests
+from jobbsats.ledger.connection import Ledger
 from jobbsats.ledger.guards import INSERT_GUARDED, refuse, refuse_insert
 from jobbsats.ledger.tables import APPEND_ONLY, APPLICATION_ID
 
-migrations = Migrations("jobbsats")
-MIGRATION_SET = migrations.name
+if TYPE_CHECKING:
+    from sqlite_utils.migrations import Migrations
+
+Migration = Callable[[Ledger], None]
+
+MIGRATION_SET = "jobbsats"  # the name sqlite-utils records the migrations under
+MIGRATIONS_TABLE = "_sqlite_migrations"  # where sqlite-utils records them (tests hold it to sqlite-utils' own)
 NAMES: list[str] = []  # every migration's name, in order: what an up-to-date ledger has recorded as applied
+_MIGRATIONS: list[tuple[str, Migration]] = []
 
 
-def migration(name: str) -> Callable[[Callable[[Database], None]], Callable[[Database], None]]:
-    """Register a migration with sqlite-utils under ``name``, and keep its name in :data:`NAMES`."""
-    NAMES.append(name)
-    return migrations(name=name)
+def migration(name: str) -> Callable[[Migration], Migration]:
+    """Register a migration under ``name`` (its name in :data:`NAMES`), for sqlite-utils to apply in order."""
+
+    def register(function: Migration) -> Migration:
+        NAMES.append(name)
+        _MIGRATIONS.append((name, function))
+        return function
+
+    return register
+
+
+@functools.cache
+def migration_set() -> Migrations:
+    """The migrations as sqlite-utils' migration set, which applies them to a ledger an older jobbsats made.
+
+    Made on first need, not at import: a ledger that is new or up to date (every command's, but the first after
+    an upgrade) needs no sqlite-utils at all (see :mod:`jobbsats.ledger.connection`).
+    """
+    from jobbsats.ledger import sqlite_utils_without_numpy
+
+    sqlite_utils_without_numpy()
+    from sqlite_utils.migrations import Migrations
+
+    made = Migrations(MIGRATION_SET)
+    for name, function in _MIGRATIONS:
+        made(name=name)(function)  # type: ignore[type-var]  # called with sqlite-utils' Database: it reads as a Ledger
+    return made
 
 
 # Plain SQL: composite foreign keys and CHECK constraints say more than a dict of types could.
@@ -123,7 +152,7 @@ CREATE TABLE rounding_differences (
 """
 
 
-def _execute_each(db: Database, sql: str) -> None:
+def _execute_each(db: Ledger, sql: str) -> None:
     # Statement by statement: executescript() would COMMIT the run's open transaction.
     # (So no ";" inside the SQL's strings or comments.)
     for statement in sql.split(";"):
@@ -132,7 +161,7 @@ def _execute_each(db: Database, sql: str) -> None:
 
 
 @migration("0001_initial")
-def initial(db: Database) -> None:
+def initial(db: Ledger) -> None:
     _execute_each(db, _INITIAL)
 
 
@@ -196,7 +225,7 @@ CREATE TABLE project_periods (
 
 
 @migration("0002_projects")
-def projects(db: Database) -> None:
+def projects(db: Ledger) -> None:
     _execute_each(db, _PROJECTS)
 
 
@@ -261,12 +290,12 @@ CREATE INDEX utfall_batch_year ON utfall(batch_id, year, recipient_id)
 
 
 @migration("0003_utfall")
-def utfall(db: Database) -> None:
+def utfall(db: Ledger) -> None:
     _execute_each(db, _UTFALL)
 
 
 @migration("0004_append_only")
-def append_only(db: Database) -> None:
+def append_only(db: Ledger) -> None:
     # One statement each: a trigger's body holds a ";" of its own.
     for table in APPEND_ONLY:
         db.execute(refuse("update", table))
@@ -277,7 +306,7 @@ def append_only(db: Database) -> None:
 
 # Tamper evidence (see jobbsats/ledger/chain.py): one entry per run, append-only like the rest.
 @migration("0005_chain")
-def chain(db: Database) -> None:
+def chain(db: Ledger) -> None:
     db.execute(
         """CREATE TABLE chain (
             seq INTEGER PRIMARY KEY,
@@ -309,7 +338,7 @@ _CHAIN = """CREATE TABLE {name} (
 
 
 @migration("0006_chain_batches")
-def chain_batches(db: Database) -> None:
+def chain_batches(db: Ledger) -> None:
     db.execute(_CHAIN.format(name="chain_0006"))
     db.execute("INSERT INTO chain_0006 SELECT seq, kind, ref, rows_sha256, tables_json, chain_sha256 FROM chain")
     # IF EXISTS: on a ledger whose guard someone dropped, verify must still open it and tell.
@@ -326,7 +355,7 @@ def chain_batches(db: Database) -> None:
 
 # What a run's rules read of the ledger (jobbsats.LedgerReader): earlier runs and import batches.
 @migration("0007_run_reads")
-def run_reads(db: Database) -> None:
+def run_reads(db: Ledger) -> None:
     db.execute(
         """CREATE TABLE run_reads (
             run_id INTEGER NOT NULL REFERENCES runs(id),
@@ -343,14 +372,14 @@ def run_reads(db: Database) -> None:
 # NULL is the fund's own purpose, and every row booked before; the chain hashes the column only
 # where it is set, so those rows keep their hashes.
 @migration("0008_utfall_purpose")
-def utfall_purpose(db: Database) -> None:
+def utfall_purpose(db: Ledger) -> None:
     db.execute("ALTER TABLE utfall ADD COLUMN purpose TEXT")
 
 
 # Money a recipient carries into a year from an earlier one (jobbsats.Carry): on top of the fund's
 # total for the year, signed (an overspend carried is taken off). Only runs that carry write here.
 @migration("0009_carry_overs")
-def carry_overs(db: Database) -> None:
+def carry_overs(db: Ledger) -> None:
     db.execute(
         """CREATE TABLE carry_overs (
             run_id INTEGER NOT NULL REFERENCES runs(id),
@@ -422,7 +451,7 @@ _CHAIN_0010 = """CREATE TABLE {name} (
 
 
 @migration("0010_prognos")
-def prognos(db: Database) -> None:
+def prognos(db: Ledger) -> None:
     _execute_each(db, _PROGNOS)
     for table in ("prognos_batches", "prognos_rows"):
         db.execute(refuse("update", table))
@@ -443,7 +472,7 @@ def prognos(db: Database) -> None:
 # The guards look up the chain by kind and ref, for every row written: hence its index. (A migration that built
 # the chain again, as 0006 and 0010 did, would now have to drop these guards first and make them again after.)
 @migration("0011_sealed_inserts")
-def sealed_inserts(db: Database) -> None:
+def sealed_inserts(db: Ledger) -> None:
     db.execute("CREATE INDEX chain_kind_ref ON chain(kind, ref)")
     for table in INSERT_GUARDED:
         if table not in LATER_TABLES:  # made, with their guards, by the migration that made them
@@ -566,7 +595,7 @@ WEB_VIEWS = ("web_runs", "web_allocations", "web_utfall_current", "web_budget_ut
 
 
 @migration("0012_web_views")
-def web_views(db: Database) -> None:
+def web_views(db: Ledger) -> None:
     _execute_each(db, _WEB_VIEWS)
 
 
@@ -683,7 +712,7 @@ BOOKED_ROWS = "booked_rows"
 
 
 @migration("0013_web_views_more")
-def web_views_more(db: Database) -> None:
+def web_views_more(db: Ledger) -> None:
     _execute_each(db, _WEB_VIEWS_0013)
 
 
@@ -711,7 +740,7 @@ _INTEGER_MOST = 2**63
 
 
 @migration("0014_utfall_sums")
-def utfall_sums(db: Database) -> None:
+def utfall_sums(db: Ledger) -> None:
     _execute_each(db, _UTFALL_SUMS)
     insert = (
         "INSERT INTO utfall_sums (batch_id, date, year, month, recipient_id, fund_id, project_id, purpose, amount, "
@@ -728,7 +757,7 @@ def utfall_sums(db: Database) -> None:
 
 
 @migration("0015_application_id")
-def application_id(db: Database) -> None:
+def application_id(db: Ledger) -> None:
     """Mark the file as a jobbsats ledger in SQLite's own header field for it, so a command can tell a ledger
     from another program's file by a pragma that parses no schema (jobbsats.ledger.db.kind_of)."""
     db.execute(f"PRAGMA application_id = {APPLICATION_ID}")
@@ -762,7 +791,7 @@ ONE_SHOT = (
 )
 
 
-def _one_shot(db: Database) -> None:
+def _one_shot(db: Ledger) -> None:
     """The schema of migrations ONE_SHOT, on an empty ledger, made in the order they leave it in."""
     initial(db)
     projects(db)
@@ -786,22 +815,35 @@ def _one_shot(db: Database) -> None:
     application_id(db)
 
 
-def apply(db: Database) -> None:
+# sqlite-utils' record of applied migrations, as its Migrations.ensure_migrations_table makes it (to the letter:
+# tests/test_speed_run_schema.py compares a new ledger's sqlite_master with one sqlite-utils migrated).
+_RECORD = f"""CREATE TABLE "{MIGRATIONS_TABLE}" (
+   "id" INTEGER PRIMARY KEY,
+   "migration_set" TEXT,
+   "name" TEXT,
+   "applied_at" TEXT
+);
+CREATE UNIQUE INDEX "idx_{MIGRATIONS_TABLE}_migration_set_name"
+    ON "{MIGRATIONS_TABLE}" ("migration_set", "name")"""
+
+
+def apply(db: Ledger) -> None:
     """Apply the schema's pending migrations: all at once to a ledger with nothing in it yet."""
     if not db.conn.execute("select 1 from sqlite_master limit 1").fetchone():
         import datetime
 
-        migrations.ensure_migrations_table(db)
+        _execute_each(db, _RECORD)
         _one_shot(db)
         db.conn.executemany(
-            f'INSERT INTO "{migrations.migrations_table}" ("migration_set", "name", "applied_at") VALUES (?, ?, ?)',
+            f'INSERT INTO "{MIGRATIONS_TABLE}" ("migration_set", "name", "applied_at") VALUES (?, ?, ?)',
             [(MIGRATION_SET, name, str(datetime.datetime.now(datetime.UTC))) for name in ONE_SHOT],
         )
     if not up_to_date(db):
-        migrations.apply(db)  # any migration after those, or every one on a ledger from before ONE_SHOT
+        # Any migration after those, or every one on a ledger from before ONE_SHOT: sqlite-utils applies them.
+        migration_set().apply(db.utils)
 
 
-def up_to_date(db: Database, *, reading: bool = False) -> bool:
+def up_to_date(db: Ledger, *, reading: bool = False) -> bool:
     """Whether every migration is recorded as applied: one query, where sqlite-utils' ``apply`` (on every command
     that opens the ledger) makes fifteen statements to find none pending.
 
@@ -819,4 +861,4 @@ def up_to_date(db: Database, *, reading: bool = False) -> bool:
 READER_NEEDS_NOT = frozenset({"0015_application_id"})
 
 
-_APPLIED = f'select name from "{migrations.migrations_table}" where migration_set = ?'
+_APPLIED = f'select name from "{MIGRATIONS_TABLE}" where migration_set = ?'

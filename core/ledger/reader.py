@@ -18,7 +18,7 @@ from typing import TYPE_CHECKING
 from jobbsats.ledger.tables import SUMS_GRAIN, reads_ledger
 
 if TYPE_CHECKING:
-    from sqlite_utils import Database
+    from jobbsats.ledger.connection import Ledger
 
 # Where a batch's sums (jobbsats.ledger.chain.checked_sums) hold each part of the grain, and the sum.
 _YEAR, _MONTH, _RECIPIENT, _FUND, _PURPOSE = (
@@ -31,10 +31,10 @@ Read = tuple[str, int]
 OwnRow = tuple[str, str, str | None, str, int]
 
 
-def opener(path: Path) -> Callable[[], Database | None]:
+def opener(path: Path) -> Callable[[], Ledger | None]:
     """Opens the ledger at ``path`` for reading when a rule first asks; None when there is none yet."""
 
-    def connect() -> Database | None:
+    def connect() -> Ledger | None:
         if not path.exists():
             return None
         from jobbsats.ledger import open_ledger
@@ -51,10 +51,13 @@ class LedgerReader:
     Amounts are integers: öre for a fund in kronor, whole units for a fund that
     counts something else. ``None`` means the ledger holds nothing to answer with
     (no run for that year, no utfall imported for it): never read it as zero.
+
+    jobbsats makes the reader and hands it to rules (``context.ledger``); ``connect`` opens its own
+    connection to the ledger file (a ``Ledger``) when a rule first reads.
     """
 
     scenario: str
-    connect: Callable[[], Database | None]
+    connect: Callable[[], Ledger | None]
     reads: set[Read] = field(default_factory=set)
     # The years this run decides, with what it gives in each: a rule in a later year of the same run
     # reads these (the run being computed is that year's current budget), not an older run's.
@@ -62,10 +65,10 @@ class LedgerReader:
     _runs_for: dict[int, int | None] = field(default_factory=dict, init=False, repr=False)
     _batches: list[int] | None = field(default=None, init=False, repr=False)
     _sums: tuple[list[int], list[tuple]] | None = field(default=None, init=False, repr=False)  # see _booked
-    _db: Database | None = field(default=None, init=False, repr=False)
+    _db: Ledger | None = field(default=None, init=False, repr=False)
     _opened: bool = field(default=False, init=False, repr=False)
 
-    def _ledger(self) -> Database | None:
+    def _ledger(self) -> Ledger | None:
         if not self._opened:
             self._db, self._opened = self.connect(), True
         return self._db
@@ -208,7 +211,7 @@ class LedgerReader:
         return bool(self._runs_for) or self._batches is not None
 
     @reads_ledger
-    def changed_in(self, db: Database) -> str | None:
+    def changed_in(self, db: Ledger) -> str | None:
         """What the ledger ``db`` (about to be written) holds now that differs from what was read, or None."""
         now = LedgerReader(self.scenario, lambda: db)
         for year, run_id in sorted(self._runs_for.items()):

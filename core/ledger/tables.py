@@ -14,7 +14,7 @@ from typing import TYPE_CHECKING, Any, TypeVar
 from jobbsats.errors import LedgerError
 
 if TYPE_CHECKING:
-    from sqlite_utils import Database
+    from jobbsats.ledger.connection import Ledger
 
 F = TypeVar("F", bound=Callable[..., Any])
 
@@ -86,7 +86,7 @@ SEALED_BY = {
 }
 
 
-def query(db: Database, sql: str, params: Sequence[Any] | dict[str, Any] = ()) -> Iterator[dict[str, Any]]:
+def query(db: Ledger, sql: str, params: Sequence[Any] | dict[str, Any] = ()) -> Iterator[dict[str, Any]]:
     """The rows of a read, each a dict by column name: sqlite-utils' ``db.query`` less the savepoint it wraps
     around every statement (for writes through it), two statements more a read, and a report reads dozens.
     The columns' names must differ (jobbsats's own SQL): sqlite-utils would rename a second "id", this keeps
@@ -97,19 +97,19 @@ def query(db: Database, sql: str, params: Sequence[Any] | dict[str, Any] = ()) -
         yield dict(zip(keys, row, strict=True))
 
 
-def has_table(db: Database, name: str) -> bool:
+def has_table(db: Ledger, name: str) -> bool:
     """Whether the ledger has the table ``name`` (one from a later migration may be missing in an old one):
     one look, where sqlite-utils' ``db[name].exists()`` lists every view and every table."""
     sql = "select 1 from sqlite_master where type = 'table' and name = ?"
     return db.execute(sql, [name]).fetchone() is not None
 
 
-def file_of(db: Database) -> str:
+def file_of(db: Ledger) -> str:
     """The ledger's file, for messages."""
     return next((row[2] for row in db.execute("PRAGMA database_list") if row[1] == "main"), "the ledger")
 
 
-def unreadable(db: Database | None, error: sqlite3.Error) -> LedgerError:
+def unreadable(db: Ledger | None, error: sqlite3.Error) -> LedgerError:
     """An SQLite error met while reading the ledger, said as the ledger's problem it is."""
     try:
         where = file_of(db) if db is not None else "the ledger"

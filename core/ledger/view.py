@@ -12,10 +12,9 @@ from decimal import Decimal
 from functools import cached_property
 from pathlib import Path
 
-from sqlite_utils import Database
-
 from jobbsats.errors import JobbsatsError, LedgerError
 from jobbsats.ledger.chain import batch_sums, check_batch, check_prognos, check_run, checked_sums, written_sums
+from jobbsats.ledger.connection import Ledger
 from jobbsats.ledger.tables import file_of, has_table, query, reads_ledger
 from jobbsats.prognos.model import BoardForecast, PrognosBatch
 from jobbsats.scenario import Decision, Recipient
@@ -98,7 +97,7 @@ class FundYear:
 
 
 @reads_ledger
-def list_runs(db: Database) -> list[dict]:
+def list_runs(db: Ledger) -> list[dict]:
     if not has_table(db, "runs"):
         return []
     sql = """select id, started_at, user, scenario, config_path, config_sha256, status, decision_json
@@ -107,7 +106,7 @@ def list_runs(db: Database) -> list[dict]:
 
 
 @reads_ledger
-def budget_roles(db: Database) -> dict[int, dict[int, int]]:
+def budget_roles(db: Ledger) -> dict[int, dict[int, int]]:
     """For each run, the years it decides a total for, each with the run that decided it first.
 
     The first run of a scenario that records a year is that year's original budget; every later
@@ -150,7 +149,7 @@ class BatchInfo:
 
 
 @reads_ledger
-def list_forecast_batches(db: Database) -> list[dict]:
+def list_forecast_batches(db: Ledger) -> list[dict]:
     """Every board's forecast file imported (``jobbsats import prognos``), oldest first."""
     if not has_table(db, "prognos_batches"):
         return []
@@ -158,7 +157,7 @@ def list_forecast_batches(db: Database) -> list[dict]:
 
 
 @reads_ledger
-def list_batches(db: Database, as_of: str | None = None) -> list[BatchInfo]:
+def list_batches(db: Ledger, as_of: str | None = None) -> list[BatchInfo]:
     """Every import batch in the ledger, oldest first, with the batch that supersedes it (if any).
 
     With ``as_of`` (YYYY-MM-DD), as the ledger held them at the end of that day.
@@ -190,7 +189,7 @@ _ON_OR_BEFORE = "substr({t}.started_at, 1, 10) <= :day"
 
 
 @reads_ledger
-def latest_run_id(db: Database, as_of: str | None = None) -> int:
+def latest_run_id(db: Ledger, as_of: str | None = None) -> int:
     """The newest run, or the newest made on or before the day ``as_of`` (YYYY-MM-DD, UTC).
 
     None there is the user's mistake (exit 1), not a ledger that cannot be read.
@@ -281,10 +280,13 @@ class LedgerView:
     What it hands out has been checked against the ledger's chain first: the run when
     the view is made, an import or forecast batch when it is first read. Rows changed
     behind jobbsats's back are refused (:class:`LedgerError`), never reported from.
+
+    jobbsats makes the views and hands them to reports: ``db`` is its own connection to the
+    ledger file (a ``Ledger``, or a sqlite-utils ``Database``), which a plugin never opens itself.
     """
 
     @reads_ledger
-    def __init__(self, db: Database, run_id: int | None = None, as_of: str | None = None):
+    def __init__(self, db: Ledger, run_id: int | None = None, as_of: str | None = None):
         """One run: ``run_id``, else the newest, or the newest on or before the day ``as_of`` (YYYY-MM-DD).
 
         With ``as_of``, utfall is read as the ledger held it at the end of that day too: batches

@@ -12,13 +12,11 @@ from contextlib import contextmanager
 from pathlib import Path
 from typing import Any
 
-from sqlite_utils import Database
-from sqlite_utils.db import jsonify_if_needed
-
 from jobbsats import __version__
 from jobbsats.engine import Plan
 from jobbsats.errors import InputError, LedgerError, Problem, clip
 from jobbsats.ledger.chain import refuse_planted, seal_run
+from jobbsats.ledger.connection import Ledger
 from jobbsats.ledger.db import discard_new, failure, ledger_file, migrate, open_ledger, require_ledger
 from jobbsats.ledger.guards import changed_tables, missing_guards, missing_tables
 from jobbsats.ledger.limits import RUN_MOST
@@ -43,7 +41,7 @@ def record_run(path: Path, plan: Plan, versions: dict[str, str]) -> int:
 
 
 @contextmanager
-def transaction(path: Path, *, guarded: bool = True) -> Iterator[Database]:
+def transaction(path: Path, *, guarded: bool = True) -> Iterator[Ledger]:
     """The ledger at ``path`` inside one ``BEGIN IMMEDIATE`` transaction, committed when the block ends.
 
     ``guarded``: refuse a ledger whose guards (append-only triggers) were dropped;
@@ -128,7 +126,7 @@ def within_limit(plan: Plan, *, outcome: str = "nothing was written") -> None:
     raise InputError(scenario.source, [Problem(where, why)])
 
 
-def _require_schema(db: Database, path: Path) -> None:
+def _require_schema(db: Ledger, path: Path) -> None:
     """Refuse to write to a ledger whose tables were dropped or changed outside jobbsats (a column renamed):
     its rows would no longer be written, nor hashed, as the chain expects them."""
     tables = [*missing_tables(db), *changed_tables(db)]
@@ -140,7 +138,7 @@ def _require_schema(db: Database, path: Path) -> None:
         )
 
 
-def _require_guards(db: Database, path: Path) -> None:
+def _require_guards(db: Ledger, path: Path) -> None:
     """Refuse to write to a ledger whose guards were dropped: its rows are no longer append-only."""
     missing = missing_guards(db)
     if missing:
@@ -151,7 +149,7 @@ def _require_guards(db: Database, path: Path) -> None:
         )
 
 
-def _insert(db: Database, table: str, columns: tuple[str, ...], rows: Iterable[tuple[Any, ...]]) -> int | None:
+def _insert(db: Ledger, table: str, columns: tuple[str, ...], rows: Iterable[tuple[Any, ...]]) -> int | None:
     """Add ``rows`` (values in the order of ``columns``) to ``table`` with one prepared statement; return the
     rowid of a row given alone in a list.
 
@@ -170,7 +168,11 @@ def _insert(db: Database, table: str, columns: tuple[str, ...], rows: Iterable[t
 
 def _stored(value: Any) -> Any:
     """A value a rule gave without its type being checked, as sqlite-utils stored it (a tuple as JSON...)."""
-    return value if value is None or type(value) is int else jsonify_if_needed(value)
+    if value is None or type(value) is int or type(value) is str:
+        return value
+    from jobbsats.ledger import sqlite_utils_without_numpy
+
+    return sqlite_utils_without_numpy().db.jsonify_if_needed(value)
 
 
 _RUN = (
@@ -207,7 +209,7 @@ _ALLOCATION = (
 )
 
 
-def _write(db: Database, plan: Plan, versions: dict[str, str]) -> int:
+def _write(db: Ledger, plan: Plan, versions: dict[str, str]) -> int:
     scenario = plan.scenario
     _refuse_stale_reads(db, plan)  # before this run's own rows, which would be what is current then
     run = (
@@ -298,7 +300,7 @@ def _write(db: Database, plan: Plan, versions: dict[str, str]) -> int:
     return run_id
 
 
-def _write_carried(db: Database, plan: Plan, run_id: int) -> None:
+def _write_carried(db: Ledger, plan: Plan, run_id: int) -> None:
     """Earlier years' money the rules carried into a year, each its own decision point."""
     if not plan.carried:
         return
@@ -347,7 +349,7 @@ def _write_carried(db: Database, plan: Plan, run_id: int) -> None:
     )
 
 
-def _refuse_stale_reads(db: Database, plan: Plan) -> None:
+def _refuse_stale_reads(db: Ledger, plan: Plan) -> None:
     """A run whose rules read runs or batches that are no longer current is not written."""
     # Asked counts, not only what was found: a run for a year that had none may have come since.
     changed = plan.ledger.changed_in(db) if plan.ledger is not None and plan.ledger.asked else None
@@ -357,7 +359,7 @@ def _refuse_stale_reads(db: Database, plan: Plan) -> None:
         )
 
 
-def _write_reads(db: Database, plan: Plan, run_id: int) -> None:
+def _write_reads(db: Ledger, plan: Plan, run_id: int) -> None:
     """Record what the rules read of the ledger (``jobbsats show`` lists it)."""
     if plan.ledger is None or not plan.ledger.reads:
         return
@@ -366,7 +368,7 @@ def _write_reads(db: Database, plan: Plan, run_id: int) -> None:
     )
 
 
-def _write_projects(db: Database, plan: Plan, run_id: int) -> None:
+def _write_projects(db: Ledger, plan: Plan, run_id: int) -> None:
     scenario = plan.scenario
     if not scenario.projects:
         return

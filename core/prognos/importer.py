@@ -26,12 +26,11 @@ from collections.abc import Iterable
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from sqlite_utils import Database
-
 from jobbsats import __version__
 from jobbsats.errors import InputError, Problem, natural_key
 from jobbsats.inputfile import read_whole
 from jobbsats.ledger.chain import refuse_planted, seal_prognos
+from jobbsats.ledger.connection import Ledger
 from jobbsats.ledger.db import open_ledger
 from jobbsats.ledger.limits import BATCH_MOST, LEDGER_MOST, ROW_MOST, ledger_total
 from jobbsats.ledger.tables import file_of
@@ -97,7 +96,7 @@ def import_prognos(
         forecasts = _checked(lines, view, year, path)
         total = sum(f.amount for f in forecasts)
         _within_limits(db, total, path)
-        table = db.table("prognos_batches")
+        table = db.utils.table("prognos_batches")
         table.insert(
             {
                 "started_at": datetime.datetime.now(datetime.UTC).isoformat(timespec="seconds"),
@@ -291,7 +290,7 @@ def _amount(text: str, where: str, problems: list[Problem]) -> int | None:
     return ore
 
 
-def _within_limits(db: Database, total: int, path: Path) -> None:
+def _within_limits(db: Ledger, total: int, path: Path) -> None:
     """Refuse a batch whose lines add up to more than a batch, or the ledger, may hold (jobbsats.ledger.limits)."""
     if total > BATCH_MOST:
         most = format_units(BATCH_MOST, sep=" ")
@@ -313,7 +312,7 @@ def _within_limits(db: Database, total: int, path: Path) -> None:
         )
 
 
-def _overrides(db: Database, batch: int, scenario: str, year: int) -> dict[int, int]:
+def _overrides(db: Ledger, batch: int, scenario: str, year: int) -> dict[int, int]:
     """Earlier batches of the scenario and year with lines this batch now gives: how many of each."""
     sql = """select winner, count(*) from (
                  select max(old.batch_id) as winner from prognos_rows old

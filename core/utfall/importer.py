@@ -20,13 +20,12 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import cast
 
-from sqlite_utils import Database
-
 from jobbsats import __version__, files
 from jobbsats.config.utfall import outside_project, project_periods
 from jobbsats.errors import InputError, JobbsatsError, Problem, clip
 from jobbsats.files import not_a_formula
 from jobbsats.ledger.chain import UtfallHasher, canonical, refuse_planted, seal_batch, sums_digest, write_sums
+from jobbsats.ledger.connection import Ledger
 from jobbsats.ledger.limits import BATCH_MOST, LEDGER_MOST, ROW_MOST, ledger_total
 from jobbsats.ledger.tables import UTFALL_COLUMNS, UTFALL_PURPOSE, file_of, query
 from jobbsats.ledger.write import transaction, user
@@ -178,7 +177,7 @@ _INSERT_WITH_PURPOSE = (
 )
 
 
-def _room(db: Database) -> tuple[int, str]:
+def _room(db: Ledger) -> tuple[int, str]:
     """What the new batch's rows may add up to without sign (see jobbsats.ledger.limits), and what a row
     that takes them past it is told: the most one batch holds, or what the ledger has room for."""
     held = ledger_total(db)
@@ -222,7 +221,7 @@ def _check_fields(section: dict, source: Source, config: str) -> None:
 
 
 def _load(
-    db: Database,
+    db: Ledger,
     rows: Iterator[tuple | RowError],
     summary: Summary,
     mapping: Mapping,
@@ -344,7 +343,7 @@ def _sums(tally: dict[tuple[Target, datetime.date], list[int]], iso: dict[dateti
     return [(*key, amount, count) for key, (amount, count) in sums.items()]
 
 
-def _earlier(db: Database, source: Source, scenario: str, replace: bool) -> list[int]:
+def _earlier(db: Ledger, source: Source, scenario: str, replace: bool) -> list[int]:
     """Current batches of the same content or the same file name; refused unless ``replace`` supersedes them.
 
     The same name with other content is most often a corrected export of the
@@ -394,7 +393,7 @@ def _earlier(db: Database, source: Source, scenario: str, replace: bool) -> list
     return [r["id"] for r in found]
 
 
-def _named(db: Database, source: Source, scenario: str, batches: tuple[int, ...]) -> list[int]:
+def _named(db: Ledger, source: Source, scenario: str, batches: tuple[int, ...]) -> list[int]:
     """The batches named by --supersedes, each checked: there, of this scenario, and not superseded already."""
     problems = []
     for batch in dict.fromkeys(batches):
@@ -417,7 +416,7 @@ def _named(db: Database, source: Source, scenario: str, batches: tuple[int, ...]
     return list(dict.fromkeys(batches))
 
 
-def _overlaps(db: Database, summary: Summary, scenario: str) -> list[tuple[int, str, str, str, str]]:
+def _overlaps(db: Ledger, summary: Summary, scenario: str) -> list[tuple[int, str, str, str, str]]:
     """Other current batches of the scenario whose dates overlap the new one's: bookings counted twice?
 
     (batch, its first and last date, the new batch's first and last date). Only a
@@ -433,8 +432,8 @@ def _overlaps(db: Database, summary: Summary, scenario: str) -> list[tuple[int, 
     return [(batch, first, last, mine[0], mine[1]) for batch, first, last in rows]
 
 
-def _new_batch(db: Database, source: Source, scenario: Scenario, summary: Summary, versions: dict[str, str]) -> int:
-    table = db.table("import_batches")
+def _new_batch(db: Ledger, source: Source, scenario: Scenario, summary: Summary, versions: dict[str, str]) -> int:
+    table = db.utils.table("import_batches")
     table.insert(
         {
             "kind": "utfall",
@@ -456,7 +455,8 @@ def _new_batch(db: Database, source: Source, scenario: Scenario, summary: Summar
     )
     batch = int(table.last_pk or 0)  # set by the insert just made
     refuse_planted(db, "batch", batch)
-    db.table("batch_supersedes").insert_all({"batch_id": batch, "superseded_id": old} for old in summary.superseded)
+    superseded = ({"batch_id": batch, "superseded_id": old} for old in summary.superseded)
+    db.utils.table("batch_supersedes").insert_all(superseded)
     return batch
 
 
@@ -473,10 +473,10 @@ _COUNTS = (
 )
 
 
-def _finish_batch(db: Database, summary: Summary, rejects: Path | None) -> None:
+def _finish_batch(db: Ledger, summary: Summary, rejects: Path | None) -> None:
     values = {k: getattr(summary, k) for k in _COUNTS}
     values["rejects_path"] = str(rejects) if rejects and summary.rejected_rows else None
-    db.table("import_batches").update(summary.batch_id, values)
+    db.utils.table("import_batches").update(summary.batch_id, values)
 
 
 class _Rejects:
