@@ -128,7 +128,6 @@ def test_the_record_of_migrations_is_where_sqlite_utils_keeps_it():
     from sqlite_utils.migrations import Migrations
 
     assert migrations.MIGRATIONS_TABLE == Migrations.migrations_table
-    assert migrations.migration_set().name == migrations.MIGRATION_SET
     conn = _made_in_one_go()
     assert migrations.migration_set().pending(Database(conn, execute_plugins=False)) == []
 

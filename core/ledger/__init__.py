@@ -3,15 +3,17 @@
 import sys
 from types import ModuleType
 
+from jobbsats.ledger.db import open_ledger
+
 
 def sqlite_utils_without_numpy() -> ModuleType:
     """sqlite-utils, imported (the first time) without its optional numpy support.
 
     sqlite-utils imports numpy whenever it is installed (to store numpy values),
-    which is most of a second's tenth on every command, on a machine where some
-    other package brought numpy along. jobbsats never stores numpy values, so for
-    this one import numpy is made unimportable; it stays importable for
-    everything after.
+    most of a second's tenth on a machine where some other package brought numpy
+    along, for each command that imports sqlite-utils (one that migrates an older
+    ledger, or imports a file). jobbsats never stores numpy values, so for this one
+    import numpy is made unimportable; it stays importable for everything after.
     """
     if "sqlite_utils" not in sys.modules and "numpy" not in sys.modules:
         sys.modules["numpy"] = None  # type: ignore[assignment]  # `import numpy` now raises ImportError
@@ -23,7 +25,5 @@ def sqlite_utils_without_numpy() -> ModuleType:
 
     return sqlite_utils
 
-
-from jobbsats.ledger.db import open_ledger  # noqa: E402  (after the function above: modules below use it)
 
 __all__ = ["open_ledger"]

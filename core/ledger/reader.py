@@ -53,7 +53,7 @@ class LedgerReader:
     (no run for that year, no utfall imported for it): never read it as zero.
 
     jobbsats makes the reader and hands it to rules (``context.ledger``); ``connect`` opens its own
-    connection to the ledger file (a ``Ledger``) when a rule first reads.
+    connection to the ledger file (``jobbsats.ledger.connection.Ledger``) when a rule first reads.
     """
 
     scenario: str

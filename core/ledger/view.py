@@ -281,8 +281,9 @@ class LedgerView:
     the view is made, an import or forecast batch when it is first read. Rows changed
     behind jobbsats's back are refused (:class:`LedgerError`), never reported from.
 
-    jobbsats makes the views and hands them to reports: ``db`` is its own connection to the
-    ledger file (a ``Ledger``, or a sqlite-utils ``Database``), which a plugin never opens itself.
+    jobbsats makes the views and hands them to reports: ``db`` is its own connection to the ledger
+    file (``jobbsats.ledger.connection.Ledger``: what is asked of it is a sqlite3 connection's
+    ``execute`` and ``.conn``, which a sqlite-utils ``Database`` has too), never opened by a plugin.
     """
 
     @reads_ledger
