@@ -254,15 +254,16 @@ def test_a_backup_name_whose_journal_would_pass_255_bytes_is_refused(cli, tmp_pa
 
 
 @contextlib.contextmanager
-def immutable(folder: Path):
-    """``chattr +i`` on the folder for the block: not even root creates a file in it."""
-    done = subprocess.run(["chattr", "+i", str(folder)], capture_output=True, text=True)
+def immutable(path: Path):
+    """``chattr +i`` on a folder or a file for the block: not even root creates a file in the folder, or writes
+    to the file."""
+    done = subprocess.run(["chattr", "+i", str(path)], capture_output=True, text=True)
     if done.returncode != 0:
-        pytest.skip(f"cannot make a folder immutable here: {done.stderr.strip()}")
+        pytest.skip(f"cannot make a file immutable here: {done.stderr.strip()}")
     try:
         yield
     finally:
-        subprocess.run(["chattr", "-i", str(folder)], check=True)
+        subprocess.run(["chattr", "-i", str(path)], check=True)
 
 
 @pytest.fixture
@@ -291,6 +292,38 @@ def test_a_ledger_in_a_folder_where_nothing_can_be_created_is_read(cli, in_folde
             "nothing can be written to it\n"
         )
         assert sorted(os.listdir(in_folder.parent)) == ["ledger.db"]
+    assert digest_with_sides(in_folder, digest) == before
+
+
+def _read_but_not_written(cli, ledger: Path) -> None:
+    """Reads of ``ledger`` work and leave nothing beside it; a run is refused, saying why."""
+    assert cli("runs", "--db", str(ledger)).exit_code == 0
+    report = cli("report", "fordelning", "--db", str(ledger))
+    assert report.exit_code == 0, report.output
+    assert "13\u00a0056\u00a0000" in report.stdout  # ASN's share by the key in seed 000
+    assert cli("verify", "--db", str(ledger)).exit_code == 0
+    refused = cli("run", "--quiet", "--db", str(ledger))
+    assert refused.exit_code == 4
+    assert refused.stderr.endswith(f"Error: {ledger}: is a read-only file; nothing can be written to it\n")
+    # SQLite would have made -wal and -shm with the file's permissions: read-only, in the next writer's way.
+    assert sorted(os.listdir(ledger.parent)) == ["ledger.db"]
+
+
+def test_a_ledger_file_this_user_may_not_write_is_read_without_files_beside_it(cli, in_folder, digest, monkeypatch):
+    # As access() answers a user other than root for a file with `chmod a-w` (root may write to any file).
+    before = digest_with_sides(in_folder, digest)
+    real = os.access
+    monkeypatch.setattr(os, "access", lambda p, mode: real(p, mode) and not (Path(p) == in_folder and mode & os.W_OK))
+    _read_but_not_written(cli, in_folder)
+    monkeypatch.undo()
+    assert digest_with_sides(in_folder, digest) == before
+    assert cli("run", "--quiet", "--db", str(in_folder)).exit_code == 0  # writable again: nothing in the way
+
+
+def test_an_immutable_ledger_file_is_read_without_files_beside_it(cli, in_folder, digest):
+    before = digest_with_sides(in_folder, digest)
+    with immutable(in_folder):
+        _read_but_not_written(cli, in_folder)
     assert digest_with_sides(in_folder, digest) == before
 
 

@@ -167,11 +167,14 @@ def open_read_only(path: Path) -> Ledger:
 
 
 def _frozen(path: Path) -> str | None:
-    """Why SQLite cannot create its ``-wal`` and ``-shm`` beside the ledger, or None if it can.
+    """Why the ledger is to be read without SQLite's ``-wal`` and ``-shm`` beside it, or None to open it as usual.
 
     A read-only file system (a mounted archive copy), or a folder that lets no file be created in it
-    (``chattr +i``, or no write access for this user). No writer can be at work on such a ledger
-    unless its ``-wal`` and ``-shm`` are there already.
+    (``chattr +i``, or no write access for this user): SQLite cannot create them. Or a ledger file this
+    user may not write to (``chmod a-w``, ``chattr +i``): SQLite would create them with the file's own
+    permissions, read-only, and the next writer, once the ledger is writable again, would be refused
+    ("attempt to write a readonly database") for a ``-shm`` file it never names. No writer can be at work
+    on such a ledger unless its ``-wal`` and ``-shm`` are there already.
     """
     try:
         if os.statvfs(path.parent).f_flag & os.ST_RDONLY:
@@ -181,6 +184,8 @@ def _frozen(path: Path) -> str | None:
     # access() says what the kernel would: no for an immutable folder even to root, yes to root otherwise.
     if not os.access(path.parent, os.W_OK | os.X_OK):
         return f"is in the folder {clip(str(path.parent.absolute()))}, which does not let files be created"
+    if not os.access(path, os.W_OK):
+        return "is a read-only file"
     return None
 
 
