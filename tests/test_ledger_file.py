@@ -198,7 +198,10 @@ def test_an_error_verify_did_not_foresee_is_a_finding_not_a_traceback(cli, monke
     monkeypatch.setattr(chain, "changed_tables", lambda db: [])  # as if the schema check missed it
     result = cli("verify")
     assert result.exit_code == 1, result.output
-    assert "the ledger cannot be read (no such column: text): it was changed outside jobbsats" in result.stderr
+    assert (
+        "the ledger cannot be read (no such column: text): it was damaged or changed outside jobbsats; a copy that "
+        "`jobbsats backup` made before is the way back" in result.stderr
+    )
 
 
 # --- 3. names SQLite reads as something other than a file ------------------------------------------------------
@@ -340,3 +343,27 @@ def test_with_its_wal_and_shm_there_the_newest_run_is_read(cli, in_folder):
             assert cli("verify", "--db", str(in_folder)).exit_code == 0
     finally:
         held.close()
+
+
+def test_a_damaged_ledger_is_said_to_be_damaged_or_changed_with_the_way_back(cli):
+    """A page of the file overwritten (a disk or a copy gone wrong): verify names the file and what can be done,
+    a report refuses it; neither with a traceback."""
+    assert cli("run", "--quiet").exit_code == 0
+    conn = sqlite3.connect(cli.db)
+    page_size = conn.execute("pragma page_size").fetchone()[0]
+    root = conn.execute("select rootpage from sqlite_master where name = 'allocations'").fetchone()[0]
+    conn.close()
+    with open(cli.db, "r+b") as file:
+        file.seek((root - 1) * page_size)  # the allocations table's first page: its header and cells
+        file.write(b"\xff" * 200)
+    verified = cli("verify")
+    assert verified.exit_code == 1
+    assert verified.stderr.startswith(f"Error: {cli.db}: the ledger does not match its chain; first: the ledger ")
+    assert (
+        "cannot be read (database disk image is malformed): it was damaged or changed outside jobbsats; a copy "
+        "that `jobbsats backup` made before is the way back" in verified.stderr
+    )
+    report = cli("report", "fordelning")
+    assert report.exit_code == 4
+    assert "the ledger cannot be read (database disk image is malformed)" in report.stderr
+    assert "Traceback" not in verified.output + report.output

@@ -507,7 +507,9 @@ def verify(db: Ledger, expect: tuple[str, ...] = ()) -> Verified:
         findings = [*_gaps(db), *_expected(db, expect), *found.findings, *_dropped_guards(db)]
         return replace(found, findings=findings)
     except sqlite3.Error as exc:  # what no check above foresaw: said as a finding, never a traceback
-        return Verified(0, 0, "", [Finding(0, f"the ledger cannot be read ({exc}): it was changed outside jobbsats")])
+        # A damaged file (a disk or a copy gone wrong) reads the same as one edited: both are named.
+        what = f"the ledger cannot be read ({exc}): it was damaged or changed outside jobbsats; a copy that "
+        return Verified(0, 0, "", [Finding(0, what + "`jobbsats backup` made before is the way back")])
     finally:
         db.conn.execute("ROLLBACK")
 
