@@ -280,26 +280,8 @@ def in_folder(cli, tmp_path):
     return ledger
 
 
-def test_a_ledger_in_a_folder_where_nothing_can_be_created_is_read(cli, in_folder, digest):
-    before = digest_with_sides(in_folder, digest)
-    with immutable(in_folder.parent):
-        assert cli("runs", "--db", str(in_folder)).exit_code == 0
-        report = cli("report", "fordelning", "--db", str(in_folder))
-        assert report.exit_code == 0, report.output
-        assert "13\u00a0056\u00a0000" in report.stdout  # ASN's share by the key in seed 000
-        assert cli("verify", "--db", str(in_folder)).exit_code == 0
-        refused = cli("run", "--quiet", "--db", str(in_folder))
-        assert refused.exit_code == 4
-        assert refused.stderr.endswith(
-            f"Error: {in_folder}: is in the folder {in_folder.parent}, which does not let files be created; "
-            "nothing can be written to it\n"
-        )
-        assert sorted(os.listdir(in_folder.parent)) == ["ledger.db"]
-    assert digest_with_sides(in_folder, digest) == before
-
-
-def _read_but_not_written(cli, ledger: Path) -> None:
-    """Reads of ``ledger`` work and leave nothing beside it; a run is refused, saying why."""
+def _read_but_not_written(cli, ledger: Path, why: str) -> None:
+    """Reads of ``ledger`` work and leave nothing beside it; a run is refused, saying ``why``."""
     assert cli("runs", "--db", str(ledger)).exit_code == 0
     report = cli("report", "fordelning", "--db", str(ledger))
     assert report.exit_code == 0, report.output
@@ -307,9 +289,18 @@ def _read_but_not_written(cli, ledger: Path) -> None:
     assert cli("verify", "--db", str(ledger)).exit_code == 0
     refused = cli("run", "--quiet", "--db", str(ledger))
     assert refused.exit_code == 4
-    assert refused.stderr.endswith(f"Error: {ledger}: is a read-only file; nothing can be written to it\n")
-    # SQLite would have made -wal and -shm with the file's permissions: read-only, in the next writer's way.
+    assert refused.stderr.endswith(f"Error: {ledger}: {why}; nothing can be written to it\n")
+    # No -wal or -shm: where SQLite could make them, they would take the file's permissions (read-only) and stand
+    # in the next writer's way.
     assert sorted(os.listdir(ledger.parent)) == ["ledger.db"]
+
+
+def test_a_ledger_in_a_folder_where_nothing_can_be_created_is_read(cli, in_folder, digest):
+    before = digest_with_sides(in_folder, digest)
+    with immutable(in_folder.parent):
+        why = f"is in the folder {in_folder.parent}, which does not let files be created"
+        _read_but_not_written(cli, in_folder, why)
+    assert digest_with_sides(in_folder, digest) == before
 
 
 def test_a_ledger_file_this_user_may_not_write_is_read_without_files_beside_it(cli, in_folder, digest, monkeypatch):
@@ -317,7 +308,7 @@ def test_a_ledger_file_this_user_may_not_write_is_read_without_files_beside_it(c
     before = digest_with_sides(in_folder, digest)
     real = os.access
     monkeypatch.setattr(os, "access", lambda p, mode: real(p, mode) and not (Path(p) == in_folder and mode & os.W_OK))
-    _read_but_not_written(cli, in_folder)
+    _read_but_not_written(cli, in_folder, "is a read-only file")
     monkeypatch.undo()
     assert digest_with_sides(in_folder, digest) == before
     assert cli("run", "--quiet", "--db", str(in_folder)).exit_code == 0  # writable again: nothing in the way
@@ -326,7 +317,7 @@ def test_a_ledger_file_this_user_may_not_write_is_read_without_files_beside_it(c
 def test_an_immutable_ledger_file_is_read_without_files_beside_it(cli, in_folder, digest):
     before = digest_with_sides(in_folder, digest)
     with immutable(in_folder):
-        _read_but_not_written(cli, in_folder)
+        _read_but_not_written(cli, in_folder, "is a read-only file")
     assert digest_with_sides(in_folder, digest) == before
 
 
