@@ -355,6 +355,9 @@ def test_rows_rejected_after_reading_are_written_with_their_fields(cli, scenario
     text = "\r\n".join([*good, "2023-12-31;5010;3110;7150;5,00;Fjolårets"]) + "\r\n"
     result, _ = import_text(cli, scenario, tmp_path, text, "--rejects", tmp_path / "r.csv")
     assert result.exit_code == 0, result.output
+    # The control total is the 8 good rows' (as above), and says so: the file's 9 add up to 5 kr more.
+    assert "9 rows read from" in result.stderr
+    assert "(control total of the 8 rows kept: 31 458 345,50 kr)." in result.stderr
     with (tmp_path / "r.csv").open(encoding="utf-8-sig", newline="") as handle:
         rows = list(csv.reader(handle, delimiter=";"))
     assert rows[1][0] == "10" and "outside the scenario's years" in rows[1][1]

@@ -148,9 +148,12 @@ def utfall(
     def rows(n: int) -> str:
         return counted(n, "row", "rows")
 
+    # The control total is of the rows kept: said so where some were left out, lest it be read as the file's.
+    kept = summary.rows_read - summary.rejected_rows
+    control = f"of the {rows(kept)} kept: " if summary.rejected_rows else ""
     lines = [
         f"Batch {summary.batch_id} recorded in {db}: {rows(summary.rows_read)} read from {file} "
-        f"(control total {kr(summary.control_total)}).",
+        f"(control total {control}{kr(summary.control_total)}).",
         f"  {rows(summary.fund_rows)} of fund or project money: {kr(summary.fund_total)}",
         f"  {rows(summary.other_rows)} of the recipients' other money: {kr(summary.other_total)}",
         f"  {rows(summary.unmatched_rows)} matched no mapping (not imported): {kr(summary.unmatched_total)}",
