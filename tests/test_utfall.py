@@ -598,6 +598,24 @@ def test_supersedes_names_the_batch_a_correction_replaces_whatever_its_name(cli,
     assert rows["ASN"]["utfall_ore"] == 18_900_000_50  # 1 500 000 + 18 000 000,50 - 600 000, once
 
 
+def test_a_file_whose_every_row_is_bad_is_refused_and_supersedes_nothing(cli, scenario, booked, tmp_path, digest):
+    """An export whose dates are written another way: with --rejects every row would be left out, and the batch
+    of nothing would take batch 1's utfall out of every report."""
+    before = digest(cli.db)
+    lines = csv_text().splitlines()
+    text = "\r\n".join([lines[0], *(f"{line[8:10]}.{line[5:7]}.{line[:4]}{line[10:]}" for line in lines[1:])])
+    assert text.splitlines()[1].startswith("31.01.2024;") and len(lines) == 9  # a header and 8 rows
+    result, path = import_text(cli, scenario, tmp_path, text + "\r\n", "--supersedes", "1", "--rejects", "r.csv")
+    assert result.exit_code == 1
+    assert result.stderr.endswith(
+        f"{path}: line 2: '31.01.2024' is not a date written as 2024-01-31, and every other of the file's 8 rows "
+        "was left out as bad too; nothing was imported\n"
+    )
+    assert digest(cli.db) == before and not (tmp_path / "r.csv").exists()
+    rows = {r["recipient_id"]: r for r in cli.json_report("aterrapportering")["rows"]}
+    assert rows["ASN"]["utfall_ore"] == 19_000_000_50  # batch 1: 1 500 000 + 18 000 000,50 - 500 000
+
+
 @pytest.mark.parametrize(
     ("batch", "says"),
     [("9", "there is no import batch 9 in the ledger"), ("1", "batch 1 is superseded already, by batch 2")],

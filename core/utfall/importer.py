@@ -55,6 +55,7 @@ class Summary:
     unmatched_rows: int = 0
     unmatched_total: int = 0
     rejected_rows: int = 0
+    first_rejected: Problem | None = None  # the first row left out as bad, where it is and why
     superseded: list[int] = field(default_factory=list)
     utfall_sha256: str = ""  # of the rows written, for the ledger's chain
     utfall_sums: str | None = None  # of their sums as reports read them (chain.sums_digest), for the chain
@@ -156,6 +157,14 @@ def import_utfall(
                 raise InputError(str(source.path), [undecodable(source, exc)]) from None
             if summary.rows_read == 0:
                 raise InputError(str(source.path), [Problem("", "holds no booked rows; nothing was imported")])
+            if summary.first_rejected is not None and summary.rejected_rows == summary.rows_read:
+                # A file none of whose rows is good is not the export it was taken for (another layout, dates
+                # written another way): recorded, it would stand as a batch of nothing, and one that supersedes
+                # another would take that batch's utfall out of every report.
+                first = summary.first_rejected
+                every = f", and every other of the file's {summary.rows_read} rows was left out as bad too"
+                why = f"{first.message}{every}; nothing was imported"
+                raise InputError(str(source.path), [Problem(first.path, why)])
             _finish_batch(db, summary, rejects)
             seal_batch(db, summary.batch_id, summary.utfall_sha256, summary.utfall_sums)
             summary.overlaps = _overlaps(db, summary, scenario.name)
@@ -276,6 +285,7 @@ def _load(
                 raise InputError(str(source.path), [Problem(f"line {error.line}", error.message + also)]) from None
             rejected.add(error, row)
             summary.rejected_rows += 1
+            summary.first_rejected = summary.first_rejected or Problem(f"line {error.line}", error.message)
             continue
         counted = tally.get((target, d))
         if counted is None:
