@@ -8,6 +8,7 @@ GVN 6 912 000, FSN 4 096 000, KS 500 000 + 4 900 000 + 1 536 000 less the 4 900 
 from __future__ import annotations
 
 import csv
+import re
 import sqlite3
 
 import pytest
@@ -200,6 +201,8 @@ def test_the_same_file_twice_is_refused_and_replace_supersedes_it(cli, scenario,
     again = cli("import", "utfall", booked, "-c", scenario)
     assert again.exit_code == 1
     assert f"the same content was imported already from {booked} as batch 1" in again.stderr
+    # When, as `runs` writes it (Stockholm's time, the Swedish way), not the ledger's ISO 8601 UTC.
+    assert re.search(r"as batch 1 \(\d{1,2} [a-z]+ 20\d\d kl\. \d{1,2}\.\d\d, 8 rows\)", again.stderr), again.stderr
     assert "--replace" in again.stderr
     assert digest(cli.db) == before
 

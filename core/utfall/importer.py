@@ -30,6 +30,7 @@ from jobbsats.ledger.limits import BATCH_MOST, LEDGER_MOST, ROW_MOST, ledger_tot
 from jobbsats.ledger.tables import UTFALL_COLUMNS, UTFALL_PURPOSE, file_of, query
 from jobbsats.ledger.write import transaction, user
 from jobbsats.money import format_count, format_kr, format_units
+from jobbsats.reports.header import swedish_time
 from jobbsats.scenario import Scenario
 from jobbsats.utfall.booking import CODE_SLICE, Booking, RowError
 from jobbsats.utfall.csvreader import CsvReader
@@ -394,7 +395,7 @@ def _earlier(db: Ledger, source: Source, scenario: str, replace: bool) -> list[i
             [
                 Problem(
                     "",
-                    f"{what} as batch {first['id']} ({first['started_at']}, "
+                    f"{what} as batch {first['id']} ({swedish_time(first['started_at'])}, "
                     f"{format_count(first['rows_read'], ' ')} rows"
                     f"{'' if same else ', other content'}); nothing was imported. {hint}",
                 )
