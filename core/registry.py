@@ -30,9 +30,10 @@ _INTERFACES: dict[str, type] = {"report": Report, "format": OutputFormat}
 
 
 class Deferred(NamedTuple):
-    """A built-in report or format registered by name, its class (``"module:Class"``) imported and made the
-    first time it is looked up: ``jobbsats run`` shows one report, most commands none, and importing every
-    report and format was a fifth of a run's start. Only jobbsats's own registrations use it."""
+    """A built-in rule, report or format registered by name, its class (``"module:Class"``) imported and made
+    the first time it is looked up: ``jobbsats run`` uses the rules its scenario names and shows one report,
+    most commands none, and importing every rule, report and format was a fifth of a run's start. Only
+    jobbsats's own registrations use it."""
 
     name: str
     target: str
@@ -43,8 +44,8 @@ class Deferred(NamedTuple):
 
 
 class Table(MutableMapping[str, Any]):
-    """A registry's table of reports or formats, by name in the order registered; a :class:`Deferred` entry
-    is made, and checked as any registration is, when it is first looked up."""
+    """A registry's table of rules, reports or formats, by name in the order registered; a :class:`Deferred`
+    entry is made, and checked as any registration is, when it is first looked up."""
 
     def __init__(self, made: Callable[[str, Any], None] | None = None) -> None:
         self._entries: dict[str, Any] = {}
@@ -85,7 +86,7 @@ class Table(MutableMapping[str, Any]):
 @dataclass
 class Registry:
     plugins: list[PluginInfo]
-    rules: dict[str, FundRule | ProjectRule] = field(default_factory=dict)
+    rules: Table = field(default_factory=Table)  # FundRule or ProjectRule by name
     reports: Table = field(default_factory=Table)
     formats: Table = field(default_factory=Table)
     config_schema: dict[str, Any] = field(default_factory=dict)
@@ -93,11 +94,11 @@ class Registry:
 
     def __post_init__(self) -> None:
         # A deferred built-in gets the checks of any registration once it is made (a broken one is named).
-        for kind, table in (("report", self.reports), ("format", self.formats)):
+        for kind, table in (("rule", self.rules), ("report", self.reports), ("format", self.formats)):
             table._made = partial(self._made, kind)
 
-    def defer(self, register: Callable[[], None]) -> None:
-        """Have ``register`` fill the reports and formats when either is first used, not now."""
+    def defer(self, tables: tuple[Table, ...], register: Callable[[], None]) -> None:
+        """Have ``register`` fill ``tables`` when one of them is first used, not now."""
         state: dict[str, BaseException | None] = {}
 
         def first() -> None:
@@ -112,7 +113,16 @@ class Registry:
                 state["done"] = exc
                 raise
 
-        self.reports._first = self.formats._first = first
+        for table in tables:
+            table._first = first
+
+    def fill(self, *, rules: bool = True, reports: bool = True) -> None:
+        """Ask the plugins now for what is asked of them later otherwise: a plugin's failure is said here."""
+        if rules:
+            len(self.rules)
+        if reports:
+            len(self.reports)
+            len(self.formats)
 
     def _made(self, kind: str, name: str, obj: Any) -> None:
         if getattr(obj, "name", None) != name:
@@ -158,7 +168,7 @@ class Registry:
         if not isinstance(name, str) or not name.strip():
             raise fail(f"registered a {kind} without a name")
         if isinstance(obj, Deferred):
-            if kind == "rule" or not self.is_builtin(plugin):
+            if not self.is_builtin(plugin):
                 raise fail(f"registered {kind} {name!r} by name only, which only jobbsats's own {kind}s may")
         else:
             self._check(kind, name, obj, plugin)
@@ -235,12 +245,13 @@ def _registrar(registry: Registry, kind: str, plugin: str) -> Callable[[Any], No
     return register
 
 
-def build_registry(*, reports: bool = True) -> Registry:
+def build_registry(*, rules: bool = True, reports: bool = True) -> Registry:
     """Ask every plugin for its rules, reports, formats and config sections.
 
-    Without ``reports``, the plugins are asked for their reports and formats only when the registry's
-    reports or formats are first looked at: a command that shows none (``jobbsats run --quiet``) imports
-    none, nor any module a plugin's reports need.
+    Without ``rules``, the plugins are asked for their rules only when the registry's rules are first looked
+    at; without ``reports``, for their reports and formats only when either is: a command that uses none
+    (``jobbsats run --quiet`` shows no report, a report computes no rule) imports none, nor any module a
+    plugin's rules or reports need.
     """
     pm, infos = get_plugin_manager()
     registry = Registry(infos)
@@ -254,44 +265,37 @@ def build_registry(*, reports: bool = True) -> Registry:
             for impl in getattr(pm.hook, hook_name).get_hookimpls():
                 hook_call(impl, hook_name, {"register": _registrar(registry, _KINDS[hook_name], impl.plugin_name)})
 
-    if reports:
-        register(*_KINDS)
-    else:
-        register("register_rules")
-        registry.defer(partial(register, "register_reports", "register_formats"))
+    registry.defer((registry.rules,), partial(register, "register_rules"))
+    registry.defer((registry.reports, registry.formats), partial(register, "register_reports", "register_formats"))
+    registry.fill(rules=rules, reports=reports)  # in the order of the hooks, as an eager registry asks them
     for impl in pm.hook.config_schema.get_hookimpls():
         fragment = hook_call(impl, "config_schema", {}) or {}
         fail = partial(guard.failure, impl.plugin_name, distribution=registry.distribution(impl.plugin_name))
         if not isinstance(fragment, dict):
             raise fail(f"returned {type(fragment).__name__} from config_schema(), not a dict of sections")
-        for key, rules in fragment.items():
+        for key, section in fragment.items():
             if key in CORE_SCHEMA:
                 raise fail(f"claims the core config key {key!r}")
             if key in registry.config_schema:
                 raise fail(f"claims config key {key!r}, which plugin {registry.owner[('config', key)]!r} claims too")
-            registry.config_schema[key] = rules
+            registry.config_schema[key] = section
             registry.owner[("config", key)] = impl.plugin_name
     return registry
 
 
 _cached: tuple[int, Registry] | None = None
-_cached_rules: tuple[int, Registry] | None = None  # built without asking for reports and formats yet
 
 
-def get_registry(*, reports: bool = True) -> Registry:
+def get_registry(*, rules: bool = True, reports: bool = True) -> Registry:
     """What the current plugins provide, built once for each set of plugins.
 
-    ``reports=False`` is for a command that may show no report: the plugins are asked for their reports and
-    formats only if it looks at them (see :func:`build_registry`).
+    ``rules=False`` is for a command that computes no rule, ``reports=False`` for one that may show no report:
+    the plugins are asked for those only if the command looks at them (see :func:`build_registry`).
     """
-    global _cached, _cached_rules
+    global _cached
     if _cached is not None and _cached[0] == plugins.generation():
+        _cached[1].fill(rules=rules, reports=reports)
         return _cached[1]
-    if not reports:
-        if _cached_rules is None or _cached_rules[0] != plugins.generation():
-            registry = build_registry(reports=False)
-            _cached_rules = (plugins.generation(), registry)
-        return _cached_rules[1]
-    registry = build_registry()  # may load the plugins, which moves the generation on
+    registry = build_registry(rules=rules, reports=reports)  # may load the plugins, which moves the generation on
     _cached = (plugins.generation(), registry)
     return registry

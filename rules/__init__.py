@@ -2,19 +2,21 @@
 
 from jobbsats.hookspecs import hookimpl
 
+# Each rule by name, and its class: imported only when the rule is looked up (see jobbsats.registry.Deferred),
+# so a run imports the rules its scenario names, and a report none.
+RULES = {
+    "carry_over": "jobbsats.rules.carry_over:CarryOver",
+    "cofinancing": "jobbsats.rules.cofinancing:Cofinancing",
+    "fixed": "jobbsats.rules.fixed:Fixed",
+    "percentage_key": "jobbsats.rules.percentage_key:PercentageKey",
+    "rate": "jobbsats.rules.rate:Rate",
+    "unit_cost": "jobbsats.rules.unit_cost:UnitCost",
+}
+
 
 @hookimpl
 def register_rules(register):
-    from jobbsats.rules.carry_over import CarryOver
-    from jobbsats.rules.cofinancing import Cofinancing
-    from jobbsats.rules.fixed import Fixed
-    from jobbsats.rules.percentage_key import PercentageKey
-    from jobbsats.rules.rate import Rate
-    from jobbsats.rules.unit_cost import UnitCost
+    from jobbsats.registry import Deferred
 
-    register(CarryOver())
-    register(Cofinancing())
-    register(Fixed())
-    register(PercentageKey())
-    register(Rate())
-    register(UnitCost())
+    for name, target in RULES.items():
+        register(Deferred(name, target))

@@ -1,7 +1,9 @@
-"""Issue 18: reports and formats are made when first looked up, and a quiet run asks for none.
+"""Issue 18: rules, reports and formats are made when first looked up; a quiet run asks for no report, a report
+for no rule.
 
-The built-in reports and formats are registered by name and their modules imported when one is used; the
-plugins are asked for theirs (and import their modules) when a command first looks at reports or formats.
+The built-in rules, reports and formats are registered by name and their modules imported when one is used; the
+plugins are asked for theirs (and import their modules) when a command first looks at rules, or at reports or
+formats.
 Everything that lists or uses them sees the same tables as before, in the same order, with the same checks.
 """
 
@@ -128,4 +130,54 @@ def test_a_plugin_report_named_like_a_built_in_is_refused():
         SimpleNamespace(register_reports=jobbsats.hookimpl(lambda register: register(copycat))), "copycat"
     )
     with pytest.raises(PluginError, match="registers report 'beslut', which plugin '.*' registers too"):
+        get_registry()
+
+
+# ---- rules: made when first looked up, and a command that computes none asks the plugins for none ----------
+
+
+def test_built_in_rules_are_listed_in_order_and_made_as_named():
+    registry = get_registry()
+    built_in = [n for n in registry.rules if registry.owner[("rule", n)] == "jobbsats.rules"]
+    assert built_in == ["carry_over", "cofinancing", "fixed", "percentage_key", "rate", "unit_cost"]
+    for name in built_in:
+        assert registry.rules[name].name == name
+
+
+def test_a_run_imports_the_rules_its_scenario_names_and_a_report_none(tmp_path):
+    ledger = str(tmp_path / "l.db")
+    # malmo-2024's rules: "fixed" (its lines on ram) and "percentage_key" (the key), nothing else.
+    modules = _modules_after("run", "malmo-2024", "--quiet", "--db", ledger, tmp_path=tmp_path)
+    assert sorted(m for m in modules if m.startswith("jobbsats.rules.")) == [
+        "jobbsats.rules.fixed",
+        "jobbsats.rules.percentage_key",
+    ]
+    modules = _modules_after("report", "fordelning", "--db", ledger, tmp_path=tmp_path)
+    assert [m for m in modules if m.startswith("jobbsats.rules.")] == []
+
+
+class BrokenRules:
+    @jobbsats.hookimpl
+    def register_rules(self, register):
+        raise RuntimeError("no rules today")
+
+
+def test_a_plugin_whose_rules_fail_stops_a_run_but_not_a_report(cli):
+    assert cli("run", "--quiet").exit_code == 0
+    before = cli("runs").stdout
+    plugins.add_plugin(BrokenRules(), "broken_rules")
+    report = cli("report", "fordelning")
+    assert report.exit_code == 0, report.output  # it computes no rule, so asks for none
+    assert "13\u00a0056\u00a0000" in report.stdout  # ASN's share by the key in seed 000
+    for args in (("run", "--quiet"), ("plugins",)):
+        result = cli(*args)
+        assert result.exit_code == 3, (args, result.output)
+        assert "plugin 'broken_rules' failed in register_rules: RuntimeError: no rules today" in result.stderr
+    assert cli("runs").stdout == before  # the refused run recorded nothing
+
+
+def test_a_plugin_may_not_register_a_rule_by_name():
+    sneaky = SimpleNamespace(register_rules=jobbsats.hookimpl(lambda register: register(Deferred("x", "os:getcwd"))))
+    plugins.add_plugin(sneaky, "sneaky_rules")
+    with pytest.raises(PluginError, match="plugin 'sneaky_rules' registered rule 'x' by name only"):
         get_registry()

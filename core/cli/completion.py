@@ -50,7 +50,7 @@ def formats(ctx: click.Context, param: click.Parameter, incomplete: str) -> list
     """Every registered output format's name (md, csv, json, xlsx, html, and those plugins add)."""
     from jobbsats.registry import get_registry
 
-    return _starting(get_registry().formats, incomplete.lower())
+    return _starting(get_registry(rules=False).formats, incomplete.lower())
 
 
 @_quietly
@@ -58,7 +58,7 @@ def text_formats(ctx: click.Context, param: click.Parameter, incomplete: str) ->
     """The output formats that write text, for commands that print to standard output (show, diff)."""
     from jobbsats.registry import get_registry
 
-    text = [name for name, fmt in get_registry().formats.items() if not fmt.binary]
+    text = [name for name, fmt in get_registry(rules=False).formats.items() if not fmt.binary]
     return _starting(text, incomplete.lower())
 
 

@@ -26,7 +26,7 @@ def _render(document, fmt: str) -> None:
     from jobbsats.errors import JobbsatsError
     from jobbsats.registry import get_registry
 
-    registry = get_registry()
+    registry = get_registry(rules=False)
     formatter = registry.formats.get(fmt.lower())
     if formatter is None or formatter.binary:
         text = ", ".join(sorted(n for n, f in registry.formats.items() if not f.binary))

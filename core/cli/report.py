@@ -37,7 +37,7 @@ class ReportGroup(click.Group):
     def list_commands(self, ctx: click.Context) -> list[str]:
         from jobbsats.registry import get_registry
 
-        return sorted(get_registry().reports)
+        return sorted(get_registry(rules=False).reports)
 
     def get_command(self, ctx: click.Context, name: str) -> click.Command | None:
         from jobbsats.contracts import options_of
@@ -45,7 +45,7 @@ class ReportGroup(click.Group):
         from jobbsats.errors import JobbsatsError
         from jobbsats.registry import get_registry
 
-        reports = get_registry().reports
+        reports = get_registry(rules=False).reports
         if name not in reports:
             hint = ""
             if os.environ.get(ALLOWLIST_ENV) is not None:
@@ -161,7 +161,7 @@ def _report(
     from jobbsats.produce import produce
     from jobbsats.registry import get_registry
 
-    registry = get_registry()
+    registry = get_registry(rules=False)  # a report computes no rule
     if output is not None and str(output) == "-":
         output = None  # the usual spelling of standard output
     if fmt is not None:
