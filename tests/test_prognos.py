@@ -218,6 +218,18 @@ def test_a_later_file_overrides_an_earlier_line_and_the_chain_covers_both(booked
             "ASN;sjs;Ung i vinter;1 000;",
             "line 3: purpose 'Ung i vinter' is not a purpose of fund 'sjs' in run 1 for 2024",
         ),
+        # GVN is given the key's money only (6 912 000 kr); Ung i sommar is ASN's and KS's (9 000 000, 500 000 kr).
+        (
+            "GVN;sjs;Ung i sommar;1 000;",
+            "line 3: GVN has no budget line for 'Ung i sommar' from fund 'sjs' in run 1 for 2024 "
+            "(its lines: the fund's own)",
+        ),
+        # Tillväxt Malmö och Level gets its 4 900 000 kr through KS, for that purpose alone.
+        (
+            "tillvaxt_level;sjs;;1 000;",
+            "line 3: tillvaxt_level has no budget line for the fund's own from fund 'sjs' in run 1 for 2024 "
+            "(its lines: 'Tillväxt Malmö & Level')",
+        ),
         ("ASN;other;;1 000;", "line 3: fund 'other' is not a fund in kronor of run 1 (funds: sjs)"),
         ("ASN;sjs;;1.234,50;", "line 3: amount '1.234,50' is not an amount"),
         ("ASN;sjs;;-5 000;", "line 3: amount '-5 000' is below 0"),

@@ -9,7 +9,8 @@ The file is CSV, ``;`` or ``,`` between fields, in UTF-8 (or Windows-1252, as Ex
     ASN;sjs;Ung i sommar;8 500 000;Färre platser än planerat
 
 ``recipient`` and ``fund`` are ids (or names) of the run the file is checked against; ``purpose`` is
-one its allocations from that fund give for the year, empty (or the fund's name) for the fund's own;
+one the run's allocations from that fund give the recipient (or pass on through it) for the year, empty
+(or the fund's name) for the fund's own;
 ``amount`` is the year's forecast in kronor written the Swedish way (``1 234 567,50``). Every line is
 checked before anything is written: a bad line is refused with its number, and nothing of the file
 lands. The batch keeps the file's sha256, name and path, who imported it and when, the run and year.
@@ -215,12 +216,20 @@ def _checked(records: Iterable[tuple[int, dict[str, str]]], view: LedgerView, ye
     funds = {f.id: f for f in view.funds.values() if f.unit == KRONOR}
     fund_keys = {_key(fid): fid for fid in funds} | {_key(f.name): fid for fid, f in funds.items()}
     purposes: dict[str, dict[str, str]] = {fid: {} for fid in funds}
-    given_out = [(a.fund.id, a.label) for a in view.allocations(year)] + [
-        (c.fund.id, c.label) for c in view.carried(year)
+    # What each recipient has a budget line for, by fund: the purposes its allocations give it (or pass on
+    # through it) and carry into the year; "" for the fund's own. A forecast is of such a line: another
+    # board's purpose, or the fund's own for a recipient given only a purpose, is a slip (a mistyped
+    # recipient) that would raise a forecast where no budget is.
+    lines: dict[tuple[str, str], set[str]] = {}
+    given_out = [(a.fund.id, a.label, (a.to, a.via)) for a in view.allocations(year)] + [
+        (c.fund.id, c.label, (c.to, None)) for c in view.carried(year)
     ]
-    for fund_id, name in given_out:
+    for fund_id, name, given_to in given_out:
         if fund_id in purposes and name:
             purposes[fund_id].setdefault(_key(name), name)
+        for recipient in given_to:
+            if recipient is not None:
+                lines.setdefault((recipient.id, fund_id), set()).add(name or "")
     problems: list[Problem] = []
     out: list[Forecast] = []
     seen: dict[tuple[str, str, str], int] = {}
@@ -256,6 +265,16 @@ def _checked(records: Iterable[tuple[int, dict[str, str]]], view: LedgerView, ye
             else:
                 purpose = label
         amount = _amount(fields["amount"], where, problems)
+        if len(problems) == found and rid is not None and fid is not None and purpose not in lines.get((rid, fid), ()):
+            own = lines.get((rid, fid), set())
+            has = ", ".join(repr(p) if p else "the fund's own" for p in sorted(own)) or "none"
+            what = repr(purpose) if purpose else "the fund's own"
+            problems.append(
+                Problem(
+                    where,
+                    f"{rid} has no budget line for {what} from fund {fid!r} in run {run} for {year} (its lines: {has})",
+                )
+            )
         if len(problems) > found or rid is None or fid is None or amount is None:
             continue
         key = (rid, fid, purpose)
