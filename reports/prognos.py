@@ -216,7 +216,7 @@ class Prognos:
             paragraphs.append(note)
         paragraphs += _method(method, year, cut)
         paragraphs += _boards([f.board for f in figures if f.board is not None])
-        paragraphs += _summaries(figures, names)
+        paragraphs += _summaries(figures, names, funds)
         charts = [_chart(year, figures, months, cut)] if cut is not None and figures else []
         return Document(
             report=self.name, title=f"Helårsprognos {year}", tables=[table], paragraphs=paragraphs, charts=charts
@@ -349,7 +349,7 @@ def _boards(forecasts: list[BoardForecast]) -> list[str]:
     return out
 
 
-def _summaries(figures: list[_Line], names: dict[str, str]) -> list[str]:
+def _summaries(figures: list[_Line], names: dict[str, str], funds: dict[str, str]) -> list[str]:
     """A sentence per recipient, in whole kronor."""
     per: dict[str, list[_Line]] = defaultdict(list)
     for f in figures:
@@ -360,8 +360,18 @@ def _summaries(figures: list[_Line], names: dict[str, str]) -> list[str]:
         to_date = sum(f.to_date for f in rows)
         text = f"{names.get(rid, rid)}: budget {_kr(budget)}, utfall hittills {_kr(to_date)}"
         forecasts = [f.forecast for f in rows]
-        if any(x is None for x in forecasts):
+        if all(x is None for x in forecasts):
             out.append(text + "; ingen prognos.")
+            continue
+        if any(x is None for x in forecasts):
+            # No sum for the recipient: a line without a forecast (no utfall yet, no forecast of the board's own)
+            # is not zero. What the lines with one say is said with their names.
+            def named(lines: list[_Line]) -> str:
+                return ", ".join(f.line[2] or funds.get(f.line[1], f.line[1]) for f in lines)
+
+            given, missing = [f for f in rows if f.forecast is not None], [f for f in rows if f.forecast is None]
+            known = sum(f.forecast or 0 for f in given)
+            out.append(f"{text}; prognos {_kr(known)} för {named(given)}, ingen prognos för {named(missing)}.")
             continue
         forecast = sum(x for x in forecasts if x is not None)
         # Each figure is rounded to whole kronor on its own, so the exact deviation rounded could differ by

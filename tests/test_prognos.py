@@ -344,3 +344,22 @@ def test_a_run_of_projects_alone_has_no_forecast_and_says_why(cli):
     assert result.exit_code == 1
     assert "run 1 allocates no fund, so there is no budget to forecast" in result.stderr
     assert "Traceback" not in result.output
+
+
+def test_a_recipient_with_a_forecast_on_some_lines_only_says_which(cli, tmp_path):
+    """2026 of malmo-2024-2026 has no utfall, so no line has a computed forecast; ASN's own forecast for the
+    key's money stands, its Ung i sommar has none: the sentence says both, and sums neither as zero."""
+    assert cli("run", "malmo-2024-2026", "--quiet").exit_code == 0
+    board = write(tmp_path, "asn.csv", "mottagare;fond;ändamål;belopp;kommentar\nASN;sjs;;14 000 000;\n")
+    assert cli("import", "prognos", board, "--year", "2026").exit_code == 0
+    text = cli("report", "prognos", "--year", "2026").stdout
+    # Budget: the key's 51 % of 40 000 000 - 14 400 000 kr = 13 056 000 kr, and Ung i sommar's 9 000 000 kr.
+    said = (
+        "Arbetsmarknads- och socialnämnden: budget 22\u00a0056\u00a0000\u00a0kr, utfall hittills 0\u00a0kr; "
+        "prognos 14\u00a0000\u00a0000\u00a0kr för Strategiska jobbsatsningar, ingen prognos för Ung i sommar."
+    )
+    assert said in text
+    assert (
+        "Gymnasie- och vuxenutbildningsnämnden: budget 6\u00a0912\u00a0000\u00a0kr, utfall hittills 0\u00a0kr; ingen prognos."
+        in text
+    )
