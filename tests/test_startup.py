@@ -212,6 +212,10 @@ def test_report_help_lists_the_reports_and_each_report_its_options():
     proc, out = probe("report", "--help")
     assert out["code"] == 0, proc.stderr
     assert "aterrapportering" in proc.stdout and "fordelning" in proc.stdout
+    from jobbsats.reports import REPORTS
+
+    built_in = proc.stdout.partition("Built in:")[2].partition("plugins add")[0]
+    assert [name for name in REPORTS if f"`{name}`" not in built_in] == []  # each built-in report said in words
     proc, out = probe("report", "aterrapportering", "--help")
     assert out["code"] == 0, proc.stderr
     for option in ("--recipient", "--fund", "--quarters", "--year", "--format"):

@@ -136,8 +136,9 @@ def report() -> None:
 
     Built in: `fordelning` (the allocation, with totals), `beslut` (the
     numbered decision points in Swedish), `projekt` (co-financed projects
-    per financier and year or quarter) and `aterrapportering` (budget against
-    booked utfall); `jobbsats plugins` lists the reports plugins add. With -o
+    per financier and year or quarter), `aterrapportering` (budget against
+    booked utfall) and `prognos` (the year-end forecast); `jobbsats plugins`
+    lists the reports plugins add. With -o
     and no --format, the format follows the file's extension.
     """
 
