@@ -48,6 +48,20 @@ def test_init_unknown_example(cli):
     assert result.exit_code != 0 and "no bundled example 'stockholm'" in result.stderr
 
 
+def test_init_into_a_folder_named_like_another_example_asks_which_was_meant(cli, tmp_path, monkeypatch):
+    monkeypatch.chdir(tmp_path)
+    refused = cli("init", "malmokraften-2020")
+    assert refused.exit_code == 1
+    assert "jobbsats init --example malmokraften-2020" in refused.stderr
+    assert not (tmp_path / "malmokraften-2020").exists()  # no folder made
+    # Either meaning, said: the example into the folder here, or the default example into a folder so named.
+    assert cli("init", "--example", "malmokraften-2020").exit_code == 0
+    assert (tmp_path / "jobbsats.toml").read_bytes() == examples.path_of("malmokraften-2020").read_bytes()
+    assert cli("init", "malmokraften-2020", "--example", "malmo-2024").exit_code == 0
+    written = (tmp_path / "malmokraften-2020" / "jobbsats.toml").read_bytes()
+    assert written == examples.path_of("malmo-2024").read_bytes()
+
+
 def test_run_prefers_a_local_jobbsats_toml(cli, scenario_file):
     scenario_file(("total = { 2024 = 40_000_000 }", "total = { 2024 = 41_000_000 }"), name="jobbsats.toml")
     result = cli("run", "--quiet")

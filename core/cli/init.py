@@ -5,6 +5,7 @@ from __future__ import annotations
 from pathlib import Path
 
 import click
+from click.core import ParameterSource
 
 from jobbsats.cli.completion import examples as examples_completion
 
@@ -29,6 +30,14 @@ def init(directory: Path, example: str, force: bool) -> None:
     from jobbsats.errors import JobbsatsError
     from jobbsats.files import write_atomic
 
+    given_by_default = click.get_current_context().get_parameter_source("example") == ParameterSource.DEFAULT
+    if given_by_default and str(directory) in examples.names() and str(directory) != example and not directory.exists():
+        # `jobbsats init malmokraften-2020` reads as "start from that example": it would write malmo-2024 into a
+        # folder named after another example.
+        raise JobbsatsError(
+            f"{directory}: is the name of a bundled example, and DIRECTORY the folder to write into; to start from "
+            f"it: jobbsats init --example {directory} (or give --example to write {example} into a folder so named)"
+        )
     source = examples.path_of(example)
     if source is None:
         raise JobbsatsError(f"no bundled example {example!r} (examples: {', '.join(examples.names())})")
