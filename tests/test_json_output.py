@@ -180,7 +180,14 @@ def test_verify_and_backup_json(ran):
     assert doc["expected"] == [link]
     copy = document(ran("backup", "copy.db", "--json"))
     numbers_are_numbers(copy)
-    assert copy == {"ledger": str(ran.db), "target": "copy.db", "runs": 1, "import_batches": 1, "last_link": link}
+    assert copy == {
+        "ledger": str(ran.db),
+        "target": "copy.db",
+        "runs": 1,
+        "import_batches": 1,
+        "forecast_batches": 0,
+        "last_link": link,
+    }
     assert Path("copy.db").is_file()
 
 

@@ -18,6 +18,7 @@ from __future__ import annotations
 
 import datetime
 import hashlib
+import json
 import sqlite3
 import types
 
@@ -363,3 +364,13 @@ def test_a_recipient_with_a_forecast_on_some_lines_only_says_which(cli, tmp_path
         "Gymnasie- och vuxenutbildningsnämnden: budget 6\u00a0912\u00a0000\u00a0kr, utfall hittills 0\u00a0kr; ingen prognos."
         in text
     )
+
+
+def test_verify_counts_forecast_batches_apart_from_import_batches(booked, tmp_path):
+    assert booked("import", "prognos", write(tmp_path, "a.csv", BOARD)).exit_code == 0
+    verified = booked("verify")
+    assert verified.exit_code == 0, verified.output
+    # The run, the utfall of 2023 and of 2024 (booked's two imports), and this forecast.
+    assert "OK, 1 run, 2 import batches and 1 forecast batch verified" in verified.stdout
+    found = json.loads(booked("verify", "--json").stdout)
+    assert (found["runs"], found["import_batches"], found["forecast_batches"]) == (1, 2, 1)

@@ -78,6 +78,7 @@ def backup(target: Path, db: Path, as_json: bool) -> None:
                 "target": str(target),
                 "runs": found.runs,
                 "import_batches": found.batches,
+                "forecast_batches": found.forecasts,
                 "last_link": found.last_link,
             }
         )

@@ -61,6 +61,7 @@ def verify(db: Path, expect: tuple[str, ...], restore_guards: bool, as_json: boo
                 "ok": not findings,
                 "runs": found.runs,
                 "import_batches": found.batches,
+                "forecast_batches": found.forecasts,
                 "last_link": found.last_link,
                 "expected": [link.strip().lower() for link in expect],
                 "guards_restored": list(restored),
@@ -80,5 +81,9 @@ def verify(db: Path, expect: tuple[str, ...], restore_guards: bool, as_json: boo
 
 
 def covered(found) -> str:
-    """ "2 runs and 1 import batch" (counts grouped: "1 200 runs"), of what ``verify`` found."""
-    return f"{counted(found.runs, 'run', 'runs')} and {counted(found.batches, 'import batch', 'import batches')}"
+    """ "2 runs and 1 import batch" (counts grouped: "1 200 runs"), and the forecast batches where there are
+    any ("1 run, 2 import batches and 1 forecast batch"), of what ``verify`` found."""
+    parts = [counted(found.runs, "run", "runs"), counted(found.batches, "import batch", "import batches")]
+    if found.forecasts:
+        parts.append(counted(found.forecasts, "forecast batch", "forecast batches"))
+    return ", ".join(parts[:-1]) + " and " + parts[-1]

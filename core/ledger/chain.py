@@ -56,6 +56,7 @@ import json
 import marshal
 import re
 import sqlite3
+from collections import Counter
 from collections.abc import Iterable
 from dataclasses import dataclass, replace
 
@@ -480,9 +481,10 @@ class Verified:
     """What ``verify`` found: how many runs and batches the chain covers, its last link, and what no longer matches."""
 
     runs: int
-    batches: int
+    batches: int  # import batches of utfall
     last_link: str
     findings: list[Finding]
+    forecasts: int = 0  # forecast batches (import prognos)
 
 
 def verify(db: Ledger, expect: tuple[str, ...] = ()) -> Verified:
@@ -618,8 +620,9 @@ def _verify(db: Ledger) -> Verified:
             findings.append(Finding(seq, f"{name}: its rows in {', '.join(changed)} were changed outside jobbsats"))
         previous = chain_sha256
     findings += _unchained(db, entries, order=len(entries) + 1)
-    runs = sum(1 for e in entries if e[1] == "run")
-    return Verified(runs, len(entries) - runs, previous, sorted(findings, key=lambda f: f.order))
+    kinds = Counter(e[1] for e in entries)
+    ordered = sorted(findings, key=lambda f: f.order)
+    return Verified(kinds["run"], kinds["batch"], previous, ordered, forecasts=kinds["prognos"])
 
 
 def _recorded(tables_json: str) -> dict[str, str]:
