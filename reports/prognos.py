@@ -48,6 +48,7 @@ from jobbsats.prognos.model import BoardForecast, PrognosBatch
 from jobbsats.reports.amounts import net_lines
 from jobbsats.reports.header import MONTHS as MONTH_NAMES
 from jobbsats.reports.header import header_lines, swedish_time
+from jobbsats.reports.names import listed
 from jobbsats.reports.selection import Selection
 
 BOARD = "board"
@@ -367,7 +368,7 @@ def _summaries(figures: list[_Line], names: dict[str, str], funds: dict[str, str
             # No sum for the recipient: a line without a forecast (no utfall yet, no forecast of the board's own)
             # is not zero. What the lines with one say is said with their names.
             def named(lines: list[_Line]) -> str:
-                return ", ".join(f.line[2] or funds.get(f.line[1], f.line[1]) for f in lines)
+                return listed(f.line[2] or funds.get(f.line[1], f.line[1]) for f in lines)
 
             given, missing = [f for f in rows if f.forecast is not None], [f for f in rows if f.forecast is None]
             known = sum(f.forecast or 0 for f in given)

@@ -52,7 +52,8 @@ def test_init_into_a_folder_named_like_another_example_asks_which_was_meant(cli,
     monkeypatch.chdir(tmp_path)
     refused = cli("init", "malmokraften-2020")
     assert refused.exit_code == 1
-    assert "jobbsats init --example malmokraften-2020" in refused.stderr
+    assert "jobbsats init malmokraften-2020 --example malmokraften-2020" in refused.stderr
+    assert cli("init", "sub/malmokraften-2020").exit_code == 1  # the folder's name is what reads as the example
     assert not (tmp_path / "malmokraften-2020").exists()  # no folder made
     # Either meaning, said: the example into the folder here, or the default example into a folder so named.
     assert cli("init", "--example", "malmokraften-2020").exit_code == 0

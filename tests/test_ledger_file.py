@@ -13,6 +13,8 @@ from pathlib import Path
 
 import pytest
 
+from jobbsats.ledger.db import frozen, open_read_only
+
 NAME_MAX = 255  # what ext4 and tmpfs take; the tests below check the folder says so
 LONGEST_SIDE = len("-journal")
 
@@ -303,15 +305,37 @@ def test_a_ledger_in_a_folder_where_nothing_can_be_created_is_read(cli, in_folde
     assert digest_with_sides(in_folder, digest) == before
 
 
-def test_a_ledger_file_this_user_may_not_write_is_read_without_files_beside_it(cli, in_folder, digest, monkeypatch):
-    # As access() answers a user other than root for a file with `chmod a-w` (root may write to any file).
+def test_a_ledger_file_no_one_may_write_is_read_without_files_beside_it(cli, in_folder, digest):
     before = digest_with_sides(in_folder, digest)
-    real = os.access
-    monkeypatch.setattr(os, "access", lambda p, mode: real(p, mode) and not (Path(p) == in_folder and mode & os.W_OK))
-    _read_but_not_written(cli, in_folder, "is a read-only file")
-    monkeypatch.undo()
+    in_folder.chmod(0o444)  # chmod a-w: its owner would have to make it writable again to write
+    try:
+        _read_but_not_written(cli, in_folder, "is a read-only file")
+        served = open_read_only(in_folder)  # the web view's reader, as `jobbsats serve` opens it
+        assert served.execute("select count(*) from runs").fetchone() == (1,)
+        served.close()
+        assert sorted(os.listdir(in_folder.parent)) == ["ledger.db"]
+        # Writes in a -wal that SQLite cannot read without making a -shm: said with what to do here.
+        (in_folder.parent / "ledger.db-wal").write_bytes(b"\0" * (32 + 24 + 4096))
+        refused = cli("report", "fordelning", "--db", str(in_folder))
+        assert refused.exit_code == 4
+        assert (
+            f"{in_folder}: is a read-only file with writes still in its -wal, which SQLite cannot read there; make "
+            f"it writable again (chmod u+w {in_folder})"
+        ) in refused.stderr
+        (in_folder.parent / "ledger.db-wal").unlink()
+    finally:
+        in_folder.chmod(0o644)
     assert digest_with_sides(in_folder, digest) == before
     assert cli("run", "--quiet", "--db", str(in_folder)).exit_code == 0  # writable again: nothing in the way
+
+
+def test_a_ledger_file_only_its_owner_may_write_is_read_with_locks(in_folder, monkeypatch):
+    """Another user may not write it, but its owner may be writing it now: such a reader needs SQLite's locks
+    (read lock-free as immutable, it could meet a checkpoint midway: "database disk image is malformed")."""
+    real = os.access
+    monkeypatch.setattr(os, "geteuid", lambda: 1000)
+    monkeypatch.setattr(os, "access", lambda p, mode: real(p, mode) and not (Path(p) == in_folder and mode & os.W_OK))
+    assert frozen(in_folder) is None
 
 
 def test_an_immutable_ledger_file_is_read_without_files_beside_it(cli, in_folder, digest):

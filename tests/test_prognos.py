@@ -231,6 +231,12 @@ def test_a_later_file_overrides_an_earlier_line_and_the_chain_covers_both(booked
             "line 3: tillvaxt_level has no budget line for the fund's own from fund 'sjs' in run 1 for 2024 "
             "(its lines: 'Tillväxt Malmö & Level')",
         ),
+        # KS is given 4 900 000 kr for Tillväxt Malmö & Level and grants it on in full: its budget there is 0.
+        (
+            "KS;sjs;Tillväxt Malmö & Level;1 000;",
+            "line 3: KS has no budget line for 'Tillväxt Malmö & Level' from fund 'sjs' in run 1 for 2024 "
+            "(its lines: the fund's own, 'Ung i sommar')",
+        ),
         ("ASN;other;;1 000;", "line 3: fund 'other' is not a fund in kronor of run 1 (funds: sjs)"),
         ("ASN;sjs;;1.234,50;", "line 3: amount '1.234,50' is not an amount"),
         ("ASN;sjs;;-5 000;", "line 3: amount '-5 000' is below 0"),

@@ -56,6 +56,15 @@ def wait_for(base: str, server: subprocess.Popen) -> None:
     pytest.fail("the server did not answer within 60 s")
 
 
+def said_address(server: subprocess.Popen) -> str:
+    """The address a starting server prints ("Serving ... on http://...")."""
+    line = ""
+    while "Serving" not in line:
+        line = server.stderr.readline()
+        assert line, "the server said nothing"
+    return line.split(" on ")[1].split(" ")[0]
+
+
 def asn_budget(base: str) -> list[dict]:
     status, body = fetch(base + "/jobbsats/web_budget_utfall.json?recipient_id=ASN&_shape=array")
     assert status == 200, body
@@ -208,11 +217,7 @@ def test_serve_on_port_0_prints_the_port_it_got(ledger_2024):
         text=True,
     )
     try:
-        line = ""
-        while "Serving" not in line:
-            line = server.stderr.readline()
-            assert line, "the server said nothing"
-        address = line.split(" on ")[1].split(" ")[0]
+        address = said_address(server)
         assert address.startswith("http://127.0.0.1:") and address.endswith("/-/jobbsats")
         port = int(address.removeprefix("http://127.0.0.1:").split("/")[0])
         assert port != 0
@@ -232,3 +237,31 @@ def test_booked_rows_are_for_loopback_only(ledger_2024):
         timeout=60,
     )  # fmt: skip
     assert result.returncode == 2 and "--booked-rows" in result.stderr and "loopback" in result.stderr
+
+
+def test_a_ledger_file_no_one_may_write_is_served_without_files_beside_it(ledger_2024, tmp_path):
+    """Read the usual way, SQLite would leave -wal and -shm with the file's permissions, read-only, in the next
+    writer's way once the file is writable again: a file no one may write is served as immutable."""
+    import shutil
+
+    folder = tmp_path / "arkiv"
+    folder.mkdir()
+    ledger = folder / "jobbsats.db"
+    shutil.copyfile(ledger_2024.db, ledger)
+    ledger.chmod(0o444)
+    server = subprocess.Popen(
+        [sys.executable, "-c", MAIN, "serve", "--db", str(ledger), "--port", "0"], stderr=subprocess.PIPE, text=True
+    )
+    try:
+        address = said_address(server)
+        status, body = fetch(address)
+        assert status == 200 and "Arbetsmarknads- och socialnämnden" in body
+        budget = asn_budget(address.removesuffix("/-/jobbsats"))
+        assert (
+            sum(row["budget_ore"] for row in budget) == 22_056_000_00
+        )  # the key's 13 056 000 + Ung i sommar's 9 000 000
+    finally:
+        server.terminate()
+        server.wait(timeout=30)
+        ledger.chmod(0o644)
+    assert sorted(p.name for p in folder.iterdir()) == ["jobbsats.db"]

@@ -619,6 +619,27 @@ def test_a_file_whose_every_row_is_bad_is_refused_and_supersedes_nothing(cli, sc
     assert rows["ASN"]["utfall_ore"] == 19_000_000_50  # batch 1: 1 500 000 + 18 000 000,50 - 500 000
 
 
+def test_a_file_of_no_ones_money_supersedes_nothing(cli, scenario, booked, tmp_path, digest):
+    """Every row on ansvar 9999 outside verksamhet 7150, which the mapping gives no one (another department's
+    export): as a batch of nothing it would take batch 1's utfall out of every report."""
+    before = digest(cli.db)
+    rows = [("2024-10-01", "5010", "9999", "1000", 12_345_00, "x"), ("2024-11-01", "5010", "9999", "1000", 5_00, "y")]
+    result, path = import_text(cli, scenario, tmp_path, csv_text(rows), "--supersedes", "1")
+    assert result.exit_code == 1
+    assert result.stderr.endswith(
+        f"{path}: none of its rows is a recipient's money by the scenario's [utfall] mapping (2 read, 2 matched no "
+        "mapping), so it would take the utfall of batch 1, which it supersedes, out of every report; nothing was "
+        "imported\n"
+    )
+    assert digest(cli.db) == before
+    # Beside batch 1, superseding nothing, it is a batch like any (its rows counted as no one's).
+    result, _ = import_text(cli, scenario, tmp_path, csv_text(rows))
+    assert result.exit_code == 0, result.output
+    assert "2 rows matched no mapping (not imported): 12 350 kr" in result.stderr  # 12 345 kr + 5 kr
+    rows_now = {r["recipient_id"]: r for r in cli.json_report("aterrapportering")["rows"]}
+    assert rows_now["ASN"]["utfall_ore"] == 19_000_000_50  # batch 1: 1 500 000 + 18 000 000,50 - 500 000
+
+
 @pytest.mark.parametrize(
     ("batch", "says"),
     [("9", "there is no import batch 9 in the ledger"), ("1", "batch 1 is superseded already, by batch 2")],

@@ -31,12 +31,14 @@ def init(directory: Path, example: str, force: bool) -> None:
     from jobbsats.files import write_atomic
 
     given_by_default = click.get_current_context().get_parameter_source("example") == ParameterSource.DEFAULT
-    if given_by_default and str(directory) in examples.names() and str(directory) != example and not directory.exists():
+    named = directory.name
+    if given_by_default and named in examples.names() and named != example and not directory.exists():
         # `jobbsats init malmokraften-2020` reads as "start from that example": it would write malmo-2024 into a
         # folder named after another example.
         raise JobbsatsError(
-            f"{directory}: is the name of a bundled example, and DIRECTORY the folder to write into; to start from "
-            f"it: jobbsats init --example {directory} (or give --example to write {example} into a folder so named)"
+            f"{directory}: is named like the bundled example {named}, and DIRECTORY is the folder to write into; to "
+            f"start from that example there: jobbsats init {directory} --example {named} (or --example {example} "
+            "for the default)"
         )
     source = examples.path_of(example)
     if source is None:

@@ -81,10 +81,16 @@ def serve(db: Path, port: int, host: str, allow_remote: bool, booked_rows: bool)
         pm.register(safety, name="jobbsats-serve")
     # Not --immutable: SQLite would then skip the write-ahead log, where the newest runs may still be.
     # A mutable file is read through `mode=ro` connections, and Datasette opens its write connection
-    # only for a plugin's write, which nothing here asks for.
+    # only for a plugin's write, which nothing here asks for. A ledger no one can write (a read-only file,
+    # folder or file system) with nothing in a -wal is immutable: read so, SQLite leaves no -wal or -shm
+    # beside it, which would be made read-only like the file and stand in the next writer's way.
+    from jobbsats.ledger.db import frozen, has_frames
+
+    immutable = frozen(db) is not None and not has_frames(db)
     try:
         ds = Datasette(
-            [str(db)],
+            [] if immutable else [str(db)],
+            immutables=[str(db)] if immutable else [],
             metadata=metadata(db, booked_rows),
             settings={"allow_download": False, "allow_csv_stream": False},
         )

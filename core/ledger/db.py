@@ -124,11 +124,11 @@ def open_ledger(path: Path, *, must_exist: bool = False) -> Ledger:
         raise LedgerError(f"{shown}: the folder {clip(str(folder))} does not exist")
     if exists:
         refuse_other(path, kind_of(path), allow_empty=not must_exist)
-        frozen = _frozen(path)
-        if frozen:
+        reason = frozen(path)
+        if reason:
             if not must_exist:
-                raise LedgerError(f"{shown}: {frozen}; nothing can be written to it")
-            return _open_frozen(path, frozen)
+                raise LedgerError(f"{shown}: {reason}; nothing can be written to it")
+            return _open_frozen(path, reason)
     else:
         _create(path)
     try:
@@ -154,6 +154,9 @@ def open_read_only(path: Path) -> Ledger:
     shown = clip(str(path))
     if not ledger_file(path):
         raise LedgerError(f"{shown}: no ledger here")
+    reason = frozen(path)
+    if reason:
+        return _open_frozen(path, reason)
     try:
         conn = sqlite3.connect(_uri(path, "mode=ro"), uri=True)
         conn.execute(f"PRAGMA busy_timeout = {BUSY_TIMEOUT_MS}")
@@ -166,15 +169,19 @@ def open_read_only(path: Path) -> Ledger:
         raise failure(path, exc, "cannot open the ledger") from exc
 
 
-def _frozen(path: Path) -> str | None:
+READ_ONLY_FILE = "is a read-only file"
+
+
+def frozen(path: Path) -> str | None:
     """Why the ledger is to be read without SQLite's ``-wal`` and ``-shm`` beside it, or None to open it as usual.
 
     A read-only file system (a mounted archive copy), or a folder that lets no file be created in it
-    (``chattr +i``, or no write access for this user): SQLite cannot create them. Or a ledger file this
-    user may not write to (``chmod a-w``, ``chattr +i``): SQLite would create them with the file's own
-    permissions, read-only, and the next writer, once the ledger is writable again, would be refused
-    ("attempt to write a readonly database") for a ``-shm`` file it never names. No writer can be at work
-    on such a ledger unless its ``-wal`` and ``-shm`` are there already.
+    (``chattr +i``, or no write access for this user): SQLite cannot create them. Or a ledger file no one may
+    write to (``chmod a-w``; ``chattr +i``, which even root may not write): SQLite would create them with the
+    file's own permissions, read-only, and the next writer, once the ledger is writable again, would be refused
+    ("attempt to write a readonly database") for a ``-shm`` file it never names. A file only its owner may write
+    is not such a file: the owner may be writing it while another user reads, and that reader needs SQLite's
+    locks. No writer can be at work on a frozen ledger unless its ``-wal`` and ``-shm`` are there already.
     """
     try:
         if os.statvfs(path.parent).f_flag & os.ST_RDONLY:
@@ -184,13 +191,24 @@ def _frozen(path: Path) -> str | None:
     # access() says what the kernel would: no for an immutable folder even to root, yes to root otherwise.
     if not os.access(path.parent, os.W_OK | os.X_OK):
         return f"is in the folder {clip(str(path.parent.absolute()))}, which does not let files be created"
-    if not os.access(path, os.W_OK):
-        return "is a read-only file"
+    if _no_one_writes(path):
+        return READ_ONLY_FILE
     return None
 
 
-def _open_frozen(path: Path, frozen: str) -> Ledger:
-    """A ledger beside which SQLite can create no file (see :func:`_frozen`), opened to be read.
+def _no_one_writes(path: Path) -> bool:
+    try:
+        mode = path.stat().st_mode
+    except OSError:
+        return False
+    if not mode & 0o222:
+        return True
+    # Write bits, yet refused to root: immutable (chattr +i). To another user access() says only what it may do.
+    return getattr(os, "geteuid", lambda: -1)() == 0 and not os.access(path, os.W_OK)
+
+
+def _open_frozen(path: Path, reason: str) -> Ledger:
+    """A ledger beside which SQLite can create no file, or should not (see :func:`frozen`), opened to be read.
 
     With no ``-wal``, no writer is at work on it (it could not make one), so SQLite
     may read it as ``immutable``: no locks and no ``-shm``. With a ``-wal`` and its
@@ -199,11 +217,17 @@ def _open_frozen(path: Path, frozen: str) -> Ledger:
     ledger is refused rather than read stale.
     """
     shown = clip(str(path))
+    # What to do: a read-only file is made writable again where it is; elsewhere the ledger must move.
+    remedy = (
+        f"make it writable again (chmod u+w {shown})"
+        if reason == READ_ONLY_FILE
+        else "copy the ledger with its -wal file to a writable folder"
+    )
     target = read_only_uri(path)
     if target is None:
         raise LedgerError(
-            f"{shown}: {frozen} with writes still in its -wal, which SQLite cannot read "
-            "there; copy the ledger with its -wal file to a writable folder (or use a copy `jobbsats backup` made)"
+            f"{shown}: {reason} with writes still in its -wal, which SQLite cannot read "
+            f"there; {remedy} (or use a copy `jobbsats backup` made)"
         )
     try:
         conn = sqlite3.connect(target, uri=True)
@@ -214,7 +238,8 @@ def _open_frozen(path: Path, frozen: str) -> Ledger:
         if not up_to_date(db, reading=True):
             raise LedgerError(
                 f"{shown}: was written by an older jobbsats and needs its schema brought up to date, which is not "
-                f"possible as it {frozen}; copy it to a writable folder first"
+                f"possible as it {reason}; "
+                + ("make it writable again first" if reason == READ_ONLY_FILE else "copy it to a writable folder first")
             )
         return db
     except sqlite3.DatabaseError as exc:

@@ -38,6 +38,7 @@ from jobbsats.ledger.tables import file_of
 from jobbsats.ledger.view import LedgerView
 from jobbsats.ledger.write import transaction, user
 from jobbsats.money import KRONOR, format_count, format_units
+from jobbsats.reports.amounts import net_lines
 from jobbsats.utfall.csvreader import delimiter_of
 from jobbsats.utfall.source import SIE, Source, inspect
 from jobbsats.utfall.swedish import parse_amount
@@ -216,20 +217,18 @@ def _checked(records: Iterable[tuple[int, dict[str, str]]], view: LedgerView, ye
     funds = {f.id: f for f in view.funds.values() if f.unit == KRONOR}
     fund_keys = {_key(fid): fid for fid in funds} | {_key(f.name): fid for fid, f in funds.items()}
     purposes: dict[str, dict[str, str]] = {fid: {} for fid in funds}
-    # What each recipient has a budget line for, by fund: the purposes its allocations give it (or pass on
-    # through it) and carry into the year; "" for the fund's own. A forecast is of such a line: another
-    # board's purpose, or the fund's own for a recipient given only a purpose, is a slip (a mistyped
-    # recipient) that would raise a forecast where no budget is.
-    lines: dict[tuple[str, str], set[str]] = {}
-    given_out = [(a.fund.id, a.label, (a.to, a.via)) for a in view.allocations(year)] + [
-        (c.fund.id, c.label, (c.to, None)) for c in view.carried(year)
-    ]
-    for fund_id, name, given_to in given_out:
+    allocations, carried = view.allocations(year), view.carried(year)
+    for fund_id, name in [(a.fund.id, a.label) for a in allocations] + [(c.fund.id, c.label) for c in carried]:
         if fund_id in purposes and name:
             purposes[fund_id].setdefault(_key(name), name)
-        for recipient in given_to:
-            if recipient is not None:
-                lines.setdefault((recipient.id, fund_id), set()).add(name or "")
+    # What each recipient has a budget line for, by fund, as report prognos and aterrapportering reckon it: what
+    # its allocations give it, less what it passes on (KS's 4 900 000 kr for Tillväxt Malmö & Level, granted on in
+    # full, is Tillväxt's line, not KS's), with what is carried into the year; "" for the fund's own. A forecast
+    # for another line (another board's purpose, a mistyped recipient) would stand against a budget of 0.
+    lines: dict[tuple[str, str], set[str]] = {}
+    for (_, holder, fund_id, line_purpose), net in net_lines(allocations, carried).items():
+        if net:
+            lines.setdefault((holder, fund_id), set()).add(line_purpose)
     problems: list[Problem] = []
     out: list[Forecast] = []
     seen: dict[tuple[str, str, str], int] = {}

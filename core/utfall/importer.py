@@ -163,9 +163,23 @@ def import_utfall(
                 # written another way): recorded, it would stand as a batch of nothing, and one that supersedes
                 # another would take that batch's utfall out of every report.
                 first = summary.first_rejected
-                every = f", and every other of the file's {summary.rows_read} rows was left out as bad too"
+                every = (
+                    f", and every other of the file's {summary.rows_read} rows was left out as bad too"
+                    if summary.rows_read > 1
+                    else " (the file's only row)"
+                )
                 why = f"{first.message}{every}; nothing was imported"
                 raise InputError(str(source.path), [Problem(first.path, why)])
+            if summary.superseded and summary.fund_rows + summary.other_rows == 0:
+                # Another department's export, or a mapping not the one meant: as a batch of nothing it would take
+                # the batch it supersedes out of every report.
+                replaced = ", ".join(str(b) for b in summary.superseded)
+                why = (
+                    f"none of its rows is a recipient's money by the scenario's [utfall] mapping ({summary.rows_read}"
+                    f" read, {summary.unmatched_rows} matched no mapping), so it would take the utfall of batch "
+                    f"{replaced}, which it supersedes, out of every report; nothing was imported"
+                )
+                raise InputError(str(source.path), [Problem("", why)])
             _finish_batch(db, summary, rejects)
             seal_batch(db, summary.batch_id, summary.utfall_sha256, summary.utfall_sums)
             summary.overlaps = _overlaps(db, summary, scenario.name)
