@@ -154,7 +154,9 @@ def line_states(project: Project, names: dict[str, str]) -> dict[int, LineState]
                 other, state = others[0]
                 # Quote the refusal itself, or, down a chain, why that line dropped out.
                 why = _decided(other.status, other) if other.status in REFUSED else state.reason
-                result = LineState(DROPPED, f"villkoret att {name} beviljar medel uppfylls inte ({why})")
+                # A colon, not parentheses: the reason stands in parentheses in running text, and a financier's
+                # name may carry its own ("Europeiska socialfonden (ESF)").
+                result = LineState(DROPPED, f"villkoret att {name} beviljar medel uppfylls inte: {why}")
             else:
                 result = pending
         states[line.index] = result

@@ -642,16 +642,16 @@ def summary(project: ProjectRow, facts: _Facts | None = None) -> str:
         sentences.append("Inget av finansieringen är ännu beviljat och i budget.")
     if by_state[APPLIED]:
         sentences.append(f"Ansökt men inte beslutat: {_names(by_state[APPLIED], project, facts)}.")
-    for label, state in (("Villkorat", CONDITIONAL), ("Utgår ur budgeten", DROPPED)):
+    for state in (CONDITIONAL, DROPPED):
         by_reason: dict[str, list[FinancingRow]] = defaultdict(list)
         for line in by_state[state]:
             by_reason[line.reason].append(line)
-        for reason, lines in by_reason.items():
-            sentences.append(
-                f"{label}: {_names(lines, project, facts)}, {reason}."
-                if state == CONDITIONAL
-                else f"{label}: {_names(lines, project, facts)} ({reason})."
-            )
+        if state == CONDITIONAL:
+            for reason, lines in by_reason.items():
+                sentences.append(f"Villkorat: {_names(lines, project, facts)}, {reason}.")
+        elif by_reason:  # one sentence, each line (or lines dropped for one reason) with its reason
+            dropped = [f"{_names(lines, project, facts)} ({reason})" for reason, lines in by_reason.items()]
+            sentences.append(f"Utgår ur budgeten: {listed(dropped)}.")
     for line in project.financing:
         members = facts.groups.get(line.financier, ()) if facts is not None else ()
         if members:

@@ -112,8 +112,8 @@ def test_when_esf_refuses_the_commitment_drops_out_and_says_why(cli, example_fil
         sentence(
             2020,
             f"60{NB}000",
-            "men åtagandet utgår (villkoret att Europeiska socialfonden (ESF) beviljar medel uppfylls inte "
-            "(avslag 2020-03-12, ESF-2020-17))",
+            "men åtagandet utgår (villkoret att Europeiska socialfonden (ESF) beviljar medel uppfylls inte: "
+            "avslag 2020-03-12, ESF-2020-17)",
         )
         in report["paragraphs"]
     )

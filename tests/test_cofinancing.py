@@ -125,12 +125,18 @@ def test_with_esf_refused_the_departments_part_drops_out_and_the_report_says_why
     assert state_of(cli, ASN) == {"utgår"}
     assert state_of(cli, ESF) == {"utgår"}
     reason = {r["reason"] for r in rows_of(cli.json_report("projekt"), ASN)}
-    assert reason == {f"villkoret att {ESF} beviljar medel uppfylls inte (avslag 2020-03-12, ESF-2020-0042)"}
+    assert reason == {f"villkoret att {ESF} beviljar medel uppfylls inte: avslag 2020-03-12, ESF-2020-0042"}
     sums = totals(cli.json_report("projekt"))
     assert not any(name.startswith("Summa i budget") or name.startswith("Summa villkorad") for name in sums)
     assert sums["Summa utgår, kontant"] == 44_000_000 * KR
     assert sums["Summa utgår, i annat än pengar"] == 150_000 * KR
-    assert f"Utgår ur budgeten: {ASN} 150\u00a0000\u00a0kr i annat än pengar (villkoret att" in result.stdout
+    # One sentence for what drops out, each line with its reason (no parenthesis within one: ESF's name has its own).
+    assert (
+        f"Utgår ur budgeten: {ESF} 44\u00a0000\u00a0000\u00a0kr (avslag 2020-03-12, ESF-2020-0042) och {ASN} "
+        f"150\u00a0000\u00a0kr i annat än pengar (villkoret att {ESF} beviljar medel uppfylls inte: avslag "
+        "2020-03-12, ESF-2020-0042)."
+    ) in result.stdout
+    assert result.stdout.count("Utgår ur budgeten:") == 1
 
 
 def test_a_withdrawn_grant_drops_the_line_itself(cli, project_file):
@@ -297,8 +303,8 @@ def test_down_a_chain_the_reason_is_the_first_refusal(cli, project_file):
     assert cli("run", project_file((finsam, chained), (ESF_STATUS, refused)), "--quiet").exit_code == 0
     reasons = {r["reason"] for r in rows_of(cli.json_report("projekt"), FINSAM)}
     assert reasons == {
-        f"villkoret att {ASN} beviljar medel uppfylls inte "
-        f"(villkoret att {ESF} beviljar medel uppfylls inte (avslag 2020-03-12))"
+        f"villkoret att {ASN} beviljar medel uppfylls inte: "
+        f"villkoret att {ESF} beviljar medel uppfylls inte: avslag 2020-03-12"
     }
 
 

@@ -129,7 +129,7 @@ def test_diff_of_a_refusal_drops_the_conditional_part_with_the_reason(cli, proje
         ("ansökt", "utgår", "avslag 2020-03-12, ESF-2020-17")
     }
     assert {(r["state_before"], r["state_after"], r["reason"]) for k, r in rows.items() if k[0] == ASN} == {
-        ("villkorad", "utgår", f"villkoret att {ESF} beviljar medel uppfylls inte (avslag 2020-03-12, ESF-2020-17)")
+        ("villkorad", "utgår", f"villkoret att {ESF} beviljar medel uppfylls inte: avslag 2020-03-12, ESF-2020-17")
     }
 
 
