@@ -17,6 +17,7 @@ from __future__ import annotations
 
 import json
 from collections import Counter, defaultdict
+from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import PurePath
 
@@ -728,7 +729,10 @@ def show_batch(db, batch_id: int) -> Document:
         f"Fil {b['file_path']} ({b['format']}, {b['encoding']}, {size} byte, sha256 {b['file_sha256']}).",
         f"Scenariofil {b['config_path']} (sha256 {b['config_sha256']}).",
         f"jobbsats {versions.get('jobbsats', '?')}" + (f"; insticksprogram: {plugins}." if plugins else "."),
-        f"{rader(b['rows_read'])} lästa, kontrollsumma {kr(b['control_total'])}: {rader(b['fund_rows'])} "
+        f"{rader(b['rows_read'])} lästa, kontrollsumma "
+        # Of the rows kept, said so where some were left out (as the import's summary says it).
+        + (_kept(b["rows_read"] - b["rejected_rows"], rader) if b["rejected_rows"] else "")
+        + f"{kr(b['control_total'])}: {rader(b['fund_rows'])} "
         f"satsningens medel ({kr(b['fund_total'])}), {rader(b['other_rows'])} andra medel ({kr(b['other_total'])}), "
         f"{rader(b['unmatched_rows'])} utan mappning ({kr(b['unmatched_total'])}, ej importerade)"
         + (f", {rader(b['rejected_rows'])} avvisade (i {b['rejects_path']})" if b["rejected_rows"] else "")
@@ -784,3 +788,8 @@ def show_batch(db, batch_id: int) -> Document:
         rows=[facts],
     )
     return Document(report="show", title=f"Import {b['id']}: {b['file_name']}", tables=[table], paragraphs=paragraphs)
+
+
+def _kept(n: int, rader: Callable[[int], str]) -> str:
+    """Whose control total it is, where rows were left out: "för de 8 rader som behölls", "för den rad som behölls"."""
+    return "för den rad som behölls " if n == 1 else f"för de {rader(n)} som behölls "

@@ -368,6 +368,8 @@ def test_rows_rejected_after_reading_are_written_with_their_fields(cli, scenario
     assert rows[1][2:] == ["2023-12-31", "5010", "3110", "7150", "5,00", "Fjolårets"]
     listed = next(line for line in cli("runs").stdout.splitlines() if " rows" in line)
     assert "9 rows (1 rejected), control total 31 458 345,50 kr" in listed  # the 8 good rows' total, as above
+    shown = cli("show", "--batch", "1").stdout.replace("\u00a0", " ")
+    assert "9 rader lästa, kontrollsumma för de 8 rader som behölls 31 458 345,50 kr:" in shown
 
 
 def test_excel_rows_of_only_separators_are_skipped(cli, scenario, tmp_path, booked):
