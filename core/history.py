@@ -348,7 +348,8 @@ def _value_columns(first: int, second: int, unit: str, what: str = "") -> list[C
 
 
 def _changes_table(first: int, second: int, unit: str) -> Table:
-    name, title = _per_unit("skillnader", f"Skillnader mellan körning {first} och {second}", unit)
+    # Not the document's title ("Skillnader mellan ..."), which a format writes above it already.
+    name, title = _per_unit("skillnader", f"Belopp som skiljer sig mellan körning {first} och {second}", unit)
     return Table(
         name=name,
         title=title,

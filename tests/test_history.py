@@ -21,6 +21,8 @@ def test_diff_shows_exactly_the_changed_amounts(cli, scenario_file):
     ]
     assert report["totals"][0]["change_ore"] == 0
     assert "2 tilldelade belopp skiljer sig." in report["paragraphs"][0]
+    headings = [line.lstrip("# ") for line in cli("diff", "1", "2").stdout.splitlines() if line.startswith("#")]
+    assert headings[0] == "Skillnader mellan körning 1 och 2" and len(headings) == len(set(headings))  # none twice
 
 
 def test_diff_sums_what_left_the_funds_not_what_was_passed_on(cli, scenario_file):
