@@ -43,7 +43,7 @@ COMMITMENTS_OPTION = ReportOption(
 class Fordelning:
     name = "fordelning"
     options = (RECIPIENT_OPTION, FUND_OPTION, COMMITMENTS_OPTION)
-    description = "Fördelning per år, fond, mottagare och regel, med summor som stämmer mot fondens total."
+    description = "Fördelning: per år, fond, mottagare och regel, med summor som stämmer mot fondens total."
 
     def build(self, ledger: LedgerView, options: ReportOptions) -> Document:
         selection = Selection.of(options)

@@ -1111,3 +1111,13 @@ def test_a_batch_without_written_sums_is_summed_from_its_rows(cli):
         assert department(conn, "ASN", memo).years[0].total("utfall") == 793_050_050
     finally:
         conn.close()
+
+
+def test_every_built_in_report_is_offered_under_its_swedish_title():
+    """The download table names a report by its description's words before the colon, never by its id."""
+    from jobbsats.reports import REPORTS
+    from jobbsats.web.downloads import catalogue
+
+    titles = {offer.name: offer.title for offer in catalogue()[0]}
+    assert [name for name in REPORTS if titles[name] == name] == []
+    assert (titles["fordelning"], titles["beslut"]) == ("Fördelning", "Förslag till beslut")
