@@ -46,9 +46,17 @@ from pathlib import Path
 # The benchmarks folder on sys.path (it is when run as a script; also when imported): the start-up
 # benchmark's commands, environment, timing and table.
 sys.path.insert(0, str(Path(__file__).resolve().parent))
-from startup import Command, Comparison, environment, jobbsats_command, measure_commands, report  # noqa: E402
+from startup import (  # noqa: E402
+    RUN_FLOOR,
+    RUN_LIBRARIES,
+    Command,
+    Comparison,
+    environment,
+    jobbsats_command,
+    measure_commands,
+    report,
+)
 
-FLOOR = "import click, pluggy, sqlite_utils, cerberus, tomli"
 TARGET_GENERATED = 2.0
 TARGET_EXAMPLE = 1.3
 FIRST_YEAR = 2024
@@ -185,11 +193,12 @@ def main(argv: list[str] | None = None) -> int:
         example = Command(
             "jobbsats run malmo-2024 --quiet", [*jobbsats, "run", "malmo-2024", "--quiet"], fresh_ledger("example")
         )
-        floor = Command(FLOOR, [sys.executable, "-c", FLOOR])
+        floor = Command(RUN_FLOOR, [sys.executable, "-c", RUN_FLOOR])
+        libraries = Command(RUN_LIBRARIES, [sys.executable, "-c", RUN_LIBRARIES])
         print(
             f"python {sys.version.split()[0]} ({sys.executable}), {args.rounds} rounds; jobbsats = {' '.join(jobbsats)}"
         )
-        measure_commands([generated, example, floor], args.rounds, workdir)
+        measure_commands([generated, example, floor, libraries], args.rounds, workdir)
         recorded = allocations_recorded(ledgers["generated"])
         print(f"allocations recorded by a run of the generated scenario: {recorded:,}".replace(",", " "))
         if recorded != expected:
@@ -197,7 +206,14 @@ def main(argv: list[str] | None = None) -> int:
     finally:
         shutil.rmtree(workdir, ignore_errors=True)
     print()
-    ok = report([Comparison(generated, floor, TARGET_GENERATED), Comparison(example, floor, TARGET_EXAMPLE)])
+    ok = report(
+        [
+            Comparison(generated, floor, TARGET_GENERATED),
+            Comparison(example, floor, TARGET_EXAMPLE),
+            Comparison(generated, libraries, None),
+            Comparison(example, libraries, None),
+        ]
+    )
     return 1 if args.check and not ok else 0
 
 

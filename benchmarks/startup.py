@@ -76,7 +76,14 @@ class Command:
 class Comparison:
     subject: Command
     baseline: Command
-    target: float
+    target: float | None  # None: printed for information, judged by no target
+
+
+# What a run imports of its libraries today: since issue 18 it loads neither sqlite-utils nor Cerberus, which the
+# issue's floor (RUN_FLOOR) imports, so that floor carries work the run no longer does and its ratio flatters the
+# run. This floor is printed beside it, for information.
+RUN_FLOOR = "import click, pluggy, sqlite_utils, cerberus, tomli"
+RUN_LIBRARIES = "import click, pluggy, sqlite3, tomli"
 
 
 def environment() -> dict[str, str]:
@@ -127,20 +134,15 @@ def build(workdir: Path) -> list[Comparison]:
         return ["--db", str(db)]
 
     py = [sys.executable, "-c"]
+    run = Command("jobbsats run --quiet", jobbsats + ["run", "malmo-2024", "--quiet"], fresh_ledger)
     return [
         Comparison(
             Command("jobbsats --help", jobbsats + ["--help"]),
             Command("import click", py + ["import click"]),
             TARGET_HELP,
         ),
-        Comparison(
-            Command("jobbsats run --quiet", jobbsats + ["run", "malmo-2024", "--quiet"], fresh_ledger),
-            Command(
-                "import click, pluggy, sqlite_utils, cerberus, tomli",
-                py + ["import click, pluggy, sqlite_utils, cerberus, tomli"],
-            ),
-            TARGET_RUN,
-        ),
+        Comparison(run, Command(RUN_FLOOR, py + [RUN_FLOOR]), TARGET_RUN),
+        Comparison(run, Command(RUN_LIBRARIES, py + [RUN_LIBRARIES]), None),
     ]
 
 
@@ -180,7 +182,7 @@ def report(comparisons: list[Comparison]) -> bool:
     for comp in comparisons:
         subject, base = comp.subject, comp.baseline
         ratio = statistics.median(subject.times) / statistics.median(base.times)
-        passed = ratio <= comp.target
+        passed = comp.target is None or ratio <= comp.target
         ok &= passed
         row: tuple[str, ...] = (
             subject.label,
@@ -189,8 +191,8 @@ def report(comparisons: list[Comparison]) -> bool:
             ms(statistics.median(base.times)),
             ms(min(base.times)),
             f"{ratio:.3f}",
-            f"<= {comp.target:g}",
-            "PASS" if passed else "FAIL",
+            "-" if comp.target is None else f"<= {comp.target:g}",
+            "(info)" if comp.target is None else "PASS" if passed else "FAIL",
         )
         if with_cpu:
             cpu_ratio = statistics.median(subject.cpu) / statistics.median(base.cpu)
