@@ -118,11 +118,9 @@ class Registry:
 
     def fill(self, *, rules: bool = True, reports: bool = True) -> None:
         """Ask the plugins now for what is asked of them later otherwise: a plugin's failure is said here."""
-        if rules:
-            len(self.rules)
-        if reports:
-            len(self.reports)
-            len(self.formats)
+        for asked, table in ((rules, self.rules), (reports, self.reports), (reports, self.formats)):
+            if asked:
+                table._first()
 
     def _made(self, kind: str, name: str, obj: Any) -> None:
         if getattr(obj, "name", None) != name:

@@ -105,7 +105,7 @@ def test_reports_use_the_latest_run_unless_told(cli, scenario_file):
 def test_a_failure_while_writing_leaves_the_ledger_as_it_was(cli, monkeypatch, digest):
     assert cli("run", "--quiet").exit_code == 0
     before = digest(cli.db)
-    original = jobbsats.ledger.write._insert
+    original = jobbsats.ledger.write.insert_rows
 
     def insert_then_fail(db, table, *args, **kwargs):
         result = original(db, table, *args, **kwargs)
@@ -113,7 +113,7 @@ def test_a_failure_while_writing_leaves_the_ledger_as_it_was(cli, monkeypatch, d
             raise sqlite3.OperationalError("disk I/O error (simulated)")
         return result
 
-    monkeypatch.setattr(jobbsats.ledger.write, "_insert", insert_then_fail)
+    monkeypatch.setattr(jobbsats.ledger.write, "insert_rows", insert_then_fail)
     result = cli("run", "--quiet")
     assert result.exit_code != 0
     assert "nothing was written" in result.stderr
@@ -125,7 +125,7 @@ def test_a_failed_first_run_leaves_no_ledger_file(cli, monkeypatch):
     def fail(db, table, *args, **kwargs):
         raise sqlite3.OperationalError("database or disk is full (simulated)")
 
-    monkeypatch.setattr(jobbsats.ledger.write, "_insert", fail)
+    monkeypatch.setattr(jobbsats.ledger.write, "insert_rows", fail)
     result = cli("run", "--quiet")
     assert result.exit_code != 0 and "disk is full" in result.stderr
     assert not cli.db.exists()

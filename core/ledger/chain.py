@@ -72,6 +72,7 @@ from jobbsats.ledger.tables import (
     UTFALL_PURPOSE,
     UTFALL_SUMS_COLUMNS,
     file_of,
+    insert_rows,
 )
 
 GENESIS = "0" * 64
@@ -312,11 +313,9 @@ def _link(previous: str, rows: str) -> str:
 def _seal(db: Ledger, kind: str, ref: int, digests: dict[str, str]) -> None:
     last = db.execute("select chain_sha256 from chain order by seq desc limit 1").fetchone()
     rows = _combined(digests)
-    db.execute(
-        "INSERT INTO chain (kind, ref, rows_sha256, tables_json, chain_sha256) VALUES (?, ?, ?, ?, ?)",
-        # tables_json names the table that changed, when one does
-        [kind, ref, rows, json.dumps(digests, sort_keys=True), _link(last[0] if last else GENESIS, rows)],
-    )
+    columns = ("kind", "ref", "rows_sha256", "tables_json", "chain_sha256")
+    tables_json = json.dumps(digests, sort_keys=True)  # names the table that changed, when one does
+    insert_rows(db, "chain", columns, [(kind, ref, rows, tables_json, _link(last[0] if last else GENESIS, rows))])
 
 
 _OWN_ROWS = {

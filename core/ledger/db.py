@@ -218,13 +218,14 @@ def _open_frozen(path: Path, reason: str) -> Ledger:
     """
     shown = clip(str(path))
     # What to do: a read-only file is made writable again where it is; elsewhere the ledger must move.
-    remedy = (
-        f"make it writable again (chmod u+w {shown})"
-        if reason == READ_ONLY_FILE
-        else "copy the ledger with its -wal file to a writable folder"
-    )
+    in_place = reason == READ_ONLY_FILE
     target = read_only_uri(path)
     if target is None:
+        remedy = (
+            f"make it writable again (chmod u+w {shown})"
+            if in_place
+            else "copy the ledger with its -wal file to a writable folder"
+        )
         raise LedgerError(
             f"{shown}: {reason} with writes still in its -wal, which SQLite cannot read "
             f"there; {remedy} (or use a copy `jobbsats backup` made)"
@@ -239,7 +240,7 @@ def _open_frozen(path: Path, reason: str) -> Ledger:
             raise LedgerError(
                 f"{shown}: was written by an older jobbsats and needs its schema brought up to date, which is not "
                 f"possible as it {reason}; "
-                + ("make it writable again first" if reason == READ_ONLY_FILE else "copy it to a writable folder first")
+                + ("make it writable again first" if in_place else "copy it to a writable folder first")
             )
         return db
     except sqlite3.DatabaseError as exc:

@@ -7,7 +7,7 @@ import datetime
 import getpass
 import json
 import sqlite3
-from collections.abc import Iterable, Iterator
+from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
 from typing import Any
@@ -20,7 +20,7 @@ from jobbsats.ledger.connection import Ledger
 from jobbsats.ledger.db import discard_new, failure, ledger_file, migrate, open_ledger, require_ledger
 from jobbsats.ledger.guards import changed_tables, missing_guards, missing_tables
 from jobbsats.ledger.limits import RUN_MOST
-from jobbsats.ledger.tables import file_of
+from jobbsats.ledger.tables import file_of, insert_rows
 from jobbsats.money import format_count, format_units
 from jobbsats.projects import line_states
 
@@ -149,23 +149,6 @@ def _require_guards(db: Ledger, path: Path) -> None:
         )
 
 
-def _insert(db: Ledger, table: str, columns: tuple[str, ...], rows: Iterable[tuple[Any, ...]]) -> int | None:
-    """Add ``rows`` (values in the order of ``columns``) to ``table`` with one prepared statement; return the
-    rowid of a row given alone in a list.
-
-    Plain ``executemany``: sqlite-utils' ``insert_all`` builds a dict, a statement and a conversion of every
-    value for each row, most of the time a run of thousands of allocations took to write. The values here are
-    what SQLite stores as they are (text, integers, NULL); an error rolls the whole run back as before.
-    """
-    names = ", ".join(f'"{c}"' for c in columns)
-    marks = ", ".join("?" * len(columns))
-    statement = f'INSERT INTO "{table}" ({names}) VALUES ({marks})'
-    if isinstance(rows, list) and len(rows) == 1:
-        return db.conn.execute(statement, rows[0]).lastrowid  # executemany() leaves lastrowid as it was
-    db.conn.executemany(statement, rows)
-    return None
-
-
 def _stored(value: Any) -> Any:
     """A value a rule gave without its type being checked, as sqlite-utils stored it (a tuple as JSON...)."""
     if value is None or type(value) is int or type(value) is str:
@@ -223,21 +206,21 @@ def _write(db: Ledger, plan: Plan, versions: dict[str, str]) -> int:
         json.dumps({"jobbsats": __version__, "plugins": versions}, ensure_ascii=False),
         "ok",
     )
-    run_id = int(_insert(db, "runs", _RUN, [run]) or 0)
+    run_id = int(insert_rows(db, "runs", _RUN, [run]) or 0)
     refuse_planted(db, "run", run_id)
-    _insert(
+    insert_rows(
         db,
         "recipients",
         ("run_id", "id", "name", "kind", "genitive"),
         ((run_id, r.id, r.name, r.kind, r.genitive) for r in scenario.recipients.values()),
     )
-    _insert(
+    insert_rows(
         db,
         "funds",
         ("run_id", "id", "name", "wording", "unit", "shown_in"),
         ((run_id, f.id, f.name, f.wording, f.unit, f.shown_in) for f in scenario.funds.values()),
     )
-    _insert(
+    insert_rows(
         db,
         "fund_totals",
         ("run_id", "fund_id", "year", "total", "unallocated", "assumed", "note"),
@@ -257,7 +240,7 @@ def _write(db: Ledger, plan: Plan, versions: dict[str, str]) -> int:
         ),
     )
     ref = scenario.decision.ref
-    _insert(
+    insert_rows(
         db,
         "allocations",
         _ALLOCATION,
@@ -287,7 +270,7 @@ def _write(db: Ledger, plan: Plan, versions: dict[str, str]) -> int:
             for a in (p.allocation,)
         ),
     )
-    _insert(
+    insert_rows(
         db,
         "rounding_differences",
         ("run_id", "fund_id", "year", "rule_index", "rule_label", "split", "difference"),
@@ -305,7 +288,7 @@ def _write_carried(db: Ledger, plan: Plan, run_id: int) -> None:
     if not plan.carried:
         return
     ref = plan.scenario.decision.ref
-    _insert(
+    insert_rows(
         db,
         "carry_overs",
         (
@@ -363,7 +346,7 @@ def _write_reads(db: Ledger, plan: Plan, run_id: int) -> None:
     """Record what the rules read of the ledger (``jobbsats show`` lists it)."""
     if plan.ledger is None or not plan.ledger.reads:
         return
-    _insert(
+    insert_rows(
         db, "run_reads", ("run_id", "kind", "ref"), ((run_id, kind, ref) for kind, ref in sorted(plan.ledger.reads))
     )
 
@@ -372,11 +355,12 @@ def _write_projects(db: Ledger, plan: Plan, run_id: int) -> None:
     scenario = plan.scenario
     if not scenario.projects:
         return
-    _insert(db, "financiers", ("run_id", "id", "name"), ((run_id, f.id, f.name) for f in scenario.financiers.values()))
+    financiers = ((run_id, f.id, f.name) for f in scenario.financiers.values())
+    insert_rows(db, "financiers", ("run_id", "id", "name"), financiers)
     names = {f.id: f.name for f in scenario.financiers.values()}
     for project in scenario.projects.values():
         spec = plan.periodised_by.get(project.id)
-        _insert(
+        insert_rows(
             db,
             "projects",
             (
@@ -407,7 +391,7 @@ def _write_projects(db: Ledger, plan: Plan, run_id: int) -> None:
             ],
         )
         states = line_states(project, names)
-        _insert(
+        insert_rows(
             db,
             "project_financing",
             (
@@ -448,7 +432,7 @@ def _write_projects(db: Ledger, plan: Plan, run_id: int) -> None:
                 for line in project.financing
             ),
         )
-    _insert(
+    insert_rows(
         db,
         "project_periods",
         ("run_id", "project_id", "line", "year", "month", "amount"),
