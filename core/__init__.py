@@ -66,7 +66,7 @@ _PUBLIC: dict[str, str] = {
     "tables_by_id": "jobbsats.config.schema",
     "validate": "jobbsats.config.public",
     "in_units": "jobbsats.config.public",
-    "to_date": "jobbsats.config.projects",
+    "to_date": "jobbsats.config.dates",
     # Reports and formats
     "Report": "jobbsats.contracts",
     "ReportOption": "jobbsats.contracts",
@@ -127,7 +127,7 @@ if TYPE_CHECKING:  # for type checkers and editors: the same names, imported eag
         check_text,
     )
     from jobbsats.apportion import largest_remainder, per_line
-    from jobbsats.config.projects import to_date
+    from jobbsats.config.dates import to_date
     from jobbsats.config.public import in_units, validate
     from jobbsats.config.schema import DATE, MONEY, PERCENT, QUANTITY, ROUNDING, SHARE, TEXT, YEARS, tables_by_id
     from jobbsats.contracts import (

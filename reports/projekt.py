@@ -39,7 +39,6 @@ from decimal import Decimal
 from fractions import Fraction
 from typing import Any
 
-from jobbsats.config.projects import financier_members
 from jobbsats.contracts import QUARTERS_OPTION, RECIPIENT_OPTION, ReportOption, ReportOptions
 from jobbsats.document import Chart, Column, Document, Series, Table
 from jobbsats.errors import JobbsatsError
@@ -293,6 +292,10 @@ class _Facts:
     """What the report reads from the run's copy of the scenario file: groups and approximate lines."""
 
     def __init__(self, ledger: LedgerView) -> None:
+        # Imported here: aterrapportering imports this module, and reading a scenario's projects brings the
+        # config checks and the rules' classes along, which a report of a run without projects never needs.
+        from jobbsats.config.projects import financier_members
+
         config = ledger.config
         self.groups = financier_members(config)
         self.approx = {

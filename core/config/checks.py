@@ -135,7 +135,7 @@ class Checks:
             self._error(field, "must be at most 100 %")
 
     def _check_with_date(self, field: str, value: Any) -> None:
-        from jobbsats.config.projects import to_date
+        from jobbsats.config.dates import to_date
 
         self._parsed(field, to_date, value, ValueError)
 

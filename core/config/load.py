@@ -17,9 +17,10 @@ import tomli
 
 from jobbsats import guard
 from jobbsats.config.checks import non_finite, validate
+from jobbsats.config.dates import to_date
 from jobbsats.config.names import bidi_problems, looks_like, purpose_problems
 from jobbsats.config.nesting import line_too_deep
-from jobbsats.config.projects import read_financiers, read_projects, to_date
+from jobbsats.config.projects import read_financiers, read_projects
 from jobbsats.config.schema import CORE_SCHEMA, RULE_ENTRY_SCHEMA
 from jobbsats.config.sound import surely_valid_schema
 from jobbsats.config.units import fields_in_units

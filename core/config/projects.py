@@ -8,13 +8,13 @@ such lines, so the shares' öre never go missing.
 
 from __future__ import annotations
 
-import datetime
 import re
 from fractions import Fraction
 from typing import Any
 
 from jobbsats.allocation import check_text
 from jobbsats.apportion import largest_remainder
+from jobbsats.config.dates import to_date
 from jobbsats.config.names import looks_like
 from jobbsats.config.years import years_text
 from jobbsats.errors import Problem
@@ -34,23 +34,6 @@ _HUNDRED = Fraction(100)
 
 # The placeholders of a project's ``text`` and ``apply_text`` (its decision points; reports/beslut.py fills them).
 PROJECT_TEXT_FIELDS = ("decider", "project", "owner", "case", "financier", "condition")
-
-
-def to_date(value: Any) -> datetime.date:
-    """A TOML date (``2020-01-01``) or the same written as text; ValueError with a reason otherwise."""
-    if isinstance(value, datetime.datetime):
-        raise ValueError("must be a date without a time of day, such as 2020-01-01")
-    if isinstance(value, datetime.date):
-        return value
-    if isinstance(value, str):
-        text = value.strip()
-        if not re.fullmatch(r"[0-9]{4}-[0-9]{2}-[0-9]{2}", text):
-            raise ValueError(f"{value!r} is not a date written as YYYY-MM-DD (such as 2020-01-01)")
-        try:
-            return datetime.date.fromisoformat(text)
-        except ValueError:
-            raise ValueError(f"{value!r} is not a real date") from None
-    raise ValueError("must be a date written as YYYY-MM-DD, such as 2020-01-01")
 
 
 def read_financiers(document: dict, recipients: dict[str, Recipient]) -> tuple[dict[str, Financier], list[Problem]]:

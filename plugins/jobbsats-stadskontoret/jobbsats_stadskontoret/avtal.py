@@ -13,6 +13,7 @@ from __future__ import annotations
 from decimal import Decimal
 from fractions import Fraction
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from jobbsats import (
     NBSP,
@@ -28,9 +29,11 @@ from jobbsats import (
     round_half_up,
 )
 from jobbsats_stadskontoret import status
-from jobbsats_stadskontoret.agreements import Agreement, AgreementsFile, read_agreements
-from jobbsats_stadskontoret.grants import Grant, check, pooled, split
 from jobbsats_stadskontoret.schema import SECTION
+
+if TYPE_CHECKING:
+    from jobbsats_stadskontoret.agreements import Agreement, AgreementsFile
+    from jobbsats_stadskontoret.grants import Grant
 
 
 def _kr(ore: int) -> str:
@@ -72,6 +75,8 @@ def agreements_file(ledger: LedgerView) -> AgreementsFile | None:
             ledger.run.config_path,
             [Problem(f"{SECTION}.agreements", f"no such file: {path} (a relative path starts at the scenario file)")],
         )
+    from jobbsats_stadskontoret.agreements import read_agreements  # see Avtal.build
+
     return read_agreements(path)
 
 
@@ -82,6 +87,11 @@ class Avtal:
     description = "Avtal: beviljat, redovisat använt, differens och återrapporteringens status per avtal och år."
 
     def build(self, ledger: LedgerView, options: ReportOptions) -> Document:
+        # Imported here, not at the top: every report command makes this class (jobbsats checks every report it
+        # knows), and most of them build another report; reading agreements files and their classes would add
+        # some 5 ms to each.
+        from jobbsats_stadskontoret.grants import check, pooled, split
+
         found = agreements_file(ledger)
         agreements = found.agreements if found else {}
         grants = pooled(ledger.allocations())
