@@ -112,7 +112,7 @@ def peak():
         out.write(kb)
 
 atexit.register(peak)
-from jobbsats.cli import main
+from jobbsats.console import main  # what the console script runs
 main()
 """
 

@@ -49,4 +49,4 @@ def test_the_wheel_maps_the_folders_onto_one_package(tmp_path):
     top = {name.split("/")[0] for name in names}
     assert {t for t in top if not t.endswith(".dist-info")} == {"jobbsats"}
     entry_points = next(n for n in names if n.endswith("entry_points.txt"))
-    assert "jobbsats = jobbsats.cli:main" in zipfile.ZipFile(wheel).read(entry_points).decode()
+    assert "jobbsats = jobbsats.console:main" in zipfile.ZipFile(wheel).read(entry_points).decode()
