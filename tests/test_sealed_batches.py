@@ -27,15 +27,17 @@ FORECAST = "recipient;fund;purpose;amount;comment\nASN;sjs;;9 000 000;Enligt nä
 
 
 @pytest.fixture
-def sealed(cli, tmp_path):
-    """Run 1 of malmo-2024, import batches 1 (January) and 2 (February), and forecast batch 1: all sealed."""
-    cli.prepare(("run", "malmo-2024", "--quiet"))
-    for name, text in (("januari.csv", JANUARY), ("februari.csv", FEBRUARY)):
-        (tmp_path / name).write_text(text, encoding="utf-8")
-        result = cli("import", "utfall", tmp_path / name, "-c", "malmo-2024")
-        assert result.exit_code == 0, result.output
-    (tmp_path / "prognos.csv").write_text(FORECAST, encoding="utf-8")
-    assert cli("import", "prognos", tmp_path / "prognos.csv").exit_code == 0
+def sealed(cli, shared_file):
+    """Run 1 of malmo-2024, import batches 1 (January) and 2 (February), and forecast batch 1: all sealed.
+
+    Made once a worker and copied (``cli.prepare``, the files by ``shared_file``): four commands for each of
+    some fifty tests that only go on from the ledger they leave."""
+    cli.prepare(
+        ("run", "malmo-2024", "--quiet"),
+        ("import", "utfall", shared_file("januari.csv", JANUARY), "-c", "malmo-2024"),
+        ("import", "utfall", shared_file("februari.csv", FEBRUARY), "-c", "malmo-2024"),
+        ("import", "prognos", shared_file("prognos.csv", FORECAST)),
+    )
     return cli
 
 

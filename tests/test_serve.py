@@ -73,9 +73,10 @@ def asn_budget(base: str) -> list[dict]:
 
 @pytest.fixture
 def ledger_2024(cli):
-    cli.prepare(("run", "malmo-2024", "--quiet"))
-    result = cli("import", "utfall", examples.utfall_of("malmo-2024"), "-c", examples.path_of("malmo-2024"))
-    assert result.exit_code == 0, result.output
+    cli.prepare(
+        ("run", "malmo-2024", "--quiet"),
+        ("import", "utfall", examples.utfall_of("malmo-2024"), "-c", examples.path_of("malmo-2024")),
+    )
     return cli
 
 
