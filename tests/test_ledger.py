@@ -45,6 +45,7 @@ def test_schema_is_strict_and_migrations_are_named(cli):
         ("jobbsats", "0013_web_views_more"),
         ("jobbsats", "0014_utfall_sums"),
         ("jobbsats", "0015_application_id"),
+        ("jobbsats", "0016_utfall_batch_rows"),
     ]
 
 

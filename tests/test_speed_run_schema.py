@@ -51,12 +51,12 @@ def test_a_new_ledger_in_one_go_has_the_schema_the_migrations_make():
 def test_every_migration_is_recorded_once_with_a_time():
     conn = _made_in_one_go()
     rows = conn.execute("select name, applied_at from _sqlite_migrations").fetchall()
-    assert len({name for name, _ in rows}) == len(rows) == 15
+    assert len({name for name, _ in rows}) == len(rows) == 16
     assert all(applied.endswith("+00:00") and applied[:2] == "20" for _, applied in rows)
     # Nothing is pending: a second apply changes nothing.
     before = _master(conn)
     migrations.apply(Ledger(conn))
-    assert _master(conn) == before and len(_records(conn)) == 15
+    assert _master(conn) == before and len(_records(conn)) == 16
 
 
 def test_a_migration_added_after_the_one_shot_still_runs_on_a_new_ledger(monkeypatch):
@@ -120,7 +120,7 @@ def test_every_migration_is_registered_through_migration_so_up_to_date_knows_it(
     """A migration registered with sqlite-utils' decorator alone would be missing from NAMES, and an up-to-date
     look (one query) would never find it pending."""
     assert migrations.NAMES == [m.name for m in migrations.migration_set()._migrations]
-    assert migrations.NAMES[-1] == "0015_application_id" and len(migrations.NAMES) == 15
+    assert migrations.NAMES[-1] == "0016_utfall_batch_rows" and len(migrations.NAMES) == 16
 
 
 def test_the_record_of_migrations_is_where_sqlite_utils_keeps_it():

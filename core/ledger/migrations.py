@@ -763,6 +763,14 @@ def application_id(db: Ledger) -> None:
     db.execute(f"PRAGMA application_id = {APPLICATION_ID}")
 
 
+@migration("0016_utfall_batch_rows")
+def utfall_batch_rows(db: Ledger) -> None:
+    """An index of booked rows by batch alone, whose entries run in rowid order within a batch: a report finds a
+    batch's first and last row by two seeks (jobbsats.ledger.chain._rows_of), where the index by batch, year and
+    recipient had it read every entry of the batch (17 ms of a report at 100 000 rows, 170 ms at 1 000 000)."""
+    db.execute("CREATE INDEX utfall_batch_rows ON utfall(batch_id)")
+
+
 # --- A brand-new ledger in one go ---------------------------------------------------------------------------
 #
 # The migrations one by one cost a new ledger twice what its final schema does (measured at thirteen):
@@ -788,6 +796,7 @@ ONE_SHOT = (
     "0013_web_views_more",
     "0014_utfall_sums",
     "0015_application_id",
+    "0016_utfall_batch_rows",
 )
 
 
@@ -813,6 +822,7 @@ def _one_shot(db: Ledger) -> None:
     web_views_more(db)
     utfall_sums(db)
     application_id(db)
+    utfall_batch_rows(db)
 
 
 # sqlite-utils' record of applied migrations, as its Migrations.ensure_migrations_table makes it (to the letter:
@@ -857,8 +867,9 @@ def up_to_date(db: Ledger, *, reading: bool = False) -> bool:
     return done.issuperset(name for name in NAMES if not (reading and name in READER_NEEDS_NOT))
 
 
-# Migrations that change nothing a reader reads: a ledger a release behind by them alone is read as it is.
-READER_NEEDS_NOT = frozenset({"0015_application_id"})
+# Migrations that change nothing a reader reads: a ledger a release behind by them alone is read as it is
+# (without the index of 0016 a report finds a batch's rows more slowly, the same rows).
+READER_NEEDS_NOT = frozenset({"0015_application_id", "0016_utfall_batch_rows"})
 
 
 _APPLIED = f'select name from "{MIGRATIONS_TABLE}" where migration_set = ?'
