@@ -9,6 +9,8 @@ from __future__ import annotations
 
 import contextlib
 import sqlite3
+import threading
+from unittest import mock
 
 from jobbsats import examples
 from jobbsats.ledger import chain
@@ -79,3 +81,48 @@ def test_a_ledger_from_before_the_index_gets_it_on_its_next_command_and_reads_th
     assert "import 1 (malmo-2024.utfall.csv), import 2 (second.csv), import 3 (third.csv)" in " ".join(
         after["paragraphs"]
     )
+
+
+def test_two_commands_bringing_an_older_ledger_up_to_date_at_once_both_succeed(cli, tmp_path, release_before):
+    """The first commands after an upgrade may open the older ledger together (a report and `runs` in two
+    terminals): each found migration 0016 pending, and the second to create the index failed with SQLite's
+    "index utfall_batch_rows already exists". Here two threads, each with its own connection as two processes
+    have, meet after finding what is pending (a barrier, given up after half a second): a reader now takes the
+    write lock before it looks, so the second waits for the first and then finds nothing left to do."""
+    from sqlite_utils.migrations import Migrations
+
+    from jobbsats.ledger import migrations
+
+    with release_before("0016_utfall_batch_rows"):
+        _three_batches(cli, tmp_path)
+    met = threading.Barrier(2, timeout=0.5)
+    looked = Migrations.pending
+
+    def pending_then_meet(self, db):
+        found = looked(self, db)
+        with contextlib.suppress(threading.BrokenBarrierError):
+            met.wait()
+        return found
+
+    failures: list[BaseException] = []
+
+    def bring_up_to_date() -> None:
+        conn = sqlite3.connect(cli.db, timeout=10, check_same_thread=False)
+        try:
+            migrations.apply(Ledger(conn))
+        except BaseException as exc:  # what the command would have said
+            failures.append(exc)
+        finally:
+            conn.close()
+
+    with mock.patch.object(Migrations, "pending", pending_then_meet):
+        threads = [threading.Thread(target=bring_up_to_date) for _ in range(2)]
+        for thread in threads:
+            thread.start()
+        for thread in threads:
+            thread.join(30)
+    assert failures == []
+    with contextlib.closing(sqlite3.connect(cli.db)) as conn:
+        names = [name for (name,) in conn.execute("select name from _sqlite_migrations")]
+        assert names == migrations.NAMES  # each recorded once
+        assert conn.execute("select 1 from sqlite_master where name = 'utfall_batch_rows'").fetchone() == (1,)

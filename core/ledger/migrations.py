@@ -848,9 +848,24 @@ def apply(db: Ledger) -> None:
             f'INSERT INTO "{MIGRATIONS_TABLE}" ("migration_set", "name", "applied_at") VALUES (?, ?, ?)',
             [(MIGRATION_SET, name, str(datetime.datetime.now(datetime.UTC))) for name in ONE_SHOT],
         )
-    if not up_to_date(db):
-        # Any migration after those, or every one on a ledger from before ONE_SHOT: sqlite-utils applies them.
+    if up_to_date(db):
+        return
+    # Any migration after those, or every one on a ledger from before ONE_SHOT: sqlite-utils applies them.
+    if db.conn.in_transaction:  # the caller holds the write lock (jobbsats.ledger.write.transaction)
         migration_set().apply(db.utils)
+        return
+    # A reader bringing an older ledger up to date (the first report after an upgrade) takes the write lock and
+    # asks again once it holds it: two commands that opened the same older ledger at once both found a
+    # migration pending, and the second to apply it failed ("index utfall_batch_rows already exists").
+    db.conn.execute("BEGIN IMMEDIATE")
+    try:
+        if not up_to_date(db):
+            migration_set().apply(db.utils)
+        db.conn.execute("COMMIT")
+    except BaseException:
+        if db.conn.in_transaction:
+            db.conn.execute("ROLLBACK")
+        raise
 
 
 def up_to_date(db: Ledger, *, reading: bool = False) -> bool:
