@@ -36,7 +36,7 @@ from pathlib import Path
 # jobbsats is run through its console script, the file next to sys.executable that
 # users run (`jobbsats ...`), executed by sys.executable itself so that both sides of
 # every ratio use the very same interpreter. It is the same as
-# `python -c "from jobbsats.cli import main; main()"` plus reading a three-line script.
+# `python -c "from jobbsats.console import main; main()"` plus reading a three-line script.
 BIN = Path(sys.executable).parent
 TARGET_HELP = 1.7
 TARGET_RUN = 1.3  # the bundled example, as benchmarks/run.py times it too
@@ -48,7 +48,7 @@ def jobbsats_command() -> list[str]:
     if script.is_file() and os.name != "nt":
         return [sys.executable, str(script)]
     # No console script here (not installed by pip, or Windows' .exe launcher): the same entry point.
-    return [sys.executable, "-c", "from jobbsats.cli import main; main()"]
+    return [sys.executable, "-c", "from jobbsats.console import main; main()"]
 
 
 @dataclass

@@ -13,10 +13,18 @@ import gc
 # cycles a command leaves, in fewer passes. The console script only: a program that imports jobbsats keeps its
 # own settings.
 GC_YOUNG_THRESHOLD = 10_000
+_SETTINGS = gc.get_threshold()  # the process's own, as it was before main()
 
 
 def main() -> None:
-    gc.set_threshold(GC_YOUNG_THRESHOLD, *gc.get_threshold()[1:])
+    gc.set_threshold(GC_YOUNG_THRESHOLD, *_SETTINGS[1:])
     from jobbsats.cli import main as command_line
 
     command_line()
+
+
+def serving() -> None:
+    """The collector's settings as they were before :func:`main`, for a command that runs for hours (``jobbsats
+    serve``): a server makes and drops objects request after request, and at the raised threshold its memory
+    settled some 6 MB higher (71 MB against 65 after 3 000 requests)."""
+    gc.set_threshold(*_SETTINGS)

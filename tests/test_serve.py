@@ -21,7 +21,9 @@ from jobbsats import examples
 
 pytestmark = pytest.mark.slow  # a server process: seconds
 
-MAIN = "import sys; from jobbsats.cli import main; sys.argv[0] = 'jobbsats'; main()"
+MAIN = (
+    "import sys; from jobbsats.console import main; sys.argv[0] = 'jobbsats'; main()"  # as the console script runs it
+)
 # The same, as if Datasette were not installed: an import of a None entry in sys.modules fails.
 WITHOUT_DATASETTE = "import sys; sys.modules['datasette'] = None; " + MAIN
 BOOKED_TEXT = "inom jobbsatsningen"  # in the sample utfall's Text column ("Lön, anställningar inom ...")
@@ -266,3 +268,24 @@ def test_a_ledger_file_no_one_may_write_is_served_without_files_beside_it(ledger
         server.wait(timeout=30)
         ledger.chmod(0o644)
     assert sorted(p.name for p in folder.iterdir()) == ["jobbsats.db"]
+
+
+def test_serve_runs_with_the_collector_as_python_sets_it(ledger_2024, monkeypatch):
+    """The console script has the collector walk young objects less often, for a short command; a server runs
+    for hours, making and dropping objects request after request, and gets Python's own setting back."""
+    import gc
+
+    import uvicorn
+
+    from jobbsats import console
+
+    seen: list[tuple[int, ...]] = []
+    monkeypatch.setattr(uvicorn.Server, "run", lambda self, sockets=None: seen.append(gc.get_threshold()))
+    before = gc.get_threshold()
+    gc.set_threshold(console.GC_YOUNG_THRESHOLD, *before[1:])  # as console.main() leaves it
+    try:
+        result = ledger_2024("serve", "--port", "0")
+    finally:
+        gc.set_threshold(*before)
+    assert result.exit_code == 0, result.output
+    assert seen == [before] and before[0] < console.GC_YOUNG_THRESHOLD

@@ -109,6 +109,9 @@ def serve(db: Path, port: int, host: str, allow_remote: bool, booked_rows: bool)
     if booked_rows:
         click.echo("Booked rows are shown, with their free text: keep this server to yourself", err=True)
     click.echo(f"Serving {clip(str(db))} read-only on {address(host, port)} (Ctrl-C stops)", err=True)
+    from jobbsats.console import serving
+
+    serving()  # the collector as Python sets it: a server is not one short command
     config = uvicorn.Config(safety.read_only(ds.app()), log_level="warning", lifespan="on")
     uvicorn.Server(config).run(sockets=[sock])
 
