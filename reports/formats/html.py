@@ -9,7 +9,6 @@ network, which a decision paper's attachment must not.
 
 from __future__ import annotations
 
-import contextlib
 import functools
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
@@ -48,8 +47,8 @@ class Html:
 
 @functools.cache
 def _environment() -> jinja2.Environment:
-    """One environment a process: it keeps the templates it compiled, for a server's downloads and for every
-    report after the first; and a new process loads them compiled from Jinja2's cache (:func:`_bytecode_cache`)."""
+    """One environment a process: it keeps the templates it compiled (about 37 ms each time otherwise), for a
+    server's downloads and for every report after the first."""
     from jinja2 import Environment, PackageLoader, select_autoescape
 
     return Environment(
@@ -57,33 +56,7 @@ def _environment() -> jinja2.Environment:
         autoescape=select_autoescape(default=True, default_for_string=True),
         trim_blocks=True,
         lstrip_blocks=True,
-        bytecode_cache=_bytecode_cache(),
     )
-
-
-def _bytecode_cache(directory: str | None = None) -> jinja2.BytecodeCache | None:
-    """Jinja2's own cache of compiled templates, by default in its private folder under the system's temporary
-    one (``_jinja2-cache-UID``, mode 0700): compiling the page's two templates was about 35 ms of the 340 ms an
-    html report takes in a new process. Jinja2 compiles a template again when its source or Jinja2 changed.
-    None where no such folder can be had; a cache file that cannot be read or written is no cache, never a
-    failed report."""
-    from jinja2 import FileSystemBytecodeCache
-
-    class Cache(FileSystemBytecodeCache):
-        def load_bytecode(self, bucket: jinja2.bccache.Bucket) -> None:
-            try:
-                super().load_bytecode(bucket)
-            except Exception:  # unreadable, or damaged (a file cut short fails in pickle): compiled again
-                bucket.reset()
-
-        def dump_bytecode(self, bucket: jinja2.bccache.Bucket) -> None:
-            with contextlib.suppress(OSError):  # a full disk, a folder gone
-                super().dump_bytecode(bucket)
-
-    try:
-        return Cache(directory)
-    except (OSError, RuntimeError):  # no temporary folder, or one another user owns: Jinja2 refuses it
-        return None
 
 
 def _table(table: Table) -> dict[str, Any]:
