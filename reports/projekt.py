@@ -614,6 +614,14 @@ def _names(lines: list[FinancingRow], project: ProjectRow, facts: _Facts | None)
     return listed([named(ln) for ln in lines])
 
 
+def _by_reason(lines: list[FinancingRow]) -> dict[str, list[FinancingRow]]:
+    """Lines grouped by their reason, in the order the reasons first come."""
+    grouped: dict[str, list[FinancingRow]] = defaultdict(list)
+    for line in lines:
+        grouped[line.reason].append(line)
+    return grouped
+
+
 def summary(project: ProjectRow, facts: _Facts | None = None) -> str:
     """A Swedish paragraph on the project: who, when, how it is financed and what counts."""
     head = project.name + (f" ({project.case})" if project.case else "")
@@ -645,16 +653,12 @@ def summary(project: ProjectRow, facts: _Facts | None = None) -> str:
         sentences.append("Inget av finansieringen är ännu beviljat och i budget.")
     if by_state[APPLIED]:
         sentences.append(f"Ansökt men inte beslutat: {_names(by_state[APPLIED], project, facts)}.")
-    for state in (CONDITIONAL, DROPPED):
-        by_reason: dict[str, list[FinancingRow]] = defaultdict(list)
-        for line in by_state[state]:
-            by_reason[line.reason].append(line)
-        if state == CONDITIONAL:
-            for reason, lines in by_reason.items():
-                sentences.append(f"Villkorat: {_names(lines, project, facts)}, {reason}.")
-        elif by_reason:  # one sentence, each line (or lines dropped for one reason) with its reason
-            dropped = [f"{_names(lines, project, facts)} ({reason})" for reason, lines in by_reason.items()]
-            sentences.append(f"Utgår ur budgeten: {listed(dropped)}.")
+    for reason, lines in _by_reason(by_state[CONDITIONAL]).items():
+        sentences.append(f"Villkorat: {_names(lines, project, facts)}, {reason}.")
+    # What drops out, in one sentence: each line (or the lines dropped for one reason) with its reason.
+    dropped = [f"{_names(lines, project, facts)} ({reason})" for reason, lines in _by_reason(by_state[DROPPED]).items()]
+    if dropped:
+        sentences.append(f"Utgår ur budgeten: {listed(dropped)}.")
     for line in project.financing:
         members = facts.groups.get(line.financier, ()) if facts is not None else ()
         if members:
