@@ -70,6 +70,16 @@ _BLANK = frozenset("\u034f\u115f\u1160\u17b4\u17b5\u180b\u180c\u180d\u180e\u180f
 _UNSEEN_CATEGORIES = frozenset({"Cc", "Cf", "Cn", "Co", "Cs", "Zl", "Zp"})
 
 
+# Unicode's control characters (category Cc), all 65 of them: C0, DEL and C1. One search of a text in C, not a
+# lookup of each character's category in Python (tests/test_lookalike_names.py holds the range to Unicode's).
+_CONTROL = re.compile("[\x00-\x1f\x7f-\x9f]")
+
+
+def has_control(text: str) -> bool:
+    """True for a text holding a control character (a newline, a tab, an escape, ...)."""
+    return _CONTROL.search(text) is not None
+
+
 def unseen(char: str) -> bool:
     """True for a character that cannot be seen, or that looks like an ordinary space without being one."""
     if char in _BLANK or "\ufe00" <= char <= "\ufe0f" or "\U000e0100" <= char <= "\U000e01ef":

@@ -46,6 +46,8 @@ def _plain_digits(text: str) -> None:
     "١٠٠" (Arabic-Indic), "１００" (fullwidth) and "𝟏𝟎𝟎" are a hundred to Python, and
     to hardly any reader of a Swedish budget; the CSV reader takes 0-9 only as well.
     """
+    if text.isascii():
+        return  # 0-9 are the only ASCII characters with a numeric value
     odd = [c for c in text if c not in _ASCII_DIGITS and unicodedata.numeric(c, None) is not None]
     if odd:
         unique = list(dict.fromkeys(odd))
@@ -68,6 +70,11 @@ def to_decimal(value: object) -> Decimal:
         raise AmountError("must be an exact number; floats are refused")
     else:
         raise AmountError(f"must be a number, not {describe(value)}")
+    return _in_range(number, value)
+
+
+def _in_range(number: Decimal, value: object) -> Decimal:
+    """``number`` (read from ``value``), refused when not finite or of an order of magnitude out of range."""
     if not number.is_finite():
         raise AmountError(f"must be a finite number, not {number}")
     if number and number.adjusted() > MAX_MAGNITUDE:
@@ -223,10 +230,10 @@ def parse_percent(value: object) -> Fraction:
     if isinstance(value, str) and "/" in value:
         result = _fraction_text(value) * 100
     elif isinstance(value, str):
-        _, unit = parse_number(value)
+        number, unit = parse_number(value)
         if unit not in ("", "%"):
             raise AmountError(f"{shown(value, 60)} is not a percentage")
-        result = to_fraction(value)
+        result = Fraction(_in_range(number, value))  # to_fraction's reading, without parsing the text again
     else:
         result = to_fraction(value)
     if result < 0:

@@ -9,9 +9,14 @@ and character names by hand, not computed by the code under test.
 
 from __future__ import annotations
 
+import sys
+import unicodedata
+from fractions import Fraction
+
 import pytest
 
 from jobbsats.config import names
+from jobbsats.errors import has_control
 from jobbsats.money import AmountError, parse_kronor, parse_percent, parse_quantity, to_units
 
 # --- skeletons -----------------------------------------------------------------------------------------
@@ -383,6 +388,29 @@ def test_digits_in_a_fraction_are_0_to_9_too():
     with pytest.raises(AmountError, match="has digits other than 0-9 \\(U\\+0663 ARABIC-INDIC DIGIT THREE\\)"):
         parse_percent("1/\u0663")
     assert parse_percent("1/3") * 3 == 100
+
+
+def test_the_only_ascii_characters_with_a_numeric_value_are_0_to_9():
+    # money's reading of digits skips an ASCII text's characters one by one on this ground
+    assert [chr(i) for i in range(128) if unicodedata.numeric(chr(i), None) is not None] == list("0123456789")
+
+
+def test_the_control_characters_are_unicodes_category_cc():
+    cc = [c for c in map(chr, range(sys.maxunicode + 1)) if unicodedata.category(c) == "Cc"]
+    assert [c for c in map(chr, range(sys.maxunicode + 1)) if has_control(c)] == cc
+    assert has_control("Ung i\u0085sommar") and not has_control("Ung i sommar \u2028")
+
+
+def test_a_percentage_is_read_once_and_refused_as_before():
+    assert parse_percent("0,15 %") == Fraction(15, 100)
+    assert parse_percent("33,33") == Fraction(3333, 100)
+    for text, message in (
+        ("12 kr", "'12 kr' is not a percentage"),
+        ("1" + "0" * 19 + " %", "is too large"),
+        ("0," + "0" * 19 + "1", "is too small to mean anything here"),
+    ):
+        with pytest.raises(AmountError, match=message):
+            parse_percent(text)
 
 
 def test_plain_amounts_still_read():

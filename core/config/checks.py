@@ -11,14 +11,13 @@ from __future__ import annotations
 
 import functools
 import re
-import unicodedata
 from collections.abc import Callable, Container, Iterator, Mapping, Sequence
 from datetime import date, datetime
 from decimal import Decimal
 from typing import Any
 
 from jobbsats.config import names
-from jobbsats.errors import Problem, key_path, shown
+from jobbsats.errors import Problem, has_control, key_path, shown
 from jobbsats.money import (
     KRONOR,
     AmountError,
@@ -162,7 +161,7 @@ class Checks:
     def _check_with_not_blank(self, field: str, value: Any) -> None:
         if isinstance(value, str) and not value.strip():
             self._error(field, "must not be blank")
-        elif isinstance(value, str) and any(unicodedata.category(c) == "Cc" for c in value):
+        elif isinstance(value, str) and has_control(value):
             # A newline in a name would start a new line, or a heading, in every report.
             self._error(field, "must be one line, without newlines, tabs or other control characters")
 

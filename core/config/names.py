@@ -27,7 +27,7 @@ from collections.abc import Callable, Iterable, Iterator
 from importlib import resources
 from typing import Any
 
-from jobbsats.errors import JobbsatsError, Problem, clip, key_path, printable, unseen
+from jobbsats.errors import JobbsatsError, Problem, clip, has_control, key_path, printable, unseen
 
 _unseen = unseen  # the same test for a name as for any message (it lives in errors: no import cycle)
 
@@ -251,12 +251,7 @@ def looks_like(name: object, known: Iterable[str]) -> str:
 
 def _sound(name: object) -> bool:
     """A name with no problem of its own (blank, a control character, a bidirectional control)."""
-    return (
-        isinstance(name, str)
-        and bool(name.strip())
-        and name_problem(name) is None
-        and not any(unicodedata.category(c) == "Cc" for c in name)
-    )
+    return isinstance(name, str) and bool(name.strip()) and name_problem(name) is None and not has_control(name)
 
 
 # What one entry of each section that lists things by id is called in a message.

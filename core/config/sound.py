@@ -95,11 +95,8 @@ _TYPES: dict[Any, list[tuple[tuple[type, ...], tuple[type, ...]]]] = {}
 
 def _value(field: Any, value: Any, rules: Any, path: tuple[Any, ...], probe: _Probe) -> None:
     """``value`` (at ``field`` of the table at ``path``) against its rules, in Cerberus's order."""
-    if value is None or not isinstance(rules, dict | Mapping):
+    if value is None or not isinstance(rules, dict | Mapping) or not rules.keys() <= _HANDLED:
         raise _Unsure
-    for rule in rules:
-        if rule not in _HANDLED:
-            raise _Unsure
     kind = type(value)
     types = rules.get("type")
     if types is not None:
