@@ -18,6 +18,19 @@ if TYPE_CHECKING:
     from sqlite_utils import Database
 
 
+def _null(value: None) -> None:
+    return value
+
+
+# Python 3.11's sqlite3 binds int, float and str as they are, but looks every other value, None included, up as
+# something to adapt: no adapter registered, then PrepareProtocol.__adapt__, whose failed lookup formats an
+# AttributeError's message before dropping it. A run writes tens of thousands of NULLs (an allocation's via,
+# years and text): 4 % of a 6 000-allocation run's instructions. With an adapter for None, found at once and
+# returning None, the value is bound as NULL as before. One that a program registered before is left alone.
+if (type(None), sqlite3.PrepareProtocol) not in sqlite3.adapters:
+    sqlite3.register_adapter(type(None), _null)
+
+
 class Ledger:
     """The ledger's connection, with what reads and writes of it call.
 
