@@ -378,6 +378,27 @@ def test_a_rule_plugin_that_raises_halfway(cli, ledger, scenario_file):
         pytest.param(
             lambda c: RuleResult([Allocation("FSN", 1, c.spec.path, label=None)]), "label is NoneType", id="label-none"
         ),
+        pytest.param(lambda c: RuleResult([Allocation("FSN", 1, 7)]), "source is int", id="source-int"),
+        pytest.param(
+            lambda c: RuleResult([Allocation("FSN", 1, c.spec.path, agreements=["STK-2023-1150"])]),
+            "agreements are not a tuple of text",
+            id="agreements-list",
+        ),
+        pytest.param(
+            lambda c: RuleResult([Allocation("FSN", 1, c.spec.path, agreements=("STK-2023-1150", 7))]),
+            "agreements are not a tuple of text",
+            id="agreements-not-text",
+        ),
+        pytest.param(
+            lambda c: RuleResult([Allocation("FSN", 1, c.spec.path, via="XSN")]),
+            "unknown recipient 'XSN'",
+            id="unknown-via",
+        ),
+        pytest.param(
+            lambda c: RuleResult([Allocation("FSN", 1, c.spec.path, action="ger")]),
+            "used the action 'ger'",
+            id="unknown-action",
+        ),
         pytest.param(
             lambda c: RuleResult([Allocation("FSN", 1, c.spec.path, text="$mottagare")]),
             "text template that is not valid",
