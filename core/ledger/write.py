@@ -169,7 +169,9 @@ _RUN = (
     "versions_json",
     "status",
 )
-_ALLOCATION = (
+_LARGEST_ROWID = 2**63 - 1
+ALLOCATION_COLUMNS = (
+    "id",
     "run_id",
     "seq",
     "year",
@@ -240,36 +242,38 @@ def _write(db: Ledger, plan: Plan, versions: dict[str, str]) -> int:
         ),
     )
     ref = scenario.decision.ref
-    insert_rows(
-        db,
-        "allocations",
-        _ALLOCATION,
+    # Each row whole, its id given as SQLite would choose it (one past the largest), in the table's column order:
+    # the seal hashes the rows as written instead of reading thousands back (see seal_run).
+    first = (db.execute("select max(id) from allocations").fetchone()[0] or 0) + 1
+    # Past the largest rowid SQLite picks unused ones at random: a row planted with id 2**63 - 1, say.
+    given = first + len(plan.allocations) - 1 <= _LARGEST_ROWID
+    allocations = [
         (
-            (
-                run_id,
-                seq,
-                p.year,
-                p.fund,
-                a.via,
-                a.to,
-                a.amount,
-                p.rule,
-                p.rule_index,
-                p.rule_label,
-                a.source,
-                a.label,
-                a.action,
-                ref,
-                p.point,
-                _stored(a.recurring[0]) if a.recurring else None,
-                _stored(a.recurring[1]) if a.recurring else None,
-                json.dumps(list(a.agreements), ensure_ascii=False) if a.agreements else "[]",
-                a.text,
-            )
-            for seq, p in enumerate(plan.allocations)
-            for a in (p.allocation,)
-        ),
-    )
+            first + seq if given else None,
+            run_id,
+            seq,
+            p.year,
+            p.fund,
+            a.via,
+            a.to,
+            a.amount,
+            p.rule,
+            p.rule_index,
+            p.rule_label,
+            a.source,
+            a.label,
+            a.action,
+            ref,
+            p.point,
+            _stored(a.recurring[0]) if a.recurring else None,
+            _stored(a.recurring[1]) if a.recurring else None,
+            json.dumps(list(a.agreements), ensure_ascii=False) if a.agreements else "[]",
+            a.text,
+        )
+        for seq, p in enumerate(plan.allocations)
+        for a in (p.allocation,)
+    ]
+    insert_rows(db, "allocations", ALLOCATION_COLUMNS, allocations)
     insert_rows(
         db,
         "rounding_differences",
@@ -279,7 +283,7 @@ def _write(db: Ledger, plan: Plan, versions: dict[str, str]) -> int:
     _write_projects(db, plan, run_id)
     _write_carried(db, plan, run_id)
     _write_reads(db, plan, run_id)
-    seal_run(db, run_id)  # last: the chain covers every row the run wrote
+    seal_run(db, run_id, {"allocations": allocations} if given else None)  # last: it covers every row written
     return run_id
 
 
