@@ -491,3 +491,25 @@ def test_a_bidirectional_control_anywhere_in_the_file_is_refused(cli, tmp_path, 
         p.startswith(f'{field}: "Kommun\\u202estyrelsen" has a bidirectional control') and "U+202E" in p
         for p in problems
     ), problems
+
+
+def test_every_key_and_text_of_a_file_is_read_in_nfc_wherever_it_nests():
+    from jobbsats.config.load import _nfc_keys
+
+    decomposed = "Socialna\u0308mnden"  # ä as a + combining diaeresis
+    document = {
+        "a\u030ar": {"name": decomposed, "lines": [decomposed, 7, [decomposed, {"o\u0308": decomposed}]]},
+        "kind": "nämnd",
+    }
+    problems: list = []
+    found = _nfc_keys(document, "", problems)
+    assert problems == []
+    assert found == {
+        "år": {"name": "Socialnämnden", "lines": ["Socialnämnden", 7, ["Socialnämnden", {"ö": "Socialnämnden"}]]},
+        "kind": "nämnd",
+    }
+    clash = {"rules": [{"lines": [{"å": 1, "a\u030a": 2}]}]}
+    _nfc_keys(clash, "", problems)
+    assert [(p.path, p.message) for p in problems] == [
+        ("rules[0].lines[0].å", "appears twice (the same name written in two Unicode forms)")
+    ]

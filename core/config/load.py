@@ -62,13 +62,17 @@ MAX_DEPTH = 32  # a scenario file needs five or six levels; Cerberus recurses on
 
 def _depth(value: Any) -> int:
     """How deeply tables and lists nest in ``value`` (counted without recursion)."""
+    if not isinstance(value, dict | list):
+        return 0
+    # Only tables and lists are stacked: a value inside one is as deep as any of its siblings, one level down.
     deepest, stack = 0, [(value, 0)]
     while stack:
         item, level = stack.pop()
-        deepest = max(deepest, level)
-        if level <= MAX_DEPTH:  # deeper than that is refused anyway: no need to walk it all
-            children = item.values() if isinstance(item, dict) else item if isinstance(item, list) else ()
-            stack.extend((child, level + 1) for child in children)
+        children = item.values() if isinstance(item, dict) else item
+        if children:
+            deepest = max(deepest, level + 1)
+            if level < MAX_DEPTH:  # deeper than that is refused anyway: no need to walk it all
+                stack.extend((child, level + 1) for child in children if isinstance(child, dict | list))
     return deepest
 
 
@@ -114,10 +118,22 @@ def _nfc_keys(value: Any, prefix: str, problems: list[Problem], keys: tuple[Any,
             if norm in out:
                 path = functools.reduce(key_path, (*keys, norm), prefix)
                 problems.append(Problem(path, "appears twice (the same name written in two Unicode forms)"))
-            out[norm] = _nfc_keys(item, prefix, problems, (*keys, norm))
+            # A value that is no table or list is done here: thousands of them in a large file, each spared a
+            # call and its keys.
+            out[norm] = (
+                _nfc_keys(item, prefix, problems, (*keys, norm)) if isinstance(item, dict | list) else _nfc(item)
+            )
         return out
     if isinstance(value, list):
-        return [_nfc_keys(item, prefix, problems, (*keys, i)) for i, item in enumerate(value)]
+        return [
+            _nfc_keys(item, prefix, problems, (*keys, i)) if isinstance(item, dict | list) else _nfc(item)
+            for i, item in enumerate(value)
+        ]
+    return _nfc(value)
+
+
+def _nfc(value: Any) -> Any:
+    """A text in NFC; any other value as it is."""
     if isinstance(value, str):
         return value if unicodedata.is_normalized("NFC", value) else unicodedata.normalize("NFC", value)
     return value
