@@ -108,3 +108,47 @@ def test_a_plugin_that_needs_a_newer_api_is_refused_by_name():
     plugins.add_plugin(SimpleNamespace(requires_api=jobbsats.API_VERSION), "of_today")  # the same version is fine
     with pytest.raises(PluginError, match=f"needs jobbsats plugin API {major + 1}.0"):
         plugins.add_plugin(SimpleNamespace(requires_api=f"{major + 1}.0"), "next_major")
+
+
+def test_allocations_own_init_is_the_one_a_frozen_dataclass_would_write():
+    import dataclasses
+    import inspect
+
+    from jobbsats import Allocation
+
+    # The twin: the same fields, with the __init__ dataclass generates.
+    twin = dataclasses.make_dataclass(
+        "Allocation",
+        [(f.name, f.type, f) for f in dataclasses.fields(Allocation)],
+        frozen=True,
+    )
+    # (the generated one says it returns None; this one says nothing, as docs/api.md shows)
+    assert inspect.signature(Allocation).parameters == inspect.signature(twin).parameters
+    assert [(f.name, f.default) for f in dataclasses.fields(Allocation)] == [
+        (f.name, f.default) for f in dataclasses.fields(twin)
+    ]
+    for args, kwargs in (
+        (("FSN", 100, "rules[0].lines[0]"), {}),
+        (
+            ("FSN", 100, "rules[0].lines[0]", "Ung i sommar", "beviljar", "KS", (2024, 2026), ("STK-1",), "$recipient"),
+            {},
+        ),
+        (("FSN",), {"amount": 5, "source": "s", "via": "KS", "text": None}),
+    ):
+        ours, theirs = Allocation(*args, **kwargs), twin(*args, **kwargs)
+        assert vars(ours) == vars(theirs)
+        assert repr(ours).removeprefix("Allocation") == repr(theirs).removeprefix("Allocation")
+        assert ours == Allocation(*args, **kwargs) and hash(ours) == hash(Allocation(*args, **kwargs))
+        assert dataclasses.replace(ours, amount=7).amount == 7 and ours.amount != 7
+        with pytest.raises(dataclasses.FrozenInstanceError):
+            ours.amount = 1  # type: ignore[misc]
+    for args, kwargs in (
+        ((), {}),
+        (("FSN", 1), {}),
+        (("FSN", 1, "s"), {"colour": "red"}),
+        (("FSN", 1, "s", *"x" * 7), {}),
+    ):
+        with pytest.raises(TypeError):
+            Allocation(*args, **kwargs)
+        with pytest.raises(TypeError):
+            twin(*args, **kwargs)
