@@ -106,6 +106,7 @@ def compute(
     problems = list(problems or [])
     found: list[tuple[int, RuleSpec, Allocation | Carry]] = []
     for year in plan.years:
+        start = len(found)  # where this year's allocations begin
         available = {fid: f.totals[year] for fid, f in scenario.funds.items() if year in f.totals}
         for spec in scenario.rules:
             rule = registry.rules[spec.rule]
@@ -153,7 +154,7 @@ def compute(
         for fid, left in available.items():
             plan.unallocated[(fid, year)] = left
         if available:  # this run decides the year: a rule of a later year reads it from here, not the ledger
-            ledger.decided(year, [_own_row(spec.fund, given) for y, spec, given in found if y == year])
+            ledger.decided(year, [_own_row(spec.fund, given) for _, spec, given in found[start:]])
     if problems:
         raise InputError(scenario.source, problems)
     if only_year is None:
