@@ -7,6 +7,8 @@ import enum
 import hashlib
 import json
 import sqlite3
+import subprocess
+import sys
 
 import pytest
 
@@ -89,6 +91,8 @@ def probe(answer):
         pytest.param(lambda c: [Allocation("FSN", 100, c.spec.path, label=Label("Ung i sommar"))], id="str-subclass"),
         pytest.param(lambda c: [Allocation("FSN", 100, c.spec.path, label="a\x00b\U0001f600")], id="nul-and-emoji"),
         pytest.param(lambda c: [Allocation("FSN", 100, c.spec.path, recurring=(True, 2026))], id="bool-year"),
+        # text in an INTEGER column: SQLite stores 2026, not "2026" (found by a review)
+        pytest.param(lambda c: [Allocation("FSN", 100, c.spec.path, recurring=("2026", "2027"))], id="text-years"),
     ],
 )
 def test_whatever_a_rule_gives_the_seal_is_of_what_sqlite_returns_and_reports_read_it(cli, scenario_file, answer):
@@ -117,3 +121,27 @@ def test_a_row_planted_at_the_largest_rowid_leaves_sqlite_to_choose_and_the_run_
     result = cli("run", "--quiet", "malmo-2024")
     assert result.exit_code == 0, result.output
     assert sealed(cli.db, 2)["allocations"] == returned_digest(cli.db, "allocations", 2)
+
+
+def test_a_programs_own_adapter_for_text_leaves_the_seal_to_what_sqlite_stored(tmp_path):
+    """A program that imports jobbsats may adapt str before SQLite stores it (found by a review): the rows are then
+    read back to be hashed, and the run verifies."""
+    db = tmp_path / "ledger.db"
+    program = (
+        "import sqlite3, sys\n"
+        "sqlite3.register_adapter(str, lambda text: text.replace('ö', 'o'))\n"
+        "from jobbsats.cli import main\n"
+        "for args in (['run', '--quiet', 'malmo-2024'], ['verify']):\n"
+        "    try:\n"
+        f"        sys.argv = ['jobbsats', *args, '--db', {str(db)!r}]\n"
+        "        main()\n"
+        "    except SystemExit as done:\n"
+        "        print(args[0], done.code)\n"
+    )
+    done = subprocess.run([sys.executable, "-c", program], capture_output=True, text=True, timeout=120)
+    said = done.stdout.splitlines()
+    assert "run 0" in said and "verify 0" in said, done.stdout + done.stderr
+    conn = sqlite3.connect(db)
+    stored = conn.execute("select count(*) from allocations where label like '%o%' and label not like '%ö%'")
+    assert stored.fetchone()[0] > 0  # the adapter did change what was stored
+    conn.close()

@@ -62,8 +62,15 @@ from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, replace
 
 from jobbsats.errors import LedgerError, clip, shown
-from jobbsats.ledger.connection import Ledger
-from jobbsats.ledger.guards import changed_tables, foreign_triggers, missing_guards, missing_tables, schema_changed
+from jobbsats.ledger.connection import Ledger, bound_as_null
+from jobbsats.ledger.guards import (
+    changed_tables,
+    foreign_triggers,
+    made_schema,
+    missing_guards,
+    missing_tables,
+    schema_changed,
+)
 from jobbsats.ledger.limits import joined, split_sum
 from jobbsats.ledger.tables import (
     RUN_TABLES,
@@ -94,7 +101,7 @@ def run_digests(db: Ledger, run_id: int, written: Mapping[str, list[tuple]] | No
     digests = {"runs": _digest(db.execute("select * from runs where id = ?", [run_id]))}
     for table in RUN_TABLES:
         rows = (written or {}).get(table)
-        if rows is not None and _as_returned(rows):
+        if rows is not None and _as_returned(table, rows):
             digests[table] = _digest(rows)
         else:
             digests[table] = _digest(db.execute(f"select * from {table} where run_id = ? order by rowid", [run_id]))
@@ -361,21 +368,46 @@ def seal_run(db: Ledger, run_id: int, written: Mapping[str, list[tuple]] | None 
     """Add the run to the chain; inside the run's own transaction, after its last row.
 
     ``written``: the rows the run wrote to a table (by its name), each whole (every column, in the table's order,
-    its rowid given), in rowid order, with nothing else written to that table for the run. Where every value is
-    an int, a str or None, SQLite returns from a STRICT table exactly what it was given, so those rows are hashed
-    as they are, not read back: 6 000 allocations of twenty columns took ~40 ms to read back, as many Python
-    objects again. A row holding anything else (a rule's own subclass of str, say, whose repr() may differ from
-    its value's) is read back, as every table not given is.
+    its rowid given), in rowid order, with nothing else written to that table for the run. SQLite returns from a
+    STRICT table exactly the value it stored, and stores exactly what it was given when that is an int in an
+    INTEGER column, a str in a TEXT one, or None, with no adapter of this process's sqlite3 in between: such rows
+    are hashed as they are, not read back (6 000 allocations of twenty columns took ~40 ms to read back, as
+    many Python objects again). Any other row (a year given as text, which SQLite stores as an integer; a rule's
+    own subclass of str, whose repr() may differ from its value's; a program's adapter for str) is read back, as
+    every table not given is.
     """
     _seal(db, "run", run_id, run_digests(db, run_id, written))
 
 
-_RETURNED = frozenset({int, str, type(None)})
+_STORED_AS_GIVEN = {"INTEGER": frozenset({int, type(None)}), "TEXT": frozenset({str, type(None)})}
 
 
-def _as_returned(rows: list[tuple]) -> bool:
-    """Whether SQLite gives back every value of ``rows`` as the very same Python value (the type of each)."""
-    return set(map(type, itertools.chain.from_iterable(rows))) <= _RETURNED
+def _as_returned(table: str, rows: list[tuple]) -> bool:
+    """Whether SQLite stores, and so returns, every value of ``rows`` (whole rows of ``table``) as it is."""
+    if _adapted():
+        return False
+    kinds = [_STORED_AS_GIVEN.get(column[1]) for column in made_schema()[table]]
+    columns = list(zip(*rows, strict=False))  # rows all of one length: executemany took them
+    return not columns or (
+        len(columns) == len(kinds)
+        and all(
+            kind is not None and set(map(type, values)) <= kind for values, kind in zip(columns, kinds, strict=True)
+        )
+    )
+
+
+def _adapted() -> bool:
+    """Whether this process's sqlite3 turns an int, a str or None into something else before it is stored."""
+    adapters, protocol = sqlite3.adapters, sqlite3.PrepareProtocol
+    return (
+        (int, protocol) in adapters
+        or (str, protocol) in adapters
+        or adapters.get((type(None), protocol))
+        not in (
+            None,
+            bound_as_null,
+        )
+    )
 
 
 def seal_batch(db: Ledger, batch_id: int, utfall_sha256: str, utfall_sums: str | None = None) -> None:

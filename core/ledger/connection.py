@@ -18,7 +18,8 @@ if TYPE_CHECKING:
     from sqlite_utils import Database
 
 
-def _null(value: None) -> None:
+def bound_as_null(value: None) -> None:
+    """sqlite3's adapter for None, as jobbsats registers it: None itself."""
     return value
 
 
@@ -28,7 +29,7 @@ def _null(value: None) -> None:
 # years and text): 4 % of a 6 000-allocation run's instructions. With an adapter for None, found at once and
 # returning None, the value is bound as NULL as before. One that a program registered before is left alone.
 if (type(None), sqlite3.PrepareProtocol) not in sqlite3.adapters:
-    sqlite3.register_adapter(type(None), _null)
+    sqlite3.register_adapter(type(None), bound_as_null)
 
 
 class Ledger:
