@@ -152,3 +152,21 @@ def test_allocations_own_init_is_the_one_a_frozen_dataclass_would_write():
             Allocation(*args, **kwargs)
         with pytest.raises(TypeError):
             twin(*args, **kwargs)
+
+
+def test_a_plugins_subclass_of_allocation_is_made_as_the_generated_init_would():
+    from jobbsats import Allocation
+
+    class Labelled(Allocation):
+        @property
+        def label(self):  # read-only: the generated __init__ could not set it
+            return "fixed"
+
+    with pytest.raises(AttributeError):
+        Labelled("FSN", 1, "s")
+
+    class Plain(Allocation):
+        pass
+
+    made = Plain("FSN", 1, "s", label="x")
+    assert (made.to, made.amount, made.source, made.label) == ("FSN", 1, "s", "x")
