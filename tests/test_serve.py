@@ -282,14 +282,19 @@ def test_serve_runs_with_the_collector_as_python_sets_it(ledger_2024, monkeypatc
     from jobbsats.web import safety
 
     seen: list[tuple[int, ...]] = []
-    monkeypatch.setattr(uvicorn.Server, "run", lambda self, sockets=None: seen.append(gc.get_threshold()))
-    before, registered = gc.get_threshold(), pm.is_registered(safety)
+    monkeypatch.setattr(
+        uvicorn.Server, "run", lambda self, sockets=None: seen.append((*gc.get_threshold(), gc.get_freeze_count()))
+    )
+    before, registered, frozen = gc.get_threshold(), pm.is_registered(safety), gc.get_freeze_count()
     gc.set_threshold(console.GC_YOUNG_THRESHOLD, *before[1:])  # as console.main() leaves it
+    gc.freeze()
     try:
         result = ledger_2024("serve", "--port", "0")
     finally:
         gc.set_threshold(*before)
+        if frozen:  # as this process had it
+            gc.freeze()
         if pm.is_registered(safety) and not registered:  # serve's process ends; this one goes on to other tests
             pm.unregister(safety)
     assert result.exit_code == 0, result.output
-    assert seen == [before] and before[0] < console.GC_YOUNG_THRESHOLD
+    assert seen == [(*before, 0)] and before[0] < console.GC_YOUNG_THRESHOLD
