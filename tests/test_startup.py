@@ -203,6 +203,10 @@ def test_the_department_plugins_import_what_building_their_reports_takes_only_th
     assert [m for m in building if m in out["modules"]] == []
     # And what they import does not bring the rules' classes or the scenario checks along either.
     assert [m for m in ("jobbsats.allocation", "jobbsats.config.projects") if m in out["modules"]] == []
+    # A run checks the asf section with its schema, which names the indicators without their CSV reader.
+    proc, out = probe("run", "malmo-2024", "--quiet", "--db", str(cli.db), load_plugins=UNSET)
+    assert out["code"] == 0, proc.stderr
+    assert "jobbsats_asf.schema" in out["modules"] and "jobbsats_asf.indicators" not in out["modules"]
 
 
 def test_the_console_script_collects_less_often_and_an_importer_keeps_its_own_setting(cli, monkeypatch):

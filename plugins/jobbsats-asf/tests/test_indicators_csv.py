@@ -152,3 +152,10 @@ def test_the_command_line_names_file_and_line(ledger, iop):
         "  - line 5: unknown partner 'xyz' (the partners in [asf.partners]: botildenborg, roda_korset, "
         "stadsmissionen, yalla, radda_barnen, mff)\n"
     )
+
+
+def test_the_schemas_indicator_keys_are_the_indicators():
+    from jobbsats_asf.indicators import INDICATORS
+    from jobbsats_asf.schema import INDICATOR_KEYS
+
+    assert tuple(i.key for i in INDICATORS) == INDICATOR_KEYS
