@@ -24,8 +24,9 @@ from jobbsats.allocation import (
     RuleResult,
     check_text,
 )
+from jobbsats.config.names import BIDI_CONTROLS
 from jobbsats.contracts import FundRule, ProjectRule
-from jobbsats.errors import InputError, PluginError, Problem
+from jobbsats.errors import InputError, PluginError, Problem, has_control, shown
 from jobbsats.guard import NOTHING_WRITTEN
 from jobbsats.ledger.reader import LedgerReader
 from jobbsats.money import KRONOR, MAX_ORE, format_units
@@ -125,7 +126,7 @@ def compute(
             allocate = partial(cast(FundRule, rule).allocate, context)
             result = _call(registry, spec, scenario, "allocate", year, allocate)
             unit = scenario.funds[spec.fund].unit
-            _check_shape(result, scenario, available[spec.fund], unit, fail)
+            _check_shape(result, scenario, year, available[spec.fund], unit, fail)
             _check_carried(result, scenario, year, unit, fail)
             if result.problems:
                 problems += result.problems
@@ -280,9 +281,10 @@ def _smallest(unit: str) -> str:
 
 
 def _check_shape(
-    result: object, scenario: Scenario, available: int, unit: str, fail: Callable[[str], PluginError]
+    result: object, scenario: Scenario, year: int, available: int, unit: str, fail: Callable[[str], PluginError]
 ) -> None:
-    """Refuse a malformed answer from a rule plugin, naming it."""
+    """Refuse a malformed answer from a rule plugin, naming it: its texts as a scenario file's are checked (no
+    control character, no bidirectional control: they go into a decision paper), its years around ``year``."""
 
     if not isinstance(result, RuleResult):
         raise fail(f"returned {type(result).__name__} from allocate(), not a RuleResult")
@@ -290,6 +292,7 @@ def _check_shape(
         raise fail("must return its allocations and problems as lists")
     sources = set()
     recipients = scenario.recipients
+    sound_labels: set[str] = {""}  # a rule gives most of its allocations one label: each is checked once
     # Thousands of allocations in a large run: each check reads a field once, and the common case (an exact
     # int, no agreements, no text) is decided by the first test of each.
     for a in result.allocations:
@@ -300,12 +303,32 @@ def _check_shape(
             raise fail(f"returned an allocation whose source is {type(source).__name__}, not text")
         if not isinstance(label, str):
             raise fail(f"returned an allocation whose label is {type(label).__name__}, not text")
+        if label not in sound_labels:
+            if problem := _text_problem(label):
+                raise fail(f"returned an allocation whose label {shown(label)} {problem}")
+            sound_labels.add(label)
         if (type(agreements) is not tuple or agreements) and (
             not isinstance(agreements, tuple) or not all(isinstance(x, str) for x in agreements)
         ):
             raise fail("returned an allocation whose agreements are not a tuple of text")
+        for agreement in agreements:
+            if problem := "is blank" if not agreement.strip() else _text_problem(agreement):
+                raise fail(f"returned an allocation whose agreement {shown(agreement)} {problem}")
         if text is not None and (not isinstance(text, str) or check_text(text, source)):
             raise fail(f"returned an allocation with a text template that is not valid: {text!r}")
+        if text is not None and (problem := "is blank" if not text.strip() else _text_problem(text)):
+            raise fail(f"returned an allocation whose text template {shown(text)} {problem}")
+        recurring = a.recurring
+        if recurring is not None and not (
+            type(recurring) is tuple
+            and len(recurring) == 2
+            and all(type(y) is int for y in recurring)
+            and recurring[0] <= year <= recurring[1]
+        ):
+            raise fail(
+                f"returned an allocation for {year} recurring over {shown(recurring)}, not (first, last) years "
+                f"as integers with {year} between them"
+            )
         if source in sources:
             raise fail(f"returned two allocations from the same source {source!r} (each is one decision point)")
         sources.add(source)
@@ -326,6 +349,15 @@ def _check_shape(
     _check_rounding(result, available, _smallest(unit), fail)
 
 
+def _text_problem(text: str) -> str | None:
+    """Why a text a rule gives cannot go into a decision paper, as a scenario file's texts are checked, or None."""
+    if has_control(text):
+        return "holds a control character (a newline, a tab, ...); a decision point is one line"
+    if not BIDI_CONTROLS.isdisjoint(text):
+        return "holds a bidirectional control, which changes the order its letters are shown in"
+    return None
+
+
 def _check_carried(
     result: RuleResult, scenario: Scenario, year: int, unit: str, fail: Callable[[str], PluginError]
 ) -> None:
@@ -338,6 +370,9 @@ def _check_carried(
             raise fail(f"returned {type(c).__name__} among its carried money, not a Carry")
         if not all(isinstance(v, str) for v in (c.source, c.label)) or not (c.text is None or isinstance(c.text, str)):
             raise fail("returned carried money whose source, label or text is not text")
+        for name, value in (("label", c.label), ("text", c.text or "")):
+            if problem := _text_problem(value):
+                raise fail(f"returned carried money whose {name} {shown(value)} {problem}")
         if c.text is not None and check_text(c.text, c.source):
             raise fail(f"returned carried money with a text template that is not valid: {c.text!r}")
         numbers = (c.amount, c.from_year)

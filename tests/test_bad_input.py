@@ -389,6 +389,52 @@ def test_a_rule_plugin_that_raises_halfway(cli, ledger, scenario_file):
             "agreements are not a tuple of text",
             id="agreements-not-text",
         ),
+        # Texts go into the decision paper, and are held to what the scenario file's are (found by a user's trial).
+        pytest.param(
+            lambda c: RuleResult([Allocation("FSN", 1, c.spec.path, label="Ung i\x00sommar")]),
+            "label 'Ung i\\x00sommar' holds a control character",
+            id="label-nul",
+        ),
+        pytest.param(
+            lambda c: RuleResult([Allocation("FSN", 1, c.spec.path, agreements=("\u202eSTK-1",))]),
+            "agreement '\\u202eSTK-1' holds a bidirectional control",
+            id="agreement-bidi",
+        ),
+        pytest.param(
+            lambda c: RuleResult([Allocation("FSN", 1, c.spec.path, agreements=(" ",))]),
+            "agreement ' ' is blank",
+            id="agreement-blank",
+        ),
+        pytest.param(
+            lambda c: RuleResult([Allocation("FSN", 1, c.spec.path, text="$recipient\n$amount")]),
+            "text template '$recipient\\n$amount' holds a control character",
+            id="text-newline",
+        ),
+        pytest.param(
+            lambda c: RuleResult([Allocation("FSN", 1, c.spec.path, recurring=(c.year + 5, c.year))]),
+            "recurring over (2029, 2024), not (first, last) years as integers with 2024 between them",
+            id="recurring-reversed",
+        ),
+        pytest.param(
+            lambda c: RuleResult([Allocation("FSN", 1, c.spec.path, recurring=(2020, 2021))]),
+            "recurring over (2020, 2021)",
+            id="recurring-elsewhere",
+        ),
+        pytest.param(
+            lambda c: RuleResult([Allocation("FSN", 1, c.spec.path, recurring=(c.year, True))]),
+            "recurring over (2024, True)",
+            id="recurring-bool",
+        ),
+        pytest.param(
+            lambda c: RuleResult([Allocation("FSN", 1, c.spec.path, recurring=("2024", "2026"))]),
+            "recurring over ('2024', '2026')",
+            id="recurring-text",
+        ),
+        pytest.param(
+            lambda c: RuleResult([Allocation("FSN", 1, c.spec.path, recurring=[c.year, c.year + 1])]),
+            "recurring over [2024, 2025]",
+            id="recurring-list",
+        ),
         pytest.param(
             lambda c: RuleResult([Allocation("FSN", 1, c.spec.path, via="XSN")]),
             "unknown recipient 'XSN'",

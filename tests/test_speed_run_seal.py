@@ -89,10 +89,14 @@ def probe(answer):
     [
         pytest.param(lambda c: [Allocation("FSN", Amount.MILLION, c.spec.path)], id="int-subclass-amount"),
         pytest.param(lambda c: [Allocation("FSN", 100, c.spec.path, label=Label("Ung i sommar"))], id="str-subclass"),
-        pytest.param(lambda c: [Allocation("FSN", 100, c.spec.path, label="a\x00b\U0001f600")], id="nul-and-emoji"),
-        pytest.param(lambda c: [Allocation("FSN", 100, c.spec.path, recurring=(True, 2026))], id="bool-year"),
-        # text in an INTEGER column: SQLite stores 2026, not "2026" (found by a review)
-        pytest.param(lambda c: [Allocation("FSN", 100, c.spec.path, recurring=("2026", "2027"))], id="text-years"),
+        pytest.param(
+            lambda c: [Allocation("FSN", 100, c.spec.path, label="Ung i sommar \U0001f469\u200d\U0001f4bb e\u0301")],
+            id="emoji-and-combining",
+        ),
+        pytest.param(
+            lambda c: [Allocation("FSN", 100, c.spec.path, recurring=(c.year, c.year + 2), agreements=("STK-1",))],
+            id="recurring-and-agreements",
+        ),
     ],
 )
 def test_whatever_a_rule_gives_the_seal_is_of_what_sqlite_returns_and_reports_read_it(cli, scenario_file, answer):
@@ -145,3 +149,32 @@ def test_a_programs_own_adapter_for_text_leaves_the_seal_to_what_sqlite_stored(t
     stored = conn.execute("select count(*) from allocations where label like '%o%' and label not like '%ö%'")
     assert stored.fetchone()[0] > 0  # the adapter did change what was stored
     conn.close()
+
+
+# A whole allocations row as the run writes it (id, run_id, seq, year, fund_id, from_id, to_id, amount, rule,
+# rule_index, rule_label, source, label, action, decision_ref, point, recurring_from, recurring_to, agreements,
+# text), and the same with one value changed.
+ROW = (1, 1, 0, 2024, "sjs", None, "FSN", 100, "fixed", 0, "", "s", "", "tilldelar", "", 1, 2024, 2026, "[]", None)
+COLUMN = {name: index for index, name in enumerate(ALLOCATION_COLUMNS)}
+
+
+def row_with(column: str, value: object) -> tuple:
+    return tuple(value if index == COLUMN[column] else given for index, given in enumerate(ROW))
+
+
+@pytest.mark.parametrize(
+    ("row", "as_given"),
+    [
+        (ROW, True),
+        # Text in an INTEGER column: SQLite stores the number, so "2024" would come back as 2024 (found by a review).
+        (row_with("recurring_from", "2024"), False),
+        (row_with("to_id", 7), False),  # an integer in a TEXT column: SQLite stores the text "7"
+        (row_with("amount", True), False),
+        (row_with("source", Label("s")), False),
+    ],
+)
+def test_only_rows_sqlite_stores_as_given_are_hashed_as_written(row, as_given):
+    from jobbsats.ledger.chain import _as_returned
+
+    assert _as_returned("allocations", [ROW, row]) is as_given
+    assert _as_returned("allocations", []) is True  # no rows: nothing to read back either
