@@ -368,3 +368,19 @@ def test_a_broken_link_named_jobbsats_toml_is_the_users_file_not_the_example(cli
     assert result.exit_code == 1
     assert "jobbsats.toml: is a symbolic link to" in result.stderr and "which does not exist" in result.stderr
     assert not cli.db.exists()
+
+
+@pytest.mark.parametrize(
+    ("asn", "said"),
+    [
+        # 51 + 27 + 16 + 6 = 100 in the example; ASN's share off by less than the four decimals a percentage shows
+        ('"51,0000003333333333333333333333333 %"', "just over 100 % (by 0,000000333 %)"),
+        ('"50,99999999 %"', "just under 100 % (by 0,00000001 %)"),
+        ('"50,99995"', "just under 100 % (by 0,00005 %)"),  # 99,99995 % would show as 100 %, rounded half up
+        ('"50,9999"', "99,9999 %"),  # the four decimals show it: as before
+    ],
+)
+def test_a_key_summing_to_a_hair_off_100_says_by_how_much(cli, scenario_file, asn, said):
+    result = cli("validate", scenario_file(("ASN = 51", f"ASN = {asn}")))
+    assert result.exit_code == 1
+    assert f"rules[1].key: the percentages sum to {said}, not 100 %" in result.stderr
