@@ -279,11 +279,18 @@ class Fordelning:
             if not t.get("rounding_difference") and not t.get("with_carried")
         }
         with_carried = {(t["fund_id"], t["year"]): t[amounts.key] for t in detail.totals if t.get("with_carried")}
+        rounded = {(t["fund_id"], t["year"]): t[amounts.key] for t in detail.totals if t.get("rounding_difference")}
         for fund in dict.fromkeys(fy.fund for fy in fund_years):
             total = {"fund": fund.name, "fund_id": fund.id, "recipient": "Summa"}
             for fy in (fy for fy in fund_years if fy.fund == fund):
                 total[key(fy.year)] = sums[(fund.id, fy.year)] if fy.decided else NOT_DECIDED
             table.totals.append(total)
+            if any(fid == fund.id for fid, _ in rounded):
+                # Lines rounded each on its own sum to a little more or less than the total: as below, say by how much.
+                difference = {"fund": fund.name, "fund_id": fund.id, "recipient": "Avrundningsdifferens"}
+                for fy in (fy for fy in fund_years if fy.fund == fund):
+                    difference[key(fy.year)] = rounded.get((fund.id, fy.year), 0) if fy.decided else NOT_DECIDED
+                table.totals.append(difference)
             if any(fid == fund.id for fid, _ in with_carried):
                 # A year nothing was carried into has its own sum here: nothing comes on top of it.
                 both = {"fund": fund.name, "fund_id": fund.id, "recipient": "Summa med överföringar"}

@@ -118,6 +118,20 @@ def test_per_line_rounding_can_fall_short(cli, scenario_file):
     assert "1 kr mindre än de 100 kr" in cli("report", "fordelning").stdout.replace("\u00a0", " ")
 
 
+def test_the_overview_of_the_years_says_where_a_rounded_krona_went(cli, scenario_file):
+    # As above over two years, the second rounded exactly (300 kr in thirds): the overview's sums are
+    # 14 400 099 kr and 14 400 300 kr, the first one krona short of its total, and a row says so (a trial).
+    path = scenario_file(
+        (SEED_TOTAL, "total = { 2024 = 14_400_100, 2025 = 14_400_300 }"),
+        (SEED_KEY, 'key = { ASN = "1/3", GVN = "1/3", FSN = "1/3" }\nrounding = "per_line"'),
+    )
+    assert cli("run", path, "--quiet").exit_code == 0
+    text = cli("report", "fordelning", "-f", "md").stdout.replace("\u00a0", " ")
+    overview = text.split("## Översikt per år")[1].split("## Fördelning")[0]
+    assert "| **Summa** |  |  | **14 400 099** | **14 400 300** |" in overview
+    assert "| **Avrundningsdifferens** |  |  | **-1** | **0** |" in overview
+
+
 @settings(max_examples=60, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
 @given(
     total_kr=st.integers(min_value=FIXED_KR, max_value=10**12),
