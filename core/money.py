@@ -216,6 +216,16 @@ def format_percent(value: Fraction | Decimal, sep: str = NBSP) -> str:
     return text.replace(".", ",") + sep + "%"
 
 
+def rounded_percent(share: Fraction, apart_from: Fraction | None = None) -> str:
+    """A share (of one) as a percentage with two decimals for a message, or more (up to eight) where two would
+    make it read as ``apart_from``: a key that sums to 99,99999999 % does not say "100 %, not 100 %"."""
+    for places in range(2, 9):
+        rounded = Decimal(round_half_up(share * 10 ** (places + 2))).scaleb(-places)
+        if apart_from is None or rounded != apart_from * 100:
+            break
+    return format_percent(rounded.normalize(), " ")  # a Decimal shows the places it has (a Fraction four)
+
+
 def _fraction_text(value: str) -> Fraction:
     _plain_digits(value)
     num, _, den = value.replace("%", "").partition("/")

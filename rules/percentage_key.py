@@ -17,7 +17,6 @@ amount split (see :mod:`jobbsats.apportion` for the tie-break), or with
 from __future__ import annotations
 
 import functools
-from decimal import Context, Decimal
 from fractions import Fraction
 from typing import Any
 
@@ -25,7 +24,7 @@ from jobbsats.allocation import FundContext, RuleResult
 from jobbsats.apportion import largest_remainder, per_line
 from jobbsats.config.schema import PERCENT, ROUNDING, TEXT
 from jobbsats.errors import Problem
-from jobbsats.money import format_percent, parse_percent
+from jobbsats.money import parse_percent, rounded_percent
 from jobbsats.rulekit import rounding_problems, shares_result, unknown_recipients
 from jobbsats.scenario import RuleSpec, Scenario
 
@@ -52,15 +51,11 @@ class PercentageKey:
         if total == 0:
             problems.append(Problem(f"{spec.path}.key", "the percentages sum to 0 %"))
         elif total != 100 and not spec.config.get("normalise", False):
-            shown = format_percent(total, " ")
-            if shown == "100 %":  # off by less than the four decimals shown: say by how much (three digits)
-                off = abs(total - 100)
-                by = Context(prec=3).divide(Decimal(off.numerator), Decimal(off.denominator)).normalize()
-                shown = f"just {'over' if total > 100 else 'under'} 100 % (by {format(by, 'f').replace('.', ',')} %)"
             problems.append(
                 Problem(
                     f"{spec.path}.key",
-                    f"the percentages sum to {shown}, not 100 % (set normalise = true to scale them)",
+                    f"the percentages sum to {rounded_percent(total / 100, Fraction(1))}, not 100 % "
+                    "(set normalise = true to scale them)",
                 )
             )
         return problems + rounding_problems(spec)

@@ -373,11 +373,12 @@ def test_a_broken_link_named_jobbsats_toml_is_the_users_file_not_the_example(cli
 @pytest.mark.parametrize(
     ("asn", "said"),
     [
-        # 51 + 27 + 16 + 6 = 100 in the example; ASN's share off by less than the four decimals a percentage shows
-        ('"51,0000003333333333333333333333333 %"', "just over 100 % (by 0,000000333 %)"),
-        ('"50,99999999 %"', "just under 100 % (by 0,00000001 %)"),
-        ('"50,99995"', "just under 100 % (by 0,00005 %)"),  # 99,99995 % would show as 100 %, rounded half up
-        ('"50,9999"', "99,9999 %"),  # the four decimals show it: as before
+        # 51 + 27 + 16 + 6 = 100 in the example; ASN's share off by less than two decimals show. Worked by hand:
+        # 100,0000003333... % rounds to 100 % at 2 to 6 decimals and reads 100,0000003 % at 7.
+        ('"51,0000003333333333333333333333333 %"', "100,0000003 %"),
+        ('"50,99999999 %"', "99,99999999 %"),  # 100 % at 2 to 7 decimals
+        ('"50,99995"', "99,99995 %"),  # rounded half up, 100 % at 2 to 4 decimals
+        ('"50,5"', "99,5 %"),  # two decimals show it, without trailing zeros
     ],
 )
 def test_a_key_summing_to_a_hair_off_100_says_by_how_much(cli, scenario_file, asn, said):

@@ -159,3 +159,14 @@ def test_per_line_rounds_halves_up():
 def test_space_groups_must_be_thousands(written):
     with pytest.raises(AmountError, match="groups of three"):
         parse_kronor(written)
+
+
+def test_a_share_in_a_message_has_the_decimals_that_tell_it_from_what_it_misses():
+    from jobbsats.money import rounded_percent
+
+    assert rounded_percent(Fraction(1, 3)) == "33,33 %"
+    assert rounded_percent(Fraction(1, 2)) == "50 %"
+    # 99,999999 %: two to five decimals round it to 100 %, six show it. Four (format_percent's own for a
+    # fraction) showed "100 %" here, and the members' shares "add up to 100 %, not 100 %".
+    assert rounded_percent(Fraction(99_999_999, 10**8), Fraction(1)) == "99,999999 %"
+    assert rounded_percent(Fraction(10**8 + 3, 10**8), Fraction(1)) == "100,000003 %"

@@ -25,6 +25,7 @@ from jobbsats.money import (
     parse_kronor,
     parse_percent,
     round_half_up,
+    rounded_percent,
     to_decimal,
 )
 from jobbsats.projects import GRANTED, Financier, FinancingLine, Member, Programme, Project, condition_loops
@@ -53,7 +54,7 @@ def read_financiers(document: dict, recipients: dict[str, Recipient]) -> tuple[d
             problems.append(
                 Problem(
                     f"financiers.{fid}.members",
-                    f"the members' shares add up to {_rounded_percent(total, Fraction(1))}, not 100 %",
+                    f"the members' shares add up to {rounded_percent(total, Fraction(1))}, not 100 %",
                 )
             )
         financiers[fid] = Financier(fid, f["name"], _max_share(f), programmes)
@@ -159,7 +160,7 @@ def _lines(
         exact = sum(shares, Fraction(0)) * total
         if exact > total:
             problems.append(
-                Problem(path, f"the shares add up to {_rounded_percent(sum(shares, Fraction(0)))}, more than 100 %")
+                Problem(path, f"the shares add up to {rounded_percent(sum(shares, Fraction(0)))}, more than 100 %")
             )
         elif exact:
             amounts.update(zip(share_only, largest_remainder(round_half_up(exact), shares), strict=True))
@@ -257,7 +258,7 @@ def _check_plan(project: Project, entries: list[dict], financiers: dict[str, Fin
                     Problem(
                         f"{where}.share",
                         f"{_written(entry['share'])} of {_kr(base)} is not the amount {_kr(line.amount)} "
-                        f"(that is {_rounded_percent(actual)})",
+                        f"(that is {rounded_percent(actual)})",
                     )
                 )
         limit, limit_of = financier.max_share, financier.name
@@ -271,7 +272,7 @@ def _check_plan(project: Project, entries: list[dict], financiers: dict[str, Fin
             problems.append(
                 Problem(
                     f"{where}.amount" if "amount" in entry else f"{where}.share",
-                    f"{_kr(line.amount)} is {_rounded_percent(paid, limit)} of the project's {_kr(base)}, "
+                    f"{_kr(line.amount)} is {rounded_percent(paid, limit)} of the project's {_kr(base)}, "
                     f"above the {format_percent(limit * 100, ' ')} that {limit_of} may pay",
                 )
             )
@@ -295,13 +296,3 @@ def _check_plan(project: Project, entries: list[dict], financiers: dict[str, Fin
 
 def _kr(ore: int) -> str:
     return format_units(ore, KRONOR, " ")
-
-
-def _rounded_percent(value: Fraction, apart_from: Fraction | None = None) -> str:
-    """A share as a percentage with two decimals for messages, or more where two would make it equal ``apart_from``."""
-    for places in range(2, 9):
-        scale = 10 ** (places + 2)
-        rounded = Fraction(round_half_up(value * scale), 10**places)
-        if apart_from is None or rounded != apart_from * 100:
-            break
-    return format_percent(rounded, " ")
