@@ -24,9 +24,10 @@ from jobbsats.allocation import (
     RuleResult,
     check_text,
 )
-from jobbsats.config.names import BIDI_CONTROLS
+from jobbsats.config.checks import line_problem
+from jobbsats.config.names import name_problem
 from jobbsats.contracts import FundRule, ProjectRule
-from jobbsats.errors import InputError, PluginError, Problem, has_control, shown
+from jobbsats.errors import InputError, PluginError, Problem, shown
 from jobbsats.guard import NOTHING_WRITTEN
 from jobbsats.ledger.reader import LedgerReader
 from jobbsats.money import KRONOR, MAX_ORE, format_units
@@ -305,19 +306,19 @@ def _check_shape(
             raise fail(f"returned an allocation whose label is {type(label).__name__}, not text")
         if label not in sound_labels:
             if problem := _text_problem(label):
-                raise fail(f"returned an allocation whose label {shown(label)} {problem}")
+                raise fail(f"returned an allocation whose label {problem}")
             sound_labels.add(label)
         if (type(agreements) is not tuple or agreements) and (
             not isinstance(agreements, tuple) or not all(isinstance(x, str) for x in agreements)
         ):
             raise fail("returned an allocation whose agreements are not a tuple of text")
         for agreement in agreements:
-            if problem := "is blank" if not agreement.strip() else _text_problem(agreement):
-                raise fail(f"returned an allocation whose agreement {shown(agreement)} {problem}")
+            if problem := _text_problem(agreement):
+                raise fail(f"returned an allocation whose agreement {problem}")
         if text is not None and (not isinstance(text, str) or check_text(text, source)):
             raise fail(f"returned an allocation with a text template that is not valid: {text!r}")
-        if text is not None and (problem := "is blank" if not text.strip() else _text_problem(text)):
-            raise fail(f"returned an allocation whose text template {shown(text)} {problem}")
+        if text is not None and (problem := _text_problem(text)):
+            raise fail(f"returned an allocation whose text template {problem}")
         recurring = a.recurring
         if recurring is not None and not (
             type(recurring) is tuple
@@ -350,12 +351,10 @@ def _check_shape(
 
 
 def _text_problem(text: str) -> str | None:
-    """Why a text a rule gives cannot go into a decision paper, as a scenario file's texts are checked, or None."""
-    if has_control(text):
-        return "holds a control character (a newline, a tab, ...); a decision point is one line"
-    if not BIDI_CONTROLS.isdisjoint(text):
-        return "holds a bidirectional control, which changes the order its letters are shown in"
-    return None
+    """Why a text a rule gives cannot go into a decision paper, held as the scenario file's texts are: one line
+    (:func:`~jobbsats.config.checks.line_problem`), no bidirectional control (``names.name_problem``)."""
+    problem = line_problem(text)
+    return f"{shown(text)} {problem}" if problem else name_problem(text)
 
 
 def _check_carried(
@@ -370,9 +369,9 @@ def _check_carried(
             raise fail(f"returned {type(c).__name__} among its carried money, not a Carry")
         if not all(isinstance(v, str) for v in (c.source, c.label)) or not (c.text is None or isinstance(c.text, str)):
             raise fail("returned carried money whose source, label or text is not text")
-        for name, value in (("label", c.label), ("text", c.text or "")):
-            if problem := _text_problem(value):
-                raise fail(f"returned carried money whose {name} {shown(value)} {problem}")
+        for name, value in (("label", c.label or None), ("text", c.text)):  # no label: the fund's own purpose
+            if value is not None and (problem := _text_problem(value)):
+                raise fail(f"returned carried money whose {name} {problem}")
         if c.text is not None and check_text(c.text, c.source):
             raise fail(f"returned carried money with a text template that is not valid: {c.text!r}")
         numbers = (c.amount, c.from_year)

@@ -392,22 +392,22 @@ def test_a_rule_plugin_that_raises_halfway(cli, ledger, scenario_file):
         # Texts go into the decision paper, and are held to what the scenario file's are (found by a user's trial).
         pytest.param(
             lambda c: RuleResult([Allocation("FSN", 1, c.spec.path, label="Ung i\x00sommar")]),
-            "label 'Ung i\\x00sommar' holds a control character",
+            "label 'Ung i\\x00sommar' must be one line, without newlines, tabs or other control characters",
             id="label-nul",
         ),
         pytest.param(
             lambda c: RuleResult([Allocation("FSN", 1, c.spec.path, agreements=("\u202eSTK-1",))]),
-            "agreement '\\u202eSTK-1' holds a bidirectional control",
+            "agreement \"\\u202eSTK-1\" has a bidirectional control",
             id="agreement-bidi",
         ),
         pytest.param(
             lambda c: RuleResult([Allocation("FSN", 1, c.spec.path, agreements=(" ",))]),
-            "agreement ' ' is blank",
+            "agreement ' ' must not be blank",
             id="agreement-blank",
         ),
         pytest.param(
             lambda c: RuleResult([Allocation("FSN", 1, c.spec.path, text="$recipient\n$amount")]),
-            "text template '$recipient\\n$amount' holds a control character",
+            "text template '$recipient\\n$amount' must be one line",
             id="text-newline",
         ),
         pytest.param(

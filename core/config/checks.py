@@ -159,11 +159,8 @@ class Checks:
             self._error(field, str(exc))
 
     def _check_with_not_blank(self, field: str, value: Any) -> None:
-        if isinstance(value, str) and not value.strip():
-            self._error(field, "must not be blank")
-        elif isinstance(value, str) and has_control(value):
-            # A newline in a name would start a new line, or a heading, in every report.
-            self._error(field, "must be one line, without newlines, tabs or other control characters")
+        if isinstance(value, str) and (problem := line_problem(value)):
+            self._error(field, problem)
 
     def _check_with_name(self, field: str, value: Any) -> None:
         """A name that reports show: one line, and nothing that reorders its letters as they are shown."""
@@ -194,6 +191,15 @@ class Checks:
     def _check_with_year(self, field: str, value: Any) -> None:
         if problem := year_key_problem(value):
             self._error(field, problem)
+
+
+def line_problem(text: str) -> str | None:
+    """Why ``text`` cannot be one line of a report or a decision paper (blank, or a control character), or None."""
+    if not text.strip():
+        return "must not be blank"
+    if has_control(text):  # a newline in a name would start a new line, or a heading, in every report
+        return "must be one line, without newlines, tabs or other control characters"
+    return None
 
 
 def year_key_problem(key: Any) -> str | None:
