@@ -399,15 +399,8 @@ def _as_returned(table: str, rows: list[tuple]) -> bool:
 def _adapted() -> bool:
     """Whether this process's sqlite3 turns an int, a str or None into something else before it is stored."""
     adapters, protocol = sqlite3.adapters, sqlite3.PrepareProtocol
-    return (
-        (int, protocol) in adapters
-        or (str, protocol) in adapters
-        or adapters.get((type(None), protocol))
-        not in (
-            None,
-            bound_as_null,
-        )
-    )
+    ours = adapters.get((type(None), protocol), bound_as_null) is bound_as_null
+    return (int, protocol) in adapters or (str, protocol) in adapters or not ours
 
 
 def seal_batch(db: Ledger, batch_id: int, utfall_sha256: str, utfall_sums: str | None = None) -> None:

@@ -10,7 +10,6 @@ import sqlite3
 from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
-from typing import Any
 
 from jobbsats import __version__
 from jobbsats.engine import Plan
@@ -149,15 +148,6 @@ def _require_guards(db: Ledger, path: Path) -> None:
         )
 
 
-def _stored(value: Any) -> Any:
-    """A value a rule gave without its type being checked, as sqlite-utils stored it (a tuple as JSON...)."""
-    if value is None or type(value) is int or type(value) is str:
-        return value
-    from jobbsats.ledger import sqlite_utils_without_numpy
-
-    return sqlite_utils_without_numpy().db.jsonify_if_needed(value)
-
-
 _RUN = (
     "started_at",
     "user",
@@ -265,8 +255,8 @@ def _write(db: Ledger, plan: Plan, versions: dict[str, str]) -> int:
             a.action,
             ref,
             p.point,
-            _stored(a.recurring[0]) if a.recurring else None,
-            _stored(a.recurring[1]) if a.recurring else None,
+            a.recurring[0] if a.recurring else None,  # two ints: the engine checked them
+            a.recurring[1] if a.recurring else None,
             json.dumps(list(a.agreements), ensure_ascii=False) if a.agreements else "[]",
             a.text,
         )
