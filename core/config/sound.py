@@ -15,8 +15,8 @@ tests/test_speed_run_sound.py holds it to that; a sound file is so confirmed wit
 from __future__ import annotations
 
 import re
-from collections.abc import Callable, Mapping, Sequence, Sized
-from typing import Any, NamedTuple
+from collections.abc import Mapping, Sequence, Sized
+from typing import Any
 
 from jobbsats.config.checks import TYPES, Checks
 
@@ -41,7 +41,6 @@ class _Probe(Checks):
     def __init__(self, root: Mapping[str, Any]) -> None:
         self.root_document = root
         self.document_path: tuple[Any, ...] = ()
-        self.plans: dict[int, _Plan] = {}  # each rule set's, by its id(), for this walk
 
     def _error(self, *args: Any) -> None:
         raise _Unsure
@@ -94,66 +93,14 @@ def _definitions(types: Any) -> list[tuple[tuple[type, ...], tuple[type, ...]]]:
 _TYPES: dict[Any, list[tuple[tuple[type, ...], tuple[type, ...]]]] = {}
 
 
-class _Plan(NamedTuple):
-    """One rule set, read once for all the values it is applied to in a walk (a key's hundreds of lines)."""
-
-    rules: Any  # kept, so that its id() is not another's while the walk lasts
-    types: list[tuple[tuple[type, ...], tuple[type, ...]]] | None
-    allowed: Any
-    bounds: tuple[int | None, int | None] | None
-    checks: tuple[Callable[[_Probe, Any, Any], None], ...]
-    pattern: re.Pattern[str] | None
-    schema: Any
-    keysrules: Any
-    valuesrules: Any
-
-
-def _plan(rules: Any) -> _Plan:
-    """What ``rules`` ask, or _Unsure for rules the walk leaves to Cerberus."""
-    if not isinstance(rules, dict | Mapping) or not rules.keys() <= _HANDLED:
-        raise _Unsure
-    types = rules.get("type")
-    bounds = None
-    if "min" in rules or "max" in rules:
-        bounds = (rules.get("min"), rules.get("max"))
-        if any(b is not None and type(b) is not int for b in bounds):
-            raise _Unsure
-    checks = rules.get("check_with")
-    methods: tuple[Callable[[_Probe, Any, Any], None], ...] = ()
-    if checks is not None:
-        found = [
-            getattr(_Probe, f"_check_with_{check}", None) if isinstance(check, str) else None
-            for check in ((checks,) if isinstance(checks, str) else checks)
-        ]
-        methods = tuple(method for method in found if method is not None)
-        if len(methods) < len(found):
-            raise _Unsure
-    pattern = rules.get("regex")
-    if pattern is not None and not isinstance(pattern, str):
-        raise _Unsure
-    return _Plan(
-        rules,
-        None if types is None else _definitions(types),
-        rules.get("allowed"),
-        bounds,
-        methods,
-        None if pattern is None else re.compile(pattern if pattern.endswith("$") else pattern + "$"),
-        rules.get("schema"),
-        rules.get("keysrules"),
-        rules.get("valuesrules"),
-    )
-
-
 def _value(field: Any, value: Any, rules: Any, path: tuple[Any, ...], probe: _Probe) -> None:
     """``value`` (at ``field`` of the table at ``path``) against its rules, in Cerberus's order."""
-    plan = probe.plans.get(id(rules))
-    if plan is None or plan.rules is not rules:
-        plan = probe.plans[id(rules)] = _plan(rules)
-    if value is None:
+    if value is None or not isinstance(rules, dict | Mapping) or not rules.keys() <= _HANDLED:
         raise _Unsure
     kind = type(value)
-    if plan.types is not None:
-        for included, excluded in plan.types:
+    types = rules.get("type")
+    if types is not None:
+        for included, excluded in _definitions(types):
             if isinstance(value, included) and not isinstance(value, excluded):
                 break
         else:
@@ -163,19 +110,28 @@ def _value(field: Any, value: Any, rules: Any, path: tuple[Any, ...], probe: _Pr
             raise _Unsure  # Cerberus then skips some rules and refuses it where "empty" is False: left to it
     elif isinstance(value, Sized) and len(value) == 0:
         raise _Unsure
-    if plan.allowed is not None and not (kind is str and value in plan.allowed):
+    allowed = rules.get("allowed")
+    if allowed is not None and not (kind is str and value in allowed):
         raise _Unsure
-    if plan.bounds is not None:
-        low, high = plan.bounds
-        if kind is not int or (low is not None and value < low) or (high is not None and value > high):
+    if "min" in rules or "max" in rules:
+        low, high = rules.get("min"), rules.get("max")
+        if kind is not int or any(b is not None and type(b) is not int for b in (low, high)):
             raise _Unsure
-    if plan.checks:
-        probe.document_path = path
-        for check in plan.checks:
-            check(probe, field, value)
-    if plan.pattern is not None and isinstance(value, str) and not plan.pattern.match(value):
-        raise _Unsure  # Cerberus matches any string, a str subclass too
-    sub, keys, values = plan.schema, plan.keysrules, plan.valuesrules
+        if (low is not None and value < low) or (high is not None and value > high):
+            raise _Unsure
+    checks = rules.get("check_with")
+    if checks is not None:
+        for check in (checks,) if isinstance(checks, str) else checks:
+            method = getattr(probe, f"_check_with_{check}", None) if isinstance(check, str) else None
+            if method is None:
+                raise _Unsure
+            probe.document_path = path
+            method(field, value)
+    pattern = rules.get("regex")
+    if pattern is not None and isinstance(value, str):  # Cerberus matches any string, a str subclass too
+        if not isinstance(pattern, str) or not re.match(pattern if pattern.endswith("$") else pattern + "$", value):
+            raise _Unsure  # (re.match keeps the compiled pattern)
+    sub, keys, values = rules.get("schema"), rules.get("keysrules"), rules.get("valuesrules")
     if sub is None and keys is None and values is None:
         return
     inner = (*path, field)
