@@ -397,7 +397,7 @@ def test_a_rule_plugin_that_raises_halfway(cli, ledger, scenario_file):
         ),
         pytest.param(
             lambda c: RuleResult([Allocation("FSN", 1, c.spec.path, agreements=("\u202eSTK-1",))]),
-            "agreement \"\\u202eSTK-1\" has a bidirectional control",
+            'agreement "\\u202eSTK-1" has a bidirectional control',
             id="agreement-bidi",
         ),
         pytest.param(

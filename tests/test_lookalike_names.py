@@ -401,7 +401,7 @@ def test_the_control_characters_are_unicodes_category_cc():
     assert has_control("Ung i\u0085sommar") and not has_control("Ung i sommar \u2028")
 
 
-def test_a_percentage_is_read_once_and_refused_as_before():
+def test_a_percentage_is_read_and_refused_as_before():
     assert parse_percent("0,15 %") == Fraction(15, 100)
     assert parse_percent("33,33") == Fraction(3333, 100)
     for text, message in (

@@ -228,32 +228,3 @@ def test_small_documents(document, sound):
     }
     assert surely_sound(document, schema) is sound
     assert (cerberus_problems(document, schema) == {}) is sound
-
-
-class FreshRules(dict):
-    """A schema whose every lookup makes its rules anew: the walk reads a rule set once per walk by its id(),
-    and must never take one rule set's reading for another's that happens to get the same id."""
-
-    def get(self, key, default=None):
-        made = super().get(key, default)
-        return dict(made) if isinstance(made, dict) else made
-
-
-@pytest.mark.parametrize(
-    ("document", "sound"),
-    [
-        ({"n": 1, "s": "x", "t": [2, 3]}, True),
-        ({"n": "x", "s": "x", "t": [2, 3]}, False),
-        ({"n": 1, "s": 1, "t": [2, 3]}, False),
-        ({"n": 1, "s": "x", "t": [2, "x"]}, False),
-        ({"n": 1, "s": "x", "t": [2, 30]}, False),
-    ],
-)
-def test_rules_made_anew_at_each_lookup_are_each_read_for_themselves(document, sound):
-    schema = FreshRules(
-        n={"type": "integer"},
-        s={"type": "string"},
-        t={"type": "list", "schema": {"type": "integer", "max": 9}},
-    )
-    assert surely_sound(document, schema) is sound
-    assert (cerberus_problems(document, dict(schema)) == {}) is sound
