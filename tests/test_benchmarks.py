@@ -63,3 +63,10 @@ def test_the_run_benchmark_validates_its_generated_scenario_and_prints_both_rati
     assert "allocations recorded by a run of the generated scenario: 45" in out, out
     for label in ("jobbsats run generated (12 x 3) --quiet", "jobbsats run malmo-2024 --quiet", "import click, pluggy"):
         assert label in out, out
+
+
+def test_the_suite_benchmark_times_a_part_of_the_suite_beside_the_floor():
+    # One small test file in one process: the whole suite inside the suite would run for ever.
+    out = run("suite.py", "--rounds", "1", "--floors", "1", "--", "tests/test_swedish_numbers.py", "-n", "0")
+    assert "| 1 |" in out and " passed in " in out, out
+    assert "judged without pytest arguments" in out and "suite / floor: best" in out, out
