@@ -95,7 +95,7 @@ def environment() -> dict[str, str]:
     return env
 
 
-def _children_cpu() -> float | None:
+def children_cpu() -> float | None:
     """User + system seconds of the finished child processes so far (None where the system cannot say)."""
     try:
         import resource
@@ -111,11 +111,11 @@ def run_once(argv: list[str], env: dict[str, str], cwd: str) -> tuple[float, flo
     The CPU time is the process's own work: on a machine shared with other work it moves much less than
     the wall-clock time, which also counts the time spent waiting for a core.
     """
-    before = _children_cpu()
+    before = children_cpu()
     start = time.perf_counter()
     proc = subprocess.run(argv, env=env, cwd=cwd, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)
     elapsed = time.perf_counter() - start
-    after = _children_cpu()
+    after = children_cpu()
     if proc.returncode != 0:
         sys.exit(f"failed ({proc.returncode}): {' '.join(argv)}\n{proc.stderr.decode(errors='replace')}")
     return elapsed, (after - before if before is not None and after is not None else None)

@@ -33,7 +33,7 @@ import time
 from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
-from startup import RUN_FLOOR, run_once  # noqa: E402
+from startup import RUN_FLOOR, children_cpu, run_once  # noqa: E402
 
 CLONE = Path(__file__).resolve().parent.parent
 TARGET_SECONDS = 60.0
@@ -50,24 +50,15 @@ def floors(count: int, env: dict[str, str]) -> list[float]:
 def suite(pytest_args: list[str], env: dict[str, str]) -> tuple[float, float | None, str]:
     """Wall and CPU seconds of one run of the suite, and pytest's last line ("2280 passed in 86.2s")."""
     argv = [sys.executable, "-m", "pytest", "-q", "-p", "no:cacheprovider", *pytest_args]
-    before = _children_cpu()
+    before = children_cpu()
     start = time.perf_counter()
     done = subprocess.run(argv, env=env, cwd=CLONE, capture_output=True, text=True)
     wall = time.perf_counter() - start
-    after = _children_cpu()
+    after = children_cpu()
     lines = done.stdout.strip().splitlines()
     if done.returncode != 0:
         sys.exit(f"the suite failed ({done.returncode}): {' '.join(argv)}\n" + "\n".join(lines[-30:]) + done.stderr)
     return wall, (after - before if before is not None and after is not None else None), lines[-1] if lines else ""
-
-
-def _children_cpu() -> float | None:
-    try:
-        import resource
-    except ImportError:  # Windows
-        return None
-    usage = resource.getrusage(resource.RUSAGE_CHILDREN)
-    return usage.ru_utime + usage.ru_stime
 
 
 def main(argv: list[str] | None = None) -> int:
