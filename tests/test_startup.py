@@ -176,13 +176,16 @@ def test_run_imports_what_it_needs_and_no_bare_names(tmp_path, load_plugins):
     # A new ledger is made, and a run written, with plain SQL: sqlite-utils (and the dateutil it brings) is for
     # migrating a ledger an older jobbsats made (jobbsats/ledger/connection.py).
     assert [m for m in ("sqlite_utils", "dateutil") if m in out["modules"]] == []
-    proc, out = probe("report", "aterrapportering", "-f", "json", "--db", str(db), load_plugins=load_plugins)
+    proc, out = probe("report", "aterrapportering", "--db", str(db), load_plugins=load_plugins)
     assert out["code"] == 0, proc.stderr
-    document = json.loads(proc.stdout)
-    assert document["title"].startswith("Återrapportering")
+    assert proc.stdout.startswith("# Återrapportering")
     # ASN's ram in 2024: 51 % of 25 600 000 kr (seed 000), so the listing is of a report that read the ledger.
-    assert 13_056_000_00 in [row["budget_ore"] for row in document["rows"]]
+    assert "Strategiska jobbsatsningar 0\u00a0kr av 13\u00a0056\u00a0000\u00a0kr" in proc.stdout  # no-break spaces
     assert [m for m in ("sqlite_utils", "dateutil", "cerberus") if m in out["modules"]] == []
+    # Markdown, the default, without the other formats: finding a format by a file's suffix makes each format
+    # it looks at, and a report to standard output once looked at them all (html's charts, docx's widths).
+    formats = [m for m in out["modules"] if m.startswith("jobbsats.reports.formats.")]
+    assert formats == ["jobbsats.reports.formats.cells", "jobbsats.reports.formats.markdown"]
     # Nor the rules' classes (jobbsats.allocation), a rule, or the scenario file's checks (look-alike names,
     # projects' financing plans): once, `from jobbsats import to_date` in a plugin and the projekt report's
     # reading of financier groups brought them into every report, 7 classes more to create.

@@ -169,7 +169,8 @@ def _report(
         fmt = fmt.lower()
     if fmt is None:
         suffix = output.suffix.lstrip(".").lower() if output else ""
-        fmt = next((f.name for f in registry.formats.values() if f.extension == suffix), None if suffix else "md")
+        # Without a suffix, Markdown, before any format is looked at: looking makes each (most import libraries).
+        fmt = next((f.name for f in registry.formats.values() if f.extension == suffix), None) if suffix else "md"
         if fmt is None:
             known = ", ".join(sorted(registry.formats))
             raise JobbsatsError(f"{output}: no format writes .{suffix} files (formats: {known}); pass --format")
