@@ -70,3 +70,10 @@ def test_the_suite_benchmark_times_a_part_of_the_suite_beside_the_floor():
     out = run("suite.py", "--rounds", "1", "--floors", "1", "--", "tests/test_swedish_numbers.py", "-n", "0")
     assert "| 1 |" in out and " passed in " in out, out
     assert "judged without pytest arguments" in out and "suite / floor: best" in out, out
+
+
+def test_the_suite_benchmark_refuses_to_compare_with_a_folder_that_is_no_clone(tmp_path):
+    result = subprocess.run(
+        [sys.executable, str(BENCHMARKS / "suite.py"), "--against", str(tmp_path)], capture_output=True, text=True
+    )
+    assert result.returncode == 2 and "not a clone of jobbsats" in result.stderr, result.stderr
