@@ -2,30 +2,35 @@
 
 Run it from a clone, with the interpreter the README's test command installs (``.venv/bin/python``)::
 
-    python benchmarks/suite.py                               # the whole suite, 3 rounds
+    python benchmarks/suite.py                               # the whole suite, 2 rounds
     python benchmarks/suite.py --against ../other-clone      # this clone's suite and another's, taking turns
     python benchmarks/suite.py --rounds 1 -- tests/test_money.py -n 0   # pytest's arguments after --
 
 Target (issue 18): the whole suite, as the README's test command runs it (``pytest`` in the clone: two
-xdist workers on two cores), in under 60 s of wall time on a 2-core machine.
+xdist workers on two cores), in under 60 s of wall time on a 2-core machine. ``--check`` exits 1 when the
+best round of this clone's whole suite takes 60 s or more.
 
 A suite's time follows its machine's speed, and a shared virtual machine's speed changes by the hour; so
 each round also times the floor of ``startup.py`` and ``run.py``, a new process running
 ``python -c "import click, pluggy, sqlite_utils, cerberus, tomli"``, ``--floors`` times before the suite
-and as many after (the median of those is the round's floor), and prints the suite's time in floors. A
-ratio that holds while the seconds move says the suite changed no more than the machine did; 60 s over the
-ratio is how fast the floor must be for the suite to take 60 s on that machine.
+and as many after (the median of those is the round's floor). The table gives the suite's time in floors,
+and for the whole suite how fast the floor must be for the suite to take 60 s on that machine.
 
-Every round is a new process of pytest, ``python -m pytest -q -p no:cacheprovider`` and the arguments
-given, in the clone, with the environment this script has but for ``JOBBSATS_`` and ``PYTEST_`` variables
-(as CI runs it). The CPU time is the user and system time of the suite and every process it waited for
-(from ``getrusage``). A round whose suite fails stops the script: a failing suite's time is not the suite's.
-The first round on a fresh clone also writes the bytecode of jobbsats and of the test modules.
+Every round is a new process, ``python -P -m pytest -q -p no:cacheprovider`` and the arguments given (``-P``:
+the clone's folder is not put on ``sys.path``, as it is not for the ``pytest`` command), in the clone, with the
+environment this script has but for ``JOBBSATS_`` and ``PYTEST_`` variables (as CI runs it). The CPU time is the
+user and system time of the suite and every process it waited for (from ``getrusage``). A failing suite stops
+the script with exit status 3: a failing suite's time is not the suite's. The first round on a fresh clone also
+writes the bytecode of jobbsats and of the test modules.
 
 ``--against OTHER`` times another clone's suite too (another commit, say), with the Python of its own
 ``.venv`` as its README installs it: the two take turns, this clone first in odd rounds and the other
-first in even ones, each with its own floor around it, and the script prints each one's best time and
-the ratio of the two.
+first in even ones (so give an even number of rounds), each with its own floor around it, and the script
+prints each one's best time and the ratio of the two.
+
+The suite runs this script on one small test file (tests/test_benchmarks.py). So that a mistake can never
+make the suite start itself whole, over and over, a run of the whole suite is refused inside another run of
+this script (which marks its suites with ``JOBBSATS_SUITE_PY_OUTER``, kept in their environment).
 """
 
 from __future__ import annotations
@@ -44,6 +49,8 @@ from startup import RUN_FLOOR, children_cpu, run_once  # noqa: E402
 
 CLONE = Path(__file__).resolve().parent.parent
 TARGET_SECONDS = 60.0
+OUTER = "JOBBSATS_SUITE_PY_OUTER"
+FAILED = 3  # the exit status when a suite fails (argparse's errors are 2, a missed --check 1)
 
 
 @dataclass
@@ -57,7 +64,8 @@ class Side:
 
 
 def environment() -> dict[str, str]:
-    return {k: v for k, v in os.environ.items() if not k.startswith(("JOBBSATS_", "PYTEST_"))}
+    env = {k: v for k, v in os.environ.items() if not k.startswith(("JOBBSATS_", "PYTEST_"))}
+    return env | {OUTER: str(os.getpid())}
 
 
 def floors(count: int, env: dict[str, str]) -> list[float]:
@@ -66,7 +74,7 @@ def floors(count: int, env: dict[str, str]) -> list[float]:
 
 def suite(side: Side, pytest_args: list[str], env: dict[str, str]) -> tuple[float, float | None, str]:
     """Wall and CPU seconds of one run of the suite, and pytest's last line ("2280 passed in 86.2s")."""
-    argv = [side.python, "-m", "pytest", "-q", "-p", "no:cacheprovider", *pytest_args]
+    argv = [side.python, "-P", "-m", "pytest", "-q", "-p", "no:cacheprovider", *pytest_args]
     before = children_cpu()
     start = time.perf_counter()
     done = subprocess.run(argv, env=env, cwd=side.clone, capture_output=True, text=True)
@@ -74,15 +82,16 @@ def suite(side: Side, pytest_args: list[str], env: dict[str, str]) -> tuple[floa
     after = children_cpu()
     lines = done.stdout.strip().splitlines()
     if done.returncode != 0:
-        sys.exit(
-            f"the suite failed ({done.returncode}) in {side.clone}: {' '.join(argv)}\n"
-            + "\n".join(lines[-30:])
-            + done.stderr
-        )
+        said = "\n".join([*lines[-30:], done.stderr.strip()]).strip()
+        print(f"the suite failed (pytest's exit status {done.returncode}) in {side.clone}: {' '.join(argv)}")
+        print(said, flush=True)
+        sys.exit(FAILED)
     return wall, (after - before if before is not None and after is not None else None), lines[-1] if lines else ""
 
 
 def clone_problem(clone: Path) -> str | None:
+    if not clone.is_dir():
+        return f"{clone}: no such folder"
     if not (clone / "tests").is_dir() or not (clone / "pyproject.toml").is_file():
         return f"{clone}: no tests/ and pyproject.toml here, so not a clone of jobbsats"
     return None
@@ -93,7 +102,7 @@ def main(argv: list[str] | None = None) -> int:
         description=__doc__.split("\n\n")[0],
         usage="%(prog)s [--rounds N] [--floors N] [--against CLONE] [--check] [-- PYTEST_ARGS...]",
     )
-    parser.add_argument("--rounds", type=int, default=3, help="runs of the suite (default 3)")
+    parser.add_argument("--rounds", type=int, default=2, help="runs of the suite (default 2)")
     parser.add_argument("--floors", type=int, default=5, help="floor processes before and after each (default 5)")
     parser.add_argument("--against", type=Path, help="another clone (with its .venv) whose suite takes turns")
     parser.add_argument("--check", action="store_true", help="exit 1 when the best wall time is 60 s or more")
@@ -103,16 +112,19 @@ def main(argv: list[str] | None = None) -> int:
         parser.error("--rounds must be at least 1")
     if args.floors < 1:
         parser.error("--floors must be at least 1")
+    whole = not args.pytest_args
+    if args.check and not whole:
+        parser.error("--check judges the whole suite: give no pytest arguments with it")
+    if whole and os.environ.get(OUTER):
+        parser.error(f"the whole suite inside a suite this script runs (process {os.environ[OUTER]}) would run itself")
     problem = clone_problem(CLONE)
     if problem:
-        sys.exit(f"{problem}; run this script from a clone")
+        parser.error(f"{problem}; run this script from a clone")
     sides = [Side(CLONE, sys.executable)]
     if args.against is not None:
         other = args.against.resolve()
         python = other / ".venv" / "bin" / "python"
-        problem = clone_problem(other) or (
-            None if python.exists() else f"{other}: no .venv/bin/python; install it first"
-        )
+        problem = clone_problem(other) or (None if python.exists() else f"{other}: no .venv/bin/python, install one")
         if problem:
             parser.error(f"--against {problem}")
         sides.append(Side(other, str(python)))
@@ -122,9 +134,8 @@ def main(argv: list[str] | None = None) -> int:
     print(f"python {sys.version.split()[0]} ({sys.executable}), {os.cpu_count()} cores, {args.rounds} rounds")
     print(f"suite: {shown}; floor: python -c {RUN_FLOOR!r}, {args.floors} before and after each suite")
     print()
-    print(
-        "| round | clone | suite wall | suite CPU | floor median | suite / floor | 60 s at that: a floor of | pytest |"
-    )
+    columns = "| round | clone | suite wall | suite CPU | floor median | suite / floor | 60 s at that: a floor of |"
+    print(f"{columns} pytest |")
     print("| --- | --- | --- | --- | --- | --- | --- | --- |")
     for n in range(1, args.rounds + 1):
         for side in sides if n % 2 else sides[::-1]:  # take turns: neither side always runs on a warmer machine
@@ -135,18 +146,19 @@ def main(argv: list[str] | None = None) -> int:
             side.walls.append(wall)
             side.ratios.append(wall / floor)
             used = f"{cpu:.1f} s" if cpu is not None else "?"
+            at_60 = f"{TARGET_SECONDS * floor / wall * 1000:.0f} ms" if whole else ""  # only the whole suite's
             print(
                 f"| {n} | {side.clone} | {wall:.1f} s | {used} | {floor * 1000:.1f} ms | {wall / floor:.0f} |"
-                f" {TARGET_SECONDS * floor / wall * 1000:.0f} ms | {said} |",
+                f" {at_60} | {said} |",
                 flush=True,
             )
     print()
     for side in sides:
         best = min(side.walls)
-        if args.pytest_args:  # a part of the suite, or other options: the target is the whole suite's
-            verdict = f"(the target of {TARGET_SECONDS:.0f} s is judged without pytest arguments)"
-        else:
+        if whole:
             verdict = f"target under {TARGET_SECONDS:.0f} s: {'met' if best < TARGET_SECONDS else 'MISSED'}"
+        else:  # a part of the suite, or other options: the target is the whole suite's
+            verdict = f"(the target of {TARGET_SECONDS:.0f} s is judged without pytest arguments)"
         print(f"{side.clone}: best wall {best:.1f} s; {verdict}")
         print(f"  suite / floor: best {min(side.ratios):.0f}, median {statistics.median(side.ratios):.0f}")
     if len(sides) == 2:

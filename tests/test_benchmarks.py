@@ -9,6 +9,7 @@ README's Performance section): a shared CI machine is too noisy for them.
 
 from __future__ import annotations
 
+import os
 import subprocess
 import sys
 from pathlib import Path
@@ -65,11 +66,57 @@ def test_the_run_benchmark_validates_its_generated_scenario_and_prints_both_rati
         assert label in out, out
 
 
-def test_the_suite_benchmark_times_a_part_of_the_suite_beside_the_floor():
-    # One small test file in one process: the whole suite inside the suite would run for ever.
-    out = run("suite.py", "--rounds", "1", "--floors", "1", "--", "tests/test_swedish_numbers.py", "-n", "0")
-    assert "| 1 |" in out and " passed in " in out, out
-    assert "judged without pytest arguments" in out and "suite / floor: best" in out, out
+def test_the_suite_benchmark_takes_turns_with_another_clone_on_a_part_of_the_suite():
+    # One small test file in one process, this clone against itself: the whole suite inside the suite would run for
+    # ever (the next test), and another clone would need an install of its own.
+    clone = str(BENCHMARKS.parent)
+    out = run(
+        "suite.py",
+        "--rounds",
+        "1",
+        "--floors",
+        "1",
+        "--against",
+        clone,
+        "--",
+        "tests/test_swedish_numbers.py",
+        "-n",
+        "0",
+    )
+    rows = [line for line in out.splitlines() if line.startswith("| 1 |")]
+    assert len(rows) == 2 and all(" passed in " in row for row in rows), out
+    assert "judged without pytest arguments" in out and "best wall, this clone / the other: " in out, out
+
+
+def test_the_suite_benchmark_refuses_the_whole_suite_inside_a_suite_it_runs():
+    env = {**os.environ, "JOBBSATS_SUITE_PY_OUTER": "1"}
+    # With --against a folder that is no clone, so that were the guard gone this would stop there, not run the suite.
+    command = [sys.executable, str(BENCHMARKS / "suite.py"), "--against", str(BENCHMARKS / "no-such-clone")]
+    result = subprocess.run(command, capture_output=True, text=True, env=env)
+    assert result.returncode == 2 and "would run itself" in result.stderr, result.stderr
+
+
+def test_the_suite_benchmark_stops_at_a_failing_suite():
+    result = subprocess.run(
+        [
+            sys.executable,
+            str(BENCHMARKS / "suite.py"),
+            "--rounds",
+            "1",
+            "--floors",
+            "1",
+            "--",
+            "tests/test_money.py",
+            "-n",
+            "0",
+            "-k",
+            "no_such",
+        ],
+        capture_output=True,
+        text=True,
+    )
+    # pytest's exit status 5: no test was collected, which is not a suite's time either.
+    assert result.returncode == 3 and "pytest's exit status 5" in result.stdout, result.stdout + result.stderr
 
 
 def test_the_suite_benchmark_refuses_to_compare_with_a_folder_that_is_no_clone(tmp_path):
