@@ -169,7 +169,7 @@ def _report(
         fmt = fmt.lower()
     if fmt is None:
         suffix = output.suffix.lstrip(".").lower() if output else ""
-        # Without a suffix, Markdown, before any format is looked at: looking makes each (most import libraries).
+        # Without a suffix, Markdown, before any format is looked at: looking makes each (imports its module).
         fmt = next((f.name for f in registry.formats.values() if f.extension == suffix), None) if suffix else "md"
         if fmt is None:
             known = ", ".join(sorted(registry.formats))
