@@ -10,7 +10,6 @@ from functools import partial
 from typing import Any, NamedTuple
 
 from jobbsats import guard, plugins
-from jobbsats.config.schema import CORE_SCHEMA
 from jobbsats.contracts import FundRule, OutputFormat, ProjectRule, Report, is_project_rule
 from jobbsats.plugins import PluginInfo, get_plugin_manager
 
@@ -271,6 +270,10 @@ def build_registry(*, rules: bool = True, reports: bool = True) -> Registry:
         fail = partial(guard.failure, impl.plugin_name, distribution=registry.distribution(impl.plugin_name))
         if not isinstance(fragment, dict):
             raise fail(f"returned {type(fragment).__name__} from config_schema(), not a dict of sections")
+        # Imported only here, for a plugin's sections: the core schema brings the project and scenario classes,
+        # which a report has no use for.
+        from jobbsats.config.schema import CORE_SCHEMA
+
         for key, section in fragment.items():
             if key in CORE_SCHEMA:
                 raise fail(f"claims the core config key {key!r}")

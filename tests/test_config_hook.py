@@ -62,6 +62,19 @@ def test_two_plugins_claiming_one_section(tmp_path):
     assert "first-plugin" in str(caught.value) and "second-plugin" in str(caught.value)
 
 
+class ClaimsFunds:
+    @jobbsats.hookimpl
+    def config_schema(self):
+        return {"funds": {"type": "dict"}}
+
+
+def test_a_plugin_claiming_a_core_section_is_refused_by_name():
+    add_plugin(ClaimsFunds(), "greedy-plugin")
+    with pytest.raises(PluginError) as caught:
+        get_registry()
+    assert "greedy-plugin" in str(caught.value) and "claims the core config key 'funds'" in str(caught.value)
+
+
 class HalfARule:
     name = "half"
     description = "Has no check() nor allocate()."
