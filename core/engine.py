@@ -308,9 +308,7 @@ def _check_shape(
             if problem := _text_problem(label):
                 raise fail(f"returned an allocation whose label {problem}")
             sound_labels.add(label)
-        if (type(agreements) is not tuple or agreements) and (
-            not isinstance(agreements, tuple) or not all(isinstance(x, str) for x in agreements)
-        ):
+        if not isinstance(agreements, tuple) or (agreements and not all(isinstance(x, str) for x in agreements)):
             raise fail("returned an allocation whose agreements are not a tuple of text")
         for agreement in agreements:
             if problem := _text_problem(agreement):
