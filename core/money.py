@@ -217,8 +217,9 @@ def format_percent(value: Fraction | Decimal, sep: str = NBSP) -> str:
 
 
 def rounded_percent(share: Fraction, apart_from: Fraction | None = None) -> str:
-    """A share (of one) as a percentage with two decimals for a message, or more (up to eight) where two would
-    make it read as ``apart_from``: a key that sums to 99,99999999 % does not say "100 %, not 100 %"."""
+    """A share (of one) as a percentage for a message, rounded to two decimals ("12,35 %", "50 %": no trailing
+    zeros), or more (up to eight) where two would make it read as ``apart_from``: a key that sums to
+    99,99999999 % does not say "100 %, not 100 %"."""
     for places in range(2, 9):
         rounded = Decimal(round_half_up(share * 10 ** (places + 2))).scaleb(-places)
         if apart_from is None or rounded != apart_from * 100:
