@@ -5,6 +5,7 @@ Run it from a clone, with the interpreter the README's test command installs (``
     python benchmarks/suite.py                               # the whole suite, 2 rounds
     python benchmarks/suite.py --against ../other-clone      # this clone's suite and another's, taking turns
     python benchmarks/suite.py --rounds 1 -- tests/test_money.py -n 0   # pytest's arguments after --
+    python benchmarks/suite.py --where                       # one run: where its CPU time goes
 
 Target (issue 18): the whole suite, as the README's test command runs it (``pytest`` in the clone: two
 xdist workers on two cores), in under 60 s of wall time on a 2-core machine. ``--check`` exits 1 when the
@@ -28,6 +29,11 @@ writes the bytecode of jobbsats and of the test modules.
 first in even ones (so give an even number of rounds), each with its own floor around it, and the script
 prints each one's best time and the ratio of the two.
 
+``--where`` runs the suite once with the pytest plugin of ``suite_cpu.py`` and tells where its CPU time went:
+the workers' start and collection, the tests in their worker, the processes the tests started, the workers
+between tests, pytest's controller, and what no test waited for; then the test files and the tests that took
+the most. Such a run is not judged against the target.
+
 The suite runs this script on one small test file (tests/test_benchmarks.py). So that a mistake can never
 make the suite start itself whole, over and over, a run of the whole suite is refused inside another run of
 this script (which marks its suites with ``JOBBSATS_SUITE_PY_OUTER``, kept in their environment).
@@ -36,19 +42,24 @@ this script (which marks its suites with ``JOBBSATS_SUITE_PY_OUTER``, kept in th
 from __future__ import annotations
 
 import argparse
+import json
 import os
+import shutil
 import statistics
 import subprocess
 import sys
+import tempfile
 import time
 from dataclasses import dataclass, field
 from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 from startup import RUN_FLOOR, children_cpu, run_once  # noqa: E402
+from suite_cpu import breakdown, show_breakdown  # noqa: E402
 
 CLONE = Path(__file__).resolve().parent.parent
 TARGET_SECONDS = 60.0
+PLUGIN = "jobbsats_suite_cpu"  # the module name suite_cpu.py is loaded under (--where), from a folder of its own
 OUTER = "JOBBSATS_SUITE_PY_OUTER"
 FAILED = 3  # the exit status when a suite fails (argparse's errors are 2, a missed --check 1)
 
@@ -97,17 +108,45 @@ def clone_problem(clone: Path) -> str | None:
     return None
 
 
+def where(pytest_args: list[str], env: dict[str, str]) -> int:
+    """Run the suite once with suite_cpu.py's plugin, and show where its CPU time went."""
+    with tempfile.TemporaryDirectory(prefix="jobbsats-suite-cpu-") as folder:
+        plugin, records = Path(folder) / "plugin", Path(folder) / "records"
+        plugin.mkdir()
+        records.mkdir()
+        shutil.copyfile(Path(__file__).with_name("suite_cpu.py"), plugin / f"{PLUGIN}.py")
+        paths = [str(plugin), *filter(None, [env.get("PYTHONPATH")])]
+        env = env | {"PYTHONPATH": os.pathsep.join(paths), "JOBBSATS_SUITE_CPU_DIR": str(records)}
+        wall, cpu, said = suite(Side(CLONE, sys.executable), ["-p", PLUGIN, *pytest_args], env)
+        found = [json.loads(path.read_text(encoding="utf-8")) for path in sorted(records.glob("*.json"))]
+    shown = " ".join(["pytest", *pytest_args])
+    print(f"python {sys.version.split()[0]} ({sys.executable}), {os.cpu_count()} cores; suite: {shown}")
+    print(f"one run: {wall:.1f} s of wall time, {f'{cpu:.1f} s' if cpu is not None else '?'} of CPU; {said}")
+    print("(a run to see where the time goes: not judged against the target)")
+    print()
+    if not found:
+        print("the plugin wrote no record: no pytest process loaded it", file=sys.stderr)
+        return 1
+    show_breakdown(breakdown(found, cpu))
+    return 0
+
+
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(
         description=__doc__.split("\n\n")[0],
-        usage="%(prog)s [--rounds N] [--floors N] [--against CLONE] [--check] [-- PYTEST_ARGS...]",
+        usage="%(prog)s [--rounds N] [--floors N] [--against CLONE] [--check] [--where] [-- PYTEST_ARGS...]",
     )
-    parser.add_argument("--rounds", type=int, default=2, help="runs of the suite (default 2)")
+    parser.add_argument("--rounds", type=int, help="runs of the suite (default 2)")
     parser.add_argument("--floors", type=int, default=5, help="floor processes before and after each (default 5)")
     parser.add_argument("--against", type=Path, help="another clone (with its .venv) whose suite takes turns")
     parser.add_argument("--check", action="store_true", help="exit 1 when the best wall time is 60 s or more")
+    parser.add_argument("--where", action="store_true", help="one run: where its CPU time goes (not judged)")
     parser.add_argument("pytest_args", nargs="*", help=argparse.SUPPRESS)
     args = parser.parse_args(argv)
+    if args.where and (args.rounds is not None or args.against is not None or args.check):
+        parser.error("--where is one run of this clone's suite: give it no --rounds, --against or --check")
+    if args.rounds is None:
+        args.rounds = 2
     if args.rounds < 1:
         parser.error("--rounds must be at least 1")
     if args.floors < 1:
@@ -130,6 +169,8 @@ def main(argv: list[str] | None = None) -> int:
         sides.append(Side(other, str(python)))
 
     env = environment()
+    if args.where:
+        return where(args.pytest_args, env)
     shown = " ".join(["pytest", *args.pytest_args])
     print(f"python {sys.version.split()[0]} ({sys.executable}), {os.cpu_count()} cores, {args.rounds} rounds")
     print(f"suite: {shown}; floor: python -c {RUN_FLOOR!r}, {args.floors} before and after each suite")

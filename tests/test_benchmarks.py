@@ -9,7 +9,9 @@ README's Performance section): a shared CI machine is too noisy for them.
 
 from __future__ import annotations
 
+import importlib.util
 import os
+import re
 import subprocess
 import sys
 from pathlib import Path
@@ -127,3 +129,62 @@ def test_the_suite_benchmark_refuses_to_compare_with_a_folder_that_is_no_clone(t
         text=True,
     )
     assert result.returncode == 2 and "not a clone of jobbsats" in result.stderr, result.stderr
+
+
+def test_the_suite_benchmark_says_where_the_cpu_time_of_a_part_of_the_suite_went():
+    # One worker (-n 1): the plugin must be loaded in xdist's workers, where the whole suite's tests run.
+    out = run("suite.py", "--where", "--", "tests/test_swedish_numbers.py", "-n", "1")
+    passed = int(re.search(r"; (\d+) passed in ", out)[1])
+    assert f"| tests/test_swedish_numbers.py | {passed} | " in out, out
+    for part in (
+        "start and collection",
+        "the tests, in that process",
+        "processes the tests started",
+        "pytest's controller",
+    ):
+        assert f"| {part}" in out, out
+
+
+def test_the_suite_benchmark_runs_where_once_only():
+    result = subprocess.run(
+        [sys.executable, str(BENCHMARKS / "suite.py"), "--where", "--rounds", "2", "--", "tests/test_money.py"],
+        capture_output=True,
+        text=True,
+    )
+    assert result.returncode == 2 and "--where is one run" in result.stderr, result.stderr
+
+
+def suite_cpu():
+    """benchmarks/suite_cpu.py as a module, loaded from its file (benchmarks/ is not put on sys.path)."""
+    name = "jobbsats_benchmarks_suite_cpu"
+    if name not in sys.modules:  # its dataclasses look their module up there
+        spec = importlib.util.spec_from_file_location(name, BENCHMARKS / "suite_cpu.py")
+        sys.modules[name] = importlib.util.module_from_spec(spec)
+        spec.loader.exec_module(sys.modules[name])
+    return sys.modules[name]
+
+
+def test_the_breakdown_sums_the_workers_records_and_leaves_the_controllers_replay_out():
+    gw0 = [["t/a.py::x", 3.0, 1.5], ["t/a.py::y", 1.0, 0.0]]
+    gw1 = [["t/b.py::z", 2.5, 4.0], ["t/b.py::w", 0.5, 0.5]]
+    records = [
+        {"worker": "gw0", "collected": 2.0, "total": 10.0, "tests": gw0},
+        {"worker": "gw1", "collected": 2.5, "total": 6.0, "tests": gw1},
+        {"worker": None, "collected": None, "total": 1.25, "tests": [["t/a.py::x", 0.5, 0.0]]},  # xdist's replay
+    ]
+    found = suite_cpu().breakdown(records, 30.0)
+    # By hand: started 2 + 2.5 = 4.5; in the workers' tests 3 + 1 + 2.5 + 0.5 = 7; their processes 1.5 + 4 + 0.5 = 6;
+    # between tests (10 + 6) - 4.5 - 7 = 4.5; the controller 1.25; not counted 30 - (4.5 + 7 + 6 + 4.5 + 1.25) = 6.75.
+    assert list(found.parts.values()) == [4.5, 7.0, 6.0, 4.5, 1.25, 6.75]
+    assert sum(found.parts.values()) == 30.0
+    files = {name: (u.tests, u.own, u.processes, u.total) for name, u in found.files.items()}
+    assert files == {"t/a.py": (2, 4.0, 1.5, 5.5), "t/b.py": (2, 3.0, 4.5, 7.5)}
+    assert (found.tests["t/a.py::x"].own, found.tests["t/a.py::x"].processes) == (3.0, 1.5)  # not the replay's 0.5
+
+
+def test_the_breakdown_of_a_run_without_workers_counts_the_controllers_tests():
+    records = [{"worker": None, "collected": 1.5, "total": 4.0, "tests": [["t/a.py::x", 2.0, 0.25]]}]
+    found = suite_cpu().breakdown(records, None)
+    # No worker: the controller ran the tests (no part of its own); no total: nothing "not counted".
+    assert list(found.parts.values()) == [1.5, 2.0, 0.25, 0.5]
+    assert found.files["t/a.py"].total == 2.25
