@@ -137,16 +137,18 @@ def main(argv: list[str] | None = None) -> int:
         usage="%(prog)s [--rounds N] [--floors N] [--against CLONE] [--check] [--where] [-- PYTEST_ARGS...]",
     )
     parser.add_argument("--rounds", type=int, help="runs of the suite (default 2)")
-    parser.add_argument("--floors", type=int, default=5, help="floor processes before and after each (default 5)")
+    parser.add_argument("--floors", type=int, help="floor processes before and after each (default 5)")
     parser.add_argument("--against", type=Path, help="another clone (with its .venv) whose suite takes turns")
     parser.add_argument("--check", action="store_true", help="exit 1 when the best wall time is 60 s or more")
     parser.add_argument("--where", action="store_true", help="one run: where its CPU time goes (not judged)")
     parser.add_argument("pytest_args", nargs="*", help=argparse.SUPPRESS)
     args = parser.parse_args(argv)
-    if args.where and (args.rounds is not None or args.against is not None or args.check):
-        parser.error("--where is one run of this clone's suite: give it no --rounds, --against or --check")
-    if args.rounds is None:
-        args.rounds = 2
+    if args.where and (args.rounds is not None or args.floors is not None or args.against is not None or args.check):
+        parser.error(
+            "--where is one run of this clone's suite, with no floor: give no --rounds, --floors, --against or --check"
+        )
+    args.rounds = 2 if args.rounds is None else args.rounds
+    args.floors = 5 if args.floors is None else args.floors
     if args.rounds < 1:
         parser.error("--rounds must be at least 1")
     if args.floors < 1:

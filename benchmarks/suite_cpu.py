@@ -110,8 +110,10 @@ def breakdown(records: Iterable[dict], total: float | None) -> Breakdown:
     }
     if workers:
         parts["pytest's controller, which handed out the tests"] = sum(r["total"] for r in controllers)
-    if total is not None:  # what the run used that none of the above is: processes no test waited for
-        parts["not counted above (processes no test waited for)"] = total - sum(parts.values())
+    if total is not None:  # what the run used that none of the above is
+        parts["not counted above: each pytest process's end, processes no test waited for"] = total - sum(
+            parts.values()
+        )
     return Breakdown(parts, files, tests)
 
 

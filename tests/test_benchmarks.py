@@ -132,17 +132,24 @@ def test_the_suite_benchmark_refuses_to_compare_with_a_folder_that_is_no_clone(t
 
 
 def test_the_suite_benchmark_says_where_the_cpu_time_of_a_part_of_the_suite_went():
-    # One worker (-n 1): the plugin must be loaded in xdist's workers, where the whole suite's tests run.
-    out = run("suite.py", "--where", "--", "tests/test_swedish_numbers.py", "-n", "1")
-    passed = int(re.search(r"; (\d+) passed in ", out)[1])
-    assert f"| tests/test_swedish_numbers.py | {passed} | " in out, out
-    for part in (
-        "start and collection",
-        "the tests, in that process",
-        "processes the tests started",
-        "pytest's controller",
-    ):
-        assert f"| {part}" in out, out
+    # One worker (-n 1): the plugin must be loaded in xdist's workers, where the whole suite's tests run. One test of
+    # test_readme.py starts processes (every benchmark script's --help, each a new Python); test_swedish_numbers.py's
+    # start none, and take a few tenths of a second in the worker (a Hypothesis search).
+    out = run("suite.py", "--where", "--", "tests/test_readme.py", "tests/test_swedish_numbers.py", "-n", "1")
+    rows = {name: cells for name, cells in re.findall(r"^\| ([^|]+?) \| (.*) \|$", out, re.M)}
+    numbers = {name: [float(n) for n in re.findall(r"(-?\d+\.\d+) s", cells)] for name, cells in rows.items()}
+    passed = int(re.search(r"(\d+) passed", out)[1])
+    readme, swedish = rows["tests/test_readme.py"], rows["tests/test_swedish_numbers.py"]
+    assert int(readme.split(" | ")[0]) + int(swedish.split(" | ")[0]) == passed, out
+    own, processes, _ = numbers["tests/test_swedish_numbers.py"]
+    assert own > 0 and processes == 0, out
+    own, processes, _ = numbers[
+        "tests/test_readme.py::test_the_benchmark_commands_shown_take_only_options_their_scripts_have"
+    ]
+    assert processes >= 0.05 and own < processes, out  # six scripts' --help, each 20 ms or more of a new Python
+    part = {name.split(",")[0]: values[0] for name, values in numbers.items() if values and name[:6] != "tests/"}
+    assert part["start and collection"] > 0 and part["pytest's controller"] > 0, out
+    assert part["that process between tests and at its end"] >= 0, out  # collection ended before the tests began
 
 
 def test_the_suite_benchmark_runs_where_once_only():

@@ -59,7 +59,8 @@ def test_the_benchmark_commands_shown_take_only_options_their_scripts_have():
     text = (ROOT / "benchmarks" / "README.md").read_text(encoding="utf-8")
     shown = re.findall(r"^python (benchmarks/\w+\.py)(.*?)(?:\s+#.*)?$", text, re.M)
     # Every script (a module with a __main__ block; suite_cpu.py is a pytest plugin suite.py loads) is shown.
-    scripts = [p for p in (ROOT / "benchmarks").glob("*.py") if '__name__ == "__main__"' in p.read_text("utf-8")]
+    main = re.compile(r"""^if __name__ == ["']__main__["']:""", re.M)
+    scripts = [p for p in (ROOT / "benchmarks").glob("*.py") if main.search(p.read_text("utf-8"))]
     assert {script for script, _ in shown} == {f"benchmarks/{p.name}" for p in scripts}
     usages: dict[str, str] = {}  # each script's --help once: the README shows most of them several times
     for script, args in shown:
