@@ -55,7 +55,7 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 from startup import RUN_FLOOR, children_cpu, run_once  # noqa: E402
-from suite_cpu import breakdown, show_breakdown  # noqa: E402
+from suite_cpu import FOLDER, breakdown, show_breakdown  # noqa: E402
 
 CLONE = Path(__file__).resolve().parent.parent
 TARGET_SECONDS = 60.0
@@ -116,7 +116,7 @@ def where(pytest_args: list[str], env: dict[str, str]) -> int:
         records.mkdir()
         shutil.copyfile(Path(__file__).with_name("suite_cpu.py"), plugin / f"{PLUGIN}.py")
         paths = [str(plugin), *filter(None, [env.get("PYTHONPATH")])]
-        env = env | {"PYTHONPATH": os.pathsep.join(paths), "JOBBSATS_SUITE_CPU_DIR": str(records)}
+        env = env | {"PYTHONPATH": os.pathsep.join(paths), FOLDER: str(records)}
         wall, cpu, said = suite(Side(CLONE, sys.executable), ["-p", PLUGIN, *pytest_args], env)
         found = [json.loads(path.read_text(encoding="utf-8")) for path in sorted(records.glob("*.json"))]
     shown = " ".join(["pytest", *pytest_args])
